@@ -1,0 +1,39 @@
+"""dramalens: script intelligence for micro dramas (微短剧), in Chinese and English.
+
+>>> import dramalens
+>>> dramalens.parse("第1集\\n1-1 日 内 客厅\\n△林晚推门而入。").language
+'zh'
+"""
+
+from __future__ import annotations
+
+from .errors import DramalensError, InputError, ParseError
+from .model import Character, Element, ElementType, Episode, Scene, Script
+from .parsing import parse
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Character",
+    "DramalensError",
+    "Element",
+    "ElementType",
+    "Episode",
+    "InputError",
+    "ParseError",
+    "Scene",
+    "Script",
+    "analyze",
+    "parse",
+]
+
+
+def analyze(script: Script, **options):
+    """Measure a parsed script: runtime, format, pacing, hooks, paywall, characters, arc,
+    compliance. Returns an :class:`~dramalens.analysis.Analysis`.
+
+    >>> a = analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？"))  # doctest: +SKIP
+    """
+    from .analysis import analyze as _analyze
+
+    return _analyze(script, **options)

@@ -1,0 +1,57 @@
+"""The ``dramalens`` command line: a thin shell over the library (Typer + Rich).
+
+Each area registers its commands from its own module; errors become one line on stderr and
+exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import DramalensError
+
+app = typer.Typer(
+    name="dramalens",
+    help="Script intelligence for micro dramas: read, measure, compare and triage scripts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from . import analyze_cmds, catalog_cmds, demo_cmds, parse_cmds, triage_cmds
+
+    for module in (parse_cmds, analyze_cmds, catalog_cmds, triage_cmds, demo_cmds):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning any DramalensError into ``dramalens: <message>``, exit 2."""
+    try:
+        app(args=argv, standalone_mode=False, prog_name="dramalens")
+    except DramalensError as exc:
+        print(f"dramalens: error: {exc.one_line()}", file=sys.stderr)
+        return 2
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        print("dramalens: aborted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

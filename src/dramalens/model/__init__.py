@@ -1,0 +1,15 @@
+"""The document model: Script → Episode → Scene → Element, and Characters (see DESIGN.md)."""
+
+from .elements import SPOKEN_TYPES, Element, ElementType, ParseWarning
+from .script import Character, Episode, Scene, Script
+
+__all__ = [
+    "SPOKEN_TYPES",
+    "Character",
+    "Element",
+    "ElementType",
+    "Episode",
+    "ParseWarning",
+    "Scene",
+    "Script",
+]

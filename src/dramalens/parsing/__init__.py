@@ -1,0 +1,117 @@
+"""Parsers: detect format and encoding, return a :class:`~dramalens.model.Script`.
+
+Parsers never raise on text they can decode: what they do not recognise becomes action plus
+a warning. Only input that cannot be read at all raises :class:`~dramalens.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import ConfigError, InputError
+from ..model import Script
+from .detect import FORMATS, detect_format, sniff_text_format
+from .source import decode_bytes, read_bytes
+
+__all__ = ["FORMATS", "parse", "parse_bytes", "parse_text"]
+
+
+def parse_text(text: str, *, format: str | None = None, source: str | None = None, encoding: str | None = None) -> Script:
+    """Parse already-decoded text (Fountain, Chinese plain-text script or FDX XML).
+
+    >>> parse_text("第1集\\n1-1 日 内 客厅\\n△林晚推门而入。").source_format
+    'chinese'
+    """
+    fmt = format or sniff_text_format(text)
+    _check_format(fmt)
+    if fmt == "fdx":
+        return parse_bytes(text.encode("utf-8"), format="fdx", source=source)
+    if fmt == "docx":
+        raise ConfigError("docx is a binary format: pass bytes or a path, not text", source=source)
+    if fmt == "chinese":
+        from .chinese import parse_chinese
+
+        return parse_chinese(text, source=source, encoding=encoding)
+    from .fountain import parse_fountain
+
+    return parse_fountain(text, source=source, encoding=encoding)
+
+
+def parse_bytes(
+    data: bytes,
+    *,
+    format: str | None = None,
+    source: str | None = None,
+    encoding: str | None = None,
+    extension: str = "",
+) -> Script:
+    """Parse raw bytes of any supported format; the encoding is detected unless given."""
+    name = source or "<input>"
+    if not data.strip():
+        raise InputError("the input is empty", source=name, hint="give a file with a script in it")
+    fmt = format
+    if fmt is None:
+        if data[:4] == b"PK\x03\x04":
+            fmt = "docx"
+        else:
+            fmt = detect_format(extension, None) if extension.lower() in (".fdx", ".fadein", ".docx") else None
+    if fmt is not None:
+        _check_format(fmt)
+    if fmt == "docx":
+        from .docx import parse_docx
+
+        return parse_docx(data, source=name)
+    if fmt == "fdx":
+        from .fdx import parse_fdx
+
+        return parse_fdx(data, source=name)
+    text, used, warnings = decode_bytes(data, encoding=encoding, name=name)
+    fmt = fmt or detect_format(extension, text)
+    if fmt == "fdx":  # sniffed from text: XML without the extension
+        from .fdx import parse_fdx
+
+        return parse_fdx(data, source=name)
+    script = parse_text(text, format=fmt, source=name, encoding=used)
+    from ..model import ParseWarning
+
+    script.warnings[:0] = [ParseWarning(0, w) for w in warnings]
+    return script
+
+
+def parse(
+    path_or_text: str | os.PathLike | bytes,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int | None = None,
+) -> Script:
+    """Parse a script file (a path) or script text, choosing the parser by extension and content.
+
+    A ``str`` is taken as a path when it names an existing file and has no line break;
+    otherwise it is the script text itself. ``bytes`` are raw file contents.
+
+    >>> parse("INT. HOUSE - DAY\\n\\nBOB\\nHi.").source_format
+    'fountain'
+    """
+    if isinstance(path_or_text, bytes):
+        return parse_bytes(path_or_text, format=format, encoding=encoding)
+    if isinstance(path_or_text, os.PathLike) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 4096 and _is_pathlike(path_or_text)
+    ):
+        path = Path(path_or_text)
+        data = read_bytes(path, max_bytes=max_bytes)
+        return parse_bytes(data, format=format, source=str(path), encoding=encoding, extension=path.suffix)
+    return parse_text(path_or_text, format=format)
+
+
+def _is_pathlike(text: str) -> bool:
+    try:
+        return os.path.exists(text)
+    except (OSError, ValueError):
+        return False
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")

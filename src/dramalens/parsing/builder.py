@@ -1,0 +1,130 @@
+"""ScriptBuilder: the one way parsers assemble a Script, so every parser yields the same shape."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Character, Element, ElementType, Episode, ParseWarning, Scene, Script
+
+__all__ = ["ScriptBuilder", "detect_language"]
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(text: str) -> str:
+    """``"zh"`` when Han characters outnumber a fifth of Latin letters, else ``"en"``.
+
+    >>> detect_language("第1集 林晚：你好"), detect_language("INT. HOUSE - DAY")
+    ('zh', 'en')
+    """
+    sample = text[:50000]
+    han = len(_HAN.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    return "zh" if han and han * 5 >= latin else "en"
+
+
+class ScriptBuilder:
+    """Accumulates episodes, scenes and elements in reading order.
+
+    Elements added before any episode or scene go into an implicit episode 1 / an implicit
+    scene with no heading, so nothing a parser sees is ever dropped.
+    """
+
+    def __init__(self, *, source_format: str, source: str | None = None, encoding: str | None = None):
+        self.script = Script(source_format=source_format, source=source, encoding=encoding)
+        self._episode: Episode | None = None
+        self._scene: Scene | None = None
+        self._aliases: dict[str, set[str]] = {}
+        self._order: list[str] = []
+
+    # -- structure ---------------------------------------------------------------------------
+    def start_episode(self, number: int | None = None, title: str = "", line: int = 0) -> Episode:
+        if number is None:
+            number = (self._episode.number + 1) if self._episode else 1
+        # An implicit episode that received nothing yet is taken over rather than left empty.
+        if self._episode is not None and self._episode.line == 0 and not any(s.elements for s in self._episode.scenes):
+            self.script.episodes.remove(self._episode)
+        self._episode = Episode(number=number, title=title, line=line)
+        self.script.episodes.append(self._episode)
+        self._scene = None
+        return self._episode
+
+    def start_scene(
+        self,
+        *,
+        heading: str | None,
+        line: int,
+        number: str | None = None,
+        int_ext: str | None = None,
+        time: str | None = None,
+        location: str | None = None,
+        cast: tuple[str, ...] = (),
+    ) -> Scene:
+        episode = self._ensure_episode()
+        if self._scene is not None and self._scene.heading is None and not self._scene.elements:
+            episode.scenes.remove(self._scene)
+        self._scene = Scene(
+            number=number, heading=heading, int_ext=int_ext, time=time, location=location, cast=cast, line=line
+        )
+        episode.scenes.append(self._scene)
+        return self._scene
+
+    @property
+    def scene(self) -> Scene:
+        if self._scene is None:
+            self._scene = Scene(line=0)
+            self._ensure_episode().scenes.append(self._scene)
+        return self._scene
+
+    def _ensure_episode(self) -> Episode:
+        if self._episode is None:
+            self._episode = Episode(number=1, line=0)
+            self.script.episodes.append(self._episode)
+        return self._episode
+
+    # -- content -----------------------------------------------------------------------------
+    def add(self, element: Element) -> None:
+        """Append an element to the current scene (and note its speaker)."""
+        self.scene.elements.append(element)
+        if element.character:
+            self.note_character(element.character)
+
+    def add_new(self, type: ElementType, text: str, line: int, **fields) -> Element:
+        element = Element(type, text, line, **fields)
+        self.add(element)
+        return element
+
+    def note_character(self, name: str, alias: str | None = None) -> None:
+        """Record that ``name`` speaks or appears; ``alias`` is another spelling of it."""
+        if name not in self._aliases:
+            self._aliases[name] = set()
+            self._order.append(name)
+        if alias and alias != name:
+            self._aliases[name].add(alias)
+
+    def warn(self, line: int, message: str) -> None:
+        self.script.warnings.append(ParseWarning(line, message))
+
+    # -- result ------------------------------------------------------------------------------
+    def build(self, *, title: str | None = None, language: str | None = None, text_for_language: str = "") -> Script:
+        script = self.script
+        # Drop empty implicit scenes and episodes left behind by markers with nothing after them.
+        for episode in script.episodes:
+            episode.scenes = [s for s in episode.scenes if s.elements or s.heading is not None or s.cast]
+        script.characters = {
+            name: Character(name, tuple(sorted(self._aliases[name]))) for name in self._order
+        }
+        if title is not None:
+            script.title = title
+        elif not script.title:
+            for key, value in script.title_page:
+                if key.lower() == "title":
+                    script.title = value.strip()
+                    break
+        if language:
+            script.language = language
+        else:
+            sample = text_for_language or "\n".join(e.text for _, _, e in script.iter_elements())
+            script.language = detect_language(sample)
+        return script

@@ -1,0 +1,57 @@
+"""Choosing a parser: by extension first, then by what the text looks like."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FORMATS", "detect_format", "sniff_text_format"]
+
+#: Every format name ``parse`` accepts.
+FORMATS = ("fountain", "chinese", "fdx", "docx")
+
+_EXTENSIONS = {
+    ".fountain": "fountain",
+    ".spmd": "fountain",
+    ".fdx": "fdx",
+    ".fadein": "fdx",
+    ".docx": "docx",
+}
+
+# Markers only a Chinese-convention script has: episode heads, numbered scene heads, △ action,
+# cast lines. Two or more distinct kinds (or many of one) decide.
+_ZH_EPISODE = re.compile(r"^\s*(?:第\s*[0-9０-９一二三四五六七八九十百千零〇两]+\s*集|[Ee][Pp]\.?\s*\d+)", re.M)
+_ZH_SCENE = re.compile(r"^\s*\d+\s*[-－—.]\s*\d+\s*[：:、.\s]", re.M)
+_ZH_ACTION = re.compile(r"^\s*[△▲]", re.M)
+_ZH_CAST = re.compile(r"^\s*(?:人物|出场人物|出场)\s*[：:]", re.M)
+_ZH_DIALOGUE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:[（(][^）)]{0,12}[）)])?[：:]\S", re.M)
+
+
+def sniff_text_format(text: str) -> str:
+    """``"fdx"``, ``"chinese"`` or ``"fountain"`` for plain text.
+
+    >>> sniff_text_format("第1集\\n1-1 日 内 客厅\\n△林晚推门而入。")
+    'chinese'
+    >>> sniff_text_format("INT. HOUSE - DAY\\n\\nBOB\\nHi.")
+    'fountain'
+    """
+    head = text[:4000].lstrip()
+    if head.startswith("<?xml") or head.startswith("<FinalDraft"):
+        return "fdx"
+    sample = text[:200000]
+    kinds = sum(
+        1 for rx in (_ZH_EPISODE, _ZH_SCENE, _ZH_ACTION, _ZH_CAST) if rx.search(sample)
+    )
+    han = sum(1 for ch in sample[:20000] if "\u4e00" <= ch <= "\u9fff")
+    if kinds >= 2 or (kinds == 1 and han > 20):
+        return "chinese"
+    if han > 50 and len(_ZH_DIALOGUE.findall(sample)) >= 3:
+        return "chinese"
+    return "fountain"
+
+
+def detect_format(extension: str, text: str | None) -> str:
+    """The format for a file with ``extension`` whose decoded text is ``text`` (None for binary)."""
+    fmt = _EXTENSIONS.get(extension.lower())
+    if fmt:
+        return fmt
+    return sniff_text_format(text or "")
