@@ -22,9 +22,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import analyze_cmds, catalog_cmds, demo_cmds, parse_cmds, triage_cmds
+    from . import analyze_cmds, catalog_cmds, conformance_cmds, demo_cmds, parse_cmds, synth_cmds, triage_cmds
 
-    for module in (parse_cmds, analyze_cmds, catalog_cmds, triage_cmds, demo_cmds):
+    for module in (parse_cmds, conformance_cmds, analyze_cmds, catalog_cmds, synth_cmds, triage_cmds, demo_cmds):
         module.register(app)
 
 
@@ -32,24 +32,22 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turning any DramalensError into ``dramalens: <message>``, exit 2."""
+    """Entry point: run the app, turning any DramalensError into one line on stderr, exit 2."""
+    import click
+
     try:
         app(args=argv, standalone_mode=False, prog_name="dramalens")
     except DramalensError as exc:
         print(f"dramalens: error: {exc.one_line()}", file=sys.stderr)
         return 2
-    except typer.Exit as exc:
+    except click.exceptions.Exit as exc:
         return exc.exit_code
-    except typer.Abort:
+    except click.exceptions.Abort:
         print("dramalens: aborted", file=sys.stderr)
         return 1
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        raise
+    except click.ClickException as exc:
+        exc.show()
+        return 2
     return 0
 
 
