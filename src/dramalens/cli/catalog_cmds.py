@@ -1,9 +1,181 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""``dramalens catalog …``: import works, ask similar / novelty / saturation / dedupe, list."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+catalog_app = typer.Typer(help="The catalog of works: import, similar, novelty, saturation, dedupe, list.", no_args_is_help=True)
+
+_DB = typer.Option(None, "--db", help="Database URL (default: DRAMALENS_DB or sqlite:///dramalens.sqlite).")
+
+
+def _dump(obj) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _open(db: Optional[str]):
+    from ..catalog import Catalog
+
+    return Catalog(db)
+
+
+@catalog_app.command("import")
+def import_cmd(
+    paths: list[Path] = typer.Argument(None, help="Script files or folders (scripts and .csv/.jsonl metadata inside are picked up)."),
+    metadata: list[Path] = typer.Option([], "--metadata", "-m", help="CSV or JSONL metadata (id, title, language, synopsis, tags, episodes, format, track, release_date, file, plays)."),
+    db: Optional[str] = _DB,
+    dask: Optional[str] = typer.Option(None, "--dask", help="Fingerprint on Dask: 'local' (2 workers) or tcp://scheduler:8786."),
+    max_line_bytes: int = typer.Option(8 * 1024 * 1024, "--max-line-bytes", help="Longest metadata line read; longer lines are reported and skipped."),
+    as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+) -> None:
+    """Import scripts and metadata; re-running is safe (unchanged works are skipped, an interrupted run resumes)."""
+    from rich.progress import Progress
+
+    from ..catalog import import_paths
+    from ..errors import ConfigError
+
+    if not paths and not metadata:
+        raise ConfigError("give at least one script file, folder or --metadata file")
+    cat = _open(db)
+    with Progress(transient=True, disable=as_json) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        if dask:
+            from ..catalog.distributed import DaskMapper, dask_client
+
+            with dask_client(dask) as client:
+                report = import_paths(cat, paths or [], metadata=metadata, mapper=DaskMapper(client), progress=progress, max_line_bytes=max_line_bytes)
+        else:
+            report = import_paths(cat, paths or [], metadata=metadata, progress=progress, max_line_bytes=max_line_bytes)
+    if as_json:
+        _dump(report.to_dict())
+    else:
+        typer.echo(f"imported {report.imported}, updated {report.updated}, unchanged {report.unchanged}, errors {len(report.errors)}" + (" (resumed)" if report.resumed else ""))
+        for err in report.errors[:50]:
+            typer.echo(f"  {err}", err=True)
+        if len(report.errors) > 50:
+            typer.echo(f"  … and {len(report.errors) - 50} more (use --json for all)", err=True)
+
+
+@catalog_app.command("similar")
+def similar_cmd(
+    work: str = typer.Argument(..., help="A work id in the catalog, or a script file."),
+    k: int = typer.Option(10, "-k", help="How many similar works."),
+    db: Optional[str] = _DB,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The works most similar to WORK, with a score per fingerprint and the evidence."""
+    from ..catalog import similar
+
+    matches = similar(_open(db), work, k=k)
+    if as_json:
+        _dump([m.to_dict() for m in matches])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("work", "title", "score", "text", "embedding", "tropes", "skeleton", "evidence")
+    fmt = lambda v: "—" if v is None else f"{v:.2f}"  # noqa: E731
+    for m in matches:
+        ev = "; ".join(f"{p.lines_a[0]}-{p.lines_a[1]} ↔ {p.lines_b[0]}-{p.lines_b[1]}" for p in m.shared_passages[:2])
+        table.add_row(m.work_id, m.title, f"{m.score:.3f}", fmt(m.scores["text"]), fmt(m.scores["embedding"]), fmt(m.scores["tropes"]), fmt(m.scores["skeleton"]), ev or ", ".join(m.shared_tropes))
+    Console().print(table)
+
+
+@catalog_app.command("novelty")
+def novelty_cmd(
+    file: str = typer.Argument(..., help="A script file (or a work id in the catalog)."),
+    db: Optional[str] = _DB,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """How novel a script is against the catalog, per fingerprint, with its percentile."""
+    from ..catalog import novelty
+
+    result = novelty(_open(db), file)
+    if as_json:
+        _dump(result.to_dict())
+        return
+    pct = "—" if result.percentile is None else f"{result.percentile:.0f}th percentile"
+    typer.echo(f"novelty {result.score:.3f} ({pct} of the catalog's own works)")
+    for name, part in result.parts.items():
+        extra = {k: v for k, v in part.items() if k != "novelty"}
+        typer.echo(f"  {name:<10} {part['novelty']:.3f}  {json.dumps(extra, ensure_ascii=False)}")
+
+
+@catalog_app.command("saturation")
+def saturation_cmd(
+    db: Optional[str] = _DB,
+    html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML chart here."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Works, supply growth and plays per work by trope and track; crowded / under-served labels."""
+    from ..catalog import saturation, saturation_html
+
+    result = saturation(_open(db))
+    if html:
+        html.write_text(saturation_html(result), encoding="utf-8")
+    if as_json:
+        _dump(result.to_dict())
+        return
+    for r in result.rows:
+        sg = "—" if r.supply_growth is None else f"{r.supply_growth:+.0%}"
+        typer.echo(f"{r.kind:<6} {r.label or r.name:<28} {r.works:>6} works  supply {sg:>6}  {r.status}")
+    if html:
+        typer.echo(f"chart written to {html}")
+
+
+@catalog_app.command("dedupe")
+def dedupe_cmd(
+    threshold: float = typer.Option(0.5, "--threshold", help="Pair score (0-1] at which two works are near-duplicates."),
+    measure: str = typer.Option("text", "--measure", help="text (Jaccard or passage containment, the larger), jaccard, passages."),
+    db: Optional[str] = _DB,
+    dask: Optional[str] = typer.Option(None, "--dask", help="Run on Dask: 'local' or tcp://scheduler:8786."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Clusters of near-duplicate works (LSH candidates + union-find)."""
+    from ..catalog import dedupe
+
+    cat = _open(db)
+    if dask:
+        from ..catalog.distributed import DaskMapper, dask_client
+
+        with dask_client(dask) as client:
+            result = dedupe(cat, threshold, measure=measure, mapper=DaskMapper(client))
+    else:
+        result = dedupe(cat, threshold, measure=measure)
+    if as_json:
+        _dump(result.to_dict())
+        return
+    typer.echo(f"{len(result.clusters)} clusters at {measure} ≥ {threshold}")
+    for c in result.clusters:
+        typer.echo(f"  {c.score:.3f}  {', '.join(c.ids)}")
+
+
+@catalog_app.command("list")
+def list_cmd(
+    db: Optional[str] = _DB,
+    limit: int = typer.Option(100, "--limit"),
+    offset: int = typer.Option(0, "--offset"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The works in the catalog, by id."""
+    cat = _open(db)
+    rows = cat.list_works(limit=limit, offset=offset)
+    if as_json:
+        _dump({"total": cat.count(), "works": rows})
+        return
+    for r in rows:
+        typer.echo(f"{r['id']}\t{r['title']}\t{r['language']}\t{r['track'] or ''}\t{r['episodes'] or ''}\t{r['release_date'] or ''}")
+    typer.echo(f"{cat.count()} works", err=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``dramalens catalog …`` to ``app``."""
+    app.add_typer(catalog_app, name="catalog")

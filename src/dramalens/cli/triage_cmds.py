@@ -1,9 +1,152 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""CLI of the script desk: ``triage submit|run``, ``serve``, ``worker``, ``users add|token``."""
 
 from __future__ import annotations
 
+import getpass
+import os
+from pathlib import Path
+
 import typer
+
+from ..errors import ConfigError, InputError
+
+triage_app = typer.Typer(help="Queue scripts for triage and process the queue.", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts of the script desk.", no_args_is_help=True)
+
+DB_HELP = "Database URL (default: $DRAMALENS_DB or sqlite:///dramalens.sqlite)."
+
+
+def _engine(db: str | None):
+    from ..db import make_engine
+    from ..triage.models import init_db
+
+    return init_db(make_engine(db))
+
+
+@triage_app.command("submit")
+def submit_cmd(
+    path: Path = typer.Argument(..., help="A script file, a folder of scripts, or a .zip batch."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    by: str = typer.Option(None, "--by", help="Who sends it (default: your login name)."),
+    desk: str = typer.Option("default", "--desk", help="The desk that receives it."),
+    track: str = typer.Option("", "--track", help="Track (赛道) of every script in the batch."),
+    format: str = typer.Option("", "--format", help="vertical or horizontal."),
+) -> None:
+    """Queue scripts for analysis (one batch)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from ..triage.intake import SCRIPT_EXTENSIONS, SubmissionMeta, ensure_desk, submit, unpack_upload
+    from ..triage.jobs import run_tx
+
+    if not path.exists():
+        raise InputError("no such file or folder", source=str(path))
+    engine = _engine(db)
+    files: list[tuple[str, bytes]] = []
+    skipped: list[str] = []
+    if path.is_dir():
+        candidates = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SCRIPT_EXTENSIONS)
+        with Progress(console=Console(stderr=True)) as progress:
+            task = progress.add_task("reading", total=len(candidates))
+            for p in candidates:
+                got, skip = unpack_upload(p.name, p.read_bytes())
+                files += got
+                skipped += skip
+                progress.advance(task)
+        if not files:
+            raise InputError("the folder holds no script files", source=str(path), hint=f"expected {', '.join(SCRIPT_EXTENSIONS)}")
+    else:
+        files, skipped = unpack_upload(path.name, path.read_bytes())
+    desk_id = run_tx(engine, lambda conn: ensure_desk(conn, desk))
+    receipt = submit(engine, files, SubmissionMeta(track=track, format=format), desk_id=desk_id,
+                     by=by or getpass.getuser(), batch_name=path.name, skipped=skipped)
+    typer.echo(f"batch {receipt.batch_id}: {len(receipt.submission_ids)} scripts queued"
+               + (f", {len(receipt.skipped)} skipped" if receipt.skipped else ""))
+
+
+@triage_app.command("run")
+def run_cmd(
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    threads: int = typer.Option(1, "--threads", help="Worker threads."),
+) -> None:
+    """Process the queue until it is empty, with a progress bar."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from ..triage.jobs import queue_stats
+    from ..triage.pipeline import open_catalog, require_pipeline
+    from ..triage.worker import Worker
+
+    require_pipeline()
+    engine = _engine(db)
+    stats = queue_stats(engine)
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True)) as progress:
+        task = progress.add_task("triage", total=stats.queued + stats.running)
+        worker = Worker(engine, threads=threads, catalog=open_catalog(db),
+                        on_progress=lambda claim, ok: progress.advance(task))
+        result = worker.run_until_empty()
+    final = queue_stats(engine)
+    typer.echo(f"done {result.done}, failed {result.failed}; queue: {final.to_dict()}")
+
+
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    workers: int = typer.Option(2, "--workers", help="Queue-worker threads inside the server (0: none)."),
+) -> None:
+    """Run the script desk web app (one process; embedded SQLite by default, worker threads)."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    if not (0 < port < 65536):
+        raise ConfigError(f"port must be 1-65535, got {port}")
+    app = create_app(db, workers=workers, secure_cookies=os.environ.get("DRAMALENS_SECURE_COOKIES") == "1")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def worker_cmd(
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    threads: int = typer.Option(1, "--threads", help="Threads in this process."),
+    once: bool = typer.Option(False, "--once", help="Exit when the queue is empty instead of waiting for work."),
+) -> None:
+    """Run a queue worker process (production: several of these next to PostgreSQL)."""
+    from ..triage.worker import run_worker
+
+    stats = run_worker(db, threads=threads, until_empty=once)
+    typer.echo(f"worker: {stats.to_dict()}")
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="User name."),
+    admin: bool = typer.Option(False, "--admin", help="May see every desk and edit settings."),
+    desk: str = typer.Option("default", "--desk", help="The desk the user reviews for."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    password: str = typer.Option(None, "--password", help="Password (default: $DRAMALENS_PASSWORD or a prompt)."),
+) -> None:
+    """Create a reviewer (or admin) account."""
+    from ..triage.auth import add_user
+
+    secret = password or os.environ.get("DRAMALENS_PASSWORD") or typer.prompt("password", hide_input=True,
+                                                                               confirmation_prompt=True)
+    user = add_user(_engine(db), name, secret, admin=admin, desk=desk)
+    typer.echo(f"user {user.name} added ({'admin' if user.is_admin else 'reviewer'}, desk {desk})")
+
+
+@users_app.command("token")
+def users_token(name: str = typer.Argument(...), db: str = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Issue a new API token for NAME (printed once; the old one stops working)."""
+    from ..triage.auth import issue_token
+
+    typer.echo(issue_token(_engine(db), name))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.add_typer(triage_app, name="triage")
+    app.add_typer(users_app, name="users")
+    app.command("serve")(serve_cmd)
+    app.command("worker")(worker_cmd)

@@ -23,6 +23,12 @@ _ZH_EPISODE = re.compile(r"^\s*(?:第\s*[0-9０-９一二三四五六七八九�
 _ZH_SCENE = re.compile(r"^\s*\d+\s*[-－—.]\s*\d+\s*[：:、.\s]", re.M)
 _ZH_ACTION = re.compile(r"^\s*[△▲]", re.M)
 _ZH_CAST = re.compile(r"^\s*(?:人物|出场人物|出场)\s*[：:]", re.M)
+_LATIN = re.compile(r"[A-Za-z]")
+# Lines only Fountain writes: scene headings, forced headings/cues/transitions, title-page keys.
+_FOUNTAIN_MARKS = re.compile(
+    r"^(?:(?:INT|EXT|EST|I/E|INT\./EXT)[. ]|\.[^.\s]|@\S|>.*[^<]$|={3,}|(?:Title|Credit|Author|Draft date):)",
+    re.M | re.I,
+)
 _ZH_DIALOGUE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:[（(][^）)]{0,12}[）)])?[：:]\S", re.M)
 
 
@@ -45,6 +51,10 @@ def sniff_text_format(text: str) -> str:
     if kinds >= 2 or (kinds == 1 and han > 20):
         return "chinese"
     if han > 50 and len(_ZH_DIALOGUE.findall(sample)) >= 3:
+        return "chinese"
+    # Short Chinese text (a scene, a pasted fragment) with none of Fountain's own marks: the
+    # Chinese parser reads it far better than Fountain, which needs upper-case cues.
+    if han and han >= len(_LATIN.findall(sample[:20000])) and not _FOUNTAIN_MARKS.search(sample):
         return "chinese"
     return "fountain"
 

@@ -1,0 +1,533 @@
+"""Characters: who speaks, how much, where, with whom, and whether their choices drive the story.
+
+Everything here is a measurement over the parsed :class:`~dramalens.model.Script`; nothing is a
+verdict. The rules (tiers, alias merging, agency cues) are documented in
+docs/characters-arc-compliance.md and kept as data at the top of this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from ..model import SPOKEN_TYPES, Element, ElementType, Script
+from ..textutil import speech_units
+
+__all__ = [
+    "AgencyEvent",
+    "CharacterReport",
+    "CharacterStats",
+    "Edge",
+    "ScenePresence",
+    "analyze_characters",
+    "resolve_aliases",
+]
+
+# --- alias merging -------------------------------------------------------------------------
+# Longest first, so 小姐 wins over 姐 and 董事长 over 长.
+_ZH_TITLES = tuple(
+    sorted(
+        ("总", "总裁", "董事长", "老板", "经理", "哥", "姐", "叔", "少", "少爷", "爷", "小姐", "先生",
+         "太太", "夫人", "嫂", "婶", "伯", "阿姨", "老师", "医生"),
+        key=len,
+        reverse=True,
+    )
+)
+_ZH_PREFIXES = ("老", "小", "阿")
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 上官 司马 诸葛 东方 慕容 南宫 司徒 皇甫 令狐 独孤 长孙 宇文 夏侯 公孙 轩辕 端木 西门 尉迟 呼延".split()
+)
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,5}$")
+_EN_TITLE = re.compile(
+    r"^(?:mr|mrs|ms|miss|mister|madam|dr|doctor|president|ceo|boss|director|uncle|aunt|young master|master|lady|sir)"
+    r"\.?\s+([A-Za-z][A-Za-z'\-]+)$",
+    re.IGNORECASE,
+)
+
+# --- agency cues ---------------------------------------------------------------------------
+# Verbs of will: a character who is the subject of one of these in an action line chose to act.
+_ZH_VOLITIONAL = (
+    "推开|推门|走向|走进|走到|走上前|上前|冲向|冲进|冲上|冲出|抓住|拿起|举起|掏出|甩出|甩开|拒绝|决定|"
+    "起身|站起|转身|拦住|挡住|递给|签下|签字|拨通|拨打|打开|关上|夺过|抢过|追上|追出|闯进|闯入|按下|撕碎|"
+    "撕毁|扔掉|扔下|一把|扇了|打了|踢开|踹开|握住|拉住|拽住|离开|掀开|砸|摔门|摔碎|命令|宣布|打断|揭开|"
+    "亮出|按住|挥手|甩了|反手|逼近|扶起|挡在"
+)
+# Verbs done to someone: the name right after one of these is the object of someone else's act.
+_ZH_OBJECT_VERBS = (
+    "推开|推倒|推|扇|打|拖|拽|拉住|拉|抓住|抱住|踢|踹|骂|告诉|通知|命令|绑|拖走|架走|赶出|赶走|逼|"
+    "威胁|撞|拦住|掐住|按住|泼|扔给|吼|训斥|嘲笑|羞辱|甩开"
+)
+_ZH_DECISION = re.compile(
+    r"决定|我要|我不要|不嫁|我偏|我会|我来|我选|我必须|我一定|我不会|我绝不|休想|我拒绝|我答应|我不答应|我自己来|我去"
+)
+_ZH_CONFRONT = re.compile(r"凭什么|你敢|站住|给我滚|滚出去|你给我|说清楚|你什么意思|我不服|你骗我|为什么骗我")
+_ZH_SELF_PASSIVE = re.compile(r"我被|我又被|我竟然被")
+_EN_VOLITIONAL = (
+    r"opens|walks|grabs|slams|decides|refuses|pushes|storms|turns|picks|takes|signs|throws|confronts|"
+    r"stands|rises|enters|leaves|pulls|strikes|slaps|dials|hands|steps|stops|blocks|tears|draws|"
+    r"marches|seizes|snatches|rips|kicks|charges|grabbed|slammed|decided|refused|pushed|stormed|"
+    r"confronted|entered|left|signed|threw|chooses|chose|orders|announces|interrupts"
+)
+_EN_OBJECT_VERBS = (
+    r"slaps|hits|pushes|shoves|drags|grabs|kicks|tells|orders|pulls|ties|blocks|interrupts|threatens|"
+    r"corners|fires|dumps|humiliates|mocks|slapped|hit|pushed|shoved|dragged|grabbed|kicked|told|ordered|"
+    r"pulled|threatened|fired|dumped|humiliated|mocked|forces|forced"
+)
+_EN_DECISION = re.compile(
+    r"\bI'll\b|\bI will\b|\bI won't\b|\bI decide|\bI've decided\b|\bI'm going to\b|\bI choose\b|\bI refuse\b|"
+    r"\bI'm not going to\b|\bI quit\b",
+    re.IGNORECASE,
+)
+_EN_CONFRONT = re.compile(
+    r"how dare you|stop right there|explain yourself|get out|what do you mean|you lied|answer me", re.IGNORECASE
+)
+_EN_SELF_PASSIVE = re.compile(r"\bI (?:was|got|have been|'ve been|am being) \w+(?:ed|en)\b|\bmade me\b", re.IGNORECASE)
+
+_CLAUSE_END = "。！？；，,.!?;:：\n"
+_MAX_EVIDENCE = 30
+
+TIERS = ("primary", "secondary", "minor")
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyEvent:
+    """One piece of evidence for a character's agency: +1 they chose, -1 it happened to them."""
+
+    kind: str
+    sign: int
+    line: int
+    episode: int
+    scene: str
+    text: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterStats:
+    """Measurements of one (canonical) character. Shares are fractions in [0, 1]."""
+
+    name: str
+    aliases: tuple[str, ...]
+    lines: int
+    units: int  # Han characters + Latin words for zh, words for en
+    screen_seconds: float
+    scenes: int
+    episodes: int
+    first_episode: int
+    first_scene: str
+    first_line: int
+    line_share: float
+    scene_share: float
+    tier: str
+    agency: float  # (active - passive) / (active + passive), in [-1, 1]; 0 without evidence
+    active: int
+    passive: int
+    agency_kinds: tuple[tuple[str, int], ...]
+    evidence: tuple[AgencyEvent, ...]
+
+    def to_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in self.__slots__ if k not in ("evidence", "agency_kinds", "aliases")}
+        d["aliases"] = list(self.aliases)
+        d["agency_kinds"] = dict(self.agency_kinds)
+        d["evidence"] = [e.to_dict() for e in self.evidence]
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """Who speaks with whom: ``exchanges`` counts a line of one answered by the other next in the
+    same scene; ``shared_scenes`` counts scenes where both speak. ``weight`` is their sum."""
+
+    a: str
+    b: str
+    exchanges: int
+    shared_scenes: int
+    weight: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenePresence:
+    """Who is in one scene: ``speaking`` have a line; ``present`` also counts cast lists and names in action."""
+
+    index: int
+    episode: int
+    scene: str
+    speaking: tuple[str, ...]
+    present: tuple[str, ...]
+    opened_by: str | None
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "speaking": list(self.speaking), "present": list(self.present)}
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterReport:
+    """The result of :func:`analyze_characters`. ``characters`` are sorted by lines, most first."""
+
+    characters: tuple[CharacterStats, ...]
+    presence: tuple[ScenePresence, ...]
+    edges: tuple[Edge, ...]
+    total_lines: int
+    total_scenes: int
+    scenes_opened_by_character: float
+    mean_primary_agency: float
+    drive: str  # "character-driven", "mixed" or "plot-driven": a measurement, see the docs
+
+    def get(self, name: str) -> CharacterStats | None:
+        for c in self.characters:
+            if c.name == name or name in c.aliases:
+                return c
+        return None
+
+    def to_dict(self) -> dict:
+        return {
+            "characters": [c.to_dict() for c in self.characters],
+            "presence": [p.to_dict() for p in self.presence],
+            "edges": [e.to_dict() for e in self.edges],
+            "total_lines": self.total_lines,
+            "total_scenes": self.total_scenes,
+            "summary": {
+                "scenes_opened_by_character": self.scenes_opened_by_character,
+                "mean_primary_agency": self.mean_primary_agency,
+                "drive": self.drive,
+            },
+        }
+
+
+# --- aliases -------------------------------------------------------------------------------
+def _zh_surname(full: str) -> str:
+    return full[:2] if full[:2] in _COMPOUND_SURNAMES else full[:1]
+
+
+def _zh_title_surname(name: str) -> str | None:
+    """``王总`` → ``王``, ``欧阳小姐`` → ``欧阳``, ``老王`` → ``王``; None for anything else."""
+    if not _HAN_NAME.match(name):
+        return None
+    for title in _ZH_TITLES:
+        if name.endswith(title):
+            stem = name[: -len(title)]
+            if len(stem) == 1 or stem in _COMPOUND_SURNAMES:
+                return stem
+    if len(name) == 2 and name[0] in _ZH_PREFIXES:
+        return name[1]
+    return None
+
+
+def resolve_aliases(script: Script, names: set[str] | None = None) -> dict[str, str]:
+    """Map every name seen in ``script`` to its canonical name.
+
+    Script.characters aliases come first; then a title form (``王总``, ``Mr. Gu``) merges into
+    the one full name with that surname (``王振华``, ``Gu Cheng``) — only when exactly one full
+    name has it, since two 王s make ``王总`` ambiguous.
+
+    >>> from dramalens.model import Script, Character
+    >>> s = Script(language="zh", characters={"王振华": Character("王振华"), "王总": Character("王总")})
+    >>> resolve_aliases(s)["王总"]
+    '王振华'
+    """
+    mapping: dict[str, str] = {}
+    for character in script.characters.values():
+        mapping[character.name] = character.name
+        for alias in character.aliases:
+            mapping.setdefault(alias, character.name)
+    seen = set(mapping) | (names or set())
+    for name in seen:
+        mapping.setdefault(name, name)
+    canon = sorted({mapping[n] for n in seen})
+
+    zh_full: dict[str, list[str]] = defaultdict(list)
+    en_full: dict[str, list[str]] = defaultdict(list)
+    for name in canon:
+        if _HAN_NAME.match(name) and _zh_title_surname(name) is None and len(name) >= 2:
+            zh_full[_zh_surname(name)].append(name)
+        elif not _EN_TITLE.match(name):
+            tokens = name.split()
+            if len(tokens) >= 2:
+                for token in {tokens[0].lower(), tokens[-1].lower()}:
+                    en_full[token].append(name)
+    merged: dict[str, str] = {}
+    for name in canon:
+        surname = _zh_title_surname(name)
+        if surname is not None:
+            candidates = zh_full.get(surname, [])
+        else:
+            m = _EN_TITLE.match(name)
+            candidates = en_full.get(m.group(1).lower(), []) if m else []
+        if len(candidates) == 1 and candidates[0] != name:
+            merged[name] = candidates[0]
+    return {n: merged.get(mapping[n], mapping[n]) for n in seen}
+
+
+# --- the analysis --------------------------------------------------------------------------
+def _scene_label(episode_number: int, scene, index_in_episode: int) -> str:
+    return scene.number or f"{episode_number}-{index_in_episode + 1}"
+
+
+def _name_pattern(names: list[str], language: str) -> re.Pattern | None:
+    usable = sorted({n for n in names if len(n) >= 2}, key=len, reverse=True)
+    if not usable:
+        return None
+    alt = "|".join(re.escape(n) for n in usable)
+    if language == "zh" and all(_HAN_NAME.match(n) for n in usable):
+        return re.compile(f"(?:{alt})")
+    return re.compile(rf"(?<![A-Za-z])(?:{alt})(?![A-Za-z])", re.IGNORECASE)
+
+
+class _Agency:
+    """Collects agency events per character."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.events: dict[str, list[AgencyEvent]] = defaultdict(list)
+        self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        zh = language == "zh"
+        # Doing something to someone is also doing something: the subject of 推开/drags acts.
+        self._vol = re.compile(rf"{_ZH_VOLITIONAL}|{_ZH_OBJECT_VERBS}" if zh else
+                               rf"^\s*(?:\w+ly\s+)?(?:{_EN_VOLITIONAL}|{_EN_OBJECT_VERBS})\b", re.IGNORECASE)
+        self._obj = re.compile(rf"(?:{_ZH_OBJECT_VERBS})了?$" if zh else rf"\b(?:{_EN_OBJECT_VERBS})\s+(?:\w+\s+)?$",
+                               re.IGNORECASE)
+        self._en_passive = re.compile(r"^\s*(?:is|was|gets|got|being)\s+\w+(?:ed|en)\b|^\s*(?:is|was)\s+(?:hit|told|thrown|struck)\b",
+                                      re.IGNORECASE)
+
+    def add(self, name: str, kind: str, sign: int, element: Element, episode: int, scene: str) -> None:
+        self.counts[name][kind] += 1
+        self.events[name].append(AgencyEvent(kind, sign, element.line, episode, scene, element.text[:80]))
+
+    def spoken(self, name: str, element: Element, episode: int, scene: str) -> None:
+        zh = self.language == "zh"
+        text = element.text
+        if (_ZH_DECISION if zh else _EN_DECISION).search(text):
+            self.add(name, "decides", 1, element, episode, scene)
+        if (_ZH_CONFRONT if zh else _EN_CONFRONT).search(text):
+            self.add(name, "confronts", 1, element, episode, scene)
+        if (_ZH_SELF_PASSIVE if zh else _EN_SELF_PASSIVE).search(text):
+            self.add(name, "suffers", -1, element, episode, scene)
+
+    def action_roles(self, text: str, pattern: re.Pattern, canon: dict[str, str]) -> list[tuple[str, str, int]]:
+        """(character, kind, sign) for each name in an action line, in order of appearance."""
+        zh = self.language == "zh"
+        roles: list[tuple[str, str, int]] = []
+        matches = list(pattern.finditer(text))
+        span = 8 if zh else 24
+        for i, m in enumerate(matches):
+            name = canon.get(m.group(0)) or canon.get(m.group(0).lower())
+            if name is None:
+                continue
+            before = text[max(0, m.start() - span) : m.start()]
+            for stop in _CLAUSE_END:
+                before = before.rsplit(stop, 1)[-1]
+            # What follows the name, up to the clause end or the next name (that one's verbs are its own).
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            after = text[m.end() : min(end, m.end() + (7 if zh else 30))]
+            cut = min((after.find(c) for c in _CLAUSE_END if c in after), default=len(after))
+            after = after[:cut]
+            if after.startswith(("的", "'s", "’s")):
+                continue  # possessive: 林晚的母亲 / Maya's mother is someone else acting
+            if zh and (before.endswith("把") or before.endswith("将")) or self._obj.search(before):
+                roles.append((name, "acted_on", -1))
+            elif zh and "被" in after[:4]:
+                roles.append((name, "acted_on", -1))
+            elif not zh and self._en_passive.search(after):
+                roles.append((name, "acted_on", -1))
+            elif self._vol.search(after):
+                roles.append((name, "acts", 1))
+        return roles
+
+
+def analyze_characters(script: Script, params=None) -> CharacterReport:
+    """Measure every character of ``script``: lines, words, screen time, scenes, tier, agency.
+
+    Tiers (the docs explain why): primary when the character has ≥ 15% of all lines, or is
+    in ≥ 40% of scenes with ≥ 5% of lines, or has the most lines; secondary when ≥ 3% of
+    lines or in ≥ 15% of scenes; minor otherwise.
+
+    >>> from dramalens.parsing.builder import ScriptBuilder
+    >>> from dramalens.model import ElementType
+    >>> b = ScriptBuilder(source_format="chinese")
+    >>> _ = b.start_scene(heading="1-1 日 内 客厅", line=1)
+    >>> _ = b.add_new(ElementType.DIALOGUE, "我决定不嫁了。", 2, character="林晚")
+    >>> r = analyze_characters(b.build(language="zh"))
+    >>> r.characters[0].name, r.characters[0].lines, r.characters[0].tier
+    ('林晚', 1, 'primary')
+    """
+    from .runtime import DEFAULT_PARAMS, element_seconds  # D's module; imported late to keep imports light
+
+    if params is None:
+        params = DEFAULT_PARAMS
+    language = script.language if script.language in ("zh", "en") else "en"
+
+    seen: set[str] = set()
+    for _, scene, element in script.iter_elements():
+        if element.character:
+            seen.add(element.character)
+    for scene in script.scenes:
+        seen.update(scene.cast)
+    canon = resolve_aliases(script, seen)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for name, target in canon.items():
+        groups[target].add(name)
+    lookup = dict(canon)
+    if language == "zh":
+        # Action lines call people 王总/老王 even when no cue or cast list does: recognise a
+        # full name's title forms when that surname is unique among the full names.
+        by_surname: dict[str, list[str]] = defaultdict(list)
+        for name in set(canon.values()):
+            if _HAN_NAME.match(name) and _zh_title_surname(name) is None:
+                by_surname[_zh_surname(name)].append(name)
+        for surname, full in by_surname.items():
+            if len(full) == 1:
+                forms = [surname + t for t in _ZH_TITLES]
+                if len(surname) == 1:
+                    forms += [p + surname for p in _ZH_PREFIXES]
+                for form in forms:
+                    lookup.setdefault(form, full[0])
+    lookup.update({k.lower(): v for k, v in canon.items()})
+    pattern = _name_pattern(list(lookup), language)
+
+    lines: dict[str, int] = defaultdict(int)
+    units: dict[str, int] = defaultdict(int)
+    seconds: dict[str, float] = defaultdict(float)
+    scene_sets: dict[str, set[int]] = defaultdict(set)
+    episode_sets: dict[str, set[int]] = defaultdict(set)
+    first: dict[str, tuple[int, str, int]] = {}
+    order: dict[str, int] = {}
+    exchanges: dict[tuple[str, str], int] = defaultdict(int)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    agency = _Agency(language)
+    presence: list[ScenePresence] = []
+    index = 0
+    opened = 0
+
+    for episode in script.episodes:
+        for k, scene in enumerate(episode.scenes):
+            label = _scene_label(episode.number, scene, k)
+            speaking: list[str] = []
+            present: list[str] = []
+            previous_speaker: str | None = None
+            opener: str | None = None
+            decided_opening = False
+
+            def mark(name: str, line: int) -> None:
+                if name not in present:
+                    present.append(name)
+                scene_sets[name].add(index)
+                episode_sets[name].add(episode.number)
+                first.setdefault(name, (episode.number, label, line))
+                order.setdefault(name, len(order))
+
+            for name in scene.cast:
+                mark(canon.get(name, name), scene.line)
+            for element in scene.elements:
+                if element.character and element.type in SPOKEN_TYPES:
+                    name = canon.get(element.character, element.character)
+                    mark(name, element.line)
+                    if name not in speaking:
+                        speaking.append(name)
+                    lines[name] += 1
+                    units[name] += speech_units(element.text, language)
+                    seconds[name] += element_seconds(element, language, params)
+                    if previous_speaker and previous_speaker != name:
+                        exchanges[tuple(sorted((previous_speaker, name)))] += 1
+                    previous_speaker = name
+                    if not decided_opening:
+                        decided_opening, opener = True, name
+                        agency.add(name, "opens_scene", 1, element, episode.number, label)
+                    agency.spoken(name, element, episode.number, label)
+                elif element.character:
+                    mark(canon.get(element.character, element.character), element.line)
+                elif element.type == ElementType.ACTION and pattern is not None:
+                    roles = agency.action_roles(element.text, pattern, lookup)
+                    for m in pattern.finditer(element.text):
+                        name = lookup.get(m.group(0)) or lookup.get(m.group(0).lower())
+                        if name:
+                            mark(name, element.line)
+                    for name, kind, sign in roles:
+                        agency.add(name, kind, sign, element, episode.number, label)
+                    if not decided_opening and element.text.strip():
+                        decided_opening = True
+                        # The scene opens on this action: a character opens it only as its first-named, willing subject.
+                        if roles and roles[0][2] > 0:
+                            opener = roles[0][0]
+                            agency.add(opener, "opens_scene", 1, element, episode.number, label)
+            if opener:
+                opened += 1
+            for i, a in enumerate(speaking):
+                for b in speaking[i + 1 :]:
+                    shared[tuple(sorted((a, b)))] += 1
+            presence.append(ScenePresence(index, episode.number, label, tuple(speaking), tuple(present), opener))
+            index += 1
+
+    total_lines = sum(lines.values())
+    total_scenes = index
+    names = [n for n in groups if n in scene_sets or n in lines]
+    top = min(names, key=lambda n: (-lines[n], -len(scene_sets[n]), order.get(n, len(order))), default=None)
+    stats: list[CharacterStats] = []
+    for name in names:
+        line_share = lines[name] / total_lines if total_lines else 0.0
+        scene_share = len(scene_sets[name]) / total_scenes if total_scenes else 0.0
+        if (lines[name] and name == top) or line_share >= 0.15 or (scene_share >= 0.4 and line_share >= 0.05):
+            tier = "primary"
+        elif line_share >= 0.03 or scene_share >= 0.15:
+            tier = "secondary"
+        else:
+            tier = "minor"
+        counts = agency.counts.get(name, {})
+        active = sum(v for k, v in counts.items() if k in ("opens_scene", "decides", "confronts", "acts"))
+        passive = sum(v for k, v in counts.items() if k in ("acted_on", "suffers"))
+        score = (active - passive) / (active + passive) if active + passive else 0.0
+        ep, sc, ln = first.get(name, (0, "", 0))
+        stats.append(
+            CharacterStats(
+                name=name,
+                aliases=tuple(sorted(groups[name] - {name})),
+                lines=lines[name],
+                units=units[name],
+                screen_seconds=round(seconds[name], 3),
+                scenes=len(scene_sets[name]),
+                episodes=len(episode_sets[name]),
+                first_episode=ep,
+                first_scene=sc,
+                first_line=ln,
+                line_share=round(line_share, 6),
+                scene_share=round(scene_share, 6),
+                tier=tier,
+                agency=round(score, 6),
+                active=active,
+                passive=passive,
+                agency_kinds=tuple(sorted(counts.items())),
+                evidence=tuple(agency.events.get(name, [])[:_MAX_EVIDENCE]),
+            )
+        )
+    # Order by lines, then presence, then first appearance — never by name, so renaming changes nothing.
+    stats.sort(key=lambda c: (-c.lines, -c.scenes, order.get(c.name, len(order))))
+    edges = [
+        Edge(a, b, exchanges.get((a, b), 0), shared.get((a, b), 0), exchanges.get((a, b), 0) + shared.get((a, b), 0))
+        for (a, b) in sorted(set(exchanges) | set(shared))
+    ]
+    edges.sort(key=lambda e: -e.weight)
+    primaries = [c for c in stats if c.tier == "primary"]
+    weight = sum(c.lines for c in primaries)
+    mean_agency = sum(c.agency * c.lines for c in primaries) / weight if weight else 0.0
+    opened_share = opened / total_scenes if total_scenes else 0.0
+    if mean_agency >= 0.25 and opened_share >= 0.5:
+        drive = "character-driven"
+    elif mean_agency < 0.0 or opened_share < 0.25:
+        drive = "plot-driven"
+    else:
+        drive = "mixed"
+    return CharacterReport(
+        characters=tuple(stats),
+        presence=tuple(presence),
+        edges=tuple(edges),
+        total_lines=total_lines,
+        total_scenes=total_scenes,
+        scenes_opened_by_character=round(opened_share, 6),
+        mean_primary_agency=round(mean_agency, 6),
+        drive=drive,
+    )

@@ -1,0 +1,117 @@
+"""Paywall placement: the episode whose ending should carry viewers into paying.
+
+With ``free_episodes = N`` episodes 1..N are free and the paywall falls after episode N, so
+episode N's ending is what has to pull. The recommendation is the episode with the strongest
+ending in the search window (DESIGN.md: usually episodes 8-16), clipped to the script's
+length; ties go to the earlier episode (fewer free minutes to produce and give away). A chosen
+paywall episode that ends below the threshold gets a warning naming the missing cue kinds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ConfigError
+from .hooks import HookResult
+
+__all__ = ["PaywallResult", "recommend_paywall"]
+
+
+@dataclass(frozen=True, slots=True)
+class PaywallResult:
+    """Recommended and chosen paywall episodes with their ending strengths."""
+
+    window: tuple[int, int] | None
+    recommended: int | None
+    recommended_strength: float | None
+    candidates: tuple[tuple[int, float], ...]  # (episode, ending strength) in the window
+    chosen: int | None
+    chosen_strength: float | None
+    threshold: float
+    warning: str | None
+    missing: tuple[str, ...] = ()
+
+    @property
+    def paywall_episode(self) -> int | None:
+        """The chosen episode if any, else the recommended one."""
+        return self.chosen if self.chosen is not None else self.recommended
+
+    def to_dict(self) -> dict:
+        return {
+            "window": None if self.window is None else list(self.window),
+            "recommended": self.recommended,
+            "recommended_strength": None if self.recommended_strength is None else round(self.recommended_strength, 3),
+            "candidates": [{"episode": n, "ending_strength": round(s, 3)} for n, s in self.candidates],
+            "chosen": self.chosen,
+            "chosen_strength": None if self.chosen_strength is None else round(self.chosen_strength, 3),
+            "threshold": self.threshold,
+            "warning": self.warning,
+            "missing": list(self.missing),
+        }
+
+
+def recommend_paywall(
+    hooks: HookResult,
+    free_episodes: int | None = None,
+    *,
+    window: tuple[int, int] = (8, 16),
+    threshold: float = 0.5,
+) -> PaywallResult:
+    """Recommend the paywall episode and check a chosen one.
+
+    >>> from dramalens.analysis.hooks import HookResult
+    >>> recommend_paywall(HookResult((), 0, 0, 4, 2, 0.5)).recommended is None
+    True
+    """
+    lo, hi = window
+    if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi):
+        raise ConfigError(f"paywall window must be (first, last) episodes with 1 <= first <= last, got {window!r}")
+    if not 0 <= threshold <= 1:
+        raise ConfigError(f"paywall threshold must be in [0, 1], got {threshold!r}")
+    numbers = [e.number for e in hooks.episodes]
+    if free_episodes is not None:
+        if isinstance(free_episodes, bool) or not isinstance(free_episodes, int) or free_episodes < 1:
+            raise ConfigError(f"free_episodes must be a whole number >= 1, got {free_episodes!r}")
+        if numbers and free_episodes >= max(numbers):
+            raise ConfigError(
+                f"free_episodes={free_episodes} leaves nothing behind the paywall",
+                hint=f"the script has episodes {min(numbers)}-{max(numbers)}; choose fewer free episodes",
+            )
+    by_number = {e.number: e for e in hooks.episodes}
+    # The last episode cannot be a paywall: nothing follows it.
+    eligible = sorted(n for n in by_number if n < max(numbers)) if numbers else []
+    clip_hi = min(hi, eligible[-1]) if eligible else None
+    clip_lo = min(lo, clip_hi) if clip_hi is not None else None
+    candidates: tuple[tuple[int, float], ...] = ()
+    recommended = rec_strength = None
+    win = None
+    if clip_hi is not None:
+        win = (clip_lo, clip_hi)
+        candidates = tuple((n, by_number[n].ending_strength) for n in eligible if clip_lo <= n <= clip_hi)
+        if candidates:
+            recommended, rec_strength = max(candidates, key=lambda c: (c[1], -c[0]))
+    chosen = chosen_strength = warning = None
+    missing: tuple[str, ...] = ()
+    if free_episodes is not None:
+        chosen = free_episodes
+        ep = by_number.get(free_episodes)
+        if ep is None:
+            warning = f"episode {free_episodes} is not in the script"
+        else:
+            chosen_strength = ep.ending_strength
+            if chosen_strength < threshold:
+                missing = ep.missing
+                found = ", ".join(sorted({c.category for c in ep.ending_cues})) or "none"
+                warning = (
+                    f"paywall after episode {free_episodes} ends weakly ({chosen_strength:.2f} < {threshold:.2f}); "
+                    f"cues found: {found}; missing: {', '.join(missing) or 'none'}"
+                )
+                if recommended is not None and recommended != free_episodes:
+                    warning += f"; episode {recommended} ends stronger ({rec_strength:.2f})"
+    elif recommended is not None and rec_strength is not None and rec_strength < threshold:
+        missing = by_number[recommended].missing
+        warning = (
+            f"no episode in {win[0]}-{win[1]} ends strongly: the best, episode {recommended}, scores "
+            f"{rec_strength:.2f} < {threshold:.2f}; missing: {', '.join(missing) or 'none'}"
+        )
+    return PaywallResult(win, recommended, rec_strength, candidates, chosen, chosen_strength, threshold, warning, missing)

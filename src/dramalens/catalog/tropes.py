@@ -1,0 +1,382 @@
+"""Trope tagging: which micro-drama tropes (霸道总裁, 重生, 赘婿, werewolf alpha …) a text shows.
+
+The vocabulary lives in ``data/tropes.toml`` (a platform can pass its own file or extend it).
+Each trope has weighted cue words per language. Chinese text is converted to simplified
+first (OpenCC ``t2s``), so traditional text matches the same cues.
+
+Confidence, per trope (documented in docs/synth-tropes-skeleton.md):
+
+* ``L = sqrt(max(1, units / 400))`` where units are Han characters (zh) or words (en): a long
+  script needs more mentions than a synopsis for the same evidence, but not proportionally
+  more (a trope is mentioned in bursts, not evenly).
+* each distinct cue ``c`` found ``n`` times adds ``w_c · g(n / L)`` with ``g(x) = x`` below 1
+  and ``min(1 + log2 x, 3)`` above: repetition helps, with diminishing returns;
+* a work tag naming the trope (its id, a label or an alias) adds 2.0;
+* ``confidence = 1 − exp(−evidence / 1.5)``: one outright cue (weight 1.5) in a synopsis
+  gives 0.63, a tag alone 0.74, a tag plus a cue 0.90. Hits under ``min_confidence``
+  (default 0.3: a single suggestive cue) are dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ConfigError, InputError
+
+__all__ = [
+    "TRACKS",
+    "TropeDef",
+    "TropeHit",
+    "TropeVocabulary",
+    "infer_track",
+    "load_vocabulary",
+    "tag_script",
+    "tag_tropes",
+    "to_simplified",
+]
+
+#: The coarse genres ``infer_track`` answers with, per language (the first is the default).
+TRACKS: dict[str, tuple[str, ...]] = {
+    "zh": ("都市", "古装", "玄幻", "年代", "校园", "悬疑", "家庭"),
+    "en": ("romance", "revenge", "werewolf", "mafia", "family", "fantasy", "thriller"),
+}
+
+_TAG_WEIGHT = 2.0
+_SCALE = 1.5
+_UNIT_SPAN = 400
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese with OpenCC (text without Han characters is returned as is).
+
+    >>> to_simplified("霸道總裁")
+    '霸道总裁'
+    """
+    if not text or not _HAN.search(text[:2000]) and not _HAN.search(text):
+        return text
+    return _converter().convert(text)
+
+
+@dataclass(frozen=True, slots=True)
+class TropeDef:
+    """One trope of the vocabulary: id, labels, tag aliases, the track it points to and cues."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    aliases: tuple[str, ...] = ()
+    track_zh: str = "都市"
+    track_en: str = "romance"
+    cues_zh: tuple[tuple[str, float], ...] = ()
+    cues_en: tuple[tuple[str, float], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "aliases": list(self.aliases),
+            "track_zh": self.track_zh,
+            "track_en": self.track_en,
+            "cues_zh": dict(self.cues_zh),
+            "cues_en": dict(self.cues_en),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TropeHit:
+    """A trope found in a text, with its confidence (0..1) and the cue words that were found."""
+
+    trope: str
+    label_zh: str
+    label_en: str
+    confidence: float
+    cues: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "trope": self.trope,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "confidence": self.confidence,
+            "cues": list(self.cues),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    pattern: re.Pattern
+    cue_map: dict[str, tuple[tuple[int, float], ...]]
+    track_pattern: re.Pattern | None
+    track_map: dict[str, tuple[tuple[str, float], ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class TropeVocabulary:
+    """The tropes and track cue words dramalens tags with.
+
+    >>> v = load_vocabulary()
+    >>> v.get("ceo").label_zh
+    '霸道总裁'
+    """
+
+    tropes: tuple[TropeDef, ...]
+    track_cues: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
+    _compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def get(self, trope_id: str) -> TropeDef:
+        for t in self.tropes:
+            if t.id == trope_id:
+                return t
+        raise ConfigError(f"unknown trope {trope_id!r}; known: {', '.join(t.id for t in self.tropes)}")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.tropes)
+
+    def merged(self, other: TropeVocabulary) -> TropeVocabulary:
+        """This vocabulary with ``other``'s tropes added (a trope with the same id is replaced)."""
+        mine = {t.id: t for t in self.tropes}
+        for t in other.tropes:
+            mine[t.id] = t
+        tracks = {lang: {k: dict(v) for k, v in cues.items()} for lang, cues in self.track_cues.items()}
+        for lang, cues in other.track_cues.items():
+            for track, words in cues.items():
+                tracks.setdefault(lang, {}).setdefault(track, {}).update(words)
+        return TropeVocabulary(tuple(mine.values()), tracks)
+
+    def compiled(self, language: str) -> _Compiled:
+        if language not in self._compiled:
+            self._compiled[language] = _compile(self, language)
+        return self._compiled[language]
+
+    def to_dict(self) -> dict:
+        return {"tropes": [t.to_dict() for t in self.tropes], "tracks": {k: {t: dict(w) for t, w in v.items()} for k, v in self.track_cues.items()}}
+
+
+def _cue_regex(cues: Iterable[str], language: str) -> re.Pattern:
+    body = "|".join(re.escape(c) for c in sorted(set(cues), key=len, reverse=True))
+    if language == "zh":
+        return re.compile(body, re.IGNORECASE)
+    # Whole words only; a plural s/es is allowed. An apostrophe or hyphen after a cue means it
+    # is part of a longer word ("don't", "pack-leader").
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?:es|s)?(?![a-z0-9'’-])", re.IGNORECASE)
+
+
+def _compile(vocab: TropeVocabulary, language: str) -> _Compiled:
+    cue_map: dict[str, list[tuple[int, float]]] = {}
+    for index, t in enumerate(vocab.tropes):
+        for cue, weight in t.cues_zh if language == "zh" else t.cues_en:
+            cue_map.setdefault(cue.lower(), []).append((index, weight))
+    track_map: dict[str, list[tuple[str, float]]] = {}
+    for track, words in vocab.track_cues.get(language, {}).items():
+        for word, weight in words.items():
+            track_map.setdefault(word.lower(), []).append((track, float(weight)))
+    return _Compiled(
+        _cue_regex(cue_map, language) if cue_map else re.compile(r"(?!x)x"),
+        {k: tuple(v) for k, v in cue_map.items()},
+        _cue_regex(track_map, language) if track_map else None,
+        {k: tuple(v) for k, v in track_map.items()},
+    )
+
+
+def _parse_vocabulary(data: dict, source: str) -> TropeVocabulary:
+    tropes = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data.get("trope", [])):
+        try:
+            tid = str(entry["id"])
+            t = TropeDef(
+                id=tid,
+                label_zh=str(entry.get("zh", tid)),
+                label_en=str(entry.get("en", tid)),
+                aliases=tuple(str(a) for a in entry.get("aliases", ())),
+                track_zh=str(entry.get("track_zh", TRACKS["zh"][0])),
+                track_en=str(entry.get("track_en", TRACKS["en"][0])),
+                cues_zh=tuple((to_simplified(str(k)), float(v)) for k, v in entry.get("cues_zh", {}).items()),
+                cues_en=tuple((str(k).lower(), float(v)) for k, v in entry.get("cues_en", {}).items()),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"trope #{i + 1} is malformed: {exc}", source=source, hint="each [[trope]] needs id and cue tables of word = weight") from exc
+        if tid in seen:
+            raise ConfigError(f"trope id {tid!r} appears twice", source=source)
+        seen.add(tid)
+        tropes.append(t)
+    tracks = {lang: {track: {str(k): float(v) for k, v in words.items()} for track, words in cues.items()} for lang, cues in data.get("tracks", {}).items()}
+    return TropeVocabulary(tuple(tropes), tracks)
+
+
+@lru_cache(maxsize=1)
+def _default_vocabulary() -> TropeVocabulary:
+    text = resources.files("dramalens").joinpath("data/tropes.toml").read_text(encoding="utf-8")
+    return _parse_vocabulary(tomllib.loads(text), "data/tropes.toml")
+
+
+def load_vocabulary(path: str | Path | None = None, *, extend: bool = False) -> TropeVocabulary:
+    """The trope vocabulary: the bundled one, the one in ``path``, or (``extend=True``) both.
+
+    >>> len(load_vocabulary().tropes) >= 21
+    True
+    """
+    if path is None:
+        return _default_vocabulary()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError("trope vocabulary not found", source=str(p), hint="give a .toml file with [[trope]] entries") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", source=str(p)) from exc
+    vocab = _parse_vocabulary(data, str(p))
+    return _default_vocabulary().merged(vocab) if extend else vocab
+
+
+def _units(text: str, language: str) -> int:
+    return len(_HAN.findall(text)) if language == "zh" else len(_WORD.findall(text))
+
+
+def _gain(count: int, span: float) -> float:
+    x = count / span
+    return x if x < 1 else min(1.0 + math.log2(x), 3.0)
+
+
+def _norm_tag(tag: str) -> str:
+    return re.sub(r"[\s#＃_]+", " ", to_simplified(tag)).strip().lower()
+
+
+def _tag_names(t: TropeDef) -> set[str]:
+    names = {t.id.lower(), t.id.replace("_", " "), _norm_tag(t.label_en)}
+    names.update(_norm_tag(p) for p in t.label_zh.split("/"))
+    names.update(_norm_tag(a) for a in t.aliases)
+    return names
+
+
+def _check_language(language: str) -> None:
+    if language not in ("zh", "en"):
+        raise ConfigError(f"unknown language {language!r}; allowed: zh, en")
+
+
+def tag_tropes(
+    text: str,
+    *,
+    language: str,
+    tags: Sequence[str] = (),
+    vocabulary: TropeVocabulary | None = None,
+    min_confidence: float = 0.3,
+) -> list[TropeHit]:
+    """The tropes ``text`` shows, most confident first.
+
+    >>> [h.trope for h in tag_tropes("重生回到十八岁，她发誓这一世要让渣男付出代价，复仇！", language="zh")][:2]
+    ['rebirth', 'revenge']
+    """
+    _check_language(language)
+    if not 0.0 <= min_confidence <= 1.0:
+        raise ConfigError(f"min_confidence must be within 0..1, got {min_confidence}")
+    vocab = vocabulary or _default_vocabulary()
+    if language == "zh":
+        text = to_simplified(text)
+    comp = vocab.compiled(language)
+    span = math.sqrt(max(1.0, _units(text, language) / _UNIT_SPAN))
+    counts: dict[str, int] = {}
+    for m in comp.pattern.finditer(text):
+        word = m.group(0).lower()
+        if word not in comp.cue_map:
+            word = word[:-2] if word[:-2] in comp.cue_map else word[:-1]
+        counts[word] = counts.get(word, 0) + 1
+    evidence: dict[int, float] = {}
+    found: dict[int, list[str]] = {}
+    for word, n in counts.items():
+        for index, weight in comp.cue_map.get(word, ()):
+            evidence[index] = evidence.get(index, 0.0) + weight * _gain(n, span)
+            found.setdefault(index, []).append(word)
+    if tags:
+        wanted = {_norm_tag(t) for t in tags if t and t.strip()}
+        for index, t in enumerate(vocab.tropes):
+            if wanted & _tag_names(t):
+                evidence[index] = evidence.get(index, 0.0) + _TAG_WEIGHT
+    hits = []
+    for index, ev in evidence.items():
+        confidence = round(1.0 - math.exp(-ev / _SCALE), 4)
+        if confidence < min_confidence:
+            continue
+        t = vocab.tropes[index]
+        cues = tuple(sorted(found.get(index, ()), key=lambda w: (-counts[w], w)))
+        hits.append(TropeHit(t.id, t.label_zh, t.label_en, confidence, cues))
+    hits.sort(key=lambda h: (-h.confidence, h.trope))
+    return hits
+
+
+def _script_text(script) -> str:
+    parts = [script.title or ""]
+    parts.extend(value for _, value in script.title_page)
+    parts.extend(e.text for _, _, e in script.iter_elements())
+    return "\n".join(parts)
+
+
+def tag_script(script, *, tags: Sequence[str] = (), vocabulary: TropeVocabulary | None = None, min_confidence: float = 0.3) -> list[TropeHit]:
+    """The tropes of a parsed :class:`~dramalens.model.Script`, from its title and all its text.
+
+    >>> from dramalens.model import Element, ElementType, Episode, Scene, Script
+    >>> s = Script(title="闪婚总裁", language="zh", episodes=[Episode(1, scenes=[Scene(elements=[
+    ...     Element(ElementType.ACTION, "总裁拿出契约：我们闪婚吧。")])])])
+    >>> [h.trope for h in tag_script(s)][:2]
+    ['contract_marriage', 'ceo']
+    """
+    language = script.language if script.language in ("zh", "en") else "en"
+    return tag_tropes(_script_text(script), language=language, tags=tags, vocabulary=vocabulary, min_confidence=min_confidence)
+
+
+def infer_track(hits: Sequence[TropeHit], text: str, language: str, *, vocabulary: TropeVocabulary | None = None) -> str:
+    """The coarse genre (track) of a work from its trope hits and setting words.
+
+    Each hit votes its confidence for its trope's track; setting words (王爷, 知青, alpha …)
+    add half their weight, scaled like trope cues. With no evidence: 都市 / romance.
+
+    >>> infer_track(tag_tropes("知青下乡，七十年代的爱情。", language="zh"), "知青下乡，七十年代的爱情。", "zh")
+    '年代'
+    """
+    _check_language(language)
+    vocab = vocabulary or _default_vocabulary()
+    tracks = TRACKS[language]
+    score: dict[str, float] = {}
+    by_id = {t.id: t for t in vocab.tropes}
+    for hit in hits:
+        t = by_id.get(hit.trope)
+        if t is None:
+            continue
+        track = t.track_zh if language == "zh" else t.track_en
+        score[track] = score.get(track, 0.0) + hit.confidence
+    comp = vocab.compiled(language)
+    if comp.track_pattern is not None and text:
+        if language == "zh":
+            text = to_simplified(text)
+        span = math.sqrt(max(1.0, _units(text, language) / _UNIT_SPAN))
+        counts: dict[str, int] = {}
+        for m in comp.track_pattern.finditer(text):
+            word = m.group(0).lower()
+            if word not in comp.track_map:
+                word = word[:-2] if word[:-2] in comp.track_map else word[:-1]
+            counts[word] = counts.get(word, 0) + 1
+        for word, n in counts.items():
+            for track, weight in comp.track_map.get(word, ()):
+                score[track] = score.get(track, 0.0) + 0.5 * weight * _gain(n, span)
+    if not score:
+        return tracks[0]
+    order = {t: i for i, t in enumerate(tracks)}
+    return max(score, key=lambda t: (score[t], -order.get(t, len(order))))

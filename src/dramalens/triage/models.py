@@ -1,0 +1,236 @@
+"""Tables of the script desk, in their own ``MetaData`` (the catalog keeps its own).
+
+Times are UTC epoch seconds (floats): the lease arithmetic of the job queue is plain
+subtraction, and SQLite and PostgreSQL agree on them without timezone surprises.
+The schema is created by the Alembic folder ``migrations/`` (see :func:`init_db`), never
+by ``create_all`` in production code, so a deployed database can be upgraded in place.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Engine
+
+__all__ = [
+    "REVIEW_STATUSES",
+    "assignments",
+    "batches",
+    "decisions",
+    "desks",
+    "init_db",
+    "jobs",
+    "metadata",
+    "notes",
+    "now",
+    "scores",
+    "sessions",
+    "settings",
+    "submissions",
+    "users",
+]
+
+metadata = MetaData()
+
+#: Review workflow order; ``signed`` and ``passed`` are final but may be reopened by an admin.
+REVIEW_STATUSES = ("new", "in_review", "consider", "signed", "passed")
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+VERSION_TABLE = "alembic_version_triage"
+
+
+def now() -> float:
+    """Seconds since the epoch (UTC); one place so tests can reason about leases."""
+    return time.time()
+
+
+desks = Table(
+    "triage_desks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+)
+
+users = Table(
+    "triage_users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("desk_id", Integer, ForeignKey("triage_desks.id"), nullable=True),
+    # sha256 of the API token: a stolen database does not leak usable tokens.
+    Column("api_token_hash", String(64), nullable=True, unique=True),
+    Column("created_at", Float, nullable=False),
+)
+
+sessions = Table(
+    "triage_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("triage_users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+batches = Table(
+    "triage_batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("desk_id", Integer, ForeignKey("triage_desks.id"), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("submitted_by", String(100), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("total", Integer, nullable=False, default=0),
+)
+
+submissions = Table(
+    "triage_submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("desk_id", Integer, ForeignKey("triage_desks.id"), nullable=False),
+    Column("batch_id", Integer, ForeignKey("triage_batches.id"), nullable=True),
+    Column("title", String(300), nullable=False),
+    Column("filename", String(300), nullable=False),
+    Column("format", String(20), nullable=False, default=""),  # declared: vertical/horizontal
+    Column("episodes", Integer, nullable=True),  # declared count
+    Column("track", String(60), nullable=False, default=""),
+    Column("synopsis", Text, nullable=False, default=""),
+    Column("budget", Integer, nullable=True),  # yuan
+    Column("submitted_by", String(100), nullable=False),
+    Column("submitted_at", Float, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    # Filled in by the pipeline (denormalised here so the queue page sorts on indexed columns).
+    Column("language", String(8), nullable=False, default=""),
+    Column("tropes", String(500), nullable=False, default=""),
+    Column("score", Float, nullable=True),
+    Column("analysis_state", String(12), nullable=False, default="queued"),
+    # Review workflow, optimistic locking on ``version``.
+    Column("status", String(12), nullable=False, default="new"),
+    Column("version", Integer, nullable=False, default=1),
+    Column("assignee_id", Integer, ForeignKey("triage_users.id"), nullable=True),
+    Column("updated_at", Float, nullable=False),
+)
+Index("ix_sub_desk_score", submissions.c.desk_id, submissions.c.score)
+Index("ix_sub_desk_submitted", submissions.c.desk_id, submissions.c.submitted_at)
+Index("ix_sub_desk_title", submissions.c.desk_id, submissions.c.title)
+Index("ix_sub_desk_status", submissions.c.desk_id, submissions.c.status)
+Index("ix_sub_batch", submissions.c.batch_id, submissions.c.analysis_state)
+Index("ix_sub_score", submissions.c.score)
+Index("ix_sub_submitted", submissions.c.submitted_at)
+
+jobs = Table(
+    "triage_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # One job per submission: re-submitting work never queues a script twice.
+    Column("submission_id", Integer, ForeignKey("triage_submissions.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("status", String(10), nullable=False, default="queued"),  # queued/running/done/failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("max_attempts", Integer, nullable=False, default=3),
+    Column("available_at", Float, nullable=False),
+    Column("lease_owner", String(100), nullable=True),
+    Column("lease_expires", Float, nullable=True),
+    Column("heartbeat_at", Float, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("finished_at", Float, nullable=True),
+)
+Index("ix_jobs_claim", jobs.c.status, jobs.c.available_at)
+
+scores = Table(
+    "triage_scores",
+    metadata,
+    # The primary key is the submission: writing a result twice is impossible by construction.
+    Column("submission_id", Integer, ForeignKey("triage_submissions.id", ondelete="CASCADE"), primary_key=True),
+    Column("total", Float, nullable=False),
+    Column("originality", Float, nullable=True),
+    Column("craft", Float, nullable=False),
+    Column("risk", Float, nullable=False),
+    Column("weights", Text, nullable=False),  # JSON of the weights used
+    Column("evidence", Text, nullable=False),  # JSON list
+    Column("similar", Text, nullable=False),  # JSON list
+    Column("analysis", Text, nullable=False),  # JSON of Analysis.to_dict()
+    Column("report_html", Text, nullable=False),
+    Column("worker", String(100), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+decisions = Table(
+    "triage_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # None for desk-wide actions (settings changes).
+    Column("submission_id", Integer, ForeignKey("triage_submissions.id", ondelete="CASCADE"), nullable=True),
+    Column("user_id", Integer, ForeignKey("triage_users.id"), nullable=True),
+    Column("user_name", String(100), nullable=False),
+    Column("action", String(20), nullable=False),  # status / assign / note / settings
+    Column("from_status", String(12), nullable=True),
+    Column("to_status", String(12), nullable=True),
+    Column("expected_version", Integer, nullable=True),
+    Column("outcome", String(12), nullable=False),  # applied / conflict / refused
+    Column("detail", Text, nullable=False, default=""),
+    Column("at", Float, nullable=False),
+)
+Index("ix_decisions_sub", decisions.c.submission_id, decisions.c.at)
+
+notes = Table(
+    "triage_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", Integer, ForeignKey("triage_submissions.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("triage_users.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", Float, nullable=False),
+)
+Index("ix_notes_sub", notes.c.submission_id)
+
+assignments = Table(
+    "triage_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", Integer, ForeignKey("triage_submissions.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("triage_users.id"), nullable=False),
+    Column("assigned_by", Integer, ForeignKey("triage_users.id"), nullable=False),
+    Column("at", Float, nullable=False),
+    UniqueConstraint("submission_id", "user_id", name="uq_assignment"),
+)
+
+settings = Table(
+    "triage_settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+    Column("updated_at", Float, nullable=False),
+)
+
+
+def init_db(engine: Engine) -> Engine:
+    """Bring the triage tables of ``engine``'s database up to date (Alembic, own version table).
+
+    >>> from dramalens.db import make_engine
+    >>> init_db(make_engine("sqlite://")).dialect.name
+    'sqlite'
+    """
+    from ..db import upgrade
+
+    upgrade(engine, MIGRATIONS, VERSION_TABLE)
+    return engine

@@ -1,0 +1,307 @@
+"""The one adapter between the script desk and the rest of dramalens.
+
+Analysing one submission: parse → analyze → catalog novelty/similar → compliance → score.
+Everything the desk needs from the parsers, the analysis, the HTML report and the catalog
+goes through this module, so a change in their interfaces is fixed here and nowhere else.
+
+The worker calls a *pipeline function* ``fn(submission, *, weights, catalog) -> dict``;
+:func:`analyse_submission` is the real one. The dict holds the columns of
+``triage_scores`` plus ``language`` and ``tropes`` (see :func:`dramalens.triage.jobs.complete`).
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ..errors import ConfigError, DramalensError
+from .scoring import DEFAULT_WEIGHTS, Features, Weights, score
+
+__all__ = [
+    "PipelineFn",
+    "SubmissionInput",
+    "analyse_submission",
+    "catalog_available",
+    "catalog_listing",
+    "features_from_analysis",
+    "open_catalog",
+    "pipeline_available",
+    "require_pipeline",
+    "saturation_rows",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionInput:
+    """What the pipeline gets for one submission: its bytes and the metadata the sender gave."""
+
+    id: int
+    filename: str
+    content: bytes
+    title: str = ""
+    format: str = ""
+    episodes: int | None = None
+    track: str = ""
+    synopsis: str = ""
+    budget: int | None = None
+
+
+PipelineFn = Callable[..., dict]
+
+
+def _has(module: str, attr: str | None = None) -> bool:
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return False
+    return attr is None or hasattr(mod, attr)
+
+
+def pipeline_available() -> bool:
+    """Whether the analysis stage the pipeline needs is installed in this checkout.
+
+    >>> isinstance(pipeline_available(), bool)
+    True
+    """
+    return _has("dramalens.analysis", "analyze")
+
+
+def catalog_available() -> bool:
+    """Whether the catalog (novelty, similar works) is present."""
+    return _has("dramalens.catalog", "Catalog")
+
+
+def require_pipeline() -> None:
+    """Raise one clear error when the analysis stage is missing (instead of failing per job)."""
+    if not pipeline_available():
+        raise ConfigError(
+            "the analysis stage (dramalens.analysis.analyze) is not available in this installation",
+            hint="install the full dramalens package; the script desk cannot score scripts without it",
+        )
+
+
+def open_catalog(db_url: str | None = None):
+    """The catalog to compare submissions against, or None when there is none.
+
+    >>> open_catalog("sqlite://") is None or True
+    True
+    """
+    if not catalog_available():
+        return None
+    from .. import catalog as cat
+
+    try:
+        catalog = cat.Catalog(db_url) if db_url else cat.Catalog()
+    except TypeError:
+        catalog = cat.Catalog()
+    except DramalensError:
+        return None
+    try:
+        if len(catalog) == 0:
+            return None
+    except TypeError:
+        pass
+    return catalog
+
+
+def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGHTS, catalog=None) -> dict:
+    """Analyse and score one submission (the real pipeline function of the worker).
+
+    >>> # analyse_submission(SubmissionInput(1, "a.txt", "第1集\\n…".encode()))["total"]
+    """
+    require_pipeline()
+    from .. import analyze
+    from ..parsing import parse_bytes
+
+    suffix = PurePosixPath(sub.filename).suffix.lower()
+    script = parse_bytes(sub.content, source=sub.filename, extension=suffix)
+    if sub.title and not script.title:
+        script.title = sub.title
+    analysis = analyze(script, format=sub.format or None, budget_yuan=sub.budget)
+    data = analysis.to_dict()
+
+    similar, novelty = _compare(catalog, script)
+    features = features_from_analysis(data, novelty=novelty, similar=similar)
+    flags = list(features.flags) + _metadata_flags(sub)
+    features = Features(**{**_features_fields(features), "flags": tuple(flags)})
+    result = score(features, weights)
+    out = result.to_dict()
+    out.update(
+        analysis=data,
+        similar=list(similar),
+        report_html=_report(analysis, script),
+        language=script.language,
+        tropes=_tropes(data, similar),
+    )
+    return out
+
+
+def _features_fields(f: Features) -> dict:
+    return {name: getattr(f, name) for name in Features.__slots__}
+
+
+def _report(analysis, script) -> str:
+    try:
+        from ..report.html import render_html
+    except ImportError:
+        body = html.escape(str(analysis.to_dict())[:20000])
+        return f"<!doctype html><meta charset=utf-8><title>{html.escape(script.title)}</title><pre>{body}</pre>"
+    return render_html(analysis, script)
+
+
+def _compare(catalog, script) -> tuple[list[dict], float | None]:
+    """Similar works and novelty from the catalog; ([], None) when there is no catalog."""
+    if catalog is None:
+        return [], None
+    from .. import catalog as cat
+
+    similar: list[dict] = []
+    novelty = None
+    if hasattr(cat, "similar"):
+        for match in cat.similar(catalog, script, k=5) or []:
+            similar.append(_as_dict(match))
+    if hasattr(cat, "novelty"):
+        value = cat.novelty(catalog, script)
+        novelty = float(getattr(value, "score", value))
+    return similar, novelty
+
+
+def _as_dict(obj) -> dict:
+    if isinstance(obj, dict):
+        d = dict(obj)
+    elif hasattr(obj, "to_dict"):
+        d = obj.to_dict()
+    else:
+        d = {"title": str(obj)}
+    d.setdefault("title", d.get("work") or d.get("name") or "?")
+    d.setdefault("score", d.get("similarity", 0.0))
+    return d
+
+
+def features_from_analysis(data: dict, *, novelty: float | None = None, similar: list[dict] | None = None) -> Features:
+    """Map ``Analysis.to_dict()`` onto the rubric's :class:`Features`.
+
+    Missing parts stay None so the rubric scores only what was measured.
+
+    >>> features_from_analysis({}).hook_rate is None
+    True
+    """
+    hooks = data.get("hooks") or {}
+    episodes = hooks.get("episodes") or []
+    threshold = float(hooks.get("weak_threshold", 0.5))
+    strong = [e for e in episodes if float(e.get("ending_strength", 0)) >= threshold]
+    weak = []
+    for e in episodes:
+        if float(e.get("ending_strength", 0)) < threshold:
+            cues = e.get("ending_cues") or []
+            weak.append((int(e.get("number", 0)), int(cues[-1].get("line", 0)) if cues else 0))
+
+    fmt = data.get("format") or {}
+    pacing_fit = None
+    pacing_note = ""
+    n_eps = len(episodes) or int(data.get("episodes", 0) or 0)
+    if fmt and n_eps:
+        outside = len(fmt.get("outside") or [])
+        pacing_fit = max(0.0, 1.0 - outside / n_eps)
+        pacing_note = f"{n_eps - outside} of {n_eps} episodes inside the {fmt.get('format', '?')} length band"
+
+    chars = data.get("characters") or {}
+    summary = chars.get("summary") or {}
+    agency = None
+    agency_note = ""
+    if "mean_primary_agency" in summary:
+        raw = float(summary["mean_primary_agency"])  # in [-1, 1]
+        agency = (raw + 1.0) / 2.0
+        agency_note = f"lead characters' agency {raw:+.2f} ({summary.get('drive', '')})"
+
+    return Features(
+        episodes=len(episodes),
+        hook_endings=len(strong),
+        novelty=novelty,
+        pacing_fit=pacing_fit,
+        agency=agency,
+        flags=tuple(_compliance_flags(data.get("compliance"))),
+        weak_endings=tuple(weak),
+        similar=tuple(similar or ()),
+        pacing_note=pacing_note,
+        agency_note=agency_note,
+    )
+
+
+def _compliance_flags(comp) -> list[dict]:
+    if not comp:
+        return []
+    items = comp.get("flags") or comp.get("findings") or [] if isinstance(comp, dict) else comp
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        out.append({
+            "rule": str(item.get("rule_id") or item.get("rule") or "compliance"),
+            "severity": str(item.get("severity") or "medium").lower(),
+            "text": f"{item.get('rule_text', '')}: {item.get('context') or item.get('matched') or ''}".strip(": "),
+            "episode": item.get("episode"),
+            "line": item.get("line"),
+        })
+    return out
+
+
+def _metadata_flags(sub: SubmissionInput) -> list[dict]:
+    """Checks on what the sender declared (NRTA budget tiers decide who reviews the work)."""
+    flags = []
+    if sub.budget is not None and sub.budget >= 1_000_000:
+        flags.append({"rule": "budget_key_tier", "severity": "info",
+                      "text": f"budget ¥{sub.budget:,} ≥ ¥1M: key-drama filing with the NRTA", "episode": None, "line": None})
+    return flags
+
+
+def _tropes(data: dict, similar: list[dict]) -> list[str]:
+    found = data.get("tropes") or []
+    names = [t.get("name", "") if isinstance(t, dict) else str(t) for t in found]
+    return [n for n in names if n][:20]
+
+
+# -- the catalog pages of the web app ----------------------------------------------------------
+def catalog_listing(db_url: str | None, *, limit: int = 50, offset: int = 0) -> tuple[list[dict], int] | None:
+    """(works, total) from the catalog for the catalog browser; None when there is no catalog.
+
+    >>> catalog_listing("sqlite://") in (None, ([], 0))
+    True
+    """
+    if not catalog_available():
+        return None
+    from .. import catalog as cat
+
+    try:
+        catalog = cat.Catalog(db_url)
+    except DramalensError:
+        return None
+    try:
+        return catalog.list_works(limit=limit, offset=offset), catalog.count()
+    finally:
+        catalog.close()
+
+
+def saturation_rows(db_url: str | None) -> list[dict] | None:
+    """Saturation by trope/track from the catalog (supply against plays); None without one."""
+    if not catalog_available():
+        return None
+    from .. import catalog as cat
+
+    if not hasattr(cat, "saturation"):
+        return None
+    try:
+        catalog = cat.Catalog(db_url)
+    except DramalensError:
+        return None
+    try:
+        result = cat.saturation(catalog)
+    finally:
+        catalog.close()
+    rows = result.to_dict() if hasattr(result, "to_dict") else result
+    if isinstance(rows, dict):
+        rows = rows.get("rows") or rows.get("items") or rows.get("groups") or []
+    return [r if isinstance(r, dict) else _as_dict(r) for r in rows]

@@ -1,0 +1,236 @@
+"""The triage rubric: originality, craft and risk, combined with weights an admin can edit.
+
+- originality (0-100) = catalog novelty × 100; with no catalog to compare against it is
+  unknown (None) and its weight is spread over the other two, never guessed;
+- craft (0-100) = mean of the available measures: share of episodes that end on a hook,
+  episode length inside the range of its format, and how much the lead characters drive events;
+- risk (0-100) = sum of the compliance flags' severities (high 40, medium 20, low 5), capped.
+
+``total = (w_o·originality + w_c·craft + w_r·(100 − risk)) / (w_o + w_c + w_r)``.
+Every sub-score carries its evidence: source lines, episodes, similar works.
+
+Weights come from, in order: the ``weights`` settings row (admins edit it on /settings), a
+TOML file (``[weights]`` table; ``DRAMALENS_TRIAGE_SETTINGS`` or ``triage.toml``), the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import ConfigError
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Evidence",
+    "Features",
+    "Score",
+    "Weights",
+    "load_weights",
+    "save_weights",
+    "score",
+]
+
+SEVERITY_POINTS = {"high": 40.0, "medium": 20.0, "low": 5.0, "info": 0.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Weights of the three criteria; non-negative, finite, not all zero.
+
+    >>> Weights(originality=2, craft=1, risk=1).normalised()["originality"]
+    0.5
+    """
+
+    originality: float = 0.45
+    craft: float = 0.40
+    risk: float = 0.15
+
+    def __post_init__(self) -> None:
+        for name in ("originality", "craft", "risk"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
+                raise ConfigError(f"weight {name!r} must be a finite number >= 0, got {value!r}")
+        if self.originality + self.craft + self.risk <= 0:
+            raise ConfigError("at least one weight must be > 0; allowed: originality, craft, risk >= 0")
+
+    def normalised(self) -> dict[str, float]:
+        total = self.originality + self.craft + self.risk
+        return {k: v / total for k, v in self.to_dict().items()}
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_mapping(cls, data: dict) -> Weights:
+        """Weights from a dict; unknown keys are refused so a typo is not silently ignored."""
+        unknown = set(data) - {"originality", "craft", "risk"}
+        if unknown:
+            raise ConfigError(f"unknown weight(s) {sorted(unknown)}; allowed: originality, craft, risk")
+        try:
+            return cls(**{k: float(v) for k, v in data.items()})
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"weights must be numbers: {exc}") from exc
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a sub-score is what it is: a sentence, and where to look."""
+
+    criterion: str
+    text: str
+    episode: int | None = None
+    line: int | None = None
+    work: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the pipeline measured, in the rubric's terms (all ratios 0..1; None = unknown).
+
+    >>> Features(episodes=60, hook_endings=45).hook_rate
+    0.75
+    """
+
+    episodes: int = 0
+    hook_endings: int = 0
+    novelty: float | None = None
+    pacing_fit: float | None = None
+    agency: float | None = None
+    flags: tuple[dict, ...] = ()  # {"rule", "severity", "text", "episode", "line"}
+    weak_endings: tuple[tuple[int, int], ...] = ()  # (episode, line) of endings without a hook
+    similar: tuple[dict, ...] = ()  # {"title", "score", ...}
+    pacing_note: str = ""
+    agency_note: str = ""
+
+    @property
+    def hook_rate(self) -> float | None:
+        return self.hook_endings / self.episodes if self.episodes else None
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A submission's score with its parts and evidence."""
+
+    total: float
+    originality: float | None
+    craft: float
+    risk: float
+    weights: dict
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "originality": self.originality,
+            "craft": self.craft,
+            "risk": self.risk,
+            "weights": dict(self.weights),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+def _clip(x: float) -> float:
+    return max(0.0, min(1.0, float(x)))
+
+
+def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
+    """Apply the rubric to ``features``.
+
+    >>> s = score(Features(episodes=10, hook_endings=10, novelty=1.0, pacing_fit=1.0, agency=1.0))
+    >>> s.total, s.risk
+    (100.0, 0.0)
+    """
+    evidence: list[Evidence] = []
+    originality = None
+    if features.novelty is not None:
+        originality = round(100 * _clip(features.novelty), 1)
+        evidence.append(Evidence("originality", f"catalog novelty {features.novelty:.2f}"))
+        for work in features.similar[:5]:
+            evidence.append(Evidence("originality", f"resembles {work.get('title', '?')} ({float(work.get('score', 0)):.2f})",
+                                     work=str(work.get("title", ""))))
+    else:
+        evidence.append(Evidence("originality", "no catalog to compare against: originality not scored"))
+
+    parts: list[float] = []
+    if features.hook_rate is not None:
+        parts.append(_clip(features.hook_rate))
+        evidence.append(Evidence("craft", f"{features.hook_endings} of {features.episodes} episodes end on a hook"))
+        for ep, line in features.weak_endings[:5]:
+            evidence.append(Evidence("craft", f"episode {ep} ends without a hook", episode=ep, line=line))
+    if features.pacing_fit is not None:
+        parts.append(_clip(features.pacing_fit))
+        evidence.append(Evidence("craft", features.pacing_note or f"{features.pacing_fit:.0%} of episodes inside the format's length range"))
+    if features.agency is not None:
+        parts.append(_clip(features.agency))
+        evidence.append(Evidence("craft", features.agency_note or f"character agency {features.agency:.2f}"))
+    craft = round(100 * sum(parts) / len(parts), 1) if parts else 0.0
+
+    risk_points = 0.0
+    for flag in features.flags:
+        sev = str(flag.get("severity", "medium")).lower()
+        risk_points += SEVERITY_POINTS.get(sev, SEVERITY_POINTS["medium"])
+        evidence.append(Evidence("risk", f"{flag.get('rule', 'flag')} ({sev}): {flag.get('text', '')}"[:300],
+                                 episode=flag.get("episode"), line=flag.get("line")))
+    risk = round(min(100.0, risk_points), 1)
+
+    w = weights.to_dict()
+    if originality is None:  # unknown originality: its weight goes to the others, never a guess
+        w["originality"] = 0.0
+        if w["craft"] + w["risk"] == 0:
+            w["craft"] = 1.0
+    denom = w["originality"] + w["craft"] + w["risk"]
+    total = (w["originality"] * (originality or 0.0) + w["craft"] * craft + w["risk"] * (100.0 - risk)) / denom
+    return Score(round(total, 1), originality, craft, risk, weights.to_dict(), tuple(evidence))
+
+
+def load_weights(conn=None, *, path: str | os.PathLike | None = None) -> Weights:
+    """The weights in force: settings row, else TOML file, else defaults.
+
+    >>> load_weights(path="/nonexistent.toml") == DEFAULT_WEIGHTS
+    True
+    """
+    if conn is not None:
+        from sqlalchemy import select
+
+        from .models import settings
+
+        row = conn.execute(select(settings.c.value).where(settings.c.key == "weights")).first()
+        if row is not None:
+            return Weights.from_mapping(json.loads(row.value))
+    file = Path(path or os.environ.get("DRAMALENS_TRIAGE_SETTINGS", "triage.toml"))
+    if file.is_file():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read settings: {exc}", source=str(file), hint="fix the TOML syntax") from exc
+        if "weights" in data:
+            if not isinstance(data["weights"], dict):
+                raise ConfigError("[weights] must be a table", source=str(file))
+            return Weights.from_mapping(data["weights"])
+    return DEFAULT_WEIGHTS
+
+
+def save_weights(conn, weights: Weights) -> None:
+    """Store ``weights`` in the settings row inside the caller's transaction.
+
+    Only admins may call this: the web layer checks, and audits the change.
+
+    >>> # save_weights(conn, Weights(0.5, 0.4, 0.1))
+    """
+    from sqlalchemy import delete, insert
+
+    from .models import now, settings
+
+    conn.execute(delete(settings).where(settings.c.key == "weights"))
+    conn.execute(insert(settings).values(key="weights", value=json.dumps(weights.to_dict()), updated_at=now()))

@@ -1,0 +1,202 @@
+"""Workers that drain the job queue: threads inside ``dramalens serve``, or separate
+``dramalens worker`` processes next to PostgreSQL in production.
+
+A worker loops: claim → (result already there? mark done) → run the pipeline while a
+heartbeat thread renews the lease → write the result (idempotent) or record the failure.
+Stopping is cooperative (:meth:`Worker.stop`); a killed worker is recovered by lease expiry.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from ..errors import ConfigError
+from . import jobs as q
+from .models import submissions
+from .pipeline import PipelineFn, SubmissionInput, analyse_submission
+from .scoring import load_weights
+
+__all__ = ["Worker", "WorkerStats", "load_submission", "run_worker"]
+
+log = logging.getLogger("dramalens.triage.worker")
+
+
+@dataclass(slots=True)
+class WorkerStats:
+    """Counts of what a worker did."""
+
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0  # result already present (a resumed job)
+
+    def to_dict(self) -> dict:
+        return {"done": self.done, "failed": self.failed, "skipped": self.skipped}
+
+
+def load_submission(engine: Engine, submission_id: int) -> SubmissionInput:
+    """The pipeline's input for ``submission_id``."""
+    with engine.connect() as conn:
+        r = conn.execute(select(submissions).where(submissions.c.id == submission_id)).one()
+    return SubmissionInput(id=r.id, filename=r.filename, content=r.content, title=r.title, format=r.format,
+                           episodes=r.episodes, track=r.track, synopsis=r.synopsis, budget=r.budget)
+
+
+class Worker:
+    """A pool of ``threads`` worker threads over ``engine``'s queue.
+
+    >>> # w = Worker(engine, threads=2); w.run_until_empty()
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        pipeline: PipelineFn = analyse_submission,
+        threads: int = 1,
+        lease: float = q.DEFAULT_LEASE,
+        poll: float = 1.0,
+        catalog=None,
+        name: str | None = None,
+        on_progress: Callable[[q.Claim, bool], None] | None = None,
+        batch_id: int | None = None,
+    ):
+        if threads < 1 or threads > 64:
+            raise ConfigError(f"threads must be between 1 and 64, got {threads}")
+        if lease <= 0 or poll <= 0:
+            raise ConfigError("lease and poll must be > 0 seconds")
+        self.engine = engine
+        self.pipeline = pipeline
+        self.threads = threads
+        self.lease = lease
+        self.poll = poll
+        self.catalog = catalog
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.on_progress = on_progress
+        self.batch_id = batch_id
+        self.stats = WorkerStats()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+
+    # -- one job -------------------------------------------------------------------------
+    def process_one(self, owner: str) -> bool:
+        """Claim and process one job; False when the queue had nothing for us."""
+        claim = q.claim(self.engine, owner, lease=self.lease, batch_id=self.batch_id)
+        if claim is None:
+            return False
+        if q.has_result(self.engine, claim.submission_id):  # finished before a crash: just close it
+            q.complete(self.engine, claim, {"total": 0, "craft": 0, "risk": 0})
+            self._count("skipped", claim, True)
+            return True
+        beat_stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(claim, beat_stop), daemon=True)
+        beat.start()
+        try:
+            sub = load_submission(self.engine, claim.submission_id)
+            weights = self._weights()
+            result = self.pipeline(sub, weights=weights, catalog=self.catalog)
+        except Exception as exc:  # any failure of one script must not stop the batch
+            beat_stop.set()
+            detail = f"{type(exc).__name__}: {exc}"
+            log.warning("submission %s failed: %s", claim.submission_id, detail)
+            log.debug("%s", traceback.format_exc())
+            status = q.fail(self.engine, claim, detail)
+            self._count("failed" if status == "failed" else "skipped", claim, False)
+            return True
+        finally:
+            beat_stop.set()
+        q.complete(self.engine, claim, result)
+        self._count("done", claim, True)
+        return True
+
+    def _weights(self):
+        with self.engine.connect() as conn:
+            return load_weights(conn)
+
+    def _heartbeat(self, claim: q.Claim, stop: threading.Event) -> None:
+        interval = max(self.lease / 3, 0.05)
+        while not stop.wait(interval):
+            try:
+                if not q.heartbeat(self.engine, claim, lease=self.lease):
+                    return
+            except Exception:  # a missed beat only shortens the lease; never crash the worker
+                log.debug("heartbeat failed", exc_info=True)
+
+    def _count(self, field: str, claim: q.Claim, ok: bool) -> None:
+        with self._lock:
+            setattr(self.stats, field, getattr(self.stats, field) + 1)
+        if self.on_progress is not None:
+            self.on_progress(claim, ok)
+
+    # -- loops -----------------------------------------------------------------------------
+    def _loop(self, index: int, until_empty: bool) -> None:
+        owner = f"{self.name}:{index}"
+        while not self._stop.is_set():
+            try:
+                worked = self.process_one(owner)
+            except Exception:  # the database went away for a moment: wait and retry
+                log.exception("worker %s: queue error", owner)
+                worked = False
+            if not worked:
+                if until_empty:
+                    return
+                self._stop.wait(self.poll)
+
+    def start(self) -> None:
+        """Start the threads in the background; they poll until :meth:`stop`."""
+        self._stop.clear()
+        self._threads = [threading.Thread(target=self._loop, args=(i, False), name=f"triage-worker-{i}", daemon=True)
+                         for i in range(self.threads)]
+        for t in self._threads:
+            t.start()
+
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """Ask the threads to stop after their current job, and wait for them."""
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout)
+        self._threads = []
+
+    def run_until_empty(self) -> WorkerStats:
+        """Process jobs on ``threads`` threads until none is claimable; returns the counts."""
+        self._stop.clear()
+        threads = [threading.Thread(target=self._loop, args=(i, True), daemon=True) for i in range(self.threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return self.stats
+
+
+def run_worker(db_url: str | None = None, *, threads: int = 1, poll: float = 2.0, until_empty: bool = False,
+               pipeline: PipelineFn = analyse_submission) -> WorkerStats:
+    """Entry point of a worker process (``dramalens worker``): migrate, then drain the queue.
+
+    >>> # run_worker("postgresql://desk@db/dramalens", threads=2)
+    """
+    from ..db import make_engine
+    from .models import init_db
+    from .pipeline import open_catalog, require_pipeline
+
+    if pipeline is analyse_submission:
+        require_pipeline()
+    engine = init_db(make_engine(db_url))
+    worker = Worker(engine, pipeline=pipeline, threads=threads, poll=poll, catalog=open_catalog(db_url))
+    if until_empty:
+        return worker.run_until_empty()
+    worker.start()
+    try:
+        while any(t.is_alive() for t in worker._threads):
+            worker._threads[0].join(1.0)
+    except KeyboardInterrupt:
+        worker.stop()
+    return worker.stats

@@ -1,0 +1,150 @@
+"""The script desk's web app: ``create_app(db_url)`` builds a FastAPI application.
+
+Pages are server-rendered (Jinja2); the JSON API lives under ``/api/`` with token auth. Every
+error the library raises becomes one JSON shape (``DramalensError.to_dict()``) for the API and
+an error page for browsers. Worker threads may run inside the app (``workers=N``) for the
+one-process mode of ``dramalens serve``.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..db import make_engine
+from ..errors import ConfigError, DramalensError, InputError, NotFoundError, PermissionDenied
+from ..triage.auth import secret_key
+from ..triage.intake import DEFAULT_INTAKE_LIMITS, IntakeLimits
+from ..triage.models import init_db
+from .deps import LoginRequired, language_of
+from .i18n import translator
+
+__all__ = ["create_app"]
+
+HERE = Path(__file__).parent
+
+
+class _State:
+    """What the routes share: the engine, the templates, the signing key, limits, the worker."""
+
+    def __init__(self, engine, templates, key, limits, db_url):
+        self.engine = engine
+        self.templates = templates
+        self.key = key
+        self.limits = limits
+        self.db_url = db_url
+        self.worker = None
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    workers: int = 0,
+    pipeline=None,
+    limits: IntakeLimits = DEFAULT_INTAKE_LIMITS,
+    secure_cookies: bool = False,
+    worker_poll: float = 0.5,
+) -> FastAPI:
+    """The web application over the database at ``db_url`` (migrated on creation).
+
+    ``workers`` > 0 runs that many queue-worker threads inside the app; ``pipeline`` replaces
+    the real analysis (tests only).
+
+    >>> app = create_app("sqlite://")
+    >>> any(r.path == "/queue" for r in app.routes)
+    True
+    """
+    if workers < 0 or workers > 64:
+        raise ConfigError(f"workers must be between 0 and 64, got {workers}")
+    engine = init_db(make_engine(db_url))
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["status_label"] = lambda lang, s: translator(lang)(f"status.{s}")
+    state = _State(engine, templates, secret_key(engine), limits, db_url)
+    state.secure_cookies = secure_cookies
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if workers:
+            from ..triage.pipeline import analyse_submission, open_catalog, require_pipeline
+            from ..triage.worker import Worker
+
+            fn = pipeline or analyse_submission
+            if fn is analyse_submission:
+                require_pipeline()
+            state.worker = Worker(engine, pipeline=fn, threads=workers, poll=worker_poll,
+                                  catalog=open_catalog(db_url) if pipeline is None else None, name="serve")
+            state.worker.start()
+        try:
+            yield
+        finally:
+            if state.worker is not None:
+                state.worker.stop()
+
+    app = FastAPI(title="dramalens script desk", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.desk = state
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        # Refuse an oversized body before it is read: the multipart parser would spool it.
+        length = request.headers.get("content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > limits.max_upload_bytes + 64 * 1024
+            except ValueError:
+                too_big = True
+            if too_big:
+                err = InputError(f"the request body is over the limit of {limits.max_upload_bytes:,} bytes",
+                                 hint="split the batch into several zips")
+                return JSONResponse(err.to_dict(), status_code=413)
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                    "frame-ancestors 'self'; form-action 'self'")
+        return response
+
+    def _wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+    def _error_page(request: Request, exc: DramalensError, status: int):
+        if _wants_json(request):
+            return JSONResponse(exc.to_dict(), status_code=status)
+        lang = language_of(request)
+        return templates.TemplateResponse(request, "error.html", {"error": exc, "lang": lang, "t": translator(lang),
+                                                                  "user": None, "csrf": ""}, status_code=status)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired):
+        if _wants_json(request) or request.method != "GET":
+            return JSONResponse(PermissionDenied("log in first").to_dict(), status_code=401)
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(DramalensError)
+    async def _dl_error(request: Request, exc: DramalensError):
+        return _error_page(request, exc, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        fields = ", ".join(".".join(str(p) for p in e.get("loc", ())) for e in exc.errors())
+        return _error_page(request, InputError(f"invalid request: {fields}", hint="check the fields sent"), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        err = NotFoundError("no such page") if exc.status_code == 404 else DramalensError(str(exc.detail))
+        return _error_page(request, err, exc.status_code)
+
+    from . import routes_admin, routes_api, routes_auth, routes_pages
+
+    for module in (routes_auth, routes_pages, routes_admin, routes_api):
+        app.include_router(module.router)
+    return app

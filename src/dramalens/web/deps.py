@@ -1,0 +1,81 @@
+"""What every route needs: who is asking (session or API token), CSRF, language, rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from ..errors import PermissionDenied
+from ..triage.auth import check_csrf, session_user, user_for_token
+from ..triage.review import User
+from .i18n import LANGUAGES, translator
+
+__all__ = ["COOKIE", "LANG_COOKIE", "LoginRequired", "Viewer", "admin_viewer", "api_user", "check_form", "language_of",
+           "render", "viewer"]
+
+COOKIE = "dl_session"
+LANG_COOKIE = "dl_lang"
+
+
+class LoginRequired(Exception):
+    """Raised by :func:`viewer` when there is no valid session: pages redirect to /login."""
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """A logged-in browser user with the CSRF token of their session."""
+
+    user: User
+    csrf: str
+
+
+def language_of(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE, "")
+    if lang in LANGUAGES:
+        return lang
+    accept = request.headers.get("accept-language", "")
+    return "zh" if accept.lower().startswith("zh") else "en"
+
+
+def state(request: Request):
+    return request.app.state.desk
+
+
+def viewer(request: Request) -> Viewer:
+    """The session's user, or LoginRequired. API tokens are not accepted here (and cookies are
+    not accepted by the API): each surface has one way in, so CSRF has one place to guard."""
+    st = state(request)
+    found = session_user(st.engine, st.key, request.cookies.get(COOKIE))
+    if found is None:
+        raise LoginRequired()
+    return Viewer(*found)
+
+
+def admin_viewer(request: Request) -> Viewer:
+    v = viewer(request)
+    if not v.user.is_admin:
+        raise PermissionDenied("only admins may open this page")
+    return v
+
+
+def api_user(request: Request) -> User:
+    """The owner of the ``Authorization: Bearer`` token, or PermissionDenied (401 shape)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        token = ""
+    return user_for_token(state(request).engine, token.strip() or None)
+
+
+def check_form(v: Viewer, token: str | None) -> None:
+    """Refuse a form whose CSRF token does not match the session's."""
+    check_csrf(v.csrf, token)
+
+
+def render(request: Request, name: str, context: dict, *, v: Viewer | None = None, status_code: int = 200):
+    lang = language_of(request)
+    ctx = {"lang": lang, "t": translator(lang), "user": v.user if v else None, "csrf": v.csrf if v else "",
+           "path": request.url.path}
+    ctx.update(context)
+    return state(request).templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -1,0 +1,74 @@
+"""The UI's two languages: a small message catalog, English and Chinese.
+
+A missing key falls back to English, then to the key itself, so a new page never shows
+an empty label.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "MESSAGES", "translator"]
+
+LANGUAGES = ("zh", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "app": "dramalens script desk", "login": "Log in", "logout": "Log out", "user": "User name",
+        "password": "Password", "queue": "Queue", "upload": "Upload", "catalog": "Catalog",
+        "saturation": "Saturation", "settings": "Settings", "title": "Title", "format": "Format",
+        "track": "Track", "trope": "Trope", "language": "Language", "score": "Score", "status": "Status",
+        "submitted": "Submitted", "filter": "Filter", "sort": "Sort by", "any": "any", "episodes": "Episodes",
+        "synopsis": "Synopsis", "budget": "Budget (yuan)", "file": "Script file or .zip batch", "send": "Send",
+        "batch_progress": "Batch progress", "analysed": "analysed", "failed": "failed", "of": "of",
+        "report": "Report", "similar": "Similar works", "decision": "Decision", "decide": "Decide",
+        "note": "Note", "add_note": "Add note", "notes": "Notes", "audit": "Audit log", "assign": "Assign",
+        "assign_me": "Assign to me", "export": "Export CSV", "weights": "Score weights",
+        "originality": "Originality", "craft": "Craft", "risk": "Risk", "evidence": "Evidence", "save": "Save",
+        "prev": "Previous", "next": "Next", "page": "Page", "min_score": "Min score", "search": "Search title",
+        "no_rows": "No submissions match.", "pending": "not analysed yet", "bad_login": "Wrong user name or password.",
+        "catalog_missing": "The catalog is not available in this installation.", "works": "Works",
+        "desk_supply": "Supply on this desk", "signed": "signed", "count": "Count", "shared": "Shared passages",
+        "this_script": "This script", "saved": "Saved.", "error": "Error", "skip": "Skip to content",
+        "vertical": "vertical", "horizontal": "horizontal", "analysis_state": "Analysis", "by": "By",
+        "assignee": "Assignee", "version": "Version", "direction": "Order", "asc": "ascending", "desc": "descending",
+    },
+    "zh": {
+        "app": "dramalens 剧本评估台", "login": "登录", "logout": "退出", "user": "用户名", "password": "密码",
+        "queue": "待审队列", "upload": "投稿上传", "catalog": "作品库", "saturation": "饱和度", "settings": "设置",
+        "title": "剧名", "format": "类型", "track": "赛道", "trope": "套路", "language": "语言", "score": "评分",
+        "status": "状态", "submitted": "投稿时间", "filter": "筛选", "sort": "排序", "any": "全部",
+        "episodes": "集数", "synopsis": "梗概", "budget": "预算（元）", "file": "剧本文件或 .zip 批量包",
+        "send": "提交", "batch_progress": "批次进度", "analysed": "已分析", "failed": "失败", "of": "/",
+        "report": "分析报告", "similar": "相似作品", "decision": "决定", "decide": "确定", "note": "备注",
+        "add_note": "添加备注", "notes": "备注", "audit": "审核记录", "assign": "分配", "assign_me": "分配给我",
+        "export": "导出 CSV", "weights": "评分权重", "originality": "原创度", "craft": "编剧技巧", "risk": "合规风险",
+        "evidence": "依据", "save": "保存", "prev": "上一页", "next": "下一页", "page": "页",
+        "min_score": "最低分", "search": "搜索剧名", "no_rows": "没有符合条件的投稿。", "pending": "尚未分析",
+        "bad_login": "用户名或密码错误。", "catalog_missing": "此安装中没有作品库。", "works": "作品",
+        "desk_supply": "本组投稿分布", "signed": "已签", "count": "数量", "shared": "相同段落",
+        "this_script": "本剧本", "saved": "已保存。", "error": "错误", "skip": "跳到正文",
+        "vertical": "竖屏", "horizontal": "横屏", "analysis_state": "分析", "by": "投稿人",
+        "assignee": "负责人", "version": "版本", "direction": "顺序", "asc": "升序", "desc": "降序",
+    },
+}
+
+STATUS_LABELS = {
+    "en": {"new": "new", "in_review": "in review", "consider": "consider", "signed": "signed", "passed": "passed"},
+    "zh": {"new": "新投稿", "in_review": "审读中", "consider": "待定", "signed": "已签约", "passed": "不通过"},
+}
+
+
+def translator(lang: str):
+    """A ``t(key)`` function for ``lang`` ('zh' or 'en'; anything else is English).
+
+    >>> translator("zh")("queue")
+    '待审队列'
+    """
+    table = MESSAGES.get(lang, MESSAGES["en"])
+    statuses = STATUS_LABELS.get(lang, STATUS_LABELS["en"])
+
+    def t(key: str) -> str:
+        if key.startswith("status."):
+            return statuses.get(key[7:], key[7:])
+        return table.get(key) or MESSAGES["en"].get(key) or key
+
+    return t

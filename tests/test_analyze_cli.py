@@ -1,0 +1,128 @@
+"""``dramalens analyze`` and ``dramalens calibrate`` end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from dramalens.cli import main
+
+ZH = """第1集
+1-1 日 内 客厅
+人物：林晚、顾沉
+△林晚推门而入，环顾四周。
+林晚：你到底是谁？
+顾沉（冷笑）：我是你的亲生父亲。
+1-2 夜 外 街道
+△顾沉转身离开。突然，一辆车冲了过来。
+林晚：等等——
+【卡点】
+第2集
+2-1 日 内 公司
+△林晚坐在办公桌前。
+林晚：今天天气不错。
+第3集
+3-1 日 内 公司
+林晚：再见。
+"""
+
+
+@pytest.fixture
+def zh_file(tmp_path):
+    p = tmp_path / "剧本.txt"
+    p.write_text(ZH, encoding="utf-8")
+    return p
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_summary(zh_file, capsys):
+    code, out, err = run(capsys, "analyze", zh_file)
+    assert code == 0, err
+    assert "vertical" in out and "episodes" in out
+    assert "◆ paywall" in out  # episode 1 (the only one before the last with a hook) carries the marker
+    assert "林晚" in out  # top characters
+    assert "compliance" in out
+    assert "outside the vertical band" in out  # tiny episodes are short of 1 min
+
+
+def test_json(zh_file, capsys):
+    code, out, _ = run(capsys, "analyze", zh_file, "--json", "--free-episodes", "2", "--budget", "500000")
+    assert code == 0
+    d = json.loads(out)
+    assert d["episode_count"] == 3 and d["language"] == "zh"
+    assert d["paywall"]["chosen"] == 2 and d["paywall"]["warning"]
+    assert d["hooks"]["episodes"][0]["ending_cues"][0]["line"] > 0
+    assert d["runtime"]["total_seconds"] > 0
+
+
+def test_csv(zh_file, tmp_path, capsys):
+    out_dir = tmp_path / "tables"
+    code, _, err = run(capsys, "analyze", zh_file, "--csv", out_dir, "--format", "vertical")
+    assert code == 0
+    assert (out_dir / "episodes.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM, for Excel
+    with (out_dir / "episodes.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["episode"] for r in rows] == ["1", "2", "3"]
+    assert {r["band"] for r in rows} == {"short"}
+    with (out_dir / "scenes.csv").open(encoding="utf-8-sig") as fh:
+        scenes = list(csv.DictReader(fh))
+    assert scenes[0]["location"] == "客厅" and scenes[0]["cast"] == "林晚、顾沉"
+    assert "wrote" in err
+
+
+def test_html(zh_file, tmp_path, capsys):
+    pytest.importorskip("dramalens.report.html")
+    out = tmp_path / "r.html"
+    code, _, err = run(capsys, "analyze", zh_file, "--html", out)
+    assert code == 0, err
+    assert "<html" in out.read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--format", "square"], "vertical, horizontal"),
+        (["--free-episodes", "3"], "nothing behind the paywall"),
+        (["--budget", "-5"], "budget"),
+    ],
+)
+def test_errors_are_one_line(zh_file, capsys, args, message):
+    code, out, err = run(capsys, "analyze", zh_file, *args)
+    assert code == 2
+    assert message in err and err.count("\n") == 1
+
+
+def test_missing_file(tmp_path, capsys):
+    code, _, err = run(capsys, "analyze", tmp_path / "nope.txt")
+    assert code == 2 and "not found" in err
+
+
+def test_calibrate_then_analyze_with_params(zh_file, tmp_path, capsys):
+    (tmp_path / "t.csv").write_text(f"path,minutes\n{zh_file.name},1.5\n", encoding="utf-8")
+    params = tmp_path / "p.json"
+    code, out, err = run(capsys, "calibrate", tmp_path / "t.csv", "--out", params)
+    assert code == 0, err
+    assert "RMSE" in out
+    fitted = json.loads(params.read_text(encoding="utf-8"))
+    code, out, _ = run(capsys, "analyze", zh_file, "--json", "--params", params)
+    assert code == 0
+    d = json.loads(out)
+    assert d["runtime"]["params"] == pytest.approx(fitted["params"])
+    # One script cannot pin four rates, but the fit moves the total toward the 1.5 minutes given.
+    assert abs(d["runtime"]["total_minutes"] - 1.5) < abs(fitted["rows"][0]["predicted_before"] - 1.5)
+
+
+def test_bad_params_file(zh_file, tmp_path, capsys):
+    p = tmp_path / "p.json"
+    p.write_text('{"words_per_hour": 3}', encoding="utf-8")
+    code, _, err = run(capsys, "analyze", zh_file, "--params", p)
+    assert code == 2 and "allowed" in err
+    code, _, err = run(capsys, "analyze", zh_file, "--params", tmp_path / "missing.json")
+    assert code == 2 and "not found" in err

@@ -1,0 +1,142 @@
+"""The HTML report: self-contained, escaped, every chart drawn, small enough for 100 episodes.
+
+The browser test drives Debian's Chromium through Playwright with the network blocked, and
+saves artifacts/report.png for a human to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import dramalens
+from dramalens.model import ElementType as T
+from dramalens.parsing.builder import ScriptBuilder
+from dramalens.report.html import render_html
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHARTS = ("chart-runtime", "chart-arc", "chart-hooks", "chart-presence", "chart-share")
+INJECTION = "<script>window.__pwned = 1</script>"
+EVIL_NAME = '<img src=x onerror="window.__pwned=2">'
+
+
+_GOOD = ["我好开心，谢谢你一直陪伴我。", "太好了，我们终于团圆了！", "我相信你，我们在一起吧。"]
+_BAD = ["你竟然背叛我！凭什么？", "救命！他要杀了你！", "我恨你，你给我滚出去！"]
+_FILL = "这件事我们明天再去公司和大家说清楚，"
+
+
+def series(episodes: int = 100, *, title: str = "霸总的逆袭：<script>alert(1)</script>") -> dramalens.Script:
+    """A synthetic Chinese series: three scenes an episode, ~2 minutes each, a dip in the middle
+    (so the arc has a shape), compliance cues, and script text that tries to inject HTML."""
+    b = ScriptBuilder(source_format="chinese")
+    line = 1
+    for ep in range(1, episodes + 1):
+        b.start_episode(ep, line=line)
+        line += 1
+        for k in range(1, 4):
+            cast = ("林晚", "顾沉", "王总") if k != 2 else ("林晚", "苏小雨")
+            b.start_scene(heading=f"{ep}-{k} 日 内 客厅", number=f"{ep}-{k}", cast=cast, line=line)
+            line += 1
+            b.add_new(T.ACTION, "△林晚推开门，顾沉抬头看她。", line)
+            line += 1
+            mood = _BAD if episodes // 3 < ep <= 2 * episodes // 3 else _GOOD
+            speakers = ("林晚", "顾沉") if k != 2 else ("林晚", "苏小雨")
+            for j in range(5):
+                text = _FILL + mood[(ep + j) % 3]
+                if ep == 7 and k == 1 and j == 0:
+                    text = "甩卡！" + INJECTION + "我决定不嫁了。"  # a compliance cue: the line shows in the flags table
+                if ep == 9 and k == 3 and j == 1:
+                    text = "我给你一个亿，甩卡给你，读书有什么用？"
+                b.add_new(T.DIALOGUE, text, line, character=speakers[j % 2])
+                line += 1
+            if k == 3:
+                b.add_new(T.DIALOGUE, "你到底是谁？竟然是你！", line, character="王振华")
+                line += 1
+            if ep == 50 and k == 1:  # a name that is markup must show as text
+                b.add_new(T.DIALOGUE, "路过。", line, character=EVIL_NAME)
+                line += 1
+    return b.build(language="zh", title=title)
+
+
+@pytest.fixture(scope="module")
+def page_html() -> str:
+    return render_html(dramalens.analyze(series(100), budget_yuan=1_500_000))
+
+
+def test_hundred_episode_report_is_self_contained_and_small(page_html):
+    size = len(page_html.encode("utf-8"))
+    assert size < 2_000_000, size
+    # Nothing loads from outside the page and nothing runs: no src/href to anywhere, no <script>.
+    assert not re.search(r"<script", page_html, re.IGNORECASE)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page_html, re.IGNORECASE)
+    assert "&lt;script&gt;window.__pwned" in page_html
+    assert "<img" not in page_html and "&lt;img src=x" in page_html
+    for chart in CHARTS:
+        assert f'id="{chart}"' in page_html
+    # 100 episodes × 3 scenes = 300 scenes > the 200-column cap: the heatmap folds into episodes.
+    assert "ep 100" in page_html and "share of its scenes" in page_html
+    # The budget tier and the flags reach the page.
+    assert "重点" in page_html and "content.wealth_worship" in page_html and "title.badao_zongcai" in page_html
+
+
+def test_missing_parts_render_not_available():
+    html = render_html({"title": "T", "runtime": None, "characters": {"characters": []}, "compliance": None})
+    for chart in CHARTS:
+        block = html.split(f'id="{chart}"', 1)[1].split("</figure>", 1)[0]
+        assert "not available" in block and "<svg" not in block
+
+
+def test_rejects_other_objects():
+    with pytest.raises(dramalens.DramalensError):
+        render_html(42)
+
+
+@pytest.mark.browser
+def test_report_renders_in_chromium(tmp_path, page_html):
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    report = tmp_path / "report.html"
+    report.write_text(page_html, encoding="utf-8")
+    artifacts = ROOT / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    errors: list[str] = []
+    blocked: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route("**/*", guard)
+            page.goto(report.as_uri())
+            for chart in CHARTS:
+                marks = page.locator(f"#{chart} svg .mark").count()
+                assert marks > 0, f"{chart} drew nothing"
+            # Drawn marks have a real size on screen, not just elements in the DOM.
+            box = page.locator("#chart-runtime svg .mark").first.bounding_box()
+            assert box is not None and box["height"] > 0
+            assert page.locator("#chart-hooks .paywall").count() == 1
+            assert page.evaluate("typeof window.__pwned") == "undefined"
+            assert page.locator("script").count() == 0
+            assert INJECTION in page.inner_text("body")
+            page.screenshot(path=str(artifacts / "report.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
+    assert blocked == []
