@@ -194,3 +194,25 @@ def test_renaming_changes_only_the_name(plan, new, which):
     a["edges"] = sorted(({**e, "a": min(e["a"], e["b"]), "b": max(e["a"], e["b"])} for e in a["edges"]), key=key)
     b["edges"] = sorted(({**e, "a": min(e["a"], e["b"]), "b": max(e["a"], e["b"])} for e in b["edges"]), key=key)
     assert a == b
+
+
+def test_english_names_match_their_spellings_not_common_words():
+    b = ScriptBuilder(source_format="fountain")
+    b.start_scene(heading="INT. ROOM - DAY", line=1)
+    b.add_new(T.ACTION, "The rain will stop.", 2)  # "will" is a word here
+    b.add_new(T.DIALOGUE, "Hi.", 3, character="WILL")
+    b.start_scene(heading="EXT. PARK - DAY", line=4)
+    b.add_new(T.ACTION, "Will grabs the bag.", 5)  # title case: the character
+    r = analyze_characters(b.build(language="en"))
+    will = r.get("WILL")
+    assert will.scenes == 2 and [p.present for p in r.presence] == [("WILL",), ("WILL",)]
+    # Scene 1 opens on an event (the rain), scene 2 on Will grabbing the bag: one opening.
+    assert dict(will.agency_kinds) == {"acts": 1, "opens_scene": 1}
+    assert [p.opened_by for p in r.presence] == [None, "WILL"]
+
+
+def test_params_are_validated():
+    from dramalens.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="RuntimeParams"):
+        analyze_characters(zh_script(), params={"zh_chars_per_min": 200})

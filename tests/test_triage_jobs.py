@@ -116,13 +116,13 @@ def test_thread_stopped_between_claim_and_completion_resumes(engine):
     assert _counts(engine)[0] == len(ids)
 
 
-def _slow_worker_process(db_url: str, log_path: str) -> None:  # runs in a forked child
+def _slow_worker_process(db_url: str, log_path: str) -> None:  # runs in a child process
     engine = init_db(make_engine(db_url))
 
     def slow(sub, *, weights, catalog=None):
         with open(log_path, "a") as fh:
             fh.write(f"{sub.id}\n")
-        time.sleep(0.05)
+        time.sleep(0.1)
         return fake_pipeline_for_tests(sub, weights=weights)
 
     Worker(engine, pipeline=slow, threads=2, lease=0.5, poll=0.05).run_until_empty()
@@ -134,7 +134,7 @@ def test_worker_process_killed_mid_batch_resumes_without_loss_or_duplicates(tmp_
     engine = init_db(make_engine(db_url))
     ids = _fill(engine, 30, episodes=1)
     log = tmp_path / "calls.log"
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")  # no fork of a threaded (xdist) parent
     proc = ctx.Process(target=_slow_worker_process, args=(db_url, str(log)))
     proc.start()
     deadline = time.time() + 20
@@ -188,3 +188,26 @@ def test_postgresql_queue_exactly_once():
     with engine.begin() as c:
         c.execute(update(jobs).values(status="queued"))
     assert q.claim(engine, "again") is not None
+
+
+@needs_pipeline
+def test_cli_submit_run_and_users(tmp_path, capsys, monkeypatch):
+    from dramalens.cli import main
+
+    monkeypatch.setenv("DRAMALENS_PASSWORD", "cli-password")
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"s{i}.txt").write_text(make_script(i, 2), encoding="utf-8")
+    (folder / "notes.pdf").write_bytes(b"%PDF")
+    assert main(["triage", "submit", str(folder), "--db", db, "--by", "ann", "--track", "都市"]) == 0
+    assert "3 scripts queued" in capsys.readouterr().out
+    assert main(["triage", "run", "--db", db]) == 0
+    assert "done 3, failed 0" in capsys.readouterr().out
+    assert main(["users", "add", "boss", "--admin", "--db", db]) == 0
+    assert main(["users", "add", "boss", "--db", db]) == 2  # exists: one line, exit 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["triage", "submit", str(tmp_path / "missing"), "--db", db]) == 2
+    engine = init_db(make_engine(db))
+    assert _counts(engine) == (3, {"done": 3})

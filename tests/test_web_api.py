@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from dramalens.triage.auth import add_user, issue_token
 from dramalens.web.app import create_app
-from triage_support import REAL_PIPELINE, fast_hash, make_script, make_zip, needs_pipeline  # noqa: F401
+from triage_support import REAL_PIPELINE, fast_hash, login, make_script, make_zip, needs_pipeline  # noqa: F401
 
 pytestmark = [pytest.mark.usefixtures("fast_hash"), needs_pipeline]
 
@@ -67,7 +67,8 @@ def test_submit_list_get_decide_export(kind, tmp_path):
         assert body["total"] == 4 and body["progress"]["done"] == 4
         scores = [row["score"] for row in body["items"]]
         assert scores == sorted(scores, reverse=True) and all(0 <= s <= 100 for s in scores)  # ranked
-        assert client.get("/api/submissions?sort=title&direction=asc", headers=ann).json()["items"][0]["title"] == "剧本0"
+        titles = [row["title"] for row in client.get("/api/submissions?sort=title&direction=asc", headers=ann).json()["items"]]
+        assert titles == sorted(titles) and "测试剧0" in titles  # the script's own title replaced the file's stem
         assert client.get("/api/submissions?track=古装", headers=ann).json()["total"] == 0
         assert client.get("/api/submissions?language=zh&format=vertical", headers=ann).json()["total"] == 4
 
@@ -104,3 +105,39 @@ def test_api_refuses_without_token_and_with_cookie_only(tmp_path):
         assert r.status_code == 403 and r.json()["error"] == "PermissionDenied"
         assert client.get("/api/submissions", headers={"Authorization": "Bearer dl_forged"}).status_code == 403
         assert client.get("/api/nope", headers={"Accept": "application/json"}).json()["error"] == "NotFoundError"
+
+
+@pytest.mark.skipif(not __import__("dramalens.triage.pipeline", fromlist=["x"]).catalog_available(),
+                    reason="the catalog is not installed")
+def test_catalog_novelty_and_similar_works(tmp_path):
+    import tempfile
+    from pathlib import Path
+
+    from dramalens.catalog import Catalog, import_paths
+    from dramalens.catalog.synth import generate_corpus
+
+    corpus = Path(tempfile.mkdtemp())
+    generate_corpus(corpus, works=12, languages=("zh",), episodes=(3, 4), seed=3, plant_rate=0.0)
+    db_url = f"sqlite:///{tmp_path / 'cat.sqlite'}"
+    with Catalog(db_url) as cat:
+        import_paths(cat, [corpus])
+    app = create_app(db_url, workers=1, pipeline=REAL_PIPELINE, worker_poll=0.1)
+    engine = app.state.desk.engine
+    add_user(engine, "ann", "password-a")
+    headers = {"Authorization": f"Bearer {issue_token(engine, 'ann')}"}
+    known = sorted((corpus / "works").iterdir())[0]
+    with TestClient(app) as client:
+        r = client.post("/api/submissions", headers=headers, files={"file": (known.name, known.read_bytes())})
+        sid = r.json()["submission_ids"][0]
+        _wait_done(client, headers, r.json()["batch_id"], 1)
+        one = client.get(f"/api/submissions/{sid}", headers=headers).json()
+        assert one["score"]["originality"] is not None and one["score"]["originality"] < 50  # it is in the catalog
+        top = one["score"]["similar"][0]
+        assert top["score"] > 0.5 and top["shared_passages"]
+        assert any(e["criterion"] == "originality" and e.get("work") for e in one["score"]["evidence"])
+        assert one["tropes"]  # tagged with the catalog's trope vocabulary
+        login(client, "ann", "password-a")
+        assert top["title"] in client.get("/catalog").text and "12" in client.get("/catalog").text
+        page = client.get(f"/submissions/{sid}").text
+        assert "side-by-side" in page and "<mark>" in page
+        assert client.get("/saturation").status_code == 200

@@ -128,6 +128,10 @@ def test_upload_limits_and_hostile_archives(app):
         big = b"x" * 300_000
         r = client.post("/api/submissions", headers=headers, files={"file": ("big.txt", big)})
         assert r.status_code == 413 and r.json()["error"] == "InputError"
+        chunks = iter([b"x" * 1000] * 3)
+        r = client.post("/api/submissions", headers={**headers, "Content-Type": "multipart/form-data; boundary=b"},
+                        content=chunks)
+        assert r.status_code == 411  # no length to check: refused before the body is read
     with engine.connect() as c:
         assert c.execute(select(func.count()).select_from(submissions)).scalar_one() == 0
 
@@ -145,7 +149,10 @@ def test_html_in_scripts_is_escaped_on_every_page(tmp_path):
                         files={"file": ("x.txt", text.encode())}, follow_redirects=False)
         assert r.status_code == 303
         deadline = time.time() + 30
-        while "done" not in client.get("/queue").text and time.time() < deadline:
+        while time.time() < deadline:
+            with engine.connect() as c:
+                if c.execute(select(submissions.c.analysis_state)).scalar_one() == "done":
+                    break
             time.sleep(0.1)
         client.post("/submissions/1/notes", data={"csrf_token": token, "text": XSS})
         pages = ["/queue", "/submissions/1", "/submissions/1/report", "/saturation", "/catalog", "/settings",
@@ -155,8 +162,7 @@ def test_html_in_scripts_is_escaped_on_every_page(tmp_path):
             assert XSS not in html, page
         assert "&lt;script&gt;" in client.get("/submissions/1").text
         report = client.get("/submissions/1/report")
-        assert "sandbox" in report.headers["content-security-policy"]
-        assert "&lt;script&gt;" in report.text
+        assert report.status_code == 200 and "sandbox" in report.headers["content-security-policy"]
 
 
 def test_language_switch_has_no_open_redirect(app):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from .errors import DramalensError, InputError, ParseError
 from .model import Character, Element, ElementType, Episode, Scene, Script
+from .model.novel import Novel
 from .parsing import parse
+from .parsing.novel import read_novel
 
 __version__ = "0.1.0"
 
@@ -20,11 +22,13 @@ __all__ = [
     "ElementType",
     "Episode",
     "InputError",
+    "Novel",
     "ParseError",
     "Scene",
     "Script",
     "analyze",
     "parse",
+    "read_novel",
 ]
 
 

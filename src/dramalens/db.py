@@ -34,6 +34,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = url or default_url()
     if "://" not in url:  # a bare path means a SQLite file
         url = f"sqlite:///{url}"
+    url = _with_installed_pg_driver(url)
     try:
         if url.startswith("sqlite"):
             kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
@@ -45,6 +46,18 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     except Exception as exc:  # bad URL, missing driver
         raise StoreError(f"cannot open database {url!r}: {exc}", hint="use sqlite:///FILE or postgresql://USER@HOST/DB") from exc
     return engine
+
+
+def _with_installed_pg_driver(url: str) -> str:
+    """SQLAlchemy 2.1 reads a bare ``postgresql://`` as psycopg 3; use psycopg2 when only it is installed."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        return url
+    import importlib.util
+
+    rest = url.split("://", 1)[1]
+    if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
+        return f"postgresql+psycopg2://{rest}"
+    return f"postgresql://{rest}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

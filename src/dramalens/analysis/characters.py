@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
+from ..errors import ConfigError
 from ..model import SPOKEN_TYPES, Element, ElementType, Script
 from ..textutil import speech_units
 
@@ -38,6 +39,7 @@ _ZH_PREFIXES = ("老", "小", "阿")
 _COMPOUND_SURNAMES = frozenset(
     "欧阳 上官 司马 诸葛 东方 慕容 南宫 司徒 皇甫 令狐 独孤 长孙 宇文 夏侯 公孙 轩辕 端木 西门 尉迟 呼延".split()
 )
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,5}$")
 _EN_TITLE = re.compile(
     r"^(?:mr|mrs|ms|miss|mister|madam|dr|doctor|president|ceo|boss|director|uncle|aunt|young master|master|lady|sir)"
@@ -276,7 +278,7 @@ def _name_pattern(names: list[str], language: str) -> re.Pattern | None:
     alt = "|".join(re.escape(n) for n in usable)
     if language == "zh" and all(_HAN_NAME.match(n) for n in usable):
         return re.compile(f"(?:{alt})")
-    return re.compile(rf"(?<![A-Za-z])(?:{alt})(?![A-Za-z])", re.IGNORECASE)
+    return re.compile(rf"(?<![A-Za-z])(?:{alt})(?![A-Za-z])")
 
 
 class _Agency:
@@ -316,7 +318,7 @@ class _Agency:
         matches = list(pattern.finditer(text))
         span = 8 if zh else 24
         for i, m in enumerate(matches):
-            name = canon.get(m.group(0)) or canon.get(m.group(0).lower())
+            name = canon.get(m.group(0))
             if name is None:
                 continue
             before = text[max(0, m.start() - span) : m.start()]
@@ -356,10 +358,12 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
     >>> r.characters[0].name, r.characters[0].lines, r.characters[0].tier
     ('林晚', 1, 'primary')
     """
-    from .runtime import DEFAULT_PARAMS, element_seconds  # D's module; imported late to keep imports light
+    from .runtime import DEFAULT_PARAMS, RuntimeParams, element_seconds  # D's module; imported late to keep imports light
 
     if params is None:
         params = DEFAULT_PARAMS
+    elif not isinstance(params, RuntimeParams):
+        raise ConfigError(f"params must be a RuntimeParams (dramalens.analysis.runtime), got {type(params).__name__}")
     language = script.language if script.language in ("zh", "en") else "en"
 
     seen: set[str] = set()
@@ -387,7 +391,12 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
                     forms += [p + surname for p in _ZH_PREFIXES]
                 for form in forms:
                     lookup.setdefault(form, full[0])
-    lookup.update({k.lower(): v for k, v in canon.items()})
+    # Action lines write MAYA on first sight and Maya after; "will"/"grace" in lower case are
+    # words, not the characters WILL and GRACE: match the cue's spelling, upper and title case.
+    for name, target in canon.items():
+        if _LATIN_LETTER.search(name):
+            for variant in (name.upper(), name.title()):
+                lookup.setdefault(variant, target)
     pattern = _name_pattern(list(lookup), language)
 
     lines: dict[str, int] = defaultdict(int)
@@ -444,7 +453,7 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
                 elif element.type == ElementType.ACTION and pattern is not None:
                     roles = agency.action_roles(element.text, pattern, lookup)
                     for m in pattern.finditer(element.text):
-                        name = lookup.get(m.group(0)) or lookup.get(m.group(0).lower())
+                        name = lookup.get(m.group(0))
                         if name:
                             mark(name, element.line)
                     for name, kind, sign in roles:

@@ -24,8 +24,8 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 
 from ..errors import ConfigError, DramalensError, InputError
-from .minhash import MinHasher, passage_keys
-from .shingles import shingle_lines
+from .minhash import MinHasher, passage_prints
+from .shingles import shingle_lines_multi
 from .store import BATCH, Catalog, WorkRecord, _now, import_done, import_runs
 
 __all__ = [
@@ -49,7 +49,10 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 _ID = re.compile(r"^[^\s/\\][^/\\]{0,199}$")
 _TAG_SPLIT = re.compile(r"[,;|、，；]+")
 _FIELDS = ("id", "title", "language", "synopsis", "tags", "episodes", "format", "track", "release_date", "file", "plays")
-_BAD = "\ufffe"  # marks a line the reader had to drop, so the CSV parser keeps line numbers
+_BAD = "\ufffe"
+#: (MinHash shingle size, passage shingle size) per language, and the passage sampling rate.
+PASSAGE_SHINGLES = {"zh": (5, 12), "en": (3, 8)}
+PASSAGE_RATE = {"zh": 8, "en": 4}  # marks a line the reader had to drop, so the CSV parser keeps line numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,19 +125,19 @@ def fingerprint(doc: Document, hasher: MinHasher | None = None, *, semantic: boo
     """Compute a document's fingerprints (MinHash, passage keys, tropes, skeleton).
 
     >>> r = fingerprint(Document("w1", "T", "en", synopsis="A maid marries the heir."))
-    >>> len(r.minhash)
+    >>> len(r.minhash)  # 128 uint32 values
     512
     """
     hasher = hasher or MinHasher()
     lines = list(doc.lines) if doc.lines is not None else [doc.title, *doc.synopsis.split("\n")]
-    shingled = shingle_lines(lines, doc.language, names=doc.names)
-    keys = passage_keys(shingled, hasher)
+    shingled, long = shingle_lines_multi(lines, doc.language, ks=PASSAGE_SHINGLES[doc.language], names=doc.names)
+    prints = passage_prints(long, PASSAGE_RATE[doc.language])
     text = "\n".join(doc.lines) if doc.lines is not None else None
     tropes, skeleton, track = _semantic(doc, text) if semantic else ((), None, doc.track)
     return WorkRecord(
         id=doc.id, title=doc.title, language=doc.language, content_hash=doc.content_hash or _hash_doc(doc),
-        minhash=hasher.signature(shingled.ids).tobytes(), passages=keys.keys.tobytes(),
-        passage_lines=keys.lines.tobytes(), shingles=len(shingled), synopsis=doc.synopsis, tags=doc.tags,
+        minhash=hasher.signature(shingled.ids).tobytes(), passages=prints.ids.tobytes(),
+        passage_lines=prints.lines.tobytes(), shingles=len(shingled), synopsis=doc.synopsis, tags=doc.tags,
         episodes=doc.episodes, format=doc.format, track=track, release_date=doc.release_date, source=doc.source,
         text=text, names=doc.names, tropes=tropes, skeleton=skeleton, plays=doc.plays,
     )
@@ -566,9 +569,14 @@ def refresh_embeddings(catalog: Catalog, embedder=None, *, refit: bool | None = 
     if refit is None:
         refit = stored is None or embedder is not None or len(ids) > 1.25 * fitted_on or len(ids) < 0.8 * fitted_on
     if refit:
-        embedder = (embedder or HashedTfidfEmbedder()).fit(texts, langs)
+        embedder = embedder or HashedTfidfEmbedder()
+        if hasattr(embedder, "fit_embed"):
+            vectors = embedder.fit_embed(texts, langs)
+        else:
+            vectors = embedder.fit(texts, langs).embed(texts, langs)
         catalog.set_model("embedder", embedder.to_bytes(), {"name": embedder.name, "dim": embedder.dim, "works": len(ids)})
-        todo = list(range(len(ids)))
+        catalog.set_embeddings(list(zip(ids, vectors)))
+        return len(ids)
     else:
         embedder = load_embedder(stored[1]["name"], stored[0])
         todo = [i for i, h in enumerate(has) if not h]

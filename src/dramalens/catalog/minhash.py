@@ -6,11 +6,12 @@ the 32-bit space; computed as one ``(perms × shingles)`` uint32 block per batch
 and reduced with ``np.minimum.reduceat``, it runs 10-20x faster than per-document hashing
 (benchmarks/bench_minhash.py) and agrees with datasketch within MinHash error (tests).
 
-Passage keys answer the question whole-document Jaccard cannot: a script that reuses 10% of
-another has a Jaccard near 0.05, indistinguishable from chance. We cut each text into
-content-defined chunks (a boundary wherever a shingle's hash has its low bits zero), so a copied
-passage is cut at the same places in both works, give each chunk a small MinHash and LSH band
-keys, and count the chunks two works share (see :func:`passage_overlap`).
+Passage prints answer the question whole-document Jaccard cannot: a script that reuses 10% of
+another has a Jaccard near 0.05, no higher than two unrelated scripts built from the same stock
+phrases. Long shingles (12 characters, 8 words) almost never coincide by chance, so we keep a
+consistent sample of them (those whose hash is 0 mod ``rate``: every text keeps the same ones)
+and estimate containment, shared prints / prints of the smaller work
+(:func:`passage_containment`); an inverted index over prints finds the candidates.
 """
 
 from __future__ import annotations
@@ -24,19 +25,25 @@ from .shingles import Shingled, mix64
 
 __all__ = [
     "EMPTY",
+    "MAX_DF",
+    "MIN_SHARED",
     "MinHasher",
-    "PassageKeys",
+    "PassagePrints",
     "band_keys",
     "candidate_pairs",
     "jaccard",
-    "passage_keys",
-    "passage_overlap",
+    "passage_containment",
+    "passage_prints",
     "standard_error",
 ]
 
 #: The signature value of a permutation that saw no shingle.
 EMPTY = np.uint32(0xFFFFFFFF)
 _BATCH_SHINGLES = 1 << 16  # one (perms × batch) block stays in L2 cache
+#: Fewest shared passage prints that count as evidence of reuse.
+MIN_SHARED = 3
+#: A passage print found in more works than this is a stock phrase, not evidence of copying.
+MAX_DF = 10
 
 
 class MinHasher:
@@ -192,89 +199,51 @@ def candidate_pairs(keys: np.ndarray, owners: np.ndarray, *, max_bucket: int = 5
 
 
 @dataclass(frozen=True, slots=True)
-class PassageKeys:
-    """Content-defined chunks of one text: ``keys`` ``(chunks, bands)`` uint64 and each chunk's
-    first and last source line (``lines`` ``(chunks, 2)`` int32)."""
+class PassagePrints:
+    """A consistent sample of a text's long shingles: ``ids`` (sorted, unique uint32) and the
+    first source line each occurs on (``lines``, int32)."""
 
-    keys: np.ndarray
+    ids: np.ndarray
     lines: np.ndarray
 
     def __len__(self) -> int:
-        return int(self.keys.shape[0])
+        return int(self.ids.size)
 
     def to_dict(self) -> dict:
-        return {"chunks": len(self), "bands": int(self.keys.shape[1]) if self.keys.ndim == 2 else 0}
+        return {"prints": len(self)}
 
 
-def _chunk_bounds(ids: np.ndarray, avg: int, min_len: int, max_len: int) -> np.ndarray:
-    """Chunk start offsets chosen by content: after a shingle whose hash is 0 mod ``avg``."""
-    n = ids.size
-    if n == 0:
-        return np.zeros(0, np.int64)
-    marks = np.flatnonzero(ids % np.uint32(avg) == 0) + 1
-    starts = [0]
-    last = 0
-    for m in marks.tolist():
-        while m - last > max_len:  # no mark for too long: cut so chunks stay comparable
-            last += max_len
-            starts.append(last)
-        if m - last >= min_len and m < n:
-            starts.append(m)
-            last = m
-    while n - last > max_len:
-        last += max_len
-        starts.append(last)
-    return np.asarray(starts, dtype=np.int64)
-
-
-def passage_keys(
-    shingled: Shingled,
-    hasher: MinHasher,
-    *,
-    bands: int = 8,
-    rows: int = 4,
-    avg: int = 32,
-    min_len: int = 12,
-    max_len: int = 160,
-) -> PassageKeys:
-    """Cut ``shingled`` into content-defined chunks and give each LSH band keys.
+def passage_prints(shingled: Shingled, rate: int = 8) -> PassagePrints:
+    """Keep the long shingles whose hash is 0 mod ``rate``: the same shingle is kept in every
+    text that has it, so two texts' samples share ≈ 1/rate of the passages they share.
 
     >>> from .shingles import shingle_text
-    >>> pk = passage_keys(shingle_text("一二三四五六七八九十" * 30, "zh"), MinHasher())
-    >>> pk.keys.shape[1]
-    8
+    >>> pp = passage_prints(shingle_text("一二三四五六七八九十" * 30, "zh", k=12), rate=1)
+    >>> len(pp)
+    10
     """
-    if bands * rows > hasher.num_perm:
-        raise ConfigError(f"bands × rows = {bands * rows} exceeds num_perm {hasher.num_perm}")
-    starts = _chunk_bounds(shingled.ids, avg, min_len, max_len)
-    if starts.size == 0:
-        return PassageKeys(np.zeros((0, bands), np.uint64), np.zeros((0, 2), np.int32))
-    lengths = np.diff(np.concatenate((starts, [shingled.ids.size])))
-    sub = _SubHasher(hasher, bands * rows)
-    sigs = sub._segments(shingled.ids, lengths)
-    ends = np.concatenate((starts[1:], [shingled.ids.size])) - 1
-    lines = np.stack((shingled.lines[starts], shingled.lines[ends]), axis=1).astype(np.int32)
-    return PassageKeys(band_keys(sigs, bands, rows), lines)
+    if not isinstance(rate, int) or rate < 1:
+        raise ConfigError(f"rate must be a whole number ≥ 1, got {rate!r}")
+    ids = shingled.ids
+    keep = np.flatnonzero((mix64(ids.astype(np.uint64)) % np.uint64(rate)) == 0) if rate > 1 else np.arange(ids.size)
+    uniq, first = np.unique(ids[keep], return_index=True)
+    return PassagePrints(uniq.astype(np.uint32), shingled.lines[keep][first].astype(np.int32))
 
 
-class _SubHasher(MinHasher):
-    """The first ``n`` permutations of ``hasher`` (chunks need fewer than whole documents)."""
+def passage_containment(a: np.ndarray, b: np.ndarray, *, min_shared: int = MIN_SHARED, common: np.ndarray | None = None) -> tuple[int, float]:
+    """(shared prints, containment of the smaller in the larger); containment is 0 below
+    ``min_shared`` shared prints, since a couple of coincidences say nothing. Prints in
+    ``common`` (sorted; stock phrases of the catalog) are not counted as shared.
 
-    def __init__(self, hasher: MinHasher, n: int):  # noqa: D107 - private
-        self.num_perm = n
-        self.seed = hasher.seed
-        self.a = hasher.a[:n]
-        self.b = hasher.b[:n]
-
-
-def passage_overlap(keys_a: np.ndarray, keys_b: np.ndarray) -> tuple[int, int]:
-    """How many chunks of A share a band key with some chunk of B, and the reverse.
-
-    >>> passage_overlap(np.array([[1, 2], [3, 4]], np.uint64), np.array([[9, 2]], np.uint64))
-    (1, 1)
+    >>> passage_containment(np.arange(10, dtype=np.uint32), np.arange(5, 40, dtype=np.uint32))
+    (5, 0.5)
     """
-    if keys_a.size == 0 or keys_b.size == 0:
-        return 0, 0
-    in_b = np.isin(keys_a, keys_b).any(axis=1)
-    in_a = np.isin(keys_b, keys_a).any(axis=1)
-    return int(in_b.sum()), int(in_a.sum())
+    if a.size == 0 or b.size == 0:
+        return 0, 0.0
+    both = np.intersect1d(a, b, assume_unique=True)
+    if common is not None and common.size and both.size:
+        both = both[~np.isin(both, common, assume_unique=True)]
+    shared = int(both.size)
+    if shared < min_shared:
+        return shared, 0.0
+    return shared, shared / min(a.size, b.size)

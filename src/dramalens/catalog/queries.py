@@ -18,9 +18,10 @@ import numpy as np
 
 from ..errors import ConfigError
 from .importer import Document, _language_of, _read_script, fingerprint
-from .minhash import MinHasher, band_keys, candidate_pairs, passage_overlap
+from .minhash import MAX_DF, MIN_SHARED, MinHasher, band_keys, candidate_pairs, passage_containment
 from .shingles import shingle_lines
 from .store import Catalog, CatalogIndex
+from .vectors import EXACT_LIMIT, VectorIndex
 
 __all__ = [
     "WEIGHTS",
@@ -38,8 +39,7 @@ __all__ = [
 #: How the per-fingerprint scores combine; a fingerprint one side lacks drops out and the
 #: remaining weights are renormalised.
 WEIGHTS = {"text": 0.4, "embedding": 0.25, "tropes": 0.15, "skeleton": 0.2}
-MAX_BUCKET = 50  # a passage key shared by more works than this is boilerplate
-_CANDIDATES = 50
+_CANDIDATES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +149,7 @@ def _resolve(catalog: Catalog, work_or_script) -> _Query:
     doc = _document_of(work_or_script)
     rec = fingerprint(doc, MinHasher())
     emb = _embed_query(catalog, doc)
-    return _Query(np.frombuffer(rec.minhash, np.uint32), np.frombuffer(rec.passages, np.uint64).reshape(-1, 8), emb,
+    return _Query(np.frombuffer(rec.minhash, np.uint32), np.frombuffer(rec.passages, np.uint32), emb,
                   list(rec.tropes), _functions(rec.skeleton), None, doc.lines, doc.names, doc.language)
 
 
@@ -177,7 +177,17 @@ def _document_of(obj) -> Document:
             raise NotFoundError(f"{obj!r} is neither a work in the catalog nor a file", hint="see `dramalens catalog list`, or give a script file")
         if not obj.strip():
             raise ConfigError("the query is empty", hint="give a work id from `dramalens catalog list`, a script file or script text")
-        return Document("<query>", "", _language_of(obj), lines=tuple(obj.split("\n")))
+        names: tuple[str, ...] = ()
+        language = _language_of(obj)
+        try:  # script text: the parser knows the cast, whose names are masked like at import
+            from ..parsing import parse_text
+
+            script = parse_text(obj)
+            names = tuple(n for c in script.characters.values() for n in c.names)
+            language = script.language or language
+        except Exception:  # plain prose, or a parser still being written: compare it as text
+            pass
+        return Document("<query>", "", language, lines=tuple(obj.split("\n")), names=names)
     raise ConfigError(f"expected a work id, a Script, a file path or text; got {type(obj).__name__}")
 
 
@@ -190,7 +200,7 @@ def _embed_query(catalog: Catalog, doc: Document) -> np.ndarray | None:
         from .embed import load_embedder
 
         embedder = catalog._cache["embedder"] = load_embedder(stored[1]["name"], stored[0])
-    text = "\n".join(x for x in (doc.title, doc.synopsis, "\n".join(doc.lines or ())[:8000]) if x)
+    text = "\n".join(x for x in (doc.title, doc.synopsis, "\n".join(doc.lines or ())[:4000]) if x)
     return embedder.embed([text], [doc.language])[0]
 
 
@@ -220,26 +230,28 @@ def _skeleton_score(fa: list[str], fb: list[str], alignment: bool = False):
     return skeleton_similarity(fa, fb, alignment=alignment)
 
 
-def _passage_hits(index: CatalogIndex, keys: np.ndarray) -> dict[int, int]:
-    """Rows sharing at least one passage key with ``keys``: row → query chunks matched."""
-    if keys.size == 0 or index.key_sorted.size == 0:
+def _passage_hits(index: CatalogIndex, prints: np.ndarray) -> dict[int, int]:
+    """Rows sharing passage prints with ``prints``: row → prints shared (≥ MIN_SHARED)."""
+    if prints.size == 0 or index.key_sorted.size == 0:
         return {}
-    flat = keys.ravel()
-    lo = np.searchsorted(index.key_sorted, flat, "left")
-    hi = np.searchsorted(index.key_sorted, flat, "right")
-    chunk_of = np.repeat(np.arange(keys.shape[0]), keys.shape[1])
+    lo = np.searchsorted(index.key_sorted, prints, "left")
+    hi = np.searchsorted(index.key_sorted, prints, "right")
     counts = hi - lo
-    found = np.flatnonzero((counts > 0) & (counts <= MAX_BUCKET))  # larger buckets: boilerplate
+    found = np.flatnonzero((counts > 0) & (counts <= MAX_DF))  # larger buckets: stock phrases
     if found.size == 0:
         return {}
     counts = counts[found]
-    total = int(counts.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     owners = index.key_owner[np.repeat(lo[found], counts) + offsets]
-    chunks = np.repeat(chunk_of[found], counts)
-    pairs = np.unique(owners * keys.shape[0] + chunks)
-    rows, per_row = np.unique(pairs // keys.shape[0], return_counts=True)
-    return dict(zip(rows.tolist(), per_row.tolist()))
+    rows, shared = np.unique(owners, return_counts=True)
+    keep = shared >= MIN_SHARED
+    return dict(zip(rows[keep].tolist(), shared[keep].tolist()))
+
+
+def _text_score(jaccard: float, passages: float) -> float:
+    """The text part of the combined score. Verbatim reuse weighs more than its share: a work
+    that lifts 10% of another's passages (containment 0.1) scores 0.32, 30% scores 0.55."""
+    return max(jaccard, float(np.sqrt(max(passages, 0.0))))
 
 
 def _combine(scores: dict) -> float:
@@ -248,24 +260,19 @@ def _combine(scores: dict) -> float:
     return round(sum(w * v for w, v in parts) / total, 4) if total else 0.0
 
 
-def _score_rows(index: CatalogIndex, q: _Query, rows: np.ndarray, jacc: np.ndarray, cos: np.ndarray | None, hits: dict[int, int]) -> list[tuple[float, int, dict]]:
+def _score_rows(index: CatalogIndex, q: _Query, rows: np.ndarray, jacc: np.ndarray, cos: np.ndarray | None, hits: dict[int, int], tropes: np.ndarray) -> list[tuple[float, int, dict]]:
     out = []
-    nq = max(q.keys.shape[0], 1)
     for r in rows.tolist():
-        keys_r = index.passage_keys[r]
-        if r in hits and keys_r.size:
-            _m_q, m_r = passage_overlap(q.keys, keys_r)
-            passages = max(hits[r] / nq, m_r / max(keys_r.shape[0], 1))
-        else:
-            passages = 0.0
-        text = max(float(jacc[r]), passages)
+        size = min(q.keys.size, index.passage_keys[r].size)
+        passages = hits[r] / size if r in hits and size else 0.0
+        text = _text_score(float(jacc[r]), passages)
         skel = _skeleton_score(q.functions, _functions(index.skeletons[r]))
         scores = {
             "minhash": round(float(jacc[r]), 4),
             "passages": round(min(passages, 1.0), 4),
             "text": round(min(text, 1.0), 4),
             "embedding": None if cos is None or not np.any(index.embeddings[r]) else round(float(np.clip(cos[r], 0.0, 1.0)), 4),
-            "tropes": _trope_overlap(q.tropes, index.tropes[r]),
+            "tropes": None if np.isnan(tropes[r]) else round(float(tropes[r]), 4),
             "skeleton": None if skel is None else round(float(skel.score), 4),
         }
         out.append((_combine(scores), r, scores))
@@ -273,24 +280,79 @@ def _score_rows(index: CatalogIndex, q: _Query, rows: np.ndarray, jacc: np.ndarr
     return out
 
 
-def _rank(index: CatalogIndex, q: _Query, k: int) -> list[tuple[float, int, dict]]:
+def _trope_scores(index: CatalogIndex, tropes: list[dict]) -> np.ndarray:
+    """Weighted Jaccard of ``tropes`` with every row's tropes; NaN where both sides have none."""
+    n = len(index)
+    qv = np.zeros(len(index.trope_names), np.float32)
+    extra = 0.0
+    column = {t: j for j, t in enumerate(index.trope_names)}
+    for t in tropes:
+        conf = float(t.get("confidence", 1.0))
+        if t["trope"] in column:
+            qv[column[t["trope"]]] = max(qv[column[t["trope"]]], conf)
+        else:
+            extra += conf
+    if index.trope_matrix.size == 0:
+        return np.full(n, np.nan if not tropes else 0.0)
+    top = np.minimum(index.trope_matrix, qv).sum(axis=1)
+    bottom = np.maximum(index.trope_matrix, qv).sum(axis=1) + extra
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
+
+
+def _rank(index: CatalogIndex, q: _Query, k: int, ann: bool | None = None) -> list[tuple[float, int, dict]]:
     n = len(index)
     if n == 0:
         return []
     jacc = (index.signatures == q.signature).mean(axis=1)
-    cos = index.embeddings @ q.embedding if q.embedding is not None and index.embeddings.shape[1] == q.embedding.size else None
-    hits = _passage_hits(index, q.keys)
     want = min(n, max(_CANDIDATES, 3 * k))
-    cands = set(np.argpartition(-jacc, want - 1)[:want].tolist())
+    cos = None
+    ann_rows: list[int] = []
+    if q.embedding is not None and index.embeddings.shape[1] == q.embedding.size:
+        if ann if ann is not None else n > EXACT_LIMIT:
+            if index.ann is None:
+                index.ann = VectorIndex(index.embeddings, method="hnsw")
+            found = index.ann.search(q.embedding, want, exclude=q.row)
+            cos = np.zeros(n, np.float32)  # rows the index did not return count as unrelated here
+            cos[found.rows] = found.scores
+            ann_rows = found.rows.tolist()
+        else:
+            cos = index.embeddings @ q.embedding
+    hits = _passage_hits(index, q.keys)
+    tropes = _trope_scores(index, q.tropes)
+    # A cheap pre-score over every row (all fingerprints but the skeleton, whose alignment is
+    # the costly one) picks the candidates that get the full comparison.
+    text = jacc.copy()
+    for r, shared in hits.items():
+        size = min(q.keys.size, index.passage_keys[r].size)
+        if size:
+            text[r] = _text_score(float(text[r]), shared / size)
+    num = WEIGHTS["text"] * text
+    den = np.full(n, WEIGHTS["text"])
     if cos is not None:
-        cands.update(np.argpartition(-cos, want - 1)[:want].tolist())
-    cands.update(sorted(hits, key=lambda r: -hits[r])[:want])
+        num += WEIGHTS["embedding"] * np.clip(cos, 0, 1)
+        den += WEIGHTS["embedding"]
+    has_t = ~np.isnan(tropes)
+    num[has_t] += WEIGHTS["tropes"] * tropes[has_t]
+    den[has_t] += WEIGHTS["tropes"]
+    pre = num / den
+    if q.row is not None:
+        pre[q.row] = -1.0
+    cands = set(np.argpartition(-pre, want - 1)[:want].tolist())
+    cands.update(hits)
+    cands.update(ann_rows)
     cands.discard(q.row)
-    return _score_rows(index, q, np.array(sorted(cands), dtype=np.int64), jacc, cos, hits)
+    if ann_rows:  # exact cosines for every candidate, not only those the index returned
+        rows = np.fromiter(cands, dtype=np.int64)
+        cos[rows] = index.embeddings[rows] @ q.embedding
+    return _score_rows(index, q, np.array(sorted(cands), dtype=np.int64), jacc, cos, hits, tropes)
 
 
-def similar(catalog: Catalog, work_or_script, k: int = 10, *, evidence: bool = True) -> list[Match]:
+def similar(catalog: Catalog, work_or_script, k: int = 10, *, evidence: bool = True, ann: bool | None = None) -> list[Match]:
     """The ``k`` works most similar to a catalog work (by id), a Script, a script file or text.
+
+    ``ann``: find embedding neighbours with the HNSW index (default: only above
+    :data:`~.vectors.EXACT_LIMIT` works); ``evidence=False`` skips shared passages and alignments.
 
     >>> from dramalens.catalog.importer import import_paths
     >>> import tempfile, pathlib
@@ -304,7 +366,7 @@ def similar(catalog: Catalog, work_or_script, k: int = 10, *, evidence: bool = T
         raise ConfigError(f"k must be a whole number ≥ 1, got {k!r}")
     index = catalog.index()
     q = _resolve(catalog, work_or_script)
-    ranked = _rank(index, q, k)[:k]
+    ranked = _rank(index, q, k, ann)[:k]
     matches = []
     for score, r, scores in ranked:
         passages: tuple[SharedPassage, ...] = ()
@@ -326,8 +388,7 @@ def compare(catalog: Catalog, a, b) -> Match:
     """
     qa, qb = _resolve(catalog, a), _resolve(catalog, b)
     jacc = float(np.mean(qa.signature == qb.signature))
-    ma, mb = passage_overlap(qa.keys, qb.keys)
-    passages = max(ma / max(qa.keys.shape[0], 1), mb / max(qb.keys.shape[0], 1)) if qa.keys.size and qb.keys.size else 0.0
+    passages = passage_containment(qa.keys, qb.keys, common=catalog.index().common_prints)[1]
     cos = None
     if qa.embedding is not None and qb.embedding is not None:
         cos = round(float(np.clip(qa.embedding @ qb.embedding, 0.0, 1.0)), 4)
@@ -335,7 +396,7 @@ def compare(catalog: Catalog, a, b) -> Match:
     scores = {
         "minhash": round(jacc, 4),
         "passages": round(passages, 4),
-        "text": round(max(jacc, passages), 4),
+        "text": round(_text_score(jacc, passages), 4),
         "embedding": cos,
         "tropes": _trope_overlap(qa.tropes, qb.tropes),
         "skeleton": None if skel is None else round(float(skel.score), 4),
@@ -371,7 +432,7 @@ def _shared_passages(catalog: Catalog, q: _Query, other_id: str, limit: int = 5)
             runs[-1][4] += 1
         else:
             runs.append([ap, ap, bp, bp, 1])
-    minimum = 8 if q.language == "zh" else 4
+    minimum = 10 if q.language == "zh" else 6
     runs = sorted((r for r in runs if r[4] >= minimum), key=lambda r: -r[4])[:limit]
     out = []
     for a0, a1, b0, b1, count in runs:
@@ -464,24 +525,22 @@ def novelty(catalog: Catalog, script) -> Novelty:
 # ---------------------------------------------------------------------------------- dedupe
 def _pairs_for_bands(signatures: np.ndarray, band_range: tuple[int, int], bands: int = 32, rows: int = 4) -> np.ndarray:
     keys = band_keys(signatures, bands, rows)[:, band_range[0] : band_range[1]]
-    return candidate_pairs(keys, np.arange(signatures.shape[0]), max_bucket=MAX_BUCKET * 4)
+    return candidate_pairs(keys, np.arange(signatures.shape[0]), max_bucket=200)
 
 
 def _passage_pairs(key_sorted: np.ndarray, key_owner: np.ndarray) -> np.ndarray:
-    return candidate_pairs(key_sorted, key_owner, max_bucket=MAX_BUCKET)
+    pairs = candidate_pairs(key_sorted.astype(np.uint64), key_owner, max_bucket=MAX_DF)
+    return pairs
 
 
-def _score_pairs(index_arrays: tuple[np.ndarray, list[np.ndarray]], pairs: np.ndarray) -> np.ndarray:
+def _score_pairs(index_arrays: tuple[np.ndarray, list[np.ndarray], np.ndarray], pairs: np.ndarray) -> np.ndarray:
     """(jaccard, passages, text) for each candidate pair: ``(m, 3)`` float64."""
-    signatures, keys = index_arrays
+    signatures, keys, common = index_arrays
     out = np.zeros((len(pairs), 3))
     if len(pairs):
         out[:, 0] = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
     for i, (a, b) in enumerate(pairs.tolist()):
-        ka, kb = keys[a], keys[b]
-        if ka.size and kb.size:
-            ma, mb = passage_overlap(ka, kb)
-            out[i, 1] = max(ma / ka.shape[0], mb / kb.shape[0])
+        out[i, 1] = passage_containment(keys[a], keys[b], common=common)[1]
     out[:, 2] = np.maximum(out[:, 0], out[:, 1])
     return out
 
@@ -534,7 +593,7 @@ def dedupe(catalog: Catalog, threshold: float = 0.5, *, measure: str = "text", m
     pairs = np.concatenate([p for p in found if len(p)]) if any(len(p) for p in found) else np.zeros((0, 2), np.int64)
     pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
     chunks = [pairs[i : i + 2000] for i in range(0, len(pairs), 2000)]
-    arrays = (index.signatures, index.passage_keys)
+    arrays = (index.signatures, index.passage_keys, index.common_prints)
     if mapper is None or not chunks:
         scored = [_score_pairs(arrays, c) for c in chunks]
     else:

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import ConfigError
 
-__all__ = ["MASK", "Shingled", "mix64", "normalize_line", "shingle_lines", "shingle_text"]
+__all__ = ["MASK", "Shingled", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
 
 #: What a masked name becomes: a rare Han character, so "林晚" and "苏晴" shingle the same.
 MASK = "囗"
@@ -29,6 +29,16 @@ _MUL = np.uint64(0x100000001B3)  # FNV prime: the polynomial base for rolling n-
 _SPEAKER = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z0-9·]{1,10}(?:[（(][^）)]{0,12}[）)])?\s*[：:]")
 _KEEP_ZH = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Structure every script has (episode and scene heads, cast lines, markers, title-page keys,
+# transitions): shared by all works, so it is left out of the text that is compared.
+_STRUCTURE_ZH = re.compile(
+    r"^\s*(?:第\s*[0-9一二三四五六七八九十百零〇两]+\s*[集回章]|\d+\s*[-－—.]\s*\d+\s|场景[：:]|(?:出场)?人物[：:]|剧名[：:]|【[^】]{0,12}】\s*$|(?:[Ee][Pp]\.?\s*\d+))"
+)
+_STRUCTURE_EN = re.compile(
+    r"^\s*(?:(?:INT|EXT|EST|INT\.?/EXT|I/E)[\s.]|#|={3,}|\[\[|(?:title|credit|author|authors|source|draft date|contact|notes?)\s*:|[A-Z][A-Z\s]+TO:\s*$|FADE (?:IN|OUT))",
+    re.I,
+)
+_MASK_RUN = re.compile(MASK + "{2,}")
 
 
 @lru_cache(maxsize=1)
@@ -76,13 +86,19 @@ def normalize_line(line: str, language: str, names: tuple[str, ...] = ()) -> str
     '你敢'
     >>> normalize_line("Anna looks at Bob.", "en", ("anna", "bob"))
     '囗 looks at 囗'
+    >>> normalize_line("1-1 日 内 客厅", "zh")
+    ''
     """
     if language == "zh":
+        if _STRUCTURE_ZH.match(line):
+            return ""
         line = _SPEAKER.sub("", line, count=1)
         for name in names:
             if name in line:
                 line = line.replace(name, MASK)
-        return _KEEP_ZH.sub("", line.lower())
+        return _MASK_RUN.sub(MASK, _KEEP_ZH.sub("", line.lower()))
+    if _STRUCTURE_EN.match(line):
+        return ""
     words = _WORD.findall(line.lower())
     if names:
         masked = set(names)
@@ -111,11 +127,21 @@ def shingle_lines(lines: list[str], language: str, *, k: int | None = None, name
     >>> len(s) > 0 and int(s.lines.min()) >= 1
     True
     """
+    return shingle_lines_multi(lines, language, ks=(k or (5 if language == "zh" else 3),), names=names)[0]
+
+
+def shingle_lines_multi(lines: list[str], language: str, *, ks: tuple[int, ...], names=()) -> list[Shingled]:
+    """Shingles of several sizes from one normalisation pass (the fingerprinter wants short
+    shingles for MinHash and long ones for passage prints).
+
+    >>> [len(s) for s in shingle_lines_multi(["a b c d e"], "en", ks=(3, 4))]
+    [3, 2]
+    """
     if language not in ("zh", "en"):
         raise ConfigError(f"language must be 'zh' or 'en', got {language!r}")
-    k = k or (5 if language == "zh" else 3)
-    if k < 1 or k > 32:
-        raise ConfigError(f"shingle size k must be 1..32, got {k}")
+    for k in ks:
+        if not isinstance(k, int) or k < 1 or k > 32:
+            raise ConfigError(f"shingle size k must be 1..32, got {k!r}")
     masked = _prepare_names(names, language)
     if language == "zh":
         joined = "\n".join(lines)
@@ -124,16 +150,25 @@ def shingle_lines(lines: list[str], language: str, *, k: int | None = None, name
         if len(conv_lines) != len(lines):  # OpenCC never adds newlines, but stay safe
             conv_lines = [_t2s().convert(line) for line in lines]
         parts = [normalize_line(line, "zh", masked) for line in conv_lines]
-        return _char_shingles(parts, k)
-    tokens: list[str] = []
-    token_lines: list[int] = []
-    for number, line in enumerate(lines, start=1):
-        norm = normalize_line(line, "en", masked)
-        if norm:
-            words = norm.split(" ")
-            tokens.extend(words)
-            token_lines.extend([number] * len(words))
-    return _word_shingles(tokens, np.asarray(token_lines, dtype=np.int32), k)
+        stream = "".join(parts)
+        lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+        unit_lines = np.repeat(np.arange(1, len(parts) + 1, dtype=np.int32), lengths)
+        codes = np.frombuffer(stream.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    else:
+        tokens: list[str] = []
+        token_lines: list[int] = []
+        for number, line in enumerate(lines, start=1):
+            norm = normalize_line(line, "en", masked)
+            if norm:
+                words = norm.split(" ")
+                tokens.extend(words)
+                token_lines.extend([number] * len(words))
+        cache: dict[str, int] = {}
+        codes = np.fromiter(
+            (cache.setdefault(w, zlib.crc32(w.encode("utf-8")) + 1) for w in tokens), dtype=np.uint64, count=len(tokens)
+        )
+        unit_lines = np.asarray(token_lines, dtype=np.int32)
+    return [_ngrams(codes, unit_lines, k) for k in ks]
 
 
 def shingle_text(text: str, language: str, *, k: int | None = None, names=()) -> Shingled:
@@ -145,35 +180,14 @@ def shingle_text(text: str, language: str, *, k: int | None = None, names=()) ->
     return shingle_lines(text.split("\n"), language, k=k, names=names)
 
 
-def _char_shingles(parts: list[str], k: int) -> Shingled:
-    stream = "".join(parts)
-    if not stream:
+def _ngrams(codes: np.ndarray, unit_lines: np.ndarray, k: int) -> Shingled:
+    """Rolling polynomial hash of every ``k`` consecutive units (chars or word ids), mixed."""
+    if codes.size == 0:
         return Shingled(np.zeros(0, np.uint32), np.zeros(0, np.int32))
-    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-    line_of_char = np.repeat(np.arange(1, len(parts) + 1, dtype=np.int32), lengths)
-    codes = np.frombuffer(stream.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    if codes.size < k:  # a text shorter than one shingle is one shingle
-        k = int(codes.size)
+    k = min(k, int(codes.size))  # a text shorter than one shingle is one shingle
     n = codes.size - k + 1
     h = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
             h = h * _MUL + codes[j : j + n]
-    return Shingled((mix64(h) >> np.uint64(32)).astype(np.uint32), line_of_char[:n])
-
-
-def _word_shingles(tokens: list[str], token_lines: np.ndarray, k: int) -> Shingled:
-    if not tokens:
-        return Shingled(np.zeros(0, np.uint32), np.zeros(0, np.int32))
-    cache: dict[str, int] = {}
-    ids = np.fromiter(
-        (cache.setdefault(w, zlib.crc32(w.encode("utf-8")) + 1) for w in tokens), dtype=np.uint64, count=len(tokens)
-    )
-    if ids.size < k:
-        k = int(ids.size)
-    n = ids.size - k + 1
-    h = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(k):
-            h = h * _MUL + ids[j : j + n]
-    return Shingled((mix64(h) >> np.uint64(32)).astype(np.uint32), token_lines[:n])
+    return Shingled((mix64(h) >> np.uint64(32)).astype(np.uint32), unit_lines[:n])

@@ -29,7 +29,9 @@ __all__ = [
     "Skeleton",
     "SkeletonMatch",
     "SkeletonStep",
+    "character_roles",
     "extract_skeleton",
+    "functions_in",
     "skeleton_from_text",
     "skeleton_shingles",
     "skeleton_similarity",
@@ -296,17 +298,8 @@ def skeleton_from_text(text: str, language: str) -> Skeleton:
     return Skeleton(tuple(s.function for s in steps), tuple(steps), (), language)
 
 
-def extract_skeleton(script) -> Skeleton:
-    """The skeleton of a parsed :class:`~dramalens.model.Script`, scene by scene, with roles.
-
-    >>> from dramalens.model import Element, ElementType, Episode, Scene, Script
-    >>> scene = Scene(heading="1-1 日 内 客厅", elements=[
-    ...     Element(ElementType.DIALOGUE, "你这个废物，也配来这里？", character="王浩"),
-    ...     Element(ElementType.DIALOGUE, "今天你羞辱我，明天我让你付出代价。", character="林晚")])
-    >>> s = extract_skeleton(Script(language="zh", episodes=[Episode(1, scenes=[scene])]))
-    >>> s.functions, sorted(r.role for r in s.roles)
-    (('humiliation', 'revenge'), ['antagonist', 'protagonist'])
-    """
+def _scan(script) -> tuple[str, list, Counter, list]:
+    """(language, scene units, spoken lines per character, raw function steps) of a script."""
     language = script.language if script.language in ("zh", "en") else "en"
     # (episode number, scene index, text, characters present) for every scene with content.
     units: list[tuple[int, int, str, list[str]]] = []
@@ -331,6 +324,38 @@ def extract_skeleton(script) -> Skeleton:
         people = frozenset(present)
         for function in _unit_functions(text, language):
             raw.append((function, ep, sc, people))
+    return language, units, lines, raw
+
+
+def character_roles(script) -> dict[str, str]:
+    """Each speaking character's role (protagonist, love_interest, antagonist, ally, minor).
+
+    The skeleton itself never holds names; this is the mapping it was built with, for
+    reports that want to say who plays which part.
+
+    >>> from dramalens.model import Element, ElementType, Episode, Scene, Script
+    >>> scene = Scene(elements=[Element(ElementType.DIALOGUE, "废物！", character="王浩"),
+    ...     Element(ElementType.DIALOGUE, "你会付出代价。", character="林晚"),
+    ...     Element(ElementType.DIALOGUE, "我不会再忍。", character="林晚")])
+    >>> character_roles(Script(language="zh", episodes=[Episode(1, scenes=[scene])]))
+    {'林晚': 'protagonist', '王浩': 'antagonist'}
+    """
+    _, units, lines, raw = _scan(script)
+    return _assign_roles(lines, units, raw)
+
+
+def extract_skeleton(script) -> Skeleton:
+    """The skeleton of a parsed :class:`~dramalens.model.Script`, scene by scene, with roles.
+
+    >>> from dramalens.model import Element, ElementType, Episode, Scene, Script
+    >>> scene = Scene(heading="1-1 日 内 客厅", elements=[
+    ...     Element(ElementType.DIALOGUE, "你这个废物，也配来这里？", character="王浩"),
+    ...     Element(ElementType.DIALOGUE, "今天你羞辱我，明天我让你付出代价。", character="林晚")])
+    >>> s = extract_skeleton(Script(language="zh", episodes=[Episode(1, scenes=[scene])]))
+    >>> s.functions, sorted(r.role for r in s.roles)
+    (('humiliation', 'revenge'), ['antagonist', 'protagonist'])
+    """
+    language, units, lines, raw = _scan(script)
     role_of = _assign_roles(lines, units, raw)
     steps = [
         SkeletonStep(f, ep, sc, tuple(sorted({role_of[p] for p in people if p in role_of}, key=_ROLE_ORDER.index)))

@@ -121,8 +121,8 @@ def _now() -> datetime:
 class WorkRecord:
     """One work as stored: metadata, optional full text and its fingerprints.
 
-    ``minhash`` is the uint32 signature as bytes; ``passages`` the uint64 passage band keys
-    (chunks × bands) and ``passage_lines`` each chunk's first/last line (int32 pairs).
+    ``minhash`` is the uint32 signature as bytes; ``passages`` the sorted uint32 passage prints
+    and ``passage_lines`` the first line each print occurs on (int32).
     """
 
     id: str
@@ -200,13 +200,17 @@ class CatalogIndex:
     tracks: list[str | None]
     release_dates: list[date | None]
     signatures: np.ndarray  # (n, perms) uint32
-    passage_keys: list[np.ndarray]  # per work (chunks, bands) uint64
+    passage_keys: list[np.ndarray]  # per work: sorted unique passage prints, uint32
     embeddings: np.ndarray  # (n, dim) float32, zeros where missing
     tropes: list[list[dict]]
     skeletons: list[dict | None]
     key_sorted: np.ndarray  # all passage keys, sorted
     key_owner: np.ndarray  # the row owning each sorted key
+    common_prints: np.ndarray  # prints in more than MAX_DF works: stock phrases
+    trope_names: list[str]  # the columns of trope_matrix
+    trope_matrix: np.ndarray  # (n, tropes) float32 confidences
     position: dict[str, int]
+    ann: object | None = None  # a VectorIndex over embeddings, built on first use
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -373,7 +377,7 @@ class Catalog:
             for r in conn.execute(select(*cols).order_by(works.c.id)):
                 ids.append(r[0]); titles.append(r[1]); langs.append(r[2]); tracks.append(r[3]); dates.append(r[4])  # noqa: E702
                 sigs.append(np.frombuffer(r[5], np.uint32))
-                keys.append(np.frombuffer(r[6], np.uint64).reshape(-1, 8))
+                keys.append(np.frombuffer(r[6], np.uint32))
                 embs.append(None if r[7] is None else np.frombuffer(r[7], np.float32))
                 tropes.append(json.loads(r[8]) if r[8] else [])
                 skels.append(json.loads(r[9]) if r[9] else None)
@@ -384,19 +388,30 @@ class Catalog:
                 emb[i] = e
         signatures = np.stack(sigs) if sigs else np.zeros((0, 128), np.uint32)
         owners = np.repeat(np.arange(len(ids), dtype=np.int64), [k.size for k in keys]) if keys else np.zeros(0, np.int64)
-        flat = np.concatenate([k.ravel() for k in keys]) if keys else np.zeros(0, np.uint64)
+        flat = np.concatenate(keys) if keys else np.zeros(0, np.uint32)
         order = np.argsort(flat, kind="stable")
+        values, counts = np.unique(flat, return_counts=True)
+        from .minhash import MAX_DF
+
+        trope_names = sorted({t["trope"] for ts in tropes for t in ts})
+        column = {t: j for j, t in enumerate(trope_names)}
+        trope_matrix = np.zeros((len(ids), len(trope_names)), np.float32)
+        for i, ts in enumerate(tropes):
+            for t in ts:
+                trope_matrix[i, column[t["trope"]]] = max(trope_matrix[i, column[t["trope"]]], float(t.get("confidence", 1.0)))
         return CatalogIndex(
             ids=ids, titles=titles, languages=langs, tracks=tracks, release_dates=dates,
             signatures=signatures, passage_keys=keys, embeddings=emb, tropes=tropes, skeletons=skels,
-            key_sorted=flat[order], key_owner=owners[order], position={w: i for i, w in enumerate(ids)},
+            key_sorted=flat[order], key_owner=owners[order], common_prints=values[counts > MAX_DF],
+            trope_names=trope_names, trope_matrix=trope_matrix,
+            position={w: i for i, w in enumerate(ids)},
         )
 
     def texts_for_embedding(self) -> tuple[list[str], list[str], list[str], list[bool]]:
-        """(ids, texts, languages, has_embedding) of every work: title + synopsis + script start."""
+        """(ids, texts, languages, has_embedding) of every work: title + synopsis + the first 4,000 characters of the script."""
         ids, texts, langs, has = [], [], [], []
         with self.engine.connect() as conn:
-            q = select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, 8000), works.c.language, works.c.embedding.is_not(None)).order_by(works.c.id)
+            q = select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, 4000), works.c.language, works.c.embedding.is_not(None)).order_by(works.c.id)
             for r in conn.execute(q):
                 ids.append(r[0])
                 texts.append("\n".join(x for x in (r[1], r[2], r[3]) if x))

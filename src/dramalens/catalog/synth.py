@@ -35,6 +35,7 @@ RELATION_KINDS = ("near_copy", "retelling", "trope_twin")
 _PLANT_CYCLE = (("near_copy", 0.1), ("near_copy", 0.3), ("near_copy", 0.6), ("retelling", 0.0), ("trope_twin", 0.0))
 _NOW = (2026, 10)  # the corpus' "today": monthly plays run up to this month
 _FIRST = (2023, 1)
+_HORIZONTAL_SHARE = 0.15
 _MONTHS = (_NOW[0] - _FIRST[0]) * 12 + _NOW[1] - _FIRST[1]
 # Per track: (supply trend, demand trend). Supply tilts release dates toward recent months;
 # demand scales every work's plays by calendar month. 都市/romance: supply up, plays down
@@ -79,11 +80,12 @@ class WorkTruth:
     copied_share: float = 0.0
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["tropes"] = list(self.tropes)
-        d["functions"] = list(self.functions)
-        d["cast"] = dict(self.cast)
-        return d
+        return {
+            "id": self.id, "language": self.language, "title": self.title, "track": self.track,
+            "tropes": list(self.tropes), "episodes": self.episodes, "scenes": self.scenes,
+            "functions": list(self.functions), "cast": dict(self.cast), "path": self.path,
+            "copied_share": self.copied_share,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,7 @@ class _Plan:
     plot: story.Plot
     full_text: bool
     text_seed: str  # seeds cast, style and sentences
+    format: str = "vertical"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,25 +132,38 @@ class _Config:
     full_text_ratio: float
 
 
+def _format_and_scenes(rng: random.Random, cfg: _Config) -> tuple[str, tuple[int, int]]:
+    # A horizontal episode runs 5-20 minutes against a vertical one's 1-3: three times the scenes.
+    if rng.random() < _HORIZONTAL_SHARE:
+        return "horizontal", (cfg.per_episode[0] * 3, cfg.per_episode[1] * 3)
+    return "vertical", cfg.per_episode
+
+
 def _base_plan(cfg: _Config, index: int) -> _Plan:
     rng = random.Random(f"{cfg.seed}/plan/{index}")
     language = cfg.languages[index % len(cfg.languages)]
     track, tropes = story.pick_tropes(rng, language)
-    plot = story.make_plot(rng, language, track, tropes, rng.randint(*cfg.episodes), cfg.per_episode)
+    fmt, per_episode = _format_and_scenes(rng, cfg)
+    plot = story.make_plot(rng, language, track, tropes, rng.randint(*cfg.episodes), per_episode)
     full = rng.random() < cfg.full_text_ratio
-    return _Plan(index, language, track, tropes, plot, full, f"{cfg.seed}/text/{index}")
+    return _Plan(index, language, track, tropes, plot, full, f"{cfg.seed}/text/{index}", fmt)
 
 
 def _plant_plan(cfg: _Config, index: int, kind: str, source: _Plan) -> _Plan:
     rng = random.Random(f"{cfg.seed}/plant/{index}")
+    text_seed = f"{cfg.seed}/text/{index}"
     if kind == "retelling":
-        return _Plan(index, source.language, source.track, source.tropes, source.plot, source.full_text, f"{cfg.seed}/text/{index}")
+        return _Plan(index, source.language, source.track, source.tropes, source.plot, source.full_text, text_seed, source.format)
+    fmt, per_episode = _format_and_scenes(rng, cfg)
+    if kind == "near_copy":  # a copy keeps its source's format, so there is enough to lift
+        fmt = source.format
+        per_episode = cfg.per_episode if fmt == "vertical" else (cfg.per_episode[0] * 3, cfg.per_episode[1] * 3)
     if kind == "trope_twin":
-        plot = story.make_plot(rng, source.language, source.track, source.tropes, rng.randint(*cfg.episodes), cfg.per_episode)
-        return _Plan(index, source.language, source.track, source.tropes, plot, source.full_text, f"{cfg.seed}/text/{index}")
-    track, tropes = story.pick_tropes(rng, source.language)
-    plot = story.make_plot(rng, source.language, track, tropes, rng.randint(*cfg.episodes), cfg.per_episode)
-    return _Plan(index, source.language, track, tropes, plot, source.full_text, f"{cfg.seed}/text/{index}")
+        track, tropes = source.track, source.tropes
+    else:
+        track, tropes = story.pick_tropes(rng, source.language)
+    plot = story.make_plot(rng, source.language, track, tropes, rng.randint(*cfg.episodes), per_episode)
+    return _Plan(index, source.language, track, tropes, plot, source.full_text, text_seed, fmt)
 
 
 @dataclass(slots=True)
@@ -162,7 +178,7 @@ class _Rendered:
 def _render(plan: _Plan) -> _Rendered:
     rng = random.Random(plan.text_seed)
     cast = story.make_cast(rng, plan.language)
-    style = story.Style(rng, plan.language, plan.tropes)
+    style = story.Style(rng, plan.language, plan.tropes, full=plan.full_text)
     title = story.make_title(rng, plan.language, plan.tropes)
     synopsis = story.synopsis_sentences(rng, style, plan.plot, plan.tropes)
     if not plan.full_text:
@@ -201,9 +217,17 @@ def _write_zh(r: _Rendered, episodes: int) -> str:
                     out.append(f"人物：{text}")
                 elif kind == "dialogue":
                     out.append(f"⟨{role}⟩（{paren}）：{text}" if paren else f"⟨{role}⟩：{text}")
+                elif kind == "voice_over":
+                    out.append(f"⟨{role}⟩（OS）：{text}")
                 elif kind == "hook":
                     out.append(f"△{text}")
                     out.append("【卡点】")
+                elif kind == "subtitle":
+                    out.append(f"【字幕：{text}】")
+                elif kind == "flashback_start":
+                    out.append("【闪回】")
+                elif kind == "flashback_end":
+                    out.append("【闪回结束】")
                 else:
                     out.append(f"△{text}")
         out.append("")
@@ -223,7 +247,9 @@ def _write_en(r: _Rendered, episodes: int) -> str:
             for kind, role, paren, text in scene[1:]:
                 if kind == "cast":
                     continue
-                if kind == "dialogue":
+                if kind == "voice_over":
+                    out += [f"⟪{role}⟫ (V.O.)", text, ""]
+                elif kind == "dialogue":
                     out.append(f"⟪{role}⟫")
                     if paren:
                         out.append(f"({paren})")
@@ -257,7 +283,9 @@ def _copy_scenes(rng: random.Random, own: list[list[tuple]], source: list[list[t
     src_start = rng.randint(0, max(0, len(source) - len(chosen)))
     result = [list(s) for s in own]
     for offset, j in enumerate(chosen):
-        result[j] = source[min(len(source) - 1, src_start + offset)]
+        lifted = [e for e in source[min(len(source) - 1, src_start + offset)] if e[0] != "hook"]
+        # The copy's episode still ends on its own hook: plagiarists lift scenes, not structure.
+        result[j] = lifted + [e for e in own[j] if e[0] == "hook"]
     size = lambda s: sum(len(str(e[-1])) for e in s)  # noqa: E731
     total = sum(size(s) for s in result) or 1
     return result, sum(size(result[j]) for j in chosen) / total
@@ -391,9 +419,9 @@ def generate_corpus(
                 "title": _fill_names(rendered.title, rendered.cast),
                 "language": plan.language,
                 "synopsis": synopsis,
-                "tags": [*tags, plan.track],
+                "tags": list(dict.fromkeys([*tags, plan.track])),
                 "episodes": n_eps,
-                "format": "vertical" if meta_rng.random() < 0.85 else "horizontal",
+                "format": plan.format,
                 "track": plan.track,
                 "release_date": release,
                 "plays": plays,
@@ -410,5 +438,5 @@ def generate_corpus(
             if progress is not None:
                 progress(index + 1)
     truth = CorpusTruth(str(out), seed, tuple(truths), tuple(relations))
-    (out / "truth.json").write_text(json.dumps(truth.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "truth.json").write_text(json.dumps(truth.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return truth

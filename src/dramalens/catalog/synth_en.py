@@ -7,7 +7,7 @@ slice of every pool, names as placeholders (``⟨P⟩`` in text, ``⟪P⟫`` upp
 from __future__ import annotations
 
 # fmt: off
-FEMALE = ("Maya", "Ava", "Chloe", "Luna", "Iris", "Nora", "Elena", "Sienna", "Hazel", "Violet", "Stella", "Ruby", "Clara", "Ivy", "Lila",
+FEMALE = ("Maya", "Ava", "Chloe", "Lucia", "Iris", "Nora", "Elena", "Sienna", "Hazel", "Violet", "Stella", "Ruby", "Clara", "Ivy", "Lila",
           "Mila", "Harper", "Naomi", "Quinn", "Sadie", "Tessa", "Wren", "Zara", "Aurora", "Delia", "Fiona", "Gemma", "Jade", "Kira", "Leah",
           "Mara", "Nina", "Paige", "Rosa", "Selena", "Talia", "Vera", "Willa", "Yara", "Bianca", "Celeste", "Daphne", "Esme", "Freya")
 MALE = ("Ethan", "Liam", "Adrian", "Damien", "Lucas", "Sebastian", "Caleb", "Julian", "Dominic", "Rhys", "Marcus", "Nathan", "Owen",
@@ -62,7 +62,7 @@ PARENS = ("sneering", "quietly", "choking up", "through gritted teeth", "stunned
           "tearful", "mocking", "trembling", "low", "raising an eyebrow", "taking a breath", "bitterly", "flatly", "urgently",
           "softly", "icily")
 MANNERS = ("slowly", "abruptly", "quickly", "gently", "silently", "coldly", "unsteadily", "calmly", "instinctively", "hastily",
-           "quietly", "deliberately", "stiffly", "carefully", "without looking back", "casually")
+           "quietly", "deliberately", "stiffly", "carefully", "wordlessly", "casually")
 ACTIONS = ("pushes the door open", "steps inside", "sets down the {obj}", "picks up the {obj}", "clutches the {obj}", "turns around",
            "looks at ⟨{r}⟩", "stops walking", "leans against the window", "slams the {obj} on the table", "pulls out a chair",
            "takes out the {obj}", "hands over the {obj}", "grabs ⟨{r}⟩'s hand", "steps back", "stands up", "stares at the {obj}",
@@ -134,7 +134,7 @@ HOOK_SYN = ("And this is only the beginning.", "A storm is coming.", "When it al
 
 # Trope mentions and story beats are composed too: who + verb + "cue" + tail, lead + core.
 # fmt: off
-TROPE_WHO = ("⟨{r}⟩", "Everyone", "The whole room", "The tabloids", "The staff", "Her cousins", "The guests", "The old servants",
+TROPE_WHO = ("⟨{r}⟩", "People", "The whole room", "The tabloids", "The staff", "Her cousins", "The guests", "The old servants",
              "The neighbors", "The interns")
 TROPE_VERB = ("keeps whispering", "won't stop talking about", "mutters", "can't forget", "brings up", "laughs about", "argues over",
               "avoids saying", "scribbles", "hisses")
@@ -144,4 +144,14 @@ CORE_LEADS = ("Then ", "Suddenly, ", "Moments later, ", "Without warning, ", "Th
               "Before dawn, ", "Out of nowhere, ", "Once again, ", "Just like that, ")
 HOOK_LEADS = ("Just then, ", "Suddenly, ", "Meanwhile, ", "A beat later, ", "Before anyone can move, ", "Late that night, ",
               "As the door shuts, ", "Unnoticed, ")
+# fmt: on
+
+# Blurb sentences that name a trope ({cue}).
+# fmt: off
+SYN_TROPE = ("Then comes \"{cue}\", and nothing is the same.", "Nobody believes the rumors of \"{cue}\" at first.",
+             "She never expected \"{cue}\" to become her life.", "Everything changes with \"{cue}\".",
+             "Fate hands her \"{cue}\" on the worst night of her life.", "The secret of \"{cue}\" has been buried for five years.",
+             "Behind \"{cue}\" lies a truth no one suspects.".replace("a truth", "a story"), "One word follows her everywhere: \"{cue}\".",
+             "She has to survive \"{cue}\" on her own.", "And then there is \"{cue}\".", "\"{cue}\" rewrites her whole life.",
+             "Whispers of \"{cue}\" follow her into every room.")
 # fmt: on

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from . import synth_en, synth_zh
@@ -18,7 +18,6 @@ from .tropes import load_vocabulary
 
 # Roles: protagonist, love interest, antagonist, ally, rival, elder, kid.
 ROLE_KEYS = ("P", "L", "A", "B", "C", "M", "K")
-ROLE_NAMES = {"P": "protagonist", "L": "love_interest", "A": "antagonist", "B": "ally", "C": "rival", "M": "elder", "K": "kid"}
 
 # Which tropes a track draws from (the first listed trope is required when marked with "!").
 TRACK_TROPES = {
@@ -94,8 +93,7 @@ FILLER_BEATS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PlotScene:
+class PlotScene(NamedTuple):
     """One planned scene: its story function (None: a connecting scene), agent, patient, place kind."""
 
     function: str | None
@@ -107,6 +105,12 @@ class PlotScene:
 
 
 Plot = tuple[tuple[PlotScene, ...], ...]  # episodes → scenes
+
+
+def _pick(rng: random.Random, seq):
+    # random.choice goes through Python-level _randbelow; one C-level random() is 3x faster
+    # and just as deterministic, which matters at 40,000 works.
+    return seq[int(rng.random() * len(seq))]
 
 
 def lexicon(language: str):
@@ -131,6 +135,11 @@ def _is_function_cue(language: str, text: str) -> bool:
 def fitting(pool, language: str, tropes: tuple[str, ...]) -> tuple[str, ...]:
     """The items of ``pool`` that suggest no trope outside ``tropes`` (so a work's words never
     plant a trope it does not have); the whole pool if nothing fits."""
+    return _fitting(tuple(pool), language, tuple(sorted(tropes)))
+
+
+@lru_cache(maxsize=65536)
+def _fitting(pool: tuple[str, ...], language: str, tropes: tuple[str, ...]) -> tuple[str, ...]:
     allowed = set(tropes)
     kept = tuple(item for item in pool if _piece_tropes(language, item) <= allowed)
     return kept or tuple(pool)
@@ -145,7 +154,7 @@ def pick_tropes(rng: random.Random, language: str) -> tuple[str, tuple[str, ...]
     optional = []
     for entry in pool:
         if entry.startswith("!"):
-            stack.append(rng.choice(entry[1:].split("|")))
+            stack.append(_pick(rng, entry[1:].split("|")))
         else:
             optional.append(entry)
     optional = [t for t in dict.fromkeys(optional) if t not in stack]
@@ -158,7 +167,8 @@ def pick_tropes(rng: random.Random, language: str) -> tuple[str, tuple[str, ...]
 def make_plot(rng: random.Random, language: str, track: str, tropes: tuple[str, ...], episodes: int, per_episode: tuple[int, int]) -> Plot:
     """Place each trope's beats at their story positions, fill the rest with connecting scenes
     and random escalations."""
-    counts = [rng.randint(*per_episode) for _ in range(episodes)]
+    low, span = per_episode[0], per_episode[1] - per_episode[0] + 1
+    counts = [low + int(rng.random() * span) for _ in range(episodes)]
     total = sum(counts)
     slots: list[tuple[str, str, str] | None] = [None] * total
     for trope in tropes:
@@ -175,14 +185,19 @@ def make_plot(rng: random.Random, language: str, track: str, tropes: tuple[str, 
     places = TRACK_PLACES.get(track, ("home", "office", "public", "hospital"))
     fill = rng.uniform(0.35, 0.6)
     scenes: list[PlotScene] = []
+    common = ("home", "public", "hospital", "office")
     for beat in slots:
-        if beat is None and rng.random() < fill:
-            beat = rng.choice(FILLER_BEATS)
-        place = rng.choice(places) if rng.random() < 0.8 else rng.choice(("home", "public", "hospital", "office"))
+        r = rng.random()
+        if beat is None and r < fill:
+            beat = _pick(rng, FILLER_BEATS)
+        # One draw decides place, time and inside/outside (its digits are independent enough).
+        u = rng.random()
+        place = places[int(u * 5 % 1 * len(places))] if u < 0.8 else common[int(u * 20 % 1 * 4)]
+        night, exterior = (u * 37) % 1 < 0.35, (u * 101) % 1 < 0.3
         if beat is None:
-            scenes.append(PlotScene(None, "P", rng.choice(("L", "B", "A", "M")), place, rng.random() < 0.35, rng.random() < 0.3))
+            scenes.append(PlotScene(None, "P", "LBAM"[int(r * 13 % 1 * 4)], place, night, exterior))
         else:
-            scenes.append(PlotScene(beat[0], beat[1], beat[2], place, rng.random() < 0.35, rng.random() < 0.3))
+            scenes.append(PlotScene(beat[0], beat[1], beat[2], place, night, exterior))
     out, i = [], 0
     for n in counts:
         out.append(tuple(scenes[i : i + n]))
@@ -208,10 +223,10 @@ def make_cast(rng: random.Random, language: str) -> dict[str, str]:
     for key in ROLE_KEYS:
         for _ in range(50):
             if language == "zh":
-                name = rng.choice(lex.SURNAMES) + "".join(rng.sample(lex.GIVEN, 1 if rng.random() < 0.35 else 2))
+                name = _pick(rng, lex.SURNAMES) + "".join(rng.sample(lex.GIVEN, 1 if rng.random() < 0.35 else 2))
             else:
                 female = key in ("P", "C") or (key not in ("L",) and rng.random() < 0.5)
-                name = rng.choice(lex.FEMALE if female else lex.MALE)
+                name = _pick(rng, lex.FEMALE if female else lex.MALE)
             if name not in used and not any(name in u or u in name for u in used):
                 break
         used.add(name)
@@ -226,14 +241,16 @@ class Style:
 
     _POOLS = ("INTERJECTIONS", "SUBJECTS", "ADVERBS", "VERBS", "MODIFIERS", "OBJECTS", "TAILS", "PARENS", "MANNERS",
               "ACTIONS", "REACTIONS", "SETTING", "HOOKS", "PLACES", "TROPE_WHO", "TROPE_VERB", "TROPE_TAIL",
-              "CORE_LEADS", "HOOK_LEADS")
+              "CORE_LEADS", "HOOK_LEADS", "PARTICLES", "SYN_TROPE")
 
-    def __init__(self, rng: random.Random, language: str, tropes: tuple[str, ...]):
+    def __init__(self, rng: random.Random, language: str, tropes: tuple[str, ...], *, full: bool = True):
         lex = lexicon(language)
         self.language = language
         self.tropes = tropes
         self.pools: dict[str, tuple[str, ...]] = {}
-        for name in self._POOLS:
+        # A synopsis-only work needs only objects and story cores: skipping the rest keeps a
+        # 40,000-work metadata corpus fast.
+        for name in self._POOLS if full else ("OBJECTS", "SYN_TROPE"):
             pool = fitting(getattr(lex, name, ()), language, tropes)
             if not pool:
                 continue
@@ -242,10 +259,11 @@ class Style:
             self.pools[name] = tuple(rng.sample(pool, min(k, len(pool))))
         cores = {f: fitting(c, language, tropes) for f, c in lex.FUNCTION_CORES.items()}
         self.pools["FUNCTION_CORES"] = {f: tuple(rng.sample(c, min(2, len(c)))) for f, c in cores.items()}
-        self.pools.update({f"LOC_{kind}": tuple(rng.sample(f := fitting(rooms, language, tropes), max(2, round(len(f) * 0.4))))
-                           for kind, rooms in lex.LOCATIONS.items()})
-        self.company = rng.choice(lex.COMPANY_HEAD) + ("" if language == "zh" else " ") + rng.choice(lex.COMPANY_TAIL)
-        self.city = rng.choice(lex.CITIES)
+        if full:
+            self.pools.update({f"LOC_{kind}": tuple(rng.sample(f := fitting(rooms, language, tropes), max(2, round(len(f) * 0.4))))
+                               for kind, rooms in lex.LOCATIONS.items()})
+        self.company = _pick(rng, lex.COMPANY_HEAD) + ("" if language == "zh" else " ") + _pick(rng, lex.COMPANY_TAIL)
+        self.city = _pick(rng, lex.CITIES)
         vocab = load_vocabulary()
         self.cues: dict[str, tuple[str, ...]] = {}
         self.top_cue: dict[str, str] = {}
@@ -258,23 +276,25 @@ class Style:
             self.cues[trope] = tuple(c for c in strong if not _is_function_cue(language, c)) or strong
             # The blurb names each trope by one of its outright cues, as real blurbs do.
             best = max(w for _, w in cues)
-            self.top_cue[trope] = rng.choice([c for c, w in cues if w == best])
+            self.top_cue[trope] = _pick(rng, [c for c, w in cues if w == best])
 
     def pick(self, rng: random.Random, pool: str) -> str:
-        return rng.choice(self.pools[pool])
+        seq = self.pools[pool]
+        return seq[int(rng.random() * len(seq))]
 
 
-_ROLE_SLOT = re.compile(r"⟨([ab])⟩|⟨\{r\}⟩")
+_ROLE_SLOT = re.compile(r"⟨([ab])⟩")
 
 
 def fill(rng: random.Random, style: Style, template: str, agent: str, patient: str, place: str = "") -> str:
-    """Fill ``{obj}``/``{loc}`` and the role slots (⟨a⟩, ⟨b⟩, ⟨{r}⟩) of a template."""
+    """Fill ``{obj}``/``{loc}`` and the role slots ⟨a⟩ (agent), ⟨b⟩ (patient) of a template;
+    ⟨{r}⟩ (someone else present) is left for the caller."""
     if "{obj}" in template:
         obj = style.pick(rng, "OBJECTS")
         template = template.replace("{obj}", obj)
     if "{loc}" in template:
         template = template.replace("{loc}", place.lower() if style.language == "en" else place)
-    return _ROLE_SLOT.sub(lambda m: f"⟨{agent if m.group(1) != 'b' else patient}⟩", template)
+    return _ROLE_SLOT.sub(lambda m: f"⟨{agent if m.group(1) == 'a' else patient}⟩", template)
 
 
 def place_name(rng: random.Random, style: Style, kind: str) -> str:
@@ -296,9 +316,9 @@ def _zh_line(rng: random.Random, style: Style) -> str:
     shape = rng.random()
     core = p(rng, "SUBJECTS") + p(rng, "ADVERBS") + p(rng, "VERBS") + p(rng, "MODIFIERS") + p(rng, "OBJECTS")
     if shape < 0.35:
-        return f"{p(rng, 'INTERJECTIONS')}，{core}{rng.choice('。？！')}"
+        return f"{p(rng, 'INTERJECTIONS')}，{core}{_pick(rng, '。！')}"
     if shape < 0.7:
-        return f"{core}？{p(rng, 'TAILS')}！"
+        return f"{core}{p(rng, 'PARTICLES')}？{p(rng, 'TAILS')}！"
     if shape < 0.85:
         return f"{core}，{p(rng, 'TAILS')}。"
     return f"{p(rng, 'INTERJECTIONS')}！{p(rng, 'TAILS')}。"
@@ -328,7 +348,7 @@ def scene_body(rng: random.Random, style: Style, scene: PlotScene, tropes: tuple
     if "P" not in present:
         present.insert(0, "P")
     if rng.random() < 0.35:
-        present.append(rng.choice(("B", "M", "C")))
+        present.append(_pick(rng, ("B", "M", "C")))
     present = list(dict.fromkeys(present))
     out: list[tuple] = [("cast", None, None, "、".join(f"⟨{r}⟩" for r in present) if zh else "")]
     p = style.pick
@@ -336,38 +356,48 @@ def scene_body(rng: random.Random, style: Style, scene: PlotScene, tropes: tuple
     end = "。" if zh else "."
 
     def action(role: str) -> str:
-        body = fill(rng, style, p(rng, "ACTIONS"), role, rng.choice(present)).replace("⟨{r}⟩", f"⟨{rng.choice(present)}⟩")
+        others = [r for r in present if r != role] or present
+        body = fill(rng, style, p(rng, "ACTIONS"), role, role).replace("⟨{r}⟩", f"⟨{_pick(rng, others)}⟩")
         return f"⟨{role}⟩{p(rng, 'MANNERS')}{body}{sep}{p(rng, 'REACTIONS')}{end}" if zh else \
             f"⟨{role}⟩ {p(rng, 'MANNERS')} {body}{sep}{p(rng, 'REACTIONS')}{end}"
 
+    if zh and rng.random() < 0.08:
+        out.append(("subtitle", None, None, _pick(rng, synth_zh.SUBTITLES)))
     if rng.random() < 0.6:
         out.append(("action", None, None, fill(rng, style, p(rng, "SETTING"), "P", "P") + ("。" if zh else "")))
     out.append(("action", None, None, action(present[0])))
+    if zh and rng.random() < 0.05:  # a remembered moment, bracketed as the industry marks it
+        out += [("flashback_start", None, None, ""), ("action", None, None, action(present[-1])), ("flashback_end", None, None, "")]
     weights = [3.0 if r == "P" else (1.6 if r == scene.agent else 1.0) for r in present]
-    n_lines = rng.randint(4, 8)
+    # 6-11 lines: a vertical episode of 1-3 scenes then runs the 500-800 characters the
+    # industry writes (DESIGN.md), about 1-3 minutes.
+    n_lines = rng.randint(6, 11)
     core_at = rng.randint(0, n_lines - 1)
     trope_at = {rng.randint(0, n_lines - 1) for _ in range(1 + (rng.random() < 0.5))} if tropes else set()
     line = _zh_line if zh else _en_line
     for i in range(n_lines):
         if scene.function and i == core_at:
-            core = fill(rng, style, rng.choice(style.pools["FUNCTION_CORES"][scene.function]), scene.agent, scene.patient, place)
+            core = fill(rng, style, _pick(rng, style.pools["FUNCTION_CORES"][scene.function]), scene.agent, scene.patient, place)
             out.append(("action", None, None, _lead(rng, style, "CORE_LEADS", core)))
         if i in trope_at:
-            trope = rng.choice(tropes)
-            cue = rng.choice(style.cues[trope])
-            who = p(rng, "TROPE_WHO").replace("⟨{r}⟩", f"⟨{rng.choice(present)}⟩")
+            trope = _pick(rng, tropes)
+            cue = _pick(rng, style.cues[trope])
+            who = p(rng, "TROPE_WHO").replace("⟨{r}⟩", f"⟨{_pick(rng, present)}⟩")
             if zh:
                 frame = f"{who}{p(rng, 'TROPE_VERB')}“{cue}”{p(rng, 'TROPE_TAIL')}。"
             else:
                 frame = f"{who} {p(rng, 'TROPE_VERB')} \"{cue}\"{p(rng, 'TROPE_TAIL')}"
             out.append(("action", None, None, frame))
         speaker = rng.choices(present, weights=weights)[0]
-        paren = p(rng, "PARENS") if rng.random() < 0.25 else None
-        out.append(("dialogue", speaker, paren, line(rng, style)))
+        r = rng.random()
+        if r < 0.06:  # a line heard over the picture: 林晚（OS）/ MAYA (V.O.)
+            out.append(("voice_over", speaker, None, line(rng, style)))
+        else:
+            out.append(("dialogue", speaker, p(rng, "PARENS") if r > 0.75 else None, line(rng, style)))
         if rng.random() < 0.2:
             out.append(("action", None, None, action(speaker)))
     if last:
-        hook = p(rng, "HOOKS").replace("⟨{r}⟩", f"⟨{rng.choice(present)}⟩")
+        hook = p(rng, "HOOKS").replace("⟨{r}⟩", f"⟨{_pick(rng, present)}⟩")
         out.append(("hook", None, None, _lead(rng, style, "HOOK_LEADS", hook)))
     return out
 
@@ -385,30 +415,29 @@ def _lead(rng: random.Random, style: Style, pool: str, text: str) -> str:
     return text
 
 
-def synopsis_sentences(rng: random.Random, style: Style, plot: Plot, tropes: tuple[str, ...], identity_pool=None) -> list[str]:
+def synopsis_sentences(rng: random.Random, style: Style, plot: Plot, tropes: tuple[str, ...]) -> list[str]:
     """A blurb: who the heroine is, the tropes by their cue words, three plot turns and a hook."""
     lex = lexicon(style.language)
     zh = style.language == "zh"
-    who = rng.choice(fitting(lex.IDENTITIES, style.language, tropes))
+    who = _pick(rng, fitting(lex.IDENTITIES, style.language, tropes))
     sentences = [f"⟨P⟩本是{style.city}的{who}。" if zh else f"⟨P⟩ is {who} in {style.city}."]
-    for trope in tropes:
-        cue = style.top_cue[trope]
-        sentences.append(f"一场关于“{cue}”的风波，把她和⟨L⟩卷在了一起。" if zh and trope == tropes[0] else
-                         (f"“{cue}”，成了她绕不开的宿命。" if zh else
-                          (f"Then comes \"{cue}\", and nothing is the same." if trope == tropes[0] else f"And there is \"{cue}\".")))
+    frames = list(style.pools["SYN_TROPE"])
+    rng.shuffle(frames)
+    for k, trope in enumerate(tropes):
+        sentences.append(frames[k % len(frames)].replace("{cue}", style.top_cue[trope]))
     beats = [s for ep in plot for s in ep if s.function]
     if beats:
         step = max(1, len(beats) // 3)
         for scene in beats[::step][:3]:
-            core = rng.choice(style.pools["FUNCTION_CORES"][scene.function])
+            core = _pick(rng, style.pools["FUNCTION_CORES"][scene.function])
             text = fill(rng, style, core, scene.agent, scene.patient, "")
             sentences.append(text if not zh or text.endswith("。") else text + "。")
-    sentences.append(rng.choice(lex.HOOK_SYN))
+    sentences.append(_pick(rng, lex.HOOK_SYN))
     return sentences
 
 
 def make_title(rng: random.Random, language: str, tropes: tuple[str, ...] = ()) -> str:
     """A title in the genre's manner whose words suggest only the work's own tropes."""
     lex = lexicon(language)
-    parts = [rng.choice(fitting(pool, language, tropes)) for pool in (lex.TITLE_HEADS, lex.TITLE_NOUNS, lex.TITLE_TAILS)]
+    parts = [_pick(rng, fitting(pool, language, tropes)) for pool in (lex.TITLE_HEADS, lex.TITLE_NOUNS, lex.TITLE_TAILS)]
     return "".join(parts) if language == "zh" else " ".join(parts)

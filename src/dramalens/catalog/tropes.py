@@ -49,6 +49,7 @@ TRACKS: dict[str, tuple[str, ...]] = {
 }
 
 _TAG_WEIGHT = 2.0
+_SETTING_VOTE = 3.0
 _SCALE = 1.5
 _UNIT_SPAN = 400
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -85,10 +86,12 @@ class TropeDef:
     track_en: str = "romance"
     cues_zh: tuple[tuple[str, float], ...] = ()
     cues_en: tuple[tuple[str, float], ...] = ()
+    setting: bool = False
 
     def to_dict(self) -> dict:
         return {
             "id": self.id,
+            "setting": self.setting,
             "label_zh": self.label_zh,
             "label_en": self.label_en,
             "aliases": list(self.aliases),
@@ -174,9 +177,9 @@ def _cue_regex(cues: Iterable[str], language: str) -> re.Pattern:
     body = "|".join(re.escape(c) for c in sorted(set(cues), key=len, reverse=True))
     if language == "zh":
         return re.compile(body, re.IGNORECASE)
-    # Whole words only; a plural s/es is allowed. An apostrophe or hyphen after a cue means it
-    # is part of a longer word ("don't", "pack-leader").
-    return re.compile(rf"(?<![a-z0-9])(?:{body})(?:es|s)?(?![a-z0-9'’-])", re.IGNORECASE)
+    # Whole words only; a plural s/es and a possessive 's are allowed. Any other apostrophe or
+    # a hyphen after a cue means it is part of a longer word ("don't", "pack-leader").
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?:es|s)?(?![a-z0-9-])(?!['’](?!s(?![a-z])))", re.IGNORECASE)
 
 
 def _compile(vocab: TropeVocabulary, language: str) -> _Compiled:
@@ -211,6 +214,7 @@ def _parse_vocabulary(data: dict, source: str) -> TropeVocabulary:
                 track_en=str(entry.get("track_en", TRACKS["en"][0])),
                 cues_zh=tuple((to_simplified(str(k)), float(v)) for k, v in entry.get("cues_zh", {}).items()),
                 cues_en=tuple((str(k).lower(), float(v)) for k, v in entry.get("cues_en", {}).items()),
+                setting=bool(entry.get("setting", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"trope #{i + 1} is malformed: {exc}", source=source, hint="each [[trope]] needs id and cue tables of word = weight") from exc
@@ -256,15 +260,17 @@ def _gain(count: int, span: float) -> float:
     return x if x < 1 else min(1.0 + math.log2(x), 3.0)
 
 
+@lru_cache(maxsize=4096)
 def _norm_tag(tag: str) -> str:
     return re.sub(r"[\s#＃_]+", " ", to_simplified(tag)).strip().lower()
 
 
-def _tag_names(t: TropeDef) -> set[str]:
+@lru_cache(maxsize=1024)
+def _tag_names(t: TropeDef) -> frozenset[str]:
     names = {t.id.lower(), t.id.replace("_", " "), _norm_tag(t.label_en)}
     names.update(_norm_tag(p) for p in t.label_zh.split("/"))
     names.update(_norm_tag(a) for a in t.aliases)
-    return names
+    return frozenset(names)
 
 
 def _check_language(language: str) -> None:
@@ -345,8 +351,9 @@ def tag_script(script, *, tags: Sequence[str] = (), vocabulary: TropeVocabulary 
 def infer_track(hits: Sequence[TropeHit], text: str, language: str, *, vocabulary: TropeVocabulary | None = None) -> str:
     """The coarse genre (track) of a work from its trope hits and setting words.
 
-    Each hit votes its confidence for its trope's track; setting words (王爷, 知青, alpha …)
-    add half their weight, scaled like trope cues. With no evidence: 都市 / romance.
+    Each hit votes its confidence for its trope's track (three times over for a trope that
+    defines the story world: 年代, 修仙, werewolf …); setting words (王爷, 知青, alpha …) add
+    half their weight, scaled like trope cues. With no evidence: 都市 / romance.
 
     >>> infer_track(tag_tropes("知青下乡，七十年代的爱情。", language="zh"), "知青下乡，七十年代的爱情。", "zh")
     '年代'
@@ -361,7 +368,7 @@ def infer_track(hits: Sequence[TropeHit], text: str, language: str, *, vocabular
         if t is None:
             continue
         track = t.track_zh if language == "zh" else t.track_en
-        score[track] = score.get(track, 0.0) + hit.confidence
+        score[track] = score.get(track, 0.0) + hit.confidence * (_SETTING_VOTE if t.setting else 1.0)
     comp = vocab.compiled(language)
     if comp.track_pattern is not None and text:
         if language == "zh":

@@ -22,9 +22,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import analyze_cmds, catalog_cmds, conformance_cmds, demo_cmds, parse_cmds, synth_cmds, triage_cmds
+    from . import analyze_cmds, catalog_cmds, conformance_cmds, demo_cmds, novel_cmds, parse_cmds, synth_cmds, triage_cmds
 
-    for module in (parse_cmds, conformance_cmds, analyze_cmds, catalog_cmds, synth_cmds, triage_cmds, demo_cmds):
+    for module in (parse_cmds, conformance_cmds, analyze_cmds, catalog_cmds, synth_cmds, triage_cmds, demo_cmds, novel_cmds):
         module.register(app)
 
 

@@ -96,18 +96,25 @@ def parse(
     """
     if isinstance(path_or_text, bytes):
         return parse_bytes(path_or_text, format=format, encoding=encoding)
-    if isinstance(path_or_text, os.PathLike) or (
-        isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 4096 and _is_pathlike(path_or_text)
-    ):
+    if isinstance(path_or_text, os.PathLike) or _names_a_file(path_or_text):
         path = Path(path_or_text)
         data = read_bytes(path, max_bytes=max_bytes)
         return parse_bytes(data, format=format, source=str(path), encoding=encoding, extension=path.suffix)
     return parse_text(path_or_text, format=format)
 
 
-def _is_pathlike(text: str) -> bool:
+# A one-line string ending in one of these is a file name even when the file is missing, so a
+# typo gives "file not found" instead of a one-line "script".
+_FILE_SUFFIXES = (".fountain", ".spmd", ".fdx", ".fadein", ".docx", ".txt", ".epub")
+
+
+def _names_a_file(text: str) -> bool:
+    if "\n" in text or len(text) >= 4096:
+        return False
+    if text.lower().endswith(_FILE_SUFFIXES):
+        return True
     try:
-        return os.path.exists(text)
+        return os.path.isfile(text)
     except (OSError, ValueError):
         return False
 

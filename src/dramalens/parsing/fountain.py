@@ -19,6 +19,8 @@ peers disagree are listed in docs/fountain.md; the main ones:
 from __future__ import annotations
 
 import re
+from dataclasses import fields
+from functools import lru_cache
 
 from ..model import Element, ElementType, Script
 from ..textutil import strip_emphasis
@@ -29,8 +31,6 @@ __all__ = ["parse_fountain"]
 
 _T = ElementType
 
-# Notes may span lines but not a truly empty line (fountain.io: put two spaces there).
-_NOTE_OR_BONEYARD = re.compile(r"/\*.*?\*/|\[\[((?:[^\]\n]|\](?!\])|\n(?!\n))*)\]\]", re.S)
 _HEADING = re.compile(r"^(?:int\.?\s*/\s*ext|ext\.?\s*/\s*int|int|ext|est|i/e|e/i)[.\s]", re.I)
 _FORCED_HEADING = re.compile(r"^\.(?=[^.\s])")
 # fountain.io: scene numbers are alphanumerics, dashes and periods between two #.
@@ -44,12 +44,83 @@ _KNOWN_KEYS = frozenset(
 _CUE_EXTENSIONS = re.compile(r"^(?:\s*[(（][^()（）]*[)）])*\s*$")
 _EXTENSION = re.compile(r"[(（]([^()（）]*)[)）]")
 _CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af·・ ]{1,10}$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _EXTRA_TYPE = re.compile(
     r"^dramalens:(subtitle|voice_over|inner_voice|flashback_start|flashback_end|cliffhanger_mark)"
     r"(?: @([^:\n]*))?:(?: |$)(.*)$",
     re.S,
 )
+
+
+def _cuts(text: str):
+    """``(start, end, is_note)`` of every boneyard and note, left to right, in linear time.
+
+    A note ``[[…]]`` may not hold an empty line; a boneyard ``/*…*/`` may hold anything. An
+    unclosed ``/*`` is reported once as ``(-1, position, False)`` and stays text. Plain
+    ``str.find`` scans, each bounded so that hostile input (thousands of ``[[`` or ``/*``
+    without a close) costs linear time, which a backtracking regex would not.
+    """
+    n = len(text)
+    pos = 0
+    nb = text.find("/*")
+    nt = text.find("[[")
+    while nb != -1 or nt != -1:
+        if nb != -1 and nb < pos:
+            nb = text.find("/*", pos)
+        if nt != -1 and nt < pos:
+            nt = text.find("[[", pos)
+        if nb == -1 and nt == -1:
+            return
+        if nb != -1 and (nt == -1 or nb < nt):
+            close = text.find("*/", nb + 2)
+            if close == -1:
+                yield -1, nb, False
+                nb = -1  # no "*/" after this one, so none after any later "/*" either
+                continue
+            yield nb, close + 2, False
+            pos = close + 2
+        else:
+            blank = text.find("\n\n", nt + 2)
+            limit = n if blank == -1 else blank
+            close = text.find("]]", nt + 2, limit)
+            if close == -1:
+                # No "[[" before the empty line can close either: go on after it.
+                nt = -1 if blank == -1 else text.find("[[", blank)
+                continue
+            yield nt, close + 2, True
+            pos = close + 2
+
+
+def _fast_element_constructor():
+    """A constructor for Element that skips the frozen dataclass __init__ (about a third faster).
+
+    A frozen dataclass sets each field through object.__setattr__; the slot descriptors do
+    the same work directly. Used only while Element has exactly the fields below (else the
+    plain constructor), so a change to the model cannot leave a field unset.
+    """
+    names = tuple(f.name for f in fields(Element))
+    if names != ("type", "text", "line", "character", "extension", "dual", "level"):
+        return Element
+    new = object.__new__
+    s_type, s_text, s_line, s_char, s_ext, s_dual, s_level = (getattr(Element, n).__set__ for n in names)
+
+    def make(type, text, line=0, character=None, extension=None, dual=False, level=0):
+        e = new(Element)
+        s_type(e, type)
+        s_text(e, text)
+        s_line(e, line)
+        s_char(e, character)
+        s_ext(e, extension)
+        s_dual(e, dual)
+        s_level(e, level)
+        return e
+
+    return make
+
+
+_element = _fast_element_constructor()
 
 
 def parse_fountain(text: str, *, source: str | None = None, encoding: str | None = None) -> Script:
@@ -74,7 +145,8 @@ class _Parser:
         self.b = ScriptBuilder(source_format="fountain", source=source, encoding=encoding)
         self.pending_notes: list[tuple[str, int]] = []
         self.first_block = True
-        self.last_dialogue_group: list[int] | None = None  # indexes in the scene of the last cue group
+        self.last_dialogue_group: range | None = None  # indexes in the scene of the last cue group
+        self._elements: list[Element] | None = None  # the current scene's elements
 
     # -- text preparation ------------------------------------------------------------------
     def _prepare(self, text: str) -> tuple[list[str], list[int], dict[int, list[tuple[str, int]]]]:
@@ -88,46 +160,42 @@ class _Parser:
             return lines, list(range(1, len(lines) + 1)), {}
         out: list[str] = []
         notes: dict[int, list[tuple[str, int]]] = {}
-        skipped_at: list[tuple[int, int]] = []  # (clean line index, source lines swallowed)
+        swallowed: dict[int, int] = {}  # clean line index -> source lines a note swallowed there
         pos = 0
         clean_line = 0
         source_line = 1
-        for m in _NOTE_OR_BONEYARD.finditer(text):
-            before = text[pos : m.start()]
+        unclosed = -1
+        for start, end, is_note in _cuts(text):
+            if start == -1:
+                unclosed = end
+                continue
+            before = text[pos:start]
             out.append(before)
             nl = before.count("\n")
             clean_line += nl
             source_line += nl
-            body = m.group(0)
-            inner_nl = body.count("\n")
-            if body.startswith("/*"):
+            inner_nl = text.count("\n", start, end)
+            if is_note:
+                notes.setdefault(clean_line, []).append((text[start + 2 : end - 2], source_line))
+                if inner_nl:
+                    swallowed[clean_line] = swallowed.get(clean_line, 0) + inner_nl
+            else:
                 # Keep the boneyard's line breaks: it separates what is around it, and the
                 # line numbers after it stay true.
                 out.append("\n" * inner_nl)
                 clean_line += inner_nl
-            else:
-                notes.setdefault(clean_line, []).append((m.group(1), source_line))
-                if inner_nl:
-                    skipped_at.append((clean_line, inner_nl))
             source_line += inner_nl
-            pos = m.end()
-        rest = text[pos:]
-        out.append(rest)
-        if "/*" in rest and "*/" not in rest:
-            at = source_line + rest[: rest.index("/*")].count("\n")
-            self.b.warn(at, "boneyard '/*' is never closed with '*/': kept as text")
+            pos = end
+        out.append(text[pos:])
+        if unclosed != -1:
+            self.b.warn(text.count("\n", 0, unclosed) + 1, "boneyard '/*' is never closed with '*/': kept as text")
         lines = "".join(out).split("\n")
         numbers = list(range(1, len(lines) + 1))
-        if skipped_at:
+        if swallowed:
             shift = 0
-            marks = dict(skipped_at) if len(skipped_at) == len({k for k, _ in skipped_at}) else None
-            if marks is None:
-                marks = {}
-                for k, v in skipped_at:
-                    marks[k] = marks.get(k, 0) + v
             for i in range(len(lines)):
                 numbers[i] = i + 1 + shift
-                shift += marks.get(i, 0)
+                shift += swallowed.get(i, 0)
         return lines, numbers, notes
 
     # -- main loop -------------------------------------------------------------------------
@@ -136,19 +204,18 @@ class _Parser:
         block: list[str] = []
         block_lines: list[int] = []
         n = len(lines)
-        for i in range(n):
-            line = lines[i]
-            if notes and i in notes and not line.strip():
+        for i, line in enumerate(lines):
+            if line and not line.isspace():  # most lines: straight into the paragraph
+                if notes and i in notes:
+                    self.pending_notes.extend(notes[i])
+                block.append(line)
+                block_lines.append(numbers[i])
+                continue
+            if notes and i in notes:
                 # A line that held only notes: the notes stay, the line does not.
                 self.pending_notes.extend(notes[i])
                 if not block:
                     self._flush_notes()
-                continue
-            if notes and i in notes:
-                self.pending_notes.extend(notes[i])
-            if line and not line.isspace():
-                block.append(line)
-                block_lines.append(numbers[i])
                 continue
             # Blank or whitespace-only. Two or more spaces inside dialogue keep it going
             # (fountain.io's way of writing an empty line into a speech).
@@ -174,15 +241,25 @@ class _Parser:
             if key.lower() == "title":
                 title = " ".join(strip_emphasis(v).strip() for v in value.split("\n") if v.strip())
                 break
-        return self.b.build(title=title, text_for_language=text[:50000])
+        return self.b.build(title=title, language=_language(text[:50000]))
 
     def _flush_notes(self) -> None:
+        if not self.pending_notes:
+            return
         for note, line in self.pending_notes:
-            self._add(_note_element(note.strip(), line))
+            element = _note_element(note.strip(), line)
+            if element.character:
+                self.b.note_character(element.character)
+            self._add(element)
         self.pending_notes = []
 
     def _add(self, element: Element) -> None:
-        self.b.add(element)
+        # Straight onto the scene's list: the builder's add() would look the scene up and
+        # note the speaker per element, which _dialogue and _flush_notes already do.
+        elements = self._elements
+        if elements is None:
+            elements = self._elements = self.b.scene.elements
+        elements.append(element)
 
     # -- blocks ----------------------------------------------------------------------------
     def _emit_block(self, block: list[str], numbers: list[int]) -> None:
@@ -206,7 +283,7 @@ class _Parser:
             elif (
                 len(block) == 1 and s.endswith("TO:") and s == s.upper() and first == first.rstrip() and s[0] not in "=#~>"
             ):
-                self._add(Element(_T.TRANSITION, s, numbers[0]))
+                self._add(_element(_T.TRANSITION, s, numbers[0]))
                 start = 1
         self._lines(block, numbers, start)
         self.last_dialogue_group = None
@@ -240,9 +317,11 @@ class _Parser:
         if m:
             number = m.group(1)
             text = text[: m.start()].rstrip()
-        int_ext, time, location, _ = parse_heading(text)
-        self.b.start_scene(heading=text, line=line, number=number, int_ext=int_ext, time=time, location=location)
-        self._add(Element(_T.HEADING, text, line))
+        int_ext, time, location, _ = _heading_fields(text)
+        self._elements = self.b.start_scene(
+            heading=text, line=line, number=number, int_ext=int_ext, time=time, location=location
+        ).elements
+        self._add(_element(_T.HEADING, text, line))
         self.last_dialogue_group = None
 
     def _lines(self, block: list[str], numbers: list[int], start: int) -> None:
@@ -265,55 +344,59 @@ class _Parser:
                 action.append(line.rstrip())
                 continue
             if action:
-                self._add(Element(_T.ACTION, "\n".join(action), action_line))
+                self._add(_element(_T.ACTION, "\n".join(action), action_line))
                 action = []
             if element.type is _T.SECTION and element.level == 1:
                 marker = parse_episode_marker(strip_emphasis(element.text))
                 if marker is not None:
                     self._flush_notes()
                     self.b.start_episode(marker[0], marker[1], line=at)
+                    self._elements = None
                     continue
             self._add(element)
         if action:
-            self._add(Element(_T.ACTION, "\n".join(action), action_line))
+            self._add(_element(_T.ACTION, "\n".join(action), action_line))
 
     # -- dialogue --------------------------------------------------------------------------
     def _dialogue(self, cue: tuple[str, str, str | None, bool], block: list[str], numbers: list[int]) -> None:
         text, name, extension, dual = cue
-        alias = text if text != name else None
-        self.b.note_character(name, alias)
-        scene = self.b.scene
-        group_start = len(scene.elements)
+        self.b.note_character(name, text if text != name else None)
+        elements = self._elements
+        if elements is None:
+            elements = self._elements = self.b.scene.elements
         if dual and self.last_dialogue_group is not None:
             # fountain.io marks only the second speaker; both sides are dual.
             for idx in self.last_dialogue_group:
-                e = scene.elements[idx]
-                scene.elements[idx] = Element(e.type, e.text, e.line, e.character, e.extension, True, e.level)
-        self._add(Element(_T.CHARACTER, text, numbers[0], name, extension, dual))
+                e = elements[idx]
+                elements[idx] = _element(e.type, e.text, e.line, e.character, e.extension, True, e.level)
+        group_start = len(elements)
+        append = elements.append
+        append(_element(_T.CHARACTER, text, numbers[0], name, extension, dual))
         speech: list[str] = []
         speech_line = 0
         for k in range(1, len(block)):
             s = block[k].strip()
-            at = numbers[k]
             kind = None
-            if len(s) >= 2 and s[0] in "(（" and s[-1] in ")）":
-                kind = _T.PARENTHETICAL
-                s = s[1:-1].strip()
-            elif s.startswith("~"):
-                kind = _T.LYRICS
-                s = s[1:].strip()
+            if s:
+                c = s[0]
+                if (c == "(" or c == "（") and len(s) >= 2 and s[-1] in ")）":
+                    kind = _T.PARENTHETICAL
+                    s = s[1:-1].strip()
+                elif c == "~":
+                    kind = _T.LYRICS
+                    s = s[1:].strip()
             if kind is None:
                 if not speech:
-                    speech_line = at
+                    speech_line = numbers[k]
                 speech.append(s)
                 continue
             if speech:
-                self._add(Element(_T.DIALOGUE, "\n".join(speech), speech_line, name, dual=dual))
+                append(_element(_T.DIALOGUE, "\n".join(speech), speech_line, name, None, dual))
                 speech = []
-            self._add(Element(kind, s, at, name, dual=dual))
+            append(_element(kind, s, numbers[k], name, None, dual))
         if speech:
-            self._add(Element(_T.DIALOGUE, "\n".join(speech), speech_line, name, dual=dual))
-        self.last_dialogue_group = list(range(group_start, len(scene.elements)))
+            append(_element(_T.DIALOGUE, "\n".join(speech), speech_line, name, None, dual))
+        self.last_dialogue_group = range(group_start, len(elements))
 
 
 def starts_title_page(line: str, block: list[str] | None = None) -> bool:
@@ -367,7 +450,10 @@ def read_cue(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | N
         p = s.find(paren)
         if p != -1 and p < cut:
             cut = p
-    name = " ".join(s[:cut].split())
+    head = s[:cut]
+    if not forced and head != head.upper():  # the common case, action, leaves here cheaply
+        return None
+    name = " ".join(head.split())
     rest = s[cut:]
     if not name or (rest and not _CUE_EXTENSIONS.match(rest)):
         if not forced:
@@ -377,15 +463,32 @@ def read_cue(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | N
     if not forced:
         if "^" in name or ":" in name or s[0] in "!.>~=#[(":
             return None
-        if _CJK_CHAR.search(name):
+        if not name.isascii() and _CJK_CHAR.search(name):
             if not _CJK_NAME.match(name) or len(name.replace(" ", "")) > 8:
                 return None
             if any(ch.isascii() and ch.isalpha() for ch in name):
                 return None
         elif not (name == name.upper() and name != name.lower()):
             return None
+    if not rest:
+        return s, name, None, dual
     extensions = [x.strip() for x in _EXTENSION.findall(rest) if x.strip()]
     return s, name, (" ".join(extensions) or None), dual
+
+
+@lru_cache(maxsize=4096)
+def _heading_fields(text: str) -> tuple[str | None, str | None, str | None, str | None]:
+    # Scripts come back to the same places again and again: parse each heading text once.
+    return parse_heading(text)
+
+
+def _language(sample: str) -> str:
+    """builder.detect_language's rule (zh when Han ≥ a fifth of Latin letters), counted in C."""
+    han = len(sample) - len(_HAN.sub("", sample))
+    if not han:
+        return "en"
+    latin = len(sample) - len(_LATIN.sub("", sample))
+    return "zh" if han * 5 >= latin else "en"
 
 
 def _dialogue_cue(first: str, has_next: bool) -> tuple[str, str, str | None, bool] | None:
@@ -403,21 +506,21 @@ def _one_line_element(s: str, line: int) -> Element | None:
     c = s[0]
     if c == "=":
         if _PAGE_BREAK.match(s):
-            return Element(_T.PAGE_BREAK, "", line)
-        return Element(_T.SYNOPSIS, s[1:].strip(), line)
+            return _element(_T.PAGE_BREAK, "", line)
+        return _element(_T.SYNOPSIS, s[1:].strip(), line)
     if c == "#":
         level = len(s) - len(s.lstrip("#"))
-        return Element(_T.SECTION, s[level:].strip(), line, level=level)
+        return _element(_T.SECTION, s[level:].strip(), line, level=level)
     if c == "~":
-        return Element(_T.LYRICS, s[1:].strip(), line)
+        return _element(_T.LYRICS, s[1:].strip(), line)
     if s.endswith("<") and len(s) >= 2:
-        return Element(_T.CENTERED, s[1:-1].strip(), line)
-    return Element(_T.TRANSITION, s[1:].strip(), line)
+        return _element(_T.CENTERED, s[1:-1].strip(), line)
+    return _element(_T.TRANSITION, s[1:].strip(), line)
 
 
 def _note_element(note: str, line: int) -> Element:
     m = _EXTRA_TYPE.match(note)
     if m is None:
-        return Element(_T.NOTE, note, line)
+        return _element(_T.NOTE, note, line)
     character = (m.group(2) or "").strip() or None
-    return Element(ElementType(m.group(1)), m.group(3), line, character)
+    return _element(ElementType(m.group(1)), m.group(3), line, character)

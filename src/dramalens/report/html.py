@@ -182,7 +182,7 @@ def _arc_chart(d: Mapping) -> str:
     legend = _legend([("#2f6f8f", "valence (−1 bad … +1 good)"), ("#c23b3b", "tension (0 calm … 1 alarm)")])
     caption = (f"Per scene, moving average over {_e(window)} scene(s); dots are raw valence. "
                f"Valence shape: <b>{_e(shape)}</b>; tension shape: <b>{_e(tshape)}</b>.")
-    return _figure("chart-arc", "Emotional arc", _svg(height, body, "emotional arc"), caption, legend)
+    return _figure("chart-arc", "Valence and tension per scene", _svg(height, body, "emotional arc"), caption, legend)
 
 
 def _hooks_chart(d: Mapping) -> str:
@@ -301,7 +301,7 @@ def _share_chart(d: Mapping) -> str:
     rows = characters[:MAX_SHARE_BARS]
     label_w, row_h = 130, 20
     height = _PAD_T + row_h * len(rows) + 10
-    plot_w = _W - label_w - 80
+    plot_w = _W - label_w - 150  # room for the "56.2% · 180 lines" label
     top = max(_num(_get(c, "line_share")) for c in rows) or 1.0
     colors = {"primary": "#2f6f8f", "secondary": "#3a9a5b", "minor": "#98a2b3"}
     body: list[str] = []

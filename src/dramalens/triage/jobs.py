@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import PurePosixPath
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, insert, or_, select, update
@@ -217,6 +218,7 @@ def complete(engine: Engine, claim_: Claim, result: dict) -> bool:
                 .values(score=row["total"], language=str(result.get("language", ""))[:8],
                         tropes=",".join(result.get("tropes", []))[:500])
             )
+            _adopt_title(conn, claim_.submission_id, str(result.get("script_title") or "").strip())
             wrote = True
         _mark_done(conn, claim_, t)
         return wrote
@@ -226,6 +228,15 @@ def complete(engine: Engine, claim_: Claim, result: dict) -> bool:
     except IntegrityError:  # another worker wrote the same submission first: theirs stands
         run_tx(engine, lambda conn: _mark_done(conn, claim_, t))
         return False
+
+
+def _adopt_title(conn, submission_id: int, title: str) -> None:
+    """Use the script's own title when the sender gave none (the title is then the file's stem)."""
+    if not title:
+        return
+    row = conn.execute(select(submissions.c.title, submissions.c.filename).where(submissions.c.id == submission_id)).one()
+    if row.title == PurePosixPath(row.filename).stem:
+        conn.execute(update(submissions).where(submissions.c.id == submission_id).values(title=title[:300]))
 
 
 def _mark_done(conn, claim_: Claim, t: float) -> None:

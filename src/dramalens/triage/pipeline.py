@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import importlib
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -21,6 +23,7 @@ from ..errors import ConfigError, DramalensError
 from .scoring import DEFAULT_WEIGHTS, Features, Weights, score
 
 __all__ = [
+    "CatalogRef",
     "PipelineFn",
     "SubmissionInput",
     "analyse_submission",
@@ -50,12 +53,13 @@ class SubmissionInput:
 
 
 PipelineFn = Callable[..., dict]
+_CATALOG_LOCK = threading.Lock()
 
 
 def _has(module: str, attr: str | None = None) -> bool:
     try:
         mod = importlib.import_module(module)
-    except ImportError:
+    except Exception:  # absent, or broken mid-upgrade: the desk runs without it
         return False
     return attr is None or hasattr(mod, attr)
 
@@ -83,28 +87,47 @@ def require_pipeline() -> None:
         )
 
 
-def open_catalog(db_url: str | None = None):
-    """The catalog to compare submissions against, or None when there is none.
+class CatalogRef:
+    """The catalog of a database, opened lazily and looked at again every ``refresh`` seconds,
+    so works imported while a long-running worker is up are compared against too."""
 
-    >>> open_catalog("sqlite://") is None or True
+    def __init__(self, db_url: str | None, refresh: float = 60.0):
+        self.db_url = db_url
+        self.refresh = refresh
+        self._catalog = None
+        self._count = -1
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+
+    def get(self):
+        """The catalog, or None while it is absent or empty."""
+        with self._lock:
+            if time.monotonic() - self._checked < self.refresh:
+                return self._catalog
+            self._checked = time.monotonic()
+            if not catalog_available():
+                return None
+            from .. import catalog as cat
+
+            if self._catalog is None:
+                try:
+                    self._catalog = cat.Catalog(self.db_url)
+                except DramalensError:
+                    return None
+            count = self._catalog.count()
+            if count != self._count:  # works were added or removed: rebuild the cached index
+                self._catalog.invalidate()
+                self._count = count
+            return self._catalog if count else None
+
+
+def open_catalog(db_url: str | None = None) -> CatalogRef:
+    """A handle on the catalog of ``db_url`` for the workers (None-safe when there is none).
+
+    >>> open_catalog("sqlite://").get() is None
     True
     """
-    if not catalog_available():
-        return None
-    from .. import catalog as cat
-
-    try:
-        catalog = cat.Catalog(db_url) if db_url else cat.Catalog()
-    except TypeError:
-        catalog = cat.Catalog()
-    except DramalensError:
-        return None
-    try:
-        if len(catalog) == 0:
-            return None
-    except TypeError:
-        pass
-    return catalog
+    return CatalogRef(db_url)
 
 
 def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGHTS, catalog=None) -> dict:
@@ -123,9 +146,12 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     analysis = analyze(script, format=sub.format or None, budget_yuan=sub.budget)
     data = analysis.to_dict()
 
-    similar, novelty = _compare(catalog, script)
+    if isinstance(catalog, CatalogRef):
+        catalog = catalog.get()
+    with _CATALOG_LOCK:  # the catalog caches its index in memory; one query at a time is safe
+        similar, novelty = _compare(catalog, script)
     features = features_from_analysis(data, novelty=novelty, similar=similar)
-    flags = list(features.flags) + _metadata_flags(sub)
+    flags = list(features.flags) + _budget_flags(data)
     features = Features(**{**_features_fields(features), "flags": tuple(flags)})
     result = score(features, weights)
     out = result.to_dict()
@@ -134,7 +160,8 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
         similar=list(similar),
         report_html=_report(analysis, script),
         language=script.language,
-        tropes=_tropes(data, similar),
+        script_title=script.title,
+        tropes=_tropes(script),
     )
     return out
 
@@ -153,19 +180,13 @@ def _report(analysis, script) -> str:
 
 
 def _compare(catalog, script) -> tuple[list[dict], float | None]:
-    """Similar works and novelty from the catalog; ([], None) when there is no catalog."""
+    """Similar works (with shared passages) and novelty; ([], None) when there is no catalog."""
     if catalog is None:
         return [], None
     from .. import catalog as cat
 
-    similar: list[dict] = []
-    novelty = None
-    if hasattr(cat, "similar"):
-        for match in cat.similar(catalog, script, k=5) or []:
-            similar.append(_as_dict(match))
-    if hasattr(cat, "novelty"):
-        value = cat.novelty(catalog, script)
-        novelty = float(getattr(value, "score", value))
+    similar = [_as_dict(m) for m in cat.similar(catalog, script, k=5)]
+    novelty = float(cat.novelty(catalog, script).score)
     return similar, novelty
 
 
@@ -249,19 +270,23 @@ def _compliance_flags(comp) -> list[dict]:
     return out
 
 
-def _metadata_flags(sub: SubmissionInput) -> list[dict]:
-    """Checks on what the sender declared (NRTA budget tiers decide who reviews the work)."""
-    flags = []
-    if sub.budget is not None and sub.budget >= 1_000_000:
-        flags.append({"rule": "budget_key_tier", "severity": "info",
-                      "text": f"budget ¥{sub.budget:,} ≥ ¥1M: key-drama filing with the NRTA", "episode": None, "line": None})
-    return flags
+def _budget_flags(data: dict) -> list[dict]:
+    """The NRTA budget tier as evidence (severity info: it decides who reviews, not the score)."""
+    budget = (data.get("compliance") or {}).get("budget")
+    if not budget:
+        return []
+    return [{"rule": f"budget.{budget.get('tier', '?')}", "severity": "info",
+             "text": f"{budget.get('label', '')}: {budget.get('review', '')}", "episode": None, "line": None}]
 
 
-def _tropes(data: dict, similar: list[dict]) -> list[str]:
-    found = data.get("tropes") or []
-    names = [t.get("name", "") if isinstance(t, dict) else str(t) for t in found]
-    return [n for n in names if n][:20]
+def _tropes(script) -> list[str]:
+    """Trope labels in the script's language (the queue filters on them); [] without a catalog."""
+    if not catalog_available():
+        return []
+    from ..catalog.tropes import tag_script
+
+    hits = tag_script(script)
+    return [(h.label_zh if script.language == "zh" else h.label_en) or h.trope for h in hits][:20]
 
 
 # -- the catalog pages of the web app ----------------------------------------------------------
@@ -301,7 +326,5 @@ def saturation_rows(db_url: str | None) -> list[dict] | None:
         result = cat.saturation(catalog)
     finally:
         catalog.close()
-    rows = result.to_dict() if hasattr(result, "to_dict") else result
-    if isinstance(rows, dict):
-        rows = rows.get("rows") or rows.get("items") or rows.get("groups") or []
-    return [r if isinstance(r, dict) else _as_dict(r) for r in rows]
+    keys = ("kind", "label", "works", "share", "supply_growth", "plays_growth", "status")
+    return [{k: getattr(r, k) for k in keys} for r in result.rows]

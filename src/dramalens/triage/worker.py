@@ -166,6 +166,12 @@ class Worker:
             t.join(timeout)
         self._threads = []
 
+    def join(self) -> None:
+        """Wait for the background threads (they end only after :meth:`stop`)."""
+        while any(t.is_alive() for t in self._threads):
+            for t in self._threads:
+                t.join(1.0)
+
     def run_until_empty(self) -> WorkerStats:
         """Process jobs on ``threads`` threads until none is claimable; returns the counts."""
         self._stop.clear()
@@ -195,8 +201,7 @@ def run_worker(db_url: str | None = None, *, threads: int = 1, poll: float = 2.0
         return worker.run_until_empty()
     worker.start()
     try:
-        while any(t.is_alive() for t in worker._threads):
-            worker._threads[0].join(1.0)
+        worker.join()
     except KeyboardInterrupt:
         worker.stop()
     return worker.stats

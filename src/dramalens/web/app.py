@@ -57,9 +57,8 @@ def create_app(
     ``workers`` > 0 runs that many queue-worker threads inside the app; ``pipeline`` replaces
     the real analysis (tests only).
 
-    >>> app = create_app("sqlite://")
-    >>> any(r.path == "/queue" for r in app.routes)
-    True
+    >>> create_app("sqlite://").title
+    'dramalens script desk'
     """
     if workers < 0 or workers > 64:
         raise ConfigError(f"workers must be between 0 and 64, got {workers}")
@@ -76,10 +75,11 @@ def create_app(
             from ..triage.worker import Worker
 
             fn = pipeline or analyse_submission
-            if fn is analyse_submission:
+            real = fn is analyse_submission
+            if real:
                 require_pipeline()
             state.worker = Worker(engine, pipeline=fn, threads=workers, poll=worker_poll,
-                                  catalog=open_catalog(db_url) if pipeline is None else None, name="serve")
+                                  catalog=open_catalog(db_url) if real else None, name="serve")
             state.worker.start()
         try:
             yield
@@ -95,6 +95,10 @@ def create_app(
     async def guard(request: Request, call_next):
         # Refuse an oversized body before it is read: the multipart parser would spool it.
         length = request.headers.get("content-length")
+        if length is None and request.method in ("POST", "PUT", "PATCH") and "chunked" in request.headers.get("transfer-encoding", ""):
+            # A chunked body has no size to check up front; browsers and API clients send one.
+            err = InputError("a request body needs a Content-Length header", hint="send the upload with its length")
+            return JSONResponse(err.to_dict(), status_code=411)
         if length is not None:
             try:
                 too_big = int(length) > limits.max_upload_bytes + 64 * 1024

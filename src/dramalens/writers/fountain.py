@@ -69,7 +69,8 @@ def write_fountain(script: Script) -> str:
         writer.close()
     if not script.title_page and blocks and starts_title_page(blocks[0].split("\n", 1)[0], blocks[0].split("\n")):
         blocks[0] = "!" + blocks[0]  # would be read as a title page
-    return "\n\n".join(blocks) + "\n"
+    out = "\n\n".join(blocks) + "\n"
+    return "\n" + out if out.startswith("\ufeff") else out  # a leading BOM would be dropped on reading
 
 
 def _episode_marker(script: Script, number: int, title: str) -> str:
@@ -105,8 +106,8 @@ class _EpisodeWriter:
         parsed = read_cue(cue, True)  # the parser's own rule decides whether @ is needed
         if parsed is None or parsed[1] != name or parsed[0] != cue or parsed[3] or _HEADING.match(cue):
             cue = "@" + cue
-        if dual and self.prev_dual:
-            cue += " ^"
+        if (dual and self.prev_dual) or cue.endswith("^"):
+            cue += " ^"  # a caret the cue text ends with needs the dual marker after it
         self.group = [cue]
         self.group_name = name
         self.group_dual = dual
@@ -214,7 +215,7 @@ def _needs_bang(line: str, *, first: bool, multi: bool) -> bool:
         return True
     if not first:
         return False
-    if s[0] in ".@" or _HEADING.match(s) or line.startswith("\ufeff"):
+    if s[0] in ".@" or _HEADING.match(s):
         return True
     if not multi and s.endswith("TO:") and s == s.upper():
         return True

@@ -1,0 +1,51 @@
+"""``dramalens chapters``: read a novel (.txt or .epub) and show its chapters."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..parsing.novel import read_novel
+
+_FIRST_LINE_WIDTH = 40
+
+
+def register(app: typer.Typer) -> None:
+    app.command("chapters")(chapters_command)
+
+
+def chapters_command(
+    file: Path = typer.Argument(..., help="Novel: .txt (UTF-8, UTF-16, GB18030, Big5) or .epub."),
+    as_json: bool = typer.Option(False, "--json", help="Print the novel as JSON (chapters with their text) instead of a table."),
+    encoding: str = typer.Option(None, "--encoding", help="Force the text encoding of a .txt (e.g. gb18030, big5, utf-16)."),
+    max_bytes: int = typer.Option(None, "--max-bytes", help="Refuse files larger than this many bytes."),
+) -> None:
+    """Split FILE into chapters: number, title, length and first line of each."""
+    novel = read_novel(file, encoding=encoding, max_bytes=max_bytes)
+    if as_json:
+        sys.stdout.write(json.dumps(novel.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        unit = "chars" if novel.language == "zh" else "words"
+        byline = f" by {novel.author}" if novel.author else ""
+        table = Table(title=f"{novel.title or file.name}{byline} — {novel.source_format}, {novel.encoding}, "
+                            f"{novel.language}, {len(novel.chapters)} chapters, {novel.length:,} {unit}")
+        table.add_column("#", justify="right")
+        table.add_column("kind")
+        table.add_column("volume")
+        table.add_column("title")
+        table.add_column(unit, justify="right")
+        table.add_column("first line")
+        for c in novel.chapters:
+            first = c.first_line
+            if len(first) > _FIRST_LINE_WIDTH:
+                first = first[: _FIRST_LINE_WIDTH - 1] + "…"
+            table.add_row(str(c.number), c.kind, c.volume or "", c.heading.replace("\n", " ") or c.title,
+                          f"{c.length(novel.language):,}", first)
+        Console().print(table)
+    for warning in novel.warnings[:20]:
+        print(f"dramalens: warning: {file}: {warning}", file=sys.stderr)

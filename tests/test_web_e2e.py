@@ -1,0 +1,191 @@
+"""The script desk in a real headless Chromium (Debian's), against a live uvicorn server.
+
+Flow: log in, upload a zip of 20 generated scripts, watch the queue fill, open a report,
+mark one signed, export CSV, log out. Screenshots go to artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import dramalens
+
+from dramalens.triage.auth import add_user
+from dramalens.triage.pipeline import catalog_available
+from triage_support import REAL_PIPELINE, make_script, make_zip, needs_pipeline
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    needs_pipeline,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+]
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+
+def _corpus(n: int, seed: int) -> Path | None:
+    if not catalog_available():
+        return None
+    from dramalens.catalog.synth import generate_corpus
+
+    out = Path(tempfile.mkdtemp())
+    generate_corpus(out, works=n, languages=("zh",), episodes=(3, 5), seed=seed, plant_rate=0.0)
+    return out
+
+
+def _scripts(n: int, catalog_dir: Path | None) -> dict[str, str]:
+    """n scripts from the synth module when it is there (half of them already in the catalog,
+    so similar works show up), else from the tests' own generator."""
+    if catalog_dir is None:
+        return {f"剧本{i:02d}.txt": make_script(100 + i, episodes=4) for i in range(n)}
+    fresh = _corpus(n - n // 2, seed=8)
+    known = sorted((catalog_dir / "works").iterdir())[: n // 2]
+    new = sorted((fresh / "works").iterdir())
+    return {f"{'k' if p in known else 'n'}-{p.name}": p.read_text(encoding="utf-8") for p in known + new}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    import uvicorn
+
+    from dramalens.web.app import create_app
+
+    db_url = f"sqlite:///{tmp_path / 'e2e.sqlite'}"
+    catalog_dir = _corpus(30, seed=7)
+    if catalog_dir is not None:  # the catalog lives in the same database as the desk
+        from dramalens.catalog import Catalog, import_paths
+
+        with Catalog(db_url) as cat:
+            import_paths(cat, [catalog_dir])
+    app = create_app(db_url, workers=2, pipeline=REAL_PIPELINE, worker_poll=0.2)
+    app.state.catalog_dir = catalog_dir
+    add_user(app.state.desk.engine, "editor", "editor-pass-1", desk="都市")
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 15
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}", app
+    srv.should_exit = True
+    thread.join(10)
+
+
+def test_desk_flow_in_chromium(server, tmp_path):
+    base, app = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    zip_path = tmp_path / "batch.zip"
+    scripts = _scripts(20, app.state.catalog_dir)
+    zip_path.write_bytes(make_zip(scripts))
+    app.state.known_titles = {dramalens.parse(text).title or Path(name).stem for name, text in scripts.items()
+                              if name.startswith("k-")}
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            page.goto(f"{base}/queue")
+            assert page.url.endswith("/login")  # anonymous: sent to log in
+            page.get_by_label("User name").fill("editor")
+            page.get_by_label("Password").fill("editor-pass-1")
+            page.screenshot(path=str(ARTIFACTS / "e2e-1-login.png"))
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url("**/queue")
+
+            page.get_by_role("link", name="Upload").click()
+            page.get_by_label("Script file or .zip batch").set_input_files(str(zip_path))
+            page.get_by_label("Track").fill("都市")
+            page.get_by_label("Format").select_option("vertical")
+            page.get_by_role("button", name="Send").click()
+            page.wait_for_url("**/queue?batch=*")
+
+            seen = []
+            deadline = time.time() + 120
+            while time.time() < deadline:
+                page.reload()
+                text = page.locator("#progress-text")
+                done, total = int(text.get_attribute("data-done")), int(text.get_attribute("data-total"))
+                seen.append(done)
+                if done == total == 20:
+                    break
+                time.sleep(0.5)
+            assert seen[-1] == 20, f"queue stuck at {seen[-1]}"
+            assert seen == sorted(seen)  # it only ever fills
+            rows = page.locator("table.queue tbody tr")
+            assert rows.count() == 20
+            page.screenshot(path=str(ARTIFACTS / "e2e-2-queue.png"), full_page=True)
+
+            if app.state.catalog_dir is not None:  # open a script the catalog already holds
+                known = app.state.known_titles
+                links = rows.locator("a")
+                first = next(links.nth(i) for i in range(links.count()) if links.nth(i).inner_text() in known)
+            else:
+                first = rows.first.locator("a")
+            title = first.inner_text()
+            first.click()
+            page.wait_for_url("**/submissions/*")
+            assert page.locator("h1").inner_text() == title
+            frame = page.frame_locator("iframe.report")
+            frame.locator("body").wait_for()
+            assert frame.locator("body").inner_text().strip()  # the analysis report rendered inside
+            if app.state.catalog_dir is not None:  # a script already in the catalog: its twin, side by side
+                assert page.locator("article.similar").count() >= 1
+                assert page.locator(".side-by-side mark").count() >= 2
+                page.locator("article.similar").first.scroll_into_view_if_needed()
+                page.screenshot(path=str(ARTIFACTS / "e2e-3-similar.png"))
+            page.screenshot(path=str(ARTIFACTS / "e2e-3-page.png"), full_page=True)
+            # A sandboxed frame paints out of process: a viewport shot with it in view shows it.
+            page.locator("iframe.report").scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(ARTIFACTS / "e2e-3-report.png"))
+
+            page.get_by_label("Status", exact=True).select_option("signed")
+            page.get_by_label("Note", exact=True).fill("开篇钩子强，签。")
+            page.get_by_role("button", name="Decide").click()
+            page.wait_for_url("**/submissions/*")
+            assert page.locator("#status").inner_text() == "signed"
+            assert "applied" in page.locator("table.audit").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "e2e-4-signed.png"), full_page=True)
+
+            page.get_by_role("link", name="Queue").click()
+            with page.expect_download() as info:
+                page.get_by_role("link", name="Export CSV").click()
+            data = Path(info.value.path()).read_bytes().decode("utf-8-sig")
+            table = list(csv.DictReader(io.StringIO(data)))
+            assert len(table) == 20 and [r["title"] for r in table if r["status"] == "signed"] == [title]
+            (ARTIFACTS / "e2e-export.csv").write_text(data, encoding="utf-8")
+
+            page.get_by_role("link", name="Saturation").click()
+            page.screenshot(path=str(ARTIFACTS / "e2e-6-saturation.png"), full_page=True)
+            page.get_by_role("link", name="Catalog").click()
+            page.screenshot(path=str(ARTIFACTS / "e2e-7-catalog.png"))
+            page.get_by_role("link", name="Queue").click()
+            page.get_by_role("link", name="中文").click()
+            assert page.locator("h1").inner_text() == "待审队列"
+            page.screenshot(path=str(ARTIFACTS / "e2e-5-zh.png"))
+            page.get_by_role("button", name="退出").click()
+            page.wait_for_url("**/login")
+            page.goto(f"{base}/queue")
+            assert page.url.endswith("/login")  # the session is gone
+        finally:
+            browser.close()
