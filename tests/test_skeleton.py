@@ -155,10 +155,10 @@ def corpus(tmp_path_factory):
 
 
 def test_extracted_skeleton_follows_the_planned_plot(corpus):
-    truth, skeletons = corpus
-    copies = {r.copy_id for r in truth.of_kind("near_copy")}
-    scores = [skeleton_similarity(skeletons[w.id], w.functions).score for w in truth.works if w.id not in copies]
-    assert statistics.mean(scores) >= 0.85
+    truth, skeletons = corpus  # near-copies included: their truth counts the lifted scenes
+    scores = [skeleton_similarity(skeletons[w.id], w.functions).score for w in truth.works]
+    assert statistics.mean(scores) >= 0.95
+    assert min(scores) >= 0.8
 
 
 def test_renamed_retelling_is_closer_than_unrelated_works(corpus):

@@ -261,9 +261,12 @@ def _write_en(r: _Rendered, episodes: int) -> str:
     return _fill_names("\n".join(out), r.cast)
 
 
-def _copy_scenes(rng: random.Random, own: list[list[tuple]], source: list[list[tuple]], fraction: float) -> tuple[list[list[tuple]], float]:
+def _copy_scenes(
+    rng: random.Random, own: list[list[tuple]], source: list[list[tuple]], fraction: float
+) -> tuple[list[list[tuple]], float, dict[int, int]]:
     """Replace ``fraction`` of ``own`` scenes by runs of ``source`` scenes (placeholders kept:
-    the copy's cast renames them). Returns the scenes and the share of text copied."""
+    the copy's cast renames them). Returns the scenes, the share of text copied and which
+    source scene went where (copy index → source index)."""
     n = len(own)
     want = min(n, max(1, round(fraction * n)), len(source))
     # A few contiguous runs, as lifted passages usually are.
@@ -282,13 +285,15 @@ def _copy_scenes(rng: random.Random, own: list[list[tuple]], source: list[list[t
     chosen.sort()
     src_start = rng.randint(0, max(0, len(source) - len(chosen)))
     result = [list(s) for s in own]
+    moved: dict[int, int] = {}
     for offset, j in enumerate(chosen):
-        lifted = [e for e in source[min(len(source) - 1, src_start + offset)] if e[0] != "hook"]
+        moved[j] = min(len(source) - 1, src_start + offset)
+        lifted = [e for e in source[moved[j]] if e[0] != "hook"]
         # The copy's episode still ends on its own hook: plagiarists lift scenes, not structure.
         result[j] = lifted + [e for e in own[j] if e[0] == "hook"]
     size = lambda s: sum(len(str(e[-1])) for e in s)  # noqa: E731
     total = sum(size(s) for s in result) or 1
-    return result, sum(size(result[j]) for j in chosen) / total
+    return result, sum(size(result[j]) for j in chosen) / total, moved
 
 
 def _month_add(ym: tuple[int, int], k: int) -> tuple[int, int]:
@@ -387,11 +392,16 @@ def generate_corpus(
             rendered = _render(plan)
             copied = 0.0
             wid = f"w{index:06d}"
+            scene_functions = [s.function for episode in plan.plot for s in episode]
             if kind == "near_copy":
                 src_r = _render(source)
                 rng = random.Random(f"{seed}/copy/{index}")
                 if rendered.scenes is not None and src_r.scenes:
-                    rendered.scenes, copied = _copy_scenes(rng, rendered.scenes, src_r.scenes, fraction)
+                    rendered.scenes, copied, moved = _copy_scenes(rng, rendered.scenes, src_r.scenes, fraction)
+                    # the truth is the story the copy now tells: lifted scenes bring their functions
+                    src_functions = [s.function for episode in source.plot for s in episode]
+                    for j, k in moved.items():
+                        scene_functions[j] = src_functions[k]
                 else:  # synopsis-only: lift that share of the blurb's sentences
                     k = max(1, round(fraction * len(rendered.synopsis)))
                     for j in sorted(rng.sample(range(len(rendered.synopsis)), k)):
@@ -431,7 +441,7 @@ def generate_corpus(
             truths.append(
                 WorkTruth(
                     wid, plan.language, record["title"], plan.track, plan.tropes, n_eps,
-                    sum(len(e) for e in plan.plot), story.plot_functions(plan.plot),
+                    sum(len(e) for e in plan.plot), story.collapse(scene_functions),
                     tuple(rendered.cast.items()), path, round(copied, 4),
                 )
             )

@@ -146,7 +146,13 @@ def _fitting(pool: tuple[str, ...], language: str, tropes: tuple[str, ...]) -> t
 
 
 def pick_tropes(rng: random.Random, language: str) -> tuple[str, tuple[str, ...]]:
-    """A track and a stack of 2-4 tropes that fit it."""
+    """A track and a stack of 2-4 tropes that fit it (a world-defining trope first where the
+    track has one: 年代 → period, werewolf → werewolf).
+
+    >>> track, stack = pick_tropes(random.Random(1), "zh")
+    >>> track in TRACK_TROPES["zh"] and 2 <= len(stack) <= 4
+    True
+    """
     weights = TRACK_WEIGHTS[language]
     track = rng.choices(list(weights), weights=list(weights.values()))[0]
     pool = TRACK_TROPES[language][track]
@@ -166,7 +172,12 @@ def pick_tropes(rng: random.Random, language: str) -> tuple[str, tuple[str, ...]
 
 def make_plot(rng: random.Random, language: str, track: str, tropes: tuple[str, ...], episodes: int, per_episode: tuple[int, int]) -> Plot:
     """Place each trope's beats at their story positions, fill the rest with connecting scenes
-    and random escalations."""
+    and random escalations.
+
+    >>> plot = make_plot(random.Random(2), "zh", "都市", ("rebirth", "revenge"), 10, (1, 3))
+    >>> len(plot), plot_functions(plot)[0]
+    (10, 'rebirth')
+    """
     low, span = per_episode[0], per_episode[1] - per_episode[0] + 1
     counts = [low + int(rng.random() * span) for _ in range(episodes)]
     total = sum(counts)
@@ -205,8 +216,25 @@ def make_plot(rng: random.Random, language: str, track: str, tropes: tuple[str, 
     return tuple(out)
 
 
+def collapse(functions) -> tuple[str, ...]:
+    """Story functions with connecting scenes (None) dropped and runs collapsed.
+
+    >>> collapse(["meet", None, "meet", "betrayal"])
+    ('meet', 'betrayal')
+    """
+    out: list[str] = []
+    for f in functions:
+        if f and (not out or out[-1] != f):
+            out.append(f)
+    return tuple(out)
+
+
 def plot_functions(plot: Plot) -> tuple[str, ...]:
-    """The planned story functions in order, runs collapsed (what a skeleton should find)."""
+    """The planned story functions in order, runs collapsed (what a skeleton should find).
+
+    >>> plot_functions(((PlotScene("meet", "P", "L", "home", False, False),), (PlotScene("meet", "P", "L", "home", True, False),)))
+    ('meet',)
+    """
     out: list[str] = []
     for episode in plot:
         for scene in episode:
@@ -216,7 +244,12 @@ def plot_functions(plot: Plot) -> tuple[str, ...]:
 
 
 def make_cast(rng: random.Random, language: str) -> dict[str, str]:
-    """Distinct names for every role key (P is a woman, L a man: the genre's default)."""
+    """Distinct names for every role key (P is a woman, L a man: the genre's default); no
+    name contains another, so replacing names in text is unambiguous.
+
+    >>> sorted(make_cast(random.Random(3), "en")) == sorted(ROLE_KEYS)
+    True
+    """
     lex = lexicon(language)
     names: dict[str, str] = {}
     used: set[str] = set()
@@ -437,7 +470,11 @@ def synopsis_sentences(rng: random.Random, style: Style, plot: Plot, tropes: tup
 
 
 def make_title(rng: random.Random, language: str, tropes: tuple[str, ...] = ()) -> str:
-    """A title in the genre's manner whose words suggest only the work's own tropes."""
+    """A title in the genre's manner whose words suggest only the work's own tropes.
+
+    >>> make_title(random.Random(4), "en", ("werewolf",)).count(" ") >= 2
+    True
+    """
     lex = lexicon(language)
     parts = [_pick(rng, fitting(pool, language, tropes)) for pool in (lex.TITLE_HEADS, lex.TITLE_NOUNS, lex.TITLE_TAILS)]
     return "".join(parts) if language == "zh" else " ".join(parts)

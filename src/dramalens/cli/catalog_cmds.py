@@ -133,8 +133,8 @@ def saturation_cmd(
 
 @catalog_app.command("dedupe")
 def dedupe_cmd(
-    threshold: float = typer.Option(0.5, "--threshold", help="Pair score (0-1] at which two works are near-duplicates."),
-    measure: str = typer.Option("text", "--measure", help="text (Jaccard or passage containment, the larger), jaccard, passages."),
+    threshold: float = typer.Option(0.1, "--threshold", help="Pair score (0-1] at which two works are near-duplicates."),
+    measure: str = typer.Option("passages", "--measure", help="passages (share of reused passages), jaccard (whole-text MinHash), text (the larger)."),
     db: Optional[str] = _DB,
     dask: Optional[str] = typer.Option(None, "--dask", help="Run on Dask: 'local' or tcp://scheduler:8786."),
     as_json: bool = typer.Option(False, "--json"),

@@ -1,9 +1,39 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""``dramalens demo``: the README's main job — a script desk ready to use on an embedded default."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    app.command("demo")(demo_command)
+
+
+def demo_command(
+    folder: Path = typer.Option(Path("dramalens-demo"), "--dir", help="Where the demo database and reports go."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address the web app listens on."),
+    port: int = typer.Option(8000, "--port", help="Port of the web app."),
+    works: int = typer.Option(200, "--works", help="Works in the generated demo catalog."),
+    submissions: int = typer.Option(20, "--submissions", help="Scripts in the generated demo batch."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the web app when ready (default) or stop."),
+) -> None:
+    """Analyse the bundled samples, build a demo catalog and batch, and start the script desk."""
+    from rich.console import Console
+
+    from ..demo import prepare_demo
+
+    console = Console(stderr=True)
+    site = prepare_demo(folder, works=works, submissions=submissions, log=lambda m: console.print(m, highlight=False))
+    console.print(f"catalog: {site.catalog_works} works; queue: {site.queued} submissions; database {site.db_url}")
+    if not serve:
+        return
+    import uvicorn
+
+    from ..web.app import create_app
+
+    app = create_app(site.db_url, workers=2)
+    console.print(f"[bold]script desk: http://{host}:{port}/[/bold]  log in as {site.user} / {site.password}"
+                  f"  (password also in {site.folder / 'admin-password.txt'})", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -101,7 +101,7 @@ class _Splitter:
             j, blanks = i + 1, 0
             while j < len(self.lines) and not self.lines[j] and blanks < 2:
                 j, blanks = j + 1, blanks + 1
-            if j < len(self.lines) and j not in self.heads and j not in self.noise and _title_like(self.lines[j]):
+            if j < len(self.lines) and self.lines[j] and j not in self.heads and j not in self.noise and _title_like(self.lines[j]):
                 self.heads[i] = Heading(head.level, head.kind, head.unit, head.number, self.lines[j], head.toc_like)
                 self.title_lines[i] = j
 

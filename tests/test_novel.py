@@ -1,0 +1,402 @@
+"""Reading novels (.txt and .epub) split into chapters: dramalens.parsing.novel and friends.
+
+Golden cases live in tests/novels/: every ``*.txt``/``*.epub`` there reads to the novel in its
+``*.chapters.json`` twin (without ``source``, which depends on where the checkout is). A bug
+is fixed by adding an input and its expected output, no new test code. Regenerate (after
+reading the diff!) with DRAMALENS_UPDATE_GOLDEN=1. The .epub inputs come from
+tests/fixtures_src/make_epub_fixtures.py.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import dramalens
+from dramalens.cli import main
+from dramalens.errors import ConfigError, InputError
+from dramalens.model.novel import Chapter, Novel
+from dramalens.parsing.novel import front_matter_metadata, read_novel, split_chapters
+from dramalens.parsing.novel_headings import classify_heading, clean_line, is_noise_line, is_note_start, is_toc_header
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures_src"))
+import make_epub_fixtures as mk  # noqa: E402
+
+NOVELS = Path(__file__).parent / "novels"
+CASES = sorted(p for p in NOVELS.iterdir() if p.suffix in (".txt", ".epub")) if NOVELS.is_dir() else []
+
+
+def _expected_path(path: Path) -> Path:
+    return path.with_suffix(".chapters.json")
+
+
+def _golden_dict(novel: Novel) -> dict:
+    d = novel.to_dict()
+    d.pop("source")
+    return d
+
+
+def test_there_are_enough_golden_cases() -> None:
+    assert len(CASES) >= 12
+    assert {p.suffix for p in CASES} == {".txt", ".epub"}
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_golden(path: Path) -> None:
+    got = _golden_dict(read_novel(path))
+    expected_path = _expected_path(path)
+    if os.environ.get("DRAMALENS_UPDATE_GOLDEN"):
+        expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert expected_path.exists(), f"missing expected output {expected_path.name}"
+    assert got == json.loads(expected_path.read_text(encoding="utf-8"))
+
+
+def test_epub_fixtures_are_what_the_generator_writes() -> None:
+    for name, builder in mk.FIXTURES.items():
+        assert (NOVELS / name).read_bytes() == builder(), f"{name} is stale: rerun tests/fixtures_src/make_epub_fixtures.py"
+
+
+# -- headings -----------------------------------------------------------------------------------
+
+HEADINGS = [
+    ("第一回", "chapter", "chapter", 1, ""),
+    ("第十二章", "chapter", "chapter", 12, ""),
+    ("第一百二十三章 标题", "chapter", "chapter", 123, "标题"),
+    ("第1章", "chapter", "chapter", 1, ""),
+    ("第001章 重生", "chapter", "chapter", 1, "重生"),
+    ("第 1 章", "chapter", "chapter", 1, ""),
+    ("【第一章】", "chapter", "chapter", 1, ""),
+    ("【第二章 风起】", "chapter", "chapter", 2, "风起"),
+    ("第四章：反转", "chapter", "chapter", 4, "反转"),
+    ("第１２章", "chapter", "chapter", 12, ""),
+    ("卷一", "volume", "chapter", 1, ""),
+    ("第一卷 潜龙在渊", "volume", "chapter", 1, "潜龙在渊"),
+    ("Chapter XII", "chapter", "chapter", 12, ""),
+    ("CHAPTER 1.", "chapter", "chapter", 1, ""),
+    ("Chapter One", "chapter", "chapter", 1, ""),
+    ("Chapter Twenty-Three: Home", "chapter", "chapter", 23, "Home"),
+    ("BOOK II", "volume", "chapter", 2, ""),
+    ("PART ONE", "volume", "chapter", 1, ""),
+    ("Book the First", "volume", "chapter", 1, ""),
+    ("序章", "chapter", "prologue", None, "序章"),
+    ("楔子", "chapter", "prologue", None, "楔子"),
+    ("序章 一场雪", "chapter", "prologue", None, "一场雪"),
+    ("尾声", "chapter", "epilogue", None, "尾声"),
+    ("番外一 小团圆", "chapter", "extra", 1, "小团圆"),
+    ("Prologue", "chapter", "prologue", None, "Prologue"),
+    ("Epilogue: Ten Years On", "chapter", "epilogue", None, "Ten Years On"),
+]
+
+
+@pytest.mark.parametrize("line,level,kind,number,title", HEADINGS, ids=[h[0] for h in HEADINGS])
+def test_headings(line, level, kind, number, title) -> None:
+    head = classify_heading(clean_line(line))
+    assert head is not None
+    assert (head.level, head.kind, head.number, head.title) == (level, kind, number, title)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["第三回合，他输了。", "第一部分", "第二天他走了", "序号", "Chapter 3 was the best part.", "第一章，他写道", "I am here.",
+     "Part of me", "他看了看第一章的内容。", "前言不搭后语", "Bookish people", "第" * 200],
+)
+def test_prose_is_not_a_heading(line) -> None:
+    assert classify_heading(line) is None
+
+
+def test_toc_entries_with_page_numbers_are_marked() -> None:
+    assert classify_heading("第一章 风起 ........ 12").toc_like
+    assert classify_heading("Chapter 1   The Door ....... 5").title == "The Door"
+    assert not classify_heading("第一章 风起").toc_like
+
+
+def test_line_predicates() -> None:
+    assert clean_line("\u3000\u3000正文\u200b ") == "正文"
+    assert is_toc_header("目　录") and is_toc_header("CONTENTS") and not is_toc_header("目录页很长的一句话")
+    assert is_noise_line("======") and is_noise_line("天才一秒记住本站地址：www.x.com") and is_noise_line("（本章完）")
+    assert not is_noise_line("他在 www.x.com 上看到了那条消息，愣住了很久很久。")
+    assert is_note_start("作者有话要说：") and is_note_start("PS：求票") and not is_note_start("Psst.")
+
+
+# -- splitting -----------------------------------------------------------------------------------
+
+
+def test_toc_with_header_is_front_matter() -> None:
+    r = split_chapters("目录\n第一章 甲\n第二章 乙\n\n第一章 甲\n正文一。\n第二章 乙\n正文二。")
+    assert [c.title for c in r.chapters] == ["甲", "乙"]
+    assert "第二章 乙" in r.front_matter
+    assert any("table of contents" in w.message for w in r.warnings)
+
+
+def test_toc_without_header_is_found_by_the_restart() -> None:
+    r = split_chapters("书名\n第1章 黑夜\n第2章 微光\n第1章 黑夜\n夜。\n第2章 微光\n光。")
+    assert [(c.source_number, c.text) for c in r.chapters] == [(1, "夜。"), (2, "光。")]
+
+
+def test_short_chapters_that_never_restart_are_chapters() -> None:
+    r = split_chapters("第一章 甲\n一。\n第二章 乙\n二。\n第三章 丙\n三。")
+    assert [c.text for c in r.chapters] == ["一。", "二。", "三。"]
+    assert r.front_matter == ""
+
+
+def test_toc_with_volumes_restarting_per_volume() -> None:
+    toc = "目录\n第一卷 上\n第一章 a\n第二章 b\n第二卷 下\n第一章 c\n"
+    body = "第一卷 上\n第一章 a\n甲。\n第二章 b\n乙。\n第二卷 下\n第一章 c\n丙。"
+    r = split_chapters(toc + body)
+    assert [(c.volume, c.source_number, c.text) for c in r.chapters] == [("第一卷 上", 1, "甲。"), ("第一卷 上", 2, "乙。"), ("第二卷 下", 1, "丙。")]
+    assert not any("restarts" in w.message for w in r.warnings)  # restarting per volume is normal
+
+
+def test_numbering_warnings() -> None:
+    r = split_chapters("第一章\n一。\n第三章\n三。\n第二章\n二。")
+    messages = [w.message for w in r.warnings]
+    assert any("missing" in m for m in messages) and any("restarts" in m for m in messages)
+
+
+def test_sections_inside_chapters_stay_in_the_chapter() -> None:
+    r = split_chapters("第一章 基础\n第一节 概念\n甲。\n第二节 方法\n乙。")
+    assert len(r.chapters) == 1 and "第二节 方法" in r.chapters[0].text
+
+
+def test_only_volumes_become_chapters() -> None:
+    r = split_chapters("第一部 春\n春天。\n第二部 夏\n夏天。")
+    assert [(c.title, c.text, c.volume) for c in r.chapters] == [("春", "春天。", None), ("夏", "夏天。", None)]
+
+
+def test_no_headings_is_one_chapter_with_a_warning() -> None:
+    r = split_chapters("他走了。\n\n她也走了。")
+    assert len(r.chapters) == 1 and r.chapters[0].text == "他走了。\n\n她也走了。"
+    assert r.warnings
+
+
+def test_author_notes_and_boilerplate() -> None:
+    r = split_chapters("第一章 开始\n　　正文。\nwww.example.com\n=====\n作者有话要说：\n求收藏。\n第二章 继续\n又是正文。")
+    assert r.chapters[0].text == "正文。" and r.chapters[0].notes == "作者有话要说：\n求收藏。"
+    assert r.dropped_lines == 2
+
+
+def test_english_title_on_the_next_line() -> None:
+    r = split_chapters("CHAPTER I.\nDown the Rabbit-Hole\n\nAlice was tired.\n\nCHAPTER II.\n\n\"Oh dear!\" she said.")
+    assert [(c.title, c.heading) for c in r.chapters] == [("Down the Rabbit-Hole", "CHAPTER I.\nDown the Rabbit-Hole"), ("", "CHAPTER II.")]
+    assert r.chapters[1].text == "\"Oh dear!\" she said."
+
+
+def test_line_numbers_point_at_the_headings() -> None:
+    text = "书名：x\n\n第一章 a\n正文\n\n第二章 b\n正文"
+    lines = text.split("\n")
+    for c in split_chapters(text).chapters:
+        assert lines[c.line - 1] == c.heading
+
+
+def test_metadata() -> None:
+    assert front_matter_metadata("《斗破苍穹》\n作者：天蚕土豆") == ("斗破苍穹", "天蚕土豆")
+    assert front_matter_metadata("Title: Emma\nAuthor: Jane Austen") == ("Emma", "Jane Austen")
+    assert front_matter_metadata("西游记\n吴承恩 著") == ("西游记", "吴承恩")
+
+
+def test_chapter_validates_kind() -> None:
+    with pytest.raises(ValueError, match="prologue"):
+        Chapter(1, "", "", kind="interlude")
+
+
+# -- invariants (Hypothesis) ---------------------------------------------------------------------
+
+HEADING_LIKE = ["第一章 风起", "第二章", "第1章", "第一章 风起", "【第三章】", "第一卷 潜龙", "卷二", "楔子", "尾声", "番外一 番外",
+                "目录", "Contents", "Chapter 1", "CHAPTER II.", "Down the Hole", "BOOK ONE", "Prologue", "第一节 小节",
+                "第一章 风起 ....... 3", "=====", "（本章完）", "www.example.com", "作者有话说：", "PS：求票", "", "　　正文。",
+                "第三回合", "Chapter 3 was fine."]
+LINES = st.lists(st.one_of(st.sampled_from(HEADING_LIKE), st.text(max_size=20)), max_size=40)
+
+
+def _check_nothing_lost(text: str, result) -> None:
+    expected = []
+    for raw in text.split("\n"):
+        s = clean_line(raw)
+        if s and not (is_noise_line(s) and classify_heading(s) is None):
+            expected.append(s)
+    content = [s for s in result.front_matter.split("\n") if s]
+    heads: list[str] = []
+    volumes: dict[int, str] = {}
+    for c in result.chapters:
+        heads += [s for s in c.heading.split("\n") if s]
+        if c.volume is not None:
+            volumes[c.volume_line] = c.volume
+        content += [s for s in c.text.split("\n") if s] + [s for s in c.notes.split("\n") if s]
+    for v in volumes.values():
+        heads += v.split("\n")
+    # Every line lands exactly once (as text or as a heading) ...
+    assert Counter(content + heads) == Counter(expected)
+    # ... and the text keeps its order.
+    it = iter(expected)
+    assert all(any(s == e for e in it) for s in content)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(LINES)
+@example(["Chapter 1", "", "", ""])
+def test_split_never_loses_text(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    result = split_chapters(text)
+    _check_nothing_lost(text, result)
+    assert [c.number for c in result.chapters] == list(range(1, len(result.chapters) + 1))
+    for c in result.chapters:
+        assert c.kind in ("chapter", "prologue", "epilogue", "extra")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_split_any_text(text: str) -> None:
+    _check_nothing_lost(text, split_chapters(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_read_novel_on_any_bytes_reads_or_says_why(data: bytes) -> None:
+    try:
+        novel = read_novel(data)
+    except InputError as exc:
+        assert exc.message
+    else:
+        assert isinstance(novel, Novel)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(HEADING_LIKE + ["Interlude", "第十章 终"]), st.lists(st.text(max_size=15), max_size=4)), min_size=1, max_size=5))
+def test_epub_with_any_text_reads(docs) -> None:
+    from html import escape
+
+    files, items, points = {}, [], []
+    for k, (label, paras) in enumerate(docs):
+        files[f"OEBPS/d{k}.xhtml"] = mk.xhtml(f"<h1>{escape(label)}</h1>" + mk.paragraphs(*map(escape, paras)))
+        items.append((f"d{k}", f"d{k}.xhtml", ""))
+        points.append((escape(label), f"d{k}.xhtml", []))
+    files["OEBPS/toc.ncx"] = mk.ncx(points)
+    files["OEBPS/content.opf"] = mk.opf("t", "a", "zh", [("ncx", "toc.ncx", "")] + items, [i for i, _, _ in items], ncx="ncx")
+    novel = read_novel(mk.build(files))
+    assert novel.source_format == "epub"
+    assert [c.number for c in novel.chapters] == list(range(1, len(novel.chapters) + 1))
+
+
+# -- files: encodings and bad input --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-16", "utf-8-sig"])
+def test_encodings(tmp_path, encoding) -> None:
+    text = "書名：測試\n第一章 開始\n　　他說：「你好。」\n第二章 結束\n　　再見。\n" if encoding == "big5" else "第一章 开始\n　　镕说：“你好。”\n第二章 结束\n　　再见。\n"
+    path = tmp_path / "n.txt"
+    path.write_bytes(text.encode(encoding))
+    novel = read_novel(path)
+    assert novel.encoding.replace("_", "-") == encoding
+    assert [c.source_number for c in novel.chapters] == [1, 2]
+    assert ("你好" in novel.chapters[0].text) and novel.language == "zh"
+
+
+def test_forced_encoding_that_is_wrong_is_an_input_error(tmp_path) -> None:
+    path = tmp_path / "n.txt"
+    path.write_bytes("第一章 开始\n你好".encode("gb18030"))
+    with pytest.raises(InputError, match="not valid utf-8"):
+        read_novel(path, encoding="utf-8")
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _epub_with(opf: str, extra: dict[str, str] | None = None) -> bytes:
+    return mk.build({"OEBPS/content.opf": opf, **(extra or {})})
+
+
+BOMB = '<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<package><metadata>&c;</metadata></package>'
+GOOD_OPF = mk.opf("t", "a", "zh", [("c", "c.xhtml", "")], ["c"])
+
+BAD_INPUTS = {
+    "empty": (b"", "empty"),
+    "blank": (b"  \n\n ", "empty"),
+    "binary": (bytes(range(256)) * 40, "binary|decode"),
+    "epub that is not a zip": (b"this is not a zip file at all", "not a zip"),
+    "epub zip bomb": (_zip({"META-INF/container.xml": b"<container/>", "big.xhtml": b"\0" * (10 * 1024 * 1024)}), "zip bomb|compresses"),
+    "epub without container": (_zip({"mimetype": b"application/epub+zip", "a.opf": GOOD_OPF.encode()}), "container.xml is missing"),
+    "epub with a missing OPF": (mk.build({}, opf_path="OEBPS/missing.opf"), "missing"),
+    "epub with an entity bomb": (_epub_with(BOMB), "entit"),
+    "epub with malformed OPF": (_epub_with("<package><manifest>"), "malformed XML"),
+    "epub with entities in XHTML": (_epub_with(GOOD_OPF, {"OEBPS/c.xhtml": BOMB}), "entities"),
+    "epub with an empty spine": (_epub_with(mk.opf("t", "a", "zh", [], [])), "spine"),
+    "epub with traversal": (_zip({"../evil.xhtml": b"x", "META-INF/container.xml": b"<container/>"}), "outside|unsafe"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUTS))
+def test_bad_input_is_one_clear_input_error(tmp_path, name) -> None:
+    data, pattern = BAD_INPUTS[name]
+    path = tmp_path / ("book.epub" if name.startswith("epub") else "book.txt")
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=pattern) as info:
+        read_novel(path)
+    assert info.value.source == str(path)
+
+
+def test_parameters_are_validated(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="max_bytes"):
+        read_novel("第一章\n正文", max_bytes=0)
+    path = tmp_path / "n.txt"
+    path.write_text("第一章\n" + "正文" * 100, encoding="utf-8")
+    with pytest.raises(InputError, match="over the limit"):
+        read_novel(path, max_bytes=50)
+    with pytest.raises(InputError, match="not found"):
+        read_novel(tmp_path / "missing.txt")
+
+
+def test_package_root_exports() -> None:
+    assert dramalens.read_novel is read_novel and dramalens.Novel is Novel
+    assert list(dramalens.__all__) == sorted(dramalens.__all__)
+
+
+def _generated_novel(chapters: int, paragraphs: int) -> str:
+    para = "　　夜色深沉，城里的灯一盏一盏地灭了，只有他还站在桥上，望着远处的河水出神。"
+    parts = ["书名：长河\n作者：测试\n\n目录"] + [f"第{n}章 第{n}夜" for n in range(1, chapters + 1)] + [""]
+    for n in range(1, chapters + 1):
+        parts.append(f"第{n}章 第{n}夜")
+        parts.extend([para] * paragraphs)
+    return "\n".join(parts)
+
+
+def test_a_long_generated_novel_splits_exactly(tmp_path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_bytes(_generated_novel(300, 20).encode("gb18030"))
+    novel = read_novel(path)
+    assert [c.source_number for c in novel.chapters] == list(range(1, 301))
+    assert novel.title == "长河" and novel.encoding == "gb18030"
+    assert all(c.text.count("\n") == 19 for c in novel.chapters)
+
+
+# -- CLI ---------------------------------------------------------------------------------------
+
+
+def test_cli_table_and_json(capsys) -> None:
+    path = NOVELS / "zh_volumes.txt"
+    assert main(["chapters", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "第一卷 少年游" in out and "番外一 师父的故事" in out
+    assert main(["chapters", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [c["kind"] for c in data["chapters"]] == ["prologue", "chapter", "chapter", "chapter", "chapter", "epilogue", "extra"]
+
+
+def test_cli_bad_file_exits_2(tmp_path, capsys) -> None:
+    path = tmp_path / "x.epub"
+    path.write_bytes(b"not a zip")
+    assert main(["chapters", str(path)]) == 2
+    assert "not a zip" in capsys.readouterr().err
