@@ -81,3 +81,18 @@ def test_renamed_retellings_rank_in_the_top_five(planted):
     top1 = sum(r == 1 for r in ranks) / len(ranks)
     print(f"\nretellings: {len(ranks)} queries, top-1 {top1:.3f}, top-5 {top5:.3f}")
     assert top5 >= 0.8
+
+
+@pytest.mark.slow
+def test_saturated_tracks_are_labelled_crowded(planted):
+    from dramalens.catalog import saturation
+    from dramalens.catalog.synth import TRACK_TRENDS
+
+    cat, _truth = planted
+    rows = {r.name: r for r in saturation(cat).rows if r.kind == "track"}
+    # Tracks the generator made saturated: supply rising fast while plays per work fall.
+    saturated = [t for t, (supply, demand) in TRACK_TRENDS.items() if supply >= 0.7 and demand <= -0.5 and t in rows]
+    assert saturated
+    for track in saturated:
+        print(f"{track}: {rows[track].status}, supply {rows[track].supply_growth:+.2f}, plays/work {rows[track].plays_growth:+.2f}")
+        assert rows[track].status == "crowded"

@@ -179,8 +179,8 @@ def test_no_headings_is_one_chapter_with_a_warning() -> None:
 
 
 def test_author_notes_and_boilerplate() -> None:
-    r = split_chapters("第一章 开始\n　　正文。\nwww.example.com\n=====\n作者有话要说：\n求收藏。\n第二章 继续\n又是正文。")
-    assert r.chapters[0].text == "正文。" and r.chapters[0].notes == "作者有话要说：\n求收藏。"
+    r = split_chapters("第一章 开始\n　　正文。\nwww.example.com\n=====\n作者有话要说：\n谢谢大家支持。\n第二章 继续\n又是正文。")
+    assert r.chapters[0].text == "正文。" and r.chapters[0].notes == "作者有话要说：\n谢谢大家支持。"
     assert r.dropped_lines == 2
 
 
@@ -203,6 +203,22 @@ def test_metadata() -> None:
     assert front_matter_metadata("西游记\n吴承恩 著") == ("西游记", "吴承恩")
 
 
+def test_volumes_in_order() -> None:
+    novel = read_novel(NOVELS / "zh_volumes.txt")
+    assert novel.volumes == ("第一卷 少年游", "第二卷 天下行")
+    assert [c.volume_line for c in novel.chapters if c.volume] == [4, 4, 10, 10, 10, 10]
+
+
+def test_epub_toc_page_without_toc_entry_is_dropped() -> None:
+    files = {
+        "OEBPS/page0.xhtml": mk.xhtml(mk.paragraphs("目录", "第一章 甲", "第二章 乙", "第三章 丙")),
+        "OEBPS/c1.xhtml": mk.xhtml("<h1>第一章 甲</h1>" + mk.paragraphs("一。")),
+    }
+    files["OEBPS/content.opf"] = mk.opf("t", "a", "zh", [("x", "page0.xhtml", ""), ("c1", "c1.xhtml", "")], ["x", "c1"])
+    novel = read_novel(mk.build(files))
+    assert [(c.title, c.text) for c in novel.chapters] == [("甲", "一。")] and novel.front_matter == ""
+
+
 def test_chapter_validates_kind() -> None:
     with pytest.raises(ValueError, match="prologue"):
         Chapter(1, "", "", kind="interlude")
@@ -212,7 +228,7 @@ def test_chapter_validates_kind() -> None:
 
 HEADING_LIKE = ["第一章 风起", "第二章", "第1章", "第一章 风起", "【第三章】", "第一卷 潜龙", "卷二", "楔子", "尾声", "番外一 番外",
                 "目录", "Contents", "Chapter 1", "CHAPTER II.", "Down the Hole", "BOOK ONE", "Prologue", "第一节 小节",
-                "第一章 风起 ....... 3", "=====", "（本章完）", "www.example.com", "作者有话说：", "PS：求票", "", "　　正文。",
+                "第一章 风起 ....... 3", "=====", "（本章完）", "（求月票）", "www.example.com", "作者有话说：", "PS：求票", "", "　　正文。",
                 "第三回合", "Chapter 3 was fine."]
 LINES = st.lists(st.one_of(st.sampled_from(HEADING_LIKE), st.text(max_size=20)), max_size=40)
 
@@ -243,6 +259,7 @@ def _check_nothing_lost(text: str, result) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(LINES)
 @example(["Chapter 1", "", "", ""])
+@example(["Chapter 1", "Chapter 1", "A"])
 def test_split_never_loses_text(lines: list[str]) -> None:
     text = "\n".join(lines)
     result = split_chapters(text)

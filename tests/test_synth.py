@@ -121,8 +121,14 @@ def test_near_copies_reuse_passages_under_new_names(corpus):
     ids = sorted(works)
     while len(unrelated) < 150:
         a, b = rng.sample(ids, 2)
-        if works[a].language == works[b].language and frozenset((a, b)) not in related:
+        if works[a].language == works[b].language and frozenset((a, b)) not in related and not corpus.shares_text(a, b):
             unrelated.append(containment(a, b))
+    # two copies of one source share its text: the implied relation text_groups() names
+    groups = corpus.text_groups()
+    siblings = [(a.copy_id, b.copy_id) for a in corpus.of_kind("near_copy") for b in corpus.of_kind("near_copy")
+                if a.source_id == b.source_id and a.copy_id < b.copy_id]
+    for a, b in siblings:
+        assert groups[a] == groups[b] and corpus.shares_text(a, b)
     means = {f: statistics.mean(v) for f, v in by_fraction.items()}
     assert means[0.6] > means[0.3] > means[0.1] > statistics.mean(unrelated)
     # unrelated works are not near-copies of each other: few shared shingles
@@ -232,3 +238,22 @@ def test_cli_writes_a_corpus(tmp_path, capsys):
     assert main(["synth", str(tmp_path / "d"), "--lang", "fr"]) == 2
     assert main(["synth", str(tmp_path / "d"), "--episodes", "x"]) == 2
     assert "MIN-MAX" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_word_pools_carry_no_story_function(language):
+    """Only the story cores may read as story events, so the planted skeleton is what a reader finds."""
+    from dramalens.catalog import synth_en, synth_zh
+    from dramalens.catalog.skeleton import functions_in
+
+    lex = synth_zh if language == "zh" else synth_en
+    pools = ("INTERJECTIONS", "SUBJECTS", "ADVERBS", "VERBS", "MODIFIERS", "OBJECTS", "TAILS", "PARENS", "MANNERS", "ACTIONS",
+             "REACTIONS", "SETTING", "HOOKS", "PLACES", "TROPE_WHO", "TROPE_VERB", "TROPE_TAIL", "CORE_LEADS", "HOOK_LEADS",
+             "SYN_TROPE", "IDENTITIES", "HOOK_SYN", "SUBTITLES", "PARTICLES")
+    for pool in pools:
+        for item in getattr(lex, pool, ()):
+            assert functions_in(item, language) == [], (pool, item)
+    for function, cores in lex.FUNCTION_CORES.items():
+        for core in cores:
+            text = core.replace("⟨a⟩", "X").replace("⟨b⟩", "Y").replace("{obj}", "key").replace("{loc}", "room")
+            assert functions_in(text, language) == [function], (function, core)

@@ -235,3 +235,18 @@ def test_tag_script_uses_title_and_all_text():
 
     script = parse_text("剧名：赘婿归来\n\n第1集\n1-1 日 内 客厅\n人物：林凡\n△林凡站在门口。\n丈母娘：废物女婿，滚出去！\n")
     assert "son_in_law" in {h.trope for h in tag_script(script)}
+
+
+def test_a_generated_script_in_traditional_characters_tags_the_same(corpus):
+    import opencc
+
+    from dramalens.catalog.skeleton import skeleton_from_text
+
+    to_traditional = opencc.OpenCC("s2t")
+    work = next(w for w in corpus.works if w.language == "zh")
+    with open(f"{corpus.out_dir}/{work.path}", encoding="utf-8") as fh:
+        simplified = fh.read()
+    traditional = to_traditional.convert(simplified)
+    assert traditional != simplified
+    assert {h.trope for h in tag_tropes(traditional, language="zh")} == {h.trope for h in tag_tropes(simplified, language="zh")}
+    assert skeleton_from_text(traditional, "zh").functions == skeleton_from_text(simplified, "zh").functions

@@ -183,12 +183,32 @@ def epub_onefile_zh() -> bytes:
     return build(files, opf_path="content.opf")
 
 
+def epub_flat_volumes_zh() -> bytes:
+    """A flat nav listing volumes among chapters; a volume page with a 卷首语; a landmarks nav;
+    an afterword with no TOC entry (its h1 names it)."""
+    files = {
+        "OEBPS/v1.xhtml": xhtml("<h1>第一卷 潜龙</h1>"),
+        "OEBPS/c1.xhtml": xhtml("<h2>第一章 出山</h2>" + paragraphs("　　他下山了。")),
+        "OEBPS/c2.xhtml": xhtml("<h2>第二章 入世</h2>" + paragraphs("　　他进城了。")),
+        "OEBPS/v2.xhtml": xhtml("<h1>第二卷 飞龙</h1>" + paragraphs("卷首语：龙飞于天。")),
+        "OEBPS/c3.xhtml": xhtml("<h2>第一章 登基</h2>" + paragraphs("　　他称帝了。")),
+        "OEBPS/after.xhtml": xhtml("<h1>后记</h1>" + paragraphs("谢谢读到这里的你。")),
+    }
+    ids = ["v1", "c1", "c2", "v2", "c3", "after"]
+    toc = nav([("第一卷 潜龙", "v1.xhtml", []), ("第一章 出山", "c1.xhtml", []), ("第二章 入世", "c2.xhtml", []),
+               ("第二卷 飞龙", "v2.xhtml", []), ("第一章 登基", "c3.xhtml", [])])
+    files["OEBPS/nav.xhtml"] = toc.replace("</body>", '<nav epub:type="landmarks"><ol><li><a href="c1.xhtml">开始阅读</a></li></ol></nav>\n</body>')
+    files["OEBPS/content.opf"] = opf("龙", "某", "zh", [(i, f"{i}.xhtml", "") for i in ids] + [("nav", "nav.xhtml", "nav")], ids)
+    return build(files)
+
+
 FIXTURES = {
     "epub3_nav_zh.epub": epub3_nav_zh,
     "epub2_ncx_parts_en.epub": epub2_ncx_parts_en,
     "epub_anchors_en.epub": epub_anchors_en,
     "epub_headings_zh.epub": epub_headings_zh,
     "epub_onefile_zh.epub": epub_onefile_zh,
+    "epub_flat_volumes_zh.epub": epub_flat_volumes_zh,
 }
 
 

@@ -535,6 +535,10 @@ def import_paths(
         conn.execute(update(import_runs).where(import_runs.c.id == run_id).values(status="done", finished_at=_now(), errors=json.dumps([e.to_dict() for e in report.errors], ensure_ascii=False)))
     if embed and (report.imported or report.updated or catalog.get_model("embedder") is None):
         refresh_embeddings(catalog)
+    if catalog.engine.dialect.name == "sqlite":
+        # Fold the write-ahead log back into the file, so readers do not wade through it.
+        with catalog.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return report
 
 

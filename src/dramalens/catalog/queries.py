@@ -8,7 +8,6 @@ shared tropes, the aligned skeleton.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -135,6 +134,14 @@ class _Query:
     lines: tuple[str, ...] | None
     names: tuple[str, ...]
     language: str
+    work_id: str | None = None  # a catalog work: its text is read only when evidence needs it
+
+    def load_text(self, catalog: Catalog) -> None:
+        if self.work_id is not None and self.lines is None:
+            rec = catalog.get(self.work_id)
+            self.lines = tuple(rec.text.split("\n")) if rec.text is not None else None
+            self.names = rec.names
+            self.work_id = None
 
 
 def _resolve(catalog: Catalog, work_or_script) -> _Query:
@@ -142,10 +149,9 @@ def _resolve(catalog: Catalog, work_or_script) -> _Query:
     index = catalog.index()
     if isinstance(work_or_script, str) and work_or_script in index.position:
         row = index.position[work_or_script]
-        rec = catalog.get(work_or_script)
-        emb = index.embeddings[row] if index.embeddings.size and np.any(index.embeddings[row]) else None
+        emb = index.embeddings[row] if index.has_embedding.size and index.has_embedding[row] else None
         return _Query(index.signatures[row], index.passage_keys[row], emb, index.tropes[row], _functions(index.skeletons[row]), row,
-                      tuple(rec.text.split("\n")) if rec.text is not None else None, rec.names, rec.language)
+                      None, (), index.languages[row], work_or_script if index.has_text[row] else None)
     doc = _document_of(work_or_script)
     rec = fingerprint(doc, MinHasher())
     emb = _embed_query(catalog, doc)
@@ -271,7 +277,7 @@ def _score_rows(index: CatalogIndex, q: _Query, rows: np.ndarray, jacc: np.ndarr
             "minhash": round(float(jacc[r]), 4),
             "passages": round(min(passages, 1.0), 4),
             "text": round(min(text, 1.0), 4),
-            "embedding": None if cos is None or not np.any(index.embeddings[r]) else round(float(np.clip(cos[r], 0.0, 1.0)), 4),
+            "embedding": None if cos is None or not index.has_embedding[r] else round(min(max(float(cos[r]), 0.0), 1.0), 4),
             "tropes": None if np.isnan(tropes[r]) else round(float(tropes[r]), 4),
             "skeleton": None if skel is None else round(float(skel.score), 4),
         }
@@ -294,8 +300,10 @@ def _trope_scores(index: CatalogIndex, tropes: list[dict]) -> np.ndarray:
             extra += conf
     if index.trope_matrix.size == 0:
         return np.full(n, np.nan if not tropes else 0.0)
-    top = np.minimum(index.trope_matrix, qv).sum(axis=1)
-    bottom = np.maximum(index.trope_matrix, qv).sum(axis=1) + extra
+    # Σmax(M, q) = ΣM + Σq − Σmin(M, q), and min(M, q) is non-zero only in q's few columns.
+    cols = np.flatnonzero(qv)
+    top = np.minimum(index.trope_matrix[:, cols], qv[cols]).sum(axis=1) if cols.size else np.zeros(n, np.float32)
+    bottom = index.trope_totals + (qv.sum() + extra) - top
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
 
@@ -304,7 +312,7 @@ def _rank(index: CatalogIndex, q: _Query, k: int, ann: bool | None = None) -> li
     n = len(index)
     if n == 0:
         return []
-    jacc = (index.signatures == q.signature).mean(axis=1)
+    jacc = np.count_nonzero(index.signatures == q.signature, axis=1) / max(q.signature.size, 1)
     want = min(n, max(_CANDIDATES, 3 * k))
     cos = None
     ann_rows: list[int] = []
@@ -372,8 +380,10 @@ def similar(catalog: Catalog, work_or_script, k: int = 10, *, evidence: bool = T
         passages: tuple[SharedPassage, ...] = ()
         alignment: tuple = ()
         if evidence:
-            if q.lines is not None and (scores["passages"] > 0 or scores["minhash"] > 0.05):
-                passages = _shared_passages(catalog, q, index.ids[r])
+            if index.has_text[r] and (scores["passages"] > 0 or scores["minhash"] > 0.05):
+                q.load_text(catalog)
+                if q.lines is not None:
+                    passages = _shared_passages(catalog, q, index.ids[r])
             skel = _skeleton_score(q.functions, _functions(index.skeletons[r]), alignment=True)
             alignment = tuple(tuple(a) for a in skel.alignment) if skel is not None else ()
         shared = tuple(sorted({t["trope"] for t in q.tropes} & {t["trope"] for t in index.tropes[r]}))
@@ -492,7 +502,7 @@ def novelty_distribution(catalog: Catalog, *, sample: int = 300) -> np.ndarray:
     rows = np.unique(np.linspace(0, len(index) - 1, min(sample, len(index))).astype(int)) if len(index) else np.zeros(0, int)
     scores = []
     for r in rows.tolist():
-        emb = index.embeddings[r] if np.any(index.embeddings[r]) else None
+        emb = index.embeddings[r] if index.has_embedding[r] else None
         q = _Query(index.signatures[r], index.passage_keys[r], emb, index.tropes[r], _functions(index.skeletons[r]), r, None, (), index.languages[r])
         scores.append(_novelty_parts(index, q, df)[0])
     dist = np.sort(np.asarray(scores, np.float32))
@@ -617,7 +627,3 @@ def dedupe(catalog: Catalog, threshold: float = 0.1, *, measure: str = "passages
         for (a, b), s in sorted(zip(kept.tolist(), kept_scores.tolist()), key=lambda t: -t[1][measures[measure]])
     )
     return Dedupe(tuple(clusters), pair_rows, threshold)
-
-
-def _dumps(obj) -> str:  # used by the CLI: one place that knows how results serialise
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)

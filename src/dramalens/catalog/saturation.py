@@ -4,8 +4,8 @@ Per trope and per track: works count and share, supply over time (works released
 plays per work over time where play data exist, and a label by this rule (documented in
 docs/catalog.md):
 
-- **crowded**: share ≥ 1.5 × the median share of its kind, supply not shrinking (recent two
-  quarters ≥ the two before), and plays per work not growing by more than 5% (or no play data);
+- **crowded**: share ≥ 1.5 × the median share of its kind, supply not shrinking (the last four
+  quarters ≥ the four before), and plays per work not growing by more than 5% (or no play data);
 - **under-served**: share ≤ 0.5 × the median share, and plays per work at or above the median
   of its kind (or, without play data, supply not growing);
 - **balanced** otherwise.
@@ -27,7 +27,7 @@ __all__ = ["RULE", "Saturation", "SaturationRow", "saturation", "saturation_html
 RULE = (
     "crowded: share ≥ 1.5×median share of its kind, supply growth ≥ 0 and plays-per-work growth ≤ 5% (or no plays); "
     "under-served: share ≤ 0.5×median share and plays per work ≥ the median of its kind (without plays: supply growth ≤ 0); "
-    "balanced otherwise. Growth compares the last two quarters with the two before."
+    "balanced otherwise. Growth compares the last four quarters with the four before (fewer when the data are shorter)."
 )
 
 
@@ -72,10 +72,13 @@ def _quarter(d: date) -> str:
 
 
 def _growth(series: dict[str, float], periods: list[str]) -> float | None:
-    if len(periods) < 4:
+    """Change of the last (up to) four quarters over the four before them: a year over the
+    year before, which evens out seasonal releases and one-quarter noise."""
+    window = min(4, len(periods) // 2)
+    if window < 1:
         return None
-    recent = sum(series.get(p, 0.0) for p in periods[-2:])
-    before = sum(series.get(p, 0.0) for p in periods[-4:-2])
+    recent = sum(series.get(p, 0.0) for p in periods[-window:])
+    before = sum(series.get(p, 0.0) for p in periods[-2 * window : -window])
     if before == 0:
         return None if recent == 0 else 1.0
     return round(recent / before - 1.0, 4)

@@ -150,7 +150,9 @@ FUNCTIONS: tuple[str, ...] = tuple(FUNCTION_CUES)
 
 # Functions that tie two characters romantically or in conflict: used to find who plays
 # love interest and antagonist.
-_ROMANCE = frozenset({"meet", "confession", "wedding", "pregnancy", "jealousy", "pursuit", "reconciliation", "contract"})
+# Weighted: a confession or a wedding ties two people more surely than a first meeting.
+_ROMANCE = {"confession": 2.0, "wedding": 2.0, "pregnancy": 2.0, "pursuit": 2.0, "reconciliation": 1.0,
+            "contract": 1.0, "meet": 1.0, "jealousy": 0.5}
 _CONFLICT = frozenset({"humiliation", "betrayal", "revenge", "reversal", "kidnapping", "contest"})
 _MAX_PER_UNIT = 2
 
@@ -389,7 +391,7 @@ def _assign_roles(lines: Counter[str], units, raw) -> dict[str, str]:
     ranked = sorted(lines, key=lambda n: (-lines[n], n))
     protagonist = ranked[0]
     roles = {protagonist: "protagonist"}
-    romance: Counter[str] = Counter()
+    romance: dict[str, float] = {}
     conflict: Counter[str] = Counter()
     together: Counter[str] = Counter()
     for function, _, _, people in raw:
@@ -399,7 +401,7 @@ def _assign_roles(lines: Counter[str], units, raw) -> dict[str, str]:
             if p == protagonist:
                 continue
             if function in _ROMANCE:
-                romance[p] += 1
+                romance[p] = romance.get(p, 0.0) + _ROMANCE[function]
             if function in _CONFLICT:
                 conflict[p] += 1
     for _, _, _, present in units:
@@ -409,8 +411,8 @@ def _assign_roles(lines: Counter[str], units, raw) -> dict[str, str]:
                     together[p] += 1
     others = [n for n in ranked[1:]]
     if others:
-        lover = max(others, key=lambda n: (romance[n], together[n] * (romance[n] > 0), -ranked.index(n)))
-        if romance[lover] > conflict[lover] or (romance[lover] and romance[lover] >= conflict[lover]):
+        lover = max(others, key=lambda n: (romance.get(n, 0.0), together[n], -ranked.index(n)))
+        if romance.get(lover, 0.0) and romance[lover] >= conflict[lover]:
             roles[lover] = "love_interest"
     rest = [n for n in others if n not in roles]
     if rest:

@@ -209,6 +209,9 @@ class CatalogIndex:
     common_prints: np.ndarray  # prints in more than MAX_DF works: stock phrases
     trope_names: list[str]  # the columns of trope_matrix
     trope_matrix: np.ndarray  # (n, tropes) float32 confidences
+    trope_totals: np.ndarray  # (n,) row sums of trope_matrix
+    has_embedding: np.ndarray  # (n,) bool
+    has_text: np.ndarray  # (n,) bool: the full script text is stored
     position: dict[str, int]
     ann: object | None = None  # a VectorIndex over embeddings, built on first use
 
@@ -370,9 +373,9 @@ class Catalog:
     def _load_index(self) -> CatalogIndex:
         cols = (
             works.c.id, works.c.title, works.c.language, works.c.track, works.c.release_date,
-            works.c.minhash, works.c.passages, works.c.embedding, works.c.tropes, works.c.skeleton,
+            works.c.minhash, works.c.passages, works.c.embedding, works.c.tropes, works.c.skeleton, works.c.text.is_not(None),
         )
-        ids, titles, langs, tracks, dates, sigs, keys, embs, tropes, skels = ([] for _ in range(10))
+        ids, titles, langs, tracks, dates, sigs, keys, embs, tropes, skels, texts = ([] for _ in range(11))
         with self.engine.connect() as conn:
             for r in conn.execute(select(*cols).order_by(works.c.id)):
                 ids.append(r[0]); titles.append(r[1]); langs.append(r[2]); tracks.append(r[3]); dates.append(r[4])  # noqa: E702
@@ -381,6 +384,7 @@ class Catalog:
                 embs.append(None if r[7] is None else np.frombuffer(r[7], np.float32))
                 tropes.append(json.loads(r[8]) if r[8] else [])
                 skels.append(json.loads(r[9]) if r[9] else None)
+                texts.append(bool(r[10]))
         dim = next((len(e) for e in embs if e is not None), 0)
         emb = np.zeros((len(ids), dim), np.float32)
         for i, e in enumerate(embs):
@@ -403,7 +407,9 @@ class Catalog:
             ids=ids, titles=titles, languages=langs, tracks=tracks, release_dates=dates,
             signatures=signatures, passage_keys=keys, embeddings=emb, tropes=tropes, skeletons=skels,
             key_sorted=flat[order], key_owner=owners[order], common_prints=values[counts > MAX_DF],
-            trope_names=trope_names, trope_matrix=trope_matrix,
+            trope_names=trope_names, trope_matrix=trope_matrix, trope_totals=trope_matrix.sum(axis=1),
+            has_embedding=np.any(emb != 0, axis=1) if emb.size else np.zeros(len(ids), bool),
+            has_text=np.asarray(texts, bool),
             position={w: i for i, w in enumerate(ids)},
         )
 

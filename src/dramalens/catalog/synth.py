@@ -103,6 +103,26 @@ class CorpusTruth:
     def of_kind(self, kind: str) -> list[PlantedRelation]:
         return [r for r in self.relations if r.kind == kind]
 
+    def text_groups(self) -> dict[str, str]:
+        """Each work's near-copy family (the source's id): two copies of one source share text
+        too, though no relation names the pair. Works outside any family map to themselves.
+
+        >>> CorpusTruth("", 0, (), (PlantedRelation("near_copy", "w1", "w2", 0.1),
+        ...     PlantedRelation("near_copy", "w1", "w3", 0.3))).shares_text("w2", "w3")
+        True
+        """
+        group: dict[str, str] = {w.id: w.id for w in self.works}
+        for r in self.relations:
+            if r.kind == "near_copy":  # sources are always originals, so families are stars
+                group[r.source_id] = r.source_id
+                group[r.copy_id] = r.source_id
+        return group
+
+    def shares_text(self, a: str, b: str) -> bool:
+        """True when ``a`` and ``b`` are in one near-copy family (a planted or implied copy)."""
+        group = self.text_groups()
+        return group.get(a, a) == group.get(b, b)
+
     def to_dict(self) -> dict:
         return {
             "seed": self.seed,

@@ -36,7 +36,8 @@ LOCATIONS = {
 
 INTERJECTIONS = ("Enough", "Wait", "Listen", "Hey", "Fine", "Oh, please", "Unbelievable", "Stop", "Look at me", "Seriously", "Easy",
                  "Don't", "Go on", "Right", "Of course", "No", "Honestly", "Careful", "Say it", "Please", "Well", "Damn it",
-                 "Hold on", "Relax", "Funny", "Not now")
+                 "Hold on", "Relax", "Funny", "Not now",
+    "Hey, hey", "Come on", "Okay", "Forget it", "Excuse me", "Oh", "Look", "Answer me", "Fine, then", "You know what")
 SUBJECTS = ("you", "I", "he", "she", "we", "they", "your sister", "that man", "your brother", "nobody", "somebody")
 ADVERBS = ("already", "really", "never", "secretly", "finally", "clearly", "always", "just", "actually", "honestly", "probably",
            "obviously", "still", "once", "quietly", "deliberately", "barely", "somehow", "apparently", "surely",
@@ -57,7 +58,8 @@ PLACES = ("in the car", "at the office", "under the bed", "in the safe", "at the
 TAILS = ("Admit it.", "Don't lie to me.", "I saw everything.", "You knew.", "Explain that.", "Or did you forget?", "Tell me I'm wrong.",
          "We're done here.", "Don't make me ask twice.", "You owe me that much.", "I'm not stupid.", "This ends tonight.",
          "I remember every word.", "You'll regret this.", "Stop pretending.", "Nobody gets hurt.", "Look me in the eye.",
-         "I want answers.", "Think carefully.", "Say something.", "You promised.", "Not again.")
+         "I want answers.", "Think carefully.", "Say something.", "You promised.", "Not again.",
+    "Tell me why.", "You had one job.", "I trusted you.", "Answer me.", "Don't walk away from me.", "Is that clear?", "You're shaking.", "Who else knows?", "How long?", "Keep your voice down.", "That's not an answer.", "Choose.", "Try again.", "I'm done waiting.", "Go ahead, deny it.")
 PARENS = ("sneering", "quietly", "choking up", "through gritted teeth", "stunned", "smirking", "shouting", "coldly", "in disbelief",
           "tearful", "mocking", "trembling", "low", "raising an eyebrow", "taking a breath", "bitterly", "flatly", "urgently",
           "softly", "icily")
@@ -67,20 +69,24 @@ ACTIONS = ("pushes the door open", "steps inside", "sets down the {obj}", "picks
            "looks at ⟨{r}⟩", "stops walking", "leans against the window", "slams the {obj} on the table", "pulls out a chair",
            "takes out the {obj}", "hands over the {obj}", "grabs ⟨{r}⟩'s hand", "steps back", "stands up", "stares at the {obj}",
            "blocks the doorway", "opens the {obj}", "grips ⟨{r}⟩'s wrist", "sizes ⟨{r}⟩ up", "pockets the {obj}",
-           "pours a glass of water", "loosens his tie", "takes off her sunglasses", "switches off the lights")
+           "pours a glass of water", "loosens his tie", "takes off her sunglasses", "switches off the lights",
+    "tucks the {obj} into a drawer", "wipes the {obj} clean", "kicks the door shut", "drops onto the couch", "paces by the window", "checks the phone again", "turns the {obj} over in her hands", "locks the door behind her", "rips open the {obj}", "slides the {obj} across the table")
 REACTIONS = ("eyes glistening", "a smirk tugging at the corner of the mouth", "face unreadable", "fingers trembling", "saying nothing",
              "jaw tight", "after a long pause", "gaze darkening", "breath catching", "knuckles white", "a flicker of panic in the eyes",
              "smile not reaching the eyes", "chest tightening", "voice shaking", "shaking with anger", "frozen in place", "eyes cold",
-             "ears turning red", "forcing a calm expression", "brow furrowed", "avoiding eye contact", "swallowing hard")
+             "ears turning red", "forcing a calm expression", "brow furrowed", "avoiding eye contact", "swallowing hard",
+    "lips pressed thin", "cheeks burning", "eyes narrowing", "shoulders rigid", "holding back tears", "pulse racing", "face draining of color", "color rising in the face", "arms folded tight", "a hollow laugh escaping")
 SETTING = ("Rain streaks the windows.", "The lights are dim.", "A {obj} lies on the table.", "The room is a mess.", "A clock ticks on the wall.",
            "Dead silence.", "The door stands ajar.", "A siren wails in the distance.", "The air smells of antiseptic.",
            "Guests whisper behind their glasses.", "Curtains stir in the draft.", "A phone screen glows.",
            "Someone lingers at the end of the hall.", "Candles flicker.", "Snow piles against the glass.", "The crowd thins out.",
-           "The coffee has gone cold.", "Neon bleeds across the glass.")
+           "The coffee has gone cold.", "Neon bleeds across the glass.",
+    "Wind rattles the shutters.", "A kettle screams in the next room.", "Boxes are stacked by the door.", "A TV murmurs with the sound off.", "Fairy lights blink over the bar.", "The floor is wet from the storm.", "Flowers wilt in a vase.", "A dog barks far away.", "Dust hangs in a shaft of light.", "The heater ticks.", "Paper cups crowd the counter.")
 HOOKS = ("Footsteps sound outside the door.", "A text from an unknown number lights up the screen.", "A shadow moves behind ⟨{r}⟩.",
          "⟨{r}⟩'s phone hits the floor. The screen shatters.", "A document slides out of the bag.", "The lights cut out.",
          "⟨{r}⟩ spins around. Nobody is there.", "A black car idles below the window.", "A familiar voice comes over the line.",
-         "The door bursts open.", "⟨{r}⟩ stares at the photo. Her pupils shrink.", "A second figure appears on the security feed.")
+         "The door bursts open.", "⟨{r}⟩ stares at the photo. Her pupils shrink.", "A second figure appears on the security feed.",
+    "A ring box falls from ⟨{r}⟩'s coat.", "Glass shatters somewhere upstairs.", "The elevator doors open on a face nobody expected.", "A voicemail starts playing on its own.", "⟨{r}⟩'s hand freezes on the doorknob.", "Headlights sweep across the ceiling.", "A stranger in a gray coat raises a camera.", "The call drops mid-word.", "A drop of red lands on the white rug.", "Somebody knocks three times.", "⟨{r}⟩ reads the message twice and goes still.")
 
 FUNCTION_CORES = {
     "meet": ("⟨a⟩ bumps into ⟨b⟩ at the {loc}.", "It is the first time ⟨a⟩ and ⟨b⟩ crossed paths.", "⟨a⟩ and ⟨b⟩ first met like this, by accident.",
@@ -134,12 +140,14 @@ HOOK_SYN = ("And this is only the beginning.", "A storm is coming.", "When it al
 
 # Trope mentions and story beats are composed too: who + verb + "cue" + tail, lead + core.
 # fmt: off
-TROPE_WHO = ("⟨{r}⟩", "People", "The whole room", "The tabloids", "The staff", "Her cousins", "The guests", "The old servants",
-             "The neighbors", "The interns")
+TROPE_WHO = ("⟨{r}⟩", "Somebody", "The whole room", "The press", "The staff", "Her cousin", "A guest", "An old servant",
+             "A neighbor", "An intern")
 TROPE_VERB = ("keeps whispering", "won't stop talking about", "mutters", "can't forget", "brings up", "laughs about", "argues over",
-              "avoids saying", "scribbles", "hisses")
+              "avoids saying", "scribbles", "hisses",
+    "can't stop repeating", "spits out", "whispers", "circles back to", "texts the words", "dreams about", "types", "writes down", "keeps hinting at", "jokes about")
 TROPE_TAIL = (".", " again.", " under the breath.", ", and nobody answers.", " like a curse.", " all night.", ", then falls silent.",
-              " for the tenth time.", " with a bitter laugh.", " as if it explains everything.")
+              " for the tenth time.", " with a bitter laugh.", " as if it explains everything.",
+    " and the room goes quiet.", " twice, to be sure.", " before anyone can stop it.", " in a cracked voice.", " and then laughs.", " like a verdict.", " one more time.", " into the phone.", " without looking up.", " as the lights flicker.")
 CORE_LEADS = ("Then ", "Suddenly, ", "Moments later, ", "Without warning, ", "That night, ", "In the end, ", "At last, ", "Right then, ",
               "Before dawn, ", "Out of nowhere, ", "Once again, ", "Just like that, ")
 HOOK_LEADS = ("Just then, ", "Suddenly, ", "Meanwhile, ", "A beat later, ", "Before anyone can move, ", "Late that night, ",

@@ -270,7 +270,7 @@ def make_cast(rng: random.Random, language: str) -> dict[str, str]:
 class Style:
     """The slice of each word pool one work uses: its recurring vocabulary."""
 
-    __slots__ = ("pools", "company", "city", "cues", "top_cue", "language", "tropes")
+    __slots__ = ("pools", "company", "city", "family", "cues", "top_cue", "language", "tropes")
 
     _POOLS = ("INTERJECTIONS", "SUBJECTS", "ADVERBS", "VERBS", "MODIFIERS", "OBJECTS", "TAILS", "PARENS", "MANNERS",
               "ACTIONS", "REACTIONS", "SETTING", "HOOKS", "PLACES", "TROPE_WHO", "TROPE_VERB", "TROPE_TAIL",
@@ -287,8 +287,8 @@ class Style:
             pool = fitting(getattr(lex, name, ()), language, tropes)
             if not pool:
                 continue
-            # A small slice: two unrelated works then share about 4% of any pool.
-            k = max(3, round(len(pool) * rng.uniform(0.15, 0.3)))
+            # A small slice: two unrelated works then share about 3% of any pool.
+            k = max(2, round(len(pool) * rng.uniform(0.12, 0.25)))
             self.pools[name] = tuple(rng.sample(pool, min(k, len(pool))))
         cores = {f: fitting(c, language, tropes) for f, c in lex.FUNCTION_CORES.items()}
         self.pools["FUNCTION_CORES"] = {f: tuple(rng.sample(c, min(2, len(c)))) for f, c in cores.items()}
@@ -297,6 +297,7 @@ class Style:
                                for kind, rooms in lex.LOCATIONS.items()})
         self.company = _pick(rng, lex.COMPANY_HEAD) + ("" if language == "zh" else " ") + _pick(rng, lex.COMPANY_TAIL)
         self.city = _pick(rng, lex.CITIES)
+        self.family = _pick(rng, lex.SURNAMES)  # whose house the home scenes are in
         vocab = load_vocabulary()
         self.cues: dict[str, tuple[str, ...]] = {}
         self.top_cue: dict[str, str] = {}
@@ -333,21 +334,32 @@ def fill(rng: random.Random, style: Style, template: str, agent: str, patient: s
 def place_name(rng: random.Random, style: Style, kind: str) -> str:
     lex = lexicon(style.language)
     room = style.pick(rng, f"LOC_{kind}")
+    # Owners and cities in place names make headings as particular to a work as real ones are.
     if style.language == "zh":
         if kind == "office":
             return style.company + room
         if kind == "hospital":
             return style.city + "医院" + room if not room.startswith("医院") else style.city + room
+        if kind == "home" and rng.random() < 0.6:
+            return f"{style.family}家{room}"
         return room
     if kind == "office":
         return f"{style.company.upper()} - {room}"
+    if kind == "hospital":
+        return f"{style.city.upper()} GENERAL - {room}"
+    if kind == "home" and rng.random() < 0.6:
+        return f"{style.family.upper()} HOUSE - {room}"
     return room
 
 
-def _zh_line(rng: random.Random, style: Style) -> str:
+def _zh_line(rng: random.Random, style: Style, addressee: str) -> str:
     p = style.pick
     shape = rng.random()
     core = p(rng, "SUBJECTS") + p(rng, "ADVERBS") + p(rng, "VERBS") + p(rng, "MODIFIERS") + p(rng, "OBJECTS")
+    if shape < 0.12:  # speaking to someone by name, as every third line of a real script does
+        return f"⟨{addressee}⟩，{p(rng, 'TAILS')}{_pick(rng, '。！')}"
+    if shape < 0.2:
+        return f"为什么{core}？"
     if shape < 0.35:
         return f"{p(rng, 'INTERJECTIONS')}，{core}{_pick(rng, '。！')}"
     if shape < 0.7:
@@ -357,10 +369,15 @@ def _zh_line(rng: random.Random, style: Style) -> str:
     return f"{p(rng, 'INTERJECTIONS')}！{p(rng, 'TAILS')}。"
 
 
-def _en_line(rng: random.Random, style: Style) -> str:
+def _en_line(rng: random.Random, style: Style, addressee: str) -> str:
     p = style.pick
     shape = rng.random()
     clause = f"{p(rng, 'SUBJECTS')} {p(rng, 'ADVERBS')} {p(rng, 'VERBS')} {p(rng, 'MODIFIERS')} {p(rng, 'OBJECTS')}"
+    if shape < 0.12:
+        tail = p(rng, "TAILS")
+        return f"⟨{addressee}⟩, {tail[0].lower()}{tail[1:]}"
+    if shape < 0.2:
+        return f"So {clause}?"
     clause = clause[0].upper() + clause[1:]
     if shape < 0.35:
         return f"{p(rng, 'INTERJECTIONS')}. {clause} {p(rng, 'PLACES')}."
@@ -422,11 +439,12 @@ def scene_body(rng: random.Random, style: Style, scene: PlotScene, tropes: tuple
                 frame = f"{who} {p(rng, 'TROPE_VERB')} \"{cue}\"{p(rng, 'TROPE_TAIL')}"
             out.append(("action", None, None, frame))
         speaker = rng.choices(present, weights=weights)[0]
+        listener = _pick(rng, [r for r in present if r != speaker] or present)
         r = rng.random()
         if r < 0.06:  # a line heard over the picture: 林晚（OS）/ MAYA (V.O.)
-            out.append(("voice_over", speaker, None, line(rng, style)))
+            out.append(("voice_over", speaker, None, line(rng, style, listener)))
         else:
-            out.append(("dialogue", speaker, p(rng, "PARENS") if r > 0.75 else None, line(rng, style)))
+            out.append(("dialogue", speaker, p(rng, "PARENS") if r > 0.75 else None, line(rng, style, listener)))
         if rng.random() < 0.2:
             out.append(("action", None, None, action(speaker)))
     if last:

@@ -69,7 +69,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("霸道總裁")
     '霸道总裁'
     """
-    if not text or not _HAN.search(text[:2000]) and not _HAN.search(text):
+    if not text or not _HAN.search(text):
         return text
     return _converter().convert(text)
 

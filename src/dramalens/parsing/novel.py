@@ -32,6 +32,7 @@ _TOC_GAP = 60
 _TOC_ZONE_SHARE = 0.3
 _TOC_ZONE_MIN_LINES = 400
 _MAX_NUMBER_WARNINGS = 20
+_ZERO_WIDTH_MARKS = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,10 @@ def split_chapters(text: str, *, line_offset: int = 0) -> SplitResult:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    lines = [clean_line(raw) for raw in text.split("\n")]
+    # clean_line on every line, done faster: zero-width marks are rare, so look first.
+    if any(mark in text for mark in _ZERO_WIDTH_MARKS):
+        text = text.translate(dict.fromkeys(map(ord, _ZERO_WIDTH_MARKS)))
+    lines = [raw.strip() for raw in text.split("\n")]
     return _Splitter(lines, line_offset).run()
 
 
@@ -79,6 +83,7 @@ class _Splitter:
     def run(self) -> SplitResult:
         self._demote_sections()
         self._english_title_lines()
+        self._merge_echoes()
         self._drop_tables_of_contents()
         self._promote_volumes()
         self._check_numbering()
@@ -104,6 +109,21 @@ class _Splitter:
             if j < len(self.lines) and self.lines[j] and j not in self.heads and j not in self.noise and _title_like(self.lines[j]):
                 self.heads[i] = Heading(head.level, head.kind, head.unit, head.number, self.lines[j], head.toc_like)
                 self.title_lines[i] = j
+
+    def _merge_echoes(self) -> None:
+        # Web novels often repeat the heading right under itself ("第一章 风起" twice, or
+        # "第一章" then "第一章 风起"): one chapter whose heading spans both lines.
+        order = sorted(self.heads)
+        for a, b in zip(order, order[1:]):
+            first, second = self.heads.get(a), self.heads[b]
+            if first is None or a in self.title_lines or b in self.title_lines or first.level != "chapter" or first.key[:3] != second.key[:3]:
+                continue
+            if first.number is None and first.title != second.title:
+                continue
+            if all(not self.lines[i] or i in self.noise for i in range(a + 1, b)):
+                self.heads[a] = second if second.title else first
+                del self.heads[b]
+                self.title_lines[a] = b
 
     def _gap(self, order: list[int], k: int) -> int:
         """Characters of text between heading order[k] and the next heading (or the end)."""
@@ -401,6 +421,8 @@ def detect_language(text: str) -> str:
     return "zh" if han and han >= count_words(text) else "en"
 
 
+# Web-novel site labels that sit where a title page would: never the book's title.
+_NOT_TITLES = frozenset({"正文", "正文卷", "正文 卷", "作品相关", "VIP卷", "VIP章节", "免费章节", "序", "简介", "内容简介", "Contents"})
 _TITLE_KEYS = ("书名", "書名", "作品名", "作品名称", "标题", "標題", "小说名", "title")
 _AUTHOR_KEYS = ("作者", "著者", "author", "by")
 
@@ -440,7 +462,7 @@ def front_matter_metadata(front: str, *, title_page: bool = True) -> tuple[str, 
             if not author and rest.startswith("作者") and len(rest) > 3:
                 author = rest[2:].strip(" :：")
     # Otherwise the first short line is the title, as on a title page ("西游记", "EMMA").
-    if title_page and not title and first and len(first) <= 30 and ":" not in first and "：" not in first and classify_heading(first) is None \
+    if title_page and not title and first and len(first) <= 30 and first not in _NOT_TITLES and ":" not in first and "：" not in first and classify_heading(first) is None \
             and not is_toc_header(first) and first[-1] not in "。，！？.,!?\"”":
         title = first.strip("《》")
     return title, author

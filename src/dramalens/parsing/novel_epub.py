@@ -25,7 +25,7 @@ from ..model.elements import ParseWarning
 from ..model.novel import Chapter, Novel
 from .archive import ZipLimits, open_zip
 from .novel import _split_notes, detect_language, split_chapters
-from .novel_headings import _en_number, classify_heading, clean_line
+from .novel_headings import _en_number, classify_heading, clean_line, is_toc_header
 
 __all__ = ["EPUB_LIMITS", "read_epub"]
 
@@ -90,8 +90,10 @@ def read_epub(data: bytes, *, source: str = "<input>") -> Novel:
         opf_path = unquote(opf_path)
         if not zf.has(opf_path):
             raise InputError(f"not an EPUB: the package document {opf_path!r} is missing", source=source, hint=_HINT)
-        book = _Book(zf, opf_path, source)
-        return book.novel()
+        try:
+            return _Book(zf, opf_path, source).novel()
+        except RecursionError as exc:
+            raise InputError("the book's table of contents or markup is nested too deeply to read", source=source, hint=_HINT) from exc
 
 
 class _Book:
@@ -202,78 +204,87 @@ class _Book:
     # -- documents → chapters ------------------------------------------------------------------
 
     def _assemble(self, docs: list[_Doc], by_path: dict[str, list[_Target]]) -> tuple[list[str], list[_Draft]]:
-        front: list[str] = []
-        drafts: list[_Draft] = []
-        volume: tuple[str, int] | None = None
-
-        def sink() -> list[str]:
-            return drafts[-1].lines if drafts else front
-
-        def short_front(label: str, doc: _Doc) -> bool:
-            # Before the first chapter, a short page under a title that is no chapter heading
-            # (Dedication, Epigraph, 题记) is front matter.
-            return not drafts and classify_heading(clean_line(label)) is None and sum(map(len, doc.lines)) < 500
-
+        self.front: list[str] = []
+        self.drafts: list[_Draft] = []
+        self.volume: tuple[str, int] | None = None
+        pending: list[str] = []  # a volume page's text (卷首语): it opens the volume's first chapter
         for doc in docs:
-            targets = by_path.get(doc.path, [])
-            chapter_targets = [t for t in targets if not t.is_volume]
-            volume_targets = [t for t in targets if t.is_volume]
-            if volume_targets:
-                volume = (volume_targets[0].label, doc.start + 1)
-            text_heads = sum(1 for s in doc.lines if (h := classify_heading(s)) is not None and h.level == "chapter")
-            if len(chapter_targets) <= 1 and text_heads >= 2:
-                # One document holding many chapters: its own headings split it.
-                drafts.extend(self._split_by_text(doc, volume, sink()))
-                continue
-            if chapter_targets:
-                cuts: list[tuple[int, _Target]] = []
-                for t in chapter_targets:
-                    at = doc.anchors.get(t.fragment, 0 if not t.fragment else None)
-                    if at is None:
-                        self.warnings.append(ParseWarning(0, f"the TOC points at {t.path}#{t.fragment}, an anchor the document lacks; it starts at the document's top"))
-                        at = 0
-                    if not cuts or at > cuts[-1][0]:
-                        cuts.append((at, t))
-                if len(cuts) == 1 and short_front(cuts[0][1].label, doc):
-                    front.extend(doc.lines)
-                    continue
-                sink().extend(doc.lines[: cuts[0][0]])
-                for k, (at, t) in enumerate(cuts):
-                    if t.volume is None:
-                        volume = None
-                    elif volume is None or volume[0] != t.volume:
-                        volume = (t.volume, doc.start + at + 1)
-                    stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(doc.lines)
-                    drafts.append(_draft(t.label, doc.lines[at:stop], doc.start + at + 1, volume))
-                continue
-            if volume_targets:
-                # A volume's title page: any text beyond the title goes with the chapter before.
-                removed, rest = _without_title(doc.lines, volume_targets[0].label)
-                if sum(map(len, rest)) > 300:
-                    drafts.append(_draft(volume_targets[0].label, doc.lines, doc.start + 1, volume))
-                else:
-                    sink().extend(rest)
-                continue
-            if doc.headings:
-                _, text, at = doc.headings[0]
-                if short_front(text, doc):
-                    front.extend(doc.lines)
-                    continue
-                head = classify_heading(clean_line(text))
-                if head is not None and head.level == "volume":
-                    volume = (text, doc.start + at + 1)
-                    removed, rest = _without_title(doc.lines[at:], text)
-                    if sum(map(len, rest)) <= 300:
-                        sink().extend(doc.lines[:at] + rest)
-                        continue
-                sink().extend(doc.lines[:at])
-                drafts.append(_draft(text, doc.lines[at:], doc.start + at + 1, volume))
-                continue
-            if text_heads:
-                drafts.extend(self._split_by_text(doc, volume, sink()))
-                continue
-            sink().extend(doc.lines)  # a chapter split over two files, or front matter
-        return front, drafts
+            before = len(self.drafts)
+            intro = self._place(doc, by_path.get(doc.path, []))
+            if pending and len(self.drafts) > before:
+                self.drafts[before].lines[:0] = pending
+                pending = []
+            pending.extend(intro)
+        self._sink().extend(pending)
+        return self.front, self.drafts
+
+    def _sink(self) -> list[str]:
+        """Where text outside any chapter goes: the chapter before, or the front matter."""
+        return self.drafts[-1].lines if self.drafts else self.front
+
+    def _short_front(self, label: str, doc: _Doc) -> bool:
+        # Before the first chapter, a short page under a title that is no chapter heading
+        # (Dedication, Epigraph, 题记) is front matter.
+        return not self.drafts and classify_heading(clean_line(label)) is None and sum(map(len, doc.lines)) < 500
+
+    def _place(self, doc: _Doc, targets: list[_Target]) -> list[str]:
+        """Turn one document into chapters (or front matter); returns a volume page's text."""
+        chapter_targets = [t for t in targets if not t.is_volume]
+        volume_targets = [t for t in targets if t.is_volume]
+        if volume_targets:
+            self.volume = (volume_targets[0].label, doc.start + 1)
+        text_heads = sum(1 for s in doc.lines if (h := classify_heading(s)) is not None and h.level == "chapter")
+        if len(chapter_targets) <= 1 and text_heads >= 2:
+            # One document holding many chapters: its own headings split it.
+            self.drafts.extend(self._split_by_text(doc, self.volume, self._sink()))
+            return []
+        if chapter_targets:
+            cuts: list[tuple[int, _Target]] = []
+            for t in chapter_targets:
+                at = doc.anchors.get(t.fragment, 0 if not t.fragment else None)
+                if at is None:
+                    self.warnings.append(ParseWarning(0, f"the TOC points at {t.path}#{t.fragment}, an anchor the document lacks; it starts at the document's top"))
+                    at = 0
+                if not cuts or at > cuts[-1][0]:
+                    cuts.append((at, t))
+            if len(cuts) == 1 and self._short_front(cuts[0][1].label, doc):
+                self.front.extend(doc.lines)
+                return []
+            self._sink().extend(doc.lines[: cuts[0][0]])
+            for k, (at, t) in enumerate(cuts):
+                if t.volume is None:
+                    self.volume = None
+                elif self.volume is None or self.volume[0] != t.volume:
+                    self.volume = (t.volume, doc.start + at + 1)
+                stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(doc.lines)
+                self.drafts.append(_draft(t.label, doc.lines[at:stop], doc.start + at + 1, self.volume))
+            return []
+        if volume_targets:
+            # A volume's title page; one with a lot of text is a chapter of its own.
+            _, rest = _without_title(doc.lines, volume_targets[0].label)
+            if sum(map(len, rest)) > 300:
+                self.drafts.append(_draft(volume_targets[0].label, doc.lines, doc.start + 1, self.volume))
+                return []
+            return rest
+        if doc.headings:
+            _, text, at = doc.headings[0]
+            if self._short_front(text, doc):
+                self.front.extend(doc.lines)
+                return []
+            head = classify_heading(clean_line(text))
+            self._sink().extend(doc.lines[:at])
+            if head is not None and head.level == "volume":
+                self.volume = (text, doc.start + at + 1)
+                _, rest = _without_title(doc.lines[at:], text)
+                if sum(map(len, rest)) <= 300:
+                    return rest
+            self.drafts.append(_draft(text, doc.lines[at:], doc.start + at + 1, self.volume))
+            return []
+        if text_heads:
+            self.drafts.extend(self._split_by_text(doc, self.volume, self._sink()))
+            return []
+        self._sink().extend(doc.lines)  # a chapter split over two files, or front matter
+        return []
 
     def _split_by_text(self, doc: _Doc, volume: tuple[str, int] | None, before: list[str]) -> list[_Draft]:
         result = split_chapters("\n".join(doc.lines), line_offset=doc.start)
@@ -345,7 +356,7 @@ def _is_front_page(doc: _Doc, targets: list[_Target]) -> bool:
         return True
     lines = [s for s in doc.lines if s]
     if len(lines) >= 3:
-        heads = sum(1 for s in lines if classify_heading(s) is not None)
+        heads = sum(1 for s in lines if classify_heading(s) is not None or is_toc_header(s))
         if heads >= 0.8 * len(lines) and len(lines) - heads <= 2:
             return True  # a table of contents: nothing but chapter titles
     return False

@@ -284,30 +284,41 @@ def is_toc_header(line: str) -> bool:
 
 _DECORATION = re.compile(r"^[\s=\-*~_#＝－—─━═·•.。…+<>《》☆★◆◇○●※／/\\|]{3,}$")
 _CHAPTER_END = re.compile(r"^[（(【\[]?\s*(?:本章完|本章结束|本章終|本章终|未完待续|未完待續|待续|完)\s*[）)】\]]?$")
-_URL = re.compile(r"(?:https?://|www\.)[\w./?=&%-]+|[\w-]+\.(?:com|net|org|cc|la|info|cn|me|tw)(?![\w])", re.IGNORECASE)
+# ASCII-only classes: \w would let the engine crawl every run of Han characters.
+_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9./?=&%_-]+|[A-Za-z0-9_-]+\.(?:com|net|org|cc|la|info|cn|me|tw)(?![A-Za-z0-9_])", re.IGNORECASE)
+# No IGNORECASE on the Chinese words: it would turn off the engine's first-character scan.
 _SITE_WORDS = re.compile(
     "天才一秒记住|一秒记住|本站地址|请记住本书首发|首发域名|最新章节|更新最快|手机用户请|手机版阅读|无弹窗|全文阅读|全文免费阅读|"
-    "txt下载|TXT下载|txt全集|电子书下载|本书由.{0,12}(?:整理|首发|提供)|整理制作|更多精彩.{0,8}(?:请|尽在|关注)|"
+    "[tT][xX][tT](?:下载|全集)|电子书下载|本书由.{0,12}(?:整理|首发|提供)|整理制作|更多精彩.{0,8}(?:请|尽在|关注)|"
     "免费小说|小说网|书友群|最快更新|百度搜索|请收藏本站|加入书签|章节错误|点此举报|笔趣阁|顶点小说|"
-    "(?:请|敬请)(?:访问|登陆|登录)|本书首发|看小说就到|Read more at|Visit\\s+\\S+\\s+for",
-    re.IGNORECASE,
+    "(?:请|敬请)(?:访问|登陆|登录)|本书首发|看小说就到"
 )
+_SITE_WORDS_EN = re.compile(r"Read more at|Visit\s+\S+\s+for", re.IGNORECASE)
+
+
+# "（求月票）", "求收藏！": the author begging for votes between paragraphs.
+_BEG = re.compile(r"^[（(【\[]?\s*(?:求|跪求|再求)(?:月票|收藏|推荐票?|订阅|打赏|票票|追读)[^（(）)【】\[\]]{0,12}[）)】\]]?$")
 
 
 def is_noise_line(line: str) -> bool:
     """True for a line that carries no story and is dropped: a ``===``/``***`` separator, a
-    ``（本章完）`` marker, or a site's boilerplate (``天才一秒记住本站地址``, a bare URL).
+    ``（本章完）`` marker, a ``（求月票）`` plea, or a site's boilerplate (``天才一秒记住本站地址``,
+    a bare URL).
 
     >>> is_noise_line("=========="), is_noise_line("（本章完）"), is_noise_line("他笑了。")
     (True, True, False)
     """
     if not line:
         return False
-    if _DECORATION.match(line) or _CHAPTER_END.match(line):
+    if _DECORATION.match(line) or _CHAPTER_END.match(line) or _BEG.match(line):
         return True
     if len(line) > 120:
         return False
     if _SITE_WORDS.search(line):
+        return True
+    if "." not in line:
+        return False
+    if _SITE_WORDS_EN.search(line):
         return True
     url = _URL.search(line)
     # A line that is mostly a web address is an ad; a sentence that mentions one is story.
