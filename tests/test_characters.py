@@ -65,10 +65,11 @@ def test_edges_and_opening():
 def test_agency_evidence_and_score():
     r = analyze_characters(zh_script())
     lin, wang = r.get("林晚"), r.get("王振华")
-    # 林晚: acts (推开门) + opens 1-1 + decides (我决定不嫁) + opens 2-1 = 4 active, 0 passive → +1.
+    # 林晚: acts (推开门) + opens 1-1 + decides (我决定不嫁) + opens 2-1 = 4 active, 0 passive
+    # → (4 − 0) / (4 + 0 + k=4) = 0.5: four cues are not certainty.
     assert dict(lin.agency_kinds) == {"acts": 1, "opens_scene": 2, "decides": 1}
-    assert (lin.active, lin.passive, lin.agency) == (4, 0, 1.0)
-    # 王振华: confronts (凭什么) +1, 王总被保安拦住 −1 → (1 − 1) / 2 = 0.
+    assert (lin.active, lin.passive, lin.agency) == (4, 0, 0.5)
+    # 王振华: confronts (凭什么) +1, 王总被保安拦住 −1 → (1 − 1) / (2 + 4) = 0.
     assert (wang.active, wang.passive, wang.agency) == (1, 1, 0.0)
     assert {(e.kind, e.line) for e in wang.evidence} == {("confronts", 5), ("acted_on", 10)}
 
@@ -82,9 +83,10 @@ def test_passive_character_scores_negative():
     b.add_new(T.DIALOGUE, "哼。", 5, character="王振华")
     r = analyze_characters(b.build(language="zh"))
     lin, wang = r.get("林晚"), r.get("王振华")
-    assert (lin.active, lin.passive, lin.agency) == (0, 3, -1.0)
-    # 王振华: acts (一把推开) and opens the scene with it.
-    assert (wang.active, wang.passive, wang.agency) == (2, 0, 1.0)
+    # (0 − 3) / (3 + 4) = −3/7.
+    assert (lin.active, lin.passive) == (0, 3) and lin.agency == pytest.approx(-3 / 7, abs=1e-6)
+    # 王振华: acts (一把推开) and opens the scene with it: 2 / (2 + 4) = 1/3.
+    assert (wang.active, wang.passive) == (2, 0) and wang.agency == pytest.approx(1 / 3, abs=1e-6)
     assert r.presence[0].opened_by == "王振华"
 
 
@@ -99,8 +101,9 @@ def test_english_agency_and_title_alias():
     r = analyze_characters(b.build(language="en"))
     maya, gu = r.get("MAYA"), r.get("GU CHENG")
     assert gu.aliases == ("MR. GU",) and gu.lines == 2
-    # MAYA: acts (slams) + opens the scene + decides (I'll) = 3; dragged by Gu = 1 passive → 0.5.
-    assert (maya.active, maya.passive, maya.agency) == (3, 1, 0.5)
+    # MAYA: acts (slams) + opens the scene + decides (I'll) = 3; dragged by Gu = 1 passive
+    # → (3 − 1) / (3 + 1 + 4) = 0.25.
+    assert (maya.active, maya.passive, maya.agency) == (3, 1, 0.25)
     assert dict(gu.agency_kinds) == {"acts": 1}
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from ..errors import ConfigError
 from ..model import SPOKEN_TYPES, Element, ElementType, Script
 from ..textutil import speech_units
+from .agency import ACTIVE_KINDS, AGENCY_SHRINKAGE, PASSIVE_KINDS, AgencyCollector, AgencyEvent, agency_score
 
 __all__ = [
     "AgencyEvent",
@@ -21,7 +22,9 @@ __all__ = [
     "CharacterStats",
     "Edge",
     "ScenePresence",
+    "alias_warnings",
     "analyze_characters",
+    "drive_summary",
     "resolve_aliases",
 ]
 
@@ -47,64 +50,9 @@ _EN_TITLE = re.compile(
     re.IGNORECASE,
 )
 
-# --- agency cues ---------------------------------------------------------------------------
-# Verbs of will: a character who is the subject of one of these in an action line chose to act.
-_ZH_VOLITIONAL = (
-    "推开|推门|走向|走进|走到|走上前|上前|冲向|冲进|冲上|冲出|抓住|拿起|举起|掏出|甩出|甩开|拒绝|决定|"
-    "起身|站起|转身|拦住|挡住|递给|签下|签字|拨通|拨打|打开|关上|夺过|抢过|追上|追出|闯进|闯入|按下|撕碎|"
-    "撕毁|扔掉|扔下|一把|扇了|打了|踢开|踹开|握住|拉住|拽住|离开|掀开|砸|摔门|摔碎|命令|宣布|打断|揭开|"
-    "亮出|按住|挥手|甩了|反手|逼近|扶起|挡在"
-)
-# Verbs done to someone: the name right after one of these is the object of someone else's act.
-_ZH_OBJECT_VERBS = (
-    "推开|推倒|推|扇|打|拖|拽|拉住|拉|抓住|抱住|踢|踹|骂|告诉|通知|命令|绑|拖走|架走|赶出|赶走|逼|"
-    "威胁|撞|拦住|掐住|按住|泼|扔给|吼|训斥|嘲笑|羞辱|甩开"
-)
-_ZH_DECISION = re.compile(
-    r"决定|我要|我不要|不嫁|我偏|我会|我来|我选|我必须|我一定|我不会|我绝不|休想|我拒绝|我答应|我不答应|我自己来|我去"
-)
-_ZH_CONFRONT = re.compile(r"凭什么|你敢|站住|给我滚|滚出去|你给我|说清楚|你什么意思|我不服|你骗我|为什么骗我")
-_ZH_SELF_PASSIVE = re.compile(r"我被|我又被|我竟然被")
-_EN_VOLITIONAL = (
-    r"opens|walks|grabs|slams|decides|refuses|pushes|storms|turns|picks|takes|signs|throws|confronts|"
-    r"stands|rises|enters|leaves|pulls|strikes|slaps|dials|hands|steps|stops|blocks|tears|draws|"
-    r"marches|seizes|snatches|rips|kicks|charges|grabbed|slammed|decided|refused|pushed|stormed|"
-    r"confronted|entered|left|signed|threw|chooses|chose|orders|announces|interrupts"
-)
-_EN_OBJECT_VERBS = (
-    r"slaps|hits|pushes|shoves|drags|grabs|kicks|tells|orders|pulls|ties|blocks|interrupts|threatens|"
-    r"corners|fires|dumps|humiliates|mocks|slapped|hit|pushed|shoved|dragged|grabbed|kicked|told|ordered|"
-    r"pulled|threatened|fired|dumped|humiliated|mocked|forces|forced"
-)
-_EN_DECISION = re.compile(
-    r"\bI'll\b|\bI will\b|\bI won't\b|\bI decide|\bI've decided\b|\bI'm going to\b|\bI choose\b|\bI refuse\b|"
-    r"\bI'm not going to\b|\bI quit\b",
-    re.IGNORECASE,
-)
-_EN_CONFRONT = re.compile(
-    r"how dare you|stop right there|explain yourself|get out|what do you mean|you lied|answer me", re.IGNORECASE
-)
-_EN_SELF_PASSIVE = re.compile(r"\bI (?:was|got|have been|'ve been|am being) \w+(?:ed|en)\b|\bmade me\b", re.IGNORECASE)
-
-_CLAUSE_END = "。！？；，,.!?;:：\n"
 _MAX_EVIDENCE = 30
 
 TIERS = ("primary", "secondary", "minor")
-
-
-@dataclass(frozen=True, slots=True)
-class AgencyEvent:
-    """One piece of evidence for a character's agency: +1 they chose, -1 it happened to them."""
-
-    kind: str
-    sign: int
-    line: int
-    episode: int
-    scene: str
-    text: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +72,7 @@ class CharacterStats:
     line_share: float
     scene_share: float
     tier: str
-    agency: float  # (active - passive) / (active + passive), in [-1, 1]; 0 without evidence
+    agency: float  # (active - passive) / (active + passive + k), in (-1, 1); 0 without evidence
     active: int
     passive: int
     agency_kinds: tuple[tuple[str, int], ...]
@@ -163,6 +111,7 @@ class ScenePresence:
     speaking: tuple[str, ...]
     present: tuple[str, ...]
     opened_by: str | None
+    turned_by: str | None = None  # first character whose decision or confrontation turns the scene
 
     def to_dict(self) -> dict:
         return {**asdict(self), "speaking": list(self.speaking), "present": list(self.present)}
@@ -180,6 +129,11 @@ class CharacterReport:
     scenes_opened_by_character: float
     mean_primary_agency: float
     drive: str  # "character-driven", "mixed" or "plot-driven": a measurement, see the docs
+    scenes_turned_by_character: float = 0.0
+    scenes_driven_by_character: float = 0.0  # opened or turned by a character
+    drive_index: float = 0.0
+    drive_label: str = ""
+    warnings: tuple[str, ...] = ()
 
     def get(self, name: str) -> CharacterStats | None:
         for c in self.characters:
@@ -196,9 +150,15 @@ class CharacterReport:
             "total_scenes": self.total_scenes,
             "summary": {
                 "scenes_opened_by_character": self.scenes_opened_by_character,
+                "scenes_turned_by_character": self.scenes_turned_by_character,
+                "scenes_driven_by_character": self.scenes_driven_by_character,
                 "mean_primary_agency": self.mean_primary_agency,
+                "agency_shrinkage": AGENCY_SHRINKAGE,
+                "drive_index": self.drive_index,
                 "drive": self.drive,
+                "drive_label": self.drive_label,
             },
+            "warnings": list(self.warnings),
         }
 
 
@@ -224,15 +184,31 @@ def _zh_title_surname(name: str) -> str | None:
 def resolve_aliases(script: Script, names: set[str] | None = None) -> dict[str, str]:
     """Map every name seen in ``script`` to its canonical name.
 
-    Script.characters aliases come first; then a title form (``王总``, ``Mr. Gu``) merges into
-    the one full name with that surname (``王振华``, ``Gu Cheng``) — only when exactly one full
-    name has it, since two 王s make ``王总`` ambiguous.
+    Script.characters aliases come first; then a title form (``王总``, ``老王``, ``小林``,
+    ``Mr. Gu``) merges into the one full name with that surname (``王振华``, ``林晚``,
+    ``Gu Chengze``) — only when exactly one full name has it, since two 王s make ``王总``
+    ambiguous (:func:`alias_warnings` names those cases).
 
     >>> from dramalens.model import Script, Character
     >>> s = Script(language="zh", characters={"王振华": Character("王振华"), "王总": Character("王总")})
     >>> resolve_aliases(s)["王总"]
     '王振华'
     """
+    return _resolve(script, names)[0]
+
+
+def alias_warnings(script: Script, names: set[str] | None = None) -> list[str]:
+    """One line per title form left unmerged because several full names share its surname.
+
+    >>> from dramalens.model import Script, Character
+    >>> s = Script(language="zh", characters={n: Character(n) for n in ("王振华", "王磊", "王总")})
+    >>> alias_warnings(s)
+    ['王总 not merged: 2 full names share the surname 王 (王振华, 王磊)']
+    """
+    return _resolve(script, names)[1]
+
+
+def _resolve(script: Script, names: set[str] | None) -> tuple[dict[str, str], list[str]]:
     mapping: dict[str, str] = {}
     for character in script.characters.values():
         mapping[character.name] = character.name
@@ -254,16 +230,24 @@ def resolve_aliases(script: Script, names: set[str] | None = None) -> dict[str, 
                 for token in {tokens[0].lower(), tokens[-1].lower()}:
                     en_full[token].append(name)
     merged: dict[str, str] = {}
+    warnings: list[str] = []
     for name in canon:
         surname = _zh_title_surname(name)
-        if surname is not None:
-            candidates = zh_full.get(surname, [])
-        else:
+        if surname is None:
             m = _EN_TITLE.match(name)
-            candidates = en_full.get(m.group(1).lower(), []) if m else []
-        if len(candidates) == 1 and candidates[0] != name:
+            surname = m.group(1) if m else None
+            candidates = en_full.get(surname.lower(), []) if m else []
+        else:
+            candidates = zh_full.get(surname, [])
+        candidates = [c for c in candidates if c != name]
+        if len(candidates) == 1:
             merged[name] = candidates[0]
-    return {n: merged.get(mapping[n], mapping[n]) for n in seen}
+        elif len(candidates) > 1:
+            # Guessing would pour one character's lines into another's: leave both, say so.
+            warnings.append(
+                f"{name} not merged: {len(candidates)} full names share the surname {surname} ({', '.join(candidates)})"
+            )
+    return {n: merged.get(mapping[n], mapping[n]) for n in seen}, warnings
 
 
 # --- the analysis --------------------------------------------------------------------------
@@ -279,67 +263,6 @@ def _name_pattern(names: list[str], language: str) -> re.Pattern | None:
     if language == "zh" and all(_HAN_NAME.match(n) for n in usable):
         return re.compile(f"(?:{alt})")
     return re.compile(rf"(?<![A-Za-z])(?:{alt})(?![A-Za-z])")
-
-
-class _Agency:
-    """Collects agency events per character."""
-
-    def __init__(self, language: str):
-        self.language = language
-        self.events: dict[str, list[AgencyEvent]] = defaultdict(list)
-        self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        zh = language == "zh"
-        # Doing something to someone is also doing something: the subject of 推开/drags acts.
-        self._vol = re.compile(rf"{_ZH_VOLITIONAL}|{_ZH_OBJECT_VERBS}" if zh else
-                               rf"^\s*(?:\w+ly\s+)?(?:{_EN_VOLITIONAL}|{_EN_OBJECT_VERBS})\b", re.IGNORECASE)
-        self._obj = re.compile(rf"(?:{_ZH_OBJECT_VERBS})了?$" if zh else rf"\b(?:{_EN_OBJECT_VERBS})\s+(?:\w+\s+)?$",
-                               re.IGNORECASE)
-        self._en_passive = re.compile(r"^\s*(?:is|was|gets|got|being)\s+\w+(?:ed|en)\b|^\s*(?:is|was)\s+(?:hit|told|thrown|struck)\b",
-                                      re.IGNORECASE)
-
-    def add(self, name: str, kind: str, sign: int, element: Element, episode: int, scene: str) -> None:
-        self.counts[name][kind] += 1
-        self.events[name].append(AgencyEvent(kind, sign, element.line, episode, scene, element.text[:80]))
-
-    def spoken(self, name: str, element: Element, episode: int, scene: str) -> None:
-        zh = self.language == "zh"
-        text = element.text
-        if (_ZH_DECISION if zh else _EN_DECISION).search(text):
-            self.add(name, "decides", 1, element, episode, scene)
-        if (_ZH_CONFRONT if zh else _EN_CONFRONT).search(text):
-            self.add(name, "confronts", 1, element, episode, scene)
-        if (_ZH_SELF_PASSIVE if zh else _EN_SELF_PASSIVE).search(text):
-            self.add(name, "suffers", -1, element, episode, scene)
-
-    def action_roles(self, text: str, pattern: re.Pattern, canon: dict[str, str]) -> list[tuple[str, str, int]]:
-        """(character, kind, sign) for each name in an action line, in order of appearance."""
-        zh = self.language == "zh"
-        roles: list[tuple[str, str, int]] = []
-        matches = list(pattern.finditer(text))
-        span = 8 if zh else 24
-        for i, m in enumerate(matches):
-            name = canon.get(m.group(0))
-            if name is None:
-                continue
-            before = text[max(0, m.start() - span) : m.start()]
-            for stop in _CLAUSE_END:
-                before = before.rsplit(stop, 1)[-1]
-            # What follows the name, up to the clause end or the next name (that one's verbs are its own).
-            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            after = text[m.end() : min(end, m.end() + (7 if zh else 30))]
-            cut = min((after.find(c) for c in _CLAUSE_END if c in after), default=len(after))
-            after = after[:cut]
-            if after.startswith(("的", "'s", "’s")):
-                continue  # possessive: 林晚的母亲 / Maya's mother is someone else acting
-            if zh and (before.endswith("把") or before.endswith("将")) or self._obj.search(before):
-                roles.append((name, "acted_on", -1))
-            elif zh and "被" in after[:4]:
-                roles.append((name, "acted_on", -1))
-            elif not zh and self._en_passive.search(after):
-                roles.append((name, "acted_on", -1))
-            elif self._vol.search(after):
-                roles.append((name, "acts", 1))
-        return roles
 
 
 def analyze_characters(script: Script, params=None) -> CharacterReport:
@@ -372,7 +295,7 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
             seen.add(element.character)
     for scene in script.scenes:
         seen.update(scene.cast)
-    canon = resolve_aliases(script, seen)
+    canon, alias_notes = _resolve(script, seen)
     groups: dict[str, set[str]] = defaultdict(set)
     for name, target in canon.items():
         groups[target].add(name)
@@ -408,10 +331,10 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
     order: dict[str, int] = {}
     exchanges: dict[tuple[str, str], int] = defaultdict(int)
     shared: dict[tuple[str, str], int] = defaultdict(int)
-    agency = _Agency(language)
+    agency = AgencyCollector(language)
     presence: list[ScenePresence] = []
     index = 0
-    opened = 0
+    opened = turned = driven = 0
 
     for episode in script.episodes:
         for k, scene in enumerate(episode.scenes):
@@ -421,6 +344,7 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
             previous_speaker: str | None = None
             opener: str | None = None
             decided_opening = False
+            turner: str | None = None
 
             def mark(name: str, line: int) -> None:
                 if name not in present:
@@ -447,7 +371,9 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
                     if not decided_opening:
                         decided_opening, opener = True, name
                         agency.add(name, "opens_scene", 1, element, episode.number, label)
-                    agency.spoken(name, element, episode.number, label)
+                    said = agency.spoken(name, element, episode.number, label)
+                    if turner is None and {"decides", "confronts"} & set(said):
+                        turner = name  # a choice said aloud turns the scene
                 elif element.character:
                     mark(canon.get(element.character, element.character), element.line)
                 elif element.type == ElementType.ACTION and pattern is not None:
@@ -464,12 +390,13 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
                         if roles and roles[0][2] > 0:
                             opener = roles[0][0]
                             agency.add(opener, "opens_scene", 1, element, episode.number, label)
-            if opener:
-                opened += 1
+            opened += opener is not None
+            turned += turner is not None
+            driven += opener is not None or turner is not None
             for i, a in enumerate(speaking):
                 for b in speaking[i + 1 :]:
                     shared[tuple(sorted((a, b)))] += 1
-            presence.append(ScenePresence(index, episode.number, label, tuple(speaking), tuple(present), opener))
+            presence.append(ScenePresence(index, episode.number, label, tuple(speaking), tuple(present), opener, turner))
             index += 1
 
     total_lines = sum(lines.values())
@@ -487,9 +414,9 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
         else:
             tier = "minor"
         counts = agency.counts.get(name, {})
-        active = sum(v for k, v in counts.items() if k in ("opens_scene", "decides", "confronts", "acts"))
-        passive = sum(v for k, v in counts.items() if k in ("acted_on", "suffers"))
-        score = (active - passive) / (active + passive) if active + passive else 0.0
+        active = sum(v for k, v in counts.items() if k in ACTIVE_KINDS)
+        passive = sum(v for k, v in counts.items() if k in PASSIVE_KINDS)
+        score = agency_score(active, passive)
         ep, sc, ln = first.get(name, (0, "", 0))
         stats.append(
             CharacterStats(
@@ -524,12 +451,9 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
     weight = sum(c.lines for c in primaries)
     mean_agency = sum(c.agency * c.lines for c in primaries) / weight if weight else 0.0
     opened_share = opened / total_scenes if total_scenes else 0.0
-    if mean_agency >= 0.25 and opened_share >= 0.5:
-        drive = "character-driven"
-    elif mean_agency < 0.0 or opened_share < 0.25:
-        drive = "plot-driven"
-    else:
-        drive = "mixed"
+    turned_share = turned / total_scenes if total_scenes else 0.0
+    driven_share = driven / total_scenes if total_scenes else 0.0
+    index, drive, label = drive_summary(driven_share, max(-1.0, min(1.0, mean_agency)))
     return CharacterReport(
         characters=tuple(stats),
         presence=tuple(presence),
@@ -539,4 +463,43 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
         scenes_opened_by_character=round(opened_share, 6),
         mean_primary_agency=round(mean_agency, 6),
         drive=drive,
+        scenes_turned_by_character=round(turned_share, 6),
+        scenes_driven_by_character=round(driven_share, 6),
+        drive_index=round(index, 6),
+        drive_label=label,
+        warnings=tuple(alias_notes),
     )
+
+
+#: drive_index cut-offs: character-driven at or above the first (with positive agency),
+#: plot-driven below the second (with agency under 0.25), mixed between.
+DRIVE_THRESHOLDS = (0.6, 0.4)
+
+
+def drive_summary(driven_share: float, mean_agency: float) -> tuple[float, str, str]:
+    """(drive index, drive, label) from the share of scenes opened or turned by a character
+    and the primaries' mean agency.
+
+    index = ½·driven_share + ½·(mean_agency + 1)/2, in [0, 1]. *character-driven* when
+    index ≥ 0.6 and agency > 0; *plot-driven* when index < 0.4 and agency < 0.25; *mixed*
+    otherwise. The agency conditions keep the label from contradicting its own number
+    (a +0.6 agency can never read "plot-driven", a −0.6 never "character-driven").
+
+    >>> drive_summary(0.8, 0.4)[:2]
+    (0.75, 'character-driven')
+    >>> drive_summary(0.1, 0.1)[1], drive_summary(0.0, 0.6)[1]
+    ('plot-driven', 'mixed')
+    """
+    if not (0.0 <= driven_share <= 1.0 and -1.0 <= mean_agency <= 1.0):
+        raise ValueError(f"driven_share must be in [0, 1] and mean_agency in [-1, 1], got {driven_share}, {mean_agency}")
+    index = 0.5 * driven_share + 0.25 * (mean_agency + 1.0)
+    high, low = DRIVE_THRESHOLDS
+    if index >= high and mean_agency > 0:
+        drive = "character-driven"
+    elif index < low and mean_agency < 0.25:
+        drive = "plot-driven"
+    else:
+        drive = "mixed"
+    label = (f"{drive}: {driven_share:.0%} of scenes opened or turned by a character, "
+             f"primary characters' agency {mean_agency:+.2f} (drive index {index:.2f})")
+    return index, drive, label

@@ -133,7 +133,7 @@ def saturation_cmd(
 
 @catalog_app.command("dedupe")
 def dedupe_cmd(
-    threshold: float = typer.Option(0.1, "--threshold", help="Pair score (0-1] at which two works are near-duplicates."),
+    threshold: float = typer.Option(0.08, "--threshold", help="Pair score (0-1] at which two works are near-duplicates."),
     measure: str = typer.Option("passages", "--measure", help="passages (share of reused passages), jaccard (whole-text MinHash), text (the larger)."),
     db: Optional[str] = _DB,
     dask: Optional[str] = typer.Option(None, "--dask", help="Run on Dask: 'local' or tcp://scheduler:8786."),

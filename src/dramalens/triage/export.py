@@ -1,5 +1,8 @@
 """CSV export of the queue with each submission's latest decision, or of the whole audit log.
 
+``track``, ``format`` and ``episodes`` are what the sender declared or else what the pipeline
+detected; the ``detected`` column names the fields that were detected (``track;format``).
+
 Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) are
 prefixed with ``'``: titles come from outside senders.
 """
@@ -13,6 +16,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, true
 
 from ..errors import ConfigError
+from .listing import effective_columns
 from .models import decisions, desks, submissions
 from .review import User
 
@@ -21,6 +25,7 @@ __all__ = ["DECISION_COLUMNS", "QUEUE_COLUMNS", "export_csv"]
 QUEUE_COLUMNS = (
     "id", "title", "filename", "desk", "track", "format", "episodes", "language", "tropes", "score",
     "analysis_state", "status", "version", "submitted_by", "submitted_at", "decided_by", "decided_at", "decisions",
+    "detected",
 )
 DECISION_COLUMNS = ("submission_id", "title", "user", "action", "from_status", "to_status", "expected_version", "outcome", "detail", "at")
 
@@ -68,14 +73,15 @@ def export_csv(conn, user: User, *, kind: str = "queue") -> str:
                .group_by(decisions.c.submission_id).subquery())
     last = decisions.alias("last_decision")
     cols = [c for c in submissions.c if c.name != "content"]
-    q = (select(*cols, desks.c.name.label("desk"), applied.c.n, last.c.user_name, last.c.at.label("decided_at"))
+    q = (select(*cols, *effective_columns(), desks.c.name.label("desk"), applied.c.n, last.c.user_name, last.c.at.label("decided_at"))
          .join(desks, desks.c.id == submissions.c.desk_id)
          .outerjoin(applied, applied.c.submission_id == submissions.c.id)
          .outerjoin(last, last.c.id == applied.c.last)
          .where(visible).order_by(submissions.c.score.desc().nulls_last(), submissions.c.id))
     for r in conn.execute(q):
         writer.writerow([_cell(v) for v in (
-            r.id, r.title, r.filename, r.desk, r.track, r.format, r.episodes, r.language, r.tropes,
-            "" if r.score is None else f"{r.score:.1f}", r.analysis_state, r.status, r.version, r.submitted_by,
-            _iso(r.submitted_at), r.user_name, _iso(r.decided_at), r.n or 0)])
+            r.id, r.title, r.filename, r.desk, r.effective_track, r.effective_format, r.effective_episodes, r.language,
+            r.tropes, "" if r.score is None else f"{r.score:.1f}", r.analysis_state, r.status, r.version,
+            r.submitted_by, _iso(r.submitted_at), r.user_name, _iso(r.decided_at), r.n or 0,
+            ";".join(f for f in ("track", "format", "episodes") if getattr(r, f"{f}_detected")))])
     return out.getvalue()

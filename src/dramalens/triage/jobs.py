@@ -188,7 +188,8 @@ def complete(engine: Engine, claim_: Claim, result: dict) -> bool:
     """Store the result of a claimed job and mark it done; True when this call wrote it.
 
     ``result`` holds the columns of ``triage_scores`` (see :mod:`dramalens.triage.pipeline`)
-    plus ``language`` and ``tropes`` for the submission row. Idempotent on the submission id:
+    plus ``language``, ``tropes`` and ``detected_track`` / ``detected_format`` / ``detected_episodes``
+    for the submission row. Idempotent on the submission id:
     when the result already exists (another worker finished first) it is left as it is.
     """
     t = now()
@@ -216,7 +217,7 @@ def complete(engine: Engine, claim_: Claim, result: dict) -> bool:
                 update(submissions)
                 .where(submissions.c.id == claim_.submission_id)
                 .values(score=row["total"], language=str(result.get("language", ""))[:8],
-                        tropes=",".join(result.get("tropes", []))[:500])
+                        tropes=",".join(result.get("tropes", []))[:500], **_detected(result))
             )
             _adopt_title(conn, claim_.submission_id, str(result.get("script_title") or "").strip())
             wrote = True
@@ -228,6 +229,17 @@ def complete(engine: Engine, claim_: Claim, result: dict) -> bool:
     except IntegrityError:  # another worker wrote the same submission first: theirs stands
         run_tx(engine, lambda conn: _mark_done(conn, claim_, t))
         return False
+
+
+def _detected(result: dict) -> dict:
+    """The pipeline's detected track/format/episodes, cut to their columns (absent → empty)."""
+    episodes = result.get("detected_episodes")
+    fmt = str(result.get("detected_format") or "")
+    return {
+        "detected_track": str(result.get("detected_track") or "")[:60],
+        "detected_format": fmt if fmt in ("vertical", "horizontal") else "",
+        "detected_episodes": int(episodes) if isinstance(episodes, int) and not isinstance(episodes, bool) and episodes > 0 else None,
+    }
 
 
 def _adopt_title(conn, submission_id: int, title: str) -> None:

@@ -9,13 +9,61 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, select, true
+from sqlalchemy import case, func, literal_column, select, true
 
 from ..errors import ConfigError
 from .models import REVIEW_STATUSES, submissions, users
 from .review import User
 
-__all__ = ["SORTS", "QueueQuery", "QueuePage", "list_queue"]
+__all__ = ["EFFECTIVE", "SORTS", "QueueQuery", "QueuePage", "effective_columns", "effective_values", "list_queue"]
+
+#: "Declared or else detected": most senders leave the form empty, so the pipeline's findings
+#: stand in. Filters, the CSV and the saturation page all use these same expressions.
+#: The empty string is inlined, not bound: the saturation page groups by the track expression,
+#: and PostgreSQL only sees two expressions as one when their text is identical.
+_EMPTY = literal_column("''")
+EFFECTIVE = {
+    "track": case((submissions.c.track != _EMPTY, submissions.c.track), else_=submissions.c.detected_track),
+    "format": case((submissions.c.format != _EMPTY, submissions.c.format), else_=submissions.c.detected_format),
+    "episodes": func.coalesce(submissions.c.episodes, submissions.c.detected_episodes),
+}
+
+
+def effective_values(row) -> dict[str, tuple[object, bool]]:
+    """``{"track": (value, detected), "format": …, "episodes": …}`` of one submissions row, by the
+    same rule as :data:`EFFECTIVE` (declared when given, else detected; ``detected`` says which).
+
+    >>> effective_values({"track": "", "detected_track": "都市", "format": "vertical", "detected_format": "",
+    ...                   "episodes": None, "detected_episodes": None})["track"]
+    ('都市', True)
+    """
+    m = row if isinstance(row, dict) else row._mapping
+    out: dict[str, tuple[object, bool]] = {}
+    for name in ("track", "format", "episodes"):
+        declared, found = m[name], m[f"detected_{name}"]
+        given = declared is not None and declared != ""
+        if given or found is None or found == "":
+            out[name] = (declared if given else ("" if name != "episodes" else None), False)
+        else:
+            out[name] = (found, True)
+    return out
+
+
+def effective_columns() -> list:
+    """The effective values as labelled columns (``effective_track``, ``effective_format``, ``effective_episodes``)
+    plus, per field, whether the value shown was detected (``track_detected`` …: 1 or 0).
+
+    >>> [c.name for c in effective_columns()][:3]
+    ['effective_track', 'effective_format', 'effective_episodes']
+    """
+    detected = {
+        "track": (submissions.c.track == "") & (submissions.c.detected_track != ""),
+        "format": (submissions.c.format == "") & (submissions.c.detected_format != ""),
+        "episodes": submissions.c.episodes.is_(None) & submissions.c.detected_episodes.is_not(None),
+    }
+    cols = [expr.label(f"effective_{name}") for name, expr in EFFECTIVE.items()]
+    cols += [case((cond, 1), else_=0).label(f"{name}_detected") for name, cond in detected.items()]
+    return cols
 
 SORTS = {
     "score": submissions.c.score,
@@ -98,9 +146,9 @@ def list_queue(conn, user: User, query: QueueQuery = QueueQuery()) -> QueuePage:
     """
     conds = [true() if user.is_admin else submissions.c.desk_id == user.desk_id]
     if query.format:
-        conds.append(submissions.c.format == query.format)
+        conds.append(EFFECTIVE["format"] == query.format)
     if query.track:
-        conds.append(submissions.c.track == query.track)
+        conds.append(EFFECTIVE["track"] == query.track)
     if query.trope:
         conds.append(submissions.c.tropes.like(_like(query.trope), escape="\\"))
     if query.language:
@@ -118,7 +166,7 @@ def list_queue(conn, user: User, query: QueueQuery = QueueQuery()) -> QueuePage:
     col = SORTS[query.sort]
     order = col.desc().nulls_last() if query.direction == "desc" else col.asc().nulls_last()
     cols = [c for c in submissions.c if c.name not in ("content", "synopsis")]
-    q = (select(*cols, users.c.name.label("assignee")).outerjoin(users, users.c.id == submissions.c.assignee_id)
+    q = (select(*cols, *effective_columns(), users.c.name.label("assignee")).outerjoin(users, users.c.id == submissions.c.assignee_id)
          .where(*conds).order_by(order, submissions.c.id.desc())
          .limit(query.per_page).offset((query.page - 1) * query.per_page))
     rows = tuple(dict(r._mapping) for r in conn.execute(q))

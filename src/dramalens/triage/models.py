@@ -121,6 +121,10 @@ submissions = Table(
     # Filled in by the pipeline (denormalised here so the queue page sorts on indexed columns).
     Column("language", String(8), nullable=False, default=""),
     Column("tropes", String(500), nullable=False, default=""),
+    # What the pipeline detected (revision 0002); pages show "declared or else detected".
+    Column("detected_track", String(60), nullable=False, default="", server_default=""),
+    Column("detected_format", String(20), nullable=False, default="", server_default=""),
+    Column("detected_episodes", Integer, nullable=True),
     Column("score", Float, nullable=True),
     Column("analysis_state", String(12), nullable=False, default="queued"),
     # Review workflow, optimistic locking on ``version``.

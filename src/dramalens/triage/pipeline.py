@@ -29,11 +29,13 @@ __all__ = [
     "analyse_submission",
     "catalog_available",
     "catalog_listing",
+    "detected_metadata",
     "features_from_analysis",
     "open_catalog",
     "pipeline_available",
     "require_pipeline",
     "saturation_rows",
+    "trope_label",
 ]
 
 
@@ -155,15 +157,53 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     features = Features(**{**_features_fields(features), "flags": tuple(flags)})
     result = score(features, weights)
     out = result.to_dict()
+    hits = _trope_hits(script)
     out.update(
         analysis=data,
         similar=list(similar),
         report_html=_report(analysis, script),
         language=script.language,
         script_title=script.title,
-        tropes=_tropes(script),
+        tropes=_trope_labels(hits, script.language),
+        **detected_metadata(data, script, hits),
     )
     return out
+
+
+def detected_metadata(data: dict, script=None, hits=None) -> dict:
+    """What the pipeline found out about a script that the sender may not have declared:
+    ``detected_episodes`` (episodes parsed), ``detected_format`` (the format the analysis
+    classified, or used when declared) and ``detected_track`` (the catalog's trope tagger;
+    '' without a catalog or for a language it does not know).
+
+    >>> detected_metadata({"episode_count": 60, "format": {"format": "vertical"}})
+    {'detected_episodes': 60, 'detected_format': 'vertical', 'detected_track': ''}
+    """
+    episodes = data.get("episode_count")
+    fmt = (data.get("format") or {}).get("format") or ""
+    return {
+        "detected_episodes": int(episodes) if isinstance(episodes, int) and episodes > 0 else None,
+        "detected_format": fmt if fmt in ("vertical", "horizontal") else "",
+        "detected_track": _track(script, hits) if script is not None else "",
+    }
+
+
+def _script_text(script) -> str:
+    # The same text the catalog tags works by (title, title page, every element), so a
+    # submission and a catalog work get their track by one rule.
+    parts = [script.title or ""]
+    parts.extend(value for _, value in script.title_page)
+    parts.extend(e.text for _, _, e in script.iter_elements())
+    return "\n".join(parts)
+
+
+def _track(script, hits) -> str:
+    """The track the catalog's tagger infers from the tropes and setting words ('' when it cannot)."""
+    if hits is None or script.language not in ("zh", "en"):
+        return ""
+    from ..catalog.tropes import infer_track
+
+    return infer_track(hits, _script_text(script), script.language)
 
 
 def _features_fields(f: Features) -> dict:
@@ -279,14 +319,35 @@ def _budget_flags(data: dict) -> list[dict]:
              "text": f"{budget.get('label', '')}: {budget.get('review', '')}", "episode": None, "line": None}]
 
 
-def _tropes(script) -> list[str]:
-    """Trope labels in the script's language (the queue filters on them); [] without a catalog."""
+def _trope_hits(script):
+    """The catalog tagger's trope hits, or None without a catalog module."""
     if not catalog_available():
-        return []
+        return None
     from ..catalog.tropes import tag_script
 
-    hits = tag_script(script)
-    return [(h.label_zh if script.language == "zh" else h.label_en) or h.trope for h in hits][:20]
+    return tag_script(script)
+
+
+def _trope_labels(hits, language: str) -> list[str]:
+    """Trope labels in the script's language (the queue filters on them); [] without a catalog."""
+    return [(h.label_zh if language == "zh" else h.label_en) or h.trope for h in hits or ()][:20]
+
+
+def trope_label(trope_id: str, language: str = "en") -> str:
+    """The catalog vocabulary's label of a trope id (a shared trope of a similar work) in
+    ``language``; the id itself when the catalog or the trope is unknown.
+
+    >>> trope_label("no_such_trope")
+    'no_such_trope'
+    """
+    if not catalog_available():
+        return trope_id
+    from ..catalog.tropes import load_vocabulary
+
+    for t in load_vocabulary().tropes:  # cached; ~30 entries
+        if t.id == trope_id:
+            return (t.label_zh if language == "zh" else t.label_en) or trope_id
+    return trope_id
 
 
 # -- the catalog pages of the web app ----------------------------------------------------------

@@ -23,6 +23,7 @@ from ..errors import ConfigError, DramalensError, InputError, NotFoundError, Per
 from ..triage.auth import secret_key
 from ..triage.intake import DEFAULT_INTAKE_LIMITS, IntakeLimits
 from ..triage.models import init_db
+from ..triage.pipeline import trope_label
 from .deps import LoginRequired, language_of
 from .i18n import translator
 
@@ -65,6 +66,7 @@ def create_app(
     engine = init_db(make_engine(db_url))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["status_label"] = lambda lang, s: translator(lang)(f"status.{s}")
+    templates.env.globals["trope_label"] = trope_label
     state = _State(engine, templates, secret_key(engine), limits, db_url)
     state.secure_cookies = secure_cookies
 

@@ -30,6 +30,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "this_script": "This script", "saved": "Saved.", "error": "Error", "skip": "Skip to content",
         "vertical": "vertical", "horizontal": "horizontal", "analysis_state": "Analysis", "by": "By",
         "assignee": "Assignee", "version": "Version", "direction": "Order", "asc": "ascending", "desc": "descending",
+        "detected": "detected", "detected_hint": "detected from the script: the sender declared none",
+        "why_similar": "Why it resembles", "fingerprint": "Fingerprint", "combined": "combined",
+        "fp.minhash": "text (MinHash)", "fp.passages": "shared passages", "fp.text": "text",
+        "fp.embedding": "embedding", "fp.tropes": "tropes", "fp.skeleton": "skeleton",
+        "shared_tropes": "Shared tropes", "skeleton_alignment": "Aligned plot functions",
+        "skeleton_hint": "beat in this script ↔ beat in the similar work", "none": "none",
+        "chart": "Chart", "growth_chart": "Supply growth vs plays growth", "supply_growth": "Supply growth",
+        "plays_growth": "Plays-per-work growth", "by_track": "by track", "by_trope": "by trope",
+        "kind": "Kind", "label": "Name", "share": "Share", "no_plays": "no play data",
+        "chart_hint": "Last four quarters against the four before. Bars right of the line grow, left shrink; clipped at ±200%.",
+        "sat.crowded": "crowded", "sat.balanced": "balanced", "sat.under-served": "under-served",
+        "kind.trope": "trope", "kind.track": "track",
     },
     "zh": {
         "app": "dramalens 剧本评估台", "login": "登录", "logout": "退出", "user": "用户名", "password": "密码",
@@ -48,6 +60,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "this_script": "本剧本", "saved": "已保存。", "error": "错误", "skip": "跳到正文",
         "vertical": "竖屏", "horizontal": "横屏", "analysis_state": "分析", "by": "投稿人",
         "assignee": "负责人", "version": "版本", "direction": "顺序", "asc": "升序", "desc": "降序",
+        "detected": "自动识别", "detected_hint": "投稿人未填写，由剧本自动识别",
+        "why_similar": "相似原因", "fingerprint": "指纹", "combined": "综合",
+        "fp.minhash": "文本（MinHash）", "fp.passages": "相同段落", "fp.text": "文本",
+        "fp.embedding": "语义向量", "fp.tropes": "套路", "fp.skeleton": "情节骨架",
+        "shared_tropes": "共同套路", "skeleton_alignment": "对齐的情节功能",
+        "skeleton_hint": "本剧本的节拍 ↔ 相似作品的节拍", "none": "无",
+        "chart": "图表", "growth_chart": "供给增长与播放增长", "supply_growth": "供给增长",
+        "plays_growth": "单部播放增长", "by_track": "按赛道", "by_trope": "按套路",
+        "kind": "类别", "label": "名称", "share": "占比", "no_plays": "无播放数据",
+        "chart_hint": "最近四个季度对比之前四个季度。竖线右侧为增长，左侧为下降；超过 ±200% 截断显示。",
+        "sat.crowded": "拥挤", "sat.balanced": "均衡", "sat.under-served": "供给不足",
+        "kind.trope": "套路", "kind.track": "赛道",
+        "fn.meet": "相遇", "fn.contract": "契约", "fn.humiliation": "受辱", "fn.betrayal": "背叛",
+        "fn.misunderstanding": "误会", "fn.jealousy": "吃醋", "fn.rescue": "救援", "fn.reveal": "揭露",
+        "fn.reversal": "反转", "fn.revenge": "复仇", "fn.confession": "表白", "fn.wedding": "婚礼",
+        "fn.pregnancy": "怀孕", "fn.separation": "分离", "fn.pursuit": "追求", "fn.reconciliation": "和好",
+        "fn.death": "死亡", "fn.rebirth": "重生", "fn.transmigration": "穿越", "fn.kidnapping": "绑架",
+        "fn.injury": "受伤", "fn.contest": "较量", "fn.triumph": "逆袭",
     },
 }
 
@@ -69,6 +99,10 @@ def translator(lang: str):
     def t(key: str) -> str:
         if key.startswith("status."):
             return statuses.get(key[7:], key[7:])
-        return table.get(key) or MESSAGES["en"].get(key) or key
+        found = table.get(key) or MESSAGES["en"].get(key)
+        if found:
+            return found
+        # Plot functions are the catalog's English ids: shown as they are where no label exists.
+        return key[3:] if key.startswith("fn.") else key
 
     return t

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import case, func, insert, select, true
 
 from ..triage.jobs import run_tx
+from ..triage.listing import EFFECTIVE
 from ..triage.models import decisions, now, submissions
 from ..triage.pipeline import catalog_listing, saturation_rows
 from ..triage.scoring import Weights, load_weights, save_weights
@@ -29,10 +30,12 @@ def catalog_page(request: Request, page: str = "1", v: Viewer = Depends(viewer))
 def saturation_page(request: Request, v: Viewer = Depends(viewer)):
     # The desk's own supply (what arrives, what gets signed) beside the catalog's saturation.
     visible = true() if v.user.is_admin else submissions.c.desk_id == v.user.desk_id
-    q = (select(submissions.c.track, func.count().label("n"),
+    # Grouped by the effective track (declared or else detected): most senders declare none.
+    track = EFFECTIVE["track"].label("effective_track")
+    q = (select(track, func.count().label("n"),
                 func.sum(case((submissions.c.status == "signed", 1), else_=0)).label("signed"),
                 func.avg(submissions.c.score).label("score"))
-         .where(visible).group_by(submissions.c.track).order_by(func.count().desc()).limit(50))
+         .where(visible).group_by(track).order_by(func.count().desc(), track).limit(50))
     with state(request).engine.connect() as conn:
         supply = [dict(r._mapping) for r in conn.execute(q)]
     return render(request, "saturation.html", {"supply": supply, "rows": saturation_rows(state(request).db_url)}, v=v)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..errors import ConfigError, InputError
 from ..triage.export import export_csv
 from ..triage.intake import submit, unpack_upload
-from ..triage.listing import list_queue
+from ..triage.listing import effective_values, list_queue
 from ..triage.models import jobs, scores
 from ..triage.review import User, audit_log, decide, get_visible, list_notes
 from .deps import api_user, state
@@ -53,6 +53,7 @@ def api_get(request: Request, submission_id: int, user: User = Depends(api_user)
         log = audit_log(conn, submission_id)
         notes = list_notes(conn, submission_id)
     data = {k: v for k, v in sub._mapping.items() if k != "content"}
+    data["effective"] = {name: {"value": value, "detected": detected} for name, (value, detected) in effective_values(sub).items()}
     data["job"] = None if job is None else dict(job._mapping)
     data["score"] = None
     if result is not None:

@@ -12,7 +12,7 @@ from ..errors import ConfigError, InputError
 from ..triage.export import export_csv
 from ..triage.intake import SubmissionMeta, submit, unpack_upload
 from ..triage.jobs import queue_stats
-from ..triage.listing import QueueQuery, list_queue
+from ..triage.listing import QueueQuery, effective_values, list_queue
 from ..triage.models import batches, scores
 from ..triage.review import add_note, assign, audit_log, decide, get_visible, list_notes, transitions
 from .deps import Viewer, check_form, render, state, viewer
@@ -85,6 +85,7 @@ def submission_page(request: Request, submission_id: int, v: Viewer = Depends(vi
                  "evidence": json.loads(result.evidence), "similar": json.loads(result.similar),
                  "weights": json.loads(result.weights)}
     return render(request, "submission.html", {"sub": sub, "score": score, "log": log, "notes": notes,
+                                               "shown": effective_values(sub),
                                                "choices": transitions(sub.status, v.user)}, v=v)
 
 
