@@ -183,3 +183,17 @@ def test_renaming_in_chinese_text():
     b = analyze(parse(ZH.replace("林晚", "苏念"))).to_dict()
     for part in ("runtime", "format", "pacing", "hooks", "paywall"):
         assert _swap(a[part], "林晚", "苏念") == b[part], part
+
+
+def test_keys_the_script_desk_reads_are_stable():
+    # triage/pipeline.py reads hooks.episodes[].ending_strength and characters.summary's
+    # mean_primary_agency and drive: those keys and their types must not move.
+    d = analyze(series()).to_dict()
+    assert all(isinstance(e["ending_strength"], float) for e in d["hooks"]["episodes"])
+    summary = d["characters"]["summary"]
+    assert -1 < summary["mean_primary_agency"] < 1
+    assert summary["drive"] in ("character-driven", "mixed", "plot-driven")
+    assert summary["drive_label"].startswith(summary["drive"] + ":")
+    assert {"scenes_opened_by_character", "scenes_turned_by_character", "scenes_driven_by_character",
+            "drive_index", "agency_shrinkage"} <= set(summary)
+    assert isinstance(d["characters"]["warnings"], list)

@@ -176,3 +176,24 @@ def test_unreadable_script_is_reported_not_fatal(tmp_path):
     report = import_paths(cat, [tmp_path])
     assert cat.ids() == ["ok"]
     assert report.errors and report.errors[0].work_id == "empty"
+
+
+def test_chinese_and_alias_column_names_are_understood(tmp_path):
+    # A sheet as an IP team keeps it: Chinese headers, "简介" for synopsis, "集数" for episodes.
+    path = tmp_path / "片单.csv"
+    path.write_text("编号,剧名,简介,标签,集数,上线时间\n"
+                    "c1,闪婚后豪门老公宠我,女主为救母闪婚神秘总裁,甜宠|闪婚,80,2025-03-01\n", encoding="gb18030")
+    cat = Catalog("sqlite://")
+    report = import_paths(cat, metadata=[path])
+    assert report.errors == [] or list(report.errors) == []
+    work = cat.get("c1")
+    assert work.title == "闪婚后豪门老公宠我" and work.episodes == 80 and "甜宠" in work.tags
+    assert work.synopsis.startswith("女主为救母")
+
+
+def test_canonical_column_wins_over_its_alias(tmp_path):
+    path = tmp_path / "m.jsonl"
+    path.write_text('{"id": "a1", "title": "Real", "剧名": "Alias", "summary": "s"}\n', encoding="utf-8")
+    cat = Catalog("sqlite://")
+    import_paths(cat, metadata=[path])
+    assert cat.get("a1").title == "Real" and cat.get("a1").synopsis == "s"

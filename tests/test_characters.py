@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dramalens.analysis.characters import analyze_characters, resolve_aliases
+from dramalens.analysis.characters import alias_warnings, analyze_characters, resolve_aliases
 from dramalens.analysis.runtime import DEFAULT_PARAMS, element_seconds
 from dramalens.model import Character, ElementType as T, Script
 from dramalens.parsing.builder import ScriptBuilder
@@ -219,3 +219,74 @@ def test_params_are_validated():
 
     with pytest.raises(ConfigError, match="RuntimeParams"):
         analyze_characters(zh_script(), params={"zh_chars_per_min": 200})
+
+
+# --- alias merging: unambiguous forms merge, shared surnames never do ----------------------------
+@pytest.mark.parametrize(
+    "full, forms",
+    [
+        ("王振华", ("王总", "老王")),
+        ("顾承泽", ("顾总",)),
+        ("林晚", ("小林",)),
+        ("Gu Chengze", ("Mr. Gu", "MR. GU")),
+    ],
+)
+def test_title_forms_merge_when_unambiguous(full, forms):
+    names = {full, *forms, "苏小雨", "Nora Vance"}  # other surnames do not disturb the merge
+    s = Script(language="zh")
+    m = resolve_aliases(s, names)
+    assert all(m[f] == full for f in forms) and m[full] == full
+    assert alias_warnings(s, names) == []
+
+
+@pytest.mark.parametrize(
+    "fulls, form, surname",
+    [
+        (("王振华", "王磊"), "王总", "王"),
+        (("王振华", "王磊"), "老王", "王"),
+        (("林晚", "林小雨"), "小林", "林"),
+        (("顾承泽", "顾念"), "顾总", "顾"),
+        (("Gu Chengze", "Gu Yan"), "Mr. Gu", "Gu"),
+    ],
+)
+def test_shared_surname_never_merges_and_warns(fulls, form, surname):
+    names = {*fulls, form}
+    s = Script(language="zh")
+    m = resolve_aliases(s, names)
+    assert m[form] == form and all(m[f] == f for f in fulls)
+    (warning,) = alias_warnings(s, names)
+    assert warning.startswith(f"{form} not merged") and f"surname {surname}" in warning
+    assert all(f in warning for f in fulls)
+
+
+def test_shared_surname_in_a_script_leaves_both_and_warns():
+    b = ScriptBuilder(source_format="chinese")
+    b.start_episode(1, line=1)
+    b.start_scene(heading="1-1 日 内 办公室", number="1-1", line=2)
+    b.add_new(T.DIALOGUE, "出去。", 3, character="王振华")
+    b.add_new(T.DIALOGUE, "爸。", 4, character="王磊")
+    b.add_new(T.DIALOGUE, "都别吵。", 5, character="王总")
+    script = b.build(language="zh")
+    r = analyze_characters(script)
+    # Three separate characters, one line each: nobody's lines poured into another's.
+    assert {(c.name, c.lines, c.aliases) for c in r.characters} == {
+        ("王振华", 1, ()), ("王磊", 1, ()), ("王总", 1, ())}
+    assert len(r.warnings) == 1 and "王总 not merged" in r.warnings[0]
+    assert r.to_dict()["warnings"] == list(r.warnings)
+    from dramalens import analyze
+
+    assert r.warnings[0] in analyze(script).warnings
+
+
+def test_unique_surname_merges_title_forms_in_a_script():
+    b = ScriptBuilder(source_format="chinese")
+    b.start_episode(1, line=1)
+    b.start_scene(heading="1-1 日 内 办公室", number="1-1", cast=("顾总", "小林"), line=2)
+    b.add_new(T.DIALOGUE, "林晚，过来。", 3, character="顾承泽")
+    b.add_new(T.DIALOGUE, "是，顾总。", 4, character="小林")
+    b.add_new(T.DIALOGUE, "坐。", 5, character="顾总")
+    b.add_new(T.DIALOGUE, "谢谢。", 6, character="林晚")
+    r = analyze_characters(b.build(language="zh"))
+    gu, lin = r.get("顾承泽"), r.get("林晚")
+    assert (gu.lines, gu.aliases) == (2, ("顾总",)) and (lin.lines, lin.aliases) == (2, ("小林",))
+    assert len(r.characters) == 2 and r.warnings == ()

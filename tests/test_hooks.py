@@ -221,3 +221,119 @@ def test_strength_is_a_probability(eps):
     for h in find_hooks(build(_clean(eps))).episodes:
         assert 0.0 <= h.ending_strength < 1.0
         assert set(h.missing).isdisjoint({c.category for c in h.ending_cues})
+
+
+# --- endings as micro-drama writers write them -------------------------------------------------
+# One realistic body (no cue in its last lines), then one ending per episode, through the real
+# parsers. Each expected score is worked out from the weights: entrance/shock/interruption 0.3,
+# question 0.25, reveal/reversal 0.35, conflict 0.15, mark 0.5, combined as 1 − Π(1 − w).
+ZH_BODY = """{n}-1 夜 内 顾家客厅
+人物：林晚、顾承泽、顾母
+△顾家客厅灯火通明，佣人们低着头站成一排。
+顾母：林晚，你嫁进顾家三年，连个孩子都没有。
+林晚：妈，我会努力的。
+顾母：努力？你拿什么努力？
+△顾承泽放下报纸，看了林晚一眼。
+顾承泽：妈，别说了。
+林晚：承泽，我给你炖了汤，趁热喝吧。
+顾承泽：放着吧，我等会儿喝。
+林晚：好，那我先上楼了。
+"""
+ZH_ENDINGS = [
+    ("calm", "林晚：谢谢你，承泽。\n顾承泽：傻瓜，我们是一家人。\n△两人相视一笑。", 0.0),
+    ("entrance", "△门被推开——一个抱着孩子的女人站在门口。", 0.3),  # 门被推开 (a mid-line dash is no cut-off)
+    ("phone", "△林晚的手机响了，屏幕上跳出一个陌生号码。", 0.3),  # 手机响了: a sudden event
+    ("slap", "△顾母扬起手，狠狠一巴掌甩在林晚脸上。", 1 - 0.7 * 0.85),  # 一巴掌: shock 0.3 + conflict 0.15
+    ("cut-off", "林晚：你……", 0.3),  # the line stops on ……
+    ("question", "林晚：你到底瞒了我什么？", 0.25),  # 到底 and ？ are one category, counted once
+    ("reveal", "顾承泽：原来你就是当年那个女孩……", 1 - 0.65 * 0.65 * 0.7),  # 原来: reveal + reversal; ……
+    ("mark inline", "△林晚转身上楼，没有回头。【卡点】", 0.5),
+    ("mark own line", "△林晚转身上楼，没有回头。\n【卡点】", 0.5),
+]
+
+
+def _zh_series(endings):
+    return "《测试》\n" + "".join(
+        f"第{i}集\n{ZH_BODY.format(n=i)}{text}\n\n" for i, (_, text, _) in enumerate(endings, start=1)
+    )
+
+
+def test_zh_real_endings_score_above_a_calm_resolution():
+    h = find_hooks(parse(_zh_series(ZH_ENDINGS), format="chinese"))
+    got = {kind: ep.ending_strength for (kind, _, _), ep in zip(ZH_ENDINGS, h.episodes)}
+    for kind, _, expected in ZH_ENDINGS:
+        assert got[kind] == pytest.approx(expected, abs=1e-9), kind
+    assert got["calm"] == 0.0
+    assert all(v >= got["calm"] + 0.25 for k, v in got.items() if k != "calm")
+    assert 8 not in h.weak_endings and 9 not in h.weak_endings  # the two 【卡点】 episodes
+
+
+EN_BODY = """INT. GU MANSION - LIVING ROOM - NIGHT
+
+Servants stand in a row. MADAM GU sits on the sofa.
+
+MADAM GU
+Three years in this house and nothing to show for it.
+
+LIN
+I'm trying, Mother.
+
+GU CHENGZE puts down his paper.
+
+GU CHENGZE
+Enough. Let her eat.
+
+"""
+EN_ENDINGS = [
+    ("calm", "LIN\nThank you.\n\nGU CHENGZE\nAlways.\n\nThey smile at each other.", 0.0),
+    ("entrance", "The door bursts open. A woman holding a baby stands there.", 0.3),
+    ("phone", "Lin's phone rings. UNKNOWN NUMBER.", 0.3),
+    ("slap", "Madam Gu slaps Lin across the face.", 1 - 0.7 * 0.85),
+    ("cut-off", "LIN\nYou--", 0.3),
+    ("question", "LIN\nWhat are you hiding from me?", 0.25),
+    ("reveal", "GU CHENGZE\nIt was you. The girl from the fire...", 1 - 0.65 * 0.65 * 0.7),
+    ("to be continued", "Lin climbs the stairs without looking back.\n\n> TO BE CONTINUED <", 0.5),
+]
+
+
+def test_en_real_endings_score_above_a_calm_resolution():
+    text = "Title: T\n\n" + "".join(
+        f"# Episode {i}\n\n{EN_BODY}{t}\n\n" for i, (_, t, _) in enumerate(EN_ENDINGS, start=1))
+    h = find_hooks(parse(text, format="fountain"))
+    for (kind, _, expected), ep in zip(EN_ENDINGS, h.episodes):
+        assert ep.ending_strength == pytest.approx(expected, abs=1e-9), kind
+    assert h.weak_endings[0] == 1 and 8 not in h.weak_endings
+
+
+def test_mark_on_its_own_line_gives_the_line_it_marks_full_weight():
+    # 你…… then 【卡点】: the cut-off is the episode's last line, so 0.3 at full weight:
+    # 1 − 0.5 × 0.7 = 0.65 (not 1 − 0.5 × (1 − 0.3 × 0.75)).
+    h = find_hooks(parse("第1集\n1-1 日 内 客厅\n林晚：好。\n林晚：你……\n【卡点】\n", format="chinese")).episodes[0]
+    assert h.ending_strength == pytest.approx(0.65)
+
+
+def test_end_card_is_not_the_last_line():
+    text = "# Episode 1\n\nINT. ROOM - DAY\n\nAnna sits.\n\nThe door bursts open.\n\n> END OF EPISODE 1 <\n"
+    h = find_hooks(parse(text, format="fountain")).episodes[0]
+    assert h.ending_strength == pytest.approx(0.3)  # full weight: the centred card is layout
+
+
+def test_explicit_mark_is_at_least_the_weak_threshold_whatever_the_settings():
+    eps = [calm_lines(4) + [(E.CLIFFHANGER_MARK, "【卡点】", None)]]
+    strict = HookParams(weak_threshold=0.8)
+    r = find_hooks(build(eps), P, strict)
+    assert r.episodes[0].ending_strength == pytest.approx(0.8) and r.weak_endings == ()
+    light = HookParams(weights=(("cliffhanger_mark", 0.1),))
+    assert find_hooks(build(eps), P, light).episodes[0].ending_strength == pytest.approx(0.5)
+    # A mark that is not the last element counts by its weight only: 0.5 < 0.8.
+    later = [eps[0] + [(E.DIALOGUE, CALM, "林晚")]]
+    assert find_hooks(build(later), P, strict).episodes[0].ending_strength == pytest.approx(0.5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(LINES, min_size=1, max_size=3), st.floats(0, 1))
+def test_a_last_mark_never_reads_weak(eps, threshold):
+    eps = [els + [(E.CLIFFHANGER_MARK, "【卡点】", None)] for els in _clean(eps)]
+    r = find_hooks(build(eps), P, HookParams(weak_threshold=threshold))
+    assert r.weak_endings == ()
+    assert all(h.ending_strength >= threshold for h in r.episodes)

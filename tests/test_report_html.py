@@ -82,6 +82,24 @@ def test_hundred_episode_report_is_self_contained_and_small(page_html):
     assert "重点" in page_html and "content.wealth_worship" in page_html and "title.badao_zongcai" in page_html
 
 
+def test_character_drive_shows_both_numbers_and_alias_warnings():
+    b = ScriptBuilder(source_format="chinese")
+    b.start_episode(1, line=1)
+    b.start_scene(heading="1-1 日 内 办公室", number="1-1", line=2)
+    b.add_new(T.DIALOGUE, "我决定辞职。", 3, character="王振华")  # opens the scene and decides
+    b.add_new(T.DIALOGUE, "爸！", 4, character="王磊")
+    b.add_new(T.DIALOGUE, "<b>都别吵</b>", 5, character="王总")  # 王总: two 王 full names → a warning
+    a = dramalens.analyze(b.build(language="zh", title="T"))
+    summary = a.characters.to_dict()["summary"]
+    html = render_html(a)
+    section = html.split('id="characters"', 1)[1].split("</section>", 1)[0]
+    assert f"<b>{summary['scenes_driven_by_character']:.0%}</b>" in section
+    assert f"<b>{summary['mean_primary_agency']:+.2f}</b>" in section and f"<b>{summary['drive']}</b>" in section
+    assert f"drive index {summary['drive_index']:.2f}" in section
+    warnings = section.split('id="character-warnings"', 1)[1].split("</ul>", 1)[0]
+    assert "王总 not merged" in warnings and "王振华" in warnings
+
+
 def test_missing_parts_render_not_available():
     html = render_html({"title": "T", "runtime": None, "characters": {"characters": []}, "compliance": None})
     for chart in CHARTS:

@@ -104,6 +104,10 @@ def test_desk_flow_in_chromium(server, tmp_path):
             "--no-first-run", "--disable-sync"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            # Every console error (a 404 for /favicon.ico, a blocked resource, a script error) fails the run.
+            errors: list[str] = []
+            page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
             page.goto(f"{base}/queue")
             assert page.url.endswith("/login")  # anonymous: sent to log in
             page.get_by_label("User name").fill("editor")
@@ -133,6 +137,9 @@ def test_desk_flow_in_chromium(server, tmp_path):
             assert seen == sorted(seen)  # it only ever fills
             rows = page.locator("table.queue tbody tr")
             assert rows.count() == 20
+            # Track and format were declared on the form; the episode count was not: it is detected.
+            assert rows.locator("td.c-track .detected").count() == 0
+            assert rows.locator("td.c-episodes .detected").count() == 20
             page.screenshot(path=str(ARTIFACTS / "e2e-2-queue.png"), full_page=True)
 
             if app.state.catalog_dir is not None:  # open a script the catalog already holds
@@ -176,6 +183,10 @@ def test_desk_flow_in_chromium(server, tmp_path):
             (ARTIFACTS / "e2e-export.csv").write_text(data, encoding="utf-8")
 
             page.get_by_role("link", name="Saturation").click()
+            assert "都市" in page.locator("#desk-supply").inner_text()
+            if app.state.catalog_dir is not None:  # the catalog's supply-vs-plays chart, per track and trope
+                assert page.locator("figure.chart svg.growth").count() == 2
+                assert page.locator("#chart-track rect.bar-supply").count() >= 1
             page.screenshot(path=str(ARTIFACTS / "e2e-6-saturation.png"), full_page=True)
             page.get_by_role("link", name="Catalog").click()
             page.screenshot(path=str(ARTIFACTS / "e2e-7-catalog.png"))
@@ -187,5 +198,6 @@ def test_desk_flow_in_chromium(server, tmp_path):
             page.wait_for_url("**/login")
             page.goto(f"{base}/queue")
             assert page.url.endswith("/login")  # the session is gone
+            assert errors == [], errors
         finally:
             browser.close()

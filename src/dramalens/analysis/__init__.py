@@ -220,6 +220,8 @@ def analyze(
     arc_result = _optional("arc", arc, warnings)
     comp = _optional("compliance", compliance, warnings)
 
+    if chars is not None:
+        warnings.extend(getattr(chars, "warnings", ()))  # names left unmerged on purpose
     if not script.episodes:
         warnings.append("the script has no episodes: nothing to measure")
     if fmt.note:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from ..model import Element
 
-__all__ = ["AGENCY_SHRINKAGE", "ACTIVE_KINDS", "PASSIVE_KINDS", "AgencyEvent", "agency_score"]
+__all__ = ["ACTIVE_KINDS", "AGENCY_SHRINKAGE", "PASSIVE_KINDS", "AgencyCollector", "AgencyEvent", "agency_score"]
 
 #: k in (acts − undergoes) / (acts + undergoes + k): one cue gives ±0.20, four give ±0.50,
 #: sixteen ±0.80. A lead with dozens of cues keeps nearly all of their balance.

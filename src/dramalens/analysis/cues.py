@@ -8,10 +8,13 @@ Categories (each with Chinese and English cues):
 - ``reveal``: a secret or identity coming out (真相, 原来是, 亲生, "the truth", "turns out");
 - ``reversal``: a twist (竟然, 居然, 没想到, 反转, "but then", "all along");
 - ``interruption``: a line cut off (ending in ——, …, "—", "...") or 话音未落 / "interrupts";
-- ``entrance``: a sudden entrance or event (推门而入, 闯进, 突然, "bursts in", "suddenly");
+- ``entrance``: a sudden entrance or event (推门而入, 闯进, 突然, 门被推开, 手机响了, 脚步声,
+  "bursts in", "suddenly", "phone rings", "door opens");
+- ``shock``: a blow or a physical shock on screen (一巴掌, 耳光, 晕倒, 吐血, 枪响, 灯灭了,
+  "slaps", "collapses", "gunshot", "the lights go out");
 - ``payoff``: the 打脸 beat, when the doubters are proven wrong (打脸, 跪下, 傻眼, "apologizes");
-- ``cliffhanger_mark``: the writer's own mark (【卡点】, 【反转】, 【悬念】, or a parsed
-  ``cliffhanger_mark`` element).
+- ``cliffhanger_mark``: the writer's own mark (【卡点】, 【反转】, 【悬念】, "TO BE CONTINUED",
+  or a parsed ``cliffhanger_mark`` element).
 
 Chinese cues match as substrings; English cues match whole words, case-insensitively. A
 :class:`Lexicon` can be built with other words and passed to the analyses that take one.
@@ -34,6 +37,7 @@ CATEGORIES = (
     "threat",
     "interruption",
     "entrance",
+    "shock",
     "question",
     "conflict",
     "payoff",
@@ -81,10 +85,11 @@ DEFAULT_LEXICON = Lexicon(
             "threat",
             (
                 "杀了你", "要你命", "弄死", "去死", "找死", "死定了", "走着瞧", "等着瞧", "后悔", "付出代价",
-                "不会放过", "毁了你", "下毒", "绑架", "刀", "枪", "报仇", "威胁",
+                "不会放过", "毁了你", "下毒", "绑架", "刀", "枪", "报仇", "威胁", "杀人", "谋杀", "凶手",
             ),
             (
-                "kill you", "regret", "pay for this", "or else", "watch your back", "destroy you", "gun",
+                "kill you", "killed", "murdered", "murder", "regret", "pay for this", "or else", "watch your back",
+                "destroy you", "gun",
                 "knife", "poison", "kidnap", "kidnapped", "threatens", "revenge", "you're dead",
             ),
         ),
@@ -117,11 +122,28 @@ DEFAULT_LEXICON = Lexicon(
             "entrance",
             (
                 "突然", "推门而入", "闯进", "闯入", "冲进", "门被推开", "门被撞开", "门口出现", "出现在门口",
-                "走了进来", "身后传来", "一个声音", "破门而入",
+                "走了进来", "身后传来", "一个声音", "破门而入", "门开了", "门被打开", "门外传来", "脚步声",
+                "敲门声", "门铃", "手机响了", "电话响了", "手机响起", "电话响起", "铃声响起", "电话铃", "手机铃",
+                "手机震动", "手机震了", "来电", "屏幕亮了", "屏幕亮起",
             ),
             (
                 "bursts in", "barges in", "storms in", "suddenly", "appears in the doorway", "door flies open",
-                "door bursts open", "a voice behind", "walks in", "rushes in",
+                "door bursts open", "a voice behind", "walks in", "rushes in", "door opens", "doors open",
+                "phone rings", "phone buzzes", "phone lights up", "phone vibrates", "doorbell", "a knock",
+                "knock at the door", "footsteps", "incoming call",
+            ),
+        ),
+        (
+            "shock",
+            (
+                "一巴掌", "耳光", "扇了", "扇在", "晕倒", "昏倒", "晕了过去", "昏了过去", "倒在血泊", "倒地", "吐血",
+                "鲜血", "血流", "尖叫", "枪响", "枪声", "爆炸", "撞飞", "坠楼", "跳楼", "灯灭了", "灯突然灭",
+                "熄灭", "停电", "一片漆黑", "黑屏",
+            ),
+            (
+                "slaps", "slapped", "punches", "collapses", "faints", "passes out", "gunshot", "gunshots",
+                "explosion", "explodes", "screams", "blood", "crashes", "the lights go out", "lights go out",
+                "goes dark", "blackout", "falls to the floor",
             ),
         ),
         (
@@ -135,7 +157,11 @@ DEFAULT_LEXICON = Lexicon(
                 "humiliated", "bows", "gasps", "i was wrong", "can't believe",
             ),
         ),
-        ("cliffhanger_mark", ("【卡点】", "【反转】", "【悬念】", "卡点"), ("[cliffhanger]", "cliffhanger")),
+        (
+            "cliffhanger_mark",
+            ("【卡点】", "【反转】", "【悬念】", "卡点", "未完待续"),
+            ("[cliffhanger]", "cliffhanger", "to be continued"),
+        ),
     )
 )
 

@@ -8,8 +8,10 @@ Per episode:
   ``tail_fraction`` (15%) of the episode's runtime together with its last ``tail_elements``
   content elements. Each category found counts once with its weight (cues in the very last
   element at full weight, earlier ones in the window at ``window_weight``), and the weights
-  combine as independent chances: ``1 - Π(1 - w)``. Every score comes with the cues and
-  source lines that produced it and the categories that were missing;
+  combine as independent chances: ``1 - Π(1 - w)``. When the episode's last content element
+  is the writer's explicit mark (a 【卡点】 element, a bracketed mark, a centred
+  ``> TO BE CONTINUED <``), the strength is at least ``weak_threshold``. Every score comes with
+  the cues and source lines that produced it and the categories that were missing;
 - ``hooks`` (lines with any hook cue) and ``reversals`` (lines with a reversal, reveal or
   payoff cue) per minute, beside the folk-rule targets (a small hook every ~15 s, a reversal
   every ~30 s). These are measurements against a target, not verdicts.
@@ -18,6 +20,7 @@ Per episode:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 
 from ..errors import ConfigError
@@ -34,6 +37,7 @@ _DEFAULT_WEIGHTS = (
     ("threat", 0.3),
     ("interruption", 0.3),
     ("entrance", 0.3),
+    ("shock", 0.3),
     ("question", 0.25),
     ("conflict", 0.15),
     ("payoff", 0.1),
@@ -54,7 +58,7 @@ class HookParams:
     weights: tuple[tuple[str, float], ...] = _DEFAULT_WEIGHTS
     first_hook_categories: tuple[str, ...] = ("conflict", "threat", "question")
     hook_categories: tuple[str, ...] = (
-        "cliffhanger_mark", "reversal", "reveal", "threat", "interruption", "entrance", "question", "conflict",
+        "cliffhanger_mark", "reversal", "reveal", "threat", "interruption", "entrance", "shock", "question", "conflict",
     )
     reversal_categories: tuple[str, ...] = ("reversal", "reveal", "payoff")
     hook_target_seconds: float = 15.0
@@ -201,10 +205,26 @@ def timeline(
     return out
 
 
+_END_CARD = re.compile(r"^\W*(?:end of (?:episode|ep\.?)\b.*|the end|end|fin|本集完|本集终|全剧终|完)\W*$", re.IGNORECASE)
+
+
 def _content(beat: _Beat) -> bool:
-    # What the audience sees or hears, plus the writer's cliffhanger mark.
+    # What the audience sees or hears, plus the writer's cliffhanger mark; a centred
+    # "END OF EPISODE 3" card is layout, and must not push the real last line into the window.
     e = beat.element
+    if e.type == ElementType.CENTERED and _END_CARD.match(e.text.strip()):
+        return False
     return e.type == ElementType.CLIFFHANGER_MARK or (beat.end > beat.start and bool(e.text.strip()))
+
+
+def _explicit_mark(beat: _Beat) -> bool:
+    """A parsed 【卡点】 element, or a bracketed mark / centred TO BE CONTINUED on the last beat."""
+    if beat.element.type == ElementType.CLIFFHANGER_MARK:
+        return True
+    return any(
+        c.category == "cliffhanger_mark" and (c.cue.startswith(("【", "[")) or beat.element.type == ElementType.CENTERED)
+        for c in beat.cues
+    )
 
 
 def _episode_hooks(number: int, beats: list[_Beat], seconds: float, hp: HookParams) -> EpisodeHooks:
@@ -226,11 +246,15 @@ def _episode_hooks(number: int, beats: list[_Beat], seconds: float, hp: HookPara
     window_start = seconds * (1.0 - hp.tail_fraction)
     tail_ids = {id(b) for b in content[-hp.tail_elements :]}
     last = content[-1] if content else None
+    # A mark written on its own line after the last line marks that line: both are "the end".
+    final = {id(last)} if last is not None else set()
+    if last is not None and last.element.type == ElementType.CLIFFHANGER_MARK and len(content) > 1:
+        final.add(id(content[-2]))
     best: dict[str, EndingCue] = {}
     for b in content:
         if not (id(b) in tail_ids or b.end > window_start):
             continue
-        recency = 1.0 if b is last else hp.window_weight
+        recency = 1.0 if id(b) in final else hp.window_weight
         # A cliffhanger mark closes the episode even when written after the last line.
         if b.element.type == ElementType.CLIFFHANGER_MARK:
             recency = 1.0
@@ -241,6 +265,10 @@ def _episode_hooks(number: int, beats: list[_Beat], seconds: float, hp: HookPara
             if c.category not in best or w > best[c.category].weight:
                 best[c.category] = EndingCue(c.category, c.cue, c.line, c.excerpt, b.start, w)
     strength = 1.0 - math.prod(1.0 - c.weight for c in best.values())
+    if last is not None and _explicit_mark(last):
+        # The writer marked this ending as the cliffhanger: take them at their word, at least
+        # the weak threshold, whatever the weights are set to (the cues still show why).
+        strength = max(strength, hp.weak_threshold)
     cues = tuple(sorted(best.values(), key=lambda c: (-c.weight, c.line, c.category)))
     missing = tuple(name for name, w in hp.weights if w > 0 and name not in best and name in hook_set)
     minutes = seconds / 60.0
@@ -273,7 +301,7 @@ def find_hooks(
     >>> _ = b.add_new(ElementType.CLIFFHANGER_MARK, "【卡点】", 3)
     >>> r = find_hooks(b.build(language="zh")).episodes[0]
     >>> r.first_hook_seconds, round(r.ending_strength, 2), r.ending_cues[0].category
-    (0.0, 0.78, 'cliffhanger_mark')
+    (0.0, 0.84, 'cliffhanger_mark')
     """
     if not isinstance(hook_params, HookParams):
         raise ConfigError(f"hook_params must be a HookParams, got {type(hook_params).__name__}")

@@ -50,6 +50,41 @@ _ID = re.compile(r"^[^\s/\\][^/\\]{0,199}$")
 _TAG_SPLIT = re.compile(r"[,;|、，；]+")
 _FIELDS = ("id", "title", "language", "synopsis", "tags", "episodes", "format", "track", "release_date", "file", "plays")
 _BAD = "\ufffe"
+# Column names real catalogue exports use for our fields (platform back-ends, Excel sheets kept
+# by IP teams, in English and Chinese). A canonical column wins over its aliases.
+_COLUMN_ALIASES = {
+    "id": ("work_id", "drama_id", "series_id", "编号", "作品id", "剧目id"),
+    "title": ("剧名", "标题", "作品名", "片名", "drama_title", "series_title"),
+    "language": ("lang", "语言"),
+    "synopsis": ("summary", "description", "logline", "简介", "剧情简介", "梗概", "故事梗概"),
+    "tags": ("tag", "genre", "genres", "keywords", "标签", "题材"),
+    "episodes": ("episode_count", "num_episodes", "集数", "总集数"),
+    "format": ("形态", "横竖屏"),
+    "track": ("category", "赛道", "分类", "类型"),
+    "release_date": ("date", "released", "release", "premiere", "上线时间", "上线日期", "首播日期", "发布日期"),
+    "plays": ("views", "play_count", "播放量"),
+    "file": ("script", "script_path", "剧本", "剧本文件"),
+}
+_ALIAS_OF = {alias: field for field, aliases in _COLUMN_ALIASES.items() for alias in aliases}
+
+
+def canonical_columns(names: list[str]) -> list[str]:
+    """Lower-cased column names with known aliases mapped to our fields (unless the field is there).
+
+    >>> canonical_columns(["编号", "剧名", "Title", "简介"])
+    ['id', '剧名', 'title', 'synopsis']
+    """
+    lowered = [n.strip().lower() for n in names]
+    present = set(lowered)
+    out = []
+    for name in lowered:
+        field = _ALIAS_OF.get(name)
+        if field and field not in present:
+            present.add(field)
+            out.append(field)
+        else:
+            out.append(name)
+    return out
 #: (MinHash shingle size, passage shingle size) per language, and the passage sampling rate.
 PASSAGE_SHINGLES = {"zh": (5, 12), "en": (3, 8)}
 PASSAGE_RATE = {"zh": 8, "en": 4}  # marks a line the reader had to drop, so the CSV parser keeps line numbers
@@ -256,9 +291,9 @@ def read_metadata(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> 
             except StopIteration:
                 raise InputError("the CSV has no header row", source=name, hint=f"the first row names the columns: {', '.join(_FIELDS)}") from None
             if first and any(c.strip() for c in first):
-                header = [c.strip().lower() for c in first]
+                header = canonical_columns(first)
         if "id" not in header:
-            raise InputError(f"missing column 'id'; columns found: {', '.join(header)}", source=name, hint=f"known columns: {', '.join(_FIELDS)}")
+            raise InputError(f"missing column 'id'; columns found: {', '.join(header)}", source=name, hint=f"known columns: {', '.join(_FIELDS)} (or an alias such as work_id, 编号)")
         while True:
             start = reader.line_num + 1
             try:
@@ -286,7 +321,8 @@ def read_metadata(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> 
             if not isinstance(obj, dict):
                 errors.append(RowError(name, number, f"a JSONL line must be an object, got {type(obj).__name__}"))
                 continue
-            rows.append((number, {str(k).lower(): v for k, v in obj.items()}))
+            keys = canonical_columns([str(k) for k in obj])
+            rows.append((number, dict(zip(keys, obj.values()))))
     errors.extend(RowError(name, n, msg) for n, msg in line_errors)
     errors.sort(key=lambda e: e.line)
     return rows, errors

@@ -359,11 +359,19 @@ def _characters_section(d: Mapping) -> str:
                     ("agency", True)], rows, "characters-table")
     more = f'<p class="note">{len(chars) - MAX_CHARACTER_ROWS} more characters not shown.</p>' if len(chars) > MAX_CHARACTER_ROWS else ""
     summary = _get(data, "summary", default={})
-    drive = (f'<p>Scenes opened by a character\'s own line or act: <b>{_num(_get(summary, "scenes_opened_by_character")):.0%}</b>; '
+    drive = (f'<p>Scenes opened or turned by a character\'s own line or act: '
+             f'<b>{_num(_get(summary, "scenes_driven_by_character", default=_get(summary, "scenes_opened_by_character"))):.0%}</b> '
+             f'<span class="note">(opened {_num(_get(summary, "scenes_opened_by_character")):.0%}, '
+             f'turned by a decision or confrontation {_num(_get(summary, "scenes_turned_by_character")):.0%})</span>; '
              f'lines-weighted agency of the primary characters: <b>{_num(_get(summary, "mean_primary_agency")):+.2f}</b> '
-             f'→ <b>{_e(_get(summary, "drive", default="not available"))}</b>. '
-             '<span class="note">A measurement from cue words (decisions, confrontations, volitional acts vs. being acted on), '
+             f'→ <b>{_e(_get(summary, "drive", default="not available"))}</b>'
+             + (f' <span class="note">(drive index {_num(_get(summary, "drive_index")):.2f}: '
+                f'½ × scenes share + ½ × (agency + 1) / 2)</span>' if isinstance(summary, Mapping) and "drive_index" in summary else "")
+             + '. <span class="note">A measurement from cue words (decisions, confrontations, volitional acts vs. being acted on), '
              'not a verdict.</span></p>')
+    notes = [str(w) for w in _get(data, "warnings", default=[]) or []]
+    if notes:
+        drive += '<ul class="note" id="character-warnings">' + "".join(f"<li>{_e(w)}</li>" for w in notes[:20]) + "</ul>"
     edges = _get(data, "edges", default=[])[:MAX_EDGE_ROWS]
     edge_rows = [[_e(_get(x, "a")), _e(_get(x, "b")), _e(_get(x, "exchanges", default=0)),
                   _e(_get(x, "shared_scenes", default=0)), _e(_get(x, "weight", default=0))] for x in edges]

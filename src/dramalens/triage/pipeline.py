@@ -387,5 +387,5 @@ def saturation_rows(db_url: str | None) -> list[dict] | None:
         result = cat.saturation(catalog)
     finally:
         catalog.close()
-    keys = ("kind", "label", "works", "share", "supply_growth", "plays_growth", "status")
+    keys = ("kind", "name", "label", "works", "share", "supply_growth", "plays_growth", "status")
     return [{k: getattr(r, k) for k in keys} for r in result.rows]

@@ -13,6 +13,7 @@ from ..triage.listing import EFFECTIVE
 from ..triage.models import decisions, now, submissions
 from ..triage.pipeline import catalog_listing, saturation_rows
 from ..triage.scoring import Weights, load_weights, save_weights
+from .charts import STATUS_COLOURS, growth_chart
 from .deps import Viewer, admin_viewer, check_form, render, state, viewer
 from .routes_pages import _int_or_none
 
@@ -38,7 +39,10 @@ def saturation_page(request: Request, v: Viewer = Depends(viewer)):
          .where(visible).group_by(track).order_by(func.count().desc(), track).limit(50))
     with state(request).engine.connect() as conn:
         supply = [dict(r._mapping) for r in conn.execute(q)]
-    return render(request, "saturation.html", {"supply": supply, "rows": saturation_rows(state(request).db_url)}, v=v)
+    rows = saturation_rows(state(request).db_url)
+    charts = {kind: growth_chart(rows or [], kind) for kind in ("track", "trope")}
+    return render(request, "saturation.html", {"supply": supply, "rows": rows, "charts": charts,
+                                               "status_colours": STATUS_COLOURS}, v=v)
 
 
 @router.get("/settings")
