@@ -50,6 +50,7 @@ def test_summary(zh_file, capsys):
     assert "林晚" in out  # top characters
     assert "compliance" in out
     assert "outside the vertical band" in out  # tiny episodes are short of 1 min
+    assert "drive:" in out and "drive index" in out  # the script-level agency label and its numbers
 
 
 def test_json(zh_file, capsys):

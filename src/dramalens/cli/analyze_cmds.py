@@ -150,7 +150,8 @@ def _print_summary(analysis, file: Path) -> None:
             f"paywall: recommended after episode {pw.recommended} (ending {pw.recommended_strength:.2f}; "
             f"searched episodes {pw.window[0]}-{pw.window[1]})"
         )
-    chars = (analysis.to_dict().get("characters") or {}).get("characters") or []
+    character_report = analysis.to_dict().get("characters") or {}
+    chars = character_report.get("characters") or []
     if chars:
         top = Table(title="top characters")
         for col in ("name", "lines", "screen", "tier", "agency"):
@@ -160,6 +161,9 @@ def _print_summary(analysis, file: Path) -> None:
             top.add_row(str(c.get("name", "")), str(c.get("lines", "")), _mmss(c.get("screen_seconds")),
                         str(c.get("tier", "")), "" if agency is None else f"{agency:+.2f}")
         console.print(top)
+        drive = (character_report.get("summary") or {}).get("drive_label")
+        if drive:
+            console.print(f"drive: {drive}", highlight=False)
     flags = _count_flags(analysis.compliance)
     if flags is not None:
         console.print(f"compliance: {flags} flag(s)" + (" — see --json or --html" if flags else ""))
