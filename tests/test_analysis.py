@@ -16,24 +16,11 @@ from dramalens.analysis.runtime import RuntimeParams
 from dramalens.errors import ConfigError
 from dramalens.model import ElementType
 from dramalens.parsing.builder import ScriptBuilder
+from support import ZH_TWO_EPISODES
 
 E = ElementType
 
-ZH = """第1集
-1-1 日 内 客厅
-人物：林晚、顾沉
-△林晚推门而入，环顾四周。
-林晚：你到底是谁？
-顾沉（冷笑）：我是你的亲生父亲。
-1-2 夜 外 街道
-△顾沉转身离开。突然，一辆车冲了过来。
-林晚：等等——
-【卡点】
-第2集
-2-1 日 内 公司
-△林晚坐在办公桌前。
-林晚：今天天气不错。
-"""
+ZH = ZH_TWO_EPISODES
 
 
 def series(n_episodes=12, names=("林晚", "顾沉", "陈默")):

@@ -8,25 +8,11 @@ import json
 import pytest
 
 from dramalens.cli import main
+from support import ZH_TWO_EPISODES
 
-ZH = """第1集
-1-1 日 内 客厅
-人物：林晚、顾沉
-△林晚推门而入，环顾四周。
-林晚：你到底是谁？
-顾沉（冷笑）：我是你的亲生父亲。
-1-2 夜 外 街道
-△顾沉转身离开。突然，一辆车冲了过来。
-林晚：等等——
-【卡点】
-第2集
-2-1 日 内 公司
-△林晚坐在办公桌前。
-林晚：今天天气不错。
-第3集
-3-1 日 内 公司
-林晚：再见。
-"""
+# The shared two-episode sample plus a third episode: --free-episodes 2 then leaves one episode
+# behind the paywall, and --free-episodes 3 leaves none.
+ZH = ZH_TWO_EPISODES + "第3集\n3-1 日 内 公司\n林晚：再见。\n"
 
 
 @pytest.fixture

@@ -11,14 +11,7 @@ from hypothesis import strategies as st
 
 from dramalens.errors import InputError
 from dramalens.parsing.archive import ZipLimits, open_zip, safe_member_path
-
-
-def make_zip(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=compression) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
+from support import make_zip
 
 
 def test_reads_a_normal_archive():

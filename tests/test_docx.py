@@ -20,6 +20,7 @@ from dramalens.parsing.docx import parse_docx
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures_src"))
 from make_docx_goldens import plain, styled  # noqa: E402
+from support import make_zip  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "docx"
 
@@ -91,17 +92,9 @@ def test_parse_dispatches_docx(tmp_path):
 
 
 # -- hostile and broken input ------------------------------------------------------------------
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
 def _replace_member(docx_bytes: bytes, name: str, data: bytes) -> bytes:
     src = zipfile.ZipFile(io.BytesIO(docx_bytes))
-    return _zip({n: (data if n == name else src.read(n)) for n in src.namelist()})
+    return make_zip({n: (data if n == name else src.read(n)) for n in src.namelist()})
 
 
 def test_not_a_zip():
@@ -111,11 +104,11 @@ def test_not_a_zip():
 
 def test_zip_without_word_document():
     with pytest.raises(InputError, match="no word/document.xml"):
-        parse_docx(_zip({"hello.txt": b"hi"}))
+        parse_docx(make_zip({"hello.txt": b"hi"}))
 
 
 def test_zip_bomb_refused():
-    bomb = _zip({"word/document.xml": b"<w:document/>", "word/media/huge.bin": b"\0" * (40 * 1024 * 1024)})
+    bomb = make_zip({"word/document.xml": b"<w:document/>", "word/media/huge.bin": b"\0" * (40 * 1024 * 1024)})
     with pytest.raises(InputError, match="compresses"):
         parse_docx(bomb)
 

@@ -9,11 +9,9 @@ tests/fixtures_src/make_epub_fixtures.py.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
-import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from dramalens.parsing.novel_headings import classify_heading, clean_line, is_no
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures_src"))
 import make_epub_fixtures as mk  # noqa: E402
+from support import make_zip  # noqa: E402
 
 NOVELS = Path(__file__).parent / "novels"
 CASES = sorted(p for p in NOVELS.iterdir() if p.suffix in (".txt", ".epub")) if NOVELS.is_dir() else []
@@ -324,14 +323,6 @@ def test_forced_encoding_that_is_wrong_is_an_input_error(tmp_path) -> None:
         read_novel(path, encoding="utf-8")
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 def _epub_with(opf: str, extra: dict[str, str] | None = None) -> bytes:
     return mk.build({"OEBPS/content.opf": opf, **(extra or {})})
 
@@ -344,14 +335,14 @@ BAD_INPUTS = {
     "blank": (b"  \n\n ", "empty"),
     "binary": (bytes(range(256)) * 40, "binary|decode"),
     "epub that is not a zip": (b"this is not a zip file at all", "not a zip"),
-    "epub zip bomb": (_zip({"META-INF/container.xml": b"<container/>", "big.xhtml": b"\0" * (10 * 1024 * 1024)}), "zip bomb|compresses"),
-    "epub without container": (_zip({"mimetype": b"application/epub+zip", "a.opf": GOOD_OPF.encode()}), "container.xml is missing"),
+    "epub zip bomb": (make_zip({"META-INF/container.xml": b"<container/>", "big.xhtml": b"\0" * (10 * 1024 * 1024)}), "zip bomb|compresses"),
+    "epub without container": (make_zip({"mimetype": b"application/epub+zip", "a.opf": GOOD_OPF.encode()}), "container.xml is missing"),
     "epub with a missing OPF": (mk.build({}, opf_path="OEBPS/missing.opf"), "missing"),
     "epub with an entity bomb": (_epub_with(BOMB), "entit"),
     "epub with malformed OPF": (_epub_with("<package><manifest>"), "malformed XML"),
     "epub with entities in XHTML": (_epub_with(GOOD_OPF, {"OEBPS/c.xhtml": BOMB}), "entities"),
     "epub with an empty spine": (_epub_with(mk.opf("t", "a", "zh", [], [])), "spine"),
-    "epub with traversal": (_zip({"../evil.xhtml": b"x", "META-INF/container.xml": b"<container/>"}), "outside|unsafe"),
+    "epub with traversal": (make_zip({"../evil.xhtml": b"x", "META-INF/container.xml": b"<container/>"}), "outside|unsafe"),
 }
 
 

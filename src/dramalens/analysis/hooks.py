@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from ..errors import ConfigError
 from ..model import Element, ElementType, Script
 from .cues import DEFAULT_LEXICON, CueHit, Lexicon, element_cues
-from .runtime import DEFAULT_PARAMS, RuntimeParams, element_parts
+from .runtime import DEFAULT_PARAMS, RuntimeParams, by_number, element_parts
 
 __all__ = ["DEFAULT_HOOK_PARAMS", "EndingCue", "EpisodeHooks", "HookParams", "HookResult", "find_hooks", "timeline"]
 
@@ -154,10 +154,7 @@ class HookResult:
 
     def episode(self, number: int) -> EpisodeHooks:
         """The hooks of episode ``number`` (KeyError if absent)."""
-        for ep in self.episodes:
-            if ep.number == number:
-                return ep
-        raise KeyError(number)
+        return by_number(self.episodes, number)
 
     def to_dict(self) -> dict:
         return {

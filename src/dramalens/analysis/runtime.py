@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from typing import TypeVar
 
 from ..errors import ConfigError
 from ..model import SPOKEN_TYPES, Element, ElementType, Scene, Script
@@ -98,6 +100,25 @@ DEFAULT_PARAMS = RuntimeParams()
 _PAUSE = re.compile(r"(?:——|—|--|……|…|\.\.\.|[。！？!?；;.])+")
 # Element types whose text is seen, not heard, but still holds the screen (read as action).
 _SEEN_TYPES = frozenset({ElementType.ACTION, ElementType.SUBTITLE, ElementType.CENTERED})
+
+
+_Numbered = TypeVar("_Numbered")
+
+
+def by_number(items: Iterable[_Numbered], number: int) -> _Numbered:
+    """The first of ``items`` whose ``.number`` is ``number`` (KeyError if none is).
+
+    One lookup for every per-episode result (runtime, hooks, ...), so they all answer a
+    missing episode the same way.
+
+    >>> from types import SimpleNamespace as N
+    >>> by_number([N(number=1), N(number=2)], 2)
+    namespace(number=2)
+    """
+    for item in items:
+        if item.number == number:  # type: ignore[attr-defined]
+            return item
+    raise KeyError(number)
 
 
 def pause_count(text: str) -> int:
@@ -242,10 +263,7 @@ class RuntimeResult:
 
     def episode(self, number: int) -> EpisodeRuntime:
         """The runtime of episode ``number`` (KeyError if absent)."""
-        for ep in self.episodes:
-            if ep.number == number:
-                return ep
-        raise KeyError(number)
+        return by_number(self.episodes, number)
 
     def to_dict(self) -> dict:
         return {

@@ -17,8 +17,10 @@ __all__ = ["DaskMapper", "dask_client", "fingerprint_many"]
 
 
 @contextmanager
-def dask_client(address: str, *, processes: bool = True, n_workers: int = 2):
+def dask_client(address: str, *, processes: bool = True, n_workers: int = 2, timeout: str | float = "10s"):
     """A Dask client for ``address`` (``"local"`` or ``tcp://…``), closed on exit.
+
+    ``timeout`` bounds the wait for a remote scheduler (a wrong address fails, never hangs).
 
     >>> with dask_client("local", processes=False) as client:  # doctest: +SKIP
     ...     client.submit(sum, [1, 2]).result()
@@ -38,8 +40,8 @@ def dask_client(address: str, *, processes: bool = True, n_workers: int = 2):
             cluster.close()
     elif address.startswith(("tcp://", "tls://", "ws://", "wss://")):
         try:
-            client = Client(address, timeout="10s")
-        except OSError as exc:
+            client = Client(address, timeout=timeout)
+        except (OSError, ValueError) as exc:  # unreachable (timed out), or a malformed host:port
             raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}", hint="start one with `dask scheduler`, or use --dask local") from exc
         try:
             yield client

@@ -194,6 +194,13 @@ class _Rendered:
     scenes: list[list[tuple]] | None  # per scene: header tuple + elements, placeholders kept
     scene_episode: list[int]
 
+    def scenes_by_episode(self) -> dict[int, list[list[tuple]]]:
+        # Both writers (zh and en) lay the scenes out episode by episode.
+        by_episode: dict[int, list[list[tuple]]] = {}
+        for ep, scene in zip(self.scene_episode, self.scenes or []):
+            by_episode.setdefault(ep, []).append(scene)
+        return by_episode
+
 
 def _render(plan: _Plan) -> _Rendered:
     rng = random.Random(plan.text_seed)
@@ -224,9 +231,7 @@ def _fill_names(text: str, cast: dict[str, str]) -> str:
 
 def _write_zh(r: _Rendered, episodes: int) -> str:
     out = [f"剧名：{r.title}", ""]
-    scenes_by_ep: dict[int, list] = {}
-    for ep, scene in zip(r.scene_episode, r.scenes or []):
-        scenes_by_ep.setdefault(ep, []).append(scene)
+    scenes_by_ep = r.scenes_by_episode()
     for ep in range(1, episodes + 1):
         out.append(f"第{ep}集")
         for k, scene in enumerate(scenes_by_ep.get(ep, []), start=1):
@@ -256,9 +261,7 @@ def _write_zh(r: _Rendered, episodes: int) -> str:
 
 def _write_en(r: _Rendered, episodes: int) -> str:
     out = [f"Title: {r.title}", ""]
-    scenes_by_ep: dict[int, list] = {}
-    for ep, scene in zip(r.scene_episode, r.scenes or []):
-        scenes_by_ep.setdefault(ep, []).append(scene)
+    scenes_by_ep = r.scenes_by_episode()
     for ep in range(1, episodes + 1):
         out += [f"# Episode {ep}", ""]
         for scene in scenes_by_ep.get(ep, []):

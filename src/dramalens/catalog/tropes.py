@@ -273,6 +273,25 @@ def _tag_names(t: TropeDef) -> frozenset[str]:
     return frozenset(names)
 
 
+def _count_cues(pattern: re.Pattern, cues: Mapping[str, object], text: str) -> dict[str, int]:
+    """How often each cue of ``cues`` occurs in ``text`` (keys are the cues, in first-seen order).
+
+    ``pattern`` (from :func:`_cue_regex`) also matches an English cue with a plural "s"/"es" or
+    a possessive "'s" after it; the match is mapped back to its cue here, so trope cues and
+    track words are counted the same way.
+
+    >>> _count_cues(_cue_regex(["wolf", "alpha"], "en"), {"wolf": 1, "alpha": 1}, "Alphas and a wolf's den")
+    {'alpha': 1, 'wolf': 1}
+    """
+    counts: dict[str, int] = {}
+    for m in pattern.finditer(text):
+        word = m.group(0).lower()
+        if word not in cues:
+            word = word[:-2] if word[:-2] in cues else word[:-1]
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
 def _check_language(language: str) -> None:
     if language not in ("zh", "en"):
         raise ConfigError(f"unknown language {language!r}; allowed: zh, en")
@@ -299,12 +318,7 @@ def tag_tropes(
         text = to_simplified(text)
     comp = vocab.compiled(language)
     span = math.sqrt(max(1.0, _units(text, language) / _UNIT_SPAN))
-    counts: dict[str, int] = {}
-    for m in comp.pattern.finditer(text):
-        word = m.group(0).lower()
-        if word not in comp.cue_map:
-            word = word[:-2] if word[:-2] in comp.cue_map else word[:-1]
-        counts[word] = counts.get(word, 0) + 1
+    counts = _count_cues(comp.pattern, comp.cue_map, text)
     evidence: dict[int, float] = {}
     found: dict[int, list[str]] = {}
     for word, n in counts.items():
@@ -374,12 +388,7 @@ def infer_track(hits: Sequence[TropeHit], text: str, language: str, *, vocabular
         if language == "zh":
             text = to_simplified(text)
         span = math.sqrt(max(1.0, _units(text, language) / _UNIT_SPAN))
-        counts: dict[str, int] = {}
-        for m in comp.track_pattern.finditer(text):
-            word = m.group(0).lower()
-            if word not in comp.track_map:
-                word = word[:-2] if word[:-2] in comp.track_map else word[:-1]
-            counts[word] = counts.get(word, 0) + 1
+        counts = _count_cues(comp.track_pattern, comp.track_map, text)
         for word, n in counts.items():
             for track, weight in comp.track_map.get(word, ()):
                 score[track] = score.get(track, 0.0) + 0.5 * weight * _gain(n, span)

@@ -68,8 +68,12 @@ def submit_cmd(
 def run_cmd(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     threads: int = typer.Option(1, "--threads", help="Worker threads."),
+    dask: str = typer.Option(None, "--dask", help="Analyse on a Dask cluster: 'local' (2 worker processes) or tcp://HOST:PORT."),
+    dask_timeout: float = typer.Option(5.0, "--dask-timeout", help="Seconds to wait for a remote Dask scheduler."),
 ) -> None:
     """Process the queue until it is empty, with a progress bar."""
+    from contextlib import nullcontext
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -78,14 +82,27 @@ def run_cmd(
     from ..triage.worker import Worker
 
     require_pipeline()
+    if dask_timeout <= 0:
+        raise ConfigError(f"--dask-timeout must be > 0 seconds, got {dask_timeout}")
     engine = _engine(db)
     stats = queue_stats(engine)
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True)) as progress:
+    if dask:
+        from ..catalog.distributed import dask_client
+
+        cluster = dask_client(dask, timeout=f"{dask_timeout}s")
+    else:
+        cluster = nullcontext()
+    with cluster as client, Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                     TimeRemainingColumn(), console=Console(stderr=True)) as progress:
         task = progress.add_task("triage", total=stats.queued + stats.running)
-        worker = Worker(engine, threads=threads, catalog=open_catalog(db),
-                        on_progress=lambda claim, ok: progress.advance(task))
-        result = worker.run_until_empty()
+        if client is not None:
+            from ..triage.distributed import run_dask
+
+            result = run_dask(engine, client, on_progress=lambda claim, ok: progress.advance(task))
+        else:
+            worker = Worker(engine, threads=threads, catalog=open_catalog(db),
+                            on_progress=lambda claim, ok: progress.advance(task))
+            result = worker.run_until_empty()
     final = queue_stats(engine)
     typer.echo(f"done {result.done}, failed {result.failed}; queue: {final.to_dict()}")
 

@@ -25,7 +25,7 @@ from .models import submissions
 from .pipeline import PipelineFn, SubmissionInput, analyse_submission
 from .scoring import load_weights
 
-__all__ = ["Worker", "WorkerStats", "load_submission", "run_worker"]
+__all__ = ["Worker", "WorkerStats", "close_if_finished", "failure_detail", "load_submission", "record_failure", "run_worker"]
 
 log = logging.getLogger("dramalens.triage.worker")
 
@@ -48,6 +48,35 @@ def load_submission(engine: Engine, submission_id: int) -> SubmissionInput:
         r = conn.execute(select(submissions).where(submissions.c.id == submission_id)).one()
     return SubmissionInput(id=r.id, filename=r.filename, content=r.content, title=r.title, format=r.format,
                            episodes=r.episodes, track=r.track, synopsis=r.synopsis, budget=r.budget)
+
+
+def close_if_finished(engine: Engine, claim: q.Claim) -> bool:
+    """Close a claimed job whose result is already stored (it finished before a crash); True when so.
+
+    >>> # if close_if_finished(engine, claim): ...  # nothing left to analyse
+    """
+    if not q.has_result(engine, claim.submission_id):
+        return False
+    q.complete(engine, claim, {"total": 0, "craft": 0, "risk": 0})  # the stored result stands
+    return True
+
+
+def failure_detail(exc: BaseException) -> str:
+    """How a failed attempt is described in the job's ``error`` column.
+
+    >>> failure_detail(ValueError("bad"))
+    'ValueError: bad'
+    """
+    return f"{type(exc).__name__}: {exc}"
+
+
+def record_failure(engine: Engine, claim: q.Claim, detail: str) -> str:
+    """Record a failed attempt (retry after a backoff, or ``failed``); returns the job's new status.
+
+    >>> # record_failure(engine, claim, failure_detail(exc))  -> "queued" | "failed" | "lost"
+    """
+    log.warning("submission %s failed: %s", claim.submission_id, detail)
+    return q.fail(engine, claim, detail)
 
 
 class Worker:
@@ -93,8 +122,7 @@ class Worker:
         claim = q.claim(self.engine, owner, lease=self.lease, batch_id=self.batch_id)
         if claim is None:
             return False
-        if q.has_result(self.engine, claim.submission_id):  # finished before a crash: just close it
-            q.complete(self.engine, claim, {"total": 0, "craft": 0, "risk": 0})
+        if close_if_finished(self.engine, claim):  # finished before a crash: just close it
             self._count("skipped", claim, True)
             return True
         beat_stop = threading.Event()
@@ -106,10 +134,8 @@ class Worker:
             result = self.pipeline(sub, weights=weights, catalog=self.catalog)
         except Exception as exc:  # any failure of one script must not stop the batch
             beat_stop.set()
-            detail = f"{type(exc).__name__}: {exc}"
-            log.warning("submission %s failed: %s", claim.submission_id, detail)
             log.debug("%s", traceback.format_exc())
-            status = q.fail(self.engine, claim, detail)
+            status = record_failure(self.engine, claim, failure_detail(exc))
             self._count("failed" if status == "failed" else "skipped", claim, False)
             return True
         finally:
