@@ -8,7 +8,8 @@ fi
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 dir=$(mktemp -d /tmp/dramalens-pg.XXXXXX)
 chown postgres "$dir"
-port=${DRAMALENS_PG_PORT:-54329}
+# A free loopback port, so a server left from an earlier run cannot collide with this one.
+port=${DRAMALENS_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 su postgres -c "$bin/initdb -D $dir/data -A trust -U postgres" >/dev/null 2>&1 || exit 0
 su postgres -c "$bin/pg_ctl -D $dir/data -o '-p $port -k $dir -c listen_addresses=127.0.0.1' -l $dir/log -w start" >/dev/null 2>&1 || exit 0
 su postgres -c "$bin/createdb -h 127.0.0.1 -p $port -U postgres dramalens_test" >/dev/null 2>&1 || exit 0
