@@ -18,6 +18,7 @@ from dramalens.catalog.distributed import dask_client  # noqa: E402
 from dramalens.cli import main  # noqa: E402
 from dramalens.db import make_engine  # noqa: E402
 from dramalens.errors import ConfigError  # noqa: E402
+from dramalens.triage import distributed  # noqa: E402
 from dramalens.triage import jobs as q  # noqa: E402
 from dramalens.triage.distributed import run_dask, worker_db_url  # noqa: E402
 from dramalens.triage.intake import SubmissionMeta, ensure_desk, submit  # noqa: E402
@@ -90,12 +91,16 @@ def test_dask_scores_equal_single_machine_and_each_job_runs_once(client, desk_db
     single, spread = init_db(make_engine(url_a)), init_db(make_engine(url_b))
 
     Worker(single, threads=2, catalog=open_catalog(url_a)).run_until_empty()
+    opened = []
+    monkeypatch.setattr(distributed, "open_catalog", lambda url: opened.append(url) or open_catalog(url))
     seen: list[tuple[int, bool]] = []
     stats = run_dask(spread, client, on_progress=lambda claim, ok: seen.append((claim.submission_id, ok)))
 
     expected, got = _results(single), _results(spread)
     assert len(expected) == n - 1 and got == expected  # totals, parts, evidence and similar works alike
     assert any(row[1] is not None and row[1] < 50 for row in got.values())  # the catalog was consulted
+    # opened once by the client (to migrate it) and once by the one (in-process) worker process
+    assert opened == [worker_db_url(spread)] * 2
 
     assert (stats.done, stats.failed, stats.skipped) == (n - 1, 1, 2)  # 2 retries of the broken one
     ok_ids = [sid for sid, ok in seen if ok]

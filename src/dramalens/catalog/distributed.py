@@ -31,7 +31,11 @@ def dask_client(address: str, *, processes: bool = True, n_workers: int = 2, tim
     except ImportError as exc:  # pragma: no cover - dask is a core dependency
         raise ConfigError("Dask is not installed", hint="pip install 'dask[distributed]'") from exc
     if address == "local":
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=None)
+        # Loopback only and no dashboard: a local cluster serves nobody but this process. (An
+        # in-process cluster talks over inproc:// and takes no host.)
+        where = {"host": "127.0.0.1"} if processes else {}
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
+                               dashboard_address=None, **where)
         client = Client(cluster)
         try:
             yield client
