@@ -197,3 +197,22 @@ def test_canonical_column_wins_over_its_alias(tmp_path):
     cat = Catalog("sqlite://")
     import_paths(cat, metadata=[path])
     assert cat.get("a1").title == "Real" and cat.get("a1").synopsis == "s"
+
+
+def test_counts_and_episode_numbers_as_chinese_sheets_write_them(tmp_path):
+    path = tmp_path / "片单.csv"
+    path.write_text("编号,剧名,集数,上线时间,播放量\n"
+                    "c1,甲,全80集,2025-03-01,1.2亿\n"
+                    "c2,乙,60集,2025-04-01,3500万+\n"
+                    "c3,丙,72,2025-05-01,\"1,234\"\n"
+                    "c4,丁,八十集,2025-05-01,10w+\n"
+                    "c5,戊,80,,500万\n", encoding="utf-8")
+    cat = Catalog("sqlite://")
+    report = import_paths(cat, metadata=[path])
+    assert [p[1] for p in cat.get("c1").plays] == [120_000_000] and cat.get("c1").episodes == 80
+    assert [p[1] for p in cat.get("c2").plays] == [35_000_000] and cat.get("c2").episodes == 60
+    assert [p[1] for p in cat.get("c3").plays] == [1234]
+    messages = {e.work_id: e.message for e in report.errors}
+    assert "episodes must be a whole number" in messages["c4"]  # Chinese numerals are not guessed at
+    assert "give release_date too" in messages["c5"]  # a total with no date cannot go on a time axis
+    assert sorted(cat.ids()) == ["c1", "c2", "c3"]

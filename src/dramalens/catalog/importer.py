@@ -336,15 +336,52 @@ def _parse_date(value) -> date:
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
 
 
-def _parse_plays(value) -> tuple[tuple[date, int], ...]:
+_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(亿|万|千|[wWkKmM]|)\s*\+?\s*$")
+_UNITS = {"亿": 10**8, "万": 10**4, "w": 10**4, "千": 10**3, "k": 10**3, "m": 10**6, "": 1}
+_EPISODES = re.compile(r"^\s*(?:全|共|total\s*)?(\d+)\s*(?:集|eps?\.?|episodes?)?\s*$", re.IGNORECASE)
+
+
+def parse_count(value) -> int:
+    """A play count as platforms and spreadsheets write it: ``1234567``, ``"1,234,567"``,
+    ``"1.2亿"``, ``"3500万+"``, ``"10w+"``, ``"2.5M"``.
+
+    >>> [parse_count(v) for v in (1200, "1,200", "1.2亿", "3500万+", "10w+", "2.5M")]
+    [1200, 1200, 120000000, 35000000, 100000, 2500000]
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"a play count must be a number, got {value!r}")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        m = _COUNT.match(value.replace(",", "").replace("，", ""))
+        if not m:
+            raise ValueError(f"a play count must be a number such as 1200, 3500万 or 1.2亿, got {value!r}")
+        number = float(m.group(1)) * _UNITS[m.group(2).lower()]
+    if number < 0:
+        raise ValueError(f"a play count must be ≥ 0, got {value!r}")
+    return int(round(number))
+
+
+def _parse_plays(value, release: date | None = None) -> tuple[tuple[date, int], ...]:
+    """Plays over time (a JSON object or list of points), or one total (``"1.2亿"``), which
+    is dated at the release date since a catalogue sheet rarely says when it was counted."""
     if isinstance(value, str):
-        value = json.loads(value) if value.strip() else {}
+        text = value.strip()
+        if not text:
+            return ()
+        value = json.loads(text) if text[0] in "[{" else text
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        if release is None:
+            raise ValueError(f"plays {value!r} is a single total: give release_date too, or plays over time")
+        return ((release, parse_count(value)),)
     items = value.items() if isinstance(value, dict) else ((v.get("period") or v.get("date") or v.get("month"), v.get("plays")) for v in value)
     out = []
     for period, n in items:
-        if isinstance(n, bool) or not isinstance(n, (int, float, str)) or int(float(n)) < 0:
-            raise ValueError(f"plays for {period} must be a count ≥ 0, got {n!r}")
-        out.append((_parse_date(period), int(float(n))))
+        try:
+            count = parse_count(n)
+        except ValueError:
+            raise ValueError(f"plays for {period} must be a count ≥ 0, got {n!r}") from None
+        out.append((_parse_date(period), count))
     return tuple(sorted(out))
 
 
@@ -374,10 +411,10 @@ def _validate(row: dict, source: str, line: int) -> tuple[dict | None, RowError 
         if eps not in (None, ""):
             if isinstance(eps, bool) or (isinstance(eps, float) and not eps.is_integer()):
                 raise ValueError(f"episodes must be a whole number, got {eps!r}")
-            try:
-                out["episodes"] = int(str(eps).strip().removesuffix(".0"))
-            except ValueError:
-                raise ValueError(f"episodes must be a whole number, got {eps!r}") from None
+            m = _EPISODES.match(str(eps).removesuffix(".0"))  # 80, "80集", "全80集", "80 eps"
+            if not m:
+                raise ValueError(f"episodes must be a whole number, got {eps!r}")
+            out["episodes"] = int(m.group(1))
             if out["episodes"] < 0:
                 raise ValueError(f"episodes must be ≥ 0, got {eps!r}")
         rd = row.get("release_date")
@@ -389,7 +426,7 @@ def _validate(row: dict, source: str, line: int) -> tuple[dict | None, RowError 
             out["tags"] = tuple(t.strip() for t in _TAG_SPLIT.split(str(tags)) if t.strip())
         else:
             out["tags"] = ()
-        out["plays"] = _parse_plays(row["plays"]) if row.get("plays") not in (None, "") else ()
+        out["plays"] = _parse_plays(row["plays"], out["release_date"]) if row.get("plays") not in (None, "") else ()
     except (ValueError, TypeError, AttributeError, json.JSONDecodeError) as exc:
         return None, RowError(source, line, str(exc), work_id)
     if not (out["title"] or out["synopsis"] or out["file"]):
