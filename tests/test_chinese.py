@@ -44,6 +44,18 @@ def test_chinese_numeral(text, expected):
         ("场景：夜 内 堂屋", None, "INT", "NIGHT", "堂屋"),
         ("第3场 日 外 街道", "3", "EXT", "DAY", "街道"),
         ("场2 客厅（日/内）", "2", "INT", "DAY", "客厅"),
+        ("场景2：花园 夜 外", "2", "EXT", "NIGHT", "花园"),
+        ("【场景3】卧室 夜 内", "3", "INT", "NIGHT", "卧室"),
+        ("01 内景 书房 日", "1", "INT", "DAY", "书房"),
+        ("1、医院走廊 夜 内", "1", "INT", "NIGHT", "医院走廊"),
+        ("（1）客厅/日/内", "1", "INT", "DAY", "客厅"),
+        ("1-1 日 内 客厅（回忆）", "1-1", "INT", "DAY", "客厅"),
+        ("1-1 医院 日/内", "1-1", "INT", "DAY", "医院"),
+        ("1-1 [日][内] 客厅", "1-1", "INT", "DAY", "客厅"),
+        ("1-1  顾家  日  内", "1-1", "INT", "DAY", "顾家"),
+        ("内景·客厅·夜", None, "INT", "NIGHT", "客厅"),
+        ("外景 江边 夜", None, "EXT", "NIGHT", "江边"),
+        ("1-1\t日\t内\t客厅   ", "1-1", "INT", "DAY", "客厅"),
     ],
 )
 def test_scene_heading_fields(head, number, int_ext, time, location):
@@ -215,6 +227,10 @@ PIECES = [
     "【反转】", "（转场）", "切至：医院", "黑场", "他写下两个字：军宣。", "时间：三年后", "《剧名》", "剧名：", "编剧：某",
     "：", "（", "【", "】", "）", "林晚：（", "1-", "第集", "第一百零八集", "回到现实", "———", "\t", "　", "\r", "\x00",
     "\ufeff", "１－１", "林晚：你知道吗，", "继续说", "Tony：Hi", "12:30",
+    "景：客厅", "时：日", "人：林晚", "时间：夜", "地点：花园", "目录", "分集大纲", "正文", "第1-2集", "第三集（上）",
+    "第三集（下）", "第四集 4-1 日 外 天台", "- 3 -", "3", "林晚", "林晚（冷笑）", "**林晚**：你好", "## 第1集", "OS：嗯",
+    "（未完待续）", "——第1集完——", "※林晚", "【动作】林晚走", "切：医院", "（1）客厅/日/内", "01 内景 书房 日",
+    "林晚&顾言：走", '林晚："你好"', "人物小传", "艾米丽·布朗：你好",
 ]
 
 
@@ -259,3 +275,108 @@ def test_bundled_sample():
         assert list(episode.elements)[-1].type is T.CLIFFHANGER_MARK
         assert all(s.int_ext and s.time and s.location and s.cast for s in episode.scenes)
     assert {"沈听", "沈念", "陆川", "周岩", "许曼"} <= set(script.characters)
+
+
+# -- conventions added with golden cases 34-49 ------------------------------------------------
+
+
+def test_three_line_header_fills_one_scene():
+    script = parse_chinese("第1集\n景：客厅\n时：日内\n人：林晚、顾沉\n林晚：你好。\n景：花园\n时：夜\n△风。")
+    first, second = script.episodes[0].scenes
+    assert (first.location, first.time, first.int_ext, first.cast) == ("客厅", "DAY", "INT", ("林晚", "顾沉"))
+    assert (second.location, second.time) == ("花园", "NIGHT")
+    assert [e.type for e in first.elements] == [T.HEADING, T.DIALOGUE]
+
+
+def test_time_line_outside_a_fresh_scene_is_not_swallowed():
+    script = parse_chinese("第1集\n1-1 日 内 客厅\n△林晚坐下。\n时间：三年后")
+    assert types_texts(script)[-1] == (T.ACTION, "时间：三年后", None)
+
+
+def test_merged_episode_takes_first_number_and_warns():
+    script = parse_chinese("第1-2集\n1-1 日 内 客厅\n林晚：你好。\n第3~4集\n3-1 夜 内 卧室\n△灯灭。")
+    assert [e.number for e in script.episodes] == [1, 3]
+    assert sum("merged episodes" in w.message for w in script.warnings) == 2
+
+
+def test_episode_halves_are_one_episode():
+    script = parse_chinese("第三集（上）\n3-1 日 内 客厅\n△甲。\n第三集（下）\n3-2 夜 外 街道\n△乙。\n第四集\n△丙。")
+    assert [(e.number, e.title, len(e.scenes)) for e in script.episodes] == [(3, "", 2), (4, "", 1)]
+    assert not script.warnings
+
+
+def test_episode_marker_with_scene_head_on_same_line():
+    script = parse_chinese("第四集 4-1 日 外 天台\n林晚：风好大。")
+    episode = script.episodes[0]
+    assert (episode.number, episode.title) == (4, "")
+    assert (episode.scenes[0].number, episode.scenes[0].location, episode.scenes[0].int_ext) == ("4-1", "天台", "EXT")
+
+
+@pytest.mark.parametrize("count", [2, 5, 80])
+def test_table_of_contents_makes_no_empty_episodes(count):
+    toc = "\n".join(f"第{i}集 标题{i}" for i in range(1, count + 1))
+    body = "\n".join(f"第{i}集 标题{i}\n{i}-1 日 内 客厅\n林晚：第{i}集。" for i in range(1, 4))
+    script = parse_chinese(f"《剧》\n目录\n{toc}\n{body}")
+    assert [e.number for e in script.episodes] == [1, 2, 3]
+    assert all(e.scenes for e in script.episodes)
+    assert [v for k, v in script.title_page if k == "目录"] == [f"第{i}集 标题{i}" for i in range(1, count + 1)]
+    assert not script.warnings
+
+
+def test_episode_going_back_after_content_still_warns():
+    script = parse_chinese("第1集\n林晚：甲。\n第2集\n林晚：乙。\n第1集\n林晚：丙。")
+    assert [e.number for e in script.episodes] == [1, 2, 1]
+    assert any("follows episode" in w.message for w in script.warnings)
+
+
+@pytest.mark.parametrize("page", ["3", "- 3 -", "— 12 —", "第 4 页", "第4页 共80页", "3/80", "Page 7"])
+def test_page_number_lines_are_skipped_mid_speech(page):
+    script = parse_chinese(f"第1集\n1-1 日 内 客厅\n△门开了。\n林晚：你，\n{page}\n终于来了。")
+    assert types_texts(script)[-2:] == [(T.DIALOGUE, "你，", "林晚"), (T.DIALOGUE, "终于来了。", "林晚")]
+
+
+def test_speaker_on_own_line_needs_a_known_name():
+    known = parse_chinese("第1集\n人物：林晚\n1-1 日 内 客厅\n林晚（冷笑）\n你好。")
+    assert types_texts(known)[-2:] == [(T.PARENTHETICAL, "冷笑", "林晚"), (T.DIALOGUE, "你好。", "林晚")]
+    unknown = parse_chinese("第1集\n1-1 日 内 客厅\n走廊\n空无一人。")
+    assert [t for t, _, _ in types_texts(unknown)][1:] == [T.ACTION, T.ACTION]
+
+
+def test_speaker_line_with_no_speech_is_kept_as_action():
+    script = parse_chinese("第1集\n人物：林晚\n1-1 日 内 客厅\n林晚\n△她转身。")
+    assert types_texts(script)[1:] == [(T.ACTION, "林晚", None), (T.ACTION, "她转身。", None)]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ('林晚："你好"', (T.DIALOGUE, "你好", "林晚")),
+        ("林晚：“你来了。”", (T.DIALOGUE, "你来了。", "林晚")),
+        ("林晚：“你”和“我”", (T.DIALOGUE, "“你”和“我”", "林晚")),
+        ("林晚&顾沉：不可能！", (T.DIALOGUE, "不可能！", "林晚、顾沉")),
+        ("OS：她不知道。", (T.VOICE_OVER, "她不知道。", None)),
+        ("切：医院走廊", (T.TRANSITION, "切：医院走廊", None)),
+        ("【动作】林晚摔门。", (T.ACTION, "林晚摔门。", None)),
+        ("※林晚推门。", (T.ACTION, "林晚推门。", None)),
+        ("（未完待续）", (T.NOTE, "（未完待续）", None)),
+    ],
+)
+def test_line_conventions(line, expected):
+    script = parse_chinese(f"第1集\n人物：林晚、顾沉\n1-1 日 内 客厅\n{line}")
+    assert types_texts(script)[-1] == expected
+
+
+def test_markdown_draft_marks_are_dropped_but_bleeps_stay():
+    script = parse_chinese("## 第1集：重生\n**1-1 日 内 客厅**\n**人物：** 林晚\n**林晚**：你这个**！\n**【卡点】**")
+    assert (script.episodes[0].number, script.episodes[0].title) == (1, "重生")
+    assert script.episodes[0].scenes[0].cast == ("林晚",)
+    assert types_texts(script) == [
+        (T.HEADING, "1-1 日 内 客厅", None), (T.DIALOGUE, "你这个**！", "林晚"), (T.CLIFFHANGER_MARK, "卡点", None)
+    ]
+
+
+def test_table_of_contents_then_bios_is_front_matter():
+    script = parse_chinese("目录\n第1集 甲\n第2集 乙\n人物小传\n林晚：女。\n第1集 甲\n1-1 日 内 客厅\n林晚\n你好。")
+    assert [e.number for e in script.episodes] == [1]
+    assert ("人物小传", "林晚：女。") in script.title_page
+    assert types_texts(script)[-1] == (T.DIALOGUE, "你好。", "林晚")

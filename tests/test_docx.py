@@ -19,7 +19,7 @@ from dramalens.parsing import parse_text
 from dramalens.parsing.docx import parse_docx
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures_src"))
-from make_docx_goldens import plain, styled  # noqa: E402
+from make_docx_goldens import plain, styled, with_tables  # noqa: E402
 from support import make_zip  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "docx"
@@ -141,3 +141,39 @@ def test_corrupted_docx_raises_only_input_errors(position, junk):
         parse_docx(bytes(data))
     except InputError:
         pass
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+
+def test_tables_are_read_in_document_order():
+    data = with_tables(["第1集", "1-1 日 内 客厅", [["△甲。"]], "△乙。", [["△丙。\n△丁。"]], "△戊。"])
+    assert [t for _, t, _ in stream(parse_docx(data))] == ["1-1 日 内 客厅", "甲。", "乙。", "丙。", "丁。", "戊。"]
+
+
+def test_speaker_and_line_columns_become_dialogue():
+    data = with_tables(["第1集", "1-1 日 内 客厅", [["林晚", "你好。"], ["顾沉：", "（冷笑）\n走。"], ["△他走了。", ""]]])
+    assert stream(parse_docx(data))[1:] == [
+        ("dialogue", "你好。", "林晚"),
+        ("parenthetical", "冷笑", "顾沉"),
+        ("dialogue", "走。", "顾沉"),
+        ("action", "他走了。", None),
+    ]
+
+
+def test_long_first_cell_is_not_a_speaker():
+    data = with_tables(["第1集", "1-1 日 内 客厅", [["△林晚推门进来，看了一眼。", "△顾沉没抬头。"]]])
+    assert [t for t, _, _ in stream(parse_docx(data))[1:]] == ["action", "action"]
+
+
+def test_merged_cells_are_read_once():
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph("第1集")
+    table = document.add_table(rows=1, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 2))
+    merged.text = "△只读一次。"
+    buf = io.BytesIO()
+    document.save(buf)
+    assert [t for _, t, _ in stream(parse_docx(buf.getvalue()))] == ["只读一次。"]

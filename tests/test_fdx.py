@@ -88,6 +88,27 @@ def test_dual_dialogue_marks_both_sides():
     assert [e.line for _, _, e in s.iter_elements()] == list(range(1, 10))
 
 
+def test_dual_dialogue_with_three_speakers_marks_all_three():
+    block = "".join(p(k, x) for k, x in [("Character", "A"), ("Dialogue", "1"), ("Character", "B"), ("Dialogue", "2"),
+                                          ("Character", "C (O.S.)"), ("Dialogue", "3")])
+    s = parse_fdx(fdx(f"<Paragraph><DualDialogue>{block}</DualDialogue></Paragraph>", p("Action", "After.")))
+    assert [(e.text, e.character, e.dual) for _, _, e in s.iter_elements()] == [
+        ("A", "A", True), ("1", "A", True), ("B", "B", True), ("2", "B", True),
+        ("C (O.S.)", "C", True), ("3", "C", True), ("After.", None, False),
+    ]
+
+
+def test_final_draft_12_extras_are_ignored_and_outline_is_structure():
+    s = parse_fdx((GOLDEN / "fd12_features.fdx").read_bytes())
+    assert not s.warnings
+    texts = [e.text for _, _, e in s.iter_elements()]
+    # Scene summaries, arc beats, header page labels and SmartType lists are not script text.
+    assert not any("Summary" in x or "doubts" in x or x == "." or x == "HARBOUR" for x in texts)
+    assert [(e.type.value, e.level) for _, _, e in s.iter_elements()][:2] == [("section", 1), ("synopsis", 0)]
+    assert "Rain hammers the docks." in texts and "EXT. HARBOUR - NIGHT" in texts
+    assert s.title == "THE HARBOUR"
+
+
 def test_title_page_guessing_and_title():
     s = parse_fdx((GOLDEN / "title_page.fdx").read_bytes())
     assert s.title == "THE LAST DEAL"

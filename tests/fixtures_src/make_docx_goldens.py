@@ -54,6 +54,25 @@ def plain(lines: list[str]) -> bytes:
     return save(document)
 
 
+def with_tables(blocks: list) -> bytes:
+    """A .docx mixing Normal paragraphs (a ``str``) and tables (a list of rows, each a list of
+    cell texts; ``\n`` in a cell text starts a new paragraph in that cell), in the given order."""
+    document = new_document()
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        table = document.add_table(rows=len(block), cols=max(len(row) for row in block))
+        for r, row in enumerate(block):
+            for c, text in enumerate(row):
+                cell = table.cell(r, c)
+                first, *more = text.split("\n")
+                cell.paragraphs[0].text = first
+                for part in more:
+                    cell.add_paragraph(part)
+    return save(document)
+
+
 def save(document: docx.Document) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
@@ -122,6 +141,26 @@ def cases() -> dict[str, bytes]:
                 "EXT. PARKING LOT - NIGHT",
                 "",
                 "Headlights sweep across the lot.",
+            ]
+        ),
+        # A script typed into Word tables: speaker | line rows, a one-cell-per-scene table and
+        # paragraphs between them, read in document order.
+        "zh_tables.docx": with_tables(
+            [
+                "《契约新娘》",
+                "第1集",
+                "1-1 日 内 民政局",
+                "人物：林晚、顾沉",
+                "△林晚攥着户口本，手心全是汗。",
+                [
+                    ["顾沉", "签了它，你弟弟的医药费我来出。"],
+                    ["林晚：", "（咬牙）\n好，我签。"],
+                    ["", "△顾沉把笔递过去。"],
+                ],
+                "1-2 夜 外 民政局门口",
+                [["△大雨。林晚站在台阶上。\n林晚（OS）：从今天起，我是顾太太了。\n【卡点】"]],
+                "第2集",
+                [["2-1 日 内 顾家客厅\n△顾母打量着林晚。\n顾母：就是你？"]],
             ]
         ),
         "zh_styled_title.docx": styled(

@@ -13,176 +13,91 @@ from __future__ import annotations
 
 import re
 
-from ..model import Element, ElementType, Script
+from ..model import Element, Script
 from .builder import ScriptBuilder
-from .chinese_lexicon import (
-    TEXT_TABLE as _TEXT_TABLE,
-    MATCH_TABLE as _MATCH_TABLE,
-    CN_NUM as _CN_NUM,
-    TIMES as _TIMES,
-    IE as _IE,
-    VO_KEYS as _VO_KEYS,
-    INNER_KEYS as _INNER_KEYS,
-    NARRATORS as _NARRATORS,
-    TITLE_KEYS as _TITLE_KEYS,
-    HEADER_KEYS as _HEADER_KEYS,
-    NOT_SPEAKERS as _NOT_SPEAKERS,
-    CLAUSE_WORDS as _CLAUSE_WORDS,
-    CLAUSE_CHARS as _CLAUSE_CHARS,
-    PRONOUNS as _PRONOUNS,
-    ROLE_ENDINGS as _ROLE_ENDINGS,
-    END_WORDS as _END_WORDS,
-    chinese_numeral,
+from .chinese_lexicon import chinese_numeral
+from .chinese_patterns import (
+    _ACTION_LABELS,
+    _ACTION_LINES,
+    _ACTION_MARK,
+    _BAD_CHARS,
+    _BARE_VO,
+    _BIO_NAME,
+    _BODY_HEAD,
+    _CAST,
+    _CLAUSE_CHARS,
+    _CLAUSE_WORDS,
+    _CLIFF,
+    _CUE,
+    _END_MARK,
+    _END_WORDS,
+    _EPISODE,
+    _FLASH_BARE,
+    _FLASH_END,
+    _FLASH_START,
+    _FULL_STOP,
+    _HAS_LETTER,
+    _HEADER_KEYS,
+    _HEADER_LINE,
+    _HEAD_HINT,
+    _JOINED,
+    _LATIN_NAME,
+    _LEAD_BRACKET,
+    _LEAD_PAREN,
+    _MATCH_TABLE,
+    _NAME_CHARS,
+    _NAME_SUFFIX,
+    _NARRATORS,
+    _NOT_SPEAKERS,
+    _ONE_MARK,
+    _OUTLINE_HEAD,
+    _PAGE_LINE,
+    _PAREN_PARTS,
+    _PARTS,
+    _PLACE_LINE,
+    _PRONOUNS,
+    _ROLE_ENDINGS,
+    _RULE_LINE,
+    _SCENE_NUM,
+    _SCENE_SINGLE,
+    _SCENE_WORD,
+    _SECTION_WORDS,
+    _SENTENCE,
+    _SPEAKER,
+    _SPEAKER_WIDE,
+    _SUBTITLE,
+    _T,
+    _TERMINAL,
+    _TEXT_TABLE,
+    _TIME_LINE,
+    _TITLE_KEYS,
+    _TITLE_NOISE,
+    _TITLE_SEP,
+    _TRAIL_MARKS,
+    _TRANSITION_TO,
+    _TRANSITION_WORD,
+    _WHOLE_BRACKET,
+    _WHOLE_PAREN,
+    _ext_kind,
+    _has_content,
+    _heading_fields,
+    _split_names,
+    _unquote,
+    _unwrap,
 )
 
 __all__ = ["chinese_numeral", "parse_chinese"]
 
-_T = ElementType
-
-_EPISODE = re.compile(
-    rf"^[【\[(（]?\s*(?:第\s*(\d{{1,4}}|{_CN_NUM}{{1,8}})\s*集(?!团|合|中|市|体|结|会|资|装|训|成|锦)|(?:EP|Ep|ep|Episode|EPISODE|episode)\s*\.?\s*(\d{{1,4}})(?!\d))"
-    r"\s*[】\])）]?(.*)$"
-)
-_SCENE_NUM = re.compile(r"^[【\[]?\s*(\d{1,4})\s*([-－—–‐_.．])\s*(\d{1,4})\s*[】\]]?(?![\d.．%])(\s*[:：、,，.．]?\s*)(.*)$")
-_SCENE_WORD = re.compile(
-    rf"^[【\[]?\s*(?:第\s*(\d{{1,4}}|{_CN_NUM}{{1,6}})\s*场|场(?:景|次)?\s*(\d{{1,4}}|{_CN_NUM}{{1,6}})|(?:场景|场次)(?=\s*[:：]))"
-    r"\s*[】\]]?(\s*[:：、,，.．]?\s*)(.*)$"
-)
-_SCENE_SINGLE = re.compile(r"^(\d{1,3})\s*[、.．:：]\s*(.+)$")
-_INLINE_CAST = re.compile(r"(?:出场人物|出场角色|人物)\s*[:：]")
-_CAST = re.compile(r"^(?:出场人物|出场角色|登场人物|主要人物|人物表|人物|出场)\s*[:：]\s*(.*)$")
-_NAME_SPLIT = re.compile(r"[、，,/／;；|｜&＆\s]+")
-_PARENS = re.compile(r"[（(][^（()）]*[）)]")
-_ACTION_MARK = re.compile(r"^[△▲]+\s*")
-_SENTENCE = re.compile(r"[。！？!?，,；;“”\"…]")
-_TERMINAL = re.compile(r"[，,、；;：:—\-]$")
-_RULE_LINE = re.compile(r"^[-—=*~～_#·.。…※＝－]{3,}$")
-_WHOLE_BRACKET = re.compile(r"^[【\[]([^【】\[\]]*)[】\]]$")
-_WHOLE_PAREN = re.compile(r"^[（(]([^（()）]*)[）)]$")
-_LEAD_BRACKET = re.compile(r"^[【\[]([^【】\[\]]{1,30})[】\]]\s*(.+)$")
-_TRAIL_MARKS = re.compile(r"((?:\s*[【\[（(][^【】\[\]（()）]{0,30}(?:卡点|钩子|悬念|反转|付费点|高能)[^【】\[\]（()）]{0,30}[】\]）)])+)\s*$")
-_ONE_MARK = re.compile(r"[【\[（(]([^【】\[\]（()）]*)[】\]）)]")
-_SPEAKER = re.compile(r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(][^（()）]{0,24}[）)]\s*)*)[：:]\s*(.*)$")
-_LEAD_PAREN = re.compile(r"^[（(]([^（()）]{1,24})[）)]\s*(.*)$")
-_NAME_SUFFIX = re.compile(r"^(.+?)(内心OS|内心独白|内心|心声|OS|VO|V\.O\.|O\.S\.|画外音)$")
-
-_FLASH_END = re.compile(r"^(?:(?:闪回|回忆|插叙)\s*(?:结束|完|毕|止)|回到(?:现实|现在|当下)|结束(?:闪回|回忆))")
-_FLASH_START = re.compile(r"^(?:闪回|回忆|插叙)(?:开始|起)?(?:$|[\s:：，,。].*)")
-_CLIFF = re.compile(r"卡点|钩子|悬念")
-_SUBTITLE = re.compile(r"^(?:画面|屏幕|片头|片尾|人物|人名)?(?:字幕卡|字幕条|字幕|人名条|花字)\s*(?:[:：]\s*(.*))?$")
-_TRANSITION_WORD = re.compile(r"^(?:转场|黑场|黑屏|淡入|淡出|渐隐|渐显|叠化|闪白|闪黑|硬切|切|CUT TO|FADE IN|FADE OUT|FADE TO BLACK)[:：.。!！]?$", re.I)
-_TRANSITION_TO = re.compile(r"^(?:切至|切到|切换至|切换到|转场至|画面切至|镜头切至|画面转至|转场|淡入|淡出)\s*[:：]?\s*\S[^。！？]{0,24}$")
-
-# Time words → the model's normalised names; 内/外 → INT/EXT.
-
-
-# Title-page keys (before the first episode or scene) and the ones that name the work.
-# Words before a colon that are never a speaker.
-# Particles and speech verbs almost never found in a name (听, 见, 和, 有… are, so they are not here).
-_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]{0,15}$")
-_NAME_CHARS = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·•・]+$")
-_HAS_LETTER = re.compile(r"[\u3400-\u9fffA-Za-z]")
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
-_HEADER_LINE = re.compile(r"^([^:：]{1,8}?)\s*[:：]\s*(.*)$")
-_SECTION_WORDS = re.compile(r"人物|角色|简介|梗概|大纲|小传|介绍|设定|说明|目录|前言|备注")
-_TITLE_SEP = " :：、.．,，-—–·|｜~～"
-_TITLE_NOISE = re.compile(r"\s*[（(【\[]\s*完\s*[）)】\]]\s*$")
-_FULL_STOP = re.compile(r"[。！？!?]")
-_HEAD_HINT = re.compile(r"[日夜晨晚昏早午内外景]")
-_JOINED = re.compile(r"[、&＆]")
-_PAREN_PARTS = re.compile(r"[，,、/;；]")
-_FLASH_BARE = re.compile(r"^(?:闪回|回忆)(?:开始)?(?:[:：].{0,30})?[。.]?$")
-_OPEN_CLOSE = {"【": "】", "[": "]", "（": "）", "(": ")", "《": "》", "「": "」"}
-
-
-def _unwrap(title: str) -> str:
-    """Drop one layer of matching brackets and an unbalanced closer left by ``（第1集完）``."""
-    if len(title) >= 2 and _OPEN_CLOSE.get(title[0]) == title[-1]:
-        title = title[1:-1].strip()
-    if title and title[-1] in "】])）》」":
-        opener = next(o for o, c in _OPEN_CLOSE.items() if c == title[-1])
-        if title.count(opener) < title.count(title[-1]):
-            title = title[:-1].strip()
-    return title
-
-
-def _time_ie(token: str) -> tuple[str | None, str | None] | None:
-    """(time, int_ext) when ``token`` is a time word, 内/外 word or one of each glued (日内, 内日)."""
-    if token in _TIMES:
-        return _TIMES[token], None
-    if token in _IE:
-        return None, _IE[token]
-    if len(token) <= 5:
-        for k in range(1, len(token)):
-            a, b = token[:k], token[k:]
-            if a in _TIMES and b in _IE:
-                return _TIMES[a], _IE[b]
-            if a in _IE and b in _TIMES:
-                return _TIMES[b], _IE[a]
-    return None
-
-
-_HEAD_TOKEN = re.compile(r"[^\s/／|｜,，、:：;；()（）【】\[\]]+")
-
-
-def _heading_fields(rest_m: str, rest: str):
-    """Split a heading's text (after its number) into int_ext, time, location, cast and a flag
-    saying whether any time/内外 word was found (which makes a doubtful line a heading).
-    ``rest_m`` is the matching form of ``rest`` (same length, positions agree)."""
-    cast: tuple[str, ...] = ()
-    m = _INLINE_CAST.search(rest_m)
-    if m:
-        cast = _split_names(rest[m.end():])
-        rest_m, rest = rest_m[: m.start()], rest[: m.start()]
-    time = ie = None
-    found = False
-    location: list[str] = []
-    for tok in _HEAD_TOKEN.finditer(rest_m):
-        tok_m, start, end = tok.group(0), tok.start(), tok.end()
-        hit = _time_ie(tok_m)
-        if hit is None and len(tok_m) > 2:
-            # glued to the location: 客厅日内 / 日内客厅
-            for k in (2, 3, 4):
-                if k >= len(tok_m):
-                    break
-                tail, head = _time_ie(tok_m[-k:]), _time_ie(tok_m[:k])
-                if tail and tail[0] and tail[1]:
-                    hit, end = tail, end - k
-                    break
-                if head and head[0] and head[1]:
-                    hit, start = head, start + k
-                    break
-            else:
-                hit = None
-            if hit is not None:
-                location.append(rest[start:end])
-        if hit is None:
-            location.append(rest[start:end])
-            continue
-        found = True
-        t, i = hit
-        time = time or t
-        if i:
-            ie = i if ie is None or ie == i else "INT/EXT"
-    return ie, time, (" ".join(location) or None), cast, found
-
-
-def _split_names(text: str) -> tuple[str, ...]:
-    names = []
-    for raw in _NAME_SPLIT.split(_PARENS.sub(" ", text)):
-        name = raw.strip("：:。.；;")
-        if name and name != "等" and len(name) <= 12 and name not in names:
-            names.append(name)
-    return tuple(names)
-
-
-def _ext_kind(part: str) -> _T | None:
-    key = part.upper().replace(".", "").replace(" ", "").replace("·", "")
-    if key in _INNER_KEYS:
-        return _T.INNER_VOICE
-    if key in _VO_KEYS:
-        return _T.VOICE_OVER
-    return None
+# First-character and cheap guards, so the rarer rules cost nothing on ordinary lines.
+_MD_HEAD = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=[^#\n]*$)(?![^\n]*#[ \t]*$)", re.M)
+_DIGITS = "0123456789"
+_NUM_FIRST = frozenset(_DIGITS + "【[场第")
+_WORD_FIRST = frozenset("【[场第")
+_SINGLE_FIRST = frozenset(_DIGITS + "（(")
+# Bold only where it opens the line (**林晚**：, **1-1 日 内 客厅**): a lone ** inside a
+# speech is a writer's own mark for a bleeped word (你这个**！) and stays.
+_MD_BOLD = re.compile(r"^\*\*(.+?)\*\*")
+_PAGE_FIRST = frozenset("0123456789-—–~～第Pp")
 
 
 class _Parser:
@@ -192,7 +107,7 @@ class _Parser:
         self.b = ScriptBuilder(source_format="chinese", source=source, encoding=encoding)
         # A writer who marks action with △ leaves untagged lines to speech: they continue
         # the dialogue above them. Without △, untagged lines are action.
-        self.triangles = "△" in text or "▲" in text
+        self.triangles = _ACTION_LINES.search(text) is not None
         self.known: set[str] = set()
         self.title: str | None = None
         self.front = True
@@ -203,6 +118,12 @@ class _Parser:
         self.pending_cast: tuple[str, ...] = ()
         self.saw_episode_marker = False
         self.flashback_open = 0
+        self.marker: tuple[int, str] = (0, "")  # the last episode marker line
+        self.toc: list[tuple[int, str]] = []  # earlier markers whose episodes stayed empty
+        self.cue: tuple[int, str] | None = None  # a speaker name on its own line, awaiting speech
+        self.outline = False  # inside a 分集大纲 section of the front matter
+        self.outline_max = 0
+        self.loose_time: tuple[Element, str | None, str | None] | None = None  # 时间：夜 before 地点：
 
     # -- emitting ----------------------------------------------------------------------------
     def emit(self, type: _T, text: str, line: int, character: str | None = None, extension: str | None = None) -> None:
@@ -216,6 +137,10 @@ class _Parser:
         scene.cast = tuple(dict.fromkeys(scene.cast + names))
 
     def end_speech(self) -> None:
+        if self.cue is not None:
+            if self.speech_pending:  # a name on its own line that no speech followed: keep it
+                self.b.add(Element(_T.ACTION, self.cue[1], self.cue[0]))
+            self.cue = None
         self.speech = None
         self.speech_pending = False
 
@@ -265,11 +190,12 @@ class _Parser:
                 self.title = line  # a bare first line: the title
                 self.b.script.title_page.append(("剧名", line))
                 continue
-            if bracket or (short and len(m_line) <= 8) or (line.endswith(("：", ":")) and len(line) <= 12):
+            entry = _EPISODE.match(m_line) is not None  # 第1集 闪婚 in an outline: an entry, not a section
+            if not entry and (bracket or (short and len(m_line) <= 8) or (line.endswith(("：", ":")) and len(line) <= 12)):
                 section = (line[1:-1] if bracket else line).strip(" ：:") or section
                 continue
             if "人物" in section or "角色" in section:
-                sp = _SPEAKER.match(m_line)
+                sp = _SPEAKER.match(m_line) or _BIO_NAME.match(m_line)
                 if sp and self.plausible(sp.group(1).replace(" ", ""), strict=True):
                     self._know((line[: len(sp.group(1))].replace(" ", ""),))
             self.b.script.title_page.append((section, line))
@@ -286,6 +212,9 @@ class _Parser:
             return True
         if name_m in _NOT_SPEAKERS or not _NAME_CHARS.match(name_m) or not _HAS_LETTER.search(name_m):
             return False
+        if "·" in name_m or "•" in name_m or "・" in name_m:  # 艾米丽·布朗: a foreign name, not a clause
+            parts = re.split(r"[·•・]", name_m)
+            return all(1 <= len(p) <= 6 and not any(ch in _CLAUSE_CHARS for ch in p) for p in parts)
         if name_m.isascii():
             return bool(_LATIN_NAME.match(name_m)) and name_m.upper() not in ("OS", "VO", "PS", "BGM", "NOTE")
         if name_m[0] in _PRONOUNS or _CLAUSE_WORDS.search(name_m) or any(ch in _CLAUSE_CHARS for ch in name_m):
@@ -304,9 +233,19 @@ class _Parser:
     # -- lines -------------------------------------------------------------------------------
     def line(self, lineno: int, line: str) -> None:
         m_line = line.translate(_MATCH_TABLE)
+        if m_line[0] in _PAGE_FIRST and _PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
+            return
         if self.structure(lineno, line, m_line):
             return
+        if (not self.front and self.toc and len(m_line) <= 12 and _SECTION_WORDS.search(m_line)
+                and "：" not in m_line and ":" not in m_line
+                and not _has_content(self.b._episode) and self.table_of_contents()):
+            self.front = True  # 目录 first, then 人物小传 / 分集大纲 before the script: still front matter
         if self.front:
+            if _OUTLINE_HEAD.match(m_line):
+                self.outline = True
+            elif _BODY_HEAD.match(m_line):
+                self.outline = False
             if not self.header(line, m_line):
                 self.front_lines.append((lineno, line, m_line))
             return
@@ -316,8 +255,9 @@ class _Parser:
         m = _EPISODE.match(m_line)
         if m is None:
             return self.scene_head(lineno, line, m_line)
-        number = chinese_numeral(m.group(1) or m.group(2))
-        rest = m.group(3)
+        number = chinese_numeral(m.group(1) or m.group(3))
+        last = chinese_numeral(m.group(2)) if m.group(2) else None
+        rest = m.group(4)
         raw = line[len(line) - len(rest):].strip() if rest else ""
         title = _unwrap(raw.lstrip(_TITLE_SEP)).strip()
         core = title.strip("（）()【】[]《》「」 ")
@@ -333,23 +273,64 @@ class _Parser:
         elif raw and not (rest[:1].isspace() or raw[0] in _TITLE_SEP or raw[0] in "（(【[《「"):
             if len(raw) > 15 or _SENTENCE.search(raw):
                 return self.scene_head(lineno, line, m_line)  # 第三场戏…: prose, not a marker
+        # 第四集 4-1 日 外 天台: the episode's first scene head written on the marker's line.
+        title_m = title.translate(_MATCH_TABLE)
+        head = raw if title and (_SCENE_NUM.match(title_m) or _SCENE_WORD.match(title_m)) else ""
+        if head:
+            title = ""
         if number is None or len(title) > 24 or (len(title) > 12 and _FULL_STOP.search(title)):
             return False  # 第1集：林晚重生，发现…。 is an outline entry, not an episode
+        if self.front and self.outline and not head:
+            if number > self.outline_max:  # an entry of the 分集大纲: kept as front matter
+                self.outline_max = number
+                self.front_lines.append((lineno, line, m_line))
+                return True
+            self.outline = False  # the numbers went back: the script itself has begun
+        if core in _PARTS:
+            title = ""  # 第三集（上）: a half of episode 3, not its title
+            if self.saw_episode_marker and number == current:
+                return True  # 第三集（下） goes on with episode 3
         self.leave_front()
         self.end_speech()
         self.close_flashback(lineno)
         title = _TITLE_NOISE.sub("", title).strip()
+        if last is not None and last != number:
+            self.b.warn(lineno, f"merged episodes {number}-{last}: read as episode {number}")
         if self.saw_episode_marker and current is not None and number <= current:
-            self.b.warn(lineno, f"episode {number} follows episode {current}")
+            if not self.table_of_contents():
+                self.b.warn(lineno, f"episode {number} follows episode {current}")
+        elif self.b._episode is not None and self.b._episode.line and not _has_content(self.b._episode):
+            self.toc.append(self.marker)  # the episode before had nothing in it: maybe a 目录
+        else:
+            self.toc = []
         self.saw_episode_marker = True
         self.pending_cast = ()
+        self.marker = (lineno, line)
         self.b.start_episode(number, title, lineno)
+        if head and not self.scene_head(lineno, head, head.translate(_MATCH_TABLE)):
+            self.b._episode.title = head
+        return True
+
+    def table_of_contents(self) -> bool:
+        """A marker whose number goes back, after a run of markers with nothing under them and
+        nothing else in the script so far: that run was a table of contents (``目录`` then
+        第1集…第80集), not 80 empty episodes. Its lines become ``目录`` title-page pairs."""
+        episodes = self.b.script.episodes
+        if not self.toc or any(_has_content(ep) for ep in episodes):
+            return False
+        for _, text in self.toc + [self.marker]:
+            self.b.script.title_page.append(("目录", text))
+        episodes.clear()
+        self.b._episode = self.b._scene = None
+        self.toc = []
+        self.saw_episode_marker = False
         return True
 
     def scene_head(self, lineno: int, line: str, m_line: str) -> bool:
         number: str | None = None
         episode_from_number: int | None = None
-        m = _SCENE_NUM.match(m_line)
+        first = m_line[0]
+        m = _SCENE_NUM.match(m_line) if first in _NUM_FIRST else None
         if m:
             rest_m, sep = m.group(5), m.group(4)
             ie, time, loc, cast, found = _heading_fields(rest_m, line[len(line) - len(rest_m):])
@@ -361,7 +342,7 @@ class _Parser:
             number = f"{m.group(1)}-{m.group(3)}"
             episode_from_number = int(m.group(1))
         else:
-            m = _SCENE_WORD.match(m_line)
+            m = _SCENE_WORD.match(m_line) if first in _WORD_FIRST else None
             if m:
                 rest_m, sep = m.group(4), m.group(3)
                 ie, time, loc, cast, found = _heading_fields(rest_m, line[len(line) - len(rest_m):])
@@ -373,19 +354,40 @@ class _Parser:
                 if raw:
                     number = str(chinese_numeral(raw))
             else:
-                m = _SCENE_SINGLE.match(m_line)
-                rest_m = m.group(2) if m else m_line
-                if len(rest_m) > 30 or _SENTENCE.search(rest_m) or rest_m[0] in "△▲【[（(":
+                m = _SCENE_SINGLE.match(m_line) if first in _SINGLE_FIRST else None
+                rest_m = m.group(3) if m else m_line
+                place = _PLACE_LINE.match(m_line) if m_line[0] in "景地" else None
+                if place and not _SENTENCE.search(place.group(1)) and self.place_head_ok(m_line):
+                    rest_m = place.group(1)  # 景：客厅 — a scene even with no time in it
+                    ie, time, loc, cast, found = _heading_fields(rest_m, line[len(line) - len(rest_m):])
+                    scene, loose = self.b._scene, self.loose_time
+                    if loose and scene is not None and scene.elements and scene.elements[-1] is loose[0]:
+                        scene.elements.pop()  # the 时间 line just above belongs to this head
+                        time, ie = time or loose[1], ie or loose[2]
+                    return self.open_scene(lineno, line, None, ie, time, loc, cast, None)
+                if len(rest_m) > 30 or _SENTENCE.search(rest_m) or rest_m[0] in "△▲※◆●■【[（(":
                     return False
                 if not _HEAD_HINT.search(rest_m) or (not m and ("：" in rest_m or ":" in rest_m)):
                     return False
                 ie, time, loc, cast, found = _heading_fields(rest_m, line[len(line) - len(rest_m):])
-                if not found or (not m and not (ie and time)):
+                spaced = m is not None and m.group(2) is not None and not m_line[m.end(2):m.start(3)].strip()
+                if not found or ((not m or spaced) and not (ie and time)):
                     return False
                 if m:
-                    number = m.group(1)
+                    number = str(int(m.group(1) or m.group(2)))
+        return self.open_scene(lineno, line, number, ie, time, loc, cast, episode_from_number)
+
+    def open_scene(self, lineno: int, line: str, number: str | None, ie: str | None, time: str | None,
+                   loc: str | None, cast: tuple[str, ...], episode_from_number: int | None) -> bool:
+        """Start the scene a head line announced (any of the head forms) and emit its heading."""
+        if self.front and self.outline and self.front_lines and _EPISODE.match(self.front_lines[-1][2]):
+            self.outline = False  # 分集大纲 with no script marker after it: its last 第N集 starts the script
+            self.structure(*self.front_lines.pop())
         self.leave_front()
         self.end_speech()
+        if (episode_from_number is not None and self.saw_episode_marker and self.b._episode is not None
+                and episode_from_number < self.b._episode.number):
+            self.table_of_contents()  # 目录 then 第1集…第N集, then a body numbered 1-1 with no markers
         if episode_from_number is not None and not self.saw_episode_marker:
             # No 第N集 markers: the first number of "2-1" says which episode this is.
             current = self.b._episode.number if self.b._episode is not None else None
@@ -407,6 +409,18 @@ class _Parser:
             return
         if _RULE_LINE.match(m_line):  # ———— / ****: layout, not content
             return
+        when = _TIME_LINE.match(m_line) if m_line[0] == "时" else None
+        if when:
+            ie, time, _, _, found = _heading_fields(when.group(1), line[when.start(1):])
+            if found and self.fresh_scene():  # 时：日 under 景：客厅
+                scene = self.b._scene
+                scene.time, scene.int_ext = scene.time or time, scene.int_ext or ie
+                return
+            if found:  # 时间：夜 then 地点：客厅 — action unless a place line follows
+                self.end_speech()
+                self.emit(_T.ACTION, line, lineno)
+                self.loose_time = (self.b.scene.elements[-1], time, ie)
+                return
         cast = _CAST.match(m_line)
         if cast:
             names = _split_names(line[cast.start(1):])
@@ -441,6 +455,10 @@ class _Parser:
         lead = _LEAD_BRACKET.match(m_line)
         if lead:
             kind = self.classify_mark(lead.group(1).strip())
+            if lead.group(1).strip() in _ACTION_LABELS:  # 【动作】林晚转身: the label says action
+                self.end_speech()
+                self.emit(_T.ACTION, line[lead.start(2):], lineno)
+                return
             if kind is not None and kind[0] is not _T.NOTE:
                 self.end_speech()
                 rest, rest_m = line[lead.start(2):], m_line[lead.start(2):]
@@ -450,6 +468,10 @@ class _Parser:
                 self.mark(lineno, line[1: lead.end(1)].strip(), lead.group(1).strip())
                 self.body(lineno, rest, rest_m)
                 return
+        if len(m_line) <= 24 and _END_MARK.match(m_line.strip("（）()【】[]-—*=~～ ")):  # 本集完 /（未完待续）/ ——第1集完——
+            self.end_speech()
+            self.emit(_T.NOTE, line, lineno)
+            return
         paren = _WHOLE_PAREN.match(m_line)
         if paren:
             inner, inner_m = line[1:-1].strip(), paren.group(1).strip()
@@ -462,25 +484,59 @@ class _Parser:
             elif inner:
                 self.emit(_T.ACTION, inner, lineno)
             return
-        if m_line.strip("（）()【】[]-—*= ") in _END_WORDS:  # 本集完 / （完） / —— 全剧终 ——
-            self.end_speech()
-            self.emit(_T.NOTE, line, lineno)
-            return
         if self.classify_mark(m_line, bare=True) is not None:
             self.end_speech()
             self.mark(lineno, line, m_line, bare=True)
             return
-        if self.dialogue(lineno, line, m_line):
+        if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
             return
         if self.speech is not None and (self.speech_pending or _TERMINAL.search(self.speech_last)
                                         or (self.triangles and not self.narration(m_line))):
             name, kind, ext = self.speech
+            lead = _LEAD_PAREN.match(m_line) if self.speech_pending else None
+            if lead and lead.group(2):  # 林晚： then （冷笑）你好。 on the next line
+                self.emit(_T.PARENTHETICAL, line[lead.start(1): lead.end(1)].strip(), lineno, name)
+                line = line[lead.start(2):].strip()
             self.speech_pending = False
+            self.cue = None
             self.speech_last = line
             self.emit(kind, line, lineno, name, ext)
             return
         self.end_speech()
         self.emit(_T.ACTION, line, lineno)
+
+    def place_head_ok(self, m_line: str) -> bool:
+        """景：… always heads a scene; 地点：… only where the writer heads scenes that way (no
+        numbered head is open, or the open one is a 景/地点 head, or 时间：… is just above), so
+        ``地点：顾家老宅`` inside ``1-1 日 内 客厅`` stays a line of that scene."""
+        if m_line.startswith("景"):
+            return True
+        scene = self.b._scene
+        if scene is None or scene.heading is None:
+            return True
+        if scene.heading.startswith(("景", "地点")):
+            return True
+        loose = self.loose_time
+        return bool(loose and scene.elements and scene.elements[-1] is loose[0])
+
+    def fresh_scene(self) -> bool:
+        scene = self.b._scene
+        return scene is not None and len(scene.elements) == 1 and scene.elements[0].type is _T.HEADING
+
+    def speaker_line(self, lineno: int, line: str, m_line: str) -> bool:
+        """A known name alone on its line (``林晚`` or ``林晚（冷笑）``), screenplay style: the
+        lines after it are its speech. Unknown names never count: ``走廊`` stays action."""
+        m = _CUE.match(m_line)
+        if not m:
+            return False
+        name_m = m.group(1)
+        suffix = _NAME_SUFFIX.match(name_m)
+        if name_m not in self.known and not (suffix and suffix.group(1) in self.known):
+            return False
+        self.end_speech()
+        self.dialogue(lineno, line + "：", m_line + "：")
+        self.cue = (lineno, line)
+        return True
 
     def narration(self, m_line: str) -> bool:
         """Does an untagged line read as narration (starts with a pronoun or a known name, or
@@ -527,13 +583,19 @@ class _Parser:
         self.emit(type_, inner, lineno)
 
     def dialogue(self, lineno: int, line: str, m_line: str) -> bool:
-        m = _SPEAKER.match(m_line)
+        m = (_SPEAKER_WIDE if "【" in m_line or "[" in m_line else _SPEAKER).match(m_line)
         if not m:
             return False
         name_m = m.group(1).replace(" ", "")
         name = line[: m.end(1)].replace(" ", "")
         kind, ext = _T.DIALOGUE, None
         suffix = _NAME_SUFFIX.match(name_m)
+        if name_m.upper() in _BARE_VO and not m.group(2):  # OS：… with no speaker: an unseen voice
+            text = _unquote(line[m.start(3):].strip())
+            self.end_speech()
+            if text:
+                self.emit(_T.VOICE_OVER, text, lineno, None, name)
+            return True
         if suffix and self.plausible(suffix.group(1)):  # 林晚OS：
             kind = _ext_kind(suffix.group(2)) or _T.VOICE_OVER
             ext = name[len(suffix.group(1)):]
@@ -544,6 +606,7 @@ class _Parser:
                 if _NAME_CHARS.match(name_m) and not suffix:
                     self.plausible(name_m, line=lineno)  # warns when only the length was against it
                 return False
+            name = name_m = "、".join(joined)  # 林晚&顾沉 and 林晚、顾沉 are one pair
         if name_m in _NARRATORS:
             kind, ext = _T.VOICE_OVER, name
         text = line[m.start(3):].strip()
@@ -553,6 +616,7 @@ class _Parser:
         if lead:  # 林晚：（冷笑）你也配？
             groups.append(text[lead.start(1): lead.end(1)])
             text = text[lead.start(2):].strip()
+        text = _unquote(text)
         notes: list[str] = []
         for group in groups:
             rest = []
@@ -591,8 +655,11 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
         raise TypeError(f"parse_chinese needs str, got {type(text).__name__}")
     text = text.translate(_TEXT_TABLE).replace("\r\n", "\n").replace("\r", "\n")
     parser = _Parser(text, source, encoding)
+    markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
+        if markdown and line:  # drafts pasted from a chat assistant: ## 第1集 / **林晚**：
+            line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).strip()
         if line:
             parser.line(lineno, line)
     if parser.front:

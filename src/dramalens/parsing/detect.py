@@ -24,6 +24,7 @@ _ZH_SCENE = re.compile(r"^\s*\d+\s*[-－—.]\s*\d+\s*[：:、.\s]", re.M)
 _ZH_ACTION = re.compile(r"^\s*[△▲]", re.M)
 _ZH_CAST = re.compile(r"^\s*(?:人物|出场人物|出场)\s*[：:]", re.M)
 _LATIN = re.compile(r"[A-Za-z]")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # Lines only Fountain writes: scene headings, forced headings/cues/transitions, title-page keys.
 _FOUNTAIN_MARKS = re.compile(
     r"^(?:(?:INT|EXT|EST|I/E|INT\./EXT)[. ]|\.[^.\s]|@\S|>.*[^<]$|={3,}|(?:Title|Credit|Author|Draft date):)",
@@ -44,6 +45,10 @@ def sniff_text_format(text: str) -> str:
     if head.startswith("<?xml") or head.startswith("<FinalDraft"):
         return "fdx"
     sample = text[:200000]
+    # An English script (EP 01, 1-2 INT. CAFE) can show the Chinese markers' shapes; with
+    # next to no Han characters it is never a Chinese script.
+    if len(_HAN_CHAR.findall(sample[:20000])) * 20 < len(_LATIN.findall(sample[:20000])):
+        return "fountain"
     kinds = sum(
         1 for rx in (_ZH_EPISODE, _ZH_SCENE, _ZH_ACTION, _ZH_CAST) if rx.search(sample)
     )

@@ -114,11 +114,7 @@ def _read_paragraphs(data: bytes, name: str) -> list[tuple[str, str]]:
                     default = style.name or ""
             except (AttributeError, ValueError, KeyError):
                 continue
-        out = []
-        for p in document.paragraphs:
-            style_id = p._p.style
-            out.append((names.get(style_id, "") if style_id else default, p.text))
-        return out
+        return _body_paragraphs(document, names, default)
     except PackageNotFoundError as exc:
         raise InputError("not a .docx file: no Word document inside the archive", source=name) from exc
     except ValueError as exc:  # python-docx: "file is not a Word file, content type is ..."
@@ -127,6 +123,57 @@ def _read_paragraphs(data: bytes, name: str) -> list[tuple[str, str]]:
         raise ParseError(f"the .docx file is damaged: {exc!r}", source=name, hint="open and re-save it in Word") from exc
     except Exception as exc:  # lxml.etree.XMLSyntaxError and other damage inside the parts
         raise ParseError(f"the .docx file is damaged: {exc}", source=name, hint="open and re-save it in Word") from exc
+
+
+_SPEAKER_CELL = re.compile(r"^[^\s。！？!?，,；;“”\"]{1,12}$")
+
+
+def _body_paragraphs(document, names: dict[str, str], default: str) -> list[tuple[str, str]]:
+    """(style name, text) for the body's paragraphs and table cells, in document order.
+
+    Chinese writers often type a script into Word tables: a two-column row ``speaker | line``
+    becomes one ``speaker：line`` paragraph; any other row gives one paragraph per paragraph of
+    each of its cells (one cell per scene works the same way). Merged cells are read once.
+    """
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    tag_p, tag_tbl, tag_tr, tag_tc, tag_sdt = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
+    out: list[tuple[str, str]] = []
+
+    def para(el) -> tuple[str, str]:
+        style_id = el.style
+        return (names.get(style_id, "") if style_id else default, Paragraph(el, document).text)
+
+    def cell_paragraphs(tc) -> list[tuple[str, str]]:
+        got: list[tuple[str, str]] = []
+        walk(tc, got)
+        return got
+
+    def walk(parent, sink: list[tuple[str, str]]) -> None:
+        for child in parent.iterchildren():
+            tag = child.tag
+            if tag == tag_p:
+                sink.append(para(child))
+            elif tag == tag_tbl:
+                for row in child.iterchildren(tag_tr):
+                    cells = [cell_paragraphs(tc) for tc in row.iterchildren(tag_tc)]
+                    texts = ["\n".join(t for _, t in c if t.strip()).strip() for c in cells]
+                    filled = [i for i, t in enumerate(texts) if t]
+                    if len(cells) == 2 and filled == [0, 1] and _SPEAKER_CELL.match(texts[0]):
+                        speaker = texts[0].rstrip(":：")
+                        first, *more = [t for _, t in cells[1] if t.strip()]
+                        sink.append((cells[1][0][0], f"{speaker}：{first.strip()}"))
+                        sink.extend((default, t) for t in more)
+                    else:
+                        for c in cells:
+                            sink.extend(c)
+            elif tag == tag_sdt:  # content controls wrap ordinary paragraphs and tables
+                for content in child.iterchildren(qn("w:sdtContent")):
+                    walk(content, sink)
+
+    walk(document.element.body, out)
+    return out
 
 
 def _screenplay_styles(paragraphs: list[tuple[str, str]]) -> bool:

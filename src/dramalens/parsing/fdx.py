@@ -49,9 +49,17 @@ _KINDS: dict[str, ElementType | None] = {
     "transition": ElementType.TRANSITION,
     "lyrics": ElementType.LYRICS,
     "new act": None,
+    # Final Draft 12's outline elements: planning structure, read as Fountain's sections and
+    # synopses (level from the type's number), never as action in a scene.
+    "outline": ElementType.SECTION,
+    "outline 1": ElementType.SECTION,
+    "outline 2": ElementType.SECTION,
+    "outline 3": ElementType.SECTION,
+    "outline 4": ElementType.SECTION,
+    "outline body": ElementType.SYNOPSIS,
 }
 # Kinds an "EPISODE 3" / "第3集" line may be typed as and still count as an episode marker.
-_MARKER_KINDS = {"action", "general", "scene heading", "new act"}
+_MARKER_KINDS = {"action", "general", "scene heading", "new act", "outline", "outline 1"}
 # Types that continue a speaker's block; anything else ends it.
 _BLOCK_TYPES = frozenset(
     {ElementType.PARENTHETICAL, ElementType.DIALOGUE, ElementType.VOICE_OVER, ElementType.INNER_VOICE, ElementType.LYRICS}
@@ -472,7 +480,8 @@ def build_from_paragraphs(
                 text = strip_parens(text)
             b.add_new(etype, text, p.index, character=character, dual=p.dual)
         else:
-            level = _small_int(attrs.get("DramalensLevel", ""), 0)
+            default = (_small_int(kind[-1:], 1) or 1) if etype is ElementType.SECTION else 0
+            level = _small_int(attrs.get("DramalensLevel", ""), default)
             b.add_new(etype, text, p.index, character=explicit, level=level)
             speaker = None
         _add_notes(b, p)

@@ -26,6 +26,7 @@ from ..model import Element, ElementType, Script
 from ..textutil import strip_emphasis
 from .builder import ScriptBuilder
 from .headings import parse_episode_marker, parse_heading
+from .layout import normalise_layout
 
 __all__ = ["parse_fountain"]
 
@@ -200,7 +201,16 @@ class _Parser:
 
     # -- main loop -------------------------------------------------------------------------
     def run(self, text: str) -> Script:
-        lines, numbers, notes = self._prepare(text)
+        source_text = text
+        layout = normalise_layout(text)
+        lines, numbers, notes = self._prepare(text if layout is None else layout[0])
+        if layout is not None:
+            # Map the rewritten text's line numbers back onto the source file's.
+            back = layout[1]
+            last = len(back)
+            numbers = [back[k - 1] if 0 < k <= last else k for k in numbers]
+            if notes:
+                notes = {i: [(t, back[k - 1] if 0 < k <= last else k) for t, k in v] for i, v in notes.items()}
         block: list[str] = []
         block_lines: list[int] = []
         n = len(lines)
@@ -241,7 +251,7 @@ class _Parser:
             if key.lower() == "title":
                 title = " ".join(strip_emphasis(v).strip() for v in value.split("\n") if v.strip())
                 break
-        return self.b.build(title=title, language=_language(text[:50000]))
+        return self.b.build(title=title, language=_language(source_text[:50000]))
 
     def _flush_notes(self) -> None:
         if not self.pending_notes:

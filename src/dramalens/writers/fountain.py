@@ -18,6 +18,7 @@ import re
 
 from ..model import Element, ElementType, Script
 from ..parsing.fountain import read_cue, starts_title_page
+from ..parsing.layout import FOUNTAIN_MARK, is_layout_line, normalise_layout
 
 __all__ = ["write_fountain"]
 
@@ -70,6 +71,10 @@ def write_fountain(script: Script) -> str:
     if not script.title_page and blocks and starts_title_page(blocks[0].split("\n", 1)[0], blocks[0].split("\n")):
         blocks[0] = "!" + blocks[0]  # would be read as a title page
     out = "\n\n".join(blocks) + "\n"
+    if normalise_layout(out) is not None:
+        # Text that reads like a plain-text export (EPISODE 2 or NAME: lines in a speech) is
+        # marked as Fountain, so the parser takes it as it stands.
+        return FOUNTAIN_MARK + "\n" + out
     return "\n" + out if out.startswith("\ufeff") else out  # a leading BOM would be dropped on reading
 
 
@@ -213,6 +218,8 @@ def _needs_bang(line: str, *, first: bool, multi: bool) -> bool:
         return True
     if s[0] in "=#~>":
         return True
+    if is_layout_line(line):
+        return True  # plain-text layout (EPISODE 2, NAME: line, an indented cue) would rewrite it
     if not first:
         return False
     if s[0] in ".@" or _HEADING.match(s):
