@@ -107,11 +107,45 @@ def run_cmd(
     typer.echo(f"done {result.done}, failed {result.failed}; queue: {final.to_dict()}")
 
 
+@triage_app.command("watch")
+def watch_cmd(
+    folder: Path = typer.Argument(..., help="The folder to watch (e.g. a shared drive where agents drop scripts)."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    desk: str = typer.Option("default", "--desk", help="The desk that receives the scripts."),
+    by: str = typer.Option("watch", "--by", help="Recorded as the sender."),
+    interval: float = typer.Option(10.0, "--interval", help="Seconds between polls (0.1-86400)."),
+    once: bool = typer.Option(False, "--once", help="Poll once and exit (cron; a file is taken at the poll after it stopped changing)."),
+) -> None:
+    """Submit every script or .zip dropped into FOLDER once it stops changing; move it to done/ or failed/."""
+    from ..triage.watch import FolderWatcher
+
+    watcher = FolderWatcher(_engine(db), folder, desk=desk, by=by, interval=interval)
+    if once:
+        report = watcher.scan()
+        counts = report.to_dict()["counts"]
+        for o in report.outcomes:
+            if o.action != "waiting":
+                typer.echo(f"{o.action}: {o.name!r}" + (f" → batch {o.batch_id}" if o.batch_id else "")
+                           + (f" ({o.reason})" if o.reason else ""))
+        typer.echo("another watcher holds this folder" if report.busy else
+                   ", ".join(f"{k} {v}" for k, v in counts.items()))
+        return
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")  # one line per file taken
+    typer.echo(f"watching {folder} every {interval:g} s (Ctrl-C to stop)", err=True)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        pass
+
+
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     workers: int = typer.Option(2, "--workers", help="Queue-worker threads inside the server (0: none)."),
+    watch: Path = typer.Option(None, "--watch", help="Also watch this folder for dropped scripts (desk 'default')."),
 ) -> None:
     """Run the script desk web app (one process; embedded SQLite by default, worker threads)."""
     import uvicorn
@@ -120,7 +154,7 @@ def serve_cmd(
 
     if not (0 < port < 65536):
         raise ConfigError(f"port must be 1-65535, got {port}")
-    app = create_app(db, workers=workers, secure_cookies=os.environ.get("DRAMALENS_SECURE_COOKIES") == "1")
+    app = create_app(db, workers=workers, secure_cookies=os.environ.get("DRAMALENS_SECURE_COOKIES") == "1", watch=watch)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

@@ -52,11 +52,13 @@ def create_app(
     limits: IntakeLimits = DEFAULT_INTAKE_LIMITS,
     secure_cookies: bool = False,
     worker_poll: float = 0.5,
+    watch: str | Path | None = None,
 ) -> FastAPI:
     """The web application over the database at ``db_url`` (migrated on creation).
 
     ``workers`` > 0 runs that many queue-worker threads inside the app; ``pipeline`` replaces
-    the real analysis (tests only).
+    the real analysis (tests only). ``watch``: a folder polled for dropped scripts (a
+    :class:`~dramalens.triage.watch.FolderWatcher` thread, desk ``default``).
 
     >>> create_app("sqlite://").title
     'dramalens script desk'
@@ -69,6 +71,11 @@ def create_app(
     templates.env.globals["trope_label"] = trope_label
     state = _State(engine, templates, secret_key(engine), limits, db_url)
     state.secure_cookies = secure_cookies
+    watcher = None
+    if watch is not None:  # built here so a missing folder is refused before the server starts
+        from ..triage.watch import FolderWatcher
+
+        watcher = FolderWatcher(engine, watch, limits=limits)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -83,9 +90,13 @@ def create_app(
             state.worker = Worker(engine, pipeline=fn, threads=workers, poll=worker_poll,
                                   catalog=open_catalog(db_url) if real else None, name="serve")
             state.worker.start()
+        if watcher is not None:
+            watcher.start()
         try:
             yield
         finally:
+            if watcher is not None:
+                watcher.stop()
             if state.worker is not None:
                 state.worker.stop()
 
