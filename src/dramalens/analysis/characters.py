@@ -7,6 +7,7 @@ docs/characters-arc-compliance.md and kept as data at the top of this module.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
@@ -265,6 +266,13 @@ def _name_pattern(names: list[str], language: str) -> re.Pattern | None:
     return re.compile(rf"(?<![A-Za-z])(?:{alt})(?![A-Za-z])")
 
 
+def _floor6(share: float) -> float:
+    # Shares are cut, not rounded, to 6 places: rounded to nearest, six characters with a line
+    # each (0.166667 x 6) summed to 1.000002 and broke the documented bound "shares sum <= 1".
+    # The tiny epsilon keeps 0.29 (289999.99999999994 after scaling) from dropping to 0.289999.
+    return math.floor(share * 1e6 + 1e-7) / 1e6
+
+
 def analyze_characters(script: Script, params=None) -> CharacterReport:
     """Measure every character of ``script``: lines, words, screen time, scenes, tier, agency.
 
@@ -430,7 +438,7 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
                 first_episode=ep,
                 first_scene=sc,
                 first_line=ln,
-                line_share=round(line_share, 6),
+                line_share=_floor6(line_share),
                 scene_share=round(scene_share, 6),
                 tier=tier,
                 agency=round(score, 6),

@@ -8,6 +8,7 @@ TOML file of the same shape (``rules_path=``).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -177,14 +178,23 @@ def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules.values())
 
 
+def _finite(x: float) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:
+        return False
+
+
 def budget_tier(budget_yuan: float) -> BudgetTier:
     """The NRTA review tier of a budget in yuan.
 
     >>> budget_tier(1_200_000).label, budget_tier(500_000).tier, budget_tier(80_000).tier
     ('重点', 'ordinary', 'platform')
     """
-    if isinstance(budget_yuan, bool) or not isinstance(budget_yuan, (int, float)) or not budget_yuan >= 0:
-        raise ConfigError(f"budget_yuan must be a number >= 0 (yuan), got {budget_yuan!r}")
+    # inf passed a plain ">= 0" and then broke strict JSON (Infinity); an int past float's range
+    # (10**400) raised OverflowError in float(): both are invalid parameters, said as such.
+    if isinstance(budget_yuan, bool) or not isinstance(budget_yuan, (int, float)) or not _finite(budget_yuan) or not budget_yuan >= 0:
+        raise ConfigError(f"budget_yuan must be a finite number >= 0 (yuan), got {budget_yuan!r}")
     if budget_yuan >= KEY_BUDGET:
         return BudgetTier(float(budget_yuan), "key", "重点",
                           "key micro-drama (≥ ¥1M): filed with and reviewed by the NRTA")

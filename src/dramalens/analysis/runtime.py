@@ -48,6 +48,17 @@ __all__ = [
     "scene_seconds",
 ]
 
+# Bounds of RuntimeParams: wide enough for any real delivery, narrow enough that no sum can overflow.
+_MIN_RATE = 0.001
+_MAX_PAUSE = 3600.0
+
+
+def _finite(x: float) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:  # an int past float's range
+        return False
+
 
 @dataclass(frozen=True, slots=True)
 class RuntimeParams:
@@ -74,12 +85,15 @@ class RuntimeParams:
         # Validate early: a zero rate would divide by zero deep inside an analysis.
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-                raise ConfigError(f"runtime parameter {f.name} must be a number, got {value!r}")
-            if f.name.endswith("_per_min") and not value > 0:
-                raise ConfigError(f"runtime parameter {f.name} must be > 0 (units a minute), got {value!r}")
-            if not f.name.endswith("_per_min") and value < 0:
-                raise ConfigError(f"runtime parameter {f.name} must be >= 0 seconds, got {value!r}")
+            # Finite and bounded, not just positive: inf came out as "Infinity" in the JSON, and a
+            # pause of 1e308 s overflowed math.fsum (OverflowError deep inside the runtime sums),
+            # and a rate of 1e-305 a minute made a long line last inf seconds.
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
+                raise ConfigError(f"runtime parameter {f.name} must be a finite number, got {value!r}")
+            if f.name.endswith("_per_min") and not value >= _MIN_RATE:
+                raise ConfigError(f"runtime parameter {f.name} must be >= {_MIN_RATE:g} (units a minute), got {value!r}")
+            if not f.name.endswith("_per_min") and not 0 <= value <= _MAX_PAUSE:
+                raise ConfigError(f"runtime parameter {f.name} must be 0-{_MAX_PAUSE:g} seconds, got {value!r}")
             object.__setattr__(self, f.name, float(value))
 
     def speaking_rate(self, language: str) -> float:
