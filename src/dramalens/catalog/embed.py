@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..errors import ConfigError, StoreError
-from .shingles import _t2s, mix64
+from .shingles import mix64
+from .t2s import to_simplified
 
 __all__ = ["Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "load_embedder"]
 
@@ -59,15 +61,74 @@ def _jieba():
     return jieba
 
 
+# jieba's segmentation of one block (a run of its "Han" characters) depends on the block alone,
+# so blocks seen before (stock lines, names, the same phrases across a catalog) are looked up.
+_BLOCKS: dict[str, list[str]] = {}
+_BLOCK_CACHE_MAX = 200_000
+# crc32 of a token (word or "\x01"-prefixed bigram): the same few thousand recur in every text.
+_CRC: dict[str, int] = {}
+_CRC_MAX = 500_000
+
+
+def _jieba_words(text: str) -> list[str]:
+    """``[w for w in jieba.lcut(text, HMM=False) if len(w.strip()) >= 2]`` for text holding only
+    Han characters, a-z, 0-9 and spaces (what :func:`_tokens` passes), one cached block at a time.
+
+    jieba cuts the runs its ``re_han_default`` matches one by one and yields everything between
+    them a character (or a whitespace) at a time, which the length filter drops; so the words
+    are those of the runs, in order.
+    """
+    jb = _jieba()
+    cut = _cut_block()
+    cache = _BLOCKS
+    out: list[str] = []
+    for block in jb.re_han_default.findall(text):
+        words = cache.get(block)
+        if words is None:
+            words = [w for w in cut(block) if len(w.strip()) >= 2]
+            if len(cache) >= _BLOCK_CACHE_MAX:
+                cache.clear()
+            cache[block] = words
+        out.extend(words)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _cut_block():
+    """jieba's cut of one block without HMM (HMM off: 2x faster, dictionary words suffice).
+
+    ``lcut(block, HMM=False)`` of a single block is exactly its DAG cut; calling that cut
+    directly halves the per-block cost. Falls back to ``lcut`` if a jieba release renames it.
+    """
+    jb = _jieba()
+    tokenizer = jb.dt
+    direct = getattr(tokenizer, "_Tokenizer__cut_DAG_NO_HMM", None)
+    if direct is None:  # pragma: no cover - jieba 0.42 has it
+        return lambda block: jb.lcut(block, HMM=False)
+    tokenizer.check_initialized()
+    return lambda block: list(direct(block))
+
+
 def _tokens(text: str, language: str, max_chars: int) -> list[str]:
     text = text[:max_chars].lower()
     if language == "zh":
-        text = _ZH_KEEP.sub(" ", _t2s().convert(text))
-        words = [w for w in _jieba().lcut(text, HMM=False) if len(w.strip()) >= 2]  # HMM off: 2x faster, dictionary words suffice
+        text = _ZH_KEEP.sub(" ", to_simplified(text))
+        words = _jieba_words(text)  # dictionary words (jieba without HMM) of two characters or more
         compact = text.replace(" ", "")
         bigrams = [compact[i : i + 2] for i in range(len(compact) - 1)]
         return words + ["\x01" + b for b in bigrams]  # prefix keeps bigrams apart from words
     return [w for w in _EN_WORD.findall(text) if w not in _EN_STOP]
+
+
+def _token_crcs(tokens: list[str]) -> np.ndarray:
+    """crc32 of each token's UTF-8 bytes (uint64), memoised across texts."""
+    cache = _CRC
+    if len(cache) >= _CRC_MAX:
+        cache.clear()
+    for t in tokens:
+        if t not in cache:
+            cache[t] = zlib.crc32(t.encode("utf-8"))
+    return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 class HashedTfidfEmbedder:
@@ -97,11 +158,17 @@ class HashedTfidfEmbedder:
     def _hashed(self, text: str, language: str) -> tuple[np.ndarray, np.ndarray, int]:
         tokens = _tokens(text or "", language, self.max_chars)
         if not tokens:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32), 0
-        raw = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+            return np.zeros(0, np.int32), np.zeros(0, np.float32), 0
+        # Hash each distinct token once, then add up its occurrences per bucket (whole numbers,
+        # so the float32 counts equal counting every occurrence).
+        distinct = Counter(tokens)
+        raw = _token_crcs(list(distinct))
+        weights = np.fromiter(distinct.values(), dtype=np.float64, count=len(distinct))
         idx = (mix64(raw) & np.uint64(self.buckets - 1)).astype(np.int64)
-        cols, counts = np.unique(idx, return_counts=True)
-        return cols, counts.astype(np.float32), len(tokens)
+        cols, inverse = np.unique(idx, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=weights, minlength=cols.size)
+        # int32 bucket numbers: the rows of a 40,000-work catalog are held at once while fitting
+        return cols.astype(np.int32), counts.astype(np.float32), len(tokens)
 
     def _rows(self, texts: list[str], languages: list[str]) -> list[tuple[np.ndarray, np.ndarray, int]]:
         if len(texts) != len(languages):
@@ -110,13 +177,24 @@ class HashedTfidfEmbedder:
 
     def _dense(self, rows, idf: np.ndarray) -> np.ndarray:
         out = np.zeros((len(rows), self.buckets), np.float32)
-        for i, (cols, tf, length) in enumerate(rows):
-            if not length:
-                continue
-            norm = self.k1 * (1 - self.b + self.b * length / self.avg_len)
-            out[i, cols] = tf * (self.k1 + 1) / (tf + norm) * idf[cols]
-        lengths = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, lengths, out=out, where=lengths > 0)
+        filled = [(i, r) for i, r in enumerate(rows) if r[2]]
+        if filled:
+            # All rows' BM25 weights in one float32 pass. Each row's length norm is computed as
+            # a Python float and rounded to float32, as NumPy does with a Python scalar in
+            # float32 arithmetic, so every weight is the bit-identical float32 of the per-row loop.
+            k1, b, avg = self.k1, self.b, self.avg_len
+            sizes = np.fromiter((r[0].size for _i, r in filled), dtype=np.int64, count=len(filled))
+            norms = np.array([k1 * (1 - b + b * r[2] / avg) for _i, r in filled], dtype=np.float64).astype(np.float32)
+            cols = np.concatenate([r[0] for _i, r in filled])
+            tf = np.concatenate([r[1] for _i, r in filled])
+            which = np.repeat(np.fromiter((i for i, _r in filled), dtype=np.int64, count=len(filled)), sizes)
+            out[which, cols] = tf * np.float32(k1 + 1) / (tf + np.repeat(norms, sizes)) * idf[cols]
+        # Row norms a quarter block at a time: each row's norm is its own reduction (the same
+        # bits), and the squared copy the norm makes stays 16 MB instead of 64 MB.
+        for s in range(0, out.shape[0], 256):
+            part = out[s : s + 256]
+            lengths = np.linalg.norm(part, axis=1, keepdims=True)
+            np.divide(part, lengths, out=part, where=lengths > 0)
         return out
 
     # -- fitting --------------------------------------------------------------------------

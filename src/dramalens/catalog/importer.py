@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -164,14 +165,26 @@ def fingerprint(doc: Document, hasher: MinHasher | None = None, *, semantic: boo
     512
     """
     hasher = hasher or MinHasher()
-    lines = list(doc.lines) if doc.lines is not None else [doc.title, *doc.synopsis.split("\n")]
-    shingled, long = shingle_lines_multi(lines, doc.language, ks=PASSAGE_SHINGLES[doc.language], names=doc.names)
+    return _fingerprints([doc], hasher, semantic)[0]
+
+
+def _fingerprints(docs: list[Document], hasher: MinHasher, semantic: bool) -> list[WorkRecord]:
+    """:func:`fingerprint` of many documents, with one MinHash kernel call for all of them."""
+    shingled = []
+    for doc in docs:
+        lines = list(doc.lines) if doc.lines is not None else [doc.title, *doc.synopsis.split("\n")]
+        shingled.append(shingle_lines_multi(lines, doc.language, ks=PASSAGE_SHINGLES[doc.language], names=doc.names))
+    signatures = hasher.signatures([short.ids for short, _long in shingled])
+    return [_record(doc, short, long, signature, semantic) for doc, (short, long), signature in zip(docs, shingled, signatures)]
+
+
+def _record(doc: Document, shingled, long, signature, semantic: bool) -> WorkRecord:
     prints = passage_prints(long, PASSAGE_RATE[doc.language])
     text = "\n".join(doc.lines) if doc.lines is not None else None
     tropes, skeleton, track = _semantic(doc, text) if semantic else ((), None, doc.track)
     return WorkRecord(
         id=doc.id, title=doc.title, language=doc.language, content_hash=doc.content_hash or _hash_doc(doc),
-        minhash=hasher.signature(shingled.ids).tobytes(), passages=prints.ids.tobytes(),
+        minhash=signature.tobytes(), passages=prints.ids.tobytes(),
         passage_lines=prints.lines.tobytes(), shingles=len(shingled), synopsis=doc.synopsis, tags=doc.tags,
         episodes=doc.episodes, format=doc.format, track=track, release_date=doc.release_date, source=doc.source,
         text=text, names=doc.names, tropes=tropes, skeleton=skeleton, plays=doc.plays,
@@ -180,8 +193,7 @@ def fingerprint(doc: Document, hasher: MinHasher | None = None, *, semantic: boo
 
 def fingerprint_batch(docs: list[Document], seed: int = 1, semantic: bool = True) -> list[WorkRecord]:
     """Fingerprints of many documents: the one function both the local and Dask paths map."""
-    hasher = MinHasher(128, seed=seed)
-    return [fingerprint(d, hasher, semantic=semantic) for d in docs]
+    return _fingerprints(list(docs), MinHasher(128, seed=seed), semantic)
 
 
 def _semantic(doc: Document, text: str | None) -> tuple[tuple[dict, ...], dict | None, str | None]:
@@ -202,8 +214,10 @@ def _semantic(doc: Document, text: str | None) -> tuple[tuple[dict, ...], dict |
     try:
         from .skeleton import skeleton_from_text
 
-        skeleton = skeleton_from_text(body, doc.language).to_dict()
-        skeleton.pop("steps", None)  # where each function happens: large, and not compared
+        sk = skeleton_from_text(body, doc.language)
+        # Skeleton.to_dict() without "steps" (where each function happens: large, and not
+        # compared), built directly: converting thousands of steps only to drop them was slow.
+        skeleton = {"functions": list(sk.functions), "roles": [r.to_dict() for r in sk.roles], "language": sk.language}
     except ImportError:
         pass
     return tropes, skeleton, track
@@ -273,14 +287,21 @@ def read_metadata(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> 
     >>> read_metadata(p)[0]
     [(2, {'id': 'w1', 'title': 'Rain'})]
     """
-    path = Path(path)
+    errors: list[RowError] = []
+    rows = list(_metadata_rows(Path(path), max_line_bytes, errors))
+    return rows, errors
+
+
+def _metadata_rows(path: Path, max_line_bytes: int, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+    """The rows of :func:`read_metadata` one at a time, so an import never holds every raw row
+    (a 40,000-row JSONL with monthly plays is ~350 MB as dicts). A file that cannot be read at
+    all raises here, before any row; ``errors`` is complete and sorted by line once the rows are
+    exhausted."""
     name = str(path)
     if not path.is_file():
         raise InputError("metadata file not found", source=name, hint="check the --metadata path")
     encoding = _detect_encoding(path)
     line_errors: list[tuple[int, str]] = []
-    rows: list[tuple[int, dict]] = []
-    errors: list[RowError] = []
     if path.suffix.lower() == ".csv":
         csv.field_size_limit(max(max_line_bytes, 1024))
         reader = csv.reader(_decoded(path, encoding, max_line_bytes, line_errors))
@@ -294,45 +315,68 @@ def read_metadata(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> 
                 header = canonical_columns(first)
         if "id" not in header:
             raise InputError(f"missing column 'id'; columns found: {', '.join(header)}", source=name, hint=f"known columns: {', '.join(_FIELDS)} (or an alias such as work_id, 编号)")
-        while True:
-            start = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                errors.append(RowError(name, start, f"unreadable CSV row: {exc}"))
-                continue
-            if not values or (len(values) == 1 and values[0].startswith(_BAD)):
-                continue
-            if len(values) != len(header):
-                errors.append(RowError(name, start, f"row has {len(values)} fields, the header {len(header)}", values[0] if values else None))
-                continue
-            rows.append((start, dict(zip(header, values))))
-    else:
-        for number, line in enumerate(_decoded(path, encoding, max_line_bytes, line_errors), start=1):
-            if line.startswith(f'"{_BAD}"') or not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(RowError(name, number, f"not valid JSON: {exc.msg} at column {exc.colno}"))
-                continue
-            if not isinstance(obj, dict):
-                errors.append(RowError(name, number, f"a JSONL line must be an object, got {type(obj).__name__}"))
-                continue
-            keys = canonical_columns([str(k) for k in obj])
-            rows.append((number, dict(zip(keys, obj.values()))))
+        return _csv_rows(reader, header, name, line_errors, errors)
+    return _jsonl_rows(path, encoding, max_line_bytes, name, line_errors, errors)
+
+
+def _csv_rows(reader, header: list[str], name: str, line_errors: list, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RowError(name, start, f"unreadable CSV row: {exc}"))
+            continue
+        if not values or (len(values) == 1 and values[0].startswith(_BAD)):
+            continue
+        if len(values) != len(header):
+            errors.append(RowError(name, start, f"row has {len(values)} fields, the header {len(header)}", values[0] if values else None))
+            continue
+        yield start, dict(zip(header, values))
+    _finish_errors(name, line_errors, errors)
+
+
+def _jsonl_rows(path: Path, encoding: str, cap: int, name: str, line_errors: list, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+    for number, line in enumerate(_decoded(path, encoding, cap, line_errors), start=1):
+        if line.startswith(f'"{_BAD}"') or not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(RowError(name, number, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+            continue
+        if not isinstance(obj, dict):
+            errors.append(RowError(name, number, f"a JSONL line must be an object, got {type(obj).__name__}"))
+            continue
+        keys = canonical_columns([str(k) for k in obj])
+        yield number, dict(zip(keys, obj.values()))
+    _finish_errors(name, line_errors, errors)
+
+
+def _finish_errors(name: str, line_errors: list[tuple[int, str]], errors: list[RowError]) -> None:
     errors.extend(RowError(name, n, msg) for n, msg in line_errors)
     errors.sort(key=lambda e: e.line)
-    return rows, errors
+
+
+_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 
 
 def _parse_date(value) -> date:
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text)
-    if not m:
+    parsed = _date_of(str(value).strip())
+    if parsed is None:
         raise ValueError(f"release_date must be YYYY-MM-DD or YYYY-MM, got {value!r}")
+    return parsed
+
+
+@lru_cache(maxsize=4096)
+def _date_of(text: str) -> date | None:
+    """The date ``text`` names, or None; cached, so 40,000 works' monthly plays share their few
+    hundred date objects. Raises ValueError for an impossible date (2024-13-01)."""
+    m = _DATE.fullmatch(text.replace("/", "-").replace(".", "-"))
+    if not m:
+        return None
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
 
 
@@ -435,29 +479,39 @@ def _validate(row: dict, source: str, line: int) -> tuple[dict | None, RowError 
 
 
 # ---------------------------------------------------------------------------------- files
-def _read_script(path: Path) -> tuple[tuple[str, ...], str, tuple[str, ...], str]:
-    """(lines, language, character names, title) of a script file."""
+def _read_script(path: Path) -> tuple[tuple[str, ...], str, tuple[str, ...], str, bytes]:
+    """(lines, language, character names, title, file bytes) of a script file.
+
+    The file is read and decoded once: the parser gets the decoded text (``parse_text`` with
+    the format ``parse_bytes`` would detect), and the bytes come back for the content hash.
+    """
     from ..parsing.source import read_source
 
     if path.suffix.lower() in (".fdx", ".docx"):
         from ..parsing import parse
 
+        raw = path.read_bytes()
         script = parse(path)
         lines = tuple(e.text for _, _, e in script.iter_elements())
         names = tuple(n for c in script.characters.values() for n in c.names)
-        return lines, script.language, names, script.title
+        return lines, script.language, names, script.title, raw
     src = read_source(path)
     lines = tuple(src.text.split("\n"))
     try:
-        from ..parsing import parse_bytes
+        from ..parsing import parse_bytes, parse_text
+        from ..parsing.detect import detect_format
 
-        script = parse_bytes(src.raw, source=str(path), extension=path.suffix)
+        fmt = None if src.raw[:4] == b"PK\x03\x04" else detect_format(path.suffix, src.text)
+        if fmt in ("chinese", "fountain"):  # what parse_bytes does after decoding, minus decoding again
+            script = parse_text(src.text, format=fmt, source=str(path), encoding=src.encoding)
+        else:  # a zip or XML under a text extension: let parse_bytes sort it out
+            script = parse_bytes(src.raw, source=str(path), extension=path.suffix)
         names = tuple(n for c in script.characters.values() for n in c.names)
-        return lines, script.language, names, script.title
+        return lines, script.language, names, script.title, src.raw
     except DramalensError:
         raise
     except Exception:  # a parser still being written must not stop an import: no names then
-        return lines, _language_of(src.text), (), ""
+        return lines, _language_of(src.text), (), "", src.raw
 
 
 def _gather(paths: Iterable[str | Path], metadata: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
@@ -484,24 +538,29 @@ def _plan(scripts: list[Path], metas: list[Path], report: ImportReport, max_line
     by_id: dict[str, dict] = {}
     seen: dict[str, str] = {}
     for meta in metas:
+        read_errors: list[RowError] = []
         try:
-            rows, errors = read_metadata(meta, max_line_bytes=max_line_bytes)
+            rows = _metadata_rows(Path(meta), max_line_bytes, read_errors)
         except InputError as exc:
             report.errors.append(RowError(str(meta), 0, exc.message + (f" — {exc.hint}" if exc.hint else "")))
             continue
-        report.errors.extend(errors)
+        # Rows are validated as they are read (raw rows are dropped at once); the file's read
+        # errors still come before its row errors, as when the whole file was read first.
+        row_errors: list[RowError] = []
         for line, raw in rows:
             clean, err = _validate(raw, str(meta), line)
             if err:
-                report.errors.append(err)
+                row_errors.append(err)
                 continue
             if clean["id"] in seen:
-                report.errors.append(RowError(str(meta), line, f"duplicate id (first seen at {seen[clean['id']]}); row skipped", clean["id"]))
+                row_errors.append(RowError(str(meta), line, f"duplicate id (first seen at {seen[clean['id']]}); row skipped", clean["id"]))
                 continue
             seen[clean["id"]] = f"{meta.name}:{line}"
             if clean["file"]:
                 by_file[(meta.parent / clean["file"]).resolve()] = clean
             by_id[clean["id"]] = clean
+        report.errors.extend(read_errors)
+        report.errors.extend(row_errors)
     plan: list[tuple[str, dict, Path | None]] = []
     used: set[str] = set()
     for script in scripts:
@@ -532,10 +591,10 @@ def _document(meta: dict, script: Path | None) -> Document:
     language = meta.get("language")
     h = hashlib.sha256()
     if script is not None:
-        lines, lang, names, script_title = _read_script(script)
+        lines, lang, names, script_title, raw = _read_script(script)
         language = language or lang
         title = title or script_title or script.stem
-        h.update(script.read_bytes())
+        h.update(raw)
     synopsis = meta.get("synopsis") or ""
     language = language or _language_of(f"{title}\n{synopsis}")
     doc = Document(

@@ -15,6 +15,7 @@ and estimate containment, shared prints / prints of the smaller work
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -87,9 +88,17 @@ class MinHasher:
 
         lengths = np.fromiter((d.size for d in docs), dtype=np.uint64, count=len(docs))
         offsets = np.concatenate((np.zeros(1, np.uint64), np.cumsum(lengths, dtype=np.uint64)))
-        flat = np.concatenate([np.asarray(d).astype(np.uint64, copy=False) for d in docs]) if offsets[-1] else np.zeros(0, np.uint64)
+        if not offsets[-1]:
+            flat = np.zeros(0, np.uint64)
+        elif all(isinstance(d, np.ndarray) and d.dtype == np.uint32 for d in docs):
+            flat = np.concatenate(docs).astype(np.uint64)  # one widening pass (shingle ids are uint32)
+        else:
+            flat = np.concatenate([np.asarray(d).astype(np.uint64, copy=False) for d in docs])
         matrix = RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, self.num_perm, self.seed)
-        return np.array(matrix.to_rows(), dtype=np.uint32).reshape(len(docs), self.num_perm)
+        # rensa hands back Python lists; chaining them into fromiter is ~2x faster than np.array
+        rows = matrix.to_rows()
+        out = np.fromiter(chain.from_iterable(rows), dtype=np.uint32, count=len(docs) * self.num_perm)
+        return out.reshape(len(docs), self.num_perm)
 
 
 def _engine() -> str:

@@ -174,7 +174,7 @@ def _document_of(obj) -> Document:
         names = tuple(n for c in obj.characters.values() for n in c.names)
         return Document("<query>", obj.title or "", obj.language, lines=lines, names=names)
     if isinstance(obj, (str, os.PathLike)) and (isinstance(obj, os.PathLike) or ("\n" not in obj and len(obj) < 4096 and os.path.isfile(obj))):
-        lines, lang, names, title = _read_script(Path(obj))
+        lines, lang, names, title, _raw = _read_script(Path(obj))
         return Document("<query>", title or Path(obj).stem, lang, lines=lines, names=names)
     if isinstance(obj, str):
         if obj.strip() and len(obj) < 200 and not any(ch.isspace() for ch in obj.strip()):

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import ConfigError
+from .t2s import to_simplified
 
 __all__ = ["MASK", "Shingled", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
 
@@ -114,7 +115,7 @@ def _prepare_names(names, language: str) -> tuple[str, ...]:
             continue
         if language == "zh":
             if len(name) >= 2:  # one-character "names" would mask ordinary words
-                out.add(_t2s().convert(name))
+                out.add(to_simplified(name))
         else:
             out.update(w for w in _WORD.findall(name.lower()) if len(w) > 1)
     return tuple(sorted(out, key=len, reverse=True))
@@ -144,31 +145,43 @@ def shingle_lines_multi(lines: list[str], language: str, *, ks: tuple[int, ...],
             raise ConfigError(f"shingle size k must be 1..32, got {k!r}")
     masked = _prepare_names(names, language)
     if language == "zh":
-        joined = "\n".join(lines)
-        converted = _t2s().convert(joined)
-        conv_lines = converted.split("\n")
-        if len(conv_lines) != len(lines):  # OpenCC never adds newlines, but stay safe
-            conv_lines = [_t2s().convert(line) for line in lines]
-        parts = [normalize_line(line, "zh", masked) for line in conv_lines]
-        stream = "".join(parts)
-        lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-        unit_lines = np.repeat(np.arange(1, len(parts) + 1, dtype=np.int32), lengths)
-        codes = np.frombuffer(stream.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+        codes, unit_lines = _zh_units(lines, masked)
     else:
-        tokens: list[str] = []
-        token_lines: list[int] = []
-        for number, line in enumerate(lines, start=1):
-            norm = normalize_line(line, "en", masked)
-            if norm:
-                words = norm.split(" ")
-                tokens.extend(words)
-                token_lines.extend([number] * len(words))
-        cache: dict[str, int] = {}
-        codes = np.fromiter(
-            (cache.setdefault(w, zlib.crc32(w.encode("utf-8")) + 1) for w in tokens), dtype=np.uint64, count=len(tokens)
-        )
-        unit_lines = np.asarray(token_lines, dtype=np.int32)
-    return [_ngrams(codes, unit_lines, k) for k in ks]
+        codes, unit_lines = _en_units(lines, masked)
+    return _ngrams_multi(codes, unit_lines, ks)
+
+
+# Word ids (crc32 + 1) are memoised across documents: scripts share most of their vocabulary.
+_WORD_IDS: dict[str, int] = {}
+_WORD_IDS_MAX = 500_000
+
+
+def _en_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Word ids (uint64) of the normalised English text and the 1-based line of each word: the
+    words :func:`normalize_line` keeps, without joining and splitting them again."""
+    tokens: list[str] = []
+    per_line: list[int] = []
+    structure = _STRUCTURE_EN.match
+    findall = _WORD.findall
+    masked_set = set(masked)
+    for line in lines:
+        if structure(line):
+            per_line.append(0)
+            continue
+        words = findall(line.lower())
+        if masked_set:
+            words = [MASK if w in masked_set else w for w in words]
+        tokens.extend(words)
+        per_line.append(len(words))
+    ids = _WORD_IDS
+    if len(ids) >= _WORD_IDS_MAX:
+        ids.clear()
+    for w in tokens:
+        if w not in ids:
+            ids[w] = zlib.crc32(w.encode("utf-8")) + 1
+    codes = np.fromiter(map(ids.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    counts = np.fromiter(per_line, dtype=np.int64, count=len(per_line))
+    return codes, np.repeat(np.arange(1, len(per_line) + 1, dtype=np.int32), counts)
 
 
 def shingle_text(text: str, language: str, *, k: int | None = None, names=()) -> Shingled:
@@ -180,14 +193,132 @@ def shingle_text(text: str, language: str, *, k: int | None = None, names=()) ->
     return shingle_lines(text.split("\n"), language, k=k, names=names)
 
 
-def _ngrams(codes: np.ndarray, unit_lines: np.ndarray, k: int) -> Shingled:
-    """Rolling polynomial hash of every ``k`` consecutive units (chars or word ids), mixed."""
+def _zh_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points (uint64) of the normalised Chinese stream and the 1-based line of each.
+
+    The same result as :func:`normalize_line` on every line, computed per document: OpenCC runs
+    once (and not at all on text it would not change), structure lines and speaker prefixes are
+    the only per-line regex work, names are masked in one pass over the joined text, and
+    lower-casing, the character filter and the collapse of mask runs are NumPy over code points.
+    """
+    joined = "\n".join(lines)
+    converted = to_simplified(joined)
+    conv_lines = converted.split("\n") if converted is not joined else lines
+    if len(conv_lines) != len(lines) or converted.count("\n") != len(lines) - 1:
+        # a line held a newline, or OpenCC changed their number: the per-line path is exact
+        return _zh_units_per_line([to_simplified(line) for line in lines], masked)
+    parts: list[str] = []
+    append = parts.append
+    structure = _STRUCTURE_ZH.match
+    speaker = _SPEAKER.match
+    for line in conv_lines:
+        if structure(line):
+            append("")
+            continue
+        m = speaker(line)  # anchored at the start: the same as sub(..., count=1)
+        append(line[m.end() :] if m else line)
+    text = "\n".join(parts)
+    if any("\n" in name for name in masked):
+        return _zh_units_per_line(conv_lines, masked)
+    for name in masked:  # a name never spans lines, so one replace over the text = per line
+        if name in text:
+            text = text.replace(name, MASK)
+    codes = np.frombuffer(text.lower().encode("utf-32-le"), dtype="<u4")
+    keep = _keep_table()[codes]
+    if len(parts) > 1:
+        line_of = np.cumsum(codes == 10, dtype=np.int32)[keep]
+        line_of += 1
+    else:
+        line_of = np.ones(int(np.count_nonzero(keep)), dtype=np.int32)
+    codes = codes[keep]
+    if codes.size > 1 and MASK in text:
+        # a run of masks within one line is one mask (the _MASK_RUN rule of normalize_line)
+        is_mask = codes == _MASK_CODE
+        repeat = np.zeros(codes.size, dtype=bool)
+        repeat[1:] = is_mask[1:] & is_mask[:-1] & (line_of[1:] == line_of[:-1])
+        if repeat.any():
+            codes = codes[~repeat]
+            line_of = line_of[~repeat]
+    return codes.astype(np.uint64), line_of
+
+
+def _zh_units_per_line(conv_lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The reference formulation of :func:`_zh_units` (lines already converted by OpenCC)."""
+    parts = [normalize_line(line, "zh", masked) for line in conv_lines]
+    stream = "".join(parts)
+    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    unit_lines = np.repeat(np.arange(1, len(parts) + 1, dtype=np.int32), lengths)
+    return np.frombuffer(stream.encode("utf-32-le"), dtype="<u4").astype(np.uint64), unit_lines
+
+
+_MASK_CODE = ord(MASK)
+
+
+@lru_cache(maxsize=1)
+def _keep_table() -> np.ndarray:
+    """Code points :data:`_KEEP_ZH` keeps (CJK ext. A, CJK unified, a-z, 0-9), as a lookup table."""
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x61, 0x7A), (0x30, 0x39)):
+        table[lo : hi + 1] = True
+    return table
+# The rolling hash of k units is sum(code[i + j] * MUL**(k - 1 - j)) mod 2**64. MUL is odd, so
+# it has an inverse mod 2**64, and the hash of every window is one prefix-sum difference:
+# MUL**(i + k - 1) * (P[i + k] - P[i]) with P the prefix sums of code[t] * MUL**-t. That is four
+# array operations for any k (and the prefix sums are shared by all sizes) instead of 2k.
+_MUL_INV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+_POWERS: list[np.ndarray] = [np.ones(1, np.uint64), np.ones(1, np.uint64)]  # MUL**t, MUL**-t
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """MUL**t and MUL**-t (mod 2**64) for t < n, cached and grown by doubling."""
+    pos, neg = _POWERS
+    if pos.size < n:
+        size = max(n, 2 * pos.size, 4096)
+        pos = np.full(size, _MUL, dtype=np.uint64)
+        neg = np.full(size, _MUL_INV, dtype=np.uint64)
+        pos[0] = neg[0] = 1
+        np.cumprod(pos, out=pos)  # wraps mod 2**64, as the hash does
+        np.cumprod(neg, out=neg)
+        _POWERS[:] = [pos, neg]
+    return pos, neg
+
+
+def _mix64_inplace(x: np.ndarray) -> np.ndarray:
+    """:func:`mix64` on an array this module owns (no copy, no temporaries kept)."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def _ngrams_multi(codes: np.ndarray, unit_lines: np.ndarray, ks: tuple[int, ...]) -> list[Shingled]:
+    """:func:`_ngrams` for several sizes, sharing the prefix sums."""
     if codes.size == 0:
-        return Shingled(np.zeros(0, np.uint32), np.zeros(0, np.int32))
-    k = min(k, int(codes.size))  # a text shorter than one shingle is one shingle
-    n = codes.size - k + 1
-    h = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(k):
-            h = h * _MUL + codes[j : j + n]
-    return Shingled((mix64(h) >> np.uint64(32)).astype(np.uint32), unit_lines[:n])
+        return [Shingled(np.zeros(0, np.uint32), np.zeros(0, np.int32)) for _ in ks]
+    size = int(codes.size)
+    pos, neg = _powers(size + 1)
+    prefix = np.zeros(size + 1, dtype=np.uint64)
+    np.multiply(codes, neg[:size], out=prefix[1:])
+    np.cumsum(prefix, out=prefix)
+    out = []
+    for k in ks:
+        k = min(k, size)  # a text shorter than one shingle is one shingle
+        n = size - k + 1
+        h = prefix[k:] - prefix[:n]
+        h *= pos[k - 1 : k - 1 + n]
+        h = _mix64_inplace(h)
+        h >>= np.uint64(32)
+        out.append(Shingled(h.astype(np.uint32), unit_lines[:n]))
+    return out
+
+
+def _ngrams(codes: np.ndarray, unit_lines: np.ndarray, k: int) -> Shingled:
+    """Rolling polynomial hash of every ``k`` consecutive units (chars or word ids), mixed.
+
+    >>> s = _ngrams(np.arange(1, 8, dtype=np.uint64), np.ones(7, np.int32), 3)
+    >>> len(s), s.ids.dtype.name
+    (5, 'uint32')
+    """
+    return _ngrams_multi(codes, unit_lines, (k,))[0]

@@ -163,8 +163,9 @@ def _compile(language: str) -> tuple[re.Pattern, dict[str, str]]:
     for function, cues in FUNCTION_CUES.items():
         for cue in cues[index]:
             cue_to_function.setdefault(cue.lower(), function)
-    ordered = sorted(cue_to_function, key=len, reverse=True)  # longest first: 离婚协议 before 离婚
-    body = "|".join(re.escape(c) for c in ordered)
+    from .tropes import cue_alternation
+
+    body = cue_alternation(cue_to_function)  # longest first: 离婚协议 before 离婚
     if language == "zh":
         return re.compile(body, re.IGNORECASE), cue_to_function
     return re.compile(rf"(?<![a-z])(?:{body})(?![a-z])", re.IGNORECASE), cue_to_function
@@ -284,6 +285,71 @@ def _collapse(steps: list[SkeletonStep]) -> list[SkeletonStep]:
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=\.)\s+")
 
 
+# A cue match never crosses a unit boundary when no cue holds sentence punctuation, a period
+# or a newline, or starts with whitespace (the only other separator is whitespace after a period).
+_UNIT_SAFE = {
+    lang: not any(any(ch in "。！？!?；;.\n" for ch in cue) or cue[:1].isspace() for cue in _PATTERNS[lang][1])
+    for lang in ("zh", "en")
+}
+
+
+def _functions_by_unit(text: str, language: str) -> list[tuple[int, list[str]]]:
+    """(1-based index among the non-blank sentence units, its :func:`_unit_functions`) for every
+    unit that shows a function; the units are ``_SPLIT.split(text)`` without blank pieces.
+
+    One scan of the whole text finds the cues, and only units holding a match are looked at:
+    the same as scanning unit by unit, because no cue crosses a unit boundary (``_UNIT_SAFE``)
+    and what borders a unit inside the text (punctuation, whitespace) is no letter, as the
+    start and end of a lone unit string are not, for the English cue lookarounds.
+
+    >>> _functions_by_unit("两人初遇。\\n\\n她被当众羞辱。", "zh")
+    [(1, ['meet']), (2, ['humiliation'])]
+    """
+    pattern, cue_to_function = _PATTERNS[language]
+    if not _UNIT_SAFE[language]:  # pragma: no cover - a cue vocabulary with punctuation in it
+        units = (u for u in _SPLIT.split(text) if u and u.strip())
+        return [(i, f) for i, u in enumerate(units, start=1) if (f := _unit_functions(u, language))]
+    hits = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+    if not hits:
+        return []
+    out: list[tuple[int, list[str]]] = []
+    index = 0
+    prev = 0
+    h = 0
+    bounds = [(m.start(), m.end()) for m in _SPLIT.finditer(text)]
+    bounds.append((len(text), len(text)))
+    for sep_start, sep_end in bounds:
+        start, end = prev, sep_start
+        prev = sep_end
+        if end > start and not text[start:end].isspace():  # ``u and u.strip()`` of re.split
+            index += 1
+            first: dict[str, int] = {}
+            counts: dict[str, int] = {}
+            while h < len(hits) and hits[h][0] < end:
+                pos, cue = hits[h]
+                h += 1
+                function = cue_to_function[cue.lower()]
+                if function in counts:
+                    counts[function] += 1
+                else:
+                    counts[function] = 1
+                    first[function] = pos
+            if counts:
+                out.append((index, _top_functions(counts, first)))
+        if h >= len(hits):
+            break
+    return out
+
+
+def _top_functions(counts: dict[str, int], first: dict[str, int]) -> list[str]:
+    """The most frequent :data:`_MAX_PER_UNIT` functions of a unit, in reading order."""
+    if len(counts) > _MAX_PER_UNIT:
+        keep = sorted(counts, key=lambda f: (-counts[f], first[f]))[:_MAX_PER_UNIT]
+    else:
+        keep = list(counts)
+    return sorted(keep, key=first.__getitem__)
+
+
 def skeleton_from_text(text: str, language: str) -> Skeleton:
     """The skeleton of plain text (a synopsis, an outline): each sentence is one unit.
 
@@ -293,8 +359,8 @@ def skeleton_from_text(text: str, language: str) -> Skeleton:
     _check_language(language)
     text = _normalise(text, language)
     steps: list[SkeletonStep] = []
-    for index, unit in enumerate((u for u in _SPLIT.split(text) if u and u.strip()), start=1):
-        for function in _unit_functions(unit, language):
+    for index, functions in _functions_by_unit(text, language):
+        for function in functions:
             steps.append(SkeletonStep(function, 1, index))
     steps = _collapse(steps)
     return Skeleton(tuple(s.function for s in steps), tuple(steps), (), language)

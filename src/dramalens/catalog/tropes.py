@@ -173,8 +173,45 @@ class TropeVocabulary:
         return {"tropes": [t.to_dict() for t in self.tropes], "tracks": {k: {t: dict(w) for t, w in v.items()} for k, v in self.track_cues.items()}}
 
 
+def cue_alternation(cues: Iterable[str]) -> str:
+    """A regex body matching any of ``cues``, longest first, as a prefix tree.
+
+    The plain alternation ``longest|…|shortest`` makes the regex engine try every cue at every
+    position (hundreds of them for English); the tree tries only the cues that share the text's
+    first characters. Both choose the same match: cues that match at one position are prefixes
+    of one another, so they lie on one path of the tree, where a greedy ``(?:…)?`` tries the
+    longer ones first, as the sorted alternation does (also when what follows the cue fails and
+    the engine backtracks to a shorter one). That holds when no two different cue characters are
+    equal under IGNORECASE, so cues with upper-case or non-ASCII cased characters get the plain
+    alternation.
+
+    >>> cue_alternation(["ab", "abc", "b"])
+    '(?:ab(?:c)?|b)'
+    >>> re.findall(cue_alternation(["离婚", "离婚协议"]), "签了离婚协议就离婚")
+    ['离婚协议', '离婚']
+    """
+    unique = set(cues)
+    if not unique or "" in unique or any(c != c.lower() or any(not ch.isascii() and ch.lower() != ch.upper() for ch in c) for c in unique):
+        return "|".join(re.escape(c) for c in sorted(unique, key=len, reverse=True))
+    tree: dict = {}
+    for cue in unique:
+        node = tree
+        for ch in cue:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a cue ends here
+
+    def body(node: dict) -> str:
+        alternatives = [re.escape(ch) + body(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        group = alternatives[0] if len(alternatives) == 1 and "" not in node else "(?:" + "|".join(alternatives) + ")"
+        return group + "?" if "" in node else group
+
+    return "(?:" + "|".join(re.escape(ch) + body(child) for ch, child in sorted(tree.items()) if ch) + ")" if tree else "(?!x)x"
+
+
 def _cue_regex(cues: Iterable[str], language: str) -> re.Pattern:
-    body = "|".join(re.escape(c) for c in sorted(set(cues), key=len, reverse=True))
+    body = cue_alternation(cues)
     if language == "zh":
         return re.compile(body, re.IGNORECASE)
     # Whole words only; a plural s/es and a possessive 's are allowed. Any other apostrophe or
@@ -273,6 +310,20 @@ def _tag_names(t: TropeDef) -> frozenset[str]:
     return frozenset(names)
 
 
+# The tag names of each trope of a vocabulary, by vocabulary identity: hashing a TropeDef (a
+# frozen dataclass of tuples) for the _tag_names cache on every work cost more than the lookup.
+_TAG_NAMES: dict[int, tuple[object, tuple[frozenset[str], ...]]] = {}
+
+
+def _vocabulary_tag_names(vocab: "TropeVocabulary") -> tuple[frozenset[str], ...]:
+    entry = _TAG_NAMES.get(id(vocab))
+    if entry is None or entry[0] is not vocab:  # the vocabulary object is kept, so its id is not reused
+        if len(_TAG_NAMES) > 64:
+            _TAG_NAMES.clear()
+        entry = _TAG_NAMES[id(vocab)] = (vocab, tuple(_tag_names(t) for t in vocab.tropes))
+    return entry[1]
+
+
 def _count_cues(pattern: re.Pattern, cues: Mapping[str, object], text: str) -> dict[str, int]:
     """How often each cue of ``cues`` occurs in ``text`` (keys are the cues, in first-seen order).
 
@@ -327,8 +378,8 @@ def tag_tropes(
             found.setdefault(index, []).append(word)
     if tags:
         wanted = {_norm_tag(t) for t in tags if t and t.strip()}
-        for index, t in enumerate(vocab.tropes):
-            if wanted & _tag_names(t):
+        for index, names in enumerate(_vocabulary_tag_names(vocab)):
+            if wanted & names:
                 evidence[index] = evidence.get(index, 0.0) + _TAG_WEIGHT
     hits = []
     for index, ev in evidence.items():

@@ -1,0 +1,183 @@
+"""Pinned fingerprints of fixed texts, and the fast paths against their reference formulations.
+
+The catalog stores fingerprints (MinHash signatures, passage prints, embeddings, tropes,
+skeletons); a change that moves any of them silently invalidates every stored catalog. The
+digests below were taken before the performance pass of catalog/shingles.py, minhash.py,
+embed.py, tropes.py, skeleton.py and t2s.py and held unchanged after it: a failure here means
+stored fingerprints would change (re-import, or bump the engine/version notes in docs/catalog.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dramalens.catalog import shingles, skeleton, tropes
+from dramalens.catalog.embed import HashedTfidfEmbedder
+from dramalens.catalog.importer import Document, fingerprint_batch
+from dramalens.catalog.shingles import shingle_lines_multi
+
+TEXTS = {
+    "zh": (
+        "第1集\n1-1 日 内 顾氏集团总裁办公室\n出场人物：林晚、顾沉舟\n△林晚推门而入，手里攥着一份离婚协议。\n"
+        "林晚（冷笑）：顾沉舟，你签了它，我们从此两清。\n顾沉舟：你以为离开我，你还能去哪？\n"
+        "林晚：三年前你为了白月光当众羞辱我，今天我要你付出代价！\n【卡点】\n"
+        "第2集\n2-1 夜 外 医院走廊\n△她重生回到十八岁，发誓这一世要复仇。\n林晚：孩子是你的，可你不配知道。"
+    ),
+    "zh_traditional": (
+        "第1集\n林晚（冷笑）：顧沉舟，你簽了它，我們從此兩清。\n顧沉舟：你以為離開我，你還能去哪？\n"
+        "△她重生回到十八歲，發誓這一世要復仇。答覆他：打坏了就賠。"
+    ),
+    "en": (
+        "INT. PENTHOUSE - NIGHT\n\nANNA\nYou signed the contract marriage papers, Bob.\n\nBOB\n"
+        "I'm the alpha of this pack. Don't test me.\n\nAnna slaps him. She swears revenge.\n"
+        "They first met in the rain. He betrayed her. The billionaire heir regrets everything."
+    ),
+}
+NAMES = {"zh": ("林晚", "顾沉舟"), "zh_traditional": ("林晚", "顧沉舟"), "en": ("Anna", "Bob")}
+
+# sha256 (first 16 hex digits) of each fingerprint of the texts above; see the module docstring.
+PINNED = {
+    "zh": {
+        "minhash": "9856b3965f8ff47f",
+        "passages": "399bb5a15e8691ed",
+        "tropes": "95305cdfc19220d2",
+        "skeleton": "1e3d65f5eb1310ac",
+        "shingles": 83,
+        "minhash/synopsis": "4a56818f240e599b",
+        "passages/synopsis": "ebf80458934c7c51",
+        "tropes/synopsis": "95305cdfc19220d2",
+        "skeleton/synopsis": "1e3d65f5eb1310ac",
+        "shingles/synopsis": 135
+    },
+    "zh_traditional": {
+        "minhash": "1015ee7592ab32f2",
+        "passages": "13c8cfc2ae1732e3",
+        "tropes": "95e5dfb671c2d89a",
+        "skeleton": "793ef70cf1374e19",
+        "shingles": 42,
+        "minhash/synopsis": "74f493b87501dffa",
+        "passages/synopsis": "efa9942a8230b229",
+        "tropes/synopsis": "95e5dfb671c2d89a",
+        "skeleton/synopsis": "793ef70cf1374e19",
+        "shingles/synopsis": 54
+    },
+    "en": {
+        "minhash": "6621060f6db5e75d",
+        "passages": "cd39f92c1d09fe60",
+        "tropes": "18432dd4d013f068",
+        "skeleton": "198f719e5d37fa77",
+        "shingles": 36,
+        "minhash/synopsis": "1de13850b8e448b3",
+        "passages/synopsis": "2600e977b3701467",
+        "tropes/synopsis": "18432dd4d013f068",
+        "skeleton/synopsis": "198f719e5d37fa77",
+        "shingles/synopsis": 40
+    },
+    "embedding": "4caf0a7078219dc6"
+}
+
+
+def _h(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _docs() -> list[Document]:
+    docs = []
+    for key, text in TEXTS.items():
+        lang = "en" if key == "en" else "zh"
+        docs.append(Document(key, f"title {key}", lang, tuple(text.split("\n")), synopsis="", names=NAMES[key], content_hash="pinned"))
+        blurb = ("简介：" if lang == "zh" else "Synopsis: ") + text.replace("\n", " ")
+        docs.append(Document(key + "/synopsis", "", lang, None, synopsis=blurb, content_hash="pinned"))
+    return docs
+
+
+def _digests() -> dict:
+    out: dict = {}
+    for record in fingerprint_batch(_docs()):
+        key, _, part = record.id.partition("/")
+        entry = out.setdefault(key, {})
+        suffix = "/" + part if part else ""
+        entry["minhash" + suffix] = _h(record.minhash)
+        entry["passages" + suffix] = _h(record.passages + record.passage_lines)
+        entry["tropes" + suffix] = _h(json.dumps(record.tropes, ensure_ascii=False, sort_keys=True).encode())
+        entry["skeleton" + suffix] = _h(json.dumps(record.skeleton, ensure_ascii=False, sort_keys=True).encode())
+        entry["shingles" + suffix] = record.shingles
+    texts = list(TEXTS.values()) * 3
+    langs = ["zh", "zh", "en"] * 3
+    vectors = HashedTfidfEmbedder(dim=4, buckets=1024).fit_embed(texts, langs)
+    out["embedding"] = _h(vectors.astype(np.float32).tobytes())
+    return out
+
+
+def test_pinned_fingerprints_are_unchanged():
+    assert _digests() == PINNED
+
+
+# ---------------------------------------------------------------- fast paths = reference forms
+_ZH_ALPHABET = "的一是不了人我在有他總裁說這個們會來為開門囗林晚坏覆沈ABCabcKİΣ 123，。！？：:（）()「」…—第集-日内【卡点】𠀀㐀\t"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=_ZH_ALPHABET, max_size=40), max_size=8),
+       st.sampled_from([(), ("林晚",), ("林晚", "總裁", "囗囗"), ("晚",)]))
+def test_vectorised_chinese_normalisation_matches_per_line(lines, names):
+    masked = shingles._prepare_names(names, "zh")
+    from dramalens.catalog.t2s import to_simplified
+
+    codes, unit_lines = shingles._zh_units(lines, masked)
+    ref_codes, ref_lines = shingles._zh_units_per_line([to_simplified(x) for x in lines], masked)
+    assert np.array_equal(codes, ref_codes) and np.array_equal(unit_lines, ref_lines)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 0x10FFFF), max_size=60), st.integers(1, 32))
+def test_prefix_sum_ngrams_match_the_rolling_hash(values, k):
+    codes = np.array(values, dtype=np.uint64)
+    got = shingles._ngrams(codes, np.arange(1, codes.size + 1, dtype=np.int32), k)
+    if codes.size == 0:
+        assert len(got) == 0
+        return
+    k = min(k, codes.size)
+    n = codes.size - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(k):  # the textbook formulation the ids were defined by
+        h = h * np.uint64(0x100000001B3) + codes[j : j + n]
+    assert np.array_equal(got.ids, (shingles.mix64(h) >> np.uint64(32)).astype(np.uint32))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcs离婚协议'- ", min_size=1, max_size=6), min_size=1, max_size=12),
+       st.text(alphabet="abcsS离婚协议'-. \n", max_size=80))
+def test_cue_tree_matches_the_sorted_alternation(cues, text):
+    cues = [c.lower() for c in cues]
+    plain = "|".join(re.escape(c) for c in sorted(set(cues), key=len, reverse=True))
+    for wrap in ("{}", r"(?<![a-z0-9])(?:{})(?:es|s)?(?![a-z0-9-])(?!['’](?!s(?![a-z])))"):
+        a = re.compile(wrap.format(plain), re.IGNORECASE)
+        b = re.compile(wrap.format(tropes.cue_alternation(cues)), re.IGNORECASE)
+        assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["两人初遇", "当众", "羞辱", "复仇", "离婚协议", "。", "！", "\n", " ", ".", ". ",
+                                 "They first met", "betrayed", "revenge", "A", "x", "\u3000"]), max_size=30),
+       st.sampled_from(["zh", "en"]))
+def test_whole_text_cue_scan_matches_unit_by_unit(parts, language):
+    text = "".join(parts)
+    units = (u for u in skeleton._SPLIT.split(text) if u and u.strip())
+    reference = [(i, f) for i, u in enumerate(units, start=1) if (f := skeleton._unit_functions(u, language))]
+    assert skeleton._functions_by_unit(text, language) == reference
+
+
+def test_shingles_of_traditional_text_equal_those_of_its_simplified_form():
+    lines = TEXTS["zh_traditional"].split("\n")
+    from dramalens.catalog.t2s import to_simplified
+
+    a = shingle_lines_multi(lines, "zh", ks=(5,))[0]
+    b = shingle_lines_multi([to_simplified(x) for x in lines], "zh", ks=(5,))[0]
+    assert len(a) > 0 and np.array_equal(a.ids, b.ids)
