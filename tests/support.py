@@ -27,8 +27,8 @@ ZH_TWO_EPISODES = """第1集
 """
 
 
-def make_zip(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    """An in-memory zip archive holding ``members`` (name → bytes), in that order.
+def make_zip(members: dict[str, bytes | str], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """An in-memory zip archive holding ``members`` (name → bytes, or text stored as UTF-8), in that order.
 
     >>> zipfile.ZipFile(io.BytesIO(make_zip({"a.txt": b"hi"}))).read("a.txt")
     b'hi'
@@ -36,5 +36,5 @@ def make_zip(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLAT
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=compression) as zf:
         for name, data in members.items():
-            zf.writestr(name, data)
+            zf.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
     return buf.getvalue()

@@ -7,16 +7,15 @@ the real pipeline (``REAL_PIPELINE``), which needs the analysis stage to be inst
 
 from __future__ import annotations
 
-import io
 import random
 import re
-import zipfile
 
 import pytest
 
 from dramalens.db import make_engine
 from dramalens.triage.models import init_db
 from dramalens.triage.pipeline import analyse_submission, pipeline_available
+from support import make_zip  # noqa: F401  (one zip helper for all tests; imported from here by the triage tests)
 
 REAL_PIPELINE = analyse_submission
 needs_pipeline = pytest.mark.skipif(not pipeline_available(), reason="the analysis stage is not installed")
@@ -47,14 +46,6 @@ def make_script(seed: int, episodes: int = 3, *, title: str | None = None) -> st
             out += [f"△{rng.choice(_ENDINGS)}", "【卡点】"]
         out.append("")
     return "\n".join(out)
-
-
-def make_zip(members: dict[str, bytes | str], *, compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
-    return buf.getvalue()
 
 
 def fake_pipeline_for_tests(sub, *, weights, catalog=None) -> dict:

@@ -57,7 +57,7 @@ def dask_client(address: str, *, processes: bool = True, n_workers: int = 2, tim
 
 class DaskMapper:
     """Maps a function over partitions on a Dask client; callable the way the importer and
-    :func:`~.queries.dedupe` expect (``mapper(parts)`` for fingerprints, ``mapper(fn, *iterables)``
+    :func:`~.near_duplicates.dedupe` expect (``mapper(parts)`` for fingerprints, ``mapper(fn, *iterables)``
     for anything else)."""
 
     def __init__(self, client):

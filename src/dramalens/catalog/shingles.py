@@ -55,14 +55,8 @@ def mix64(x: np.ndarray) -> np.ndarray:
     >>> int(mix64(np.array([1], dtype=np.uint64))[0]) != 1
     True
     """
-    x = x.astype(np.uint64, copy=True)
     with np.errstate(over="ignore"):
-        x ^= x >> np.uint64(30)
-        x *= np.uint64(0xBF58476D1CE4E5B9)
-        x ^= x >> np.uint64(27)
-        x *= np.uint64(0x94D049BB133111EB)
-        x ^= x >> np.uint64(31)
-    return x
+        return _mix64_inplace(x.astype(np.uint64, copy=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +278,7 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _mix64_inplace(x: np.ndarray) -> np.ndarray:
-    """:func:`mix64` on an array this module owns (no copy, no temporaries kept)."""
+    """:func:`mix64` on a uint64 array this module owns (no copy, no temporaries kept)."""
     x ^= x >> np.uint64(30)
     x *= np.uint64(0xBF58476D1CE4E5B9)
     x ^= x >> np.uint64(27)

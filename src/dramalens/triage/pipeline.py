@@ -15,7 +15,8 @@ import html
 import importlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -351,41 +352,47 @@ def trope_label(trope_id: str, language: str = "en") -> str:
 
 
 # -- the catalog pages of the web app ----------------------------------------------------------
+@contextmanager
+def _opened_catalog(db_url: str | None) -> Iterator:
+    """The catalog of ``db_url``, closed on leaving; None where there is none (the module is
+    absent or the database cannot be opened as a catalog)."""
+    if not catalog_available():
+        yield None
+        return
+    from .. import catalog as cat
+
+    try:
+        catalog = cat.Catalog(db_url)
+    except DramalensError:
+        yield None
+        return
+    try:
+        yield catalog
+    finally:
+        catalog.close()
+
+
 def catalog_listing(db_url: str | None, *, limit: int = 50, offset: int = 0) -> tuple[list[dict], int] | None:
     """(works, total) from the catalog for the catalog browser; None when there is no catalog.
 
     >>> catalog_listing("sqlite://") in (None, ([], 0))
     True
     """
-    if not catalog_available():
-        return None
-    from .. import catalog as cat
-
-    try:
-        catalog = cat.Catalog(db_url)
-    except DramalensError:
-        return None
-    try:
+    with _opened_catalog(db_url) as catalog:
+        if catalog is None:
+            return None
         return catalog.list_works(limit=limit, offset=offset), catalog.count()
-    finally:
-        catalog.close()
 
 
 def saturation_rows(db_url: str | None) -> list[dict] | None:
     """Saturation by trope/track from the catalog (supply against plays); None without one."""
-    if not catalog_available():
+    if not _has("dramalens.catalog", "saturation"):
         return None
     from .. import catalog as cat
 
-    if not hasattr(cat, "saturation"):
-        return None
-    try:
-        catalog = cat.Catalog(db_url)
-    except DramalensError:
-        return None
-    try:
+    with _opened_catalog(db_url) as catalog:
+        if catalog is None:
+            return None
         result = cat.saturation(catalog)
-    finally:
-        catalog.close()
     keys = ("kind", "name", "label", "works", "share", "supply_growth", "plays_growth", "status")
     return [{k: getattr(r, k) for k in keys} for r in result.rows]
