@@ -30,7 +30,7 @@ def _app(kind, tmp_path):
         url = os.environ["DRAMALENS_TEST_PG"]
         engine = make_engine(url)
         with engine.begin() as c:
-            c.execute(text("DROP TABLE IF EXISTS triage_assignments, triage_notes, triage_decisions, triage_scores, "
+            c.execute(text("DROP TABLE IF EXISTS triage_login_failures, triage_assignments, triage_notes, triage_decisions, triage_scores, "
                            "triage_jobs, triage_submissions, triage_batches, triage_sessions, triage_users, "
                            "triage_settings, triage_desks, alembic_version_triage CASCADE"))
     else:

@@ -15,6 +15,7 @@ __all__ = [
     "ParseError",
     "PermissionDenied",
     "StoreError",
+    "TooManyRequests",
     "ConflictError",
 ]
 
@@ -81,6 +82,12 @@ class ConflictError(DramalensError):
     """Someone else changed the record first (e.g. two reviewers deciding at once)."""
 
     status_code = 409
+
+
+class TooManyRequests(DramalensError):
+    """Too many attempts in a short time (e.g. failed logins); try again later."""
+
+    status_code = 429
 
 
 class StoreError(DramalensError):

@@ -6,6 +6,8 @@
   with itsdangerous; logging out deletes the row, so a copied cookie dies with it.
 - Each session has its own CSRF token; every form carries it and every POST checks it.
 - API tokens (for ``/api/``) are random, shown once, stored as SHA-256.
+- Failed logins are throttled (:mod:`.throttle`): :func:`login_attempt` refuses with
+  TooManyRequests (HTTP 429) after too many failures per account+address or per address.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
-from ..errors import ConfigError, PermissionDenied
+from ..errors import ConfigError, PermissionDenied, TooManyRequests
+from . import throttle
 from .intake import ensure_desk
 from .jobs import run_tx
 from .models import now, sessions, settings, users
@@ -33,10 +36,12 @@ __all__ = [
     "check_csrf",
     "end_session",
     "issue_token",
+    "login_attempt",
     "secret_key",
     "session_user",
     "signer",
     "start_session",
+    "token_user",
     "user_for_token",
 ]
 
@@ -88,6 +93,63 @@ def authenticate(engine: Engine, name: str, password: str) -> User | None:
         run_tx(engine, lambda conn: conn.execute(update(users).where(users.c.id == row.id)
                                                  .values(password_hash=_hasher.hash(password))))
     return _row_user(row)
+
+
+def _too_many(lock: throttle.Lockout, at: float) -> TooManyRequests:
+    wait = lock.retry_after(at)
+    # The same words for every name, real or not: the lockout must not confirm an account.
+    err = TooManyRequests(f"too many failed logins; try again in {-(-wait // 60)} minute(s)",
+                          hint=f"wait {wait} s (until {_utc(lock.retry_at)} UTC) before the next attempt")
+    err.retry_after = wait
+    err.retry_at = lock.retry_at
+    return err
+
+
+def _utc(t: float) -> str:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def login_attempt(engine: Engine, name: str, password: str, address: str | None, *, at: float | None = None,
+                  policy: throttle.ThrottlePolicy | None = None) -> User | None:
+    """:func:`authenticate` behind the login throttle: the user, None for a wrong password or
+    unknown name (counted as a failure), or TooManyRequests while locked out (nothing checked,
+    nothing counted). Success clears the name's failures from ``address``.
+
+    >>> # login_attempt(engine, "ann", "correct horse", "10.0.0.1")  -> User(...)
+    """
+    t = now() if at is None else at
+    policy = policy or throttle.load_policy(engine)
+    lock = throttle.check(engine, name, address, at=t, policy=policy)
+    if lock is not None:
+        raise _too_many(lock, t)
+    user = authenticate(engine, name, password)
+    if user is None:
+        throttle.record_failure(engine, name, address, at=t, policy=policy)
+        return None
+    throttle.clear(engine, name, address)
+    return user
+
+
+def token_user(engine: Engine, token: str | None, address: str | None, *, at: float | None = None,
+               policy: throttle.ThrottlePolicy | None = None) -> User:
+    """:func:`user_for_token` behind the address's throttle: a presented but wrong token counts
+    as a failure of the address; a locked address gets TooManyRequests (HTTP 429).
+
+    >>> # token_user(engine, "dl_…", "10.0.0.1").name
+    """
+    t = now() if at is None else at
+    policy = policy or throttle.load_policy(engine)
+    lock = throttle.check(engine, None, address, at=t, policy=policy)
+    if lock is not None:
+        raise _too_many(lock, t)
+    try:
+        return user_for_token(engine, token)
+    except PermissionDenied:
+        if token:  # a missing token is a client that forgot to log in, not a guess
+            throttle.record_failure(engine, throttle.TOKEN_ACCOUNT, address, at=t, policy=policy)
+        raise
 
 
 def issue_token(engine: Engine, name: str) -> str:

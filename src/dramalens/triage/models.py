@@ -35,6 +35,7 @@ __all__ = [
     "desks",
     "init_db",
     "jobs",
+    "login_failures",
     "metadata",
     "notes",
     "now",
@@ -225,6 +226,20 @@ settings = Table(
     Column("value", Text, nullable=False),  # JSON
     Column("updated_at", Float, nullable=False),
 )
+
+login_failures = Table(
+    "triage_login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The name as typed (casefolded), whether or not such a user exists: the lockout must not
+    # tell an attacker which names are real. Revision 0003.
+    Column("account", String(100), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+)
+Index("ix_login_fail_account", login_failures.c.account, login_failures.c.address, login_failures.c.at)
+Index("ix_login_fail_address", login_failures.c.address, login_failures.c.at)
+Index("ix_login_fail_at", login_failures.c.at)
 
 
 def init_db(engine: Engine) -> Engine:

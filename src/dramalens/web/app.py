@@ -22,7 +22,7 @@ from ..db import make_engine
 from ..errors import ConfigError, DramalensError, InputError, NotFoundError, PermissionDenied
 from ..triage.auth import secret_key
 from ..triage.intake import DEFAULT_INTAKE_LIMITS, IntakeLimits
-from ..triage.models import init_db
+from ..triage.models import init_db, now
 from ..triage.pipeline import trope_label
 from .deps import LoginRequired, language_of
 from .i18n import translator
@@ -53,12 +53,14 @@ def create_app(
     secure_cookies: bool = False,
     worker_poll: float = 0.5,
     watch: str | Path | None = None,
+    clock=None,
 ) -> FastAPI:
     """The web application over the database at ``db_url`` (migrated on creation).
 
     ``workers`` > 0 runs that many queue-worker threads inside the app; ``pipeline`` replaces
     the real analysis (tests only). ``watch``: a folder polled for dropped scripts (a
-    :class:`~dramalens.triage.watch.FolderWatcher` thread, desk ``default``).
+    :class:`~dramalens.triage.watch.FolderWatcher` thread, desk ``default``). ``clock``: a
+    function giving epoch seconds, used by the login throttle (tests inject a fake one).
 
     >>> create_app("sqlite://").title
     'dramalens script desk'
@@ -71,6 +73,7 @@ def create_app(
     templates.env.globals["trope_label"] = trope_label
     state = _State(engine, templates, secret_key(engine), limits, db_url)
     state.secure_cookies = secure_cookies
+    state.clock = clock or now
     watcher = None
     if watch is not None:  # built here so a missing folder is refused before the server starts
         from ..triage.watch import FolderWatcher
@@ -148,7 +151,10 @@ def create_app(
 
     @app.exception_handler(DramalensError)
     async def _dl_error(request: Request, exc: DramalensError):
-        return _error_page(request, exc, exc.status_code)
+        response = _error_page(request, exc, exc.status_code)
+        if getattr(exc, "retry_after", None):  # TooManyRequests from the login throttle
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

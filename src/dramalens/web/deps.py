@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from ..errors import PermissionDenied
-from ..triage.auth import check_csrf, session_user, user_for_token
+from ..triage.auth import check_csrf, session_user, token_user
 from ..triage.review import User
 from .i18n import LANGUAGES, translator
 
-__all__ = ["COOKIE", "LANG_COOKIE", "LoginRequired", "Viewer", "admin_viewer", "api_user", "check_form", "language_of",
-           "render", "viewer"]
+__all__ = ["COOKIE", "LANG_COOKIE", "LoginRequired", "Viewer", "admin_viewer", "api_user", "check_form", "client_address",
+           "language_of", "render", "viewer"]
 
 COOKIE = "dl_session"
 LANG_COOKIE = "dl_lang"
@@ -38,6 +38,13 @@ def language_of(request: Request) -> str:
     return "zh" if accept.lower().startswith("zh") else "en"
 
 
+def client_address(request: Request) -> str:
+    """The peer's address, as the server saw it. Behind a reverse proxy, uvicorn puts the real
+    client here only for trusted proxies (``FORWARDED_ALLOW_IPS``); a raw ``X-Forwarded-For`` is
+    never read here (any client could forge it)."""
+    return request.client.host if request.client else "unknown"
+
+
 def state(request: Request):
     return request.app.state.desk
 
@@ -60,12 +67,14 @@ def admin_viewer(request: Request) -> Viewer:
 
 
 def api_user(request: Request) -> User:
-    """The owner of the ``Authorization: Bearer`` token, or PermissionDenied (401 shape)."""
+    """The owner of the ``Authorization: Bearer`` token, or PermissionDenied (401 shape);
+    TooManyRequests (429) while the client's address is locked out by failed logins/tokens."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer":
         token = ""
-    return user_for_token(state(request).engine, token.strip() or None)
+    st = state(request)
+    return token_user(st.engine, token.strip() or None, client_address(request), at=st.clock())
 
 
 def check_form(v: Viewer, token: str | None) -> None:

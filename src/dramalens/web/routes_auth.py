@@ -8,13 +8,21 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
-from ..triage.auth import SESSION_SECONDS, authenticate, check_csrf, end_session, signer, start_session
-from .deps import COOKIE, LANG_COOKIE, Viewer, check_form, render, state, viewer
+from ..errors import TooManyRequests
+from ..triage.auth import SESSION_SECONDS, check_csrf, end_session, login_attempt, signer, start_session
+from .deps import COOKIE, LANG_COOKIE, Viewer, check_form, client_address, render, state, viewer
 from .i18n import LANGUAGES
 
 router = APIRouter()
 
 PRELOGIN = "dl_prelogin"  # double-submit CSRF token for the login form (no session yet)
+
+
+def _login_form(request: Request, context: dict, status_code: int):
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", {"login_csrf": token, **context}, status_code=status_code)
+    _cookie(response, request, PRELOGIN, signer(state(request).key).dumps(token), 3600)
+    return response
 
 
 def _cookie(response, request: Request, name: str, value: str, max_age: int | None) -> None:
@@ -24,10 +32,7 @@ def _cookie(response, request: Request, name: str, value: str, max_age: int | No
 
 @router.get("/login")
 def login_page(request: Request):
-    token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", {"login_csrf": token, "failed": False})
-    _cookie(response, request, PRELOGIN, signer(state(request).key).dumps(token), 3600)
-    return response
+    return _login_form(request, {"failed": False}, 200)
 
 
 @router.post("/login")
@@ -39,12 +44,16 @@ def login(request: Request, name: str = Form("", max_length=100), password: str 
     except Exception:  # absent or forged cookie: treated like a wrong token
         expected = None
     check_csrf(expected, csrf_token)
-    user = authenticate(st.engine, name, password)
-    if user is None:
-        token = secrets.token_urlsafe(24)
-        response = render(request, "login.html", {"login_csrf": token, "failed": True, "name": name}, status_code=401)
-        _cookie(response, request, PRELOGIN, signer(st.key).dumps(token), 3600)
+    try:
+        user = login_attempt(st.engine, name, password, client_address(request), at=st.clock())
+    except TooManyRequests as exc:
+        if "application/json" in request.headers.get("accept", ""):
+            raise  # the app's handler answers the JSON error shape (and Retry-After)
+        response = _login_form(request, {"failed": False, "name": name, "locked_minutes": -(-exc.retry_after // 60)}, 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    if user is None:
+        return _login_form(request, {"failed": True, "name": name}, 401)
     sid, _csrf = start_session(st.engine, user)
     response = RedirectResponse("/queue", status_code=303)
     _cookie(response, request, COOKIE, signer(st.key).dumps(sid), SESSION_SECONDS)
