@@ -24,7 +24,7 @@ from dramalens.cli import main
 from dramalens.errors import ConfigError, InputError
 from dramalens.model.novel import Chapter, Novel
 from dramalens.parsing.novel import front_matter_metadata, read_novel, split_chapters
-from dramalens.parsing.novel_headings import classify_heading, clean_line, is_noise_line, is_note_start, is_toc_header
+from dramalens.parsing.novel_headings import classify_bare, classify_heading, clean_line, is_noise_line, is_note_start, is_toc_header
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures_src"))
 import make_epub_fixtures as mk  # noqa: E402
@@ -223,12 +223,73 @@ def test_chapter_validates_kind() -> None:
         Chapter(1, "", "", kind="interlude")
 
 
+BARE = [("1.", "1.", 1, ""), ("1、初见", "1、", 1, "初见"), ("一、初见", "一、", 1, "初见"), ("（十二）", "（）", 12, ""),
+        ("001", "0", 1, ""), ("12", "0", 12, ""), ("chapter 4", "chapter", 4, ""), ("IV.", "I.", 4, ""), ("II. The Storm", "I.", 2, "The Storm")]
+
+
+@pytest.mark.parametrize("line,style,number,title", BARE, ids=[b[0] for b in BARE])
+def test_bare_numbers(line, style, number, title) -> None:
+    assert classify_bare(line) == (style, number, title)
+    assert classify_heading(line) is None  # alone, a bare number is never a heading
+
+
+@pytest.mark.parametrize("line", ["1.5 倍速", "2023年", "1. 买菜。", "001号房间", "I.e. this", "一、二、三，他数着。", "12 apples fell."])
+def test_bare_prose_is_not_a_number_head(line) -> None:
+    assert classify_bare(line) is None
+
+
+def test_bare_numbers_split_only_a_book_without_headings() -> None:
+    body = "他走了很远很远的路，一直走到天黑，才在一座破庙里停下来歇脚。庙里有个老和尚正在烧火做饭，看见他也不吃惊。" * 2
+    bare = "\n".join(f"{n}.\n{body}" for n in (1, 2, 3))
+    assert [c.source_number for c in split_chapters(bare).chapters] == [1, 2, 3]
+    # The same numbers under real headings are a list inside the chapter.
+    headed = f"第一章 远行\n{body}\n1.\n买菜\n2.\n做饭\n3.\n洗碗\n第二章 归来\n{body}"
+    assert [c.source_number for c in split_chapters(headed).chapters] == [1, 2]
+    # Out of sequence (1, 3, 5) or with only a line between: not chapters.
+    assert len(split_chapters("\n".join(f"{n}.\n{body}" for n in (1, 3, 5))).chapters) == 1
+    assert len(split_chapters("清单：\n1、买菜\n2、做饭\n3、洗碗\n" + body).chapters) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 12), st.sampled_from(["{}.", "{}、", "（{}）", "{:03d}"]), st.text(alphabet="买菜做饭洗碗扫地", min_size=1, max_size=8))
+def test_a_numbered_list_in_prose_is_never_chapters(items, style, item) -> None:
+    prose = "他想了很久，终于拿起笔，在本子上把明天要做的事情一件一件写了下来，写完天已经亮了。"
+    lines = [prose] + [f"{style.format(n)}{item}" if "{:03d}" not in style else style.format(n) for n in range(1, items + 1)] + [prose]
+    result = split_chapters("\n".join(lines))
+    assert len(result.chapters) == 1 and result.chapters[0].text == "\n".join(lines)
+
+
+def test_update_dates_and_parts() -> None:
+    head = classify_heading("第12章 重逢（2023-05-01更新）")
+    assert (head.number, head.title, head.part) == (12, "重逢", None)
+    assert (classify_heading("第13章 离别 (2/2)").title, classify_heading("第13章 离别 (2/2)").part) == ("离别", 2)
+    body = "机场的广播一遍一遍地催促登机，她拖着箱子走到安检口，又停了下来，回头看了很久很久，终于还是走了进去。"
+    r = split_chapters(f"第12章 重逢\n{body}\n第13章 离别 (1/2)\n{body}\n第13章 离别 (2/2)\n{body}\n第14章 归\n{body}")
+    assert [(c.source_number, c.title) for c in r.chapters] == [(12, "重逢"), (13, "离别"), (13, "离别"), (14, "归")]
+    assert not any("twice" in w.message for w in r.warnings)
+
+
+def test_table_of_contents_at_the_end_goes_to_the_last_chapters_notes() -> None:
+    body = "风从北边吹来，带着沙子和冬天的味道。他站在城头上，看着远处的烽火一座接一座地亮起来，知道战事又要开始了。"
+    r = split_chapters(f"第一章 甲\n{body}\n第二章 乙\n{body}\n\n目录\n第一章 甲\n第二章 乙")
+    assert [c.title for c in r.chapters] == ["甲", "乙"]
+    assert r.chapters[-1].text == body and r.chapters[-1].notes == "目录\n第一章 甲\n第二章 乙"
+
+
+def test_couplet_title_on_the_next_line() -> None:
+    r = split_chapters("第一回\n灵根育孕源流出　心性修持大道生\n诗曰：\n混沌未分天地乱。\n第二回　悟彻菩提真妙理\n断魔归本合元神\n话表。")
+    assert [c.title for c in r.chapters] == ["灵根育孕源流出　心性修持大道生", "悟彻菩提真妙理\u3000断魔归本合元神"]
+    assert r.chapters[0].text == "诗曰：\n混沌未分天地乱。"
+
+
 # -- invariants (Hypothesis) ---------------------------------------------------------------------
 
 HEADING_LIKE = ["第一章 风起", "第二章", "第1章", "第一章 风起", "【第三章】", "第一卷 潜龙", "卷二", "楔子", "尾声", "番外一 番外",
                 "目录", "Contents", "Chapter 1", "CHAPTER II.", "Down the Hole", "BOOK ONE", "Prologue", "第一节 小节",
                 "第一章 风起 ....... 3", "=====", "（本章完）", "（求月票）", "www.example.com", "作者有话说：", "PS：求票", "", "　　正文。",
-                "第三回合", "Chapter 3 was fine."]
+                "第三回合", "Chapter 3 was fine.", "1.", "2、重逢", "三、", "（一）", "002", "II.", "chapter 3", "卷之一",
+                "第五章 离别 (1/2)", "第五章 离别 (2/2)", "第六章 回（2023-05-01更新）", "STAVE ONE.", "第二回", "灵根育孕源流出　心性修持大道生",
+                "新书求收藏", "Letter 2"]
 LINES = st.lists(st.one_of(st.sampled_from(HEADING_LIKE), st.text(max_size=20)), max_size=40)
 
 
@@ -259,6 +320,7 @@ def _check_nothing_lost(text: str, result) -> None:
 @given(LINES)
 @example(["Chapter 1", "", "", ""])
 @example(["Chapter 1", "Chapter 1", "A"])
+@example(["第一章 风起", "第一章 风起", "第一章 风起", "第一卷 潜龙", "第一卷 潜龙"])  # a TOC with text after it
 def test_split_never_loses_text(lines: list[str]) -> None:
     text = "\n".join(lines)
     result = split_chapters(text)

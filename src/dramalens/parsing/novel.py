@@ -12,6 +12,7 @@ author's notes, except separators and site boilerplate, which are dropped and co
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,17 @@ from ..errors import ConfigError, InputError
 from ..model.elements import ParseWarning
 from ..model.novel import Chapter, Novel
 from ..textutil import count_han, count_words
-from .novel_headings import Heading, classify_heading, clean_line, is_noise_line, is_note_start, is_toc_header
+from .novel_headings import (
+    Heading,
+    classify_bare,
+    classify_heading,
+    clean_line,
+    couplet_like,
+    is_noise_line,
+    is_note_start,
+    is_toc_header,
+    title_like,
+)
 from .source import decode_bytes, read_bytes
 
 __all__ = ["SplitResult", "read_novel", "split_chapters"]
@@ -71,6 +82,7 @@ class _Splitter:
         self.heads: dict[int, Heading] = {}
         self.noise: set[int] = set()
         self.title_lines: dict[int, int] = {}  # heading line → the line its title was taken from
+        self.toc_lines: set[int] = set()  # a table of contents after the first chapter: kept as notes
         for i, s in enumerate(lines):
             if not s:
                 continue
@@ -82,9 +94,13 @@ class _Splitter:
 
     def run(self) -> SplitResult:
         self._demote_sections()
+        if not any(h.level == "chapter" for h in self.heads.values()):
+            self._bare_numbers()
         self._english_title_lines()
+        self._couplet_titles()
         self._merge_echoes()
         self._drop_tables_of_contents()
+        self._drop_later_tables_of_contents()
         self._promote_volumes()
         self._check_numbering()
         return self._assemble()
@@ -98,16 +114,77 @@ class _Splitter:
             for i in [i for i, h in self.heads.items() if h.unit in ("节", "幕")]:
                 del self.heads[i]
 
+    def _bare_numbers(self) -> None:
+        # A book with no 第N章/Chapter headings may number its chapters bare ("1.", "一、",
+        # "（一）", "001", "I."). Such a line is a heading only when its style runs through the
+        # book as 1, 2, 3… with real text between: a numbered list has next to none.
+        by_style: dict[str, list[tuple[int, int, str]]] = {}
+        for i, s in enumerate(self.lines):
+            if s and i not in self.heads and i not in self.noise:
+                bare = classify_bare(s)
+                if bare is not None:
+                    by_style.setdefault(bare[0], []).append((i, bare[1], bare[2]))
+        best: list[tuple[int, int, str]] = []
+        volumes = sorted(i for i, h in self.heads.items() if h.level == "volume")
+        for found in by_style.values():
+            run: list[tuple[int, int, str]] = []
+            nested: int | None = None  # a numbered list inside a chapter: 1, 2, 3 again
+            for entry in found:
+                last = run[-1] if run else None
+                restart = last is not None and entry[1] == 1 and any(last[0] < v < entry[0] for v in volumes)
+                if last is None:
+                    if entry[1] in (0, 1):
+                        run.append(entry)
+                elif nested is not None and entry[1] == nested + 1:
+                    nested += 1
+                elif entry[1] == last[1] + 1 or restart:
+                    run.append(entry)
+                    nested = None
+                elif entry[1] <= last[1]:
+                    nested = entry[1]
+            if len(run) >= 3 and len(run) > len(best) and self._bare_gaps_ok([i for i, _, _ in run]):
+                best = run
+        for i, number, title in best:
+            self.heads[i] = Heading("chapter", "chapter", "number", number, title)
+
+    def _bare_gaps_ok(self, starts: list[int]) -> bool:
+        gaps = []
+        for a, b in zip(starts, starts[1:] + [len(self.lines)]):
+            gaps.append(sum(len(self.lines[i]) for i in range(a + 1, b) if i not in self.noise))
+        # Every chapter has text, and the typical one more than a TOC entry's worth.
+        return min(gaps) > 0 and sorted(gaps)[len(gaps) // 2] > _TOC_GAP
+
+    def _couplet_titles(self) -> None:
+        # Classics title a 回 with a couplet, sometimes on the lines under the number
+        # ("第一回" / "灵根育孕源流出　心性修持大道生", or its second half alone).
+        for i, head in list(self.heads.items()):
+            if head.unit != "回" or i in self.title_lines:
+                continue
+            j = i + 1
+            while j < len(self.lines) and not self.lines[j] and j - i <= 2:
+                j += 1
+            if j >= len(self.lines) or j in self.heads or j in self.noise or not couplet_like(self.lines[j]):
+                continue
+            nxt = self.lines[j]
+            if not head.title:
+                title = nxt
+            elif len(head.title.split()) == 1 and len(nxt) == len(head.title):
+                title = f"{head.title}\u3000{nxt}"
+            else:
+                continue
+            self.heads[i] = Heading(head.level, head.kind, head.unit, head.number, title, head.toc_like, head.part)
+            self.title_lines[i] = j
+
     def _english_title_lines(self) -> None:
         # "CHAPTER I." with its title on the next line ("Down the Rabbit-Hole").
         for i, head in list(self.heads.items()):
-            if head.title or head.unit not in ("chapter", "book", "part", "volume"):
+            if head.title or head.unit not in ("chapter", "stave", "book", "part", "volume"):
                 continue
             j, blanks = i + 1, 0
             while j < len(self.lines) and not self.lines[j] and blanks < 2:
                 j, blanks = j + 1, blanks + 1
-            if j < len(self.lines) and self.lines[j] and j not in self.heads and j not in self.noise and _title_like(self.lines[j]):
-                self.heads[i] = Heading(head.level, head.kind, head.unit, head.number, self.lines[j], head.toc_like)
+            if j < len(self.lines) and self.lines[j] and j not in self.heads and j not in self.noise and title_like(self.lines[j]):
+                self.heads[i] = Heading(head.level, head.kind, head.unit, head.number, self.lines[j], head.toc_like, head.part)
                 self.title_lines[i] = j
 
     def _merge_echoes(self) -> None:
@@ -157,6 +234,67 @@ class _Splitter:
             self.warnings.append(
                 ParseWarning(first + 1 + self.offset, f"a table of contents (lines {first + 1 + self.offset}-{last + 1 + self.offset}) was kept as front matter, not chapters")
             )
+
+    def _drop_later_tables_of_contents(self) -> None:
+        # A table of contents at the end of the file, or mid-file without a 目录 header: a run
+        # of headings with next to no text between them that repeats chapters found elsewhere.
+        order = sorted(self.heads)
+        if len(order) < 3:
+            return
+        gaps = [self._gap(order, k) for k in range(len(order))]
+        context: tuple | None = None
+        keys = []
+        for i in order:
+            head = self.heads[i]
+            keys.append((None if head.level == "volume" else context, head.key))
+            if head.level == "volume":
+                context = head.key
+        counts = Counter(keys)
+        k = 0
+        while k < len(order):
+            if gaps[k] > _TOC_GAP:
+                k += 1
+                continue
+            end = k
+            while end + 1 < len(order) and gaps[end + 1] <= _TOC_GAP:
+                end += 1
+            # Short chapters and the TOC that lists them can form one run: split it where the
+            # numbering restarts, and judge each piece.
+            segments, seen, first = [], set(), k
+            for m in range(k, end + 1):
+                if keys[m] in seen:
+                    segments.append(range(first, m))
+                    seen, first = set(), m
+                seen.add(keys[m])
+            segments.append(range(first, end + 1))
+            for seg in segments:
+                if len(seg) < 2:
+                    continue
+                inside = Counter(keys[m] for m in seg)
+                repeated = sum(counts[keys[m]] > inside[keys[m]] for m in seg)
+                if len(seg) < 2 or repeated < 2 or repeated * 2 < len(seg):
+                    continue
+                # A TOC piece has (next to) nothing between its entries; a whole run counts
+                # unless it opens the book (the front-matter rule has judged that one).
+                bare_list = sum(gaps[m] for m in seg) <= 10 * len(seg)
+                if bare_list or (len(segments) == 1 and k > 0):
+                    stop = order[seg[-1] + 1] if seg[-1] + 1 < len(order) else len(self.lines)
+                    self._demote_run([order[m] for m in seg], stop)
+            k = end + 1
+
+    def _demote_run(self, entries: list[int], stop: int) -> None:
+        start = entries[0]
+        j = start - 1
+        while j >= 0 and not self.lines[j]:
+            j -= 1
+        if j >= 0 and j not in self.heads and is_toc_header(self.lines[j]):
+            start = j
+        for i in entries:
+            self.heads.pop(i, None)
+            self.title_lines.pop(i, None)
+        self.toc_lines.update(range(start, stop))
+        off = self.offset
+        self.warnings.append(ParseWarning(start + 1 + off, f"a table of contents (lines {start + 1 + off}-{stop + off}) was kept in the notes of the chapter before it, not as chapters"))
 
     def _toc_after(self, order: list[int], header: int, *, need_restart: bool) -> set[int]:
         """The TOC entries among the headings after line ``header``: a run with little text
@@ -208,7 +346,9 @@ class _Splitter:
             last = previous.get(head.unit)
             line = i + 1 + self.offset
             if last is not None:
-                if head.number == last:
+                if head.number == last and head.part is not None:
+                    pass  # one chapter posted in parts: "(1/2)", "(2/2)"
+                elif head.number == last:
                     found.append(ParseWarning(line, f"chapter {head.number} appears twice in a row"))
                 elif head.number < last:
                     found.append(ParseWarning(line, f"chapter numbering restarts ({head.number} after {last}) without a new volume"))
@@ -240,19 +380,26 @@ class _Splitter:
                 continue
             head = self.heads.get(i)
             if head is None:
+                if i in self.toc_lines and built and pending is None:
+                    built[-1]["toc"].append(s)
+                    continue
+                if pending is None:
+                    _untoc(built, current)
                 (pending if pending is not None else current).append(s)
                 continue
             heading = s if i not in self.title_lines else f"{s}\n{lines[self.title_lines[i]]}"
             if head.level == "volume":
                 if pending is not None:  # two volume headings in a row: the first one is text
+                    _untoc(built, current)
                     current.extend(dangling + pending)
                 volume = (heading, i + 1 + off)
                 dangling, pending = [heading], []
                 continue
-            chapter = {"head": head, "heading": heading, "line": i + 1 + off, "volume": volume, "lines": pending or []}
+            chapter = {"head": head, "heading": heading, "line": i + 1 + off, "volume": volume, "lines": pending or [], "toc": []}
             built.append(chapter)
             current, pending, dangling = chapter["lines"], None, []
         if pending is not None:
+            _untoc(built, current)
             current.extend(dangling + pending)
         if dropped:
             self.warnings.append(ParseWarning(0, f"dropped {dropped} separator or site boilerplate line{'s' if dropped != 1 else ''}"))
@@ -266,6 +413,8 @@ class _Splitter:
         chapters = []
         for n, c in enumerate(built, 1):
             text, notes = _split_notes(c["lines"])
+            if c["toc"]:
+                notes = _tidy([notes, "", *c["toc"]] if notes else c["toc"])
             head: Heading = c["head"]
             vol = c["volume"]
             chapters.append(
@@ -285,19 +434,12 @@ class _Splitter:
         return SplitResult(_tidy(front), tuple(chapters), tuple(self.warnings), dropped)
 
 
-def _title_like(s: str) -> bool:
-    """A line that can be the title under ``CHAPTER I.``: short, no sentence end, capitalised."""
-    if len(s) > 60 or not s[0].isalpha() or not s[0].isupper() or s[-1] in ",;:!?\"'”’":
-        return False
-    words = s.split()
-    if len(words) > 10 or not s.isascii():
-        return False
-    if s.isupper():
-        return True
-    if s.endswith("."):
-        return False
-    long_words = [w for w in words if len(w) > 3]
-    return not long_words or sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.6
+def _untoc(built: list[dict], current: list[str]) -> None:
+    # Text after a table of contents in the same chapter: the TOC was not its tail after
+    # all, so it goes back into the text, keeping the order of the lines.
+    if built and built[-1]["toc"] and current is built[-1]["lines"]:
+        current.extend(built[-1]["toc"])
+        built[-1]["toc"].clear()
 
 
 def _tidy(lines: Sequence[str]) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .chinese_lexicon import CN_NUM, chinese_numeral
 
-__all__ = ["Heading", "classify_heading", "is_noise_line", "is_note_start", "is_toc_header", "clean_line"]
+__all__ = ["Heading", "classify_bare", "classify_heading", "couplet_like", "title_like", "is_noise_line", "is_note_start", "is_toc_header", "clean_line"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,8 @@ class Heading:
     ``level`` is ``"chapter"`` or ``"volume"``; ``kind`` the chapter kind (``chapter``,
     ``prologue``, ``epilogue``, ``extra``); ``unit`` the word that made it a heading (``章``,
     ``回``, ``卷``, ``chapter``, ``book``, ``prologue``…); ``toc_like`` is True when the line
-    ends in dot leaders and a page number, which only a table of contents writes.
+    ends in dot leaders and a page number, which only a table of contents writes; ``part`` is
+    the part of a chapter posted in pieces (``(2/2)`` → 2), None otherwise.
     """
 
     level: str
@@ -31,11 +32,12 @@ class Heading:
     number: int | None
     title: str
     toc_like: bool = False
+    part: int | None = None  # 2 for "第12章 重逢 (2/2)": one chapter posted in parts
 
     @property
-    def key(self) -> tuple[str, str, int | None, str]:
+    def key(self) -> tuple[str, str, int | None, str, int | None]:
         """What makes two headings "the same chapter" (a TOC entry and its chapter)."""
-        return (self.level, self.unit, self.number, "" if self.number is not None else self.title.lower())
+        return (self.level, self.unit, self.number, "" if self.number is not None else self.title.lower(), self.part)
 
 
 # Zero-width marks hide in copied web text and break matching; full-width spaces are
@@ -67,7 +69,7 @@ _NOT_AFTER_UNIT = {"回": "合首忆", "部": "分队门位署", "章": "程法�
 _ZH_HEAD = re.compile(
     r"^第\s*(?P<num>[0-9０-９]{1,6}|" + CN_NUM + r"{1,10})\s*(?P<unit>[章回节節话話幕卷部篇集])(?P<rest>.*)$"
 )
-_ZH_VOLUME_ALT = re.compile(r"^(?:卷\s*(?P<num>[0-9０-９]{1,4}|" + CN_NUM + r"{1,6})|(?P<ud>[上中下])\s*卷)(?P<rest>.*)$")
+_ZH_VOLUME_ALT = re.compile(r"^(?:卷\s*之?\s*(?P<num>[0-9０-９]{1,4}|" + CN_NUM + r"{1,6})|(?P<ud>[上中下])\s*卷)(?P<rest>.*)$")
 _ZH_SPECIAL = {
     **dict.fromkeys(("序章", "序言", "序幕", "序", "楔子", "引子", "引言", "前言", "开篇", "開篇"), "prologue"),
     **dict.fromkeys(("尾声", "尾聲", "终章", "終章", "最终章", "最終章", "大结局", "大結局", "结局", "結局"), "epilogue"),
@@ -90,7 +92,7 @@ _EN_WORD_NUM = (
     + r"|the\s+(?:" + "|".join(_EN_ORDINALS) + r"|last))"
 )
 _EN_HEAD = re.compile(
-    r"^(?P<word>chapter|chap\.|ch\.|book|part|volume|vol\.)\s*(?P<num>\d{1,4}|[ivxlcdm]{1,9}|" + _EN_WORD_NUM + r")"
+    r"^(?P<word>chapter|chap\.|ch\.|stave|letter|book|part|volume|vol\.)\s*(?P<num>\d{1,4}|[ivxlcdm]{1,9}|" + _EN_WORD_NUM + r")"
     r"(?![\w'’])(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -130,6 +132,37 @@ def _split_rest(rest: str, *, max_len: int, zh: bool = True) -> tuple[str, bool,
     if len(title) > max_len:
         return None
     return title, separated, toc_like
+
+
+# What web sites append to a chapter title: the update date ("（2023-05-01更新）") and the
+# part of a chapter posted in pieces ("(1/2)", "（上）"). Neither is the title.
+_UPDATE_DATE = re.compile(
+    r"\s*[（(【\[]\s*(?:更新(?:时间|於|于)?[:：]?\s*)?\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*(?:更新)?\s*[）)】\]]\s*$"
+)
+_PART = re.compile(r"\s*[（(【\[]\s*(?P<num>\d{1,2})\s*[/／]\s*(?P<of>\d{1,2})\s*[）)】\]]\s*$|\s*[（(](?P<ud>[上中下])[）)]\s*$")
+
+
+def _title_extras(title: str) -> tuple[str, int | None]:
+    """(title without an update date or part marker, the part number or None).
+
+    >>> _title_extras("重逢（2023-05-01更新）"), _title_extras("重逢 (2/2)"), _title_extras("重逢（下）")
+    (('重逢', None), ('重逢', 2), ('重逢', 3))
+    """
+    if not title or title[-1] not in "）)】]":
+        return title, None
+    title = _UPDATE_DATE.sub("", title)
+    m = _PART.search(title)
+    if m is None:
+        return title, None
+    if m.group("num"):
+        num, of = int(m.group("num")), int(m.group("of"))
+        if not 1 <= num <= of:
+            return title, None
+        part = num
+    else:
+        part = "上中下".index(m.group("ud")) + 1
+    return title[: m.start()].strip(), part
 
 
 def _zh_title_ok(title: str, separated: bool) -> bool:
@@ -217,10 +250,10 @@ def _zh_heading(s: str) -> Heading | None:
     split = _split_rest(rest, max_len=40)
     if split is None or not _zh_title_ok(split[0], split[1]):
         return None
-    title, _, toc_like = split
+    title, part = _title_extras(split[0])
     if raw_unit in _ZH_CHAPTER_UNITS:
-        return Heading("chapter", "chapter", _ZH_CHAPTER_UNITS[raw_unit], number, title, toc_like)
-    return Heading("volume", "chapter", _ZH_VOLUME_UNITS[raw_unit], number, title, toc_like)
+        return Heading("chapter", "chapter", _ZH_CHAPTER_UNITS[raw_unit], number, title, split[2], part)
+    return Heading("volume", "chapter", _ZH_VOLUME_UNITS[raw_unit], number, title, split[2], part)
 
 
 def _zh_volume_alt(s: str) -> Heading | None:
@@ -261,8 +294,9 @@ def _en_heading(s: str) -> Heading | None:
         if split is None or not _en_title_ok(split[0], split[1]):
             return None
         unit = {"chap": "chapter", "ch": "chapter", "vol": "volume"}.get(word, word)
-        level = "chapter" if unit == "chapter" else "volume"
-        return Heading(level, "chapter", unit, number, split[0], split[2])
+        level = "chapter" if unit in ("chapter", "stave", "letter") else "volume"
+        title, part = _title_extras(split[0])
+        return Heading(level, "chapter", unit, number, title, split[2], part)
     m = _EN_SPECIAL_RE.match(s)
     if m:
         word = m.group("word")
@@ -271,6 +305,51 @@ def _en_heading(s: str) -> Heading | None:
             return None
         return Heading("chapter", _EN_SPECIAL[word.lower()], word.lower(), None, split[0] or word, split[2])
     return None
+
+
+_BARE = re.compile(
+    r"^(?:(?P<dot>[0-9０-９]{1,4})\s*[.．、](?![0-9０-９])|(?P<cn>" + CN_NUM + r"{1,6})\s*[、.．]"
+    r"|[（(]\s*(?P<par>[0-9０-９]{1,4}|" + CN_NUM + r"{1,6})\s*[）)]|(?P<bare>[0-9０-９]{1,4})(?=$|[\s\u3000])"
+    r"|(?P<rom>[IVXLC]{1,8})\s*\.|(?P<low>chapter|chap\.|ch\.)\s*(?P<lownum>\d{1,4}|[ivxlc]{1,8})(?![\w'’]))"
+    r"(?P<rest>.*)$"
+)
+
+
+def classify_bare(line: str) -> tuple[str, int, str] | None:
+    """(style, number, title) for a line that is a chapter head only if the book numbers its
+    chapters that way throughout (``1.``, ``1、``, ``一、``, ``（一）``, ``001``, ``I.``,
+    ``chapter 1``), else None. The splitter decides whether a style forms such a sequence.
+
+    >>> classify_bare("1、初见"), classify_bare("（十二）"), classify_bare("007"), classify_bare("1.5 倍速")
+    (('1、', 1, '初见'), ('（）', 12, ''), ('0', 7, ''), None)
+    """
+    if not line or len(line) > 40 or line[0] not in "0123456789０１２３４５６７８９（(IVXLCc" and line[0] not in "零〇○一壹二贰两兩三叁四肆五伍六陆陸七柒八捌九玖十拾百":
+        return None
+    m = _BARE.match(line)
+    if m is None:
+        return None
+    rest = m.group("rest")
+    if m.group("dot"):
+        style, number = "1" + line[m.end("dot"):m.start("rest")].strip()[:1].replace("．", "."), chinese_numeral(m.group("dot"))
+    elif m.group("cn"):
+        style, number = "一" + line[m.end("cn"):m.start("rest")].strip()[:1].replace("．", "."), chinese_numeral(m.group("cn"))
+    elif m.group("par"):
+        style, number = "（）", chinese_numeral(m.group("par"))
+    elif m.group("bare"):
+        # "001" and "1000" are one style: zero padding runs out as the numbers grow.
+        style, number = "0", chinese_numeral(m.group("bare"))
+    elif m.group("rom"):
+        style, number = "I.", _roman(m.group("rom"))
+    else:
+        style, number = "chapter", _en_number(m.group("lownum"))
+    if number is None:
+        return None
+    title = rest.strip(_SEP + "\u3000").strip()
+    if rest and rest[0] not in _SEP + "\u3000" and not m.group("dot") and not m.group("cn"):
+        return None  # "001号房间", "I.e."
+    if len(title) > 30 or (title and (title[-1] in "。，,;；:：!！?？." or "。" in title or title[0].islower())):
+        return None
+    return style, number, _title_extras(title)[0]
 
 
 def is_toc_header(line: str) -> bool:
@@ -297,7 +376,7 @@ _SITE_WORDS_EN = re.compile(r"Read more at|Visit\s+\S+\s+for", re.IGNORECASE)
 
 
 # "（求月票）", "求收藏！": the author begging for votes between paragraphs.
-_BEG = re.compile(r"^[（(【\[]?\s*(?:求|跪求|再求)(?:月票|收藏|推荐票?|订阅|打赏|票票|追读)[^（(）)【】\[\]]{0,12}[）)】\]]?$")
+_BEG = re.compile(r"^[（(【\[]?\s*(?:新书|新人新书|新书上传)?[，,！!]?\s*(?:求|跪求|再求)(?:月票|收藏|推荐票?|订阅|打赏|票票|追读)[^（(）)【】\[\]]{0,12}[）)】\]]?$")
 
 
 def is_noise_line(line: str) -> bool:
@@ -339,3 +418,32 @@ def is_note_start(line: str) -> bool:
     (True, True, False)
     """
     return bool(_NOTE_START.match(line))
+
+
+def couplet_like(s: str) -> bool:
+    """A line that is (half) a 回 couplet title: short, Han characters only, no punctuation.
+
+    >>> couplet_like("灵根育孕源流出　心性修持大道生"), couplet_like("诗曰：")
+    (True, False)
+    """
+    plain = s.replace("\u3000", "").replace(" ", "")
+    return 4 <= len(plain) <= 24 and len(s.split()) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in plain)
+
+
+def title_like(s: str) -> bool:
+    """A line that can be the title under ``CHAPTER I.``: short, no sentence end, capitalised.
+
+    >>> title_like("Down the Rabbit-Hole"), title_like("Alice was beginning to get very tired.")
+    (True, False)
+    """
+    if len(s) > 60 or not s[0].isalpha() or not s[0].isupper() or s[-1] in ",;:!?\"'”’":
+        return False
+    words = s.split()
+    if len(words) > 10 or not s.isascii():
+        return False
+    if s.isupper():
+        return True
+    if s.endswith("."):
+        return False
+    long_words = [w for w in words if len(w) > 3]
+    return not long_words or sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.6
