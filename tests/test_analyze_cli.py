@@ -113,3 +113,37 @@ def test_bad_params_file(zh_file, tmp_path, capsys):
     assert code == 2 and "allowed" in err
     code, _, err = run(capsys, "analyze", zh_file, "--params", tmp_path / "missing.json")
     assert code == 2 and "not found" in err
+
+
+def test_rules_option_extends_compliance(zh_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("DRAMALENS_COMPLIANCE_RULES", raising=False)
+    rules = tmp_path / "platform.toml"
+    rules.write_text('[[rule]]\nid = "platform.door"\ntext = "No doors."\nseverity = "low"\nscope = "action"\n'
+                     'terms = ["推门"]\n', encoding="utf-8")
+    code, out, err = run(capsys, "analyze", zh_file, "--json")
+    assert code == 0, err
+    assert "platform.door" not in out
+    code, out, err = run(capsys, "analyze", zh_file, "--json", "--rules", rules)
+    assert code == 0, err
+    findings = json.loads(out)["compliance"]["findings"]
+    assert [f["line"] for f in findings if f["rule_id"] == "platform.door"] == [4]
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "not found"),
+    ("[[rule]\n", "not valid TOML"),
+    ('rule = 3\n', "malformed"),
+    ('rule = ["x"]\n', "malformed"),
+    ('[[rule]]\nid = "x"\ntext = "t"\nseverity = "fatal"\nterms = ["a"]\n', "severity"),
+    (b"\xff\xfe\x00bad", "UTF-8"),
+])
+def test_bad_rules_file_is_one_clear_error(zh_file, tmp_path, capsys, content, message):
+    rules = tmp_path / "rules.toml"
+    if isinstance(content, bytes):
+        rules.write_bytes(content)
+    elif content is not None:
+        rules.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "analyze", zh_file, "--rules", rules)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2  # the message (and at most a hint line)

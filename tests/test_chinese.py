@@ -380,3 +380,30 @@ def test_table_of_contents_then_bios_is_front_matter():
     assert [e.number for e in script.episodes] == [1]
     assert ("人物小传", "林晚：女。") in script.title_page
     assert types_texts(script)[-1] == (T.DIALOGUE, "你好。", "林晚")
+
+
+def test_cast_list_one_name_a_line_under_empty_cast_line():
+    golden = parse("tests/golden/chinese/55_cast_list_one_per_line.txt")
+    assert [s.cast for s in golden.scenes] == [
+        ("林晚", "顾沉", "保安甲", "保安乙"), ("苏晴",), ("顾母",), ("林晚",), ()
+    ]
+    # the list ends at a dialogue line, which is still dialogue; names before the first scene wait for it
+    script = parse_chinese("第1集\n人物：\n林晚\n顾沉\n1-1 日 内 客厅\n顾沉：走。")
+    assert script.episodes[0].scenes[0].cast == ("林晚", "顾沉")
+    assert types_texts(script)[-1] == (T.DIALOGUE, "走。", "顾沉")
+
+
+@pytest.mark.parametrize("mark", ["（回忆）", "（闪回）", "【回忆】"])
+def test_flashback_head_wraps_its_scene(mark):
+    script = parse_chinese(f"第1集\n1-1 日 内 客厅\n△甲。\n1-2 夜 外 雨巷{mark}\n△乙。\n1-3 日 内 客厅\n△丙。")
+    first, flash, after = script.episodes[0].scenes
+    assert flash.location == "雨巷"
+    assert [e.type for e in flash.elements] == [T.HEADING, T.FLASHBACK_START, T.ACTION, T.FLASHBACK_END]
+    assert T.FLASHBACK_START not in [e.type for e in first.elements + after.elements]
+
+
+def test_flashback_head_with_explicit_marks_adds_none():
+    script = parse_chinese("第1集\n1-1 日 内 客厅（回忆）\n【闪回】\n△乙。\n【闪回结束】\n第2集\n2-1 日 内 客厅\n△丙。")
+    types = [e.type for _, _, e in script.iter_elements()]
+    assert types.count(T.FLASHBACK_START) == 1 and types.count(T.FLASHBACK_END) == 1
+    assert not script.warnings

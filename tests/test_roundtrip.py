@@ -95,6 +95,27 @@ def test_dual_pair_written_as_dual_dialogue_block():
     assert "ANNA" in block and "BELLA" in block and "CHAIRMAN" not in block
 
 
+def test_dual_run_of_three_speakers_written_as_one_block_and_read_back():
+    def speaker(name, line):
+        return [Element(ElementType.CHARACTER, name, character=name, dual=True),
+                Element(ElementType.DIALOGUE, line, character=name)]
+    body = [*speaker("ANNA", "Now!"), *speaker("BELLA", "Never!"), *speaker("CARL", "Maybe."),
+            Element(ElementType.CHARACTER, "DAN", character="DAN"), Element(ElementType.DIALOGUE, "Stop.", character="DAN")]
+    int_ext, time, location, _ = parse_heading("INT. HALL - DAY")
+    scene = Scene(heading="INT. HALL - DAY", int_ext=int_ext, time=time, location=location,
+                  elements=[Element(ElementType.HEADING, "INT. HALL - DAY"), *body])
+    script = Script(language="en", episodes=[Episode(1, scenes=[scene])])
+    xml = write_fdx(script)
+    assert xml.count("<DualDialogue>") == 1
+    block = xml[xml.index("<DualDialogue>") : xml.index("</DualDialogue>")]
+    assert all(name in block for name in ("ANNA", "BELLA", "CARL")) and "DAN" not in block
+    again = parse_fdx(xml.encode())
+    assert shape(again) == shape(script)
+    assert [(e.character, e.dual) for _, _, e in again.iter_elements() if e.type is ElementType.CHARACTER] == [
+        ("ANNA", True), ("BELLA", True), ("CARL", True), ("DAN", False)]
+    assert write_fdx(again) == xml
+
+
 def test_title_page_written():
     script = Script(title_page=[("Title", "T & T"), ("Author", "Ann")], episodes=[])
     xml = write_fdx(script)

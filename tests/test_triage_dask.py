@@ -218,3 +218,68 @@ def test_cli_run_with_a_local_process_cluster(tmp_path, capsys):
     assert main(["triage", "run", "--db", url, "--dask", "local"]) == 0
     assert "done 3, failed 0" in capsys.readouterr().out
     assert sorted(_results(engine)) == sorted(ids)
+
+
+_CATALOG_SEEN: list[bool] = []
+
+
+def catalog_recording_pipeline(sub, *, weights, catalog=None) -> dict:
+    _CATALOG_SEEN.append(catalog is not None)
+    return fake_pipeline_for_tests(sub, weights=weights, catalog=catalog)
+
+
+class _FakeClient:
+    cluster = None
+
+    def __init__(self, workers):
+        self.workers = workers
+
+    def scheduler_info(self):
+        if self.workers is None:
+            raise OSError("scheduler gone")
+        return {"workers": {w: {} for w in self.workers}}
+
+
+def test_client_is_local(client):
+    assert distributed.client_is_local(client)  # dask_client("local"): a LocalCluster
+    assert distributed.client_is_local(_FakeClient(["tcp://127.0.0.1:4001", "inproc://10.1.2.3/1/2"]))
+    assert not distributed.client_is_local(_FakeClient(["tcp://127.0.0.1:4001", "tcp://10.0.0.7:4002"]))
+    assert not distributed.client_is_local(_FakeClient([]))
+    assert not distributed.client_is_local(_FakeClient(None))
+
+
+def test_remote_cluster_with_sqlite_warns_once_and_runs_without_catalog(client, tmp_path):
+    engine = new_engine(tmp_path)
+    ids = _fill(engine, 3)
+    _CATALOG_SEEN.clear()
+    stats = run_dask(engine, client, pipeline=catalog_recording_pipeline, is_local=lambda c: False)
+    assert stats.done == len(ids) and sorted(_results(engine)) == sorted(ids)
+    assert len(stats.warnings) == 1 and "SQLite" in stats.warnings[0] and "PostgreSQL" in stats.warnings[0]
+    assert stats.to_dict()["warnings"] == stats.warnings
+    assert _CATALOG_SEEN and not any(_CATALOG_SEEN)  # the workers were given no database to open
+    # the same cluster seen as local: no warning (and the workers get the SQLite URL)
+    more = _fill(engine, 2)
+    stats = run_dask(engine, client, pipeline=fake_pipeline_for_tests)
+    assert stats.done == len(more) and stats.warnings == []
+    assert distributed.sqlite_warning("postgresql://u@db/desk") is None
+
+
+@needs_pipeline
+def test_cli_warns_about_sqlite_with_a_remote_scheduler(client, tmp_path, capsys, monkeypatch):
+    import contextlib
+
+    from dramalens.catalog import distributed as catalog_distributed
+
+    @contextlib.contextmanager
+    def fake_dask_client(address, **kwargs):
+        assert address == "tcp://scheduler.example:8786"
+        yield client
+
+    monkeypatch.setattr(catalog_distributed, "dask_client", fake_dask_client)
+    monkeypatch.setattr(distributed, "client_is_local", lambda c: False)
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    assert main(["triage", "run", "--db", url, "--dask", "tcp://scheduler.example:8786"]) == 0
+    out, err = capsys.readouterr()
+    assert "done 0, failed 0" in out
+    warned = [line for line in err.splitlines() if "warning" in line.lower()]
+    assert len(warned) == 1 and "SQLite" in warned[0] and "PostgreSQL" in warned[0]  # once, on one line

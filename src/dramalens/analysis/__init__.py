@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import warnings as _warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
@@ -175,12 +176,14 @@ def analyze(
     format_params: FormatParams = DEFAULT_FORMAT_PARAMS,
     paywall_window: tuple[int, int] = (8, 16),
     lexicon: Lexicon = DEFAULT_LEXICON,
+    compliance_rules: str | Path | None = None,
 ) -> Analysis:
     """Run every analysis on ``script``.
 
     ``format`` checks the episodes against ``"vertical"``/``"horizontal"`` instead of
     classifying; ``free_episodes`` is the chosen paywall (episodes 1..N free); ``budget_yuan``
-    and ``audience`` go to the compliance lint.
+    and ``audience`` go to the compliance lint, as does ``compliance_rules``: a TOML rules file
+    that extends the built-in rules (default: the ``DRAMALENS_COMPLIANCE_RULES`` file, if set).
 
     >>> from dramalens.parsing.builder import ScriptBuilder
     >>> from dramalens.model import ElementType
@@ -194,6 +197,8 @@ def analyze(
         raise ConfigError(f"analyze() needs a Script (from dramalens.parse), got {type(script).__name__}")
     if budget_yuan is not None and (isinstance(budget_yuan, bool) or not isinstance(budget_yuan, (int, float)) or budget_yuan < 0):
         raise ConfigError(f"budget_yuan must be a number >= 0, got {budget_yuan!r}")
+    if compliance_rules is not None and not isinstance(compliance_rules, (str, Path)):
+        raise ConfigError(f"compliance_rules must be a path to a TOML rules file, got {type(compliance_rules).__name__}")
     warnings: list[str] = []
     runtime = estimate_runtime(script, params)
     fmt = classify_format(runtime, format, format_params)
@@ -214,7 +219,7 @@ def analyze(
     def compliance():
         from .compliance import lint_compliance
 
-        return lint_compliance(script, budget_yuan=budget_yuan, audience=audience)
+        return lint_compliance(script, budget_yuan=budget_yuan, audience=audience, rules_path=compliance_rules)
 
     chars = _optional("characters", characters, warnings)
     arc_result = _optional("arc", arc, warnings)

@@ -43,6 +43,21 @@ def _load_params(path: Path | None):
     return RuntimeParams(**data)
 
 
+def _check_rules(path: Path) -> None:
+    """Load the rules file once so that any fault in it is one clear error (exit 2)."""
+    from ..analysis.compliance import load_rules
+
+    hint = "a TOML file of [[rule]] tables with id, text, severity, scope and terms or patterns"
+    if not path.is_file():
+        raise InputError("compliance rules file not found", source=str(path), hint=hint)
+    try:
+        load_rules(path)
+    except UnicodeDecodeError:
+        raise InputError("the compliance rules file is not UTF-8 text", source=str(path), hint=hint) from None
+    except (TypeError, AttributeError, ValueError) as exc:  # [[rule]] of the wrong shape: `rule = 3`
+        raise ConfigError(f"malformed compliance rules file: {exc}", source=str(path), hint=hint) from None
+
+
 def _mmss(seconds: float | None) -> str:
     if seconds is None:
         return "—"
@@ -60,6 +75,9 @@ def analyze_command(
     budget: float = typer.Option(None, "--budget", help="Production budget in yuan (for the NRTA review tier)."),
     audience: str = typer.Option(None, "--audience", help="Target audience for the compliance lint (e.g. children)."),
     params_file: Path = typer.Option(None, "--params", help="Runtime params JSON (from dramalens calibrate --out)."),
+    rules_file: Path = typer.Option(
+        None, "--rules", help="Compliance rules TOML ([[rule]] tables) added to the built-in rules "
+        "(default: the file named by DRAMALENS_COMPLIANCE_RULES)."),
     input_format: str = typer.Option(None, "--input-format", help="Force the input format: fountain, chinese, fdx, docx."),
     encoding: str = typer.Option(None, "--encoding", help="Force the text encoding (e.g. gb18030, big5, utf-16)."),
 ) -> None:
@@ -71,9 +89,12 @@ def analyze_command(
     if format is not None and format not in FORMATS:
         raise ConfigError(f"unknown --format {format!r}; allowed: {', '.join(FORMATS)}")
     params = _load_params(params_file)
+    if rules_file is not None:
+        _check_rules(rules_file)  # before the parse: a bad rules file fails fast
     script = parse(file, format=input_format, encoding=encoding)
     analysis = analyze(
-        script, format=format, free_episodes=free_episodes, budget_yuan=budget, audience=audience, params=params
+        script, format=format, free_episodes=free_episodes, budget_yuan=budget, audience=audience, params=params,
+        compliance_rules=rules_file,
     )
     written = []
     if csv_dir is not None:

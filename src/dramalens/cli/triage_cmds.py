@@ -103,6 +103,8 @@ def run_cmd(
             worker = Worker(engine, threads=threads, catalog=open_catalog(db),
                             on_progress=lambda claim, ok: progress.advance(task))
             result = worker.run_until_empty()
+    for warning in getattr(result, "warnings", ()):  # e.g. a remote cluster and a SQLite file
+        Console(stderr=True).print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
     final = queue_stats(engine)
     typer.echo(f"done {result.done}, failed {result.failed}; queue: {final.to_dict()}")
 

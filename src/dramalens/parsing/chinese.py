@@ -116,16 +116,15 @@ class _Parser(_Structure):
                 self.emit(_T.ACTION, line, lineno)
                 self.loose_time = (self.b.scene.elements[-1], time, ie)
                 return
+        if self.cast_list and self.cast_name_line(line, m_line):
+            return
         cast = _CAST.match(m_line)
         if cast:
             names = _split_names(line[cast.start(1):])
-            self._know(names)
             self.end_speech()
-            scene = self.b._scene
-            if scene is None or (scene.heading is None and not scene.elements):
-                self.pending_cast = tuple(dict.fromkeys(self.pending_cast + names))  # before the first scene
-            else:
-                self._apply_cast(names)
+            self.add_cast(names)
+            # 人物： alone on its line: the names follow, one a line (see cast_name_line).
+            self.cast_list = not names
             return
         # Marks at the end of a line (…他笑了。【卡点】) come after what the line says.
         trail = _TRAIL_MARKS.search(m_line)
@@ -200,6 +199,29 @@ class _Parser(_Structure):
         self.end_speech()
         self.emit(_T.ACTION, line, lineno)
 
+    def add_cast(self, names: tuple[str, ...]) -> None:
+        self._know(names)
+        scene = self.b._scene
+        if scene is None or (scene.heading is None and not scene.elements):
+            self.pending_cast = tuple(dict.fromkeys(self.pending_cast + names))  # before the first scene
+        else:
+            self._apply_cast(names)
+
+    def cast_name_line(self, line: str, m_line: str) -> bool:
+        """A line of the list under an empty ``人物：`` (``林晚`` / ``顾沉（28岁）`` / ``A、B``)?
+        The list ends at a scene head, a ``△`` line, a dialogue line, a transition, a section
+        word (``目录``, ``正文``…) or the first line that is not names; that line is then read as
+        usual. Blank lines neither end nor break it: adding one must change nothing."""
+        names, names_m = _split_names(line), _split_names(m_line)
+        # 黑场 / 淡出 read like a two-character name but are the list's end, as they are anywhere.
+        if (_ACTION_MARK.match(line) or _TRANSITION_WORD.match(m_line) or _SECTION_WORDS.search(m_line)
+                or m_line in ("正文", "剧本正文") or "：" in m_line or ":" in m_line or not names
+                or len(names) != len(names_m) or not all(self.plausible(n) for n in names_m)):
+            self.cast_list = False
+            return False
+        self.add_cast(names)
+        return True
+
     def fresh_scene(self) -> bool:
         scene = self.b._scene
         return scene is not None and len(scene.elements) == 1 and scene.elements[0].type is _T.HEADING
@@ -256,9 +278,17 @@ class _Parser(_Structure):
             self.emit(_T.SUBTITLE if value else _T.NOTE, value or inner, lineno)
             return
         if type_ is _T.FLASHBACK_START:
+            if self.head_flashback is not None:  # the writer marks it: drop the start the head made
+                made = self.head_flashback[0]
+                elements = self.b.scene.elements
+                if made in elements:
+                    del elements[next(i for i, e in enumerate(elements) if e is made)]
+                self.head_flashback = None
             self.flashback_open += 1
         elif type_ is _T.FLASHBACK_END:
-            if not self.flashback_open:
+            if self.head_flashback is not None and not self.flashback_open:
+                self.head_flashback = None  # 【回忆结束】 closes what the （回忆） head opened
+            elif not self.flashback_open:
                 self.b.warn(lineno, "flashback end without a flashback start")
             self.flashback_open = max(0, self.flashback_open - 1)
         self.emit(type_, inner, lineno)
@@ -337,11 +367,13 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     text = text.translate(_TEXT_TABLE).replace("\r\n", "\n").replace("\r", "\n")
     parser = _Parser(text, source, encoding)
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
+    last = 0
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if markdown and line:  # drafts pasted from a chat assistant: ## 第1集 / **林晚**：
             line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).strip()
         if line:
+            last = lineno
             parser.line(lineno, line)
     if parser.front:
         # No episode or scene anywhere: what looked like front matter is the script itself.
@@ -351,5 +383,6 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
             parser.body(lineno, line, m_line)
     if parser.pending_cast:
         parser._apply_cast(parser.pending_cast)
+    parser.end_head_flashback(last)  # a head's flashback lasts to the end of the script
     parser.close_flashback(0)
     return parser.b.build(title=parser.title, language="zh")

@@ -52,7 +52,12 @@ _BODY_HEAD = re.compile(r"^[【\[]?\s*(?:剧本正文|正文|剧本)\s*[】\]]?\
 _BIO_NAME = re.compile(r"^([\u3400-\u9fffA-Za-z·]{1,8}?)\s*(?:[，,（(—\-|｜/]|\s)")
 _TIME_LINE = re.compile(r"^(?:时|时间)\s*[:：]\s*(.{1,12})$")
 # Notes in a head's brackets that are not part of the place: 客厅（回忆）.
-_HEAD_NOTE = re.compile(r"[（(](?:回忆|闪回|梦境|梦|幻想|想象|插叙|续|接上场|接上|同上)[^（()）]{0,6}[）)]")
+_HEAD_NOTE = re.compile(
+    r"[（(](?:回忆|闪回|梦境|梦|幻想|想象|插叙|续|接上场|接上|同上)[^（()）]{0,6}[）)]"
+    r"|[【\[](?:回忆|闪回|梦境|梦|幻想|想象|插叙)[^【\[\]】]{0,6}[】\]]"
+)
+# A head marked as a flashback (1-3 日 内 客厅（回忆）): the whole scene is one. Group 1 is the word.
+_HEAD_FLASHBACK = re.compile(r"[（(【\[]\s*(回忆|闪回)(?:中|戏|场景|片段)?\s*[）)】\]]")
 _DOT_PART = re.compile(r"[^·・•\-—–.．]+")
 _DOTS = re.compile(r"[·・•\-—–.．]")
 _INLINE_CAST = re.compile(r"(?:出场人物|出场角色|人物)\s*[:：]")

@@ -22,6 +22,7 @@ from .chinese_patterns import (
     _HAS_LETTER,
     _HEADER_KEYS,
     _HEADER_LINE,
+    _HEAD_FLASHBACK,
     _HEAD_HINT,
     _LATIN_NAME,
     _MATCH_TABLE,
@@ -74,6 +75,9 @@ class _Structure:
         self.pending_cast: tuple[str, ...] = ()
         self.saw_episode_marker = False
         self.flashback_open = 0
+        # The flashback_start made for a head marked （回忆）, and its word, while that scene lasts.
+        self.head_flashback: tuple[Element, str] | None = None
+        self.cast_list = False  # under an empty 人物： line: one name a line follows
         self.marker: tuple[int, str] = (0, "")  # the last episode marker line
         self.toc: list[tuple[int, str]] = []  # earlier markers whose episodes stayed empty
         self.cue: tuple[int, str] | None = None  # a speaker name on its own line, awaiting speech
@@ -104,6 +108,23 @@ class _Structure:
         for name in names:
             self.known.add(name.translate(_MATCH_TABLE))
             self.b.note_character(name)
+
+    def open_head_flashback(self, lineno: int, m_line: str) -> None:
+        """A head marked （回忆）/（闪回）/【回忆】 makes its scene a flashback: a
+        ``flashback_start`` right after the heading (closed when the next scene or episode
+        starts), unless the writer is inside an explicit 【闪回】 already."""
+        m = _HEAD_FLASHBACK.search(m_line)
+        if m is None or self.flashback_open:
+            return
+        start = Element(_T.FLASHBACK_START, m.group(1), lineno)
+        self.b.add(start)
+        self.head_flashback = (start, m.group(1))
+
+    def end_head_flashback(self, lineno: int) -> None:
+        """Close the flashback a head opened, at the end of its scene (added to that scene)."""
+        if self.head_flashback is not None:
+            self.b.add(Element(_T.FLASHBACK_END, self.head_flashback[1] + "结束", lineno))
+            self.head_flashback = None
 
     def close_flashback(self, lineno: int) -> None:
         if self.flashback_open:
@@ -227,6 +248,8 @@ class _Structure:
                 return True  # 第三集（下） goes on with episode 3
         self.leave_front()
         self.end_speech()
+        self.cast_list = False
+        self.end_head_flashback(lineno)
         self.close_flashback(lineno)
         title = _TITLE_NOISE.sub("", title).strip()
         if last is not None and last != number:
@@ -320,6 +343,8 @@ class _Structure:
             self.structure(*self.front_lines.pop())
         self.leave_front()
         self.end_speech()
+        self.cast_list = False
+        self.end_head_flashback(lineno)
         if (episode_from_number is not None and self.saw_episode_marker and self.b._episode is not None
                 and episode_from_number < self.b._episode.number):
             self.table_of_contents()  # 目录 then 第1集…第N集, then a body numbered 1-1 with no markers
@@ -334,6 +359,7 @@ class _Structure:
         self.b.start_scene(heading=line, line=lineno, number=number, int_ext=ie, time=time, location=loc, cast=names)
         self._know(cast)
         self.b.add(Element(_T.HEADING, line, lineno))
+        self.open_head_flashback(lineno, line.translate(_MATCH_TABLE))
         return True
 
     def place_head_ok(self, m_line: str) -> bool:

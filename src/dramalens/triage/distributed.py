@@ -21,7 +21,9 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
@@ -31,7 +33,7 @@ from .pipeline import CatalogRef, PipelineFn, SubmissionInput, analyse_submissio
 from .scoring import Weights, load_weights
 from .worker import WorkerStats, close_if_finished, failure_detail, load_submission, record_failure
 
-__all__ = ["run_dask", "worker_db_url"]
+__all__ = ["DaskStats", "client_is_local", "run_dask", "sqlite_warning", "worker_db_url"]
 
 log = logging.getLogger("dramalens.triage.distributed")
 
@@ -80,6 +82,66 @@ def worker_db_url(engine: Engine) -> str | None:
             return None
         url = url.set(database=str(Path(url.database).resolve()))
     return url.render_as_string(hide_password=False)
+
+
+@dataclass(slots=True)
+class DaskStats(WorkerStats):
+    """A Dask run's counts, and what the run warned about (e.g. workers left without the catalog)."""
+
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        # WorkerStats.to_dict named, not super(): slots dataclasses break zero-argument super().
+        return {**WorkerStats.to_dict(self), "warnings": list(self.warnings)}
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def client_is_local(client) -> bool:
+    """Do the client's workers share this machine's files? True for a ``LocalCluster`` (how
+    ``--dask local`` is made) and for a cluster whose every worker listens on a loopback or
+    in-process address; False for anything else (a scheduler on another host, or workers
+    that could be anywhere).
+
+    >>> class Remote:
+    ...     cluster = None
+    ...     def scheduler_info(self): return {"workers": {"tcp://10.0.0.7:40331": {}}}
+    >>> client_is_local(Remote())
+    False
+    """
+    try:
+        from dask.distributed import LocalCluster
+    except ImportError:  # pragma: no cover - dask is a core dependency
+        LocalCluster = ()  # noqa: N806
+    if LocalCluster and isinstance(getattr(client, "cluster", None), LocalCluster):
+        return True
+    try:
+        workers = list((client.scheduler_info() or {}).get("workers", {}))
+    except Exception:  # cannot ask: assume the worst, the warning is cheap
+        return False
+    if not workers:
+        return False
+    for address in workers:
+        parts = urlsplit(address)
+        if parts.scheme != "inproc" and (parts.hostname or "") not in _LOOPBACK:
+            return False
+    return True
+
+
+def sqlite_warning(db_url: str | None) -> str | None:
+    """The warning for a remote cluster given ``db_url``: a SQLite file is on this machine only.
+
+    >>> sqlite_warning("postgresql://desk@db/triage") is None
+    True
+    >>> "PostgreSQL" in sqlite_warning("sqlite:////srv/desk.sqlite")
+    True
+    """
+    if db_url is None or not db_url.startswith("sqlite"):
+        return None
+    return (f"the Dask workers are not on this machine and cannot see the local SQLite file "
+            f"{db_url.split('///', 1)[-1]}: they will run without the catalog (no similar-work "
+            f"search); use a PostgreSQL database (--db postgresql://…) that the workers can reach")
 
 
 class _Leases:
@@ -137,13 +199,17 @@ def run_dask(
     name: str | None = None,
     on_progress: Callable[[q.Claim, bool], None] | None = None,
     batch_id: int | None = None,
-) -> WorkerStats:
+    is_local: Callable[[object], bool] | None = None,
+) -> DaskStats:
     """Drain the queue on the Dask ``client``'s cluster until no job is claimable; returns the counts.
 
     At most ``window`` jobs are claimed at a time (default: twice the cluster's threads, so
     every worker has the next script waiting); a finished job frees its place for the next
     claim. ``db_url`` is where the workers open the catalog (default: the engine's URL, see
-    :func:`worker_db_url`); with a remote cluster it must name a database they can reach.
+    :func:`worker_db_url`); with a remote cluster it must name a database they can reach: when
+    ``is_local(client)`` (default :func:`client_is_local`) is False and the URL is a SQLite
+    file, the workers run without the catalog and the returned stats carry one warning saying
+    so (use PostgreSQL).
     ``on_progress(claim, ok)`` is called after each job, as by :class:`~.worker.Worker`.
 
     >>> # from dramalens.catalog.distributed import dask_client
@@ -160,11 +226,17 @@ def run_dask(
         raise ConfigError(f"window must be between 1 and {MAX_WINDOW} jobs, got {window}")
     if db_url is None:
         db_url = worker_db_url(engine)
+    stats = DaskStats()
+    warning = sqlite_warning(db_url)
+    if warning is not None and not (is_local or client_is_local)(client):
+        # A remote worker opening the path would fail every job or create an empty file there.
+        log.info("%s", warning)  # said once, by the caller (the CLI prints stats.warnings)
+        stats.warnings.append(warning)
+        db_url = None
     if db_url is not None:
         # Open (and migrate) the catalog once here, so worker processes never race to create it.
         open_catalog(db_url).get()
     owner = f"{name or socket.gethostname() + ':' + str(os.getpid())}:dask"
-    stats = WorkerStats()
 
     def count(field: str, claim: q.Claim, ok: bool) -> None:
         setattr(stats, field, getattr(stats, field) + 1)

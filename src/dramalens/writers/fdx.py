@@ -97,15 +97,19 @@ def _scene(scene: Scene) -> list[str]:
     dual_start: int | None = None
 
     def close_block() -> None:
-        nonlocal block_start, prev_block, dual_start, block_dual
+        nonlocal block_start, prev_block, block_dual
+        prev_block = (block_start, len(items), block_dual) if block_start is not None else None
+        block_dual = False
+        block_start = None
+
+    def flush_dual() -> None:
+        # The whole run of consecutive dual speakers (two or more) goes into one block, as
+        # the reader reads every speaker of a block as dual; pairs alone would lose a third.
+        nonlocal dual_start
         if dual_start is not None:
             inner = "".join("  " + i for i in items[dual_start:])
             items[dual_start:] = [f"    <Paragraph>\n      <DualDialogue>\n{inner}      </DualDialogue>\n    </Paragraph>\n"]
             dual_start = None
-            block_start = None  # a pair is complete: a third cue starts afresh
-        prev_block = (block_start, len(items), block_dual) if block_start is not None else None
-        block_dual = False
-        block_start = None
 
     elements = scene.elements
     has_heading_element = bool(elements) and elements[0].type is ElementType.HEADING
@@ -122,9 +126,12 @@ def _scene(scene: Scene) -> list[str]:
                 attrs["DramalensCharacter"] = element.character or ""
             if not element.text.strip():
                 attrs["DramalensType"] = etype.value
-            # Both sides of a pair are marked dual (Fountain's ``^`` is read that way too).
+            # Every speaker of a dual run is marked dual (Fountain's ``^`` is read that way too).
             if element.dual and prev_block is not None and prev_block[1] == len(items) and prev_block[2]:
-                dual_start = prev_block[0]
+                if dual_start is None:
+                    dual_start = prev_block[0]
+            else:
+                flush_dual()
             block_dual = element.dual
             block_start = len(items)
             items.append(_para("Character", element.text, attrs))
@@ -136,6 +143,7 @@ def _scene(scene: Scene) -> list[str]:
                 element.character != speaker or (implied_voice is not None and implied_voice != voice)
             ):
                 close_block()
+                flush_dual()
                 block_start = len(items)
                 implied = {"DramalensImplied": "Yes"}
                 cue = element.character
@@ -156,6 +164,7 @@ def _scene(scene: Scene) -> list[str]:
             items.append(_para(kind, text, attrs))
             continue
         close_block()
+        flush_dual()
         prev_block = None
         speaker = implied_voice = None
         if element.character is not None:
@@ -176,6 +185,7 @@ def _scene(scene: Scene) -> list[str]:
             attrs["DramalensType"] = etype.value
         items.append(_para(kind, element.text, attrs))
     close_block()
+    flush_dual()
     return items
 
 
