@@ -30,14 +30,14 @@ def count_words(text: str) -> int:
 
 
 def speech_units(text: str, language: str) -> int:
-    """Han characters plus Latin words for Chinese (mixed lines are common); words for English.
+    """Han characters plus Latin words: one count serves both languages, since Chinese lines
+    carry English words and English lines Chinese names. ``language`` is kept so callers state
+    which speaking rate the units will meet.
 
     >>> speech_units("你好 OK", "zh"), speech_units("Hi there", "en")
     (3, 2)
     """
-    if language == "zh":
-        return count_han(text) + count_words(text)
-    return count_words(text) + count_han(text)
+    return count_han(text) + count_words(text)
 
 
 def strip_emphasis(text: str) -> str:

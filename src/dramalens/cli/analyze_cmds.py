@@ -171,7 +171,8 @@ def _print_summary(analysis, file: Path) -> None:
             f"paywall: recommended after episode {pw.recommended} (ending {pw.recommended_strength:.2f}; "
             f"searched episodes {pw.window[0]}-{pw.window[1]})"
         )
-    character_report = analysis.to_dict().get("characters") or {}
+    # Only the characters part: serialising the whole analysis here would redo every table.
+    character_report = (analysis.characters.to_dict() if analysis.characters is not None else None) or {}
     chars = character_report.get("characters") or []
     if chars:
         top = Table(title="top characters")
