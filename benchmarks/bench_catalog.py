@@ -24,7 +24,7 @@ from dramalens.catalog import Catalog, dedupe, import_paths, similar
 
 def generate(out: Path, works: int) -> None:
     try:
-        from dramalens.catalog.synth import generate_corpus
+        from dramalens.synth import generate_corpus
     except ImportError:
         generate_corpus = None
     if generate_corpus is not None:
@@ -63,7 +63,8 @@ def main() -> None:
     cat = Catalog(f"sqlite:///{db}")
     t = time.perf_counter()
     if args.dask:
-        from dramalens.catalog.distributed import DaskMapper, dask_client
+        from dramalens.catalog.distributed import DaskMapper
+        from dramalens.cluster import dask_client
 
         with dask_client(args.dask) as client:
             report = import_paths(cat, [out], mapper=DaskMapper(client))

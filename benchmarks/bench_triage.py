@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def _scripts(n: int, seed: int) -> tuple[str, list[tuple[str, bytes]]]:
     try:
-        from dramalens.catalog.synth import generate_corpus
+        from dramalens.synth import generate_corpus
     except Exception:  # the catalog's synth module is absent: the tests' own generator
         from triage_support import make_script
 
@@ -39,13 +39,13 @@ def _scripts(n: int, seed: int) -> tuple[str, list[tuple[str, bytes]]]:
                                      for i in range(n)]
     out = Path(tempfile.mkdtemp())
     truth = generate_corpus(out, works=n, languages=("zh",), episodes=(60, 80), seed=seed, plant_rate=0.0)
-    return "catalog.synth", [(Path(w.path).name, (out / w.path).read_bytes()) for w in truth.works]
+    return "synth", [(Path(w.path).name, (out / w.path).read_bytes()) for w in truth.works]
 
 
 def _catalog(db_url: str, works: int, seed: int) -> float:
     """Import a generated catalog of ``works`` into the bench database; returns seconds."""
     from dramalens.catalog import Catalog, import_paths
-    from dramalens.catalog.synth import generate_corpus
+    from dramalens.synth import generate_corpus
 
     out = Path(tempfile.mkdtemp())
     generate_corpus(out, works=works, languages=("zh",), episodes=(60, 80), seed=seed + 1000)

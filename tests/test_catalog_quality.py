@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("dramalens.catalog.synth")
+pytest.importorskip("dramalens.synth")
 
 from dramalens.catalog import Catalog, dedupe, import_paths, similar  # noqa: E402
 
@@ -19,7 +19,7 @@ THRESHOLD = 0.08  # the documented default of `dramalens catalog dedupe`
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    from dramalens.catalog.synth import generate_corpus
+    from dramalens.synth import generate_corpus
 
     root = tmp_path_factory.mktemp("synth")
     truth = generate_corpus(root, works=2000, languages=("zh", "en"), episodes=(2, 4), seed=5, plant_rate=0.2, scenes_per_episode=(1, 2), full_text_ratio=1.0)
@@ -91,7 +91,7 @@ def test_renamed_retellings_rank_in_the_top_five(planted):
 @pytest.mark.slow
 def test_saturated_tracks_are_labelled_crowded(planted):
     from dramalens.catalog import saturation
-    from dramalens.catalog.synth import TRACK_TRENDS
+    from dramalens.synth import TRACK_TRENDS
 
     cat, _truth = planted
     rows = {r.name: r for r in saturation(cat).rows if r.kind == "track"}

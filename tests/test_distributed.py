@@ -10,7 +10,8 @@ import pytest
 pytest.importorskip("dask.distributed")
 
 from dramalens.catalog import Catalog, dedupe, import_paths  # noqa: E402
-from dramalens.catalog.distributed import DaskMapper, dask_client, fingerprint_many  # noqa: E402
+from dramalens.catalog.distributed import DaskMapper, fingerprint_many  # noqa: E402
+from dramalens.cluster import dask_client  # noqa: E402
 from dramalens.catalog.importer import Document  # noqa: E402
 from dramalens.errors import ConfigError  # noqa: E402
 

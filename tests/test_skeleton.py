@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dramalens.catalog.skeleton import (
+from dramalens.analysis.skeleton import (
     FUNCTION_CUES,
     FUNCTIONS,
     Skeleton,
@@ -21,7 +21,7 @@ from dramalens.catalog.skeleton import (
     skeleton_shingles,
     skeleton_similarity,
 )
-from dramalens.catalog.synth import generate_corpus
+from dramalens.synth import generate_corpus
 from dramalens.errors import ConfigError
 from dramalens.model import Element, ElementType, Episode, Scene, Script
 

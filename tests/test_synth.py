@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dramalens.catalog.synth import RELATION_KINDS, PlantedRelation, generate_corpus
+from dramalens.synth import RELATION_KINDS, PlantedRelation, generate_corpus
 from dramalens.cli import main
 from dramalens.errors import ConfigError
 
@@ -243,8 +243,8 @@ def test_cli_writes_a_corpus(tmp_path, capsys):
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_word_pools_carry_no_story_function(language):
     """Only the story cores may read as story events, so the planted skeleton is what a reader finds."""
-    from dramalens.catalog import synth_en, synth_zh
-    from dramalens.catalog.skeleton import functions_in
+    from dramalens.synth import en as synth_en, zh as synth_zh
+    from dramalens.analysis.skeleton import functions_in
 
     lex = synth_zh if language == "zh" else synth_en
     pools = ("INTERJECTIONS", "SUBJECTS", "ADVERBS", "VERBS", "MODIFIERS", "OBJECTS", "TAILS", "PARENS", "MANNERS", "ACTIONS",

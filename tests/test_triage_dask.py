@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 pytest.importorskip("dask.distributed")
 
-from dramalens.catalog.distributed import dask_client  # noqa: E402
+from dramalens.cluster import dask_client  # noqa: E402
 from dramalens.cli import main  # noqa: E402
 from dramalens.db import make_engine  # noqa: E402
 from dramalens.errors import ConfigError  # noqa: E402
@@ -41,7 +41,7 @@ def client():
 def desk_db(tmp_path_factory):
     """A SQLite desk with a small imported catalog and a queued batch of generated scripts (+ one broken)."""
     from dramalens.catalog import Catalog, import_paths
-    from dramalens.catalog.synth import generate_corpus
+    from dramalens.synth import generate_corpus
 
     root = tmp_path_factory.mktemp("desk")
     path = root / "template.sqlite"
@@ -268,14 +268,14 @@ def test_remote_cluster_with_sqlite_warns_once_and_runs_without_catalog(client, 
 def test_cli_warns_about_sqlite_with_a_remote_scheduler(client, tmp_path, capsys, monkeypatch):
     import contextlib
 
-    from dramalens.catalog import distributed as catalog_distributed
+    from dramalens import cluster
 
     @contextlib.contextmanager
     def fake_dask_client(address, **kwargs):
         assert address == "tcp://scheduler.example:8786"
         yield client
 
-    monkeypatch.setattr(catalog_distributed, "dask_client", fake_dask_client)
+    monkeypatch.setattr(cluster, "dask_client", fake_dask_client)
     monkeypatch.setattr(distributed, "client_is_local", lambda c: False)
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
     assert main(["triage", "run", "--db", url, "--dask", "tcp://scheduler.example:8786"]) == 0

@@ -81,7 +81,7 @@ def test_real_pipeline_detects_episodes_format_and_track():
     assert out["detected_format"] == out["analysis"]["format"]["format"] and out["detected_format"] in ("vertical", "horizontal")
     if catalog_available():
         import dramalens
-        from dramalens.catalog.tropes import TRACKS
+        from dramalens.analysis.tropes import TRACKS
 
         assert out["detected_track"] in TRACKS["zh"]
         assert dramalens.parse(make_script(5, episodes=4)).language == "zh"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dramalens.catalog.synth import generate_corpus
-from dramalens.catalog.tropes import (
+from dramalens.synth import generate_corpus
+from dramalens.analysis.tropes import (
     TRACKS,
     TropeHit,
     infer_track,
@@ -240,7 +240,7 @@ def test_tag_script_uses_title_and_all_text():
 def test_a_generated_script_in_traditional_characters_tags_the_same(corpus):
     import opencc
 
-    from dramalens.catalog.skeleton import skeleton_from_text
+    from dramalens.analysis.skeleton import skeleton_from_text
 
     to_traditional = opencc.OpenCC("s2t")
     work = next(w for w in corpus.works if w.language == "zh")

@@ -114,7 +114,7 @@ def test_catalog_novelty_and_similar_works(tmp_path):
     from pathlib import Path
 
     from dramalens.catalog import Catalog, import_paths
-    from dramalens.catalog.synth import generate_corpus
+    from dramalens.synth import generate_corpus
 
     corpus = Path(tempfile.mkdtemp())
     generate_corpus(corpus, works=12, languages=("zh",), episodes=(3, 4), seed=3, plant_rate=0.0)

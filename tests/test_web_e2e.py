@@ -37,7 +37,7 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 def _corpus(n: int, seed: int) -> Path | None:
     if not catalog_available():
         return None
-    from dramalens.catalog.synth import generate_corpus
+    from dramalens.synth import generate_corpus
 
     out = Path(tempfile.mkdtemp())
     generate_corpus(out, works=n, languages=("zh",), episodes=(3, 5), seed=seed, plant_rate=0.0)

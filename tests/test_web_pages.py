@@ -84,7 +84,7 @@ def test_every_page_declares_an_inline_icon(tmp_path):
 @pytest.mark.skipif(not catalog_available(), reason="the catalog is not installed")
 def test_real_pipeline_stores_what_the_page_explains(tmp_path):
     from dramalens.catalog import Catalog, import_paths
-    from dramalens.catalog.synth import generate_corpus
+    from dramalens.synth import generate_corpus
 
     corpus = Path(tempfile.mkdtemp(dir=tmp_path))
     generate_corpus(corpus, works=8, languages=("zh",), episodes=(3, 4), seed=3, plant_rate=0.0)

@@ -75,7 +75,7 @@ def prepare_demo(
     from sqlalchemy import func, select
 
     from .catalog import Catalog, import_paths
-    from .catalog.synth import generate_corpus
+    from .synth import generate_corpus
     from .db import make_engine
     from .triage.auth import add_user
     from .triage.intake import SubmissionMeta, ensure_desk, submit

@@ -9,50 +9,9 @@ are identical.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from ..errors import ConfigError
-
-__all__ = ["DaskMapper", "dask_client", "fingerprint_many"]
 
 
-@contextmanager
-def dask_client(address: str, *, processes: bool = True, n_workers: int = 2, timeout: str | float = "10s"):
-    """A Dask client for ``address`` (``"local"`` or ``tcp://…``), closed on exit.
-
-    ``timeout`` bounds the wait for a remote scheduler (a wrong address fails, never hangs).
-
-    >>> with dask_client("local", processes=False) as client:  # doctest: +SKIP
-    ...     client.submit(sum, [1, 2]).result()
-    3
-    """
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - dask is a core dependency
-        raise ConfigError("Dask is not installed", hint="pip install 'dask[distributed]'") from exc
-    if address == "local":
-        # Loopback only and no dashboard: a local cluster serves nobody but this process. (An
-        # in-process cluster talks over inproc:// and takes no host.)
-        where = {"host": "127.0.0.1"} if processes else {}
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
-                               dashboard_address=None, **where)
-        client = Client(cluster)
-        try:
-            yield client
-        finally:
-            client.close()
-            cluster.close()
-    elif address.startswith(("tcp://", "tls://", "ws://", "wss://")):
-        try:
-            client = Client(address, timeout=timeout)
-        except (OSError, ValueError) as exc:  # unreachable (timed out), or a malformed host:port
-            raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}", hint="start one with `dask scheduler`, or use --dask local") from exc
-        try:
-            yield client
-        finally:
-            client.close()
-    else:
-        raise ConfigError(f"--dask must be 'local' or a scheduler address like tcp://host:8786; got {address!r}")
+__all__ = ["DaskMapper", "fingerprint_many"]
 
 
 class DaskMapper:

@@ -21,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 
 from ..errors import ConfigError, DramalensError, InputError
+from ..analysis.skeleton import skeleton_from_text
+from ..analysis.tropes import infer_track, tag_tropes
 from .metadata import (  # the public names stay importable from here
     MAX_LINE_BYTES,
     METADATA_EXTENSIONS,
@@ -151,24 +153,14 @@ def _semantic(doc: Document, text: str | None) -> tuple[tuple[dict, ...], dict |
     tropes: tuple[dict, ...] = ()
     skeleton = None
     track = doc.track
-    try:
-        from .tropes import infer_track, tag_tropes
-
-        hits = tag_tropes(body, language=doc.language, tags=doc.tags)
-        tropes = tuple({"trope": h.trope, "label_zh": h.label_zh, "label_en": h.label_en, "confidence": round(float(h.confidence), 4)} for h in hits)
-        if not track:
-            track = infer_track(hits, body, doc.language) or None
-    except ImportError:
-        pass
-    try:
-        from .skeleton import skeleton_from_text
-
-        sk = skeleton_from_text(body, doc.language)
-        # Skeleton.to_dict() without "steps" (where each function happens: large, and not
-        # compared), built directly: converting thousands of steps only to drop them was slow.
-        skeleton = {"functions": list(sk.functions), "roles": [r.to_dict() for r in sk.roles], "language": sk.language}
-    except ImportError:
-        pass
+    hits = tag_tropes(body, language=doc.language, tags=doc.tags)
+    tropes = tuple({"trope": h.trope, "label_zh": h.label_zh, "label_en": h.label_en, "confidence": round(float(h.confidence), 4)} for h in hits)
+    if not track:
+        track = infer_track(hits, body, doc.language) or None
+    sk = skeleton_from_text(body, doc.language)
+    # Skeleton.to_dict() without "steps" (where each function happens: large, and not
+    # compared), built directly: converting thousands of steps only to drop them was slow.
+    skeleton = {"functions": list(sk.functions), "roles": [r.to_dict() for r in sk.roles], "language": sk.language}
     return tropes, skeleton, track
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError
+from ..analysis.skeleton import skeleton_similarity
 from .importer import Document, _language_of, _read_script, fingerprint
 from .minhash import MAX_DF, MIN_SHARED, MinHasher, passage_containment
 from .near_duplicates import Cluster, Dedupe, dedupe  # importable from here, as before
@@ -203,10 +204,6 @@ def _trope_overlap(a: list[dict], b: list[dict]) -> float | None:
 
 def _skeleton_score(fa: list[str], fb: list[str], alignment: bool = False):
     if not fa or not fb:
-        return None
-    try:
-        from .skeleton import skeleton_similarity
-    except ImportError:
         return None
     return skeleton_similarity(fa, fb, alignment=alignment)
 

@@ -57,7 +57,8 @@ def import_cmd(
             bar.update(task, completed=done, total=total)
 
         if dask:
-            from ..catalog.distributed import DaskMapper, dask_client
+            from ..catalog.distributed import DaskMapper
+            from ..cluster import dask_client
 
             with dask_client(dask) as client:
                 report = import_paths(cat, paths or [], metadata=metadata, mapper=DaskMapper(client), progress=progress,
@@ -157,7 +158,8 @@ def dedupe_cmd(
 
     cat = _open(db)
     if dask:
-        from ..catalog.distributed import DaskMapper, dask_client
+        from ..catalog.distributed import DaskMapper
+        from ..cluster import dask_client
 
         with dask_client(dask) as client:
             result = dedupe(cat, threshold, measure=measure, mapper=DaskMapper(client))

@@ -47,7 +47,7 @@ def synth_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from ..catalog.synth import generate_corpus
+    from ..synth import generate_corpus
 
     if lang not in _LANGS:
         raise ConfigError(f"unknown --lang {lang!r}; allowed: zh, en, both")

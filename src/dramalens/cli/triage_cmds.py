@@ -87,7 +87,7 @@ def run_cmd(
     engine = _engine(db)
     stats = queue_stats(engine)
     if dask:
-        from ..catalog.distributed import dask_client
+        from ..cluster import dask_client
 
         cluster = dask_client(dask, timeout=f"{dask_timeout}s")
     else:

@@ -212,7 +212,7 @@ def run_dask(
     so (use PostgreSQL).
     ``on_progress(claim, ok)`` is called after each job, as by :class:`~.worker.Worker`.
 
-    >>> # from dramalens.catalog.distributed import dask_client
+    >>> # from dramalens.cluster import dask_client
     >>> # with dask_client("local") as client: run_dask(engine, client).to_dict()
     >>> # {'done': 40, 'failed': 0, 'skipped': 0}
     """

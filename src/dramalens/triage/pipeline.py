@@ -202,7 +202,7 @@ def _track(script, hits) -> str:
     """The track the catalog's tagger infers from the tropes and setting words ('' when it cannot)."""
     if hits is None or script.language not in ("zh", "en"):
         return ""
-    from ..catalog.tropes import infer_track
+    from ..analysis.tropes import infer_track
 
     return infer_track(hits, _script_text(script), script.language)
 
@@ -324,7 +324,7 @@ def _trope_hits(script):
     """The catalog tagger's trope hits, or None without a catalog module."""
     if not catalog_available():
         return None
-    from ..catalog.tropes import tag_script
+    from ..analysis.tropes import tag_script
 
     return tag_script(script)
 
@@ -343,7 +343,7 @@ def trope_label(trope_id: str, language: str = "en") -> str:
     """
     if not catalog_available():
         return trope_id
-    from ..catalog.tropes import load_vocabulary
+    from ..analysis.tropes import load_vocabulary
 
     for t in load_vocabulary().tropes:  # cached; ~30 entries
         if t.id == trope_id:

@@ -13,8 +13,8 @@ import re
 from typing import NamedTuple
 from functools import lru_cache
 
-from . import synth_en, synth_zh
-from .tropes import load_vocabulary
+from . import en as synth_en, zh as synth_zh
+from ..analysis.tropes import load_vocabulary
 
 # Roles: protagonist, love interest, antagonist, ally, rival, elder, kid.
 ROLE_KEYS = ("P", "L", "A", "B", "C", "M", "K")
@@ -120,14 +120,14 @@ def lexicon(language: str):
 @lru_cache(maxsize=4096)
 def _piece_tropes(language: str, piece: str) -> frozenset[str]:
     """Tropes a pool item would suggest on its own (any cue at all counts)."""
-    from .tropes import tag_tropes
+    from ..analysis.tropes import tag_tropes
 
     return frozenset(h.trope for h in tag_tropes(piece, language=language, min_confidence=0.0))
 
 
 @lru_cache(maxsize=4096)
 def _is_function_cue(language: str, text: str) -> bool:
-    from .skeleton import functions_in
+    from ..analysis.skeleton import functions_in
 
     return bool(functions_in(text, language))
 

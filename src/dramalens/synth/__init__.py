@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
-from . import synth_story as story
-from .tropes import load_vocabulary
+from . import story
+from ..analysis.tropes import load_vocabulary
 
 __all__ = ["RELATION_KINDS", "CorpusTruth", "PlantedRelation", "WorkTruth", "generate_corpus"]
 

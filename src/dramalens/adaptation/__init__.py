@@ -1,1 +1,0 @@
-"""See DESIGN.md for what this stage holds."""
