@@ -128,7 +128,7 @@ _ZH_ALPHABET = "的一是不了人我在有他總裁說這個們會來為開門�
        st.sampled_from([(), ("林晚",), ("林晚", "總裁", "囗囗"), ("晚",)]))
 def test_vectorised_chinese_normalisation_matches_per_line(lines, names):
     masked = shingles._prepare_names(names, "zh")
-    from dramalens.catalog.t2s import to_simplified
+    from dramalens.text import to_simplified
 
     codes, unit_lines = shingles._zh_units(lines, masked)
     ref_codes, ref_lines = shingles._zh_units_per_line([to_simplified(x) for x in lines], masked)
@@ -176,7 +176,7 @@ def test_whole_text_cue_scan_matches_unit_by_unit(parts, language):
 
 def test_shingles_of_traditional_text_equal_those_of_its_simplified_form():
     lines = TEXTS["zh_traditional"].split("\n")
-    from dramalens.catalog.t2s import to_simplified
+    from dramalens.text import to_simplified
 
     a = shingle_lines_multi(lines, "zh", ks=(5,))[0]
     b = shingle_lines_multi([to_simplified(x) for x in lines], "zh", ks=(5,))[0]

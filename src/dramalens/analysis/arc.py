@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 
 from ..model import ElementType, Scene, Script
-from ..textutil import speech_units
+from ..text import speech_units
 
 __all__ = ["ArcPoint", "ArcResult", "EpisodeArc", "emotional_arc", "name_shape", "scene_scores", "smooth"]
 

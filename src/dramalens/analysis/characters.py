@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from ..errors import ConfigError
 from ..model import SPOKEN_TYPES, Element, ElementType, Script
-from ..textutil import speech_units
+from ..text import speech_units
 from .agency import ACTIVE_KINDS, AGENCY_SHRINKAGE, PASSIVE_KINDS, AgencyCollector, AgencyEvent, agency_score
 
 __all__ = [

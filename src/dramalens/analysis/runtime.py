@@ -9,7 +9,7 @@ it by least squares from scripts of known duration::
             + headed scenes  × scene_change_seconds
 
 Units are Han characters (plus Latin words) for Chinese and words for English
-(:func:`dramalens.textutil.speech_units`). Defaults come from DESIGN.md: 240 Chinese characters
+(:func:`dramalens.text.speech_units`). Defaults come from DESIGN.md: 240 Chinese characters
 or 150 English words a minute of dialogue. Chinese action runs at 200 characters a minute,
 slower than speech because every described beat is performed (林晚推门而入，环顾四周 ≈ 3 s);
 English action at 180 words a minute, the rate at which this model agrees with the
@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from ..errors import ConfigError
 from ..model import SPOKEN_TYPES, Element, ElementType, Scene, Script
-from ..textutil import speech_units
+from ..text import speech_units
 
 __all__ = [
     "DEFAULT_PARAMS",

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import ConfigError, StoreError
 from .shingles import mix64
-from .t2s import to_simplified
+from ..text.convert import to_simplified
 
 __all__ = ["Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "load_embedder"]
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import ConfigError
-from .t2s import to_simplified
+from ..text.convert import to_simplified
 
 __all__ = ["MASK", "Shingled", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ..errors import ConfigError
 from ..parsing import parse
-from ..textutil import speech_units
+from ..text import speech_units
 from ..model import SPOKEN_TYPES, ElementType
 
 OUTPUT_FORMATS = ("json", "jsonl", "fountain", "fdx")

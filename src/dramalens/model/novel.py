@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..textutil import speech_units
+from ..text import speech_units
 from .elements import ParseWarning
 
 __all__ = ["CHAPTER_KINDS", "Chapter", "Novel"]

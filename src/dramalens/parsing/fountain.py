@@ -23,7 +23,7 @@ from dataclasses import fields
 from functools import lru_cache
 
 from ..model import Element, ElementType, Script
-from ..textutil import strip_emphasis
+from ..text import strip_emphasis
 from .builder import ScriptBuilder
 from .headings import parse_episode_marker, parse_heading
 from .layout import normalise_layout

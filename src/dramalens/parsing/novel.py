@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from ..model.elements import ParseWarning
 from ..model.novel import Chapter, Novel
-from ..textutil import count_han, count_words
+from ..text import count_han, count_words
 from .novel_headings import (
     Heading,
     classify_bare,

@@ -1,7 +1,8 @@
-"""OpenCC traditional → simplified, skipped when a text has nothing OpenCC would change.
+"""Simplified ↔ traditional Chinese with OpenCC (the one wrapper dramalens has).
 
-Every Chinese text the catalog reads goes through OpenCC ``t2s`` (shingles, tropes, skeleton,
-embedding), and most of it is simplified already. :func:`to_simplified` first looks for a
+:func:`to_simplified` (OpenCC ``t2s``) is skipped when a text has nothing OpenCC would change.
+Every Chinese text the catalog and the analyses compare goes through it (shingles, tropes,
+skeleton, embedding), and most of it is simplified already. :func:`to_simplified` first looks for a
 character that OpenCC's ``t2s`` dictionaries could change (:data:`TRADITIONAL`) with a NumPy
 table lookup over the code points (about 4 µs for 2 KB against 11 µs for a conversion), and
 returns the text untouched when there is none. That is exact, not a heuristic: OpenCC converts
@@ -16,11 +17,22 @@ a newer dictionary may change characters this set does not know.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
-__all__ = ["BUILT_FOR", "TRADITIONAL", "needs_conversion", "to_simplified", "traditional_from_dictionaries"]
+__all__ = [
+    "BUILT_FOR",
+    "TRADITIONAL",
+    "needs_conversion",
+    "to_simplified",
+    "to_traditional",
+    "traditional_from_dictionaries",
+]
 
 #: The OpenCC version whose ``t2s`` dictionaries :data:`TRADITIONAL` was read from.
 BUILT_FOR = "1.4.2"
@@ -85,15 +97,30 @@ TRADITIONAL = (
 )
 
 
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+_LOCK = threading.Lock()
+_CONVERTERS: dict[str, _Converter] = {}
+
+
+def _converter(config: str) -> _Converter:
+    """OpenCC's converter for ``config`` ("t2s", "s2t"), built once (loading reads its
+    dictionaries) and shared: OpenCC's ``convert`` is safe to call from several threads."""
+    converter = _CONVERTERS.get(config)
+    if converter is None:
+        with _LOCK:
+            converter = _CONVERTERS.get(config)
+            if converter is None:
+                import opencc  # the C++ OpenCC package; its import loads a shared library
+
+                converter = _CONVERTERS[config] = opencc.OpenCC(config)
+    return converter
+
+
 @lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _table() -> np.ndarray | None:
+def _table() -> npt.NDArray[np.bool_] | None:
     """A code-point lookup table of :data:`TRADITIONAL`, or None when the installed OpenCC
     is not the version the set was read from (then every text is converted)."""
     try:
@@ -131,7 +158,18 @@ def to_simplified(text: str) -> str:
     """
     if not text or not needs_conversion(text):
         return text
-    return _converter().convert(text)
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    """``text`` converted by OpenCC ``s2t`` (ASCII text is returned as is).
+
+    >>> to_traditional("霸道总裁爱上我")
+    '霸道總裁愛上我'
+    """
+    if not text or text.isascii():
+        return text
+    return _converter("s2t").convert(text)
 
 
 def traditional_from_dictionaries() -> str:
@@ -156,7 +194,7 @@ def traditional_from_dictionaries() -> str:
         raise FileNotFoundError(tool)
     env = {**os.environ, "LD_LIBRARY_PATH": os.pathsep.join(str(p) for p in (root / "lib64", root / "lib") if p.is_dir())}
 
-    def entries(name: str):
+    def entries(name: str) -> Iterator[tuple[str, str]]:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "d.txt"
             subprocess.run([str(tool), "-i", str(share / f"{name}.ocd2"), "-o", str(out), "-f", "ocd2", "-t", "text"],

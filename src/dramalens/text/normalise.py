@@ -1,0 +1,76 @@
+"""Normalising text before matching: widths, odd spaces, zero-width marks, markup.
+
+Parsers match on a normalised copy and keep the writer's characters in the elements:
+:func:`fold_width` maps one character to at most one, so positions found in the folded line
+hold in the original unless a zero-width mark was dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["WIDTH_TABLE", "ZERO_WIDTH", "clean_line", "fold_digits", "fold_width", "strip_emphasis", "strip_zero_width"]
+
+#: Zero-width marks that hide in text copied from Word and the web and break matching.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_TABLE: dict[int, None] = dict.fromkeys(map(ord, ZERO_WIDTH), None)
+
+#: Full-width digits and letters → ASCII, odd spaces (ideographic, no-break, tab, the
+#: typographic ones) → a space, zero-width marks dropped.
+WIDTH_TABLE: dict[int, str | None] = {0x3000: " ", 0x00A0: " ", 0x09: " ", **_ZERO_WIDTH_TABLE}
+WIDTH_TABLE.update({0xFF10 + i: chr(0x30 + i) for i in range(10)})
+WIDTH_TABLE.update({0xFF21 + i: chr(0x41 + i) for i in range(26)})
+WIDTH_TABLE.update({0xFF41 + i: chr(0x61 + i) for i in range(26)})
+WIDTH_TABLE.update({c: " " for c in range(0x2002, 0x200B)})
+
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_)(?=\S)(.+?)(?<=\S)(?<!\\)\1")
+
+
+def fold_width(text: str) -> str:
+    """``text`` through :data:`WIDTH_TABLE`.
+
+    >>> fold_width("第１２集\\u3000ＥＰ\\u200b")
+    '第12集 EP'
+    """
+    return text if text.isascii() and "\t" not in text else text.translate(WIDTH_TABLE)
+
+
+def fold_digits(text: str) -> str:
+    """Full-width digits → ASCII, nothing else changed.
+
+    >>> fold_digits("第１２集")
+    '第12集'
+    """
+    return text.translate(_DIGITS)
+
+
+def strip_zero_width(text: str) -> str:
+    """``text`` without zero-width marks.
+
+    >>> strip_zero_width("风\\u200b起")
+    '风起'
+    """
+    return text if text.isascii() else text.translate(_ZERO_WIDTH_TABLE)
+
+
+def clean_line(line: str) -> str:
+    """A line without indentation (full-width spaces included), trailing space and zero-width marks.
+
+    >>> clean_line("\\u3000\\u3000第一章\\u200b 风起  ")
+    '第一章 风起'
+    """
+    return strip_zero_width(line).strip()
+
+
+def strip_emphasis(text: str) -> str:
+    """Remove Fountain emphasis markers (``*italic*``, ``**bold**``, ``_underline_``).
+
+    >>> strip_emphasis("**Bold** and _under_")
+    'Bold and under'
+    """
+    previous = None
+    while previous != text:
+        previous = text
+        text = _EMPHASIS.sub(r"\2", text)
+    return text.replace("\\*", "*").replace("\\_", "_")
