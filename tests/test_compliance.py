@@ -7,6 +7,7 @@ import pytest
 
 from dramalens.analysis.compliance import NOTE, budget_tier, lint_compliance, load_rules
 from dramalens.errors import ConfigError, InputError
+from dramalens.settings import load_settings
 from dramalens.model import ElementType as T, Script
 from dramalens.parsing.builder import ScriptBuilder
 
@@ -152,4 +153,7 @@ def test_rules_file_from_environment(tmp_path, monkeypatch):
     extra.write_text('[[rule]]\nid = "platform.smoking"\ntext = "No smoking."\nscope = "text"\nterms = ["抽烟"]\n',
                      encoding="utf-8")
     monkeypatch.setenv("DRAMALENS_COMPLIANCE_RULES", str(extra))
-    assert [f.rule_id for f in lint_compliance(script(("抽烟。", None))).findings] == ["platform.smoking"]
+    # The library reads no environment: the variable reaches the lint through the settings.
+    assert [f.rule_id for f in lint_compliance(script(("抽烟。", None))).findings] == []
+    rules = load_settings(toml_path=False).compliance_rules
+    assert [f.rule_id for f in lint_compliance(script(("抽烟。", None)), rules_path=rules).findings] == ["platform.smoking"]

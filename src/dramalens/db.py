@@ -7,34 +7,32 @@ catalog and the triage schema evolve independently inside one database.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 from .errors import StoreError
+from .settings import DEFAULT_DB_URL
 
-__all__ = ["DEFAULT_URL", "default_url", "make_engine", "upgrade"]
+__all__ = ["DEFAULT_URL", "make_engine", "pg_url", "upgrade"]
 
-DEFAULT_URL = "sqlite:///dramalens.sqlite"
-
-
-def default_url() -> str:
-    """``DRAMALENS_DB`` if set, else a SQLite file in the working directory."""
-    return os.environ.get("DRAMALENS_DB", DEFAULT_URL)
+#: A SQLite file in the working directory (the CLI passes ``Settings.db_url`` instead).
+DEFAULT_URL = DEFAULT_DB_URL
 
 
-def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` (default :data:`DEFAULT_URL`); SQLite gets WAL, foreign keys and a
+    busy timeout; PostgreSQL goes through psycopg 3.
 
     >>> make_engine("sqlite://").dialect.name
     'sqlite'
     """
-    url = url or default_url()
+    url = url or DEFAULT_URL
     if "://" not in url:  # a bare path means a SQLite file
         url = f"sqlite:///{url}"
-    url = _with_installed_pg_driver(url)
+    url = pg_url(url)
     try:
         if url.startswith("sqlite"):
             kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
@@ -43,24 +41,27 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         else:
             kwargs.setdefault("pool_pre_ping", True)
             engine = create_engine(url, **kwargs)
-    except Exception as exc:  # bad URL, missing driver
+    except ImportError as exc:  # the PostgreSQL driver is an extra
+        raise StoreError(f"cannot open database {url!r}: {exc}", hint="pip install 'dramalens[pg]' for PostgreSQL") from exc
+    except Exception as exc:  # bad URL
         raise StoreError(f"cannot open database {url!r}: {exc}", hint="use sqlite:///FILE or postgresql://USER@HOST/DB") from exc
     return engine
 
 
-def _with_installed_pg_driver(url: str) -> str:
-    """SQLAlchemy 2.1 reads a bare ``postgresql://`` as psycopg 3; use psycopg2 when only it is installed."""
+def pg_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` URLs with the psycopg 3 driver named explicitly
+    (the ``pg`` extra installs it), so the driver never depends on SQLAlchemy's default; any
+    other URL, or one that names its driver, is returned as is.
+
+    >>> pg_url("postgres://desk@db/dramalens")
+    'postgresql+psycopg://desk@db/dramalens'
+    """
     if not url.startswith(("postgresql://", "postgres://")):
         return url
-    import importlib.util
-
-    rest = url.split("://", 1)[1]
-    if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
-        return f"postgresql+psycopg2://{rest}"
-    return f"postgresql://{rest}"
+    return "postgresql+psycopg://" + url.split("://", 1)[1]
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the web app read while the worker writes; NORMAL sync is safe with WAL.
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -183,7 +183,7 @@ def analyze(
     ``format`` checks the episodes against ``"vertical"``/``"horizontal"`` instead of
     classifying; ``free_episodes`` is the chosen paywall (episodes 1..N free); ``budget_yuan``
     and ``audience`` go to the compliance lint, as does ``compliance_rules``: a TOML rules file
-    that extends the built-in rules (default: the ``DRAMALENS_COMPLIANCE_RULES`` file, if set).
+    that extends the built-in rules (default: none; the CLI passes ``Settings.compliance_rules``).
 
     >>> from dramalens.parsing.builder import ScriptBuilder
     >>> from dramalens.model import ElementType

@@ -9,7 +9,6 @@ TOML file of the same shape (``rules_path=``).
 from __future__ import annotations
 
 import math
-import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass
@@ -21,7 +20,6 @@ from ..model import ElementType, Script
 
 __all__ = [
     "AUDIENCES",
-    "RULES_ENV",
     "BudgetTier",
     "ComplianceReport",
     "Finding",
@@ -34,7 +32,6 @@ __all__ = [
 AUDIENCES = ("general", "children")
 SEVERITIES = ("high", "medium", "low", "info")
 SCOPES = ("title", "text", "dialogue", "action")
-RULES_ENV = "DRAMALENS_COMPLIANCE_RULES"
 NOTE = "A flag for a human reviewer, not a verdict: read the line in its scene before deciding."
 #: NRTA's budget tiers for micro-dramas (yuan): ≥ 1,000,000 key, 300,000–1,000,000 ordinary.
 KEY_BUDGET = 1_000_000
@@ -150,8 +147,8 @@ def _compile(entry: dict, source: str) -> Rule:
 def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
     """The built-in rules, with those of the TOML file ``path`` added (same id replaces).
 
-    Without ``path``, the file named by the environment variable ``DRAMALENS_COMPLIANCE_RULES``
-    is used when set, so a platform extends the rules of every entry point (CLI, web, API).
+    A platform's file reaches every entry point through the settings (``compliance_rules``,
+    ``DRAMALENS_COMPLIANCE_RULES``), which the command line and the web app pass down here.
 
     >>> [r.id for r in load_rules()][:1]
     ['title.badao_zongcai']
@@ -161,8 +158,6 @@ def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
     for entry in tomllib.loads(text).get("rule", []):
         rule = _compile(entry, "compliance_rules.toml")
         rules[rule.id] = rule
-    if path is None:
-        path = os.environ.get(RULES_ENV) or None
     if path is not None:
         source = str(path)
         try:

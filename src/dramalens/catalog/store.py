@@ -220,7 +220,7 @@ class CatalogIndex:
 
 
 class Catalog:
-    """A catalog of works in a database (``dramalens.db.default_url()`` unless ``url`` is given).
+    """A catalog of works in a database (``dramalens.db.DEFAULT_URL`` unless ``url`` is given).
 
     The schema is created or upgraded on open (Alembic, version table ``alembic_version_catalog``).
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import ConfigError, InputError
+from .context import current_settings
 
 __all__ = ["register"]
 
@@ -77,7 +78,7 @@ def analyze_command(
     params_file: Path = typer.Option(None, "--params", help="Runtime params JSON (from dramalens calibrate --out)."),
     rules_file: Path = typer.Option(
         None, "--rules", help="Compliance rules TOML ([[rule]] tables) added to the built-in rules "
-        "(default: the file named by DRAMALENS_COMPLIANCE_RULES)."),
+        "(default: compliance_rules in the settings: DRAMALENS_COMPLIANCE_RULES or dramalens.toml)."),
     input_format: str = typer.Option(None, "--input-format", help="Force the input format: fountain, chinese, fdx, docx."),
     encoding: str = typer.Option(None, "--encoding", help="Force the text encoding (e.g. gb18030, big5, utf-16)."),
 ) -> None:
@@ -89,9 +90,11 @@ def analyze_command(
     if format is not None and format not in FORMATS:
         raise ConfigError(f"unknown --format {format!r}; allowed: {', '.join(FORMATS)}")
     params = _load_params(params_file)
+    settings = current_settings()
+    rules_file = rules_file if rules_file is not None else settings.compliance_rules
     if rules_file is not None:
         _check_rules(rules_file)  # before the parse: a bad rules file fails fast
-    script = parse(file, format=input_format, encoding=encoding)
+    script = parse(file, format=input_format, encoding=encoding, max_bytes=settings.max_bytes)
     analysis = analyze(
         script, format=format, free_episodes=free_episodes, budget_yuan=budget, audience=audience, params=params,
         compliance_rules=rules_file,

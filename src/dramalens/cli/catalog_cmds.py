@@ -8,9 +8,11 @@ from typing import Optional
 
 import typer
 
+from .context import current_settings
+
 catalog_app = typer.Typer(help="The catalog of works: import, similar, novelty, saturation, dedupe, list.", no_args_is_help=True)
 
-_DB = typer.Option(None, "--db", help="Database URL (default: DRAMALENS_DB or sqlite:///dramalens.sqlite).")
+_DB = typer.Option(None, "--db", help="Database URL (default: DRAMALENS_DB, db_url in dramalens.toml, or sqlite:///dramalens.sqlite).")
 
 
 def _dump(obj) -> None:
@@ -20,7 +22,7 @@ def _dump(obj) -> None:
 def _open(db: Optional[str]):
     from ..catalog import Catalog
 
-    return Catalog(db)
+    return Catalog(db or current_settings().db_url)
 
 
 @catalog_app.command("import")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..parsing.novel import read_novel
+from .context import current_settings
 
 _FIRST_LINE_WIDTH = 40
 
@@ -26,7 +27,8 @@ def chapters_command(
     max_bytes: int = typer.Option(None, "--max-bytes", help="Refuse files larger than this many bytes."),
 ) -> None:
     """Split FILE into chapters: number, title, length and first line of each."""
-    novel = read_novel(file, encoding=encoding, max_bytes=max_bytes)
+    limit = max_bytes if max_bytes is not None else current_settings().max_bytes
+    novel = read_novel(file, encoding=encoding, max_bytes=limit)
     if as_json:
         sys.stdout.write(json.dumps(novel.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import ConfigError
+from .context import current_settings
 from ..parsing import parse
 from ..text import speech_units
 from ..model import SPOKEN_TYPES, ElementType
@@ -24,7 +25,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _read(file: Path, input_format: str | None, encoding: str | None, max_bytes: int | None):
-    return parse(file, format=input_format, encoding=encoding, max_bytes=max_bytes)
+    limit = max_bytes if max_bytes is not None else current_settings().max_bytes
+    return parse(file, format=input_format, encoding=encoding, max_bytes=limit)
 
 
 def parse_command(

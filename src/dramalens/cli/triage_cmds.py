@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import getpass
-import os
+from functools import partial
 from pathlib import Path
 
 import typer
 
 from ..errors import ConfigError, InputError
+from .context import current_settings
 
 triage_app = typer.Typer(help="Queue scripts for triage and process the queue.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts of the script desk.", no_args_is_help=True)
 
-DB_HELP = "Database URL (default: $DRAMALENS_DB or sqlite:///dramalens.sqlite)."
+DB_HELP = "Database URL (default: $DRAMALENS_DB, db_url in dramalens.toml, or sqlite:///dramalens.sqlite)."
+
+
+def _db(db: str | None) -> str:
+    """``--db`` if given, else the settings' database."""
+    return db or current_settings().db_url
 
 
 def _engine(db: str | None):
     from ..db import make_engine
     from ..triage.models import init_db
 
-    return init_db(make_engine(db))
+    return init_db(make_engine(_db(db)))
+
+
+def _pipeline():
+    """The analysis each job runs, with the platform's compliance rules when settings name some."""
+    from ..triage.pipeline import analyse_submission
+
+    rules = current_settings().compliance_rules
+    return analyse_submission if rules is None else partial(analyse_submission, compliance_rules=rules)
 
 
 @triage_app.command("submit")
@@ -98,9 +112,11 @@ def run_cmd(
         if client is not None:
             from ..triage.distributed import run_dask
 
-            result = run_dask(engine, client, on_progress=lambda claim, ok: progress.advance(task))
+            result = run_dask(engine, client, pipeline=_pipeline(), weights_file=current_settings().triage_settings,
+                              on_progress=lambda claim, ok: progress.advance(task))
         else:
-            worker = Worker(engine, threads=threads, catalog=open_catalog(db),
+            worker = Worker(engine, pipeline=_pipeline(), threads=threads, catalog=open_catalog(_db(db)),
+                            weights_file=current_settings().triage_settings,
                             on_progress=lambda claim, ok: progress.advance(task))
             result = worker.run_until_empty()
     for warning in getattr(result, "warnings", ()):  # e.g. a remote cluster and a SQLite file
@@ -156,7 +172,7 @@ def serve_cmd(
 
     if not (0 < port < 65536):
         raise ConfigError(f"port must be 1-65535, got {port}")
-    app = create_app(db, workers=workers, secure_cookies=os.environ.get("DRAMALENS_SECURE_COOKIES") == "1", watch=watch)
+    app = create_app(db, workers=workers, watch=watch, settings=current_settings())
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -168,7 +184,8 @@ def worker_cmd(
     """Run a queue worker process (production: several of these next to PostgreSQL)."""
     from ..triage.worker import run_worker
 
-    stats = run_worker(db, threads=threads, until_empty=once)
+    stats = run_worker(_db(db), threads=threads, until_empty=once, pipeline=_pipeline(),
+                       weights_file=current_settings().triage_settings)
     typer.echo(f"worker: {stats.to_dict()}")
 
 
@@ -178,12 +195,12 @@ def users_add(
     admin: bool = typer.Option(False, "--admin", help="May see every desk and edit settings."),
     desk: str = typer.Option("default", "--desk", help="The desk the user reviews for."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
-    password: str = typer.Option(None, "--password", help="Password (default: $DRAMALENS_PASSWORD or a prompt)."),
+    password: str = typer.Option(None, "--password", help="Password (default: $DRAMALENS_PASSWORD, password in dramalens.toml, or a prompt)."),
 ) -> None:
     """Create a reviewer (or admin) account."""
     from ..triage.auth import add_user
 
-    secret = password or os.environ.get("DRAMALENS_PASSWORD") or typer.prompt("password", hide_input=True,
+    secret = password or current_settings().password or typer.prompt("password", hide_input=True,
                                                                                confirmation_prompt=True)
     user = add_user(_engine(db), name, secret, admin=admin, desk=desk)
     typer.echo(f"user {user.name} added ({'admin' if user.is_admin else 'reviewer'}, desk {desk})")

@@ -175,14 +175,12 @@ def user_for_token(engine: Engine, token: str | None) -> User:
     return _row_user(row)
 
 
-def secret_key(engine: Engine) -> str:
-    """The key that signs cookies: ``DRAMALENS_SECRET`` or one generated once and kept in the DB
-    (so every worker and web process of one database agrees on it)."""
-    import os
-
-    env = os.environ.get("DRAMALENS_SECRET")
-    if env:
-        return env
+def secret_key(engine: Engine, secret: str | None = None) -> str:
+    """The key that signs cookies: ``secret`` (``Settings.secret``, from ``DRAMALENS_SECRET``) or
+    one generated once and kept in the DB (so every worker and web process of one database agrees
+    on it)."""
+    if secret:
+        return secret
 
     def work(conn):
         row = conn.execute(select(settings.c.value).where(settings.c.key == "secret_key")).first()

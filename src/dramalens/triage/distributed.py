@@ -200,6 +200,7 @@ def run_dask(
     on_progress: Callable[[q.Claim, bool], None] | None = None,
     batch_id: int | None = None,
     is_local: Callable[[object], bool] | None = None,
+    weights_file: str | os.PathLike[str] | None = None,
 ) -> DaskStats:
     """Drain the queue on the Dask ``client``'s cluster until no job is claimable; returns the counts.
 
@@ -211,6 +212,7 @@ def run_dask(
     file, the workers run without the catalog and the returned stats carry one warning saying
     so (use PostgreSQL).
     ``on_progress(claim, ok)`` is called after each job, as by :class:`~.worker.Worker`.
+    ``weights_file``: the TOML weights used when the database holds none (``Settings.triage_settings``).
 
     >>> # from dramalens.cluster import dask_client
     >>> # with dask_client("local") as client: run_dask(engine, client).to_dict()
@@ -257,7 +259,7 @@ def run_dask(
                 try:
                     sub = load_submission(engine, claim.submission_id)
                     with engine.connect() as conn:
-                        weights = load_weights(conn)
+                        weights = load_weights(conn, path=weights_file)
                 except Exception as exc:
                     status = record_failure(engine, claim, failure_detail(exc))
                     count("failed" if status == "failed" else "skipped", claim, False)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from ..errors import ConfigError, DramalensError
 from .scoring import DEFAULT_WEIGHTS, Features, Weights, score
@@ -133,8 +133,12 @@ def open_catalog(db_url: str | None = None) -> CatalogRef:
     return CatalogRef(db_url)
 
 
-def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGHTS, catalog=None) -> dict:
+def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGHTS, catalog=None,
+                       compliance_rules: str | Path | None = None) -> dict:
     """Analyse and score one submission (the real pipeline function of the worker).
+
+    ``compliance_rules``: a platform's TOML rules file (``Settings.compliance_rules``); the
+    command line binds it with :func:`functools.partial` when one is configured.
 
     >>> # analyse_submission(SubmissionInput(1, "a.txt", "第1集\\n…".encode()))["total"]
     """
@@ -146,7 +150,7 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     script = parse_bytes(sub.content, source=sub.filename, extension=suffix)
     if sub.title and not script.title:
         script.title = sub.title
-    analysis = analyze(script, format=sub.format or None, budget_yuan=sub.budget)
+    analysis = analyze(script, format=sub.format or None, budget_yuan=sub.budget, compliance_rules=compliance_rules)
     data = analysis.to_dict()
 
     if isinstance(catalog, CatalogRef):

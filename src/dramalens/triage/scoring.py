@@ -10,7 +10,7 @@
 Every sub-score carries its evidence: source lines, episodes, similar works.
 
 Weights come from, in order: the ``weights`` settings row (admins edit it on /settings), a
-TOML file (``[weights]`` table; ``DRAMALENS_TRIAGE_SETTINGS`` or ``triage.toml``), the defaults.
+TOML file (``[weights]`` table; ``Settings.triage_settings``, default ``triage.toml``), the defaults.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..settings import DEFAULT_TRIAGE_SETTINGS
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -208,7 +209,7 @@ def load_weights(conn=None, *, path: str | os.PathLike | None = None) -> Weights
         row = conn.execute(select(settings.c.value).where(settings.c.key == "weights")).first()
         if row is not None:
             return Weights.from_mapping(json.loads(row.value))
-    file = Path(path or os.environ.get("DRAMALENS_TRIAGE_SETTINGS", "triage.toml"))
+    file = Path(path if path is not None else DEFAULT_TRIAGE_SETTINGS)
     if file.is_file():
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))

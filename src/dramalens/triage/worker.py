@@ -97,6 +97,7 @@ class Worker:
         name: str | None = None,
         on_progress: Callable[[q.Claim, bool], None] | None = None,
         batch_id: int | None = None,
+        weights_file: str | os.PathLike[str] | None = None,
     ):
         if threads < 1 or threads > 64:
             raise ConfigError(f"threads must be between 1 and 64, got {threads}")
@@ -111,6 +112,7 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.on_progress = on_progress
         self.batch_id = batch_id
+        self.weights_file = weights_file  # Settings.triage_settings: weights when the DB has none
         self.stats = WorkerStats()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -146,7 +148,7 @@ class Worker:
 
     def _weights(self):
         with self.engine.connect() as conn:
-            return load_weights(conn)
+            return load_weights(conn, path=self.weights_file)
 
     def _heartbeat(self, claim: q.Claim, stop: threading.Event) -> None:
         interval = max(self.lease / 3, 0.05)
@@ -210,7 +212,8 @@ class Worker:
 
 
 def run_worker(db_url: str | None = None, *, threads: int = 1, poll: float = 2.0, until_empty: bool = False,
-               pipeline: PipelineFn = analyse_submission) -> WorkerStats:
+               pipeline: PipelineFn = analyse_submission,
+               weights_file: str | os.PathLike[str] | None = None) -> WorkerStats:
     """Entry point of a worker process (``dramalens worker``): migrate, then drain the queue.
 
     >>> # run_worker("postgresql://desk@db/dramalens", threads=2)
@@ -222,7 +225,8 @@ def run_worker(db_url: str | None = None, *, threads: int = 1, poll: float = 2.0
     if pipeline is analyse_submission:
         require_pipeline()
     engine = init_db(make_engine(db_url))
-    worker = Worker(engine, pipeline=pipeline, threads=threads, poll=poll, catalog=open_catalog(db_url))
+    worker = Worker(engine, pipeline=pipeline, threads=threads, poll=poll, catalog=open_catalog(db_url),
+                    weights_file=weights_file)
     if until_empty:
         return worker.run_until_empty()
     worker.start()

@@ -9,6 +9,7 @@ one-process mode of ``dramalens serve``.
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..db import make_engine
 from ..errors import ConfigError, DramalensError, InputError, NotFoundError, PermissionDenied
+from ..settings import Settings, load_settings
 from ..triage.auth import secret_key
 from ..triage.intake import DEFAULT_INTAKE_LIMITS, IntakeLimits
 from ..triage.models import init_db, now
@@ -50,10 +52,11 @@ def create_app(
     workers: int = 0,
     pipeline=None,
     limits: IntakeLimits = DEFAULT_INTAKE_LIMITS,
-    secure_cookies: bool = False,
+    secure_cookies: bool | None = None,
     worker_poll: float = 0.5,
     watch: str | Path | None = None,
     clock=None,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """The web application over the database at ``db_url`` (migrated on creation).
 
@@ -61,18 +64,24 @@ def create_app(
     the real analysis (tests only). ``watch``: a folder polled for dropped scripts (a
     :class:`~dramalens.triage.watch.FolderWatcher` thread, desk ``default``). ``clock``: a
     function giving epoch seconds, used by the login throttle (tests inject a fake one).
+    ``settings``: the :class:`~dramalens.settings.Settings` (default: loaded here, this factory
+    being an entry point like the command line); ``db_url`` and ``secure_cookies`` override it.
 
     >>> create_app("sqlite://").title
     'dramalens script desk'
     """
     if workers < 0 or workers > 64:
         raise ConfigError(f"workers must be between 0 and 64, got {workers}")
+    if settings is None:
+        settings = load_settings()
+    db_url = db_url or settings.db_url
     engine = init_db(make_engine(db_url))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["status_label"] = lambda lang, s: translator(lang)(f"status.{s}")
     templates.env.globals["trope_label"] = trope_label
-    state = _State(engine, templates, secret_key(engine), limits, db_url)
-    state.secure_cookies = secure_cookies
+    state = _State(engine, templates, secret_key(engine, settings.secret), limits, db_url)
+    state.secure_cookies = settings.secure_cookies if secure_cookies is None else secure_cookies
+    state.weights_file = settings.triage_settings
     state.clock = clock or now
     watcher = None
     if watch is not None:  # built here so a missing folder is refused before the server starts
@@ -90,8 +99,11 @@ def create_app(
             real = fn is analyse_submission
             if real:
                 require_pipeline()
+                if settings.compliance_rules is not None:  # a platform's rules for every script
+                    fn = partial(analyse_submission, compliance_rules=settings.compliance_rules)
             state.worker = Worker(engine, pipeline=fn, threads=workers, poll=worker_poll,
-                                  catalog=open_catalog(db_url) if real else None, name="serve")
+                                  catalog=open_catalog(db_url) if real else None, name="serve",
+                                  weights_file=settings.triage_settings)
             state.worker.start()
         if watcher is not None:
             watcher.start()

@@ -48,7 +48,7 @@ def saturation_page(request: Request, v: Viewer = Depends(viewer)):
 @router.get("/settings")
 def settings_page(request: Request, saved: str = "", v: Viewer = Depends(admin_viewer)):
     with state(request).engine.connect() as conn:
-        weights = load_weights(conn)
+        weights = load_weights(conn, path=state(request).weights_file)
     return render(request, "settings.html", {"weights": weights, "saved": bool(saved)}, v=v)
 
 
