@@ -92,6 +92,11 @@ class Script:
 
     ``title_page`` keeps the title-page fields in source order as (key, value) pairs.
     ``characters`` maps each canonical name to its :class:`Character`.
+    ``text`` is the decoded source that every ``line`` number points into, so a script is read
+    from its file once: ``text.split("\\n")[line - 1]`` (:meth:`line_text`) is the line an
+    element came from. Plain text is kept as decoded, less a leading byte-order mark and with
+    line ends made ``\\n``; for .fdx and .docx it is the body paragraphs, one a line (a line
+    break inside a paragraph is kept as U+2028, so paragraph numbers stay line numbers).
 
     >>> s = Script(title="T", language="en", source_format="fountain")
     >>> len(s.episodes), s.title
@@ -107,6 +112,18 @@ class Script:
     warnings: list[ParseWarning] = field(default_factory=list)
     source: str | None = None
     encoding: str | None = None
+    text: str = field(default="", repr=False)
+
+    def line_text(self, line: int) -> str:
+        """The source line ``line`` (1-based) of :attr:`text`; "" outside it.
+
+        >>> Script(text="第1集\\n△林晚推门。").line_text(2)
+        '△林晚推门。'
+        """
+        if line < 1:
+            return ""
+        lines = self.text.split("\n", line)
+        return lines[line - 1] if line <= len(lines) else ""
 
     def iter_elements(self) -> Iterator[tuple[Episode, Scene, Element]]:
         """Every element with the episode and scene it belongs to, in reading order."""

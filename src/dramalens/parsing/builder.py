@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 
 from ..model import Character, Element, ElementType, Episode, ParseWarning, Scene, Script
+from ..text import identify_language
 
-__all__ = ["ScriptBuilder", "detect_language"]
-
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
+__all__ = ["ScriptBuilder", "join_paragraphs"]
 
 
-def detect_language(text: str) -> str:
-    """``"zh"`` when Han characters outnumber a fifth of Latin letters, else ``"en"``.
+def join_paragraphs(texts: Iterable[str]) -> str:
+    """The :attr:`Script.text <dramalens.model.Script.text>` of a paragraph-based document
+    (.fdx, .docx): one paragraph a line, a break inside a paragraph kept as U+2028, so the
+    paragraph numbers elements carry are line numbers of the text.
 
-    >>> detect_language("第1集 林晚：你好"), detect_language("INT. HOUSE - DAY")
-    ('zh', 'en')
+    >>> join_paragraphs(["INT. HALL - DAY", "Bob waits.\\nAnd waits."]).split("\\n")
+    ['INT. HALL - DAY', 'Bob waits.\u2028And waits.']
     """
-    sample = text[:50000]
-    han = len(_HAN.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    return "zh" if han and han * 5 >= latin else "en"
+    return "\n".join(t.replace("\r\n", "\u2028").replace("\r", "\u2028").replace("\n", "\u2028") for t in texts)
 
 
 class ScriptBuilder:
@@ -107,8 +104,12 @@ class ScriptBuilder:
         self.script.warnings.append(ParseWarning(line, message))
 
     # -- result ------------------------------------------------------------------------------
-    def build(self, *, title: str | None = None, language: str | None = None, text_for_language: str = "") -> Script:
+    def build(self, *, text: str | None = None, title: str | None = None, language: str | None = None) -> Script:
+        """The script, with ``text`` (the source its line numbers point into; parsers always
+        give it, a script assembled in code has none) kept on it, and its language identified
+        from that text (or the elements' text) unless ``language`` is given."""
         script = self.script
+        script.text = text or ""
         # Drop empty implicit scenes and episodes left behind by markers with nothing after them.
         for episode in script.episodes:
             episode.scenes = [s for s in episode.scenes if s.elements or s.heading is not None or s.cast]
@@ -125,6 +126,6 @@ class ScriptBuilder:
         if language:
             script.language = language
         else:
-            sample = text_for_language or "\n".join(e.text for _, _, e in script.iter_elements())
-            script.language = detect_language(sample)
+            sample = text if text is not None else "\n".join(e.text for _, _, e in script.iter_elements())
+            script.language = identify_language(sample)
         return script

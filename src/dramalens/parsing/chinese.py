@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Script
+from ..text.normalise import unify_newlines
 from .chinese_lexicon import chinese_numeral
 from .chinese_patterns import (
     _ACTION_LABELS,
@@ -364,7 +365,8 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_chinese needs str, got {type(text).__name__}")
-    text = text.translate(_TEXT_TABLE).replace("\r\n", "\n").replace("\r", "\n")
+    source_text = unify_newlines(text)
+    text = source_text.translate(_TEXT_TABLE)
     parser = _Parser(text, source, encoding)
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
     last = 0
@@ -385,4 +387,4 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
         parser._apply_cast(parser.pending_cast)
     parser.end_head_flashback(last)  # a head's flashback lasts to the end of the script
     parser.close_flashback(0)
-    return parser.b.build(title=parser.title, language="zh")
+    return parser.b.build(text=source_text, title=parser.title)

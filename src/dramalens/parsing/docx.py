@@ -15,6 +15,7 @@ import re
 from ..errors import InputError, ParseError
 from ..model import Script
 from .archive import open_zip
+from .builder import join_paragraphs
 from .fdx import RawParagraph, build_from_paragraphs, title_page_pairs
 
 __all__ = ["SCREENPLAY_STYLES", "parse_docx"]
@@ -198,7 +199,8 @@ def _parse_styled(paragraphs: list[tuple[str, str]], name: str) -> Script:
                 unknown.append((index, style))
             kind = "General"
         raws.append(RawParagraph(kind, text, index))
-    script = build_from_paragraphs(raws, source_format="docx", source=name, title_page=title_page_pairs(titles))
+    script = build_from_paragraphs(raws, source_format="docx", source=name, title_page=title_page_pairs(titles),
+                                   text=join_paragraphs(text for _, text in paragraphs))
     from ..model import ParseWarning
 
     script.warnings.extend(ParseWarning(i, f"paragraph style {s!r} is not a screenplay style, taken as action") for i, s in unknown)
@@ -228,4 +230,5 @@ def _parse_plain(paragraphs: list[tuple[str, str]], name: str) -> Script:
             scene.line = remap(scene.line)
             scene.elements = [dataclasses.replace(e, line=remap(e.line)) for e in scene.elements]
     script.warnings = [dataclasses.replace(w, line=remap(w.line)) for w in script.warnings]
+    script.text = join_paragraphs(text for _, text in paragraphs)
     return script

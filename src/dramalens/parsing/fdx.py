@@ -21,7 +21,7 @@ import defusedxml.ElementTree as safe_et
 
 from ..errors import InputError, ParseError
 from ..model import ElementType, Script
-from .builder import ScriptBuilder
+from .builder import ScriptBuilder, join_paragraphs
 from .headings import parse_episode_marker, parse_heading
 
 __all__ = [
@@ -409,14 +409,20 @@ def build_from_paragraphs(
     source: str | None,
     title_page: list[tuple[str, str]] | None = None,
     trailing_notes: list[str] | None = None,
+    text: str | None = None,
 ) -> Script:
     """Turn typed paragraphs into a Script: scenes at headings, episodes at ``New Act`` or an
     ``EPISODE 3`` / ``第3集`` line, speakers carried from each cue to its dialogue block.
 
     >>> s = build_from_paragraphs([RawParagraph("Scene Heading", "INT. HALL - DAY", 1)], source_format="fdx", source=None)
-    >>> next(s.scenes).time
-    'DAY'
+    >>> next(s.scenes).time, s.text
+    ('DAY', 'INT. HALL - DAY')
+
+    ``text`` is the document's body, one paragraph a line (:func:`~.builder.join_paragraphs`);
+    by default the paragraphs given, which must then be numbered 1, 2, 3… in order.
     """
+    paragraphs = list(paragraphs)
+    source_text = join_paragraphs(p.text for p in paragraphs) if text is None else text
     b = ScriptBuilder(source_format=source_format, source=source)
     b.script.title_page = list(title_page or [])
     speaker: str | None = None
@@ -489,7 +495,7 @@ def build_from_paragraphs(
         b.add_new(ElementType.NOTE, note, 0)
     if trailing_notes:
         b.warn(0, f"{len(trailing_notes)} script note(s) kept at the end: their place in the script is not recorded simply")
-    return b.build()
+    return b.build(text=source_text)
 
 
 def _episode_fields(attrs: Mapping[str, str], marker: tuple[int, str] | None, text: str) -> tuple[int | None, str]:

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from ..model import Element, ElementType, Script
 from ..text import strip_emphasis
+from ..text.normalise import unify_newlines
 from .builder import ScriptBuilder
 from .headings import parse_episode_marker, parse_heading
 from .layout import normalise_layout
@@ -45,8 +46,6 @@ _KNOWN_KEYS = frozenset(
 _CUE_EXTENSIONS = re.compile(r"^(?:\s*[(（][^()（）]*[)）])*\s*$")
 _EXTENSION = re.compile(r"[(（]([^()（）]*)[)）]")
 _CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af·・ ]{1,10}$")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _EXTRA_TYPE = re.compile(
     r"^dramalens:(subtitle|voice_over|inner_voice|flashback_start|flashback_end|cliffhanger_mark)"
@@ -251,7 +250,7 @@ class _Parser:
             if key.lower() == "title":
                 title = " ".join(strip_emphasis(v).strip() for v in value.split("\n") if v.strip())
                 break
-        return self.b.build(title=title, language=_language(source_text[:50000]))
+        return self.b.build(text=unify_newlines(source_text), title=title)
 
     def _flush_notes(self) -> None:
         if not self.pending_notes:
@@ -490,15 +489,6 @@ def read_cue(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | N
 def _heading_fields(text: str) -> tuple[str | None, str | None, str | None, str | None]:
     # Scripts come back to the same places again and again: parse each heading text once.
     return parse_heading(text)
-
-
-def _language(sample: str) -> str:
-    """builder.detect_language's rule (zh when Han ≥ a fifth of Latin letters), counted in C."""
-    han = len(sample) - len(_HAN.sub("", sample))
-    if not han:
-        return "en"
-    latin = len(sample) - len(_LATIN.sub("", sample))
-    return "zh" if han * 5 >= latin else "en"
 
 
 def _dialogue_cue(first: str, has_next: bool) -> tuple[str, str, str | None, bool] | None:

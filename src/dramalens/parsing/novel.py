@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from ..model.elements import ParseWarning
 from ..model.novel import Chapter, Novel
-from ..text import count_han, count_words
+from ..text import identify_language
 from .novel_headings import (
     Heading,
     classify_bare,
@@ -533,7 +533,7 @@ def novel_from_text(text: str, *, source: str = "<text>", encoding: str = "") ->
     """
     result = split_chapters(text)
     sample = text[:200_000]
-    language = detect_language(sample)
+    language = identify_language(sample)
     if result.front_matter:
         title, author = front_matter_metadata(result.front_matter)
     else:  # no title page: only "书名：…"/"Title: …" lines count, not the story's first line
@@ -551,16 +551,6 @@ def novel_from_text(text: str, *, source: str = "<text>", encoding: str = "") ->
         front_matter=result.front_matter,
         source_format="txt",
     )
-
-
-def detect_language(text: str) -> str:
-    """``zh`` when Han characters outnumber Latin words, else ``en``.
-
-    >>> detect_language("话说天下大势"), detect_language("It was a dark night.")
-    ('zh', 'en')
-    """
-    han = count_han(text)
-    return "zh" if han and han >= count_words(text) else "en"
 
 
 # Web-novel site labels that sit where a title page would: never the book's title.

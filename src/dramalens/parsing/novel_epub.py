@@ -23,8 +23,10 @@ from xml.etree.ElementTree import Element as XmlElement, ParseError as XmlParseE
 from ..errors import InputError
 from ..model.elements import ParseWarning
 from ..model.novel import Chapter, Novel
+from ..text import identify_language
+from ..text.language import LANGUAGES
 from .archive import ZipLimits, open_zip
-from .novel import _split_notes, detect_language, split_chapters
+from .novel import _split_notes, split_chapters
 from .novel_headings import _en_number, classify_heading, clean_line, is_toc_header
 
 __all__ = ["EPUB_LIMITS", "read_epub"]
@@ -152,7 +154,9 @@ class _Book:
                                     source_number=d.number, heading=d.heading, volume_line=d.volume[1] if d.volume else 0, notes=notes))
         sample = "\n".join(c.text for c in chapters[:50])[:200_000]
         lang = self.meta.get("language", "").lower()
-        language = "zh" if lang.startswith("zh") else "en" if lang.startswith("en") else detect_language(sample)
+        # The package's own dc:language when it names one we know (zh-TW → zh), else the text's.
+        declared = lang[:2]
+        language = declared if declared in LANGUAGES and declared != "und" else identify_language(sample)
         if not chapters:
             self.warnings.append(ParseWarning(0, "the book has no readable text (only images or empty pages?)"))
         return Novel(

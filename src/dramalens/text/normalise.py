@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["WIDTH_TABLE", "ZERO_WIDTH", "clean_line", "fold_digits", "fold_width", "strip_emphasis", "strip_zero_width"]
+__all__ = [
+    "WIDTH_TABLE",
+    "ZERO_WIDTH",
+    "clean_line",
+    "fold_digits",
+    "fold_width",
+    "strip_emphasis",
+    "strip_zero_width",
+    "unify_newlines",
+]
 
 #: Zero-width marks that hide in text copied from Word and the web and break matching.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -25,6 +34,20 @@ WIDTH_TABLE.update({c: " " for c in range(0x2002, 0x200B)})
 
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _EMPHASIS = re.compile(r"(?<!\\)(\*{1,3}|_)(?=\S)(.+?)(?<=\S)(?<!\\)\1")
+
+
+def unify_newlines(text: str) -> str:
+    """``text`` without a leading byte-order mark and with ``\\r\\n`` and ``\\r`` made ``\\n``:
+    the text whose ``split("\\n")`` the parsers number lines by.
+
+    >>> unify_newlines("\\ufeffa\\r\\nb\\rc")
+    'a\\nb\\nc'
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def fold_width(text: str) -> str:
