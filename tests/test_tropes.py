@@ -16,9 +16,9 @@ from dramalens.analysis.tropes import (
     load_vocabulary,
     tag_script,
     tag_tropes,
-    to_simplified,
 )
 from dramalens.errors import ConfigError, InputError
+from dramalens.text import to_simplified
 
 REQUIRED = (
     "ceo", "rebirth", "time_travel", "underdog", "son_in_law", "war_god", "sweet_romance", "revenge", "substitute",

@@ -15,6 +15,7 @@ from importlib import resources
 
 from ..model import ElementType, Scene, Script
 from ..text import speech_units
+from ..text.segment import new_tokenizer
 
 __all__ = ["ArcPoint", "ArcResult", "EpisodeArc", "emotional_arc", "name_shape", "scene_scores", "smooth"]
 
@@ -107,9 +108,6 @@ class _Lexicons:
     def load_zh(self):
         with self.lock:
             if self.tokenizer is None:
-                import jieba
-
-                jieba.setLogLevel(60)  # jieba logs "Building prefix dict…" at INFO; keep the CLI quiet
                 words: dict[str, tuple[float, float]] = {}
                 negators: set[str] = set()
                 intensifiers: dict[str, float] = {}
@@ -126,12 +124,9 @@ class _Lexicons:
                     else:
                         word, valence, tension = line.split("\t")
                         words.setdefault(word, (float(valence), float(tension)))
-                # Our own tokenizer instance: adding words to jieba's global one would change
-                # how every other part of dramalens segments text.
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-                for word in (*words, *negators, *intensifiers):
-                    tokenizer.add_word(word, freq=200000)
+                # Our own tokenizer: adding words to jieba's global one would change how every
+                # other part of dramalens segments text.
+                tokenizer = new_tokenizer((*words, *negators, *intensifiers), freq=200000)
                 self.zh, self.negators, self.intensifiers = words, frozenset(negators), intensifiers
                 self.tokenizer = tokenizer
         return self.zh, self.negators, self.intensifiers, self.tokenizer

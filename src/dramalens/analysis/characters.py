@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from ..errors import ConfigError
 from ..model import SPOKEN_TYPES, Element, ElementType, Script
-from ..text import speech_units
+from ..text import HAN_CLASS, speech_units
 from .agency import ACTIVE_KINDS, AGENCY_SHRINKAGE, PASSIVE_KINDS, AgencyCollector, AgencyEvent, agency_score
 
 __all__ = [
@@ -44,7 +44,7 @@ _COMPOUND_SURNAMES = frozenset(
     "欧阳 上官 司马 诸葛 东方 慕容 南宫 司徒 皇甫 令狐 独孤 长孙 宇文 夏侯 公孙 轩辕 端木 西门 尉迟 呼延".split()
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
-_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,5}$")
+_HAN_NAME = re.compile(f"^[{HAN_CLASS}]{{2,5}}$")
 _EN_TITLE = re.compile(
     r"^(?:mr|mrs|ms|miss|mister|madam|dr|doctor|president|ceo|boss|director|uncle|aunt|young master|master|lady|sir)"
     r"\.?\s+([A-Za-z][A-Za-z'\-]+)$",

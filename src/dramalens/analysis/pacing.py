@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Script
+from ..text import has_han
 from .runtime import DEFAULT_PARAMS, RuntimeParams, RuntimeResult, estimate_runtime
 
 __all__ = ["BreakdownRow", "EpisodePacing", "PacingResult", "analyze_pacing"]
@@ -44,7 +45,7 @@ class BreakdownRow:
 
 
 def _is_han(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return has_han(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from ..errors import ConfigError
+from ..text.sentences import SENTENCE_BREAK
 
 __all__ = [
     "FUNCTIONS",
@@ -282,7 +283,7 @@ def _collapse(steps: list[SkeletonStep]) -> list[SkeletonStep]:
     return out
 
 
-_SPLIT = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=\.)\s+")
+_SPLIT = SENTENCE_BREAK  # one sentence rule with the rest of dramalens (text/sentences.py)
 
 
 # A cue match never crosses a unit boundary when no cue holds sentence punctuation, a period

@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
+from ..text import count_han, to_simplified
 
 __all__ = [
     "TRACKS",
@@ -39,7 +40,6 @@ __all__ = [
     "load_vocabulary",
     "tag_script",
     "tag_tropes",
-    "to_simplified",
 ]
 
 #: The coarse genres ``infer_track`` answers with, per language (the first is the default).
@@ -52,26 +52,7 @@ _TAG_WEIGHT = 2.0
 _SETTING_VOTE = 3.0
 _SCALE = 1.5
 _UNIT_SPAN = 400
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
-
-
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese with OpenCC (text without Han characters is returned as is).
-
-    >>> to_simplified("霸道總裁")
-    '霸道总裁'
-    """
-    if not text or not _HAN.search(text):
-        return text
-    return _converter().convert(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +270,7 @@ def load_vocabulary(path: str | Path | None = None, *, extend: bool = False) -> 
 
 
 def _units(text: str, language: str) -> int:
-    return len(_HAN.findall(text)) if language == "zh" else len(_WORD.findall(text))
+    return count_han(text) if language == "zh" else len(_WORD.findall(text))
 
 
 def _gain(count: int, span: float) -> float:
