@@ -17,6 +17,7 @@ from dramalens.analysis.agency import AGENCY_SHRINKAGE, AgencyCollector, agency_
 from dramalens.analysis.characters import DRIVE_THRESHOLDS, analyze_characters, drive_summary
 from dramalens.model import ElementType as T
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import to_jsonable
 
 SAMPLES = Path(dramalens.__file__).parent / "samples"
 
@@ -193,7 +194,7 @@ def test_samples_are_not_saturated(path):
     assert len({c.agency for c in primaries}) > 1  # the leads are told apart
     lead = primaries[0]
     assert lead.agency > 0 and lead.active > lead.passive  # both samples' heroines drive their story
-    summary = r.to_dict()["summary"]
+    summary = to_jsonable(r)["summary"]
     assert summary["drive"] in ("character-driven", "mixed", "plot-driven")
     assert f"{summary['mean_primary_agency']:+.2f}" in summary["drive_label"]
     assert f"{summary['scenes_driven_by_character']:.0%}" in summary["drive_label"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +12,8 @@ from dramalens import analyze as top_level_analyze
 from dramalens import parse
 from dramalens.analysis import Analysis, analyze
 from dramalens.analysis.runtime import RuntimeParams
+from dramalens.analysis.skeleton import extract_skeleton
+from dramalens.analysis.tropes import TRACKS, script_tropes
 from dramalens.errors import ConfigError
 from dramalens.model import ElementType
 from dramalens.parsing.builder import ScriptBuilder
@@ -51,6 +52,17 @@ def test_all_parts_present():
     # Episodes 3, 6, 9 end on a 卡点: within 8-11 (12 cannot be a paywall), 9 is the strongest.
     assert a.paywall.recommended == 9
     assert a.characters is not None and a.arc is not None and a.compliance is not None
+    assert a.tropes.track and a.skeleton.language == "zh"
+
+
+def test_tropes_and_skeleton_are_those_of_the_script():
+    script = parse(ZH + "第3集\n3-1 夜 内 医院\n林晚：我重生了，这一世我要复仇，让他付出代价！\n")
+    a = analyze(script)
+    assert a.tropes == script_tropes(script) and a.skeleton == extract_skeleton(script)
+    assert {"rebirth", "revenge"} <= {h.trope for h in a.tropes.hits}
+    assert a.tropes.track in TRACKS["zh"] and "revenge" in a.skeleton.functions
+    rows = a.tables()["tropes"]
+    assert [r["trope"] for r in rows] == [h.trope for h in a.tropes.hits] and isinstance(rows[0]["cues"], str)
 
 
 def test_to_dict_is_json_ready():
@@ -111,15 +123,6 @@ def test_validation():
         analyze(series(), budget_yuan=-1)
     with pytest.raises(ConfigError):
         analyze(series(), format="square")
-
-
-def test_missing_module_degrades_to_none(monkeypatch):
-    monkeypatch.setitem(sys.modules, "dramalens.analysis.compliance", None)  # import now fails
-    with pytest.warns(RuntimeWarning, match="compliance"):
-        a = analyze(series(3))
-    assert a.compliance is None and a.characters is not None
-    assert any("compliance analysis unavailable" in w for w in a.warnings)
-    assert a.to_dict()["compliance"] is None
 
 
 def test_empty_script():

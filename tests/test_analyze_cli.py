@@ -49,6 +49,16 @@ def test_json(zh_file, capsys):
     assert d["runtime"]["total_seconds"] > 0
 
 
+def test_tropes_and_skeleton_in_json_and_summary(zh_file, capsys):
+    code, out, _ = run(capsys, "analyze", zh_file, "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert set(d["tropes"]) == {"hits", "track"} and d["tropes"]["track"]
+    assert set(d["skeleton"]) == {"functions", "steps", "roles", "language"}
+    code, out, _ = run(capsys, "analyze", zh_file)
+    assert code == 0 and "tropes: " in out and "; track: " in out
+
+
 def test_csv(zh_file, tmp_path, capsys):
     out_dir = tmp_path / "tables"
     code, _, err = run(capsys, "analyze", zh_file, "--csv", out_dir, "--format", "vertical")
@@ -65,7 +75,6 @@ def test_csv(zh_file, tmp_path, capsys):
 
 
 def test_html(zh_file, tmp_path, capsys):
-    pytest.importorskip("dramalens.report.html")
     out = tmp_path / "r.html"
     code, _, err = run(capsys, "analyze", zh_file, "--html", out)
     assert code == 0, err

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from dramalens.analysis.arc import emotional_arc, name_shape, scene_scores, smooth
 from dramalens.model import Element, ElementType as T, Scene, Script
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import to_jsonable
 
 
 def _scene(*lines: str) -> Scene:
@@ -92,7 +93,7 @@ def test_emotional_arc_per_scene_and_episode():
     assert arc.shape == "fall-rise"
     assert [e.episode for e in arc.episodes] == [1, 2, 3]
     assert [e.valence for e in arc.episodes] == v  # one scene an episode: the same values
-    d = arc.to_dict()
+    d = to_jsonable(arc)
     assert d["shape"] == "fall-rise" and len(d["scenes"]) == 3
 
 

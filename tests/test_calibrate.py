@@ -9,6 +9,7 @@ from dramalens.analysis.runtime import DEFAULT_PARAMS, RuntimeParams, estimate_r
 from dramalens.errors import ConfigError, InputError
 from dramalens.model import ElementType
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import jsonable_dict, to_jsonable
 
 E = ElementType
 
@@ -65,7 +66,7 @@ def test_default_ridge_stays_close_and_improves_the_fit():
     assert r.rmse_after < r.rmse_before / 10
     assert r.scripts == len(SHAPES)
     assert len(r.rows) == len(SHAPES)
-    assert r.to_dict()["rmse_minutes_after"] <= r.to_dict()["rmse_minutes_before"]
+    assert to_jsonable(r)["rmse_minutes_after"] <= to_jsonable(r)["rmse_minutes_before"]
 
 
 def test_one_sample_is_pulled_toward_defaults():
@@ -73,7 +74,7 @@ def test_one_sample_is_pulled_toward_defaults():
     name, s, minutes = samples()[0]
     r = fit_params([(s, minutes)])
     assert r.rmse_after < r.rmse_before
-    assert all(v >= 0 for v in r.params.to_dict().values())
+    assert all(v >= 0 for v in jsonable_dict(r.params).values())
     assert 0.05 * 240 <= r.params.zh_chars_per_min <= 20 * 240
 
 

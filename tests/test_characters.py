@@ -14,6 +14,7 @@ from dramalens.analysis.characters import alias_warnings, analyze_characters, re
 from dramalens.analysis.runtime import DEFAULT_PARAMS, element_seconds
 from dramalens.model import Character, ElementType as T, Script
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import to_jsonable
 
 
 def zh_script() -> Script:
@@ -135,7 +136,7 @@ def test_alias_rules():
 def test_empty_script():
     r = analyze_characters(Script(language="zh"))
     assert r.characters == () and r.total_scenes == 0 and r.drive == "plot-driven"
-    assert r.to_dict()["summary"]["scenes_opened_by_character"] == 0.0
+    assert to_jsonable(r)["summary"]["scenes_opened_by_character"] == 0.0
 
 
 # --- renaming changes nothing but the name ----------------------------------------------------
@@ -177,8 +178,8 @@ def test_renaming_changes_only_the_name(plan, new, which):
     renamed = list(_NAMES)
     old = renamed[which]
     renamed[which] = new
-    a = analyze_characters(_build(plan, _NAMES)).to_dict()
-    b = analyze_characters(_build(plan, renamed)).to_dict()
+    a = to_jsonable(analyze_characters(_build(plan, _NAMES)))
+    b = to_jsonable(analyze_characters(_build(plan, renamed)))
 
     def swap(x):
         if isinstance(x, str):
@@ -272,7 +273,7 @@ def test_shared_surname_in_a_script_leaves_both_and_warns():
     assert {(c.name, c.lines, c.aliases) for c in r.characters} == {
         ("王振华", 1, ()), ("王磊", 1, ()), ("王总", 1, ())}
     assert len(r.warnings) == 1 and "王总 not merged" in r.warnings[0]
-    assert r.to_dict()["warnings"] == list(r.warnings)
+    assert to_jsonable(r)["warnings"] == list(r.warnings)
     from dramalens import analyze
 
     assert r.warnings[0] in analyze(script).warnings

@@ -10,6 +10,7 @@ from dramalens.errors import ConfigError, InputError
 from dramalens.settings import load_settings
 from dramalens.model import ElementType as T, Script
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import to_jsonable
 
 
 def script(*lines: tuple[str, str | None], title: str = "归途", language: str = "zh") -> Script:
@@ -143,7 +144,7 @@ def test_bad_rule_files(tmp_path):
 
 
 def test_report_to_dict():
-    d = lint_compliance(script(("黑卡", None)), budget_yuan=500_000).to_dict()
+    d = to_jsonable(lint_compliance(script(("黑卡", None)), budget_yuan=500_000))
     assert d["budget"]["label"] == "普通" and d["findings"][0]["rule_id"] == "content.wealth_worship"
     assert d["counts"] == {"high": 0, "medium": 1, "low": 0, "info": 0} and d["note"] == NOTE
 

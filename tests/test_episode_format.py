@@ -9,6 +9,7 @@ from dramalens.analysis.runtime import RuntimeParams, estimate_runtime
 from dramalens.errors import ConfigError
 from dramalens.model import ElementType
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import to_jsonable
 
 # Action only, no headings, at 200 Han characters a minute: an episode of n×200 characters runs n minutes.
 PARAMS = RuntimeParams(zh_action_chars_per_min=200)
@@ -79,5 +80,5 @@ def test_validation():
 def test_empty_script_and_to_dict():
     r = fmt([])
     assert r.format == "vertical" and r.outside == () and r.note == "no episodes"
-    d = fmt([2, 6]).to_dict()
+    d = to_jsonable(fmt([2, 6]))
     assert set(d) >= {"format", "median_seconds", "band_seconds", "outside", "over_nrta"}

@@ -13,6 +13,7 @@ from dramalens.analysis.runtime import RuntimeParams
 from dramalens.errors import ConfigError
 from dramalens.model import Element, ElementType
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import to_jsonable
 
 E = ElementType
 # No pauses: times are characters / rate only (240 a minute spoken, 200 a minute action) plus 2 s per scene.
@@ -108,7 +109,7 @@ def test_reversal_and_hook_rates_against_targets():
     assert h.reversals_per_minute == pytest.approx(2 * 60 / 62)
     assert r.reversal_target_per_minute == pytest.approx(2.0) and r.hook_target_per_minute == pytest.approx(4.0)
     assert r.reversals_per_minute == pytest.approx(h.reversals_per_minute)
-    assert "not a verdict" in r.to_dict()["note"]
+    assert "not a verdict" in to_jsonable(r)["note"]
 
 
 def test_weak_endings_are_listed():
@@ -190,7 +191,7 @@ def _clean(eps):
 def test_renaming_changes_no_hook_metric(eps):
     eps = _clean(eps)
     renamed = [[(t, x, "苏念" if w == "林晚" else w) for t, x, w in els] for els in eps]
-    assert find_hooks(build(eps)).to_dict() == find_hooks(build(renamed)).to_dict()
+    assert to_jsonable(find_hooks(build(eps))) == to_jsonable(find_hooks(build(renamed)))
 
 
 @settings(max_examples=40, deadline=None)
@@ -202,7 +203,7 @@ def test_blank_elements_change_no_hook_metric(eps, data):
     blank = data.draw(st.sampled_from([(E.ACTION, "", None), (E.DIALOGUE, "  ", "林晚")]))
     more = [list(els) for els in eps]
     more[i] = more[i][:j] + [blank] + more[i][j:]
-    before, after = find_hooks(build(eps)).to_dict(), find_hooks(build(more)).to_dict()
+    before, after = to_jsonable(find_hooks(build(eps))), to_jsonable(find_hooks(build(more)))
     # Lines move by one after the inserted element; compare everything but line numbers.
     assert _no_lines(before) == _no_lines(after)
 

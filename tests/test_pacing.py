@@ -13,6 +13,7 @@ from dramalens.analysis.runtime import RuntimeParams, estimate_runtime
 from dramalens.model import ElementType
 from dramalens.parsing.builder import ScriptBuilder
 from dramalens.report.tables import rows_to_csv
+from dramalens.serial import jsonable_dict, to_jsonable
 
 E = ElementType
 # Round numbers: 60 Han characters of dialogue or action = 15 s / 20 s; no pauses, no scene change time.
@@ -63,12 +64,12 @@ def test_breakdown_rows_point_back_and_list_cast():
     assert rows[1].cast == ("顾沉", "苏念")  # else the speakers, in order of first line
     assert rows[2].cast == ()
     assert [r.seconds for r in rows] == pytest.approx([35, 45, 60])
-    d = rows[0].to_dict()
+    d = to_jsonable(rows[0])
     assert d["cast"] == "林晚、顾沉" and d["est_seconds"] == 35.0 and d["int_ext"] == "INT"
 
 
 def test_breakdown_exports_as_csv():
-    rows = [r.to_dict() for r in analyze_pacing(script(), P).breakdown]
+    rows = [jsonable_dict(r) for r in analyze_pacing(script(), P).breakdown]
     parsed = list(csv.DictReader(io.StringIO(rows_to_csv(rows))))
     assert [p["location"] for p in parsed] == ["客厅", "街道", "客厅"]
     assert list(parsed[0]) == ["episode", "scene", "heading", "location", "int_ext", "time", "cast", "est_seconds", "line"]
@@ -94,4 +95,4 @@ def test_from_fountain_text():
     text = "INT. HOUSE - DAY\n\nAnna sits.\n\nANNA\nHello.\n\nEXT. STREET - NIGHT\n\nBOB\nRun!\n"
     r = analyze_pacing(parse(text))
     assert [(b.location, b.int_ext, b.time) for b in r.breakdown] == [("HOUSE", "INT", "DAY"), ("STREET", "EXT", "NIGHT")]
-    assert r.breakdown[0].to_dict()["cast"] == "ANNA"
+    assert to_jsonable(r.breakdown[0])["cast"] == "ANNA"

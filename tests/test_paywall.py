@@ -9,6 +9,7 @@ from dramalens.analysis.paywall import recommend_paywall
 from dramalens.errors import ConfigError
 from dramalens.model import ElementType
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import to_jsonable
 
 
 def hooks(strengths: list[float]) -> HookResult:
@@ -104,5 +105,5 @@ def test_from_a_built_script():
             b.add_new(ElementType.CLIFFHANGER_MARK, "卡点", n * 10 + 3)
     r = recommend_paywall(find_hooks(b.build(language="zh")))
     assert r.recommended == 9 and r.window == (8, 11)
-    d = r.to_dict()
+    d = to_jsonable(r)
     assert d["recommended"] == 9 and len(d["candidates"]) == 4

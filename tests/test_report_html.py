@@ -15,6 +15,7 @@ import dramalens
 from dramalens.model import ElementType as T
 from dramalens.parsing.builder import ScriptBuilder
 from dramalens.report.html import render_html
+from dramalens.serial import to_jsonable
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -82,6 +83,22 @@ def test_hundred_episode_report_is_self_contained_and_small(page_html):
     assert "重点" in page_html and "content.wealth_worship" in page_html and "title.badao_zongcai" in page_html
 
 
+def test_tropes_section_lists_hits_track_and_skeleton():
+    b = ScriptBuilder(source_format="chinese")
+    b.start_episode(1, line=1)
+    b.start_scene(heading="1-1 日 内 客厅", number="1-1", line=2)
+    b.add_new(T.ACTION, "她重生回到十八岁，发誓复仇。<b>初遇</b>", 3)
+    b.add_new(T.DIALOGUE, "我要让你付出代价！", 4, character="林晚")
+    a = dramalens.analyze(b.build(language="zh", title="T"))
+    html = render_html(a)
+    section = html.split('<section id="tropes">', 1)[1].split("</section>", 1)[0]
+    assert f"Track: <b>{a.tropes.track}</b>" in section
+    for hit in a.tropes.hits:
+        assert f"{hit.label_zh} <span" in section and f"{hit.confidence:.2f}" in section
+    assert " → ".join(a.skeleton.functions) in section
+    assert "<b>初遇</b>" not in html  # script text never reaches the page unescaped
+
+
 def test_character_drive_shows_both_numbers_and_alias_warnings():
     b = ScriptBuilder(source_format="chinese")
     b.start_episode(1, line=1)
@@ -90,7 +107,7 @@ def test_character_drive_shows_both_numbers_and_alias_warnings():
     b.add_new(T.DIALOGUE, "爸！", 4, character="王磊")
     b.add_new(T.DIALOGUE, "<b>都别吵</b>", 5, character="王总")  # 王总: two 王 full names → a warning
     a = dramalens.analyze(b.build(language="zh", title="T"))
-    summary = a.characters.to_dict()["summary"]
+    summary = to_jsonable(a.characters)["summary"]
     html = render_html(a)
     section = html.split('id="characters"', 1)[1].split("</section>", 1)[0]
     assert f"<b>{summary['scenes_driven_by_character']:.0%}</b>" in section
@@ -101,7 +118,7 @@ def test_character_drive_shows_both_numbers_and_alias_warnings():
 
 
 def test_missing_parts_render_not_available():
-    html = render_html({"title": "T", "runtime": None, "characters": {"characters": []}, "compliance": None})
+    html = render_html(dramalens.analyze(ScriptBuilder(source_format="chinese").build(language="zh", title="T")))
     for chart in CHARTS:
         block = html.split(f'id="{chart}"', 1)[1].split("</figure>", 1)[0]
         assert "not available" in block and "<svg" not in block

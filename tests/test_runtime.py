@@ -20,6 +20,7 @@ from dramalens.analysis.runtime import (
 from dramalens.errors import ConfigError
 from dramalens.model import Element, ElementType, Scene, Script
 from dramalens.parsing.builder import ScriptBuilder
+from dramalens.serial import to_jsonable
 
 E = ElementType
 
@@ -134,7 +135,7 @@ def test_episode_lookup_and_minutes():
     assert r.episode(2).minutes == pytest.approx(0.5)
     with pytest.raises(KeyError):
         r.episode(9)
-    d = r.to_dict()
+    d = to_jsonable(r)
     assert d["total_seconds"] == pytest.approx(92.5) and len(d["episodes"]) == 2
 
 
@@ -197,4 +198,4 @@ def test_renaming_a_character_changes_nothing(episodes):
     episodes = _fix(episodes)
     renamed = [[(h, [(t, x, "苏念" if w == "林晚" else w) for t, x, w in els]) for h, els in eps] for eps in episodes]
     a, b = estimate_runtime(build(episodes)), estimate_runtime(build(renamed))
-    assert a.to_dict() == b.to_dict()
+    assert to_jsonable(a) == to_jsonable(b)

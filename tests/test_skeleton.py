@@ -24,6 +24,7 @@ from dramalens.analysis.skeleton import (
 from dramalens.synth import generate_corpus
 from dramalens.errors import ConfigError
 from dramalens.model import Element, ElementType, Episode, Scene, Script
+from dramalens.serial import to_jsonable
 
 functions = st.lists(st.sampled_from(FUNCTIONS[:8]), max_size=40)
 
@@ -137,7 +138,7 @@ def test_extract_skeleton_maps_names_to_roles():
     assert skeleton.functions == ("meet", "humiliation", "confession")
     roles = character_roles(script)
     assert roles == {"林晚": "protagonist", "陆深": "love_interest", "王浩": "antagonist"}
-    dumped = json.dumps(skeleton.to_dict(), ensure_ascii=False)
+    dumped = json.dumps(to_jsonable(skeleton), ensure_ascii=False)
     assert not any(name in dumped for name in roles)
     assert skeleton.steps[1].roles == ("protagonist", "antagonist")
 

@@ -18,6 +18,7 @@ from dramalens.analysis.tropes import (
     tag_tropes,
 )
 from dramalens.errors import ConfigError, InputError
+from dramalens.serial import jsonable_dict
 from dramalens.text import to_simplified
 
 REQUIRED = (
@@ -108,7 +109,7 @@ def test_hits_are_sorted_and_cues_come_from_the_text():
     for hit in hits:
         assert isinstance(hit, TropeHit) and 0 < hit.confidence <= 1
         assert all(cue in text for cue in hit.cues)
-        assert set(hit.to_dict()) == {"trope", "label_zh", "label_en", "confidence", "cues"}
+        assert set(jsonable_dict(hit)) == {"trope", "label_zh", "label_en", "confidence", "cues"}
 
 
 def test_more_evidence_means_more_confidence():

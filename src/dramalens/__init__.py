@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from .analysis import analyze
 from .errors import DramalensError, InputError, ParseError
 from .model import Character, Element, ElementType, Episode, Scene, Script
 from .model.novel import Novel
@@ -31,13 +32,3 @@ __all__ = [
     "read_novel",
 ]
 
-
-def analyze(script: Script, **options):
-    """Measure a parsed script: runtime, format, pacing, hooks, paywall, characters, arc,
-    compliance. Returns an :class:`~dramalens.analysis.Analysis`.
-
-    >>> a = analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？"))  # doctest: +SKIP
-    """
-    from .analysis import analyze as _analyze
-
-    return _analyze(script, **options)

@@ -1,37 +1,42 @@
 """Analyses: pure functions Script → frozen result dataclasses, one module per concern.
 
 :func:`analyze` runs them all and returns an :class:`Analysis`: runtime, episode format,
-pacing, hooks, paywall, characters, emotional arc and compliance, with ``to_dict()`` (JSON)
-and ``tables()`` (pandas-friendly rows).
+pacing, hooks, paywall, characters, emotional arc, compliance, tropes and the plot skeleton,
+with ``to_dict()`` (JSON) and ``tables()`` (pandas-friendly rows). :func:`analyze_file` reads
+a script file first, checking its options files before the parse.
 """
 
 from __future__ import annotations
 
 import json
-import warnings as _warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import ConfigError
 from ..model import Script
+from ..parsing import parse
+from ..serial import JSON, Scalar, jsonable_dict
+from .arc import ArcResult, emotional_arc
+from .characters import CharacterReport, analyze_characters
+from .compliance import ComplianceReport, check_rules_file, lint_compliance
 from .cues import DEFAULT_LEXICON, Lexicon
-from .episode_format import DEFAULT_FORMAT_PARAMS, FormatParams, FormatResult, classify_format
+from .episode_format import DEFAULT_FORMAT_PARAMS, FORMATS, FormatParams, FormatResult, classify_format
 from .hooks import DEFAULT_HOOK_PARAMS, HookParams, HookResult, find_hooks
 from .pacing import PacingResult, analyze_pacing
 from .paywall import PaywallResult, recommend_paywall
-from .runtime import DEFAULT_PARAMS, RuntimeParams, RuntimeResult, estimate_runtime
+from .runtime import DEFAULT_PARAMS, RuntimeParams, RuntimeResult, estimate_runtime, load_params
+from .skeleton import Skeleton, extract_skeleton
+from .tropes import ScriptTropes, script_tropes
 
-__all__ = ["Analysis", "RuntimeParams", "analyze"]
+__all__ = ["Analysis", "RuntimeParams", "analyze", "analyze_file"]
+
+Rows = list[dict[str, Scalar]]
 
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """Everything :func:`analyze` measured about one script.
-
-    ``characters``, ``arc`` and ``compliance`` are None when their module could not run (the
-    reason is in ``warnings``).
-    """
+    """Everything :func:`analyze` measured about one script, one typed result per part."""
 
     title: str
     language: str
@@ -43,42 +48,45 @@ class Analysis:
     pacing: PacingResult
     hooks: HookResult
     paywall: PaywallResult
-    characters: Any = None
-    arc: Any = None
-    compliance: Any = None
+    characters: CharacterReport
+    arc: ArcResult
+    compliance: ComplianceReport
+    tropes: ScriptTropes
+    skeleton: Skeleton
     warnings: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, JSON]:
         """All results as JSON-ready data (``json.dumps`` works on it)."""
-        return {
-            "title": self.title,
-            "language": self.language,
-            "source": self.source,
-            "source_format": self.source_format,
-            "episode_count": self.episode_count,
-            "runtime": self.runtime.to_dict(),
-            "format": self.format.to_dict(),
-            "pacing": self.pacing.to_dict(),
-            "hooks": self.hooks.to_dict(),
-            "paywall": self.paywall.to_dict(),
-            "characters": _maybe_dict(self.characters),
-            "arc": _maybe_dict(self.arc),
-            "compliance": _maybe_dict(self.compliance),
-            "warnings": list(self.warnings),
-        }
+        return jsonable_dict(self)
 
-    def tables(self) -> dict[str, list[dict]]:
+    def tables(self) -> dict[str, Rows]:
         """Table name → rows (dicts of scalars): ``pandas.DataFrame(rows)`` works on each.
 
         ``episodes``: one row per episode (runtime vs band, hook seconds, ending strength,
         paywall); ``scenes``: the production breakdown; ``hooks``: each cue behind a hook
-        score with its source line; then the list-shaped parts of characters, arc and
-        compliance (``characters``, ``characters_edges``, ``arc_episodes``, ...).
+        score with its source line; then the list-shaped parts of characters, arc, compliance
+        and tropes (``characters``, ``characters_edges``, ``arc_episodes``, ``tropes``, ...),
+        each only when it has rows.
         """
+        out = {"episodes": self._episode_rows(), "scenes": _rows(self.pacing.breakdown), "hooks": self._hook_rows()}
+        parts: tuple[tuple[str, Sequence[object]], ...] = (
+            ("characters", self.characters.characters),
+            ("characters_presence", self.characters.presence),
+            ("characters_edges", self.characters.edges),
+            ("arc_scenes", self.arc.scenes),
+            ("arc_episodes", self.arc.episodes),
+            ("compliance_findings", self.compliance.findings),
+            ("tropes", self.tropes.hits),
+        )
+        # An empty part gives no table rather than a CSV file with no columns.
+        out.update((name, _rows(records)) for name, records in parts if records)
+        return out
+
+    def _episode_rows(self) -> Rows:
         paywall_ep = self.paywall.paywall_episode
         pacing = {p.number: p for p in self.pacing.episodes}
         hooks = {h.number: h for h in self.hooks.episodes}
-        episodes = []
+        episodes: Rows = []
         for rt in self.runtime.episodes:
             p, h = pacing.get(rt.number), hooks.get(rt.number)
             episodes.append(
@@ -99,69 +107,37 @@ class Analysis:
                     "line": rt.line,
                 }
             )
-        hook_rows = []
+        return episodes
+
+    def _hook_rows(self) -> Rows:
+        rows: Rows = []
         for h in self.hooks.episodes:
             if h.first_hook is not None:
                 c = h.first_hook
-                hook_rows.append(
+                rows.append(
                     {"episode": h.number, "kind": "first_hook", "category": c.category, "cue": c.cue,
                      "weight": None, "at_seconds": round(h.first_hook_seconds or 0.0, 1), "line": c.line, "excerpt": c.excerpt}
                 )
-            for c in h.ending_cues:
-                hook_rows.append(
-                    {"episode": h.number, "kind": "ending", "category": c.category, "cue": c.cue,
-                     "weight": round(c.weight, 3), "at_seconds": round(c.at_seconds, 1), "line": c.line, "excerpt": c.excerpt}
+            for e in h.ending_cues:
+                rows.append(
+                    {"episode": h.number, "kind": "ending", "category": e.category, "cue": e.cue,
+                     "weight": round(e.weight, 3), "at_seconds": round(e.at_seconds, 1), "line": e.line, "excerpt": e.excerpt}
                 )
-        out: dict[str, list[dict]] = {
-            "episodes": episodes,
-            "scenes": [r.to_dict() for r in self.pacing.breakdown],
-            "hooks": hook_rows,
-        }
-        for prefix, result in (("characters", self.characters), ("arc", self.arc), ("compliance", self.compliance)):
-            for name, rows in _list_tables(prefix, _maybe_dict(result)).items():
-                out[name] = rows
-        return out
+        return rows
 
 
-def _maybe_dict(result: Any) -> Any:
-    if result is None:
-        return None
-    to_dict = getattr(result, "to_dict", None)
-    return to_dict() if callable(to_dict) else result
+def _rows(records: Sequence[object]) -> Rows:
+    """Each record (a result dataclass) as one row of scalars, with its JSON keys."""
+    return [{key: _scalar(value) for key, value in jsonable_dict(record).items()} for record in records]
 
 
-def _scalar(value: Any) -> Any:
+def _scalar(value: JSON) -> Scalar:
+    # A list of names or numbers reads best as "a, b"; anything nested stays JSON in its cell.
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return ", ".join(str(v) for v in value)
     return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _list_tables(prefix: str, data: Any) -> dict[str, list[dict]]:
-    """Every top-level list of dicts in ``data`` as a table of scalar rows."""
-    if not isinstance(data, dict):
-        return {}
-    out = {}
-    for key, value in data.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            name = prefix if key == prefix else f"{prefix}_{key}"
-            out[name] = [{k: _scalar(v) for k, v in row.items()} for row in value]
-    return out
-
-
-def _optional(name: str, call, warnings: list[str]):
-    """Run one of the other analyses; a module that cannot be imported becomes a warning.
-
-    Only ImportError is caught: a bug inside an analysis must show, not turn into a None.
-    """
-    try:
-        return call()
-    except ImportError as exc:
-        message = f"{name} analysis unavailable: {exc}"
-    _warnings.warn(message, RuntimeWarning, stacklevel=3)
-    warnings.append(message)
-    return None
 
 
 def analyze(
@@ -199,34 +175,37 @@ def analyze(
         raise ConfigError(f"budget_yuan must be a number >= 0, got {budget_yuan!r}")
     if compliance_rules is not None and not isinstance(compliance_rules, (str, Path)):
         raise ConfigError(f"compliance_rules must be a path to a TOML rules file, got {type(compliance_rules).__name__}")
-    warnings: list[str] = []
     runtime = estimate_runtime(script, params)
     fmt = classify_format(runtime, format, format_params)
-    pacing = analyze_pacing(script, params, runtime=runtime)
     hooks = find_hooks(script, params, hook_params, lexicon)
     paywall = recommend_paywall(hooks, free_episodes, window=paywall_window, threshold=hook_params.weak_threshold)
+    characters = analyze_characters(script, params)
+    return Analysis(
+        title=script.title,
+        language=script.language,
+        source=script.source,
+        source_format=script.source_format,
+        episode_count=len(script.episodes),
+        runtime=runtime,
+        format=fmt,
+        pacing=analyze_pacing(script, params, runtime=runtime),
+        hooks=hooks,
+        paywall=paywall,
+        characters=characters,
+        arc=emotional_arc(script),
+        compliance=lint_compliance(script, budget_yuan=budget_yuan, audience=audience, rules_path=compliance_rules),
+        tropes=script_tropes(script),
+        skeleton=extract_skeleton(script),
+        warnings=_warnings(script, fmt, format_params, paywall, characters),
+    )
 
-    def characters():
-        from .characters import analyze_characters
 
-        return analyze_characters(script, params)
-
-    def arc():
-        from .arc import emotional_arc
-
-        return emotional_arc(script)
-
-    def compliance():
-        from .compliance import lint_compliance
-
-        return lint_compliance(script, budget_yuan=budget_yuan, audience=audience, rules_path=compliance_rules)
-
-    chars = _optional("characters", characters, warnings)
-    arc_result = _optional("arc", arc, warnings)
-    comp = _optional("compliance", compliance, warnings)
-
-    if chars is not None:
-        warnings.extend(getattr(chars, "warnings", ()))  # names left unmerged on purpose
+def _warnings(
+    script: Script, fmt: FormatResult, format_params: FormatParams, paywall: PaywallResult, characters: CharacterReport
+) -> tuple[str, ...]:
+    """What a reader of the numbers should know first: names left unmerged, empty scripts,
+    episodes outside the band or over the NRTA ceiling, a weak paywall."""
+    warnings = list(characters.warnings)  # names left unmerged on purpose
     if not script.episodes:
         warnings.append("the script has no episodes: nothing to measure")
     if fmt.note:
@@ -239,19 +218,42 @@ def analyze(
         warnings.append(f"{len(fmt.over_nrta)} episode(s) over the NRTA micro-drama ceiling (~{format_params.nrta_ceiling_seconds / 60:g} min)")
     if paywall.warning:
         warnings.append(paywall.warning)
-    return Analysis(
-        title=script.title,
-        language=script.language,
-        source=script.source,
-        source_format=script.source_format,
-        episode_count=len(script.episodes),
-        runtime=runtime,
-        format=fmt,
-        pacing=pacing,
-        hooks=hooks,
-        paywall=paywall,
-        characters=chars,
-        arc=arc_result,
-        compliance=comp,
-        warnings=tuple(warnings),
+    return tuple(warnings)
+
+
+def analyze_file(
+    path: str | Path,
+    *,
+    input_format: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int | None = None,
+    format: str | None = None,
+    free_episodes: int | None = None,
+    budget_yuan: float | None = None,
+    audience: str | None = None,
+    params_path: str | Path | None = None,
+    compliance_rules: str | Path | None = None,
+) -> Analysis:
+    """Parse the script file ``path`` and :func:`analyze` it: what ``dramalens analyze`` runs.
+
+    The options are checked before the (possibly long) parse: an unknown ``format``, a bad
+    runtime params JSON (``params_path``, as ``dramalens calibrate --out`` writes it) or a bad
+    compliance rules TOML each fail at once with one clear error. ``input_format``,
+    ``encoding`` and ``max_bytes`` go to :func:`dramalens.parse`.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.txt"
+    >>> _ = p.write_text("第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？\\n", encoding="utf-8")
+    >>> analyze_file(p, format="vertical").format.chosen
+    True
+    """
+    if format is not None and format not in FORMATS:
+        raise ConfigError(f"unknown episode format {format!r}; allowed: {', '.join(FORMATS)}")
+    params = DEFAULT_PARAMS if params_path is None else load_params(params_path)
+    if compliance_rules is not None:
+        check_rules_file(compliance_rules)  # before the parse: a bad rules file fails fast
+    script = parse(Path(path), format=input_format, encoding=encoding, max_bytes=max_bytes)
+    return analyze(
+        script, format=format, free_episodes=free_episodes, budget_yuan=budget_yuan, audience=audience, params=params,
+        compliance_rules=compliance_rules,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ..model import Element
 
@@ -104,9 +104,6 @@ class AgencyEvent:
     episode: int
     scene: str
     text: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def agency_score(active: int, passive: int, k: float = AGENCY_SHRINKAGE) -> float:

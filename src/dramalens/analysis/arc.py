@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib import resources
 
 from ..model import ElementType, Scene, Script
@@ -51,9 +51,6 @@ class ArcPoint:
     units: int
     hits: int
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
 class EpisodeArc:
@@ -62,9 +59,6 @@ class EpisodeArc:
     episode: int
     valence: float
     tension: float
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +74,6 @@ class ArcResult:
     mean_tension: float
     scenes: tuple[ArcPoint, ...]
     episodes: tuple[EpisodeArc, ...]
-
-    def to_dict(self) -> dict:
-        return {
-            "language": self.language,
-            "window": self.window,
-            "shape": self.shape,
-            "tension_shape": self.tension_shape,
-            "mean_valence": self.mean_valence,
-            "mean_tension": self.mean_tension,
-            "scenes": [p.to_dict() for p in self.scenes],
-            "episodes": [e.to_dict() for e in self.episodes],
-        }
 
 
 # --- lexicons (loaded lazily, once) --------------------------------------------------------

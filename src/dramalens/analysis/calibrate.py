@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ConfigError, InputError
 from ..model import Script
+from ..parsing import parse
+from ..serial import json_field
 from .runtime import DEFAULT_PARAMS, RuntimeParams, estimate_runtime
 
 __all__ = ["CalibrationResult", "calibrate", "fit_params"]
@@ -31,31 +33,27 @@ __all__ = ["CalibrationResult", "calibrate", "fit_params"]
 _MIN_MULT, _MAX_MULT = 0.05, 20.0
 
 
+def _row_dicts(rows: tuple[tuple[str, float, float, float], ...]) -> list[dict[str, str | float]]:
+    return [{"script": n, "minutes": a, "predicted_before": round(b, 3), "predicted_after": round(f, 3)} for n, a, b, f in rows]
+
+
+def _multiplier_dict(multipliers: tuple[tuple[str, float], ...]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in multipliers}
+
+
 @dataclass(frozen=True, slots=True)
 class CalibrationResult:
     """New params, the fit error before/after (minutes), and per-script predictions."""
 
     params: RuntimeParams
     scripts: int
-    rmse_before: float
-    rmse_after: float
-    mae_after: float
-    rows: tuple[tuple[str, float, float, float], ...]  # (name, actual, before, after) minutes
-    multipliers: tuple[tuple[str, float], ...]
-
-    def to_dict(self) -> dict:
-        return {
-            "params": self.params.to_dict(),
-            "scripts": self.scripts,
-            "rmse_minutes_before": round(self.rmse_before, 4),
-            "rmse_minutes_after": round(self.rmse_after, 4),
-            "mae_minutes_after": round(self.mae_after, 4),
-            "multipliers": {k: round(v, 4) for k, v in self.multipliers},
-            "rows": [
-                {"script": n, "minutes": a, "predicted_before": round(b, 3), "predicted_after": round(f, 3)}
-                for n, a, b, f in self.rows
-            ],
-        }
+    # The errors are minutes; the JSON keys say so.
+    rmse_before: float = field(metadata=json_field(name="rmse_minutes_before", digits=4))
+    rmse_after: float = field(metadata=json_field(name="rmse_minutes_after", digits=4))
+    mae_after: float = field(metadata=json_field(name="mae_minutes_after", digits=4))
+    multipliers: tuple[tuple[str, float], ...] = field(metadata=json_field(convert=_multiplier_dict))
+    # (name, actual, before, after) minutes
+    rows: tuple[tuple[str, float, float, float], ...] = field(metadata=json_field(convert=_row_dicts))
 
 
 def _columns(script: Script, base: RuntimeParams) -> dict[str, float]:
@@ -163,8 +161,6 @@ def calibrate(csv_path: str | Path, base: RuntimeParams = DEFAULT_PARAMS) -> Cal
     >>> calibrate(d / "t.csv").scripts
     1
     """
-    from ..parsing import parse
-
     path = Path(csv_path)
     if not path.is_file():
         raise InputError("calibration table not found", source=str(path), hint="give a CSV with a header path,minutes")

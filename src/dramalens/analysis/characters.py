@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ConfigError
-from ..model import SPOKEN_TYPES, Element, ElementType, Script
+from ..model import SPOKEN_TYPES, Element, ElementType, Scene, Script
+from ..serial import JSON, insert_after, json_field, pairs_to_dict
 from ..text import HAN_CLASS, speech_units
 from .agency import ACTIVE_KINDS, AGENCY_SHRINKAGE, PASSIVE_KINDS, AgencyCollector, AgencyEvent, agency_score
+from .runtime import DEFAULT_PARAMS, RuntimeParams, element_seconds
 
 __all__ = [
     "AgencyEvent",
@@ -61,7 +63,6 @@ class CharacterStats:
     """Measurements of one (canonical) character. Shares are fractions in [0, 1]."""
 
     name: str
-    aliases: tuple[str, ...]
     lines: int
     units: int  # Han characters + Latin words for zh, words for en
     screen_seconds: float
@@ -76,15 +77,10 @@ class CharacterStats:
     agency: float  # (active - passive) / (active + passive + k), in (-1, 1); 0 without evidence
     active: int
     passive: int
-    agency_kinds: tuple[tuple[str, int], ...]
+    # The lists last: a table of characters reads the scalars first.
+    aliases: tuple[str, ...]
+    agency_kinds: tuple[tuple[str, int], ...] = field(metadata=json_field(convert=pairs_to_dict))
     evidence: tuple[AgencyEvent, ...]
-
-    def to_dict(self) -> dict:
-        d = {k: getattr(self, k) for k in self.__slots__ if k not in ("evidence", "agency_kinds", "aliases")}
-        d["aliases"] = list(self.aliases)
-        d["agency_kinds"] = dict(self.agency_kinds)
-        d["evidence"] = [e.to_dict() for e in self.evidence]
-        return d
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +94,6 @@ class Edge:
     shared_scenes: int
     weight: int
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
 class ScenePresence:
@@ -113,9 +106,6 @@ class ScenePresence:
     present: tuple[str, ...]
     opened_by: str | None
     turned_by: str | None = None  # first character whose decision or confrontation turns the scene
-
-    def to_dict(self) -> dict:
-        return {**asdict(self), "speaking": list(self.speaking), "present": list(self.present)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,25 +132,13 @@ class CharacterReport:
                 return c
         return None
 
-    def to_dict(self) -> dict:
-        return {
-            "characters": [c.to_dict() for c in self.characters],
-            "presence": [p.to_dict() for p in self.presence],
-            "edges": [e.to_dict() for e in self.edges],
-            "total_lines": self.total_lines,
-            "total_scenes": self.total_scenes,
-            "summary": {
-                "scenes_opened_by_character": self.scenes_opened_by_character,
-                "scenes_turned_by_character": self.scenes_turned_by_character,
-                "scenes_driven_by_character": self.scenes_driven_by_character,
-                "mean_primary_agency": self.mean_primary_agency,
-                "agency_shrinkage": AGENCY_SHRINKAGE,
-                "drive_index": self.drive_index,
-                "drive": self.drive,
-                "drive_label": self.drive_label,
-            },
-            "warnings": list(self.warnings),
-        }
+    def __json_post__(self, data: dict[str, JSON]) -> dict[str, JSON]:
+        # The script-level figures under one "summary" key, with the shrinkage k they rest on.
+        shares = ("scenes_opened_by_character", "scenes_turned_by_character", "scenes_driven_by_character")
+        summary = {key: data.pop(key) for key in (*shares, "mean_primary_agency")}
+        summary["agency_shrinkage"] = AGENCY_SHRINKAGE
+        summary.update((key, data.pop(key)) for key in ("drive_index", "drive", "drive_label"))
+        return insert_after(data, "total_scenes", summary=summary)
 
 
 # --- aliases -------------------------------------------------------------------------------
@@ -252,7 +230,7 @@ def _resolve(script: Script, names: set[str] | None) -> tuple[dict[str, str], li
 
 
 # --- the analysis --------------------------------------------------------------------------
-def _scene_label(episode_number: int, scene, index_in_episode: int) -> str:
+def _scene_label(episode_number: int, scene: Scene, index_in_episode: int) -> str:
     return scene.number or f"{episode_number}-{index_in_episode + 1}"
 
 
@@ -273,7 +251,7 @@ def _floor6(share: float) -> float:
     return math.floor(share * 1e6 + 1e-7) / 1e6
 
 
-def analyze_characters(script: Script, params=None) -> CharacterReport:
+def analyze_characters(script: Script, params: RuntimeParams | None = None) -> CharacterReport:
     """Measure every character of ``script``: lines, words, screen time, scenes, tier, agency.
 
     Tiers (the docs explain why): primary when the character has ≥ 15% of all lines, or is
@@ -289,8 +267,6 @@ def analyze_characters(script: Script, params=None) -> CharacterReport:
     >>> r.characters[0].name, r.characters[0].lines, r.characters[0].tier
     ('林晚', 1, 'primary')
     """
-    from .runtime import DEFAULT_PARAMS, RuntimeParams, element_seconds  # D's module; imported late to keep imports light
-
     if params is None:
         params = DEFAULT_PARAMS
     elif not isinstance(params, RuntimeParams):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
 from ..model import ElementType, Script
+from ..serial import json_field, pairs_to_dict
 
 __all__ = [
     "AUDIENCES",
@@ -25,6 +26,7 @@ __all__ = [
     "Finding",
     "Rule",
     "budget_tier",
+    "check_rules_file",
     "lint_compliance",
     "load_rules",
 ]
@@ -42,6 +44,10 @@ _DIALOGUE = frozenset({ElementType.DIALOGUE, ElementType.VOICE_OVER, ElementType
 _ACTION = frozenset({ElementType.ACTION, ElementType.SUBTITLE, ElementType.CENTERED})
 
 
+def _pattern_text(pattern: re.Pattern[str]) -> str:
+    return pattern.pattern
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One compliance rule, compiled."""
@@ -51,11 +57,7 @@ class Rule:
     severity: str
     scope: str
     audience: str | None
-    pattern: re.Pattern
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "text": self.text, "severity": self.severity, "scope": self.scope,
-                "audience": self.audience, "pattern": self.pattern.pattern}
+    pattern: re.Pattern[str] = field(metadata=json_field(convert=_pattern_text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +74,6 @@ class Finding:
     context: str
     note: str = NOTE
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
 class BudgetTier:
@@ -85,9 +84,6 @@ class BudgetTier:
     label: str
     review: str
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
 class ComplianceReport:
@@ -97,18 +93,8 @@ class ComplianceReport:
     audience: str
     budget: BudgetTier | None
     rules_checked: tuple[str, ...]
-    counts: tuple[tuple[str, int], ...]
+    counts: tuple[tuple[str, int], ...] = field(metadata=json_field(convert=pairs_to_dict))
     note: str = NOTE
-
-    def to_dict(self) -> dict:
-        return {
-            "findings": [f.to_dict() for f in self.findings],
-            "audience": self.audience,
-            "budget": self.budget.to_dict() if self.budget else None,
-            "rules_checked": list(self.rules_checked),
-            "counts": dict(self.counts),
-            "note": self.note,
-        }
 
 
 def _compile(entry: dict, source: str) -> Rule:
@@ -171,6 +157,30 @@ def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
             rule = _compile(entry, source)
             rules[rule.id] = rule
     return tuple(rules.values())
+
+
+def check_rules_file(path: str | Path) -> None:
+    """Load the rules file ``path`` once, so that any fault in it is one clear error.
+
+    A missing file or one that is not UTF-8 is an :class:`InputError`; a ``[[rule]]`` of the
+    wrong shape (``rule = 3``) a :class:`ConfigError`, as is invalid TOML.
+
+    >>> try:
+    ...     check_rules_file("no/such/rules.toml")
+    ... except InputError as exc:
+    ...     print(str(exc).split(" — ")[0])
+    no/such/rules.toml: compliance rules file not found
+    """
+    hint = "a TOML file of [[rule]] tables with id, text, severity, scope and terms or patterns"
+    source = str(path)
+    if not Path(path).is_file():
+        raise InputError("compliance rules file not found", source=source, hint=hint)
+    try:
+        load_rules(path)
+    except UnicodeDecodeError:
+        raise InputError("the compliance rules file is not UTF-8 text", source=source, hint=hint) from None
+    except (TypeError, AttributeError, ValueError) as exc:  # [[rule]] of the wrong shape: `rule = 3`
+        raise ConfigError(f"malformed compliance rules file: {exc}", source=source, hint=hint) from None
 
 
 def _finite(x: float) -> bool:

@@ -178,9 +178,6 @@ class CueHit:
     line: int
     excerpt: str
 
-    def to_dict(self) -> dict:
-        return {"category": self.category, "cue": self.cue, "line": self.line, "excerpt": self.excerpt}
-
 
 class _Matcher:
     """A lexicon compiled for one language.

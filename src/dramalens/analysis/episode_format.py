@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ConfigError
+from ..serial import json_field
 from .runtime import RuntimeResult
 
 __all__ = ["DEFAULT_FORMAT_PARAMS", "FORMATS", "EpisodeOutside", "FormatParams", "FormatResult", "classify_format"]
@@ -54,12 +55,9 @@ class EpisodeOutside:
     """An episode whose runtime falls outside the band: ``"short"`` or ``"long"``."""
 
     number: int
-    seconds: float
+    seconds: float = field(metadata=json_field(digits=2))
     side: str
     line: int
-
-    def to_dict(self) -> dict:
-        return {"number": self.number, "seconds": round(self.seconds, 2), "side": self.side, "line": self.line}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +66,8 @@ class FormatResult:
 
     format: str
     chosen: bool
-    median_seconds: float
-    band: tuple[float, float]
+    median_seconds: float = field(metadata=json_field(digits=2))
+    band: tuple[float, float] = field(metadata=json_field(name="band_seconds"))
     outside: tuple[EpisodeOutside, ...]
     over_nrta: tuple[int, ...]
     note: str = ""
@@ -80,17 +78,6 @@ class FormatResult:
             if o.number == number:
                 return o.side
         return "ok"
-
-    def to_dict(self) -> dict:
-        return {
-            "format": self.format,
-            "chosen": self.chosen,
-            "median_seconds": round(self.median_seconds, 2),
-            "band_seconds": list(self.band),
-            "outside": [o.to_dict() for o in self.outside],
-            "over_nrta": list(self.over_nrta),
-            "note": self.note,
-        }
 
 
 def classify_format(

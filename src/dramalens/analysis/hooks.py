@@ -21,14 +21,24 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from ..errors import ConfigError
 from ..model import Element, ElementType, Script
+from ..serial import JSON, json_field, reorder
 from .cues import DEFAULT_LEXICON, CueHit, Lexicon, element_cues
 from .runtime import DEFAULT_PARAMS, RuntimeParams, by_number, element_parts
 
-__all__ = ["DEFAULT_HOOK_PARAMS", "EndingCue", "EpisodeHooks", "HookParams", "HookResult", "find_hooks", "timeline"]
+__all__ = [
+    "DEFAULT_HOOK_PARAMS",
+    "EndingCue",
+    "EpisodeHooks",
+    "HookParams",
+    "HookResult",
+    "TARGETS_NOTE",
+    "find_hooks",
+    "timeline",
+]
 
 _DEFAULT_WEIGHTS = (
     ("cliffhanger_mark", 0.5),
@@ -98,14 +108,8 @@ class EndingCue:
     cue: str
     line: int
     excerpt: str
-    at_seconds: float  # start of its element, from the episode's start
-    weight: float
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["at_seconds"] = round(self.at_seconds, 2)
-        d["weight"] = round(self.weight, 3)
-        return d
+    at_seconds: float = field(metadata=json_field(digits=2))  # start of its element, from the episode's start
+    weight: float = field(metadata=json_field(digits=3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,31 +117,16 @@ class EpisodeHooks:
     """Hook measurements of one episode (see the module docstring)."""
 
     number: int
-    seconds: float
-    first_hook_seconds: float | None
+    seconds: float = field(metadata=json_field(digits=2))
+    first_hook_seconds: float | None = field(metadata=json_field(digits=2))
     first_hook: CueHit | None
-    ending_strength: float
+    ending_strength: float = field(metadata=json_field(digits=3))
     ending_cues: tuple[EndingCue, ...]
     missing: tuple[str, ...]
     hooks: int
     reversals: int
-    hooks_per_minute: float
-    reversals_per_minute: float
-
-    def to_dict(self) -> dict:
-        return {
-            "number": self.number,
-            "seconds": round(self.seconds, 2),
-            "first_hook_seconds": None if self.first_hook_seconds is None else round(self.first_hook_seconds, 2),
-            "first_hook": None if self.first_hook is None else self.first_hook.to_dict(),
-            "ending_strength": round(self.ending_strength, 3),
-            "ending_cues": [c.to_dict() for c in self.ending_cues],
-            "missing": list(self.missing),
-            "hooks": self.hooks,
-            "reversals": self.reversals,
-            "hooks_per_minute": round(self.hooks_per_minute, 3),
-            "reversals_per_minute": round(self.reversals_per_minute, 3),
-        }
+    hooks_per_minute: float = field(metadata=json_field(digits=3))
+    reversals_per_minute: float = field(metadata=json_field(digits=3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +134,10 @@ class HookResult:
     """Hooks of every episode, series rates and the folk-rule targets beside them."""
 
     episodes: tuple[EpisodeHooks, ...]
-    hooks_per_minute: float
-    reversals_per_minute: float
-    hook_target_per_minute: float
-    reversal_target_per_minute: float
+    hooks_per_minute: float = field(metadata=json_field(digits=3))
+    reversals_per_minute: float = field(metadata=json_field(digits=3))
+    hook_target_per_minute: float = field(metadata=json_field(digits=3))
+    reversal_target_per_minute: float = field(metadata=json_field(digits=3))
     weak_threshold: float
     weak_endings: tuple[int, ...] = field(default=())
 
@@ -156,17 +145,17 @@ class HookResult:
         """The hooks of episode ``number`` (KeyError if absent)."""
         return by_number(self.episodes, number)
 
-    def to_dict(self) -> dict:
-        return {
-            "hooks_per_minute": round(self.hooks_per_minute, 3),
-            "hook_target_per_minute": round(self.hook_target_per_minute, 3),
-            "reversals_per_minute": round(self.reversals_per_minute, 3),
-            "reversal_target_per_minute": round(self.reversal_target_per_minute, 3),
-            "note": "targets are folk rules (a small hook every ~15 s, a reversal every ~30 s): measurement vs target, not a verdict",
-            "weak_threshold": self.weak_threshold,
-            "weak_endings": list(self.weak_endings),
-            "episodes": [e.to_dict() for e in self.episodes],
-        }
+    def __json_post__(self, data: dict[str, JSON]) -> dict[str, JSON]:
+        # Each rate beside its target, then the note that says what the targets are.
+        data["note"] = TARGETS_NOTE
+        rates = ("hooks_per_minute", "hook_target_per_minute", "reversals_per_minute", "reversal_target_per_minute")
+        return reorder(data, (*rates, "note", "weak_threshold", "weak_endings"))
+
+
+#: What the hook and reversal targets are (said beside them in the JSON).
+TARGETS_NOTE = (
+    "targets are folk rules (a small hook every ~15 s, a reversal every ~30 s): measurement vs target, not a verdict"
+)
 
 
 @dataclass(frozen=True, slots=True)

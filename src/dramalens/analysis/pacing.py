@@ -7,13 +7,23 @@ Counts of locations, INT/EXT and times of day are what a line producer schedules
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Script
 from ..text import has_han
+from ..serial import json_field, pairs_to_dict
 from .runtime import DEFAULT_PARAMS, RuntimeParams, RuntimeResult, estimate_runtime
 
 __all__ = ["BreakdownRow", "EpisodePacing", "PacingResult", "analyze_pacing"]
+
+
+def _is_han(text: str) -> bool:
+    return has_han(text)
+
+
+def _cast_cell(cast: tuple[str, ...]) -> str:
+    # One cell a scene, as a breakdown sheet writes it: 林晚、顾沉 / ANNA, BOB.
+    return "、".join(cast) if cast and _is_han(cast[0]) else ", ".join(cast)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,26 +36,9 @@ class BreakdownRow:
     location: str | None
     int_ext: str | None
     time: str | None
-    cast: tuple[str, ...]
-    seconds: float
+    cast: tuple[str, ...] = field(metadata=json_field(convert=_cast_cell))
+    seconds: float = field(metadata=json_field(name="est_seconds", digits=1))
     line: int
-
-    def to_dict(self) -> dict:
-        return {
-            "episode": self.episode,
-            "scene": self.scene,
-            "heading": self.heading,
-            "location": self.location,
-            "int_ext": self.int_ext,
-            "time": self.time,
-            "cast": "、".join(self.cast) if self.cast and _is_han(self.cast[0]) else ", ".join(self.cast),
-            "est_seconds": round(self.seconds, 1),
-            "line": self.line,
-        }
-
-
-def _is_han(text: str) -> bool:
-    return has_han(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,52 +47,28 @@ class EpisodePacing:
 
     number: int
     scenes: int
-    seconds: float
-    seconds_per_scene: float
-    dialogue_seconds: float
-    action_seconds: float
-    dialogue_share: float
+    seconds: float = field(metadata=json_field(digits=2))
+    seconds_per_scene: float = field(metadata=json_field(digits=2))
+    dialogue_seconds: float = field(metadata=json_field(digits=2))
+    action_seconds: float = field(metadata=json_field(digits=2))
+    dialogue_share: float = field(metadata=json_field(digits=3))
     locations: int
     speakers: int
-
-    def to_dict(self) -> dict:
-        return {
-            "number": self.number,
-            "scenes": self.scenes,
-            "seconds": round(self.seconds, 2),
-            "seconds_per_scene": round(self.seconds_per_scene, 2),
-            "dialogue_seconds": round(self.dialogue_seconds, 2),
-            "action_seconds": round(self.action_seconds, 2),
-            "dialogue_share": round(self.dialogue_share, 3),
-            "locations": self.locations,
-            "speakers": self.speakers,
-        }
 
 
 @dataclass(frozen=True, slots=True)
 class PacingResult:
     """Pacing per episode, series averages, location/INT-EXT/time counts and the breakdown."""
 
+    # Series figures first, the per-episode and per-scene lists after them (the JSON's order).
+    scenes_per_episode: float = field(metadata=json_field(digits=3))
+    seconds_per_scene: float = field(metadata=json_field(digits=2))
+    dialogue_share: float = field(metadata=json_field(digits=3))
+    locations: tuple[tuple[str, int], ...] = field(metadata=json_field(convert=pairs_to_dict))  # most used first
+    int_ext: tuple[tuple[str, int], ...] = field(metadata=json_field(convert=pairs_to_dict))
+    times: tuple[tuple[str, int], ...] = field(metadata=json_field(convert=pairs_to_dict))
     episodes: tuple[EpisodePacing, ...]
-    scenes_per_episode: float
-    seconds_per_scene: float
-    dialogue_share: float
-    locations: tuple[tuple[str, int], ...]  # most used first
-    int_ext: tuple[tuple[str, int], ...]
-    times: tuple[tuple[str, int], ...]
     breakdown: tuple[BreakdownRow, ...]
-
-    def to_dict(self) -> dict:
-        return {
-            "scenes_per_episode": round(self.scenes_per_episode, 3),
-            "seconds_per_scene": round(self.seconds_per_scene, 2),
-            "dialogue_share": round(self.dialogue_share, 3),
-            "locations": dict(self.locations),
-            "int_ext": dict(self.int_ext),
-            "times": dict(self.times),
-            "episodes": [e.to_dict() for e in self.episodes],
-            "breakdown": [r.to_dict() for r in self.breakdown],
-        }
 
 
 def _share(dialogue: float, action: float) -> float:
@@ -117,7 +86,8 @@ def analyze_pacing(
     >>> b = ScriptBuilder(source_format="chinese"); _ = b.start_episode(1, line=1)
     >>> _ = b.start_scene(heading="1-1 日 内 客厅", line=2, int_ext="INT", time="DAY", location="客厅")
     >>> _ = b.add_new(ElementType.DIALOGUE, "你好。", 3, character="林晚")
-    >>> analyze_pacing(b.build(language="zh")).breakdown[0].to_dict()["cast"]
+    >>> from dramalens.serial import to_jsonable
+    >>> to_jsonable(analyze_pacing(b.build(language="zh")).breakdown[0])["cast"]
     '林晚'
     """
     runtime = runtime if runtime is not None else estimate_runtime(script, params)

@@ -9,12 +9,17 @@ paywall episode that ends below the threshold gets a warning naming the missing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ConfigError
+from ..serial import json_field
 from .hooks import HookResult
 
 __all__ = ["PaywallResult", "recommend_paywall"]
+
+
+def _candidate_rows(candidates: tuple[tuple[int, float], ...]) -> list[dict[str, int | float]]:
+    return [{"episode": n, "ending_strength": round(s, 3)} for n, s in candidates]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +28,11 @@ class PaywallResult:
 
     window: tuple[int, int] | None
     recommended: int | None
-    recommended_strength: float | None
-    candidates: tuple[tuple[int, float], ...]  # (episode, ending strength) in the window
+    recommended_strength: float | None = field(metadata=json_field(digits=3))
+    # (episode, ending strength) in the window
+    candidates: tuple[tuple[int, float], ...] = field(metadata=json_field(convert=_candidate_rows))
     chosen: int | None
-    chosen_strength: float | None
+    chosen_strength: float | None = field(metadata=json_field(digits=3))
     threshold: float
     warning: str | None
     missing: tuple[str, ...] = ()
@@ -35,19 +41,6 @@ class PaywallResult:
     def paywall_episode(self) -> int | None:
         """The chosen episode if any, else the recommended one."""
         return self.chosen if self.chosen is not None else self.recommended
-
-    def to_dict(self) -> dict:
-        return {
-            "window": None if self.window is None else list(self.window),
-            "recommended": self.recommended,
-            "recommended_strength": None if self.recommended_strength is None else round(self.recommended_strength, 3),
-            "candidates": [{"episode": n, "ending_strength": round(s, 3)} for n, s in self.candidates],
-            "chosen": self.chosen,
-            "chosen_strength": None if self.chosen_strength is None else round(self.chosen_strength, 3),
-            "threshold": self.threshold,
-            "warning": self.warning,
-            "missing": list(self.missing),
-        }
 
 
 def recommend_paywall(

@@ -23,19 +23,23 @@ minute", with pages laid out the way Courier 12 formats them (about 55 lines a p
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import TypeVar
 
-from ..errors import ConfigError
+from ..errors import ConfigError, InputError
 from ..model import SPOKEN_TYPES, Element, ElementType, Scene, Script
+from ..serial import JSON, insert_after, json_field, reorder
 from ..text import speech_units
 
 __all__ = [
     "DEFAULT_PARAMS",
     "EpisodeRuntime",
+    "PAGE_RULE",
     "RuntimeFeatures",
     "RuntimeParams",
     "RuntimeResult",
@@ -43,6 +47,7 @@ __all__ = [
     "element_parts",
     "element_seconds",
     "estimate_runtime",
+    "load_params",
     "pause_count",
     "scene_features",
     "scene_seconds",
@@ -104,11 +109,36 @@ class RuntimeParams:
         """Action units a minute for ``language``."""
         return self.zh_action_chars_per_min if language == "zh" else self.en_action_words_per_min
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 DEFAULT_PARAMS = RuntimeParams()
+
+
+def load_params(path: str | Path) -> RuntimeParams:
+    """Runtime params from a JSON file: an object of :class:`RuntimeParams` fields, or the whole
+    document ``dramalens calibrate --out`` writes (its ``params``).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+    >>> _ = p.write_text('{"zh_chars_per_min": 200}', encoding="utf-8")
+    >>> load_params(p).zh_chars_per_min
+    200.0
+    """
+    source = str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("runtime params file not found", source=source, hint="write one with dramalens calibrate --out") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read runtime params: {exc}", source=source, hint="a JSON object of RuntimeParams fields") from None
+    if isinstance(data, dict) and isinstance(data.get("params"), dict):
+        data = data["params"]  # the whole calibrate --out document
+    if not isinstance(data, dict):
+        raise InputError("runtime params must be a JSON object", source=source)
+    allowed = {f.name for f in fields(RuntimeParams)}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError(f"unknown runtime params {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    return RuntimeParams(**data)
 
 # Sentence-ending marks that cost a beat in delivery. Runs ("——", "……", "...", "?!") are one pause.
 _PAUSE = re.compile(r"(?:——|—|--|……|…|\.\.\.|[。！？!?；;.])+")
@@ -186,9 +216,6 @@ class RuntimeFeatures:
     def __add__(self, other: RuntimeFeatures) -> RuntimeFeatures:
         return RuntimeFeatures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 def scene_features(scene: Scene, language: str) -> RuntimeFeatures:
     """Feature totals of one scene.
@@ -226,9 +253,6 @@ class SceneRuntime:
     dialogue_units: int
     action_units: int
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
 class EpisodeRuntime:
@@ -248,10 +272,13 @@ class EpisodeRuntime:
     def minutes(self) -> float:
         return self.seconds / 60.0
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["minutes"] = round(self.minutes, 3)
-        return d
+    def __json_post__(self, data: dict[str, JSON]) -> dict[str, JSON]:
+        data["minutes"] = round(self.minutes, 3)  # beside the seconds, for readers who think in minutes
+        return data
+
+
+#: How the English page estimate counts (shown beside it in the JSON).
+PAGE_RULE = "1 page ≈ 1 minute; 55 lines a page (action 61, dialogue 35 chars a line)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,10 +293,10 @@ class RuntimeResult:
     params: RuntimeParams
     scenes: tuple[SceneRuntime, ...]
     episodes: tuple[EpisodeRuntime, ...]
-    total_seconds: float
+    total_seconds: float = field(metadata=json_field(digits=3))
     features: RuntimeFeatures
-    pages: float | None = None
-    page_minutes: float | None = None
+    pages: float | None = field(default=None, metadata=json_field(digits=2))
+    page_minutes: float | None = field(default=None, metadata=json_field(digits=2))
 
     @property
     def total_minutes(self) -> float:
@@ -279,21 +306,13 @@ class RuntimeResult:
         """The runtime of episode ``number`` (KeyError if absent)."""
         return by_number(self.episodes, number)
 
-    def to_dict(self) -> dict:
-        return {
-            "language": self.language,
-            "params": self.params.to_dict(),
-            "total_seconds": round(self.total_seconds, 3),
-            "total_minutes": round(self.total_minutes, 3),
-            "features": self.features.to_dict(),
-            "pages": None if self.pages is None else round(self.pages, 2),
-            "page_minutes": None if self.page_minutes is None else round(self.page_minutes, 2),
-            "page_rule": "1 page ≈ 1 minute; 55 lines a page (action 61, dialogue 35 chars a line)"
-            if self.pages is not None
-            else None,
-            "episodes": [e.to_dict() for e in self.episodes],
-            "scenes": [s.to_dict() for s in self.scenes],
-        }
+    def __json_post__(self, data: dict[str, JSON]) -> dict[str, JSON]:
+        # The totals first and the long per-episode and per-scene lists last; minutes beside
+        # seconds, and the page rule beside the page estimate it explains.
+        data = insert_after(data, "total_seconds", total_minutes=round(self.total_minutes, 3))
+        data = insert_after(data, "page_minutes", page_rule=PAGE_RULE if self.pages is not None else None)
+        first = ("language", "params", "total_seconds", "total_minutes", "features", "pages", "page_minutes", "page_rule")
+        return reorder(data, (*first, "episodes", "scenes"))
 
 
 def _scene_runtime(scene: Scene, episode: int, index: int, language: str, params: RuntimeParams) -> SceneRuntime:

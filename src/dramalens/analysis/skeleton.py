@@ -18,10 +18,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ..errors import ConfigError
+from ..model import Script
+from ..text import to_simplified
 from ..text.sentences import SENTENCE_BREAK
+from .tropes import cue_alternation
 
 __all__ = [
     "FUNCTIONS",
@@ -164,8 +167,6 @@ def _compile(language: str) -> tuple[re.Pattern, dict[str, str]]:
     for function, cues in FUNCTION_CUES.items():
         for cue in cues[index]:
             cue_to_function.setdefault(cue.lower(), function)
-    from .tropes import cue_alternation
-
     body = cue_alternation(cue_to_function)  # longest first: 离婚协议 before 离婚
     if language == "zh":
         return re.compile(body, re.IGNORECASE), cue_to_function
@@ -184,9 +185,6 @@ class SkeletonStep:
     scene: int
     roles: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
 class RoleShare:
@@ -195,9 +193,6 @@ class RoleShare:
     role: str
     share: float
     scenes: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,14 +211,6 @@ class Skeleton:
     def __len__(self) -> int:
         return len(self.functions)
 
-    def to_dict(self) -> dict:
-        return {
-            "functions": list(self.functions),
-            "steps": [s.to_dict() for s in self.steps],
-            "roles": [r.to_dict() for r in self.roles],
-            "language": self.language,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class SkeletonMatch:
@@ -234,14 +221,6 @@ class SkeletonMatch:
     length_a: int
     length_b: int
 
-    def to_dict(self) -> dict:
-        return {
-            "score": self.score,
-            "alignment": [list(t) for t in self.alignment],
-            "length_a": self.length_a,
-            "length_b": self.length_b,
-        }
-
 
 def _check_language(language: str) -> None:
     if language not in ("zh", "en"):
@@ -250,8 +229,6 @@ def _check_language(language: str) -> None:
 
 def _normalise(text: str, language: str) -> str:
     if language == "zh":
-        from .tropes import to_simplified
-
         return to_simplified(text)
     return text
 

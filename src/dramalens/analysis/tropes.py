@@ -30,14 +30,18 @@ from pathlib import Path
 
 from ..errors import ConfigError, InputError
 from ..text import count_han, to_simplified
+from ..model import Script
+from ..serial import json_field, pairs_to_dict
 
 __all__ = [
     "TRACKS",
+    "ScriptTropes",
     "TropeDef",
     "TropeHit",
     "TropeVocabulary",
     "infer_track",
     "load_vocabulary",
+    "script_tropes",
     "tag_script",
     "tag_tropes",
 ]
@@ -65,22 +69,9 @@ class TropeDef:
     aliases: tuple[str, ...] = ()
     track_zh: str = "都市"
     track_en: str = "romance"
-    cues_zh: tuple[tuple[str, float], ...] = ()
-    cues_en: tuple[tuple[str, float], ...] = ()
+    cues_zh: tuple[tuple[str, float], ...] = field(default=(), metadata=json_field(convert=pairs_to_dict))
+    cues_en: tuple[tuple[str, float], ...] = field(default=(), metadata=json_field(convert=pairs_to_dict))
     setting: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "setting": self.setting,
-            "label_zh": self.label_zh,
-            "label_en": self.label_en,
-            "aliases": list(self.aliases),
-            "track_zh": self.track_zh,
-            "track_en": self.track_en,
-            "cues_zh": dict(self.cues_zh),
-            "cues_en": dict(self.cues_en),
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +84,14 @@ class TropeHit:
     confidence: float
     cues: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {
-            "trope": self.trope,
-            "label_zh": self.label_zh,
-            "label_en": self.label_en,
-            "confidence": self.confidence,
-            "cues": list(self.cues),
-        }
+
+@dataclass(frozen=True, slots=True)
+class ScriptTropes:
+    """What :func:`script_tropes` found in a script: the tropes (most confident first) and the
+    track (coarse genre) they and the setting words point to."""
+
+    hits: tuple[TropeHit, ...]
+    track: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +112,10 @@ class TropeVocabulary:
     """
 
     tropes: tuple[TropeDef, ...]
-    track_cues: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
-    _compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    track_cues: Mapping[str, Mapping[str, Mapping[str, float]]] = field(
+        default_factory=dict, metadata=json_field(name="tracks"))
+    _compiled: dict[str, _Compiled] = field(
+        default_factory=dict, init=False, repr=False, compare=False, metadata=json_field(omit=True))
 
     def get(self, trope_id: str) -> TropeDef:
         for t in self.tropes:
@@ -149,9 +142,6 @@ class TropeVocabulary:
         if language not in self._compiled:
             self._compiled[language] = _compile(self, language)
         return self._compiled[language]
-
-    def to_dict(self) -> dict:
-        return {"tropes": [t.to_dict() for t in self.tropes], "tracks": {k: {t: dict(w) for t, w in v.items()} for k, v in self.track_cues.items()}}
 
 
 def cue_alternation(cues: Iterable[str]) -> str:
@@ -374,14 +364,14 @@ def tag_tropes(
     return hits
 
 
-def _script_text(script) -> str:
+def _script_text(script: Script) -> str:
     parts = [script.title or ""]
     parts.extend(value for _, value in script.title_page)
     parts.extend(e.text for _, _, e in script.iter_elements())
     return "\n".join(parts)
 
 
-def tag_script(script, *, tags: Sequence[str] = (), vocabulary: TropeVocabulary | None = None, min_confidence: float = 0.3) -> list[TropeHit]:
+def tag_script(script: Script, *, tags: Sequence[str] = (), vocabulary: TropeVocabulary | None = None, min_confidence: float = 0.3) -> list[TropeHit]:
     """The tropes of a parsed :class:`~dramalens.model.Script`, from its title and all its text.
 
     >>> from dramalens.model import Element, ElementType, Episode, Scene, Script
@@ -428,3 +418,21 @@ def infer_track(hits: Sequence[TropeHit], text: str, language: str, *, vocabular
         return tracks[0]
     order = {t: i for i, t in enumerate(tracks)}
     return max(score, key=lambda t: (score[t], -order.get(t, len(order))))
+
+
+def script_tropes(
+    script: Script, *, vocabulary: TropeVocabulary | None = None, min_confidence: float = 0.3
+) -> ScriptTropes:
+    """The tropes of a parsed script (as :func:`tag_script` finds them) and its track.
+
+    >>> from dramalens.model import Element, ElementType, Episode, Scene, Script
+    >>> s = Script(title="重生之复仇", language="zh", episodes=[Episode(1, scenes=[Scene(elements=[
+    ...     Element(ElementType.ACTION, "她重生回到十八岁，发誓复仇，让仇人付出代价。")])])])
+    >>> found = script_tropes(s)
+    >>> [h.trope for h in found.hits][:2], found.track
+    (['revenge', 'rebirth'], '都市')
+    """
+    language = script.language if script.language in ("zh", "en") else "en"
+    text = _script_text(script)
+    hits = tag_tropes(text, language=language, vocabulary=vocabulary, min_confidence=min_confidence)
+    return ScriptTropes(tuple(hits), infer_track(hits, text, language, vocabulary=vocabulary))

@@ -1,19 +1,41 @@
-"""Reports of an :class:`~dramalens.analysis.Analysis`: JSON, CSV tables and a self-contained HTML page.
+"""Reports of an :class:`~dramalens.analysis.Analysis`: JSON, CSV tables, a self-contained HTML
+page and the terminal summary. Typed in, text out.
 
-``render_html`` (from ``report.html``) is loaded on first use, so JSON/CSV export does not
-pull in the HTML renderer.
+:func:`write_reports` writes the files ``dramalens analyze --html/--csv`` asks for.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..analysis import Analysis
+from .html import render_html, write_html
+from .summary import calibration_summary, summary
 from .tables import rows_to_csv, to_json, write_csv_tables
 
-__all__ = ["render_html", "rows_to_csv", "to_json", "write_csv_tables"]
+__all__ = [
+    "calibration_summary",
+    "render_html",
+    "rows_to_csv",
+    "summary",
+    "to_json",
+    "write_csv_tables",
+    "write_html",
+    "write_reports",
+]
 
 
-def __getattr__(name: str):
-    if name == "render_html":
-        from .html import render_html
+def write_reports(analysis: Analysis, *, html: Path | None = None, csv_dir: Path | None = None) -> list[Path]:
+    """Write the CSV tables into ``csv_dir`` and the HTML page to ``html`` (each when given);
+    returns the paths written, CSV files first.
 
-        return render_html
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    >>> from dramalens import analyze, parse
+    >>> write_reports(analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你好。")))
+    []
+    """
+    written: list[Path] = []
+    if csv_dir is not None:
+        written.extend(write_csv_tables(analysis, csv_dir))
+    if html is not None:
+        written.append(write_html(analysis, html))
+    return written

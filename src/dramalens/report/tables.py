@@ -11,24 +11,25 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
 
+from ..analysis import Analysis
 from ..errors import InputError
+from ..serial import Scalar
 
 __all__ = ["rows_to_csv", "to_json", "write_csv_tables"]
 
 
-def to_json(analysis: Any, *, indent: int | None = 2) -> str:
+def to_json(analysis: Analysis, *, indent: int | None = 2) -> str:
     """The analysis as a JSON document (``analysis.to_dict()``), non-ASCII kept readable.
 
-    >>> to_json({"a": "林晚"}, indent=None)
-    '{"a": "林晚"}'
+    >>> from dramalens import analyze, parse
+    >>> to_json(analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你好。")), indent=None)[:30]
+    '{"title": "", "language": "zh"'
     """
-    data = analysis.to_dict() if hasattr(analysis, "to_dict") else analysis
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    return json.dumps(analysis.to_dict(), ensure_ascii=False, indent=indent)
 
 
-def _columns(rows: list[dict]) -> list[str]:
+def _columns(rows: list[dict[str, Scalar]]) -> list[str]:
     seen: dict[str, None] = {}
     for row in rows:
         for key in row:
@@ -36,7 +37,7 @@ def _columns(rows: list[dict]) -> list[str]:
     return list(seen)
 
 
-def rows_to_csv(rows: list[dict]) -> str:
+def rows_to_csv(rows: list[dict[str, Scalar]]) -> str:
     """Rows (dicts) as CSV text; the header is the union of keys in first-seen order.
 
     >>> rows_to_csv([{"episode": 1, "seconds": 90.0}, {"episode": 2, "paywall": True}]).splitlines()
@@ -51,7 +52,7 @@ def rows_to_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Scalar) -> str | int | float:
     if value is None:
         return ""
     if isinstance(value, bool):  # lower-case like JSON, so pandas and spreadsheets read it the same
@@ -62,14 +63,14 @@ def _cell(value: Any) -> Any:
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-def write_csv_tables(analysis: Any, directory: str | Path) -> list[Path]:
+def write_csv_tables(analysis: Analysis, directory: str | Path) -> list[Path]:
     """Write each of ``analysis.tables()`` to ``DIRECTORY/<name>.csv``; returns the paths.
 
     >>> import tempfile
-    >>> class A:
-    ...     def tables(self): return {"episodes": [{"episode": 1}]}
-    >>> [p.name for p in write_csv_tables(A(), tempfile.mkdtemp())]
-    ['episodes.csv']
+    >>> from dramalens import analyze, parse
+    >>> a = analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你好。"))
+    >>> [p.name for p in write_csv_tables(a, tempfile.mkdtemp())][:3]
+    ['episodes.csv', 'scenes.csv', 'hooks.csv']
     """
     out = Path(directory)
     if out.exists() and not out.is_dir():
@@ -78,7 +79,7 @@ def write_csv_tables(analysis: Any, directory: str | Path) -> list[Path]:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the directory: {exc.strerror}", source=str(out)) from exc
-    paths = []
+    paths: list[Path] = []
     for name, rows in analysis.tables().items():
         path = out / f"{_SAFE_NAME.sub('_', name) or 'table'}.csv"
         path.write_text(rows_to_csv(rows), encoding="utf-8-sig")

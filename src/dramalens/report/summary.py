@@ -1,0 +1,142 @@
+"""The terminal summary of an analysis (what ``dramalens analyze`` prints without ``--json``),
+and of a runtime calibration, as Rich renderables.
+
+A plain ``str`` item is Rich markup printed with Rich's highlighting (numbers stand out); a
+:class:`~rich.text.Text` item is printed as it is, for lines that carry script text or long
+labels, where highlighting would colour arbitrary words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from rich.console import RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ..analysis import Analysis
+from ..analysis.calibrate import CalibrationResult
+
+__all__ = ["calibration_summary", "summary"]
+
+# Short labels keep the episode table inside an 80-column terminal.
+_SHORT = {"cliffhanger_mark": "mark", "interruption": "cut-off", "reversal": "twist", "question": "q"}
+_SHOWN_TROPES = 5
+_SHOWN_FUNCTIONS = 12
+
+
+def _mmss(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    s = int(round(seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _episode_table(analysis: Analysis) -> Table:
+    rt, fmt, hooks = analysis.runtime, analysis.format, analysis.hooks
+    table = Table(title="episodes (hook s: seconds to the first conflict/question; end: ending strength 0-1)")
+    # Short headers so that the table fits an 80-column terminal.
+    for col in ("ep", "runtime", "band", "scn", "hook s", "end"):
+        table.add_column(col, justify="left" if col == "band" else "right", no_wrap=True,
+                         min_width=5 if col == "band" else len(col))
+    # One line a row: the strongest cues first, cut with an ellipsis when the terminal is narrow.
+    table.add_column("ending cues", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("", no_wrap=True)
+    by_hooks = {h.number: h for h in hooks.episodes}
+    paywall_ep = analysis.paywall.paywall_episode
+    for ep in rt.episodes:
+        h = by_hooks.get(ep.number)
+        band = {"ok": "[green]ok[/green]", "short": "[yellow]short[/yellow]", "long": "[red]long[/red]"}[fmt.status(ep.number)]
+        strength = h.ending_strength if h else 0.0
+        colour = "green" if strength >= hooks.weak_threshold else "yellow"
+        cues = ",".join(list(dict.fromkeys(_SHORT.get(c.category, c.category) for c in h.ending_cues))[:3]) if h else ""
+        marker = "◆ paywall" if ep.number == paywall_ep else ""
+        first = f"{h.first_hook_seconds:.0f}" if h and h.first_hook_seconds is not None else "—"
+        table.add_row(str(ep.number), _mmss(ep.seconds), band, str(ep.scenes), first,
+                      f"[{colour}]{strength:.2f}[/{colour}]", cues, marker)
+    return table
+
+
+def _character_lines(analysis: Analysis) -> list[RenderableType]:
+    report = analysis.characters
+    if not report.characters:
+        return []
+    top = Table(title="top characters")
+    for col in ("name", "lines", "screen", "tier", "agency"):
+        top.add_column(col)
+    for c in report.characters[:5]:
+        top.add_row(c.name, str(c.lines), _mmss(c.screen_seconds), c.tier, f"{c.agency:+.2f}")
+    lines: list[RenderableType] = [top]
+    if report.drive_label:
+        lines.append(Text(f"drive: {report.drive_label}"))
+    return lines
+
+
+def _trope_lines(analysis: Analysis) -> list[RenderableType]:
+    zh = analysis.language == "zh"
+    hits = ", ".join(f"{h.label_zh if zh else h.label_en} {h.confidence:.2f}" for h in analysis.tropes.hits[:_SHOWN_TROPES])
+    lines: list[RenderableType] = [Text(f"tropes: {hits or 'none found'}; track: {analysis.tropes.track}")]
+    functions = analysis.skeleton.functions
+    if functions:
+        more = f" … ({len(functions) - _SHOWN_FUNCTIONS} more)" if len(functions) > _SHOWN_FUNCTIONS else ""
+        lines.append(Text("skeleton: " + " → ".join(functions[:_SHOWN_FUNCTIONS]) + more))
+    return lines
+
+
+def summary(analysis: Analysis, name: str = "") -> list[RenderableType]:
+    """The lines and tables of the terminal summary, in order (``name`` titles an untitled script).
+
+    >>> from dramalens import analyze, parse
+    >>> items = summary(analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？")), "s.txt")
+    >>> str(items[0]).startswith("[bold]s.txt[/bold] — chinese, zh, 1 episodes")
+    True
+    """
+    rt, fmt, hooks, pw = analysis.runtime, analysis.format, analysis.hooks, analysis.paywall
+    lo, hi = fmt.band
+    pages = f", ~{rt.pages:.1f} pages (1 page ≈ 1 min)" if rt.pages is not None else ""
+    how = "chosen" if fmt.chosen else "classified"
+    items: list[RenderableType] = [
+        f"[bold]{analysis.title or name}[/bold] — {analysis.source_format}, {analysis.language}, "
+        f"{analysis.episode_count} episodes, {rt.total_minutes:.1f} min{pages}",
+        f"format: [bold]{fmt.format}[/bold] ({how}; median episode {_mmss(fmt.median_seconds)}, band "
+        f"{_mmss(lo)}-{_mmss(hi)}); {len(fmt.outside)} outside the band",
+        f"hooks: {hooks.hooks_per_minute:.2f}/min (target {hooks.hook_target_per_minute:.0f}/min); reversals "
+        f"{hooks.reversals_per_minute:.2f}/min (target {hooks.reversal_target_per_minute:.0f}/min) — folk rules, not verdicts",
+        _episode_table(analysis),
+    ]
+    if pw.chosen is not None:
+        strength = "—" if pw.chosen_strength is None else f"{pw.chosen_strength:.2f}"
+        items.append(f"paywall: chosen after episode {pw.chosen} (ending {strength})")
+    if pw.recommended is not None and pw.recommended_strength is not None and pw.window is not None:
+        items.append(
+            f"paywall: recommended after episode {pw.recommended} (ending {pw.recommended_strength:.2f}; "
+            f"searched episodes {pw.window[0]}-{pw.window[1]})"
+        )
+    items.extend(_character_lines(analysis))
+    flags = len(analysis.compliance.findings)
+    items.append(f"compliance: {flags} flag(s)" + (" — see --json or --html" if flags else ""))
+    items.extend(_trope_lines(analysis))
+    items.extend(Text.from_markup(f"[yellow]warning:[/yellow] {escape(w)}") for w in analysis.warnings)
+    return items
+
+
+def calibration_summary(result: CalibrationResult) -> list[RenderableType]:
+    """The table and lines ``dramalens calibrate`` prints: each script before/after, the error, the params.
+
+    >>> from dramalens.analysis.calibrate import fit_params
+    >>> from dramalens import parse
+    >>> items = calibration_summary(fit_params([(parse("第1集\\n1-1 日 内 客厅\\n林晚：" + "好" * 240), 1.0)]))
+    >>> items[1].startswith("RMSE")
+    True
+    """
+    table = Table(title=f"calibration on {result.scripts} script(s)")
+    for col in ("script", "minutes", "before", "after"):
+        table.add_column(col, justify="right" if col != "script" else "left")
+    for name, actual, before, after in result.rows:
+        table.add_row(name, f"{actual:.2f}", f"{before:.2f}", f"{after:.2f}")
+    items: list[RenderableType] = [
+        table, f"RMSE {result.rmse_before:.3f} → {result.rmse_after:.3f} min (MAE after {result.mae_after:.3f})"
+    ]
+    items.extend(f"  {f.name} = {getattr(result.params, f.name):.4g}" for f in fields(result.params))
+    return items
