@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need and runs them: the venv with test extras, Debian's
+# Sets up everything the tests need and runs them: the venv from requirements/test.lock, Debian's
 # chromium and a CJK font for the browser tests (when we are root with apt-get), then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."

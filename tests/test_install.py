@@ -1,0 +1,74 @@
+"""Reproducible installs: the lock files cover pyproject.toml, the extras stay optional.
+
+The lock files are made by ``bash scripts/lock.sh``; a dependency added to pyproject.toml
+without re-locking fails here, before a clean clone would install without it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from dramalens.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def _locked(name: str) -> dict[str, str]:
+    """Package → version of a lock file (each version line; markers may split one package)."""
+    text = (ROOT / "requirements" / name).read_text(encoding="utf-8")
+    return {canonicalize_name(m.group(1)): m.group(2) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^ ;\\\n]+)", text, re.M)}
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {canonicalize_name(Requirement(r).name) for r in requirements} - {"dramalens"}
+
+
+@pytest.mark.parametrize("lock, groups", [("run.lock", ()), ("test.lock", ("test", "dask"))])
+def test_lock_covers_pyproject(lock, groups):
+    wanted = _names(PROJECT["dependencies"])
+    for group in groups:
+        wanted |= _names(PROJECT["optional-dependencies"][group])
+    locked = _locked(lock)
+    assert sorted(wanted - set(locked)) == [], "run: bash scripts/lock.sh"
+    for spec in PROJECT["dependencies"] + [r for g in groups for r in PROJECT["optional-dependencies"][g]]:
+        req = Requirement(spec)
+        assert req.specifier.contains(locked[canonicalize_name(req.name)], prereleases=True), f"{spec}: run bash scripts/lock.sh"
+
+
+def test_every_hash_pinned():
+    for lock in ("run.lock", "test.lock"):
+        blocks = re.split(r"\n(?=[A-Za-z])", (ROOT / "requirements" / lock).read_text(encoding="utf-8"))
+        assert all("--hash=sha256:" in b for b in blocks if "==" in b.split("\n")[0]), lock
+
+
+def test_core_dependencies_are_imported_and_heavy_ones_are_extras():
+    core = _names(PROJECT["dependencies"])
+    assert not core & {"duckdb", "dask", "distributed", "psycopg2-binary", "torch"}
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "dramalens").rglob("*.py"))
+    # The module each core distribution is imported as (FastAPI imports jinja2 and python-multipart
+    # for us: templates and form parsing).
+    modules = {"python-docx": "docx", "argon2-cffi": "argon2", "opencc": "opencc", "pyyaml": "yaml",
+               "charset-normalizer": "charset_normalizer", "vadersentiment": "vaderSentiment",
+               "jinja2": "Jinja2Templates", "python-multipart": "Form("}
+    for name in core:
+        needle = modules.get(name, name.replace("-", "_"))
+        assert needle in source, f"{name} is a core dependency but nothing in src/ uses it"
+    ml = PROJECT["optional-dependencies"]["ml"]
+    assert not any("==" in r for r in ml if r.startswith("torch")), "the ml extra points at the CPU index, not a pin"
+
+
+def test_dask_missing_is_one_clear_config_error(monkeypatch):
+    from dramalens.cluster import dask_client
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if the extra were not installed
+    with pytest.raises(ConfigError, match=r"Dask is not installed.*pip install 'dramalens\[dask\]'"):
+        with dask_client("local", processes=False):
+            pass
