@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dramalens.catalog import Catalog, dedupe, import_paths, similar
+from dramalens.catalog import Catalog, dedupe, import_paths, similar_to_work
 
 
 def generate(out: Path, works: int) -> None:
@@ -78,14 +78,14 @@ def main() -> None:
     rng = random.Random(7)
     queries = rng.sample(ids, min(args.queries, len(ids)))
     t = time.perf_counter()
-    similar(cat, queries[0], k=10)
+    similar_to_work(cat, queries[0], k=10)
     print(f"first query (loads the index): {(time.perf_counter() - t) * 1000:.0f} ms")
     for label, ann in (("exact", False), ("HNSW (usearch)", True)):
-        similar(cat, queries[0], k=10, ann=ann)  # builds the HNSW index once
+        similar_to_work(cat, queries[0], k=10, ann=ann)  # builds the HNSW index once
         lat = []
         for q in queries:
             t = time.perf_counter()
-            similar(cat, q, k=10, ann=ann)
+            similar_to_work(cat, q, k=10, ann=ann)
             lat.append((time.perf_counter() - t) * 1000)
         print(f"similar k=10, {label:<15}: p50 {statistics.median(lat):6.1f} ms  p95 {pct(lat, 0.95):6.1f} ms  ({len(lat)} queries)")
     t = time.perf_counter()

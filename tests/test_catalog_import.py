@@ -49,10 +49,11 @@ def test_folder_import_reads_scripts_and_metadata(folder):
     report = import_paths(cat, [folder])
     assert report.errors == [] and report.imported == 3
     zh = cat.get("zh1")
-    assert zh.title == "离婚协议" and zh.language == "zh" and zh.episodes == 80 and zh.track == "都市"
-    assert "顾深" in zh.names and zh.text.startswith("第1集")
-    assert zh.plays[0][1] == 1000
-    assert cat.get("en1").language == "en" and cat.get("m1").tags == ("fantasy", "comedy")
+    assert zh.work.title == "离婚协议" and zh.work.language == "zh" and zh.work.episodes == 80 and zh.work.track == "都市"
+    # The stored text is the script's content as parsed: headings and lines, no cast line or cue.
+    assert "顾深" in zh.work.names and zh.text.startswith("1-1 日 内 客厅\n林晚推门而入") and "人物：" not in zh.text
+    assert zh.work.plays[0][1] == 1000
+    assert cat.get("en1").work.language == "en" and cat.get("m1").work.tags == ("fantasy", "comedy")
     assert cat.index().embeddings.shape[0] == 3 and cat.get_model("embedder") is not None
 
 
@@ -116,7 +117,7 @@ def test_bad_csv_rows_are_reported_and_good_rows_kept(tmp_path):
     assert "duplicate id" in messages[(6, "ok1")]
     assert any("id must be" in m for (line, _), m in messages.items() if line == 7)
     assert any("fields" in m for (line, _), m in messages.items() if line == 8)
-    assert cat.get("ok1").title == "Good one"  # the duplicate did not overwrite the first
+    assert cat.get("ok1").work.title == "Good one"  # the duplicate did not overwrite the first
 
 
 def test_csv_without_id_column_is_one_clear_error(tmp_path):
@@ -146,7 +147,7 @@ def test_encodings_are_detected_per_file_and_a_broken_row_is_reported(tmp_path):
     mixed.write_bytes("id,title,synopsis\n".encode() + good.encode("utf-8") + "bad,坏行,这一行是GBK编码\n".encode("gbk"))
     cat = Catalog("sqlite://")
     report = import_paths(cat, metadata=[gbk, mixed], embed=False)
-    assert cat.get("g1").title == "重生千金"
+    assert cat.get("g1").work.title == "重生千金"
     assert cat.count() == 2001
     assert len(report.errors) == 1 and report.errors[0].line == 2002 and "utf-8" in report.errors[0].message
 
@@ -187,8 +188,8 @@ def test_chinese_and_alias_column_names_are_understood(tmp_path):
     report = import_paths(cat, metadata=[path])
     assert report.errors == [] or list(report.errors) == []
     work = cat.get("c1")
-    assert work.title == "闪婚后豪门老公宠我" and work.episodes == 80 and "甜宠" in work.tags
-    assert work.synopsis.startswith("女主为救母")
+    assert work.work.title == "闪婚后豪门老公宠我" and work.work.episodes == 80 and "甜宠" in work.work.tags
+    assert work.work.synopsis.startswith("女主为救母")
 
 
 def test_canonical_column_wins_over_its_alias(tmp_path):
@@ -196,7 +197,7 @@ def test_canonical_column_wins_over_its_alias(tmp_path):
     path.write_text('{"id": "a1", "title": "Real", "剧名": "Alias", "summary": "s"}\n', encoding="utf-8")
     cat = Catalog("sqlite://")
     import_paths(cat, metadata=[path])
-    assert cat.get("a1").title == "Real" and cat.get("a1").synopsis == "s"
+    assert cat.get("a1").work.title == "Real" and cat.get("a1").work.synopsis == "s"
 
 
 def test_counts_and_episode_numbers_as_chinese_sheets_write_them(tmp_path):
@@ -209,9 +210,9 @@ def test_counts_and_episode_numbers_as_chinese_sheets_write_them(tmp_path):
                     "c5,戊,80,,500万\n", encoding="utf-8")
     cat = Catalog("sqlite://")
     report = import_paths(cat, metadata=[path])
-    assert [p[1] for p in cat.get("c1").plays] == [120_000_000] and cat.get("c1").episodes == 80
-    assert [p[1] for p in cat.get("c2").plays] == [35_000_000] and cat.get("c2").episodes == 60
-    assert [p[1] for p in cat.get("c3").plays] == [1234]
+    assert [p[1] for p in cat.get("c1").work.plays] == [120_000_000] and cat.get("c1").work.episodes == 80
+    assert [p[1] for p in cat.get("c2").work.plays] == [35_000_000] and cat.get("c2").work.episodes == 60
+    assert [p[1] for p in cat.get("c3").work.plays] == [1234]
     messages = {e.work_id: e.message for e in report.errors}
     assert "episodes must be a whole number" in messages["c4"]  # Chinese numerals are not guessed at
     assert "give release_date too" in messages["c5"]  # a total with no date cannot go on a time axis

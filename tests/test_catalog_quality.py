@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("dramalens.synth")
-
-from dramalens.catalog import Catalog, dedupe, import_paths, similar  # noqa: E402
+from dramalens.catalog import Catalog, dedupe, import_paths, saturation, similar_to_work
+from dramalens.synth import TRACK_TRENDS, generate_corpus
 
 THRESHOLD = 0.08  # the documented default of `dramalens catalog dedupe`
 
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    from dramalens.synth import generate_corpus
-
     root = tmp_path_factory.mktemp("synth")
     truth = generate_corpus(root, works=2000, languages=("zh", "en"), episodes=(2, 4), seed=5, plant_rate=0.2, scenes_per_episode=(1, 2), full_text_ratio=1.0)
     cat = Catalog(f"sqlite:///{root / 'cat.sqlite'}")
@@ -80,7 +77,7 @@ def test_renamed_retellings_rank_in_the_top_five(planted):
     assert len(retellings) >= 20
     ranks = []
     for rel in retellings:
-        ids = [m.work_id for m in similar(cat, rel.copy_id, k=5, evidence=False)]
+        ids = [m.work_id for m in similar_to_work(cat, rel.copy_id, k=5, evidence=False)]
         ranks.append(ids.index(rel.source_id) + 1 if rel.source_id in ids else None)
     top5 = sum(r is not None for r in ranks) / len(ranks)
     top1 = sum(r == 1 for r in ranks) / len(ranks)
@@ -90,9 +87,6 @@ def test_renamed_retellings_rank_in_the_top_five(planted):
 
 @pytest.mark.slow
 def test_saturated_tracks_are_labelled_crowded(planted):
-    from dramalens.catalog import saturation
-    from dramalens.synth import TRACK_TRENDS
-
     cat, _truth = planted
     rows = {r.name: r for r in saturation(cat).rows if r.kind == "track"}
     # Tracks the generator made saturated: supply rising fast while plays per work fall.

@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 from sqlalchemy import inspect, text
 
-from dramalens.catalog.importer import Document, fingerprint
-from dramalens.catalog.store import Catalog, WorkRecord
+from dramalens.catalog.fingerprint import fingerprint
+from dramalens.catalog.records import Document, Work, WorkRecord
+from dramalens.catalog.store import Catalog
 from dramalens.errors import NotFoundError, StoreError
 
 
 def _record(work_id: str, synopsis: str, **kw) -> WorkRecord:
-    return fingerprint(Document(work_id, f"title {work_id}", "en", synopsis=synopsis, **kw), semantic=False)
+    return fingerprint(Document(Work(work_id, f"title {work_id}", "en", synopsis=synopsis, **kw)), semantic=False)
 
 
 def test_migrations_create_tables_and_their_own_version_table(tmp_path):
@@ -35,10 +36,10 @@ def test_upsert_inserts_then_updates_and_keeps_fingerprints():
     assert (ins, upd) == (2, 0)
     stored = cat.get("a")
     assert np.frombuffer(stored.minhash, np.uint32).size == 128
-    assert stored.title == "title a" and stored.text is None
+    assert stored.work.title == "title a" and stored.text is None
     ins, upd = cat.upsert([_record("a", "a maid marries the heir twice")])
     assert (ins, upd) == (0, 1)
-    assert cat.get("a").synopsis == "a maid marries the heir twice"
+    assert cat.get("a").work.synopsis == "a maid marries the heir twice"
     assert cat.count() == 2 and cat.ids() == ["a", "b"]
 
 
@@ -54,7 +55,7 @@ def test_plays_are_a_separate_table_replaced_on_update():
     cat = Catalog("sqlite://")
     plays = ((date(2025, 1, 1), 100), (date(2025, 2, 1), 80))
     cat.upsert([_record("a", "x y z", plays=plays)])
-    assert cat.get("a").plays == plays
+    assert cat.get("a").work.plays == plays
     cat.upsert([_record("a", "x y z w", plays=((date(2025, 3, 1), 5),))])
     assert cat.plays() == [("a", date(2025, 3, 1), 5)]
     cat.delete(["a"])
@@ -91,5 +92,5 @@ def test_postgresql_round_trip():  # pragma: no cover - needs a server
     cat = Catalog(os.environ["DRAMALENS_TEST_PG"])
     cat.delete(["pg-a"])
     cat.upsert([_record("pg-a", "a maid marries the heir")])
-    assert cat.get("pg-a").title == "title pg-a"
+    assert cat.get("pg-a").work.title == "title pg-a"
     cat.delete(["pg-a"])

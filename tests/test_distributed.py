@@ -7,12 +7,11 @@ import json
 import numpy as np
 import pytest
 
-pytest.importorskip("dask.distributed")
+pytest.importorskip("dask.distributed")  # the optional dask extra
 
-from dramalens.catalog import Catalog, dedupe, import_paths  # noqa: E402
+from dramalens.catalog import Catalog, Document, Work, dedupe, import_paths  # noqa: E402
 from dramalens.catalog.distributed import DaskMapper, fingerprint_many  # noqa: E402
 from dramalens.cluster import dask_client  # noqa: E402
-from dramalens.catalog.importer import Document  # noqa: E402
 from dramalens.errors import ConfigError  # noqa: E402
 
 BASE = "A maid named {n} finds the {o} that proves the heir lied about the fire at the old mill, then she {v}."
@@ -25,8 +24,8 @@ def _docs():
     for i in range(40):
         text = " ".join(BASE.format(n=f"Name{i}", o=objs[(i + j) % 6], v=verbs[(i * j) % 4]) for j in range(6))
         if i % 10 == 1:  # a near-duplicate of the previous work
-            text = docs[-1].synopsis + " The end."
-        docs.append(Document(f"d{i:02d}", f"T{i}", "en", synopsis=text))
+            text = docs[-1].work.synopsis + " The end."
+        docs.append(Document(Work(f"d{i:02d}", f"T{i}", "en", synopsis=text)))
     return docs
 
 
@@ -40,14 +39,14 @@ def test_fingerprints_identical_to_single_machine(client):
     docs = _docs()
     local = fingerprint_many(docs)
     remote = fingerprint_many(docs, client, partition=7)
-    assert [r.id for r in remote] == [r.id for r in local]
+    assert [r.work.id for r in remote] == [r.work.id for r in local]
     for a, b in zip(local, remote):
         assert a.minhash == b.minhash and a.passages == b.passages and a.content_hash == b.content_hash
 
 
 def test_import_and_dedupe_identical_through_dask(client, tmp_path):
     path = tmp_path / "m.jsonl"
-    path.write_text("\n".join(json.dumps({"id": d.id, "title": d.title, "language": "en", "synopsis": d.synopsis}) for d in _docs()), encoding="utf-8")
+    path.write_text("\n".join(json.dumps({"id": d.work.id, "title": d.work.title, "language": "en", "synopsis": d.work.synopsis}) for d in _docs()), encoding="utf-8")
     single, spread = Catalog("sqlite://"), Catalog("sqlite://")
     import_paths(single, [path])
     import_paths(spread, [path], mapper=DaskMapper(client))

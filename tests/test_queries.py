@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dramalens.catalog import Catalog, compare, dedupe, import_paths, novelty, saturation, saturation_html, similar
-from dramalens.catalog.importer import Document, fingerprint
+from dramalens.analysis.tropes import TropeHit
+from dramalens.catalog import (Catalog, Document, Work, compare, dedupe, import_paths, novelty_of_script, saturation, saturation_html,
+                               similar_to_script, similar_to_text, similar_to_work)
+from dramalens.catalog.fingerprint import fingerprint
 from dramalens.errors import ConfigError, NotFoundError
+from dramalens.parsing import parse, parse_text
 
 _SUBJ = ["她", "他", "那个人", "管家", "母亲", "大少爷", "秘书", "医生"]
 _VERB = ["悄悄藏起了", "当众撕碎了", "连夜送走了", "偷偷看过了", "终于找到了", "亲手烧掉了", "反复翻看着", "冷冷推开了"]
@@ -64,10 +68,10 @@ def corpus(tmp_path_factory):
 
 def test_similar_finds_the_near_copy_with_passages_in_both_works(corpus):
     cat, _ = corpus
-    top = similar(cat, "w12", k=3)
+    top = similar_to_work(cat, "w12", k=3)
     assert top[0].work_id == "w00"
     best = top[0]
-    assert best.scores["passages"] > 0.2 and best.score > top[1].score
+    assert best.scores.passages > 0.2 and best.score > top[1].score
     assert best.shared_passages
     src = cat.get("w00").text.split("\n")
     copy = cat.get("w12").text.split("\n")
@@ -81,26 +85,28 @@ def test_similar_finds_the_near_copy_with_passages_in_both_works(corpus):
 
 def test_similar_accepts_a_file_and_text(corpus):
     cat, root = corpus
-    by_file = similar(cat, str(root / "w12.txt"), k=2)
+    by_file = similar_to_script(cat, parse(root / "w12.txt"), k=2)
     assert by_file[0].work_id in ("w12", "w00")
-    by_text = similar(cat, (root / "w00.txt").read_text(encoding="utf-8"), k=1)
-    assert by_text[0].work_id == "w00" and by_text[0].scores["minhash"] == 1.0
+    by_text = similar_to_script(cat, parse_text((root / "w00.txt").read_text(encoding="utf-8")), k=1)
+    assert by_text[0].work_id == "w00" and by_text[0].scores.minhash == 1.0
+    as_prose = similar_to_text(cat, "\n".join(cat.get("w00").text.split("\n")[:20]), k=1)
+    assert as_prose[0].work_id == "w00" and as_prose[0].scores.passages > 0
 
 
 def test_similar_validates(corpus):
     cat, _ = corpus
     with pytest.raises(ConfigError, match="k must"):
-        similar(cat, "w00", k=0)
+        similar_to_work(cat, "w00", k=0)
     with pytest.raises(NotFoundError):
-        similar(cat, "no-such-work")
+        similar_to_work(cat, "no-such-work")
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
 @given(st.integers(0, 10**6), st.integers(0, 10**6))
 def test_compare_is_symmetric_and_identity_is_one(corpus, seed_a, seed_b):
     cat, _ = corpus
-    a = "\n".join(_script(random.Random(seed_a), ("林晚", "顾深"), episodes=1))
-    b = "\n".join(_script(random.Random(seed_b), ("苏晴", "沈砚"), episodes=1))
+    a = parse_text("\n".join(_script(random.Random(seed_a), ("林晚", "顾深"), episodes=1)))
+    b = parse_text("\n".join(_script(random.Random(seed_b), ("苏晴", "沈砚"), episodes=1)))
     ab, ba = compare(cat, a, b), compare(cat, b, a)
     assert ab.score == ba.score and ab.scores == ba.scores
     assert 0.0 <= ab.score <= 1.0
@@ -109,10 +115,10 @@ def test_compare_is_symmetric_and_identity_is_one(corpus, seed_a, seed_b):
 
 def test_novelty_parts_and_percentile(corpus):
     cat, root = corpus
-    copy = novelty(cat, str(root / "w00.txt"))
-    fresh = novelty(cat, "\n".join(["第1集", "△宇航员在火星基地种出了第一颗土豆，全人类都在直播间里欢呼。", "老张：这颗土豆要拿去拍卖，收益全部捐给地球上的孤儿院。"]))
+    copy = novelty_of_script(cat, parse(root / "w00.txt"))
+    fresh = novelty_of_script(cat, parse_text("\n".join(["第1集", "△宇航员在火星基地种出了第一颗土豆，全人类都在直播间里欢呼。", "老张：这颗土豆要拿去拍卖，收益全部捐给地球上的孤儿院。"])))
     assert 0.0 <= copy.score < fresh.score <= 1.0
-    assert copy.parts["text"]["novelty"] == 0.0 and copy.parts["text"]["closest"] == "w00"
+    assert copy.parts["text"].novelty == 0.0 and copy.parts["text"].closest == "w00"
     assert 0.0 <= copy.percentile <= fresh.percentile <= 100.0
     assert set(fresh.to_dict()) == {"score", "parts", "percentile", "nearest"}
 
@@ -130,11 +136,9 @@ def test_dedupe_clusters_the_copy(corpus):
 
 
 def _rec(i: int, trope: str, track: str, released: date, plays: tuple = ()):
-    doc = Document(f"s{i:03d}", f"t{i}", "en", synopsis=f"story {i}", track=track, release_date=released, plays=plays)
+    doc = Document(Work(f"s{i:03d}", f"t{i}", "en", synopsis=f"story {i}", track=track, release_date=released, plays=plays))
     rec = fingerprint(doc, semantic=False)
-    from dataclasses import replace
-
-    return replace(rec, tropes=({"trope": trope, "label_zh": trope, "label_en": trope, "confidence": 0.9},), track=track)
+    return replace(rec, tropes=(TropeHit(trope, trope, trope, 0.9),), work=replace(rec.work, track=track))
 
 
 def test_saturation_labels_follow_the_documented_rule():

@@ -13,6 +13,7 @@ import pytest
 from dramalens.synth import RELATION_KINDS, PlantedRelation, generate_corpus
 from dramalens.cli import main
 from dramalens.errors import ConfigError
+from dramalens.parsing import parse
 
 _KEEP = re.compile(r"[^\u4e00-\u9fffa-z0-9 ]+")
 
@@ -213,10 +214,6 @@ def test_parameters_are_validated(tmp_path, kwargs, message):
 
 
 def test_generated_scripts_parse_into_the_generated_structure(corpus):
-    pytest.importorskip("dramalens.parsing.chinese")
-    pytest.importorskip("dramalens.parsing.fountain")
-    from dramalens.parsing import parse
-
     for w in corpus.works:
         script = parse(Path(corpus.out_dir) / w.path)
         assert script.source_format == ("chinese" if w.language == "zh" else "fountain")

@@ -1,51 +1,106 @@
 """Dask scale-out: the same fingerprint and dedupe functions, mapped over partitions.
 
 ``--dask local`` starts a ``LocalCluster(n_workers=2, threads_per_worker=1)``; ``--dask
-tcp://host:8786`` connects to a running scheduler. Nothing is computed differently: the workers
-run :func:`~.importer.fingerprint_batch` and the dedupe helpers exactly as the single-machine
-path does (hashes are seeded, never Python's per-process ``hash``), so signatures and clusters
-are identical.
+tcp://host:8786`` connects to a running scheduler (:func:`dramalens.cluster.dask_client`).
+Nothing is computed differently: the workers run :func:`~.fingerprint.fingerprint_batch` and
+the dedupe helpers exactly as the single-machine path does (hashes are seeded, never Python's
+per-process ``hash``), so signatures and clusters are identical. Dask is the optional ``dask``
+extra: it is imported only by the functions that use it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from ..cluster import dask_client
+from ..errors import ConfigError
+from .fingerprint import fingerprint_batch
+from .records import Document, WorkRecord
+
+if TYPE_CHECKING:  # the dask extra may be absent; only the type is needed here
+    from distributed import Client
+
+__all__ = ["DaskMapper", "LocalMapper", "Mapper", "fingerprint_many", "mapper_for"]
+
+A = TypeVar("A")
+B = TypeVar("B")
+R = TypeVar("R")
 
 
-__all__ = ["DaskMapper", "fingerprint_many"]
+class Mapper(Protocol):
+    """Where partitions of work run: in this process (:class:`LocalMapper`) or on a cluster
+    (:class:`DaskMapper`). The import maps :meth:`fingerprint`, dedupe maps :meth:`map`."""
+
+    def fingerprint(self, parts: list[list[Document]]) -> list[list[WorkRecord]]: ...
+
+    def map(self, fn: Callable[[A, B], R], first: Sequence[A], second: Sequence[B]) -> list[R]: ...
+
+
+class LocalMapper:
+    """Runs every partition here, one after the other.
+
+    >>> LocalMapper().map(pow, [2, 3], [3, 2])
+    [8, 9]
+    """
+
+    def fingerprint(self, parts: list[list[Document]]) -> list[list[WorkRecord]]:
+        return [fingerprint_batch(p) for p in parts]
+
+    def map(self, fn: Callable[[A, B], R], first: Sequence[A], second: Sequence[B]) -> list[R]:
+        return [fn(a, b) for a, b in zip(first, second)]
 
 
 class DaskMapper:
-    """Maps a function over partitions on a Dask client; callable the way the importer and
-    :func:`~.near_duplicates.dedupe` expect (``mapper(parts)`` for fingerprints, ``mapper(fn, *iterables)``
-    for anything else)."""
+    """Runs every partition as a task on a Dask ``client`` and gathers the results in order."""
 
-    def __init__(self, client):
+    def __init__(self, client: Client):
         self.client = client
 
-    def __call__(self, fn_or_parts, *iterables):
-        if callable(fn_or_parts):
-            futures = self.client.map(fn_or_parts, *iterables, pure=False)
-            return self.client.gather(futures)
-        from .importer import fingerprint_batch
+    def fingerprint(self, parts: list[list[Document]]) -> list[list[WorkRecord]]:
+        return self.map(_fingerprint_part, parts, [1] * len(parts))
 
-        futures = self.client.map(fingerprint_batch, fn_or_parts, pure=False)
-        return self.client.gather(futures)
+    def map(self, fn: Callable[[A, B], R], first: Sequence[A], second: Sequence[B]) -> list[R]:
+        futures = self.client.map(fn, list(first), list(second), pure=False)
+        return list(self.client.gather(futures))  # type: ignore[no-untyped-call]  # dask's gather is unannotated
 
 
-def fingerprint_many(docs, client=None, *, partition: int = 64, seed: int = 1):
+def _fingerprint_part(part: list[Document], seed: int) -> list[WorkRecord]:
+    return fingerprint_batch(part, seed)
+
+
+def fingerprint_many(docs: Sequence[Document], client: Client | None = None, *, partition: int = 64, seed: int = 1) -> list[WorkRecord]:
     """Fingerprint documents, on ``client`` if given (dask.bag partitions), else locally.
 
-    >>> from dramalens.catalog.importer import Document
-    >>> len(fingerprint_many([Document("a", "T", "en", synopsis="x y z")]))
+    >>> from dramalens.catalog.records import Work
+    >>> len(fingerprint_many([Document(Work("a", "T", "en", synopsis="x y z"))]))
     1
     """
-    from .importer import fingerprint_batch
-
     docs = list(docs)
     parts = [docs[i : i + partition] for i in range(0, len(docs), partition)]
     if client is None:
         return [r for p in parts for r in fingerprint_batch(p, seed)]
-    import dask.bag as db
+    try:  # the optional dask extra, imported only for a cluster run
+        import dask.bag as db
+    except ImportError as exc:
+        raise ConfigError("Dask is not installed", hint="pip install 'dramalens[dask]'") from exc
+    bag = db.from_sequence(docs, npartitions=max(1, len(parts)))  # type: ignore[no-untyped-call]  # unannotated in dask
+    records: list[WorkRecord] = bag.map_partitions(lambda part: fingerprint_batch(list(part), seed)).compute(scheduler=client.get)
+    return records
 
-    bag = db.from_sequence(docs, npartitions=max(1, len(parts)))
-    return bag.map_partitions(lambda part: fingerprint_batch(list(part), seed)).compute(scheduler=client.get)
+
+@contextmanager
+def mapper_for(dask: str | None) -> Iterator[Mapper]:
+    """Where to run partitions: here (``dask`` None) or on the Dask cluster at ``dask``
+    (``"local"`` or ``tcp://host:8786``), connected for the ``with`` block.
+
+    >>> with mapper_for(None) as mapper:
+    ...     type(mapper).__name__
+    'LocalMapper'
+    """
+    if not dask:
+        yield LocalMapper()
+        return
+    with dask_client(dask) as client:
+        yield DaskMapper(client)

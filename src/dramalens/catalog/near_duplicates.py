@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import ConfigError
+from .distributed import LocalMapper, Mapper
 from .minhash import MAX_DF, band_keys, candidate_pairs, passage_containment
 from .store import Catalog
 
@@ -23,7 +24,7 @@ class Cluster:
     ids: tuple[str, ...]
     score: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"ids": list(self.ids), "score": self.score}
 
 
@@ -35,7 +36,7 @@ class Dedupe:
     pairs: tuple[tuple[str, str, float, float, float], ...] = field(default=())
     threshold: float = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "threshold": self.threshold,
             "clusters": [c.to_dict() for c in self.clusters],
@@ -84,15 +85,15 @@ def _union_find(n: int, pairs: np.ndarray) -> list[list[int]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def dedupe(catalog: Catalog, threshold: float = 0.08, *, measure: str = "passages", mapper=None) -> Dedupe:
+def dedupe(catalog: Catalog, threshold: float = 0.08, *, measure: str = "passages", mapper: Mapper | None = None) -> Dedupe:
     """Clusters of near-duplicate works: LSH candidates (whole-text bands and passage keys),
     scored, kept at ``score ≥ threshold``, joined by union-find.
 
     ``measure``: ``"passages"`` (containment of shared long-shingle prints: catches a work that
     reuses 10% of another; 0.08 gave recall 0.988 / precision 1.0 on the planted corpus, see
     docs/catalog.md), ``"jaccard"`` (whole-text MinHash: re-uploads, retitled duplicates) or
-    ``"text"`` (the larger of the two). ``mapper`` maps a function over partitions (the Dask
-    path); results are identical either way.
+    ``"text"`` (the larger of the two). ``mapper`` runs the partitions elsewhere
+    (:class:`~.distributed.DaskMapper`); results are identical either way.
 
     >>> dedupe(Catalog("sqlite://")).clusters
     ()
@@ -106,20 +107,15 @@ def dedupe(catalog: Catalog, threshold: float = 0.08, *, measure: str = "passage
     n = len(index)
     if n < 2:
         return Dedupe((), (), threshold)
+    mapper = mapper or LocalMapper()
     band_parts = [(b, b + 8) for b in range(0, 32, 8)]
-    if mapper is None:
-        found = [_pairs_for_bands(index.signatures, br) for br in band_parts]
-    else:
-        found = mapper(_pairs_for_bands, [index.signatures] * len(band_parts), band_parts)
+    found = mapper.map(_pairs_for_bands, [index.signatures] * len(band_parts), band_parts)
     found.append(_passage_pairs(index.key_sorted, index.key_owner))
     pairs = np.concatenate([p for p in found if len(p)]) if any(len(p) for p in found) else np.zeros((0, 2), np.int64)
     pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
     chunks = [pairs[i : i + 2000] for i in range(0, len(pairs), 2000)]
     arrays = (index.signatures, index.passage_keys, index.common_prints)
-    if mapper is None or not chunks:
-        scored = [_score_pairs(arrays, c) for c in chunks]
-    else:
-        scored = mapper(_score_pairs, [arrays] * len(chunks), chunks)
+    scored = mapper.map(_score_pairs, [arrays] * len(chunks), chunks) if chunks else []
     scores = np.concatenate(scored) if scored else np.zeros((0, 3))
     keep = scores[:, measures[measure]] >= threshold if len(scores) else np.zeros(0, bool)
     kept, kept_scores = pairs[keep], scores[keep]

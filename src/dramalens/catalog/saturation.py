@@ -46,7 +46,7 @@ class SaturationRow:
     plays_growth: float | None
     status: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind, "name": self.name, "label": self.label, "works": self.works, "share": self.share,
             "supply": [list(s) for s in self.supply], "plays_per_work": [list(p) for p in self.plays_per_work],
@@ -63,7 +63,7 @@ class Saturation:
     works: int
     rule: str = RULE
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"works": self.works, "periods": list(self.periods), "rule": self.rule, "rows": [r.to_dict() for r in self.rows]}
 
 
@@ -95,8 +95,8 @@ def saturation(catalog: Catalog) -> Saturation:
     labels: dict[tuple[str, str], str] = {}
     for row, tropes in enumerate(index.tropes):
         for t in tropes:
-            groups[("trope", t["trope"])].add(row)
-            labels[("trope", t["trope"])] = f"{t.get('label_zh', '')} / {t.get('label_en', '')}".strip(" /")
+            groups[("trope", t.trope)].add(row)
+            labels[("trope", t.trope)] = f"{t.label_zh} / {t.label_en}".strip(" /")
     for row, track in enumerate(index.tracks):
         if track:
             groups[("track", track)].add(row)
@@ -115,10 +115,11 @@ def saturation(catalog: Catalog) -> Saturation:
     n_works = max(len(index), 1)
     raw = []
     for (kind, name), rows in groups.items():
-        supply = defaultdict(int)
+        supply: dict[str, int] = defaultdict(int)
         for r in rows:
-            if index.release_dates[r]:
-                supply[_quarter(index.release_dates[r])] += 1
+            released = index.release_dates[r]
+            if released:
+                supply[_quarter(released)] += 1
         ppw: dict[str, float] = {}
         for p in periods:
             vals = [plays_by_row[r][p] for r in rows if r in plays_by_row and p in plays_by_row[r]]
@@ -135,7 +136,7 @@ def saturation(catalog: Catalog) -> Saturation:
         median_ppw = float(np.median(mean_ppw)) if mean_ppw else None
         for _, name, rows, supply, ppw in mine:
             share = len(rows) / n_works
-            sg = _growth(supply, periods)
+            sg = _growth({p: float(v) for p, v in supply.items()}, periods)
             pg = _growth(ppw, periods) if ppw else None
             has_plays = bool(ppw)
             crowded = share >= 1.5 * median_share and (sg is None or sg >= 0) and (not has_plays or pg is None or pg <= 0.05)

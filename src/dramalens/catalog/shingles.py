@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,8 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..text.convert import to_simplified
+from ..text.han import HAN_CLASS
+from ..text.normalise import fold_width
 
 __all__ = ["MASK", "Shingled", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
 
@@ -27,8 +30,8 @@ __all__ = ["MASK", "Shingled", "mix64", "normalize_line", "shingle_lines", "shin
 MASK = "囗"
 
 _MUL = np.uint64(0x100000001B3)  # FNV prime: the polynomial base for rolling n-gram hashes
-_SPEAKER = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z0-9·]{1,10}(?:[（(][^）)]{0,12}[）)])?\s*[：:]")
-_KEEP_ZH = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffa-z0-9]+")
+_SPEAKER = re.compile(rf"^\s*[{HAN_CLASS}A-Za-z0-9·]{{1,10}}(?:[（(][^）)]{{0,12}}[）)])?\s*[：:]")
+_KEEP_ZH = re.compile(rf"[^{HAN_CLASS}a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Structure every script has (episode and scene heads, cast lines, markers, title-page keys,
 # transitions): shared by all works, so it is left out of the text that is compared.
@@ -40,13 +43,6 @@ _STRUCTURE_EN = re.compile(
     re.I,
 )
 _MASK_RUN = re.compile(MASK + "{2,}")
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -70,7 +66,7 @@ class Shingled:
     def __len__(self) -> int:
         return int(self.ids.size)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, int]:
         return {"shingles": len(self), "distinct": int(np.unique(self.ids).size)}
 
 
@@ -84,6 +80,7 @@ def normalize_line(line: str, language: str, names: tuple[str, ...] = ()) -> str
     >>> normalize_line("1-1 日 内 客厅", "zh")
     ''
     """
+    line = fold_width(line)  # full-width letters and digits are the ASCII ones
     if language == "zh":
         if _STRUCTURE_ZH.match(line):
             return ""
@@ -101,7 +98,7 @@ def normalize_line(line: str, language: str, names: tuple[str, ...] = ()) -> str
     return " ".join(words)
 
 
-def _prepare_names(names, language: str) -> tuple[str, ...]:
+def _prepare_names(names: Iterable[str], language: str) -> tuple[str, ...]:
     out: set[str] = set()
     for name in names or ():
         name = (name or "").strip()
@@ -109,13 +106,13 @@ def _prepare_names(names, language: str) -> tuple[str, ...]:
             continue
         if language == "zh":
             if len(name) >= 2:  # one-character "names" would mask ordinary words
-                out.add(to_simplified(name))
+                out.add(fold_width(to_simplified(name)))
         else:
-            out.update(w for w in _WORD.findall(name.lower()) if len(w) > 1)
+            out.update(w for w in _WORD.findall(fold_width(name).lower()) if len(w) > 1)
     return tuple(sorted(out, key=len, reverse=True))
 
 
-def shingle_lines(lines: list[str], language: str, *, k: int | None = None, names=()) -> Shingled:
+def shingle_lines(lines: list[str], language: str, *, k: int | None = None, names: Iterable[str] = ()) -> Shingled:
     """Shingles of a text given as source lines (line numbers are 1-based positions in ``lines``).
 
     >>> s = shingle_lines(["第1集", "林晚：我回来了，你们等着。"], "zh", names=["林晚"])
@@ -125,7 +122,7 @@ def shingle_lines(lines: list[str], language: str, *, k: int | None = None, name
     return shingle_lines_multi(lines, language, ks=(k or (5 if language == "zh" else 3),), names=names)[0]
 
 
-def shingle_lines_multi(lines: list[str], language: str, *, ks: tuple[int, ...], names=()) -> list[Shingled]:
+def shingle_lines_multi(lines: list[str], language: str, *, ks: tuple[int, ...], names: Iterable[str] = ()) -> list[Shingled]:
     """Shingles of several sizes from one normalisation pass (the fingerprinter wants short
     shingles for MinHash and long ones for passage prints).
 
@@ -158,7 +155,7 @@ def _en_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np
     structure = _STRUCTURE_EN.match
     findall = _WORD.findall
     masked_set = set(masked)
-    for line in lines:
+    for line in map(fold_width, lines):
         if structure(line):
             per_line.append(0)
             continue
@@ -178,7 +175,7 @@ def _en_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np
     return codes, np.repeat(np.arange(1, len(per_line) + 1, dtype=np.int32), counts)
 
 
-def shingle_text(text: str, language: str, *, k: int | None = None, names=()) -> Shingled:
+def shingle_text(text: str, language: str, *, k: int | None = None, names: Iterable[str] = ()) -> Shingled:
     """Shingles of a whole text.
 
     >>> len(shingle_text("the cat sat on the mat", "en"))
@@ -196,7 +193,7 @@ def _zh_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np
     lower-casing, the character filter and the collapse of mask runs are NumPy over code points.
     """
     joined = "\n".join(lines)
-    converted = to_simplified(joined)
+    converted = fold_width(to_simplified(joined))  # maps a character to at most one, never to a newline
     conv_lines = converted.split("\n") if converted is not joined else lines
     if len(conv_lines) != len(lines) or converted.count("\n") != len(lines) - 1:
         # a line held a newline, or OpenCC changed their number: the per-line path is exact
@@ -250,11 +247,18 @@ _MASK_CODE = ord(MASK)
 
 @lru_cache(maxsize=1)
 def _keep_table() -> np.ndarray:
-    """Code points :data:`_KEEP_ZH` keeps (CJK ext. A, CJK unified, a-z, 0-9), as a lookup table."""
+    """Code points :data:`_KEEP_ZH` keeps (Han, a-z, 0-9), as a lookup table."""
     table = np.zeros(0x110000, dtype=bool)
-    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x61, 0x7A), (0x30, 0x39)):
+    for lo, hi in (*_class_ranges(HAN_CLASS), (0x61, 0x7A), (0x30, 0x39)):
         table[lo : hi + 1] = True
     return table
+
+
+def _class_ranges(char_class: str) -> list[tuple[int, int]]:
+    """The (first, last) code points of a character class body made of ``a-b`` ranges."""
+    if len(char_class) % 3 or any(char_class[i] != "-" for i in range(1, len(char_class), 3)):
+        raise ValueError(f"expected a class of a-b ranges, got {char_class!r}")
+    return [(ord(char_class[i]), ord(char_class[i + 2])) for i in range(0, len(char_class), 3)]
 # The rolling hash of k units is sum(code[i + j] * MUL**(k - 1 - j)) mod 2**64. MUL is odd, so
 # it has an inverse mod 2**64, and the hash of every window is one prefix-sum difference:
 # MUL**(i + k - 1) * (P[i + k] - P[i]) with P the prefix sums of code[t] * MUL**-t. That is four

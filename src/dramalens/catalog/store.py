@@ -8,11 +8,14 @@ embedding) or JSON (tropes, skeleton); queries load them into one in-memory
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -32,17 +35,25 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, RowMapping
+from sqlalchemy.pool import StaticPool
 
 from ..db import make_engine, upgrade
+from ..analysis.skeleton import RoleShare, Skeleton
+from ..analysis.tropes import TropeHit
 from ..errors import ConfigError, NotFoundError
+from .minhash import MAX_DF
+from .records import Work, WorkRecord
+from .vectors import VectorIndex
 
-__all__ = ["BATCH", "Catalog", "CatalogIndex", "WorkRecord", "metadata"]
+__all__ = ["BATCH", "EMBED_CHARS", "Catalog", "CatalogIndex", "ImportRun", "embedding_text", "metadata"]
 
 #: Rows per executemany batch and per import transaction.
 BATCH = 500
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version_catalog"
+#: Characters of a work's text that go into its embedding (after the title and synopsis).
+EMBED_CHARS = 4000
 
 metadata = MetaData()
 
@@ -117,79 +128,6 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-@dataclass(frozen=True, slots=True)
-class WorkRecord:
-    """One work as stored: metadata, optional full text and its fingerprints.
-
-    ``minhash`` is the uint32 signature as bytes; ``passages`` the sorted uint32 passage prints
-    and ``passage_lines`` the first line each print occurs on (int32).
-    """
-
-    id: str
-    title: str
-    language: str
-    content_hash: str
-    minhash: bytes
-    passages: bytes
-    passage_lines: bytes
-    shingles: int = 0
-    synopsis: str = ""
-    tags: tuple[str, ...] = ()
-    episodes: int | None = None
-    format: str | None = None
-    track: str | None = None
-    release_date: date | None = None
-    source: str | None = None
-    text: str | None = None
-    names: tuple[str, ...] = ()
-    tropes: tuple[dict, ...] = ()
-    skeleton: dict | None = None
-    plays: tuple[tuple[date, int], ...] = field(default=())
-
-    def to_dict(self) -> dict:
-        """JSON-ready metadata and fingerprint summary (no bytes)."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "language": self.language,
-            "synopsis": self.synopsis,
-            "tags": list(self.tags),
-            "episodes": self.episodes,
-            "format": self.format,
-            "track": self.track,
-            "release_date": self.release_date.isoformat() if self.release_date else None,
-            "source": self.source,
-            "has_text": self.text is not None,
-            "content_hash": self.content_hash,
-            "shingles": self.shingles,
-            "tropes": [t.get("trope") for t in self.tropes],
-        }
-
-    def _row(self, now: datetime) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "language": self.language,
-            "synopsis": self.synopsis,
-            "tags": json.dumps(list(self.tags), ensure_ascii=False),
-            "episodes": self.episodes,
-            "format": self.format,
-            "track": self.track,
-            "release_date": self.release_date,
-            "source": self.source,
-            "text": self.text,
-            "names": json.dumps(list(self.names), ensure_ascii=False),
-            "content_hash": self.content_hash,
-            "shingles": self.shingles,
-            "minhash": self.minhash,
-            "passages": self.passages,
-            "passage_lines": self.passage_lines,
-            "tropes": json.dumps(list(self.tropes), ensure_ascii=False),
-            "skeleton": json.dumps(self.skeleton, ensure_ascii=False) if self.skeleton is not None else None,
-            "updated_at": now,
-        }
-
-
 @dataclass(slots=True)
 class CatalogIndex:
     """Every work's fingerprints as arrays, row ``i`` = ``ids[i]``: what queries scan."""
@@ -199,24 +137,37 @@ class CatalogIndex:
     languages: list[str]
     tracks: list[str | None]
     release_dates: list[date | None]
-    signatures: np.ndarray  # (n, perms) uint32
-    passage_keys: list[np.ndarray]  # per work: sorted unique passage prints, uint32
-    embeddings: np.ndarray  # (n, dim) float32, zeros where missing
-    tropes: list[list[dict]]
-    skeletons: list[dict | None]
-    key_sorted: np.ndarray  # all passage keys, sorted
-    key_owner: np.ndarray  # the row owning each sorted key
-    common_prints: np.ndarray  # prints in more than MAX_DF works: stock phrases
+    signatures: npt.NDArray[np.uint32]  # (n, perms)
+    passage_keys: list[npt.NDArray[np.uint32]]  # per work: sorted unique passage prints
+    embeddings: npt.NDArray[np.float32]  # (n, dim), zeros where missing
+    tropes: list[tuple[TropeHit, ...]]
+    functions: list[tuple[str, ...]]  # each work's plot skeleton (story functions in order)
+    key_sorted: npt.NDArray[np.uint32]  # all passage keys, sorted
+    key_owner: npt.NDArray[np.int64]  # the row owning each sorted key
+    common_prints: npt.NDArray[np.uint32]  # prints in more than MAX_DF works: stock phrases
     trope_names: list[str]  # the columns of trope_matrix
-    trope_matrix: np.ndarray  # (n, tropes) float32 confidences
-    trope_totals: np.ndarray  # (n,) row sums of trope_matrix
-    has_embedding: np.ndarray  # (n,) bool
-    has_text: np.ndarray  # (n,) bool: the full script text is stored
+    trope_matrix: npt.NDArray[np.float32]  # (n, tropes) confidences
+    trope_totals: npt.NDArray[np.float32]  # (n,) row sums of trope_matrix
+    has_embedding: npt.NDArray[np.bool_]  # (n,)
+    has_text: npt.NDArray[np.bool_]  # (n,): the script's text is stored
     position: dict[str, int]
-    ann: object | None = None  # a VectorIndex over embeddings, built on first use
+    ann: VectorIndex | None = None  # an HNSW index over embeddings, built on first use
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRun:
+    """An import run in the store: its id, whether it resumes an unfinished run over the same
+    sources, and the items that run already committed."""
+
+    id: int
+    resumed: bool
+    done: frozenset[str]
+
+
+T = TypeVar("T")
 
 
 class Catalog:
@@ -233,8 +184,6 @@ class Catalog:
         self.engine = engine if engine is not None else make_engine(url)
         if self.engine.dialect.name == "sqlite" and str(self.engine.url) in ("sqlite://", "sqlite:///:memory:"):
             # An in-memory SQLite database lives per connection: keep one for the catalog's life.
-            from sqlalchemy.pool import StaticPool
-
             self.engine = make_engine("sqlite://", poolclass=StaticPool)
         upgrade(self.engine, MIGRATIONS, VERSION_TABLE)
         self._index: CatalogIndex | None = None
@@ -244,16 +193,27 @@ class Catalog:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Catalog":
+    def __enter__(self) -> Catalog:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def invalidate(self) -> None:
         """Forget cached arrays and query caches (after any write)."""
         self._index = None
         self._cache.clear()
+
+    def cached(self, name: str, kind: type[T], make: Callable[[], T]) -> T:
+        """``make()``, kept until the next write (a loaded embedder, say).
+
+        >>> Catalog("sqlite://").cached("answer", int, lambda: 42)
+        42
+        """
+        value = self._cache.get(name)
+        if not isinstance(value, kind):
+            value = self._cache[name] = make()
+        return value
 
     # -- reading --------------------------------------------------------------------------
     def count(self) -> int:
@@ -270,7 +230,7 @@ class Catalog:
         with self.engine.connect() as conn:
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]
-                out.update(conn.execute(select(works.c.id, works.c.content_hash).where(works.c.id.in_(chunk))).all())
+                out.update((r[0], r[1]) for r in conn.execute(select(works.c.id, works.c.content_hash).where(works.c.id.in_(chunk))))
         return out
 
     def get(self, work_id: str) -> WorkRecord:
@@ -288,8 +248,9 @@ class Catalog:
             play_rows = conn.execute(select(plays.c.period, plays.c.plays).where(plays.c.work_id == work_id).order_by(plays.c.period)).all()
         return _record(row, tuple((p, int(n)) for p, n in play_rows))
 
-    def list_works(self, *, limit: int = 100, offset: int = 0) -> list[dict]:
-        """Summaries (id, title, language, track, episodes, release date, has text), by id."""
+    def list_works(self, *, limit: int = 100, offset: int = 0) -> list[dict[str, object]]:
+        """Summaries (id, title, language, track, episodes, release date, has text), by id:
+        rows for a listing page or ``--json``."""
         if limit < 1:
             raise ConfigError(f"limit must be ≥ 1, got {limit}")
         cols = (works.c.id, works.c.title, works.c.language, works.c.track, works.c.episodes, works.c.release_date, works.c.text.is_not(None))
@@ -306,7 +267,7 @@ class Catalog:
             return [(r[0], r[1], int(r[2])) for r in conn.execute(select(plays.c.work_id, plays.c.period, plays.c.plays))]
 
     # -- writing --------------------------------------------------------------------------
-    def upsert(self, records: list[WorkRecord], *, connection=None) -> tuple[int, int]:
+    def upsert(self, records: list[WorkRecord], *, connection: Connection | None = None) -> tuple[int, int]:
         """Insert new works and update changed ones, in batches of :data:`BATCH` (executemany).
         Returns (inserted, updated). With ``connection``, runs inside the caller's transaction."""
         if connection is None:
@@ -317,22 +278,22 @@ class Catalog:
         inserted = updated = 0
         for start in range(0, len(records), BATCH):
             chunk = records[start : start + BATCH]
-            ids = [r.id for r in chunk]
+            ids = [r.work.id for r in chunk]
             existing = {r[0] for r in conn.execute(select(works.c.id).where(works.c.id.in_(ids)))}
-            new_rows = [dict(r._row(now), created_at=now) for r in chunk if r.id not in existing]
-            old_rows = [dict(r._row(now), b_id=r.id) for r in chunk if r.id in existing]
+            new_rows = [dict(_row(r, now), created_at=now) for r in chunk if r.work.id not in existing]
+            old_rows = [dict(_row(r, now), b_id=r.work.id) for r in chunk if r.work.id in existing]
             if new_rows:
                 conn.execute(insert(works), new_rows)
             if old_rows:
-                values = {k: bindparam(k) for k in old_rows[0] if k not in ("id", "b_id")}
+                values: dict[str, object] = {k: bindparam(k) for k in old_rows[0] if k not in ("id", "b_id")}
                 values["embedding"] = None  # the text changed: the embedding is recomputed
                 for row in old_rows:
                     row.pop("id")
                 conn.execute(update(works).where(works.c.id == bindparam("b_id")).values(**values), old_rows)
-            with_plays = [r for r in chunk if r.plays]
+            with_plays = [r.work for r in chunk if r.work.plays]
             if with_plays:
-                conn.execute(delete(plays).where(plays.c.work_id.in_([r.id for r in with_plays])))
-                conn.execute(insert(plays), [{"work_id": r.id, "period": p, "plays": n} for r in with_plays for p, n in r.plays])
+                conn.execute(delete(plays).where(plays.c.work_id.in_([w.id for w in with_plays])))
+                conn.execute(insert(plays), [{"work_id": w.id, "period": p, "plays": n} for w in with_plays for p, n in w.plays])
             inserted += len(new_rows)
             updated += len(old_rows)
         self.invalidate()
@@ -345,23 +306,59 @@ class Catalog:
         self.invalidate()
         return int(n or 0)
 
-    def set_embeddings(self, pairs: list[tuple[str, np.ndarray]]) -> None:
+    def set_embeddings(self, pairs: list[tuple[str, npt.NDArray[np.float32]]]) -> None:
         with self.engine.begin() as conn:
             for start in range(0, len(pairs), BATCH):
                 rows = [{"b_id": i, "embedding": np.asarray(v, np.float32).tobytes()} for i, v in pairs[start : start + BATCH]]
                 conn.execute(update(works).where(works.c.id == bindparam("b_id")).values(embedding=bindparam("embedding")), rows)
         self.invalidate()
 
-    def set_model(self, name: str, data: bytes | None, meta: dict) -> None:
+    def set_model(self, name: str, data: bytes | None, meta: dict[str, object]) -> None:
+        """Keep a fitted model (or any blob) under ``name``, with JSON ``meta``."""
         with self.engine.begin() as conn:
             conn.execute(delete(models).where(models.c.name == name))
             conn.execute(insert(models), [{"name": name, "data": data, "meta": json.dumps(meta), "updated_at": _now()}])
         self._cache.clear()
 
-    def get_model(self, name: str) -> tuple[bytes | None, dict] | None:
+    def get_model(self, name: str) -> tuple[bytes | None, dict[str, object]] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(models.c.data, models.c.meta).where(models.c.name == name)).first()
         return None if row is None else (row[0], json.loads(row[1]))
+
+    # -- import runs ------------------------------------------------------------------------
+    def start_import(self, key: str, sources: list[str]) -> ImportRun:
+        """Resume the last unfinished import run over the same sources (``key``), or start one."""
+        with self.engine.begin() as conn:
+            q = select(import_runs.c.id).where(import_runs.c.key == key, import_runs.c.status == "running").order_by(import_runs.c.id.desc())
+            row = conn.execute(q).first()
+            if row is not None:
+                done = frozenset(r[0] for r in conn.execute(select(import_done.c.item).where(import_done.c.run_id == row[0])))
+                return ImportRun(int(row[0]), True, done)
+            result = conn.execute(insert(import_runs).values(key=key, sources=json.dumps(sources), status="running", started_at=_now()))
+            (run_id,) = result.inserted_primary_key or (0,)
+            return ImportRun(int(run_id), False, frozenset())
+
+    def commit_batch(self, run: ImportRun, records: list[WorkRecord], items: list[str], *, processed: int, unchanged: int) -> tuple[int, int]:
+        """Upsert one batch of an import run and record its ``items`` as done, in one
+        transaction: an interrupted import loses nothing it reported as committed.
+        Returns (inserted, updated)."""
+        with self.engine.begin() as conn:
+            ins, upd = self.upsert(records, connection=conn)
+            conn.execute(insert(import_done), [{"run_id": run.id, "item": item} for item in items])
+            conn.execute(update(import_runs).where(import_runs.c.id == run.id).values(
+                processed=processed, imported=import_runs.c.imported + ins + upd, unchanged=import_runs.c.unchanged + unchanged))
+        self.invalidate()
+        return ins, upd
+
+    def finish_import(self, run: ImportRun, errors: list[dict[str, object]]) -> None:
+        """Mark an import run done, with the rows and files it left out."""
+        with self.engine.begin() as conn:
+            conn.execute(update(import_runs).where(import_runs.c.id == run.id).values(
+                status="done", finished_at=_now(), errors=json.dumps(errors, ensure_ascii=False)))
+        if self.engine.dialect.name == "sqlite":
+            # Fold the write-ahead log back into the file, so readers do not wade through it.
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- the in-memory index -------------------------------------------------------------
     def index(self) -> CatalogIndex:
@@ -375,15 +372,26 @@ class Catalog:
             works.c.id, works.c.title, works.c.language, works.c.track, works.c.release_date,
             works.c.minhash, works.c.passages, works.c.embedding, works.c.tropes, works.c.skeleton, works.c.text.is_not(None),
         )
-        ids, titles, langs, tracks, dates, sigs, keys, embs, tropes, skels, texts = ([] for _ in range(11))
+        ids: list[str] = []
+        titles: list[str] = []
+        langs: list[str] = []
+        tracks: list[str | None] = []
+        dates: list[date | None] = []
+        sigs: list[npt.NDArray[np.uint32]] = []
+        keys: list[npt.NDArray[np.uint32]] = []
+        embs: list[npt.NDArray[np.float32] | None] = []
+        tropes: list[tuple[TropeHit, ...]] = []
+        functions: list[tuple[str, ...]] = []
+        texts: list[bool] = []
         with self.engine.connect() as conn:
             for r in conn.execute(select(*cols).order_by(works.c.id)):
                 ids.append(r[0]); titles.append(r[1]); langs.append(r[2]); tracks.append(r[3]); dates.append(r[4])  # noqa: E702
                 sigs.append(np.frombuffer(r[5], np.uint32))
                 keys.append(np.frombuffer(r[6], np.uint32))
                 embs.append(None if r[7] is None else np.frombuffer(r[7], np.float32))
-                tropes.append(json.loads(r[8]) if r[8] else [])
-                skels.append(json.loads(r[9]) if r[9] else None)
+                tropes.append(_tropes(r[8]))
+                skeleton = _skeleton(r[9])
+                functions.append(skeleton.functions if skeleton is not None else ())
                 texts.append(bool(r[10]))
         dim = next((len(e) for e in embs if e is not None), 0)
         emb = np.zeros((len(ids), dim), np.float32)
@@ -395,17 +403,15 @@ class Catalog:
         flat = np.concatenate(keys) if keys else np.zeros(0, np.uint32)
         order = np.argsort(flat, kind="stable")
         values, counts = np.unique(flat, return_counts=True)
-        from .minhash import MAX_DF
-
-        trope_names = sorted({t["trope"] for ts in tropes for t in ts})
+        trope_names = sorted({t.trope for ts in tropes for t in ts})
         column = {t: j for j, t in enumerate(trope_names)}
         trope_matrix = np.zeros((len(ids), len(trope_names)), np.float32)
         for i, ts in enumerate(tropes):
             for t in ts:
-                trope_matrix[i, column[t["trope"]]] = max(trope_matrix[i, column[t["trope"]]], float(t.get("confidence", 1.0)))
+                trope_matrix[i, column[t.trope]] = max(trope_matrix[i, column[t.trope]], t.confidence)
         return CatalogIndex(
             ids=ids, titles=titles, languages=langs, tracks=tracks, release_dates=dates,
-            signatures=signatures, passage_keys=keys, embeddings=emb, tropes=tropes, skeletons=skels,
+            signatures=signatures, passage_keys=keys, embeddings=emb, tropes=tropes, functions=functions,
             key_sorted=flat[order], key_owner=owners[order], common_prints=values[counts > MAX_DF],
             trope_names=trope_names, trope_matrix=trope_matrix, trope_totals=trope_matrix.sum(axis=1),
             has_embedding=np.any(emb != 0, axis=1) if emb.size else np.zeros(len(ids), bool),
@@ -415,23 +421,89 @@ class Catalog:
 
     def texts_for_embedding(self) -> tuple[list[str], list[str], list[str], list[bool]]:
         """(ids, texts, languages, has_embedding) of every work: title + synopsis + the first 4,000 characters of the script."""
-        ids, texts, langs, has = [], [], [], []
+        ids: list[str] = []
+        texts: list[str] = []
+        langs: list[str] = []
+        has: list[bool] = []
         with self.engine.connect() as conn:
             q = select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, 4000), works.c.language, works.c.embedding.is_not(None)).order_by(works.c.id)
             for r in conn.execute(q):
                 ids.append(r[0])
-                texts.append("\n".join(x for x in (r[1], r[2], r[3]) if x))
+                texts.append(embedding_text(r[1], r[2], r[3]))
                 langs.append(r[4])
                 has.append(bool(r[5]))
         return ids, texts, langs, has
 
 
-def _record(row, play_rows) -> WorkRecord:
+def embedding_text(title: str, synopsis: str, text: str | None) -> str:
+    """What a work is embedded from: its title, synopsis and the first 4,000 characters of its
+    text (the same for a catalog work and for a query).
+
+    >>> embedding_text("Rain", "", "INT. HOUSE")
+    'Rain\\nINT. HOUSE'
+    """
+    return "\n".join(x for x in (title, synopsis, (text or "")[:EMBED_CHARS]) if x)
+
+
+# -- rows ↔ records --------------------------------------------------------------------------
+def _trope_json(t: TropeHit) -> dict[str, object]:
+    return {"trope": t.trope, "label_zh": t.label_zh, "label_en": t.label_en, "confidence": t.confidence}
+
+
+def _tropes(text: str | None) -> tuple[TropeHit, ...]:
+    return tuple(
+        TropeHit(t["trope"], t.get("label_zh", ""), t.get("label_en", ""), float(t.get("confidence", 1.0)))
+        for t in json.loads(text or "[]")
+    )
+
+
+def _skeleton_json(s: Skeleton) -> dict[str, object]:
+    roles = [{"role": r.role, "share": r.share, "scenes": r.scenes} for r in s.roles]
+    return {"functions": list(s.functions), "roles": roles, "language": s.language}
+
+
+def _skeleton(text: str | None) -> Skeleton | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    roles = tuple(RoleShare(r["role"], float(r["share"]), int(r["scenes"])) for r in data.get("roles", ()))
+    return Skeleton(tuple(data.get("functions", ())), (), roles, data.get("language", "zh"))
+
+
+def _row(rec: WorkRecord, now: datetime) -> dict[str, object]:
+    w = rec.work
+    return {
+        "id": w.id,
+        "title": w.title,
+        "language": w.language,
+        "synopsis": w.synopsis,
+        "tags": json.dumps(list(w.tags), ensure_ascii=False),
+        "episodes": w.episodes,
+        "format": w.format,
+        "track": w.track,
+        "release_date": w.release_date,
+        "source": w.source,
+        "text": rec.text,
+        "names": json.dumps(list(w.names), ensure_ascii=False),
+        "content_hash": rec.content_hash,
+        "shingles": rec.shingles,
+        "minhash": rec.minhash,
+        "passages": rec.passages,
+        "passage_lines": rec.passage_lines,
+        "tropes": json.dumps([_trope_json(t) for t in rec.tropes], ensure_ascii=False),
+        "skeleton": json.dumps(_skeleton_json(rec.skeleton), ensure_ascii=False) if rec.skeleton is not None else None,
+        "updated_at": now,
+    }
+
+
+def _record(row: RowMapping, play_rows: tuple[tuple[date, int], ...]) -> WorkRecord:
+    work = Work(
+        id=row["id"], title=row["title"], language=row["language"], synopsis=row["synopsis"],
+        tags=tuple(json.loads(row["tags"] or "[]")), episodes=row["episodes"], format=row["format"], track=row["track"],
+        release_date=row["release_date"], source=row["source"], names=tuple(json.loads(row["names"] or "[]")), plays=play_rows,
+    )
     return WorkRecord(
-        id=row["id"], title=row["title"], language=row["language"], content_hash=row["content_hash"],
-        minhash=row["minhash"], passages=row["passages"], passage_lines=row["passage_lines"], shingles=row["shingles"],
-        synopsis=row["synopsis"], tags=tuple(json.loads(row["tags"] or "[]")), episodes=row["episodes"], format=row["format"],
-        track=row["track"], release_date=row["release_date"], source=row["source"], text=row["text"],
-        names=tuple(json.loads(row["names"] or "[]")), tropes=tuple(json.loads(row["tropes"] or "[]")),
-        skeleton=json.loads(row["skeleton"]) if row["skeleton"] else None, plays=play_rows,
+        work=work, content_hash=row["content_hash"], minhash=row["minhash"], passages=row["passages"],
+        passage_lines=row["passage_lines"], shingles=row["shingles"], text=row["text"],
+        tropes=_tropes(row["tropes"]), skeleton=_skeleton(row["skeleton"]),
     )

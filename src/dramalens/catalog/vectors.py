@@ -29,7 +29,7 @@ class Neighbours:
     rows: np.ndarray
     scores: np.ndarray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, list[int] | list[float]]:
         return {"rows": self.rows.tolist(), "scores": [round(float(s), 6) for s in self.scores]}
 
 
