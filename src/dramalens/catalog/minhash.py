@@ -19,7 +19,7 @@ from importlib.metadata import version
 from itertools import chain
 
 import numpy as np
-from rensa import RMinHash  # type: ignore[import-untyped]  # rensa ships no type information
+from rensa import RMinHash
 
 from ..errors import ConfigError
 from .shingles import Shingled, mix64

@@ -22,6 +22,7 @@ import json
 import math
 import random
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -56,10 +57,10 @@ class PlantedRelation:
     copy_id: str
     fraction: float
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str | float]:
         return iter((self.kind, self.source_id, self.copy_id, self.fraction))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -79,7 +80,7 @@ class WorkTruth:
     path: str | None
     copied_share: float = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id, "language": self.language, "title": self.title, "track": self.track,
             "tropes": list(self.tropes), "episodes": self.episodes, "scenes": self.scenes,
@@ -123,7 +124,7 @@ class CorpusTruth:
         group = self.text_groups()
         return group.get(a, a) == group.get(b, b)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "seed": self.seed,
             "works": [w.to_dict() for w in self.works],
@@ -191,12 +192,12 @@ class _Rendered:
     title: str
     cast: dict[str, str]
     synopsis: list[str]  # sentences, placeholders kept
-    scenes: list[list[tuple]] | None  # per scene: header tuple + elements, placeholders kept
+    scenes: list[list[story.SceneItem]] | None  # per scene: header tuple + elements, placeholders kept
     scene_episode: list[int]
 
-    def scenes_by_episode(self) -> dict[int, list[list[tuple]]]:
+    def scenes_by_episode(self) -> dict[int, list[list[story.SceneItem]]]:
         # Both writers (zh and en) lay the scenes out episode by episode.
-        by_episode: dict[int, list[list[tuple]]] = {}
+        by_episode: dict[int, list[list[story.SceneItem]]] = {}
         for ep, scene in zip(self.scene_episode, self.scenes or []):
             by_episode.setdefault(ep, []).append(scene)
         return by_episode
@@ -210,7 +211,7 @@ def _render(plan: _Plan) -> _Rendered:
     synopsis = story.synopsis_sentences(rng, style, plan.plot, plan.tropes)
     if not plan.full_text:
         return _Rendered(title, cast, synopsis, None, [])
-    scenes: list[list[tuple]] = []
+    scenes: list[list[story.SceneItem]] = []
     episode_of: list[int] = []
     for ep_index, episode in enumerate(plan.plot, start=1):
         for s_index, scene in enumerate(episode):
@@ -285,8 +286,8 @@ def _write_en(r: _Rendered, episodes: int) -> str:
 
 
 def _copy_scenes(
-    rng: random.Random, own: list[list[tuple]], source: list[list[tuple]], fraction: float
-) -> tuple[list[list[tuple]], float, dict[int, int]]:
+    rng: random.Random, own: list[list[story.SceneItem]], source: list[list[story.SceneItem]], fraction: float
+) -> tuple[list[list[story.SceneItem]], float, dict[int, int]]:
     """Replace ``fraction`` of ``own`` scenes by runs of ``source`` scenes (placeholders kept:
     the copy's cast renames them). Returns the scenes, the share of text copied and which
     source scene went where (copy index → source index)."""
@@ -314,9 +315,12 @@ def _copy_scenes(
         lifted = [e for e in source[moved[j]] if e[0] != "hook"]
         # The copy's episode still ends on its own hook: plagiarists lift scenes, not structure.
         result[j] = lifted + [e for e in own[j] if e[0] == "hook"]
-    size = lambda s: sum(len(str(e[-1])) for e in s)  # noqa: E731
-    total = sum(size(s) for s in result) or 1
-    return result, sum(size(result[j]) for j in chosen) / total, moved
+    total = sum(_text_size(s) for s in result) or 1
+    return result, sum(_text_size(result[j]) for j in chosen) / total, moved
+
+
+def _text_size(scene: list[story.SceneItem]) -> int:
+    return sum(len(str(e[-1])) for e in scene)
 
 
 def _month_add(ym: tuple[int, int], k: int) -> tuple[int, int]:
@@ -324,7 +328,7 @@ def _month_add(ym: tuple[int, int], k: int) -> tuple[int, int]:
     return m // 12, m % 12 + 1
 
 
-def _release_and_plays(rng: random.Random, track: str) -> tuple[str, list[dict]]:
+def _release_and_plays(rng: random.Random, track: str) -> tuple[str, list[dict[str, object]]]:
     supply, demand = TRACK_TRENDS.get(track, (0.0, 0.0))
     weights = [math.exp(1.5 * supply * (m / _MONTHS)) for m in range(_MONTHS - 1)]
     month = rng.choices(range(_MONTHS - 1), weights=weights)[0]
@@ -342,7 +346,8 @@ def _release_and_plays(rng: random.Random, track: str) -> tuple[str, list[dict]]
     return release, plays
 
 
-def _validate(works, languages, episodes, seed, plant_rate, scenes_per_episode, full_text_ratio) -> tuple[str, ...]:
+def _validate(works: int, languages: tuple[str, ...] | list[str] | str, episodes: tuple[int, int], seed: int, plant_rate: float,
+              scenes_per_episode: tuple[int, int], full_text_ratio: float) -> tuple[str, ...]:
     if not isinstance(works, int) or works < 1:
         raise ConfigError(f"works must be a positive integer, got {works!r}")
     langs = (languages,) if isinstance(languages, str) else tuple(languages)
@@ -370,7 +375,7 @@ def generate_corpus(
     plant_rate: float = 0.15,
     scenes_per_episode: tuple[int, int] = (1, 3),
     full_text_ratio: float = 1.0,
-    progress=None,
+    progress: Callable[[int], None] | None = None,
 ) -> CorpusTruth:
     """Write a synthetic corpus to ``out_dir`` and return what was planted.
 
@@ -385,7 +390,7 @@ def generate_corpus(
     (6, 'zh', True)
     """
     langs = _validate(works, languages, episodes, seed, plant_rate, scenes_per_episode, full_text_ratio)
-    cfg = _Config(seed, langs, tuple(episodes), tuple(scenes_per_episode), float(full_text_ratio))
+    cfg = _Config(seed, langs, (episodes[0], episodes[1]), (scenes_per_episode[0], scenes_per_episode[1]), float(full_text_ratio))
     out = Path(out_dir)
     try:
         (out / "works").mkdir(parents=True, exist_ok=True)
@@ -400,7 +405,7 @@ def generate_corpus(
     with (out / "metadata.jsonl").open("w", encoding="utf-8") as meta:
         for index in range(works):
             base = _base_plan(cfg, index)
-            kind, fraction, source_index = None, 0.0, None
+            kind, fraction, source_index = None, 0.0, -1
             pool = originals[base.language]
             if len(pool) >= 2 and master.random() < plant_rate:
                 kind, fraction = _PLANT_CYCLE[cycle % len(_PLANT_CYCLE)]
@@ -447,9 +452,10 @@ def generate_corpus(
                 for t in plan.tropes
                 if meta_rng.random() < 0.8
             ]
+            title = _fill_names(rendered.title, rendered.cast)
             record = {
                 "id": wid,
-                "title": _fill_names(rendered.title, rendered.cast),
+                "title": title,
                 "language": plan.language,
                 "synopsis": synopsis,
                 "tags": list(dict.fromkeys([*tags, plan.track])),
@@ -463,7 +469,7 @@ def generate_corpus(
             meta.write(json.dumps(record, ensure_ascii=False) + "\n")
             truths.append(
                 WorkTruth(
-                    wid, plan.language, record["title"], plan.track, plan.tropes, n_eps,
+                    wid, plan.language, title, plan.track, plan.tropes, n_eps,
                     sum(len(e) for e in plan.plot), story.collapse(scene_functions),
                     tuple(rendered.cast.items()), path, round(copied, 4),
                 )

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import random
 import re
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from types import ModuleType
+from typing import NamedTuple, TypeVar
 
+from ..analysis.skeleton import functions_in
+from ..analysis.tropes import load_vocabulary, tag_tropes
 from . import en as synth_en, zh as synth_zh
-from ..analysis.tropes import load_vocabulary
 
 # Roles: protagonist, love interest, antagonist, ally, rival, elder, kid.
 ROLE_KEYS = ("P", "L", "A", "B", "C", "M", "K")
@@ -105,34 +108,34 @@ class PlotScene(NamedTuple):
 
 
 Plot = tuple[tuple[PlotScene, ...], ...]  # episodes → scenes
+#: One item of a rendered scene: ``(kind, role, paren, text)`` for its elements (kind ``cast``,
+#: ``action``, ``dialogue``, ``hook`` …), ``("head", night, exterior, place)`` for its heading.
+SceneItem = tuple[str, object, object, str]
+T = TypeVar("T")
 
 
-def _pick(rng: random.Random, seq):
+def _pick(rng: random.Random, seq: Sequence[T]) -> T:
     # random.choice goes through Python-level _randbelow; one C-level random() is 3x faster
     # and just as deterministic, which matters at 40,000 works.
     return seq[int(rng.random() * len(seq))]
 
 
-def lexicon(language: str):
+def lexicon(language: str) -> ModuleType:
     return synth_zh if language == "zh" else synth_en
 
 
 @lru_cache(maxsize=4096)
 def _piece_tropes(language: str, piece: str) -> frozenset[str]:
     """Tropes a pool item would suggest on its own (any cue at all counts)."""
-    from ..analysis.tropes import tag_tropes
-
     return frozenset(h.trope for h in tag_tropes(piece, language=language, min_confidence=0.0))
 
 
 @lru_cache(maxsize=4096)
 def _is_function_cue(language: str, text: str) -> bool:
-    from ..analysis.skeleton import functions_in
-
     return bool(functions_in(text, language))
 
 
-def fitting(pool, language: str, tropes: tuple[str, ...]) -> tuple[str, ...]:
+def fitting(pool: Iterable[str], language: str, tropes: tuple[str, ...]) -> tuple[str, ...]:
     """The items of ``pool`` that suggest no trope outside ``tropes`` (so a work's words never
     plant a trope it does not have); the whole pool if nothing fits."""
     return _fitting(tuple(pool), language, tuple(sorted(tropes)))
@@ -216,7 +219,7 @@ def make_plot(rng: random.Random, language: str, track: str, tropes: tuple[str, 
     return tuple(out)
 
 
-def collapse(functions) -> tuple[str, ...]:
+def collapse(functions: Iterable[str | None]) -> tuple[str, ...]:
     """Story functions with connecting scenes (None) dropped and runs collapsed.
 
     >>> collapse(["meet", None, "meet", "betrayal"])
@@ -270,7 +273,7 @@ def make_cast(rng: random.Random, language: str) -> dict[str, str]:
 class Style:
     """The slice of each word pool one work uses: its recurring vocabulary."""
 
-    __slots__ = ("pools", "company", "city", "family", "cues", "top_cue", "language", "tropes")
+    __slots__ = ("pools", "cores", "company", "city", "family", "cues", "top_cue", "language", "tropes")
 
     _POOLS = ("INTERJECTIONS", "SUBJECTS", "ADVERBS", "VERBS", "MODIFIERS", "OBJECTS", "TAILS", "PARENS", "MANNERS",
               "ACTIONS", "REACTIONS", "SETTING", "HOOKS", "PLACES", "TROPE_WHO", "TROPE_VERB", "TROPE_TAIL",
@@ -291,13 +294,13 @@ class Style:
             k = max(2, round(len(pool) * rng.uniform(0.12, 0.25)))
             self.pools[name] = tuple(rng.sample(pool, min(k, len(pool))))
         cores = {f: fitting(c, language, tropes) for f, c in lex.FUNCTION_CORES.items()}
-        self.pools["FUNCTION_CORES"] = {f: tuple(rng.sample(c, min(2, len(c)))) for f, c in cores.items()}
+        self.cores: dict[str, tuple[str, ...]] = {f: tuple(rng.sample(c, min(2, len(c)))) for f, c in cores.items()}
         if full:
             self.pools.update({f"LOC_{kind}": tuple(rng.sample(f := fitting(rooms, language, tropes), max(2, round(len(f) * 0.4))))
                                for kind, rooms in lex.LOCATIONS.items()})
-        self.company = _pick(rng, lex.COMPANY_HEAD) + ("" if language == "zh" else " ") + _pick(rng, lex.COMPANY_TAIL)
-        self.city = _pick(rng, lex.CITIES)
-        self.family = _pick(rng, lex.SURNAMES)  # whose house the home scenes are in
+        self.company: str = _pick(rng, lex.COMPANY_HEAD) + ("" if language == "zh" else " ") + _pick(rng, lex.COMPANY_TAIL)
+        self.city: str = _pick(rng, lex.CITIES)
+        self.family: str = _pick(rng, lex.SURNAMES)  # whose house the home scenes are in
         vocab = load_vocabulary()
         self.cues: dict[str, tuple[str, ...]] = {}
         self.top_cue: dict[str, str] = {}
@@ -388,7 +391,7 @@ def _en_line(rng: random.Random, style: Style, addressee: str) -> str:
     return f"{p(rng, 'INTERJECTIONS')}. {p(rng, 'TAILS')}"
 
 
-def scene_body(rng: random.Random, style: Style, scene: PlotScene, tropes: tuple[str, ...], place: str, last: bool) -> list[tuple]:
+def scene_body(rng: random.Random, style: Style, scene: PlotScene, tropes: tuple[str, ...], place: str, last: bool) -> list[SceneItem]:
     """The elements of one scene with names as role placeholders.
 
     Returns ``(kind, role, paren, text)`` tuples; kind is ``cast``, ``action``, ``dialogue`` or ``hook``.
@@ -400,7 +403,7 @@ def scene_body(rng: random.Random, style: Style, scene: PlotScene, tropes: tuple
     if rng.random() < 0.35:
         present.append(_pick(rng, ("B", "M", "C")))
     present = list(dict.fromkeys(present))
-    out: list[tuple] = [("cast", None, None, "、".join(f"⟨{r}⟩" for r in present) if zh else "")]
+    out: list[SceneItem] = [("cast", None, None, "、".join(f"⟨{r}⟩" for r in present) if zh else "")]
     p = style.pick
     sep = "，" if zh else ", "
     end = "。" if zh else "."
@@ -427,7 +430,7 @@ def scene_body(rng: random.Random, style: Style, scene: PlotScene, tropes: tuple
     line = _zh_line if zh else _en_line
     for i in range(n_lines):
         if scene.function and i == core_at:
-            core = fill(rng, style, _pick(rng, style.pools["FUNCTION_CORES"][scene.function]), scene.agent, scene.patient, place)
+            core = fill(rng, style, _pick(rng, style.cores[scene.function]), scene.agent, scene.patient, place)
             out.append(("action", None, None, _lead(rng, style, "CORE_LEADS", core)))
         if i in trope_at:
             trope = _pick(rng, tropes)
@@ -476,11 +479,11 @@ def synopsis_sentences(rng: random.Random, style: Style, plot: Plot, tropes: tup
     rng.shuffle(frames)
     for k, trope in enumerate(tropes):
         sentences.append(frames[k % len(frames)].replace("{cue}", style.top_cue[trope]))
-    beats = [s for ep in plot for s in ep if s.function]
+    beats = [(s, s.function) for ep in plot for s in ep if s.function]
     if beats:
         step = max(1, len(beats) // 3)
-        for scene in beats[::step][:3]:
-            core = _pick(rng, style.pools["FUNCTION_CORES"][scene.function])
+        for scene, function in beats[::step][:3]:
+            core = _pick(rng, style.cores[function])
             text = fill(rng, style, core, scene.agent, scene.patient, "")
             sentences.append(text if not zh or text.endswith("。") else text + "。")
     sentences.append(_pick(rng, lex.HOOK_SYN))
