@@ -1,0 +1,36 @@
+"""Encoding detection over benchmarks/bench_encoding.py's cases: charset-normalizer first, the
+project's overrides only where it is wrong. A regression in either shows here as a group below
+what was measured when the overrides were written (see parsing/source.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import bench_encoding  # noqa: E402
+
+#: Cases dramalens may get wrong per group (all others must come back as the original text):
+#: a 10-character UTF-16 LE sample, a 5-character English UTF-16 LE one, a 20-character
+#: cp1252 one that charset-normalizer reads as Big5-HKSCS.
+ALLOWED_MISSES = {"utf-16-le": 1, "en utf-16-le": 1, "en cp1252": 1}
+
+
+@pytest.fixture(scope="module")
+def table():
+    return bench_encoding.measure({"dramalens": bench_encoding.dramalens_decode,
+                                   "charset-normalizer": bench_encoding.charset_normalizer_alone})
+
+
+def test_every_group_decodes_to_the_original_text(table):
+    misses = {g: row["dramalens"][1] - row["dramalens"][0] for g, row in table.items()}
+    assert {g: n for g, n in misses.items() if n > ALLOWED_MISSES.get(g, 0)} == {}
+
+
+def test_each_override_is_still_needed(table):
+    """If charset-normalizer alone gets a group right, the override for it can go."""
+    for group in ("utf-8 cut", "gb18030", "gbk", "big5", "en cp1252"):
+        right, cases = table[group]["charset-normalizer"]
+        assert right < cases - ALLOWED_MISSES.get(group, 0), f"charset-normalizer now reads {group}: drop its override"
