@@ -151,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         ap.error(f"--repeat must be at least 1, got {args.repeat}")
 
-    from dramalens.parsing.fountain import parse_fountain
+    # The path dramalens.parse takes for a .fountain file (layout detection included).
+    from dramalens.parsing.screenplay_text import parse_screenplay_text as parse_fountain
 
     text = make_fountain()
     size = len(text.encode("utf-8"))

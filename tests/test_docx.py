@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sys
 import zipfile
@@ -75,7 +74,6 @@ def test_plain_english_goes_through_fountain_with_paragraph_lines():
     assert max(line for _, line in got) == 4
 
 
-@pytest.mark.skipif(importlib.util.find_spec("dramalens.parsing.chinese") is None, reason="the Chinese parser is not written yet")
 def test_chinese_typed_in_word_parses_like_the_txt():
     lines = ["第1集", "1-1 日 内 总裁办公室", "人物：林晚、顾城", "△林晚推门而入。", "顾城（冷笑）：你以为你走得了？", "林晚：试试看。", "【卡点】"]
     from_docx = parse_docx(plain(lines))

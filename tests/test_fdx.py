@@ -14,7 +14,9 @@ from dramalens import parse
 from dramalens.errors import InputError, ParseError
 from dramalens.model import ElementType
 from dramalens.parsing import parse_bytes
-from dramalens.parsing.fdx import parse_fdx, split_cue, strip_parens
+from dramalens.parsing.fdx import parse_fdx
+from dramalens.parsing.fountain import parse_fountain
+from dramalens.parsing.paragraphs import split_cue, strip_parens
 
 GOLDEN = Path(__file__).parent / "golden" / "fdx"
 CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance" / "fountain" / "fountain-tools"
@@ -292,9 +294,8 @@ TWINS = [("TestFDX-FD.fdx", "TestFDX-FD.fountain"), ("TestFDX-FI.fdx", "TestFDX-
 @pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="conformance folder ../shared/conformance is absent")
 @pytest.mark.parametrize("fdx_name, fountain_name", TWINS)
 def test_conformance_twin_matches_fountain(fdx_name, fountain_name):
-    fountain_mod = pytest.importorskip("dramalens.parsing.fountain", reason="the Fountain parser is not written yet")
     ours = parse_fdx((CONFORMANCE / fdx_name).read_bytes(), source=fdx_name)
-    twin = fountain_mod.parse_fountain((CONFORMANCE / fountain_name).read_text(encoding="utf-8"))
+    twin = parse_fountain((CONFORMANCE / fountain_name).read_text(encoding="utf-8"))
     assert [(t, x) for t, x, _ in stream(ours)] == [(t, x) for t, x, _ in stream(twin)]
     assert stream(ours) == stream(twin)
     assert ours.title == "FDX Test Script"

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from dramalens.model import Element, ElementType
 from dramalens.parsing.builder import ScriptBuilder
-from dramalens.parsing.fountain import parse_fountain
+from dramalens.parsing.chinese import parse_chinese
+from dramalens.parsing.screenplay_text import parse_screenplay_text as parse_fountain  # the reader of .fountain files
 from dramalens.writers.fountain import write_fountain
 
 T = ElementType
@@ -87,13 +88,9 @@ def test_chinese_style_dialogue_without_cues_gets_cues():
     assert cue_names == ["林晚", "顾沉", "顾沉", "林晚"]  # two speeches in a row need two cues
 
 
-def test_chinese_parser_scripts_round_trip_when_available():
-    chinese = pytest.importorskip("dramalens.parsing.chinese")
+def test_chinese_parser_scripts_round_trip():
     text = "第1集 重逢\n1-1 日 内 客厅\n人物：林晚、顾沉\n△林晚推门而入。\n林晚：你终于来了？\n顾沉（冷笑）：我一直都在。\n"
-    try:
-        s = chinese.parse_chinese(text)
-    except Exception as exc:  # the Chinese parser is written in parallel; only its output is our concern
-        pytest.skip(f"parse_chinese not usable yet: {exc}")
+    s = parse_chinese(text)
     again = round_trip(s)
 
     def without_cues(script):

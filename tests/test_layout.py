@@ -12,8 +12,7 @@ from dramalens import parse
 from dramalens.model import ElementType
 from dramalens.parsing.builder import ScriptBuilder
 from dramalens.parsing.detect import sniff_text_format
-from dramalens.parsing.fountain import parse_fountain
-from dramalens.parsing.layout import detect_layout, is_layout_line, normalise_layout
+from dramalens.parsing.screenplay_text import detect_layout, is_layout_line, normalise_layout, parse_screenplay_text
 from dramalens.writers.fountain import write_fountain
 
 T = ElementType
@@ -46,7 +45,7 @@ def test_detects_each_layout_and_leaves_fountain_alone():
 
 
 def test_indented_cues_and_wrapped_dialogue_make_one_speech():
-    s = parse_fountain(INDENTED)
+    s = parse_screenplay_text(INDENTED)
     els = [(e.type, e.text, e.character) for e in s.episodes[0].scenes[0].elements]
     assert (T.DIALOGUE, "Dinner is ready. Wash your hands first.", "MOM") in els
     assert (T.DIALOGUE, "Five more minutes!", "KID") in els
@@ -88,7 +87,7 @@ def test_english_scripts_with_chinese_shaped_markers_go_to_fountain():
 @pytest.mark.parametrize("path", LAYOUT_CASES, ids=lambda p: p.name)
 def test_layout_scripts_round_trip_through_the_writer(path):
     original = parse(path)
-    again = parse_fountain(write_fountain(original))
+    again = parse_screenplay_text(write_fountain(original))
     assert again.element_stream() == original.element_stream()
     assert [(ep.number, ep.title) for ep in again.episodes] == [(ep.number, ep.title) for ep in original.episodes]
 
@@ -99,7 +98,7 @@ def test_writer_forces_action_that_layout_would_rewrite():
         b.add_new(T.ACTION, text, k + 1)
     s = b.build()
     assert all(is_layout_line(e.text) for _, _, e in s.iter_elements())
-    assert parse_fountain(write_fountain(s)).element_stream() == s.element_stream()
+    assert parse_screenplay_text(write_fountain(s)).element_stream() == s.element_stream()
 
 
 _LINE = st.one_of(
@@ -151,7 +150,7 @@ def test_never_raises_and_line_numbers_stay_in_the_source(lines):
         rewritten, numbers = out
         assert len(numbers) == rewritten.count("\n") + 1
         assert all(1 <= n <= text.count("\n") + 1 for n in numbers)
-    s = parse_fountain(text)
+    s = parse_screenplay_text(text)
     assert all(0 <= e.line <= text.count("\n") + 1 for _, _, e in s.iter_elements())
 
 
@@ -170,5 +169,5 @@ def test_writer_output_reads_back_even_when_it_looks_like_plain_text(items):
         else:
             b.add_new(kind, " ".join(text.split()) if kind is not T.ACTION else text, k + 1)
     s = b.build()
-    s2 = parse_fountain(write_fountain(s))
-    assert s2.element_stream() == parse_fountain(write_fountain(s2)).element_stream()
+    s2 = parse_screenplay_text(write_fountain(s))
+    assert s2.element_stream() == parse_screenplay_text(write_fountain(s2)).element_stream()

@@ -1,9 +1,8 @@
 """Round trips through FDX: Script → .fdx → Script keeps the element stream, and
-.fdx → Script → .fountain → Script keeps every element once the Fountain writer exists."""
+.fdx → Script → .fountain → Script keeps every element."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,13 @@ from hypothesis import strategies as st
 
 from dramalens import parse
 from dramalens.model import Element, ElementType, Episode, Scene, Script
+from dramalens.parsing.chinese import parse_chinese
 from dramalens.parsing.fdx import parse_fdx
+from dramalens.parsing.fountain import parse_fountain
+from dramalens.parsing.screenplay_text import parse_screenplay_text
 from dramalens.parsing.headings import parse_heading
 from dramalens.writers.fdx import write_fdx
+from dramalens.writers.fountain import write_fountain
 
 GOLDEN = Path(__file__).parent / "golden"
 FDX_CASES = sorted((GOLDEN / "fdx").glob("*.fdx"))
@@ -80,8 +83,7 @@ CHINESE_SAMPLE = """第1集 重生
 
 
 def test_chinese_parsed_script_survives_fdx_round_trip():
-    chinese = pytest.importorskip("dramalens.parsing.chinese", reason="the Chinese parser is not written yet")
-    original = chinese.parse_chinese(CHINESE_SAMPLE)
+    original = parse_chinese(CHINESE_SAMPLE)
     xml = write_fdx(original)
     assert "林晚（OS）" in xml  # an implied cue for a voice-over says so
     assert shape(parse_fdx(xml.encode())) == shape(original)
@@ -185,21 +187,11 @@ def test_generated_scripts_survive_fdx_round_trip(script):
 
 
 # -- .fdx → Script → .fountain → Script --------------------------------------------------------
-def _fountain_modules():
-    try:
-        writer = importlib.import_module("dramalens.writers.fountain")
-        reader = importlib.import_module("dramalens.parsing.fountain")
-    except ImportError as exc:
-        pytest.skip(f"the Fountain writer/parser is not available yet ({exc})")
-    return writer, reader
-
-
 @pytest.mark.parametrize("path", FDX_CASES, ids=[p.name for p in FDX_CASES])
 def test_fdx_to_fountain_keeps_every_element(path):
-    writer, reader = _fountain_modules()
     original = parse_fdx(path.read_bytes())
-    text = writer.write_fountain(original)
-    again = reader.parse_fountain(text)
+    text = write_fountain(original)
+    again = parse_screenplay_text(text)  # as dramalens.parse reads a .fountain file
     before, after = original.element_stream(), again.element_stream()
     # Fountain has no dialogue without a cue and merges two speeches under one cue, so the
     # writer may add cues (for Chinese-style cue-less dialogue): every original element must
@@ -231,8 +223,7 @@ FOUNTAIN_FILES = sorted(CONFORMANCE.glob("*/*.fountain")) if CONFORMANCE.is_dir(
 @pytest.mark.skipif(not FOUNTAIN_FILES, reason="conformance folder ../shared/conformance/fountain is absent")
 @pytest.mark.parametrize("path", FOUNTAIN_FILES, ids=[f"{p.parent.name}/{p.name}" for p in FOUNTAIN_FILES])
 def test_fountain_conformance_file_survives_fdx(path):
-    _, reader = _fountain_modules()
-    original = reader.parse_fountain(path.read_text(encoding="utf-8", errors="replace"))
+    original = parse_fountain(path.read_text(encoding="utf-8", errors="replace"))
     again = parse_fdx(write_fdx(original).encode("utf-8"))
     assert again.element_stream() == original.element_stream()
     assert [(s.number, s.heading) for s in again.scenes] == [(s.number, s.heading) for s in original.scenes]

@@ -24,6 +24,7 @@ from dramalens.analysis.skeleton import (
 from dramalens.synth import generate_corpus
 from dramalens.errors import ConfigError
 from dramalens.model import Element, ElementType, Episode, Scene, Script
+from dramalens.parsing import parse
 from dramalens.serial import to_jsonable
 
 functions = st.lists(st.sampled_from(FUNCTIONS[:8]), max_size=40)
@@ -145,10 +146,6 @@ def test_extract_skeleton_maps_names_to_roles():
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    pytest.importorskip("dramalens.parsing.chinese")
-    pytest.importorskip("dramalens.parsing.fountain")
-    from dramalens.parsing import parse
-
     out = tmp_path_factory.mktemp("skeleton-corpus")
     truth = generate_corpus(out, works=60, episodes=(6, 8), seed=21, plant_rate=0.35)
     skeletons = {w.id: extract_skeleton(parse(out / w.path)) for w in truth.works}

@@ -18,6 +18,7 @@ from dramalens.analysis.tropes import (
     tag_tropes,
 )
 from dramalens.errors import ConfigError, InputError
+from dramalens.parsing import parse_text
 from dramalens.serial import jsonable_dict
 from dramalens.text import to_simplified
 
@@ -231,9 +232,6 @@ def test_planted_trope_stacks_are_tagged_in_scripts_and_synopses(corpus):
 
 
 def test_tag_script_uses_title_and_all_text():
-    pytest.importorskip("dramalens.parsing.chinese")
-    from dramalens.parsing import parse_text
-
     script = parse_text("剧名：赘婿归来\n\n第1集\n1-1 日 内 客厅\n人物：林凡\n△林凡站在门口。\n丈母娘：废物女婿，滚出去！\n")
     assert "son_in_law" in {h.trope for h in tag_script(script)}
 

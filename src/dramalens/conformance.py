@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import ConfigError, InputError
-from .parsing.fountain import parse_fountain
+from .parsing.screenplay_text import parse_screenplay_text
 
 __all__ = [
     "KNOWN_DISAGREEMENTS",
@@ -289,7 +289,7 @@ def comparable(pairs: list[tuple[str, str]]) -> tuple[Pair, ...]:
 
 
 def _ours(text: str) -> list[tuple[str, str]]:
-    script = parse_fountain(text)
+    script = parse_screenplay_text(text)  # what dramalens.parse does with a .fountain file
     pairs: list[tuple[str, str]] = [("title", f"{k.lower()}: {v}") for k, v in script.title_page]
     for _, scene, e in script.iter_elements():
         t = e.text
@@ -513,7 +513,7 @@ def _peer_disagreements(suites: list[SuiteResult], inputs: dict[tuple[str, str, 
 
 
 def run_conformance(root: str | Path) -> ConformanceReport:
-    """Compare parse_fountain with every peer suite found under ``root``.
+    """Compare the Fountain reader with every peer suite found under ``root``.
 
     ``root`` is the ``fountain`` folder of the conformance corpora; suites missing from it
     are left out. Raises :class:`~dramalens.errors.InputError` when ``root`` is not a folder

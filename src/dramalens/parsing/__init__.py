@@ -9,33 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import ConfigError, InputError
-from ..model import Script
-from .detect import FORMATS, detect_format, sniff_text_format
+from ..errors import InputError
+from ..model import ParseWarning, Script
+from .detect import FORMATS, check_format, detect_format
+from .dispatch import parse_text
+from .docx import parse_docx
+from .fdx import parse_fdx
 from .source import decode_bytes, read_bytes
 
 __all__ = ["FORMATS", "parse", "parse_bytes", "parse_text"]
-
-
-def parse_text(text: str, *, format: str | None = None, source: str | None = None, encoding: str | None = None) -> Script:
-    """Parse already-decoded text (Fountain, Chinese plain-text script or FDX XML).
-
-    >>> parse_text("第1集\\n1-1 日 内 客厅\\n△林晚推门而入。").source_format
-    'chinese'
-    """
-    fmt = format or sniff_text_format(text)
-    _check_format(fmt)
-    if fmt == "fdx":
-        return parse_bytes(text.encode("utf-8"), format="fdx", source=source)
-    if fmt == "docx":
-        raise ConfigError("docx is a binary format: pass bytes or a path, not text", source=source)
-    if fmt == "chinese":
-        from .chinese import parse_chinese
-
-        return parse_chinese(text, source=source, encoding=encoding)
-    from .fountain import parse_fountain
-
-    return parse_fountain(text, source=source, encoding=encoding)
 
 
 def parse_bytes(
@@ -57,24 +39,16 @@ def parse_bytes(
         else:
             fmt = detect_format(extension, None) if extension.lower() in (".fdx", ".fadein", ".docx") else None
     if fmt is not None:
-        _check_format(fmt)
+        check_format(fmt)
     if fmt == "docx":
-        from .docx import parse_docx
-
         return parse_docx(data, source=name)
     if fmt == "fdx":
-        from .fdx import parse_fdx
-
         return parse_fdx(data, source=name)
     text, used, warnings = decode_bytes(data, encoding=encoding, name=name)
     fmt = fmt or detect_format(extension, text)
     if fmt == "fdx":  # sniffed from text: XML without the extension
-        from .fdx import parse_fdx
-
         return parse_fdx(data, source=name)
     script = parse_text(text, format=fmt, source=name, encoding=used)
-    from ..model import ParseWarning
-
     script.warnings[:0] = [ParseWarning(0, w) for w in warnings]
     return script
 
@@ -118,7 +92,3 @@ def _names_a_file(text: str) -> bool:
     except (OSError, ValueError):
         return False
 
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")

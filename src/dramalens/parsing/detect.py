@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FORMATS", "detect_format", "sniff_text_format"]
+from ..errors import ConfigError
+from ..text import count_han, identify_language
+from ..text.han import HAN_CLASS
+
+__all__ = ["FORMATS", "check_format", "detect_format", "sniff_text_format"]
 
 #: Every format name ``parse`` accepts.
 FORMATS = ("fountain", "chinese", "fdx", "docx")
@@ -24,13 +28,14 @@ _ZH_SCENE = re.compile(r"^\s*\d+\s*[-－—.]\s*\d+\s*[：:、.\s]", re.M)
 _ZH_ACTION = re.compile(r"^\s*[△▲]", re.M)
 _ZH_CAST = re.compile(r"^\s*(?:人物|出场人物|出场)\s*[：:]", re.M)
 _LATIN = re.compile(r"[A-Za-z]")
-_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # Lines only Fountain writes: scene headings, forced headings/cues/transitions, title-page keys.
 _FOUNTAIN_MARKS = re.compile(
     r"^(?:(?:INT|EXT|EST|I/E|INT\./EXT)[. ]|\.[^.\s]|@\S|>.*[^<]$|={3,}|(?:Title|Credit|Author|Draft date):)",
     re.M | re.I,
 )
-_ZH_DIALOGUE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:[（(][^）)]{0,12}[）)])?[：:]\S", re.M)
+_ZH_DIALOGUE = re.compile(f"^[{HAN_CLASS}]{{1,6}}(?:[（(][^）)]{{0,12}}[）)])?[：:]\\S", re.M)
+# Languages written with Han characters, whose scripts may follow the Chinese conventions.
+_HAN_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
 
 def sniff_text_format(text: str) -> str:
@@ -45,14 +50,14 @@ def sniff_text_format(text: str) -> str:
     if head.startswith("<?xml") or head.startswith("<FinalDraft"):
         return "fdx"
     sample = text[:200000]
-    # An English script (EP 01, 1-2 INT. CAFE) can show the Chinese markers' shapes; with
-    # next to no Han characters it is never a Chinese script.
-    if len(_HAN_CHAR.findall(sample[:20000])) * 20 < len(_LATIN.findall(sample[:20000])):
+    # An English script (EP 01, 1-2 INT. CAFE) can show the Chinese markers' shapes; text not
+    # written in an East Asian language is never a Chinese-convention script.
+    if identify_language(sample[:20000]) not in _HAN_LANGUAGES:
         return "fountain"
     kinds = sum(
         1 for rx in (_ZH_EPISODE, _ZH_SCENE, _ZH_ACTION, _ZH_CAST) if rx.search(sample)
     )
-    han = sum(1 for ch in sample[:20000] if "\u4e00" <= ch <= "\u9fff")
+    han = count_han(sample[:20000])
     if kinds >= 2 or (kinds == 1 and han > 20):
         return "chinese"
     if han > 50 and len(_ZH_DIALOGUE.findall(sample)) >= 3:
@@ -62,6 +67,15 @@ def sniff_text_format(text: str) -> str:
     if han and han >= len(_LATIN.findall(sample[:20000])) and not _FOUNTAIN_MARKS.search(sample):
         return "chinese"
     return "fountain"
+
+
+def check_format(fmt: str) -> None:
+    """Raise :class:`~dramalens.errors.ConfigError` unless ``fmt`` is one of :data:`FORMATS`.
+
+    >>> check_format("fdx")
+    """
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
 
 
 def detect_format(extension: str, text: str | None) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..model import ElementType, Scene, Script
-from ..parsing.fdx import split_cue
+from ..parsing.paragraphs import split_cue
 from ..parsing.headings import parse_episode_marker
 
 __all__ = ["write_fdx"]

@@ -18,7 +18,7 @@ import re
 
 from ..model import Element, ElementType, Script
 from ..parsing.fountain import read_cue, starts_title_page
-from ..parsing.layout import FOUNTAIN_MARK, is_layout_line, normalise_layout
+from ..parsing.screenplay_text import FOUNTAIN_MARK, is_layout_line, normalise_layout
 
 __all__ = ["write_fountain"]
 

@@ -1,0 +1,285 @@
+"""Formatted screenplay text (a PDF or word processor saved as .txt) rewritten into Fountain.
+
+Called by :func:`dramalens.parsing.screenplay_text.layout.normalise_layout` once the file as a whole looks like
+an export: cues and dialogue placed by indentation, page furniture, scene numbers on both
+sides, revision marks, flattened dual dialogue, a centred title page. See docs/fountain.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .lines import (
+    CREDIT,
+    CUE,
+    DRAFT,
+    FURNITURE,
+    HEADING,
+    MORE,
+    PAGE_NUMBER_TAIL,
+    REVISION_HEADER,
+    REVISION_TAIL,
+    TRANSITION,
+    dual_cues,
+    is_cue,
+)
+from .writer import FountainLines, copy_title_page, cue_line, write_heading, write_marker
+
+__all__ = ["format_export", "undouble"]
+
+
+def format_export(lines: list[str], w: FountainLines, undoubled: tuple[list[str], list[int]] | None = None) -> None:
+    """Write the Fountain for an export's ``lines`` into ``w`` (``undoubled``: single-spaced lines and their numbers).
+
+    >>> from dramalens.parsing.screenplay_text.writer import FountainLines
+    >>> w = FountainLines()
+    >>> format_export(["INT. A - DAY", "", "                    BOB", "          Hi, how", "          are you?"], w)
+    >>> w.out
+    ['INT. A - DAY', '', 'BOB', 'Hi, how are you?']
+    """
+    if undoubled is not None:
+        _formatted(undoubled[0], w, undoubled[1])
+    else:
+        _formatted(lines, w)
+
+
+def undouble(lines: list[str]) -> tuple[list[str], list[int]] | None:
+    """Lines with single empty lines dropped (longer runs kept as one), when the text is double-spaced."""
+    filled = [bool(x.strip()) for x in lines]
+    nonblank = sum(filled)
+    pairs = sum(1 for a, b in zip(filled, filled[1:]) if a and b)
+    if nonblank < 8 or pairs * 20 > nonblank:
+        return None
+    out: list[str] = []
+    numbers: list[int] = []
+    k = 0
+    while k < len(lines):
+        if filled[k]:
+            out.append(lines[k])
+            numbers.append(k + 1)
+            k += 1
+            continue
+        run = k
+        while k < len(lines) and not filled[k]:
+            k += 1
+        if k - run >= 2:
+            out.append("")
+            numbers.append(run + 1)
+    return out, numbers
+
+
+def _clean(lines: list[str], numbers: list[int] | None = None) -> list[tuple[str, int, int]]:
+    """``(stripped text, indent, source line)`` with page furniture gone; ``("", 0, n)`` for blanks.
+
+    A speech broken by a page (``(MORE)``, furniture, ``NAME (CONT'D)``) is joined again.
+    """
+    out: list[tuple[str, int, int]] = []
+    last_cue: str | None = None
+    pending_more: str | None = None
+    for k, raw in enumerate(lines):
+        n = k + 1
+        line = raw.replace("\f", "").expandtabs(8).rstrip()
+        if numbers is not None:
+            n = numbers[k]
+        # The cheap end-of-line tests first: the regexes would scan every indented line.
+        paged = PAGE_NUMBER_TAIL.search(line) if line.endswith(".") and line[-2:-1].isdigit() else None
+        if paged:
+            line = line[: paged.start()]
+            if REVISION_HEADER.search(line):
+                continue  # a page header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
+        if line.endswith("*"):
+            line = REVISION_TAIL.sub("", line)
+        s = line.strip()
+        if not s:
+            if pending_more is None:
+                out.append(("", 0, n))
+            continue
+        if MORE.match(s):
+            pending_more = last_cue
+            while out and out[-1][0] == "":
+                out.pop()
+            continue
+        indent = len(line) - len(line.lstrip())
+        if FURNITURE.match(s) or (indent >= 30 and REVISION_HEADER.search(s)):
+            continue
+        if pending_more is not None:
+            m = CUE.match(s)
+            if m and m.group("name").strip() == pending_more and indent >= 12:
+                pending_more = None
+                continue  # the repeated cue at the page top: the speech goes on
+            pending_more = None
+            out.append(("", 0, n))
+        m = CUE.match(s)
+        if m and indent >= 12 and is_cue(s):
+            last_cue = m.group("name").strip()
+        out.append((s, indent, n))
+    return out
+
+
+def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = None) -> None:
+    skip = 0 if numbers is not None else copy_title_page(lines, w)
+    if skip:
+        w.line("", skip)
+    rows = [("", 0, r[2]) if r[2] <= skip else r for r in _clean(lines, numbers)]
+    # The action column: where most lines with lowercase letters start.
+    # The action column: the leftmost column where a fair share of the prose lines start (prose
+    # also fills dialogue, and a stray title-page line may stand further left).
+    lower = Counter(ind for s, ind, _ in rows if len(s) > 20 and any(c.islower() for c in s))
+    if lower:
+        top = max(lower.values())
+        action_col = min(c for c, k in lower.items() if k * 6 >= top)
+    else:
+        action_col = min((ind for s, ind, _ in rows if s), default=0)
+    speech_min = action_col + 4
+    cue_min = action_col + 12
+    _title_page(rows, w)
+    texts = [r[0] for r in rows]
+    state = "none"  # none | action | speech | paren
+    total = len(rows)
+    i = 0
+    while i < total:
+        s, ind, n = rows[i]
+        if not s:
+            if state in ("action", "speech", "paren"):
+                w.blank(n)
+            state = "none"
+            i += 1
+            continue
+        if s == "\x00":  # consumed by the title page
+            i += 1
+            continue
+        nxt = rows[i + 1] if i + 1 < total else ("", 0, n)
+        used = write_marker(s, n, w, texts, i)
+        if used:
+            i += used
+            state = "none"
+            continue
+        if write_heading(s, n, w):
+            state = "none"
+            i += 1
+            continue
+        if TRANSITION.match(s) or (s.endswith(":") and s == s.upper() and ind >= cue_min + 10):
+            w.paragraph([f"> {s}"], n)
+            state = "none"
+            i += 1
+            continue
+        dual = dual_cues(s, ind)
+        if dual is not None and nxt[0]:
+            i = _dual(rows, i, dual, w)
+            state = "none"
+            continue
+        if ind >= cue_min and is_cue(s) and nxt[0] and nxt[1] >= speech_min and nxt[1] < ind:
+            w.blank(n)
+            w.line(cue_line(s), n)
+            state = "speech"
+            i += 1
+            continue
+        if state in ("speech", "paren") and ind >= speech_min:
+            if state == "paren" or (s.startswith("(") and not s.startswith("((")):
+                if state == "paren":
+                    w.out[-1] += " " + s
+                else:
+                    w.line(s, n)
+                state = "speech" if ")" in s else "paren"
+            elif w.out[-1] and not w.out[-1].startswith("(") and w.numbers[-1] != n and not _is_cue_line(w.out[-1]):
+                w.out[-1] += " " + s  # a wrapped dialogue line
+            else:
+                w.line(s, n)
+            i += 1
+            continue
+        if ind >= cue_min and s == s.upper() and len(s) < 40 and not nxt[0]:
+            w.paragraph([f"> {s} <"], n)  # centred: THE END
+            state = "none"
+            i += 1
+            continue
+        if state == "action":
+            w.out[-1] += " " + s  # a wrapped action line
+        else:
+            w.blank(n)
+            w.line(("!" + s) if is_cue(s) or s.startswith(("!", "@", ".", ">", "#", "=", "~")) else s, n)
+            state = "action"
+        i += 1
+
+
+def _is_cue_line(text: str) -> bool:
+    return text.startswith("@") or (text == text.upper() and is_cue(text))
+
+
+def _dual(rows: list[tuple[str, int, int]], i: int, dual: tuple[str, str, int], w: FountainLines) -> int:
+    """Write a flattened dual-dialogue block as two Fountain speeches; the index after it."""
+    left_cue, right_cue, right_col = dual
+    first_ind = rows[i + 1][1]
+    left_col = rows[i][1]
+    split = right_col - (left_col - first_ind) - 2
+    left: list[str] = []
+    right: list[str] = []
+    n = rows[i][2]
+    j = i + 1
+    starts = [0, 0]
+    while j < len(rows) and rows[j][0]:
+        s, ind, at = rows[j]
+        line = " " * ind + s
+        cut = split
+        # Move the cut to the gap nearest the expected column so no word is split.
+        gaps = [m.start() for m in re.finditer(r"\s{2,}", line) if m.start() > ind]
+        if ind >= split:
+            cut = 0
+        elif gaps:
+            cut = min(gaps, key=lambda g: abs(g - split))
+        elif len(line) < split:
+            cut = len(line)
+        for k, side, part in ((0, left, line[:cut].strip()), (1, right, line[cut:].strip())):
+            if part:
+                starts[k] = starts[k] or at
+                if side and not part.startswith("(") and not side[-1].startswith("("):
+                    side[-1] += " " + part
+                else:
+                    side.append(part)
+        j += 1
+    for cue, speech, at in ((cue_line(left_cue), left, starts[0]), (cue_line(right_cue) + " ^", right, starts[1])):
+        w.blank(n)
+        w.line(cue, n)
+        for text in speech:
+            w.line(text, at or n)
+        w.line("", n)
+    return j
+
+
+def _title_page(rows: list[tuple[str, int, int]], w: FountainLines) -> None:
+    """A centred title page (title, ``written by``, author) before the first heading → Fountain keys."""
+    first = [k for k, (s, _, _) in enumerate(rows) if s][:12]
+    credit = next((k for k in first if CREDIT.match(rows[k][0])), None)
+    if credit is None or any(HEADING.match(rows[k][0]) for k in first if k < credit):
+        return
+    title = [rows[k] for k in first if k < credit]
+    authors = []
+    k = credit + 1
+    while k < len(rows) and not rows[k][0]:
+        k += 1
+    while k < len(rows) and rows[k][0] and len(authors) < 4:
+        authors.append(k)
+        k += 1
+    if not title or not authors:
+        return
+    w.line("Title: " + title[0][0], title[0][2])
+    for s, _, n in title[1:]:
+        w.line("    " + s, n)
+    w.line("Credit: " + rows[credit][0], rows[credit][2])
+    w.line("Author: " + rows[authors[0]][0], rows[authors[0]][2])
+    for a in authors[1:]:
+        w.line("    " + rows[a][0], rows[a][2])
+    used = [*(k for k in first if k < credit), credit, *authors]
+    # What else stands on the page before the script starts: draft and contact lines.
+    k = authors[-1] + 1
+    while k < len(rows) and not (HEADING.match(rows[k][0]) or TRANSITION.match(rows[k][0])):
+        s, _, n = rows[k]
+        if s and len(used) < 30:
+            for part in re.split(r"\s{3,}", s):
+                key = "Draft date" if DRAFT.search(part) else "Contact"
+                w.line(f"{key}: {part}", n)
+            used.append(k)
+        k += 1
+    w.line("", rows[authors[-1]][2])
+    for k2 in used:
+        rows[k2] = ("\x00", 0, rows[k2][2])

@@ -1,0 +1,176 @@
+"""Plain-text screenplays that are not hand-written Fountain, rewritten into Fountain first.
+
+Two layouts are common in the wild and read badly under fountain.io's rules:
+
+* **formatted text**: a screenplay exported from a PDF or a word processor to .txt. Cues and
+  dialogue are placed by indentation, pages leave furniture behind (page numbers,
+  ``(MORE)``/``(CONTINUED)``/``CONTINUED:``, a repeated ``NAME (CONT'D)`` at the page top),
+  scene numbers stand on both sides of headings, revision marks (``*``) end lines, form
+  feeds split pages and blank lines between a cue and its dialogue are missing;
+* **micro-drama text** written in Word: ``EPISODE 1`` / ``Scene 3 - INT. …`` lines,
+  ``NAME: line`` dialogue, ``[FLASHBACK]`` … ``[END FLASHBACK]``, ``SUPER: …`` captions.
+
+:func:`normalise_layout` looks at the file as a whole, and only when one of those layouts is
+clearly there rewrites the text into Fountain (with a map back to the source lines), so real
+Fountain files pass through untouched. See docs/fountain.md, "Plain-text screenplays".
+"""
+
+from __future__ import annotations
+
+from .colon import write_colon_script
+from .export import format_export, undouble
+from .lines import (
+    CLIFFHANGER,
+    COLON,
+    EPISODE,
+    FLASH_END,
+    FLASH_START,
+    FURNITURE,
+    MARKER_LINE,
+    MORE,
+    REVISION_TAIL,
+    SCENE,
+    SUBTITLE,
+    colon_name_ok,
+    dual_cues,
+    is_cue,
+    strip_scene_numbers,
+)
+from .writer import FountainLines
+
+__all__ = ["FOUNTAIN_MARK", "detect_layout", "is_layout_line", "normalise_layout"]
+
+#: A first line that says "this is Fountain, take it as it stands" (a boneyard, so invisible).
+FOUNTAIN_MARK = "/* fountain */"
+
+#: Characters looked at to decide on a layout.
+SAMPLE = 40000
+
+
+def detect_layout(text: str) -> tuple[bool, bool, bool]:
+    """``(formatted, colon, markers)``: which plain-text layouts ``text`` shows.
+
+    ``formatted``: at least three indented cues over less indented speech (or one plus page
+    furniture); ``colon``: at least three ``NAME: line`` speeches outnumbering Fountain cue
+    blocks; ``markers``: ``EPISODE 1``/``Scene 2 - …`` lines outside Fountain sections.
+
+    >>> detect_layout("LILY: Hi.\\nMARK: Hello.\\nLILY: Bye.")
+    (False, True, False)
+    >>> detect_layout("INT. HOUSE - DAY\\n\\nBOB\\nHi.")
+    (False, False, False)
+    """
+    sample = text[:SAMPLE]
+    formatted = False
+    if "\n" + " " * 8 in sample or "\f" in sample or "\t" in sample:
+        lines = sample.expandtabs(8).split("\n")
+        cues = furniture = 0
+        for i, line in enumerate(lines[:-1]):
+            s = REVISION_TAIL.sub("", line.strip())
+            if not s:
+                continue
+            indent = len(line) - len(line.lstrip())
+            nxt = lines[i + 1]
+            if indent >= 12 and nxt.strip() and 4 <= len(nxt) - len(nxt.lstrip()) < indent and (
+                is_cue(s) or dual_cues(s, indent)
+            ):
+                cues += 1
+            elif MORE.match(s) or s in ("(CONTINUED)", "CONTINUED:"):
+                furniture += 1
+            elif s[0].isdigit() and strip_scene_numbers(s)[1] is not None:
+                furniture += 1
+        formatted = cues >= 2 or (cues >= 1 and (furniture >= 2 or "\f" in sample))
+    markers = MARKER_LINE.search("\n" + sample) is not None  # a literal "\n" first: sre scans fast
+    colon = False
+    # The quick test runs over the whole sample in C; the line-by-line count only when it hits.
+    if _count_colon_lines(sample, 3) >= 3:
+        n_colon = n_cue = 0
+        prev_blank = True
+        lines = sample.split("\n")
+        for i, line in enumerate(lines):
+            s = line.strip()
+            if not s:
+                prev_blank = True
+                continue
+            m = COLON.match(s)
+            if m and colon_name_ok(m.group("name")):
+                n_colon += 1
+            elif prev_blank and i + 1 < len(lines) and lines[i + 1].strip() and is_cue(s):
+                n_cue += 1
+            prev_blank = False
+        colon = n_colon >= 3 and n_colon > n_cue
+    return formatted, colon, markers
+
+
+def is_layout_line(line: str) -> bool:
+    """Whether :func:`normalise_layout` could rewrite ``line`` (the writer forces such action with ``!``).
+
+    >>> is_layout_line("EPISODE 2"), is_layout_line("SUPER: Ten years later"), is_layout_line("He waits.")
+    (True, True, False)
+    """
+    s = line.strip()
+    if not s or s[0] == "!":
+        return False
+    if len(line) - len(line.lstrip()) >= 8 and (is_cue(s) or MORE.match(s) or FURNITURE.match(s)):
+        return True
+    if EPISODE.match(s) or SCENE.match(s) or SUBTITLE.match(s) or FLASH_END.match(s) or FLASH_START.match(s) or (
+        CLIFFHANGER.match(s)
+    ):
+        return True
+    if s.upper().startswith("INTERCUT") or FURNITURE.match(s) or MORE.match(s) or "\f" in s:
+        return True
+    if s[0].isdigit() and strip_scene_numbers(s)[1] is not None:
+        return True
+    m = COLON.match(s)
+    return bool(m and colon_name_ok(m.group("name")))
+
+
+def _count_colon_lines(sample: str, enough: int) -> int:
+    """How many lines read as ``NAME: speech`` (stopping at ``enough``), found colon by colon."""
+    found = 0
+    pos = sample.find(":")
+    while pos != -1 and found < enough:
+        start = sample.rfind("\n", 0, pos) + 1
+        if pos - start <= 60:
+            end = sample.find("\n", pos)
+            m = COLON.match(sample[start : len(sample) if end == -1 else end].strip())
+            if m and colon_name_ok(m.group("name")):
+                found += 1
+        pos = sample.find(":", pos + 1)
+    return found
+
+
+def normalise_layout(text: str) -> tuple[str, list[int]] | None:
+    """Fountain text for a plain-text screenplay and, for each of its lines, the source line.
+
+    None when the text shows none of the layouts :func:`detect_layout` looks for, so a real
+    Fountain file is never rewritten.
+
+    >>> out, lines = normalise_layout("EPISODE 1\\nLILY: You fired me?\\nMARK (O.S.): Security!")
+    >>> out.split("\\n")[:4], lines[:4]
+    (['# Episode 1', '', 'LILY', 'You fired me?'], [1, 1, 2, 2])
+    """
+    if text.lstrip("\ufeff \t\r\n").startswith(FOUNTAIN_MARK):
+        return None
+    formatted, colon, markers = detect_layout(text)
+    undoubled = None
+    if not formatted and ("\n" + " " * 8 in text[:SAMPLE] or "\t" in text[:SAMPLE]):
+        # Some converters double-space every line: cue, empty line, dialogue. Read it single-spaced.
+        undoubled = undouble(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n"))
+        if undoubled is not None and detect_layout("\n".join(undoubled[0]))[0]:
+            formatted = True
+        else:
+            undoubled = None
+    if not (formatted or colon or markers):
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    w = FountainLines()
+    lines = text.split("\n")
+    if formatted:
+        format_export(lines, w, None if undoubled is None else undoubled)
+    else:
+        write_colon_script(lines, w)
+    return "\n".join(w.out), w.numbers
+

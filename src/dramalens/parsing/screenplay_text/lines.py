@@ -1,0 +1,135 @@
+"""What the lines of a plain-text screenplay look like: the patterns and tests shared by the
+export reader (:mod:`.export`), the colon-script reader (:mod:`.colon`) and layout detection."""
+
+from __future__ import annotations
+
+import re
+
+from ..fountain.syntax import HEADING
+
+__all__ = [
+    "CLIFFHANGER", "COLON", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
+    "FLASH_START", "FURNITURE", "HEADING", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
+    "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SUBTITLE", "TRANSITION",
+    "colon_name_ok", "cue_text", "dual_cues", "is_cue", "strip_scene_numbers",
+]
+
+CUE = re.compile(r"^(?P<name>[A-Z0-9][A-Z0-9 .'’\-&]{0,30}?)\s*(?P<ext>(?:\([^()]{0,30}\)\s*)*)\^?$")
+# A line that is only page furniture: page numbers, (MORE), CONTINUED markers, revision stars.
+FURNITURE = re.compile(
+    r"^(?:\d{1,3}[A-Z]?\s+)?(?:\(?\s*CONTINUED\s*\)?\s*:?\s*(?:\(\d+\))?|\(?CONT(?:'|’)?D\)?:?|\*+|\d{1,3}\.?|"
+    r"(?:PAGE|Page)\s+\d+(?:\s+of\s+\d+)?)(?:\s+\d{1,3}[A-Z]?)?\s*\*?$"
+)
+REVISION_HEADER = re.compile(r"\b(?:REVISION|REVISED|REV|DRAFT)\b.*\d+[/.-]\d+", re.I)
+MORE = re.compile(r"^\((?:MORE|more)\)$")
+PAGE_NUMBER_TAIL = re.compile(r"\s{4,}\d{1,3}\.\s*$")
+REVISION_TAIL = re.compile(r"\s+\*+$")
+SCENE_NUMBERS = re.compile(
+    r"^(?P<n>[A-Z]?\d{1,4}(?:-\d{1,4})?[A-Z]{0,2})\.?\s+(?P<rest>.*?)(?:\s+(?P<m>[A-Z]?\d{1,4}(?:-\d{1,4})?[A-Z]{0,2})\.?)?$"
+)
+OMITTED = re.compile(r"^(?:SCENES?\s+)?(?:OMITTED|OMIT)\b.*$", re.I)
+TRANSITION = re.compile(
+    r"^(?:(?:[A-Z]+ )*(?:CUT|DISSOLVE|FADE|WIPE|SMASH|MATCH|JUMP)(?: [A-Z]+)* TO(?: BLACK)?[:.]"
+    r"|FADE (?:IN|OUT)[:.]?|FADE TO BLACK\.?|CUT TO BLACK\.?|INTERCUT WITH:?|BACK TO:|[A-Z ]+ TO:)$"
+)
+NUMBER_WORDS = {
+    w: k + 1
+    for k, w in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+EPISODE = re.compile(
+    r"^(?:EPISODE|Episode|EP|Ep|ep)\.?\s*(?P<n>\d{1,4}|(?i:" + "|".join(NUMBER_WORDS) + r")\b)"
+    r"\s*(?:[:：.\-–—]\s*(?P<t>.*?))?\s*$"
+)
+CLIFFHANGER = re.compile(r"^[\[(]?\s*(?:CLIFFHANGER|CLIFF-HANGER|HOOK)\s*[\])]?\s*(?:[:：\-–—]\s*(?P<t>.*?))?\s*[\])]?$", re.I)
+SCENE = re.compile(r"^(?:SCENE|Scene)\s+(?P<n>\d{1,4}[A-Za-z]?(?:-\d{1,4})?)\s*(?:[:：.\-–—]\s*(?P<t>.*?))?\s*$")
+SUBTITLE = re.compile(
+    r"^\[?\s*(?:SUPER(?:IMPOSE)?|TITLE CARD|TITLE|ON SCREEN|ON-SCREEN TEXT|TEXT ON SCREEN|CAPTION|CHYRON|SUBTITLE|TEXT)"
+    r"\s*:\s*(?P<t>.+?)\s*\]?$",
+    re.I,
+)
+FLASH_START = re.compile(r"^\[?\s*(?:FLASHBACK|FLASH BACK|BEGIN FLASHBACK)(?:\s*[:\-–—]\s*(?P<t>.*?))?\s*\]?$", re.I)
+FLASH_END = re.compile(
+    r"^\[?\s*(?:END (?:OF )?FLASHBACK|FLASHBACK ENDS|BACK TO (?:THE )?PRESENT(?: DAY)?|END FLASH ?BACK)\.?\s*\]?$", re.I
+)
+# Uppercase lines that are directions, never cues.
+NOT_CUES = re.compile(
+    r"^(?:(?:BEGIN |END |START )?MONTAGE|SERIES OF SHOTS|END SERIES OF SHOTS|BACK TO SCENE|LATER|CONTINUOUS|"
+    r"THE END|BLACK\.?|BLACKOUT\.?|TITLE|INTERCUT|SPLIT SCREEN|END OF EPISODE(?: \d+)?|TO BE CONTINUED\.*)\b.*$"
+)
+# NAME: line, NAME (V.O.): line. The name is all caps or up to three Capitalised words.
+COLON = re.compile(
+    r"^(?P<name>[A-Z][A-Z0-9.'’\-]*(?: [A-Z][A-Z0-9.'’\-]*){0,3}|[A-Z][a-z.'’\-]+(?: [A-Z][a-z.'’\-]+){0,2})"
+    r"\s*(?P<ext>\([^()]{1,24}\))?\s*[:：]\s*(?P<t>\S.*)$"
+)
+COLON_LABELS = frozenset(
+    "SUPER TITLE CARD NOTE NOTES SFX SOUND FX MUSIC EPISODE SCENE EP LOCATION TIME SETTING CAST CHARACTERS "
+    "LOGLINE SYNOPSIS SUMMARY HOOK CLIFFHANGER AUTHOR WRITER DRAFT DATE CONTACT CREDIT SOURCE GENRE "
+    "CAPTION CHYRON SUBTITLE TEXT ON SCREEN INTERCUT WITH CUT TO FADE IN OUT PS NB VO OS PAGE ACT "
+    "FLASHBACK MONTAGE INSERT BACK COPYRIGHT REVISION FORMAT SERIES GENRE AUTHORS LOGLINE TAGLINE "
+    "THEME EPISODES LENGTH LANGUAGE PREMISE OUTLINE NOTE TIP WARNING".split()
+) | {"TITLE CARD", "ON SCREEN", "INTERCUT WITH", "CUT TO", "FADE IN", "FADE OUT", "TEXT ON SCREEN", "DRAFT DATE"}
+MARKER_LINE = re.compile(
+    r"\n[ \t]*(?:(?:EPISODE|Episode|EP|Ep|ep)\.?[ \t]*(?:\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten)\b)[ \t]*(?:[:：.\-–—][^\n]*)?|(?:SCENE|Scene)[ \t]+\d{1,4}[A-Za-z]?(?:-\d{1,4})?[ \t]*(?:[:：.\-–—][^\n]*)?)$",
+    re.M,
+)
+EXTENSIONS = frozenset(
+    "VO OS OC CONTD CONT OFF OFFSCREEN FILTERED PRELAP INTOPHONE ONPHONE SUBTITLED VOICEOVER INNERVOICE "
+    "INNERMONOLOGUE".split()
+)
+DRAFT = re.compile(
+    r"\b(?:draft|revision|revised|rev\.|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4})",
+    re.I,
+)
+CREDIT = re.compile(r"^(?:written by|screenplay by|teleplay by|story by|by|an original screenplay by)$", re.I)
+
+
+def is_cue(s: str) -> bool:
+    if len(s) > 40 or "   " in s or HEADING.match(s) or NOT_CUES.match(s) or TRANSITION.match(s) or s.endswith(":"):
+        return False
+    m = CUE.match(s)
+    if not m or not any(c.isalpha() for c in m.group("name")):
+        return False
+    name = m.group("name").strip()
+    return not name.endswith((".", "!", "?", ",")) and len(name.split()) <= 5
+
+
+def colon_name_ok(name: str) -> bool:
+    return name.upper() not in COLON_LABELS and not HEADING.match(name) and not name.upper().startswith(("EPISODE", "SCENE"))
+
+
+def cue_text(name: str, ext: str | None) -> tuple[str, str | None]:
+    """A cue line for ``NAME (ext)`` and the parenthetical when the brackets hold direction, not an extension."""
+    if not ext:
+        return name, None
+    inner = ext.strip()[1:-1]
+    if re.sub(r"[\s.'’]", "", inner).upper() in EXTENSIONS:
+        return f"{name} ({inner})", None
+    return name, inner
+
+
+
+def strip_scene_numbers(s: str) -> tuple[str, str | None]:
+    """``12A  INT. HOUSE - DAY  12A`` → (``INT. HOUSE - DAY``, ``12A``)."""
+    m = SCENE_NUMBERS.match(s)
+    if m and (m.group("m") in (None, m.group("n"))) and m.group("rest"):
+        rest = m.group("rest").strip()
+        if HEADING.match(rest) or m.group("m") or OMITTED.match(rest):
+            return rest, m.group("n")
+    if not HEADING.match(s):
+        return s, None
+    m = re.match(r"^(?P<rest>.*?)\s+(?P<m>[A-Z]?\d{1,4}[A-Z]{0,2})\.?$", s)
+    if m and HEADING.match(m.group("rest")):
+        return m.group("rest"), m.group("m")
+    return s, None
+
+
+
+def dual_cues(s: str, ind: int) -> tuple[str, str, int] | None:
+    """Two cues side by side (``MARY            JOHN``): the names and the column of the second."""
+    parts = re.split(r"\s{3,}", s)
+    if len(parts) != 2 or ind < 8 or not all(is_cue(p) for p in parts):
+        return None
+    return parts[0], parts[1], ind + s.rfind(parts[1])

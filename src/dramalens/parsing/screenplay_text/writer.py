@@ -1,0 +1,119 @@
+"""Writing Fountain for a plain-text screenplay: the line buffer with its map back to the
+source, and the lines both readers rewrite the same way (micro-drama markers, numbered
+headings, a Fountain title page, forced cues)."""
+
+from __future__ import annotations
+
+from ..fountain.syntax import read_cue, starts_title_page
+from .lines import (
+    CLIFFHANGER,
+    EPISODE,
+    FLASH_END,
+    FLASH_START,
+    HEADING,
+    NUMBER_WORDS,
+    OMITTED,
+    SCENE,
+    SUBTITLE,
+    strip_scene_numbers,
+)
+
+__all__ = ["FountainLines", "copy_title_page", "cue_line", "write_heading", "write_marker"]
+
+
+class FountainLines:
+    """Fountain lines being written, each with the source line it came from."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.numbers: list[int] = []
+
+    def line(self, text: str, n: int) -> None:
+        self.out.append(text)
+        self.numbers.append(n)
+
+    def blank(self, n: int) -> None:
+        if self.out and self.out[-1] != "":
+            self.line("", n)
+
+    def paragraph(self, texts: list[str], n: int) -> None:
+        self.blank(n)
+        for t in texts:
+            self.line(t, n)
+        self.line("", n)
+
+
+def cue_line(cue: str) -> str:
+    """Force a cue with ``@`` when Fountain would not read it as one unforced."""
+    return cue if read_cue(cue, True) is not None else "@" + cue
+
+
+def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> int:
+    """Write a micro-drama marker line; the number of source lines used (0 when ``s`` is none)."""
+    m = EPISODE.match(s)
+    if m:
+        title = m.group("t") or ""
+        raw = m.group("n")
+        number = int(raw) if raw.isdigit() else NUMBER_WORDS[raw.lower()]
+        w.paragraph([f"# Episode {number}" + (f": {title}" if title else "")], n)
+        return 1
+    m = SCENE.match(s)
+    if m:
+        number, rest = m.group("n"), (m.group("t") or "").strip()
+        used = 1
+        if not rest:
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and HEADING.match(lines[j].strip()):
+                rest, used = strip_scene_numbers(lines[j].strip())[0], j - i + 1
+        w.paragraph([f".{rest or s} #{number}#"], n)
+        return used
+    m = SUBTITLE.match(s)
+    if m:
+        w.paragraph([f"[[dramalens:subtitle: {m.group('t')}]]"], n)
+        return 1
+    if FLASH_END.match(s):
+        w.paragraph([f"[[dramalens:flashback_end: {s.strip('[] ')}]]"], n)
+        return 1
+    m = FLASH_START.match(s)
+    if m and (s.startswith("[") or s == s.upper()):
+        w.paragraph([f"[[dramalens:flashback_start: {s.strip('[] ')}]]"], n)
+        return 1
+    m = CLIFFHANGER.match(s)
+    if m and (s[0] in "[(" or s.split(":")[0] == s.split(":")[0].upper()):
+        w.paragraph([f"[[dramalens:cliffhanger_mark: {m.group('t') or s.strip('[]() ')}]]"], n)
+        return 1
+    if s.upper() in ("INTERCUT WITH:", "INTERCUT:", "INTERCUT WITH"):
+        w.paragraph([f"> {s}"], n)
+        return 1
+    return 0
+
+
+
+def write_heading(s: str, n: int, w: FountainLines) -> bool:
+    """Write ``s`` as a heading (numbered on either side) or an omitted scene; False when it is neither."""
+    rest, number = strip_scene_numbers(s)
+    if number is None and not HEADING.match(rest):
+        return False
+    if OMITTED.match(rest):
+        w.paragraph([f"[[Scene {number} omitted]]" if number else "[[Scene omitted]]"], n)
+        return True
+    mark = f" #{number}#" if number else ""
+    w.paragraph([("" if HEADING.match(rest) else ".") + rest + mark], n)
+    return True
+
+
+
+def copy_title_page(lines: list[str], w: FountainLines) -> int:
+    """Copy a Fountain title page (``Title: …`` keys) at the top through; the index after it."""
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i == len(lines) or not starts_title_page(lines[i].strip()):
+        return 0
+    while i < len(lines) and lines[i].strip():
+        w.line(lines[i].rstrip(), i + 1)
+        i += 1
+    return i
+
