@@ -23,12 +23,11 @@ from dramalens.triage import jobs as q  # noqa: E402
 from dramalens.triage.distributed import run_dask, worker_db_url  # noqa: E402
 from dramalens.triage.intake import SubmissionMeta, ensure_desk, submit  # noqa: E402
 from dramalens.triage.models import init_db, jobs, scores, submissions  # noqa: E402
-from dramalens.triage.pipeline import catalog_available, open_catalog  # noqa: E402
+from dramalens.triage.catalogs import open_catalog  # noqa: E402
 from dramalens.triage.worker import Worker  # noqa: E402
-from triage_support import fake_pipeline_for_tests, make_script, needs_pipeline, new_engine  # noqa: E402
+from triage_support import fake_pipeline_for_tests, make_script, new_engine  # noqa: E402
 
 BAD_FDX = b"<FinalDraft><Content><Paragraph"  # cut off mid-tag: the .fdx parser rejects it
-needs_catalog = pytest.mark.skipif(not catalog_available(), reason="the catalog is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +81,6 @@ def _jobs(engine) -> dict[int, tuple]:
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
-@needs_pipeline
-@needs_catalog
 def test_dask_scores_equal_single_machine_and_each_job_runs_once(client, desk_db, tmp_path, monkeypatch):
     monkeypatch.setattr(q, "RETRY_BACKOFF", 0.0)  # let the broken script use up its attempts in one run
     template, n = desk_db
@@ -162,7 +159,7 @@ def test_a_result_stored_before_a_crash_is_not_analysed_again(client, tmp_path):
 
 
 def _sub(sid):
-    from dramalens.triage.pipeline import SubmissionInput
+    from dramalens.triage.intake import SubmissionInput
 
     return SubmissionInput(sid, "x.txt", b"x")
 
@@ -197,7 +194,6 @@ def test_worker_db_url_is_absolute_for_sqlite(tmp_path, monkeypatch):
     assert worker_db_url(make_engine("sqlite://")) is None
 
 
-@needs_pipeline
 def test_unreachable_scheduler_is_one_clear_error(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
     # returns after the 1 s connect timeout (a hang would never get to the asserts)
@@ -209,7 +205,6 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path, capsys):
     assert "--dask must be 'local'" in capsys.readouterr().err
 
 
-@needs_pipeline
 @pytest.mark.slow
 def test_cli_run_with_a_local_process_cluster(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
@@ -264,7 +259,6 @@ def test_remote_cluster_with_sqlite_warns_once_and_runs_without_catalog(client, 
     assert distributed.sqlite_warning("postgresql://u@db/desk") is None
 
 
-@needs_pipeline
 def test_cli_warns_about_sqlite_with_a_remote_scheduler(client, tmp_path, capsys, monkeypatch):
     import contextlib
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,17 +20,19 @@ from dramalens.triage.export import export_csv
 from dramalens.triage.intake import SubmissionMeta, submit
 from dramalens.triage.listing import EFFECTIVE, QueueQuery, effective_values, list_queue
 from dramalens.triage.models import MIGRATIONS, VERSION_TABLE, init_db, submissions
-from dramalens.triage.pipeline import SubmissionInput, catalog_available, detected_metadata
+from dramalens.triage.intake import SubmissionInput
+from dramalens.triage.pipeline import detected_metadata
+from dramalens.triage.result import Detected
 from dramalens.triage.worker import Worker
 from dramalens.web.app import create_app
-from triage_support import REAL_PIPELINE, fake_pipeline_for_tests, fast_hash, login, make_script, needs_pipeline  # noqa: F401
+from triage_support import REAL_PIPELINE, fake_pipeline_for_tests, fast_hash, login, make_script  # noqa: F401
 
-DETECTED = {"detected_track": "古装", "detected_format": "vertical", "detected_episodes": 3}
+DETECTED = Detected(episodes=3, format="vertical", track="古装")
 
 
 def _pipeline(sub, *, weights, catalog=None):
     """TEST DOUBLE on top of the shared one: every script is 'detected' as 古装 / vertical / 3."""
-    return {**fake_pipeline_for_tests(sub, weights=weights), **DETECTED}
+    return replace(fake_pipeline_for_tests(sub, weights=weights), detected=DETECTED)
 
 
 def _desk(engine):
@@ -69,24 +72,20 @@ def test_migration_0002_adds_columns_and_keeps_rows(tmp_path):
 
 
 def test_detected_metadata_reads_the_analysis():
-    got = detected_metadata({"episode_count": 12, "format": {"format": "horizontal"}})
-    assert got == {"detected_episodes": 12, "detected_format": "horizontal", "detected_track": ""}
-    assert detected_metadata({"episode_count": 0, "format": {"format": "odd"}})["detected_format"] == ""
+    got = detected_metadata(12, "horizontal")
+    assert got == Detected(episodes=12, format="horizontal", track="")
+    assert detected_metadata(0, "odd").format == "" and detected_metadata(0, "odd").episodes is None
 
 
-@needs_pipeline
 def test_real_pipeline_detects_episodes_format_and_track():
-    out = REAL_PIPELINE(SubmissionInput(1, "a.txt", make_script(5, episodes=4).encode()))
-    assert out["detected_episodes"] == 4
-    assert out["detected_format"] == out["analysis"]["format"]["format"] and out["detected_format"] in ("vertical", "horizontal")
-    if catalog_available():
-        import dramalens
-        from dramalens.analysis.tropes import TRACKS
+    import dramalens
+    from dramalens.analysis.tropes import TRACKS
 
-        assert out["detected_track"] in TRACKS["zh"]
-        assert dramalens.parse(make_script(5, episodes=4)).language == "zh"
-    else:
-        assert out["detected_track"] == ""
+    out = REAL_PIPELINE(SubmissionInput(1, "a.txt", make_script(5, episodes=4).encode()))
+    assert out.detected.episodes == 4
+    assert out.detected.format == out.analysis.format.format and out.detected.format in ("vertical", "horizontal")
+    assert out.detected.track in TRACKS["zh"]
+    assert dramalens.parse(make_script(5, episodes=4)).language == "zh"
 
 
 @pytest.mark.usefixtures("fast_hash")

@@ -16,10 +16,10 @@ from dramalens.errors import ConfigError
 from dramalens.triage import jobs as q
 from dramalens.triage.intake import SubmissionMeta, ensure_desk, submit
 from dramalens.triage.models import init_db, jobs, scores, submissions
-from dramalens.triage.pipeline import SubmissionInput
+from dramalens.triage.intake import SubmissionInput
 from dramalens.triage.scoring import DEFAULT_WEIGHTS
 from dramalens.triage.worker import Worker
-from triage_support import REAL_PIPELINE, fake_pipeline_for_tests, make_script, needs_pipeline, new_engine
+from triage_support import REAL_PIPELINE, fake_pipeline_for_tests, make_script, new_engine
 
 
 def _fill(engine, n: int, episodes: int = 2) -> list[int]:
@@ -161,7 +161,6 @@ def test_claim_validates_lease(engine):
         q.claim(engine, "w", lease=0)
 
 
-@needs_pipeline
 def test_real_pipeline_through_the_queue(engine):
     ids = _fill(engine, 3, episodes=3)
     stats = Worker(engine, pipeline=REAL_PIPELINE, threads=1).run_until_empty()
@@ -190,7 +189,6 @@ def test_postgresql_queue_exactly_once():
     assert q.claim(engine, "again") is not None
 
 
-@needs_pipeline
 def test_cli_submit_run_and_users(tmp_path, capsys, monkeypatch):
     from dramalens.cli import main
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import dramalens
+from dramalens.analysis.compliance import Finding
+from dramalens.analysis.episode_format import EpisodeOutside
+from dramalens.analysis.hooks import EndingCue
+from dramalens.catalog import Match, Scores
 from dramalens.errors import ConfigError
 from dramalens.triage.jobs import run_tx
-from dramalens.triage.pipeline import SubmissionInput, features_from_analysis
-from dramalens.triage.scoring import DEFAULT_WEIGHTS, Features, Weights, load_weights, save_weights, score
-from triage_support import REAL_PIPELINE, make_script, needs_pipeline, new_engine
+from dramalens.triage.intake import SubmissionInput, SubmissionMeta
+from dramalens.triage.pipeline import features_from_analysis
+from dramalens.triage.scoring import DEFAULT_WEIGHTS, Features, Flag, Weights, load_weights, save_weights, score
+from triage_support import REAL_PIPELINE, make_script, new_engine
 
 ratio = st.one_of(st.none(), st.floats(0, 1))
-flag = st.fixed_dictionaries({"rule": st.sampled_from(["a", "b"]), "severity": st.sampled_from(["high", "medium", "low", "info"])})
+flag = st.builds(Flag, rule=st.sampled_from(["a", "b"]), severity=st.sampled_from(["high", "medium", "low", "info"]))
 features = st.builds(
     lambda eps, hooks, nov, pace, ag, flags: Features(episodes=eps, hook_endings=min(hooks, eps), novelty=nov,
                                                       pacing_fit=pace, agency=ag, flags=tuple(flags)),
@@ -40,11 +48,11 @@ def _fields(f):
 
 
 def test_risk_adds_severities_and_caps():
-    flags = tuple({"rule": "r", "severity": "high", "text": "t", "line": 3, "episode": 1} for _ in range(4))
+    flags = tuple(Flag(rule="r", severity="high", text="t", line=3, episode=1) for _ in range(4))
     s = score(Features(episodes=1, hook_endings=1, flags=flags))
     assert s.risk == 100.0
     assert sum(e.criterion == "risk" and e.line == 3 for e in s.evidence) == 4
-    assert score(Features(flags=({"severity": "info"},))).risk == 0.0
+    assert score(Features(flags=(Flag("flag", "info"),))).risk == 0.0
 
 
 def test_unknown_originality_redistributes_its_weight():
@@ -55,7 +63,7 @@ def test_unknown_originality_redistributes_its_weight():
 
 
 def test_evidence_names_similar_works_and_weak_endings():
-    f = Features(episodes=4, hook_endings=2, novelty=0.3, similar=({"title": "霸道总裁爱上我", "score": 0.8},),
+    f = Features(episodes=4, hook_endings=2, novelty=0.3, similar=(Match("w1", "霸道总裁爱上我", 0.8, Scores(0.8, 0.8, 0.8, None, None, None)),),
                  weak_endings=((2, 40), (3, 77)))
     s = score(f)
     assert s.originality == 30.0
@@ -86,22 +94,28 @@ def test_weights_from_toml_then_settings_row(tmp_path):
         assert load_weights(c, path=toml) == Weights(0.2, 0.7, 0.1)  # the row wins over the file
 
 
-def test_features_from_analysis_dict():
-    data = {"hooks": {"weak_threshold": 0.5, "episodes": [
-        {"number": 1, "ending_strength": 0.9, "ending_cues": [{"line": 10}]},
-        {"number": 2, "ending_strength": 0.1, "ending_cues": [{"line": 20}]}]},
-        "format": {"format": "vertical", "outside": [{"number": 2}]},
-        "characters": {"summary": {"mean_primary_agency": 0.5, "drive": "mixed"}},
-        "compliance": {"findings": [{"rule_id": "title.x", "rule_text": "t", "severity": "high", "line": 0, "episode": 0}]}}
-    f = features_from_analysis(data)
+def test_features_from_analysis():
+    base = dramalens.analyze(dramalens.parse(make_script(1, episodes=2)))
+    ep1, ep2 = base.hooks.episodes
+
+    def cue(line):
+        return EndingCue("cliffhanger_mark", "【卡点】", line, "", 0.0, 1.0)
+
+    hooks = replace(base.hooks, weak_threshold=0.5, weak_endings=(2,), episodes=(
+        replace(ep1, number=1, ending_strength=0.9, ending_cues=(cue(10),)),
+        replace(ep2, number=2, ending_strength=0.1, ending_cues=(cue(20),))))
+    fmt = replace(base.format, format="vertical", outside=(EpisodeOutside(2, 30.0, "short", 0),))
+    chars = replace(base.characters, mean_primary_agency=0.5, drive="mixed")
+    comp = replace(base.compliance, budget=None, findings=(Finding("title.x", "t", "high", 0, 0, "", "", ""),))
+    f = features_from_analysis(replace(base, hooks=hooks, format=fmt, characters=chars, compliance=comp))
     assert (f.episodes, f.hook_endings, f.weak_endings) == (2, 1, ((2, 20),))
-    assert f.pacing_fit == 0.5 and f.agency == 0.75 and f.flags[0]["rule"] == "title.x"
+    assert f.pacing_fit == 0.5 and f.agency == 0.75 and f.flags[0].rule == "title.x"
 
 
-@needs_pipeline
 def test_real_pipeline_scores_with_evidence():
     text = make_script(5, episodes=4, title="霸总的契约娇妻")
-    out = REAL_PIPELINE(SubmissionInput(1, "a.txt", text.encode(), title="霸总的契约娇妻"), weights=DEFAULT_WEIGHTS)
-    assert 0 <= out["total"] <= 100 and out["language"] == "zh"
-    assert any(e["criterion"] == "craft" for e in out["evidence"])
-    assert out["risk"] > 0 and any("badao" in e["text"] or "霸总" in e["text"] for e in out["evidence"] if e["criterion"] == "risk")
+    out = REAL_PIPELINE(SubmissionInput(1, "a.txt", text.encode(), SubmissionMeta(title="霸总的契约娇妻")),
+                        weights=DEFAULT_WEIGHTS)
+    assert 0 <= out.score.total <= 100 and out.language == "zh"
+    assert any(e.criterion == "craft" for e in out.score.evidence)
+    assert out.score.risk > 0 and any("badao" in e.text or "霸总" in e.text for e in out.score.evidence if e.criterion == "risk")

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from dramalens.triage.auth import add_user, issue_token
 from dramalens.web.app import create_app
-from triage_support import REAL_PIPELINE, fast_hash, login, make_script, make_zip, needs_pipeline  # noqa: F401
+from triage_support import REAL_PIPELINE, fast_hash, login, make_script, make_zip  # noqa: F401
 
-pytestmark = [pytest.mark.usefixtures("fast_hash"), needs_pipeline]
+pytestmark = [pytest.mark.usefixtures("fast_hash")]
 
 URLS = [pytest.param("sqlite", id="sqlite")]
 if os.environ.get("DRAMALENS_TEST_PG"):
@@ -107,8 +107,6 @@ def test_api_refuses_without_token_and_with_cookie_only(tmp_path):
         assert client.get("/api/nope", headers={"Accept": "application/json"}).json()["error"] == "NotFoundError"
 
 
-@pytest.mark.skipif(not __import__("dramalens.triage.pipeline", fromlist=["x"]).catalog_available(),
-                    reason="the catalog is not installed")
 def test_catalog_novelty_and_similar_works(tmp_path):
     import tempfile
     from pathlib import Path

@@ -9,9 +9,11 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dramalens.catalog import SaturationRow
 from dramalens.errors import ConfigError
+from dramalens.triage import desk
 from dramalens.triage.auth import add_user
-from dramalens.web import charts, routes_admin
+from dramalens.web import charts
 from dramalens.web.app import create_app
 from dramalens.web.charts import CLIP, growth_chart
 from triage_support import fast_hash, login  # noqa: F401
@@ -19,27 +21,33 @@ from triage_support import fast_hash, login  # noqa: F401
 _growth = st.one_of(st.none(), st.floats(-1.0, 500.0, allow_nan=False))
 
 
+def _row(kind, label, works, status, supply_growth, plays_growth, name="", share=0.0):
+    """A catalog saturation row with only what the chart and the page read."""
+    return SaturationRow(kind=kind, name=name or label, label=label, works=works, share=share, supply=(),
+                         plays_per_work=(), supply_growth=supply_growth, plays_growth=plays_growth, status=status)
+
+
 @st.composite
 def _rows(draw):
     n = draw(st.integers(1, 12))
-    return [{"kind": draw(st.sampled_from(["track", "trope"])), "label": f"x{i}", "works": draw(st.integers(1, 99)),
-             "status": draw(st.sampled_from(["crowded", "balanced", "under-served"])),
-             "supply_growth": draw(_growth), "plays_growth": draw(_growth)} for i in range(n)]
+    return [_row(draw(st.sampled_from(["track", "trope"])), f"x{i}", draw(st.integers(1, 99)),
+                 draw(st.sampled_from(["crowded", "balanced", "under-served"])), draw(_growth), draw(_growth))
+            for i in range(n)]
 
 
 @settings(max_examples=60, deadline=None)
 @given(rows=_rows(), kind=st.sampled_from(["track", "trope"]))
 def test_bars_start_at_zero_stay_inside_and_keep_the_sign(rows, kind):
     chart = growth_chart(rows, kind)
-    mine = [r for r in rows if r["kind"] == kind]
+    mine = [r for r in rows if r.kind == kind]
     if not mine:
         assert chart is None
         return
-    assert [r.label for r in chart.rows] == [r["label"] for r in mine]
+    assert [r.label for r in chart.rows] == [r.label for r in mine]
     left, right = chart.plot_x, chart.plot_x + chart.plot_w
     for row, src in zip(chart.rows, mine):
         assert chart.height >= row.y + charts.ROW_H
-        for bar, value in ((row.supply, src["supply_growth"]), (row.plays, src["plays_growth"])):
+        for bar, value in ((row.supply, src.supply_growth), (row.plays, src.plays_growth)):
             assert left - 0.1 <= bar.x and bar.x + bar.width <= right + 0.1
             if value is None:
                 assert bar.width == 0 and bar.text == "—"
@@ -51,8 +59,7 @@ def test_bars_start_at_zero_stay_inside_and_keep_the_sign(rows, kind):
 
 
 def test_longer_growth_draws_a_longer_bar_until_the_clip():
-    rows = [{"kind": "track", "label": str(v), "works": 1, "status": "balanced", "supply_growth": v, "plays_growth": -v}
-            for v in (0.1, 0.5, 1.5, 2.0, 9.0)]
+    rows = [_row("track", str(v), 1, "balanced", v, -v) for v in (0.1, 0.5, 1.5, 2.0, 9.0)]
     widths = [r.supply.width for r in growth_chart(rows, "track").rows]
     assert widths[:4] == sorted(widths[:4]) and len(set(widths[:4])) == 4
     assert widths[3] == widths[4]  # clipped at CLIP
@@ -69,15 +76,12 @@ HOSTILE = '<script>alert(1)</script>"&'
 
 @pytest.mark.usefixtures("fast_hash")
 def test_saturation_page_embeds_an_escaped_chart_and_translated_statuses(tmp_path, monkeypatch):
-    rows = [
-        {"kind": "track", "name": "t1", "label": HOSTILE, "works": 9, "share": 0.3, "supply_growth": 0.6,
-         "plays_growth": -0.2, "status": "crowded"},
-        {"kind": "track", "name": "t2", "label": "古装", "works": 2, "share": 0.05, "supply_growth": -0.4,
-         "plays_growth": None, "status": "under-served"},
-        {"kind": "trope", "name": "revenge", "label": "复仇 / revenge", "works": 5, "share": 0.2, "supply_growth": 4.0,
-         "plays_growth": 0.1, "status": "balanced"},
-    ]
-    monkeypatch.setattr(routes_admin, "saturation_rows", lambda db_url: rows)
+    rows = (
+        _row("track", HOSTILE, 9, "crowded", 0.6, -0.2, name="t1", share=0.3),
+        _row("track", "古装", 2, "under-served", -0.4, None, name="t2", share=0.05),
+        _row("trope", "复仇 / revenge", 5, "balanced", 4.0, 0.1, name="revenge", share=0.2),
+    )
+    monkeypatch.setattr(desk, "saturation_rows", lambda db_url: rows)
     app = create_app(f"sqlite:///{tmp_path / 's.sqlite'}", workers=0)
     add_user(app.state.desk.engine, "ann", "password-a", desk="都市")
     with TestClient(app) as client:
@@ -101,7 +105,7 @@ def test_saturation_page_embeds_an_escaped_chart_and_translated_statuses(tmp_pat
 
 @pytest.mark.usefixtures("fast_hash")
 def test_saturation_page_without_a_catalog_has_no_chart(tmp_path, monkeypatch):
-    monkeypatch.setattr(routes_admin, "saturation_rows", lambda db_url: None)
+    monkeypatch.setattr(desk, "saturation_rows", lambda db_url: None)
     app = create_app(f"sqlite:///{tmp_path / 's.sqlite'}", workers=0)
     add_user(app.state.desk.engine, "ann", "password-a", desk="都市")
     with TestClient(app) as client:

@@ -19,8 +19,7 @@ import pytest
 import dramalens
 
 from dramalens.triage.auth import add_user
-from dramalens.triage.pipeline import catalog_available
-from triage_support import REAL_PIPELINE, make_script, make_zip, needs_pipeline
+from triage_support import REAL_PIPELINE, make_script, make_zip
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -28,15 +27,12 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    needs_pipeline,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
 ]
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 
-def _corpus(n: int, seed: int) -> Path | None:
-    if not catalog_available():
-        return None
+def _corpus(n: int, seed: int) -> Path:
     from dramalens.synth import generate_corpus
 
     out = Path(tempfile.mkdtemp())

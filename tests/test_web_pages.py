@@ -5,34 +5,36 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from dramalens.catalog import Match, Scores
 from dramalens.triage.auth import add_user
+from dramalens.triage.catalogs import open_catalog
 from dramalens.triage.intake import SubmissionMeta, submit
-from dramalens.triage.pipeline import catalog_available, open_catalog, trope_label
+from dramalens.triage.pipeline import trope_label
 from dramalens.triage.worker import Worker
 from dramalens.web.app import create_app
-from triage_support import REAL_PIPELINE, fake_pipeline_for_tests, fast_hash, login, make_script, needs_pipeline  # noqa: F401
+from triage_support import REAL_PIPELINE, fake_pipeline_for_tests, fast_hash, login, make_script  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_hash")
 
 HOSTILE = '<img src=x onerror=alert(1)>'
-MATCH = {
-    "work_id": "w9", "title": f"旧作{HOSTILE}", "score": 0.4123,
-    "scores": {"minhash": 0.0312, "passages": 0.0, "text": 0.0312, "embedding": 0.4417, "tropes": 0.6737,
-               "skeleton": 0.5714},
-    "shared_passages": [],
-    "shared_tropes": ["ceo", f"unknown{HOSTILE}"],
-    "skeleton_alignment": [[0, 2, "betrayal"], [3, 4, "revenge"], [5, 5, HOSTILE]],
-}
+MATCH = Match(
+    work_id="w9", title=f"旧作{HOSTILE}", score=0.4123,
+    scores=Scores(minhash=0.0312, passages=0.0, text=0.0312, embedding=0.4417, tropes=0.6737, skeleton=0.5714),
+    shared_passages=(),
+    shared_tropes=("ceo", f"unknown{HOSTILE}"),
+    skeleton_alignment=((0, 2, "betrayal"), (3, 4, "revenge"), (5, 5, HOSTILE)),
+)
 
 
 def _with_match(sub, *, weights, catalog=None):
-    """TEST DOUBLE: the shared fake plus one similar work shaped like catalog.Match.to_dict()."""
-    return {**fake_pipeline_for_tests(sub, weights=weights), "similar": [MATCH]}
+    """TEST DOUBLE: the shared fake plus one similar work (a catalog.Match)."""
+    return replace(fake_pipeline_for_tests(sub, weights=weights), similar=(MATCH,))
 
 
 def _app(tmp_path, db_url=None):
@@ -67,8 +69,7 @@ def test_similar_work_without_passages_shows_why(tmp_path):
     assert "<img" not in sim and sim.count("&lt;img src=x onerror=alert(1)&gt;") == 3  # title, trope, function
     zh_sim = _section(zh, 'id="sim-h"')
     assert "背叛" in zh_sim and "复仇" in zh_sim and "语义向量" in zh_sim and "共同套路" in zh_sim
-    if catalog_available():
-        assert trope_label("ceo", "zh") in zh_sim and trope_label("ceo", "zh") != "ceo"
+    assert trope_label("ceo", "zh") in zh_sim and trope_label("ceo", "zh") != "ceo"
 
 
 def test_every_page_declares_an_inline_icon(tmp_path):
@@ -80,8 +81,6 @@ def test_every_page_declares_an_inline_icon(tmp_path):
             assert '<link rel="icon" href="data:,">' in client.get(path).text, path
 
 
-@needs_pipeline
-@pytest.mark.skipif(not catalog_available(), reason="the catalog is not installed")
 def test_real_pipeline_stores_what_the_page_explains(tmp_path):
     from dramalens.catalog import Catalog, import_paths
     from dramalens.synth import generate_corpus

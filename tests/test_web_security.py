@@ -16,7 +16,7 @@ from dramalens.triage.intake import IntakeLimits
 from dramalens.triage.models import submissions
 from dramalens.web.app import create_app
 from triage_support import (REAL_PIPELINE, csrf_of, fake_pipeline_for_tests, fast_hash, login, make_script,  # noqa: F401
-                            make_zip, needs_pipeline)
+                            make_zip)
 
 pytestmark = pytest.mark.usefixtures("fast_hash")
 
@@ -136,7 +136,6 @@ def test_upload_limits_and_hostile_archives(app):
         assert c.execute(select(func.count()).select_from(submissions)).scalar_one() == 0
 
 
-@needs_pipeline
 def test_html_in_scripts_is_escaped_on_every_page(tmp_path):
     app = create_app(f"sqlite:///{tmp_path / 'xss.sqlite'}", workers=1, pipeline=REAL_PIPELINE, worker_poll=0.1)
     engine = app.state.desk.engine

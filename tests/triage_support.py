@@ -2,7 +2,7 @@
 
 ``fake_pipeline_for_tests`` is a TEST DOUBLE of dramalens.triage.pipeline.analyse_submission:
 it lets queue/worker tests control timing and failures. Tests that claim the real flow use
-the real pipeline (``REAL_PIPELINE``), which needs the analysis stage to be installed.
+the real pipeline (``REAL_PIPELINE``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ import pytest
 
 from dramalens.db import make_engine
 from dramalens.triage.models import init_db
-from dramalens.triage.pipeline import analyse_submission, pipeline_available
+from dramalens.triage.pipeline import analyse_submission
+from dramalens.triage.result import TriageResult
+from dramalens.triage.scoring import Evidence, Score
 from support import make_zip  # noqa: F401  (one zip helper for all tests; imported from here by the triage tests)
 
 REAL_PIPELINE = analyse_submission
-needs_pipeline = pytest.mark.skipif(not pipeline_available(), reason="the analysis stage is not installed")
 
 _NAMES = ["林晚", "顾城", "苏婉", "陈默", "沈知意", "陆景深", "周慕白", "唐糖"]
 _PLACES = ["客厅", "公司大堂", "医院走廊", "天台", "宴会厅", "老宅书房"]
@@ -48,13 +49,12 @@ def make_script(seed: int, episodes: int = 3, *, title: str | None = None) -> st
     return "\n".join(out)
 
 
-def fake_pipeline_for_tests(sub, *, weights, catalog=None) -> dict:
+def fake_pipeline_for_tests(sub, *, weights, catalog=None) -> TriageResult:
     """TEST DOUBLE: a deterministic 'analysis' (score from the bytes) without parsing anything."""
     total = float(sum(sub.content) % 1000) / 10.0
-    return {"total": total, "originality": None, "craft": total, "risk": 0.0, "weights": weights.to_dict(),
-            "evidence": [{"criterion": "craft", "text": f"fake score of {sub.filename}"}], "similar": [],
-            "analysis": {"fake": True}, "report_html": f"<p>report {sub.id}</p>", "language": "zh",
-            "tropes": ["复仇"] if sub.id % 2 else ["契约婚姻"]}
+    evidence = (Evidence("craft", f"fake score of {sub.filename}"),)
+    return TriageResult(Score(total, None, total, 0.0, weights, evidence), report_html=f"<p>report {sub.id}</p>",
+                        language="zh", tropes=("复仇",) if sub.id % 2 else ("契约婚姻",))
 
 
 def new_engine(tmp_path, name: str = "desk.sqlite"):

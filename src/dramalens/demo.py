@@ -12,7 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from .analysis import analyze
+from .catalog import Catalog, import_paths
+from .db import make_engine
 from .errors import ConfigError
+from .parsing import parse
+from .report.html import render_html
+from .synth import generate_corpus
+from .triage.auth import add_user
+from .triage.intake import SubmissionMeta, ensure_desk, submit
+from .triage.jobs import run_tx
+from .triage.models import init_db
+from .triage.models import submissions as submissions_table
 
 __all__ = ["DemoSite", "prepare_demo", "sample_paths"]
 
@@ -42,20 +56,54 @@ def sample_paths() -> list[Path]:
 
 
 def _write_reports(folder: Path, log: Callable[[str], None]) -> list[Path]:
-    from . import analyze, parse
-    from .report.html import render_html
-
     out = []
     for path in sample_paths():
         script = parse(path)
         analysis = analyze(script)
         target = folder / "reports" / f"{path.stem}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_html(analysis, script), encoding="utf-8")
-        runtime = analysis.to_dict()["runtime"]["total_seconds"]
-        log(f"analysed sample {path.name}: {len(script.episodes)} episodes, {runtime / 60:.1f} min → {target}")
+        target.write_text(render_html(analysis), encoding="utf-8")
+        minutes = analysis.runtime.total_seconds / 60
+        log(f"analysed sample {path.name}: {len(script.episodes)} episodes, {minutes:.1f} min → {target}")
         out.append(target)
     return out
+
+
+def _fill_catalog(catalog: Catalog, folder: Path, works: int, seed: int, log: Callable[[str], None]) -> None:
+    """A generated catalog of ``works`` works, once (a second run finds it there)."""
+    if catalog.count() > 0:
+        return
+    log(f"generating a demo catalog of {works} works (synth) …")
+    source = folder / "catalog-src"
+    generate_corpus(source, works=works, episodes=(6, 10), seed=seed, plant_rate=0.15)
+    report = import_paths(catalog, [source], metadata=[source / "metadata.jsonl"])
+    log(f"imported {report.imported} works into the catalog")
+
+
+def _admin_password(engine: Engine, folder: Path) -> str:
+    """The admin's password, made (with the account) on the first run and kept in the folder."""
+    password_file = folder / "admin-password.txt"
+    if not password_file.exists():
+        password = secrets.token_urlsafe(9)
+        add_user(engine, "admin", password, admin=True)
+        password_file.write_text(password + "\n", encoding="utf-8")
+        password_file.chmod(0o600)
+    return password_file.read_text(encoding="utf-8").strip()
+
+
+def _fill_queue(engine: Engine, folder: Path, submissions: int, seed: int, log: Callable[[str], None]) -> int:
+    """A generated batch of ``submissions`` scripts queued once; returns how many are queued."""
+    with engine.connect() as conn:
+        queued = int(conn.execute(select(func.count()).select_from(submissions_table)).scalar_one())
+    if queued:
+        return queued
+    log(f"generating a demo batch of {submissions} submissions and queueing them …")
+    batch = folder / "batch-src"
+    truth = generate_corpus(batch, works=submissions, episodes=(8, 16), seed=seed + 1, plant_rate=0.2)
+    files = [(Path(w.path).name, (batch / w.path).read_bytes()) for w in truth.works if w.path]
+    desk_id = run_tx(engine, lambda conn: ensure_desk(conn, "default"))
+    receipt = submit(engine, files, SubmissionMeta(), desk_id=desk_id, by="demo", batch_name="demo batch")
+    return len(receipt.submission_ids)
 
 
 def prepare_demo(
@@ -72,45 +120,13 @@ def prepare_demo(
     """
     if works < 10 or submissions < 1:
         raise ConfigError(f"the demo needs at least 10 catalog works and 1 submission, got {works} and {submissions}")
-    from sqlalchemy import func, select
-
-    from .catalog import Catalog, import_paths
-    from .synth import generate_corpus
-    from .db import make_engine
-    from .triage.auth import add_user
-    from .triage.intake import SubmissionMeta, ensure_desk, submit
-    from .triage.jobs import run_tx
-    from .triage.models import init_db, submissions as submissions_table
-
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{folder / 'dramalens.sqlite'}"
     reports = _write_reports(folder, log)
-
-    catalog = Catalog(db_url)
-    if catalog.count() == 0:
-        log(f"generating a demo catalog of {works} works (synth) …")
-        source = folder / "catalog-src"
-        generate_corpus(source, works=works, episodes=(6, 10), seed=seed, plant_rate=0.15)
-        report = import_paths(catalog, [source], metadata=[source / "metadata.jsonl"])
-        log(f"imported {report.imported} works into the catalog")
-
-    engine = init_db(make_engine(db_url))
-    password_file = folder / "admin-password.txt"
-    with engine.connect() as conn:
-        queued = conn.execute(select(func.count()).select_from(submissions_table)).scalar_one()
-    if not password_file.exists():
-        password = secrets.token_urlsafe(9)
-        add_user(engine, "admin", password, admin=True)
-        password_file.write_text(password + "\n", encoding="utf-8")
-        password_file.chmod(0o600)
-    password = password_file.read_text(encoding="utf-8").strip()
-    if queued == 0:
-        log(f"generating a demo batch of {submissions} submissions and queueing them …")
-        batch = folder / "batch-src"
-        truth = generate_corpus(batch, works=submissions, episodes=(8, 16), seed=seed + 1, plant_rate=0.2)
-        files = [(Path(w.path).name, (batch / w.path).read_bytes()) for w in truth.works if w.path]
-        desk_id = run_tx(engine, lambda conn: ensure_desk(conn, "default"))
-        receipt = submit(engine, files, SubmissionMeta(), desk_id=desk_id, by="demo", batch_name="demo batch")
-        queued = len(receipt.submission_ids)
-    return DemoSite(folder, db_url, "admin", password, tuple(reports), catalog.count(), queued)
+    with Catalog(db_url) as catalog:
+        _fill_catalog(catalog, folder, works, seed, log)
+        engine = init_db(make_engine(db_url))
+        password = _admin_password(engine, folder)
+        queued = _fill_queue(engine, folder, submissions, seed, log)
+        return DemoSite(folder, db_url, "admin", password, tuple(reports), catalog.count(), queued)

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import sys
 
+import click
 import typer
 
 from ..errors import DramalensError
+from . import analyze_cmds, catalog_cmds, conformance_cmds, demo_cmds, novel_cmds, parse_cmds, synth_cmds, triage_cmds
+
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     name="dramalens",
@@ -21,20 +25,16 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from . import analyze_cmds, catalog_cmds, conformance_cmds, demo_cmds, novel_cmds, parse_cmds, synth_cmds, triage_cmds
-
-    for module in (parse_cmds, conformance_cmds, analyze_cmds, catalog_cmds, synth_cmds, triage_cmds, demo_cmds, novel_cmds):
-        module.register(app)
-
-
-_register()
+for _module in (parse_cmds, conformance_cmds, analyze_cmds, catalog_cmds, synth_cmds, triage_cmds, demo_cmds, novel_cmds):
+    _module.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turning any DramalensError into one line on stderr, exit 2."""
-    import click
+    """Entry point: run the app, turning any DramalensError into one line on stderr, exit 2.
 
+    >>> main(["--help"]) == 0  # doctest: +SKIP
+    True
+    """
     try:
         app(args=argv, standalone_mode=False, prog_name="dramalens")
     except DramalensError as exc:

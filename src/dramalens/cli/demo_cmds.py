@@ -5,10 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+import uvicorn
+from rich.console import Console
+
+from ..demo import DemoSite, prepare_demo
+from ..web.app import create_app
+from .context import current_settings
+
+__all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
     app.command("demo")(demo_command)
+
+
+def _serve(site: DemoSite, host: str, port: int, console: Console) -> None:
+    """Run the desk over the demo database with two worker threads, saying how to log in."""
+    app = create_app(site.db_url, workers=2, settings=current_settings())
+    console.print(f"[bold]script desk: http://{host}:{port}/[/bold]  log in as {site.user} / {site.password}"
+                  f"  (password also in {site.folder / 'admin-password.txt'})", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def demo_command(
@@ -20,20 +37,8 @@ def demo_command(
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the web app when ready (default) or stop."),
 ) -> None:
     """Analyse the bundled samples, build a demo catalog and batch, and start the script desk."""
-    from rich.console import Console
-
-    from ..demo import prepare_demo
-
     console = Console(stderr=True)
     site = prepare_demo(folder, works=works, submissions=submissions, log=lambda m: console.print(m, highlight=False))
     console.print(f"catalog: {site.catalog_works} works; queue: {site.queued} submissions; database {site.db_url}")
-    if not serve:
-        return
-    import uvicorn
-
-    from ..web.app import create_app
-
-    app = create_app(site.db_url, workers=2)
-    console.print(f"[bold]script desk: http://{host}:{port}/[/bold]  log in as {site.user} / {site.password}"
-                  f"  (password also in {site.folder / 'admin-password.txt'})", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if serve:
+        _serve(site, host, port, console)

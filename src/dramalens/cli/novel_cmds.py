@@ -10,14 +10,35 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..model.novel import Novel
 from ..parsing.novel import read_novel
 from .context import current_settings
+
+__all__ = ["register"]
 
 _FIRST_LINE_WIDTH = 40
 
 
 def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
     app.command("chapters")(chapters_command)
+
+
+def _chapters_table(novel: Novel, name: str) -> Table:
+    """Number, kind, volume, title, length and first line of each chapter."""
+    unit = "chars" if novel.language == "zh" else "words"
+    byline = f" by {novel.author}" if novel.author else ""
+    table = Table(title=f"{novel.title or name}{byline} — {novel.source_format}, {novel.encoding}, "
+                        f"{novel.language}, {len(novel.chapters)} chapters, {novel.length:,} {unit}")
+    for column in ("#", "kind", "volume", "title", unit, "first line"):
+        table.add_column(column, justify="right" if column in ("#", unit) else "left")
+    for c in novel.chapters:
+        first = c.first_line
+        if len(first) > _FIRST_LINE_WIDTH:
+            first = first[: _FIRST_LINE_WIDTH - 1] + "…"
+        table.add_row(str(c.number), c.kind, c.volume or "", c.heading.replace("\n", " ") or c.title,
+                      f"{c.length(novel.language):,}", first)
+    return table
 
 
 def chapters_command(
@@ -32,22 +53,6 @@ def chapters_command(
     if as_json:
         sys.stdout.write(json.dumps(novel.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        unit = "chars" if novel.language == "zh" else "words"
-        byline = f" by {novel.author}" if novel.author else ""
-        table = Table(title=f"{novel.title or file.name}{byline} — {novel.source_format}, {novel.encoding}, "
-                            f"{novel.language}, {len(novel.chapters)} chapters, {novel.length:,} {unit}")
-        table.add_column("#", justify="right")
-        table.add_column("kind")
-        table.add_column("volume")
-        table.add_column("title")
-        table.add_column(unit, justify="right")
-        table.add_column("first line")
-        for c in novel.chapters:
-            first = c.first_line
-            if len(first) > _FIRST_LINE_WIDTH:
-                first = first[: _FIRST_LINE_WIDTH - 1] + "…"
-            table.add_row(str(c.number), c.kind, c.volume or "", c.heading.replace("\n", " ") or c.title,
-                          f"{c.length(novel.language):,}", first)
-        Console().print(table)
+        Console().print(_chapters_table(novel, file.name))
     for warning in novel.warnings[:20]:
         print(f"dramalens: warning: {file}: {warning}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import typer
@@ -11,22 +12,44 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import ConfigError
-from .context import current_settings
+from ..model import SPOKEN_TYPES, ElementType, Script
 from ..parsing import parse
 from ..text import speech_units
-from ..model import SPOKEN_TYPES, ElementType
+from ..writers.fdx import write_fdx
+from ..writers.fountain import write_fountain
+from ..writers.jsonl import script_to_dict, to_jsonl_records
+from .context import current_settings
 
-OUTPUT_FORMATS = ("json", "jsonl", "fountain", "fdx")
+__all__ = ["OUTPUT_FORMATS", "register"]
+
+
+def _jsonl(script: Script) -> str:
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in to_jsonl_records(script))
+
+
+def _json(script: Script) -> str:
+    return json.dumps(script_to_dict(script), ensure_ascii=False, indent=2) + "\n"
+
+
+#: ``--format`` → the writer that renders a parsed script.
+WRITERS: dict[str, Callable[[Script], str]] = {"json": _json, "jsonl": _jsonl, "fountain": write_fountain, "fdx": write_fdx}
+OUTPUT_FORMATS = tuple(WRITERS)
 
 
 def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
     app.command("parse")(parse_command)
     app.command("stats")(stats_command)
 
 
-def _read(file: Path, input_format: str | None, encoding: str | None, max_bytes: int | None):
+def _read(file: Path, input_format: str | None, encoding: str | None, max_bytes: int | None) -> Script:
     limit = max_bytes if max_bytes is not None else current_settings().max_bytes
     return parse(file, format=input_format, encoding=encoding, max_bytes=limit)
+
+
+def _warn(file: Path, warnings: Sequence[object]) -> None:
+    for warning in warnings[:20]:
+        print(f"dramalens: warning: {file}: {warning}", file=sys.stderr)
 
 
 def parse_command(
@@ -37,42 +60,17 @@ def parse_command(
     max_bytes: int = typer.Option(None, "--max-bytes", help="Refuse files larger than this many bytes."),
 ) -> None:
     """Parse FILE and print its elements (jsonl: one element a line) or convert it."""
-    if format not in OUTPUT_FORMATS:
+    if format not in WRITERS:
         raise ConfigError(f"unknown output format {format!r}; allowed: {', '.join(OUTPUT_FORMATS)}")
     script = _read(file, input_format, encoding, max_bytes)
-    out = sys.stdout
-    if format == "jsonl":
-        from ..writers.jsonl import to_jsonl_records
-
-        for record in to_jsonl_records(script):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif format == "json":
-        from ..writers.jsonl import script_to_dict
-
-        out.write(json.dumps(script_to_dict(script), ensure_ascii=False, indent=2) + "\n")
-    elif format == "fountain":
-        from ..writers.fountain import write_fountain
-
-        out.write(write_fountain(script))
-    else:
-        from ..writers.fdx import write_fdx
-
-        out.write(write_fdx(script))
-    for warning in script.warnings[:20]:
-        print(f"dramalens: warning: {file}: {warning}", file=sys.stderr)
+    sys.stdout.write(WRITERS[format](script))
+    _warn(file, script.warnings)
 
 
-def stats_command(
-    file: Path = typer.Argument(..., help="Script file."),
-    input_format: str = typer.Option(None, "--input-format", help="Force the input format."),
-    encoding: str = typer.Option(None, "--encoding", help="Force the text encoding."),
-    max_bytes: int = typer.Option(None, "--max-bytes", help="Refuse files larger than this many bytes."),
-) -> None:
-    """Episodes, scenes, characters and the amount of dialogue and action, per episode."""
-    script = _read(file, input_format, encoding, max_bytes)
+def _stats_table(script: Script, name: str) -> Table:
+    """Per episode: scenes, speakers, dialogue and action (characters for zh, words for en), lines."""
     unit = "chars" if script.language == "zh" else "words"
-    console = Console()
-    table = Table(title=f"{script.title or file.name} — {script.source_format}, {script.language}, {len(script.characters)} characters")
+    table = Table(title=f"{script.title or name} — {script.source_format}, {script.language}, {len(script.characters)} characters")
     for col in ("episode", "scenes", "speakers", f"dialogue {unit}", f"action {unit}", "lines"):
         table.add_column(col, justify="right")
     totals = [0, 0, 0, 0]
@@ -85,4 +83,14 @@ def stats_command(
         table.add_row(str(episode.number), *map(str, row))
         totals = [a + b for a, b in zip(totals, (row[0], row[2], row[3], row[4]))]
     table.add_row("total", str(totals[0]), str(len(script.characters)), str(totals[1]), str(totals[2]), str(totals[3]), style="bold")
-    console.print(table)
+    return table
+
+
+def stats_command(
+    file: Path = typer.Argument(..., help="Script file."),
+    input_format: str = typer.Option(None, "--input-format", help="Force the input format."),
+    encoding: str = typer.Option(None, "--encoding", help="Force the text encoding."),
+    max_bytes: int = typer.Option(None, "--max-bytes", help="Refuse files larger than this many bytes."),
+) -> None:
+    """Episodes, scenes, characters and the amount of dialogue and action, per episode."""
+    Console().print(_stats_table(_read(file, input_format, encoding, max_bytes), file.name))

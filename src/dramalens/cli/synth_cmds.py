@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from ..errors import ConfigError
+from ..synth import CorpusTruth, generate_corpus
 
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _LANGS = {"zh": ("zh",), "en": ("en",), "both": ("zh", "en")}
@@ -44,28 +49,32 @@ def synth_command(
     full_text_ratio: float = typer.Option(1.0, "--full-text-ratio", help="Share of works with a script file; the rest are metadata and synopsis only."),
 ) -> None:
     """Write a synthetic corpus (Chinese .txt and English .fountain scripts) with planted relations."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    from ..synth import generate_corpus
-
     if lang not in _LANGS:
         raise ConfigError(f"unknown --lang {lang!r}; allowed: zh, en, both")
     ep_range = parse_range(episodes, "--episodes")
     sc_range = parse_range(scenes, "--scenes")
-    console = Console(stderr=True)
     start = time.perf_counter()
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task("writing works", total=works)
+    with _writing_bar(works) as advance:
         truth = generate_corpus(
             out_dir, works=works, languages=_LANGS[lang], episodes=ep_range, seed=seed, plant_rate=plant_rate,
-            scenes_per_episode=sc_range, full_text_ratio=full_text_ratio,
-            progress=lambda done: progress.update(task, completed=done),
+            scenes_per_episode=sc_range, full_text_ratio=full_text_ratio, progress=advance,
         )
-    elapsed = time.perf_counter() - start
+    typer.echo(_summary(truth, out_dir, time.perf_counter() - start))
+
+
+@contextmanager
+def _writing_bar(works: int) -> Iterator[Callable[[int], None]]:
+    """A transient bar on stderr, advanced with the number of works written so far."""
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("writing works", total=works)
+        yield lambda done: progress.update(task, completed=done)
+
+
+def _summary(truth: CorpusTruth, out_dir: Path, elapsed: float) -> str:
+    """How many works were written where, how fast, and which relations were planted."""
     kinds: dict[str, int] = {}
     for relation in truth.relations:
         kinds[relation.kind] = kinds.get(relation.kind, 0) + 1
     planted = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
-    typer.echo(f"wrote {len(truth.works)} works to {out_dir} in {elapsed:.1f} s; planted: {planted}")
+    return f"wrote {len(truth.works)} works to {out_dir} in {elapsed:.1f} s; planted: {planted}"

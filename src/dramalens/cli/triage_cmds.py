@@ -1,15 +1,27 @@
-"""CLI of the script desk: ``triage submit|run``, ``serve``, ``worker``, ``users add|token``."""
+"""CLI of the script desk: ``triage submit|run|watch``, ``serve``, ``worker``, ``users add|token``."""
 
 from __future__ import annotations
 
 import getpass
-from functools import partial
+import logging
 from pathlib import Path
 
 import typer
+import uvicorn
+from rich.console import Console
 
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError
+from ..triage.auth import add_user, issue_token
+from ..triage.intake import SubmissionMeta
+from ..triage.pipeline import PipelineFn, pipeline_for
+from ..triage.runs import drain_queue, open_desk, submit_path
+from ..triage.watch import FolderWatcher, ScanReport, watch_once
+from ..triage.worker import run_worker
+from ..web.app import create_app
 from .context import current_settings
+from .progress import progress_bar
+
+__all__ = ["register"]
 
 triage_app = typer.Typer(help="Queue scripts for triage and process the queue.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts of the script desk.", no_args_is_help=True)
@@ -22,19 +34,9 @@ def _db(db: str | None) -> str:
     return db or current_settings().db_url
 
 
-def _engine(db: str | None):
-    from ..db import make_engine
-    from ..triage.models import init_db
-
-    return init_db(make_engine(_db(db)))
-
-
-def _pipeline():
+def _pipeline() -> PipelineFn:
     """The analysis each job runs, with the platform's compliance rules when settings name some."""
-    from ..triage.pipeline import analyse_submission
-
-    rules = current_settings().compliance_rules
-    return analyse_submission if rules is None else partial(analyse_submission, compliance_rules=rules)
+    return pipeline_for(current_settings().compliance_rules)
 
 
 @triage_app.command("submit")
@@ -47,33 +49,9 @@ def submit_cmd(
     format: str = typer.Option("", "--format", help="vertical or horizontal."),
 ) -> None:
     """Queue scripts for analysis (one batch)."""
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from ..triage.intake import SCRIPT_EXTENSIONS, SubmissionMeta, ensure_desk, submit, unpack_upload
-    from ..triage.jobs import run_tx
-
-    if not path.exists():
-        raise InputError("no such file or folder", source=str(path))
-    engine = _engine(db)
-    files: list[tuple[str, bytes]] = []
-    skipped: list[str] = []
-    if path.is_dir():
-        candidates = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SCRIPT_EXTENSIONS)
-        with Progress(console=Console(stderr=True)) as progress:
-            task = progress.add_task("reading", total=len(candidates))
-            for p in candidates:
-                got, skip = unpack_upload(p.name, p.read_bytes())
-                files += got
-                skipped += skip
-                progress.advance(task)
-        if not files:
-            raise InputError("the folder holds no script files", source=str(path), hint=f"expected {', '.join(SCRIPT_EXTENSIONS)}")
-    else:
-        files, skipped = unpack_upload(path.name, path.read_bytes())
-    desk_id = run_tx(engine, lambda conn: ensure_desk(conn, desk))
-    receipt = submit(engine, files, SubmissionMeta(track=track, format=format), desk_id=desk_id,
-                     by=by or getpass.getuser(), batch_name=path.name, skipped=skipped)
+    meta = SubmissionMeta(track=track, format=format)
+    with progress_bar("reading") as advance:
+        receipt = submit_path(_db(db), path, meta, desk=desk, by=by or getpass.getuser(), on_progress=advance)
     typer.echo(f"batch {receipt.batch_id}: {len(receipt.submission_ids)} scripts queued"
                + (f", {len(receipt.skipped)} skipped" if receipt.skipped else ""))
 
@@ -86,43 +64,22 @@ def run_cmd(
     dask_timeout: float = typer.Option(5.0, "--dask-timeout", help="Seconds to wait for a remote Dask scheduler."),
 ) -> None:
     """Process the queue until it is empty, with a progress bar."""
-    from contextlib import nullcontext
-
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from ..triage.jobs import queue_stats
-    from ..triage.pipeline import open_catalog, require_pipeline
-    from ..triage.worker import Worker
-
-    require_pipeline()
-    if dask_timeout <= 0:
-        raise ConfigError(f"--dask-timeout must be > 0 seconds, got {dask_timeout}")
-    engine = _engine(db)
-    stats = queue_stats(engine)
-    if dask:
-        from ..cluster import dask_client
-
-        cluster = dask_client(dask, timeout=f"{dask_timeout}s")
-    else:
-        cluster = nullcontext()
-    with cluster as client, Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                     TimeRemainingColumn(), console=Console(stderr=True)) as progress:
-        task = progress.add_task("triage", total=stats.queued + stats.running)
-        if client is not None:
-            from ..triage.distributed import run_dask
-
-            result = run_dask(engine, client, pipeline=_pipeline(), weights_file=current_settings().triage_settings,
-                              on_progress=lambda claim, ok: progress.advance(task))
-        else:
-            worker = Worker(engine, pipeline=_pipeline(), threads=threads, catalog=open_catalog(_db(db)),
-                            weights_file=current_settings().triage_settings,
-                            on_progress=lambda claim, ok: progress.advance(task))
-            result = worker.run_until_empty()
-    for warning in getattr(result, "warnings", ()):  # e.g. a remote cluster and a SQLite file
+    with progress_bar("triage", counted=True) as advance:
+        report = drain_queue(_db(db), threads=threads, dask=dask, dask_timeout=dask_timeout, pipeline=_pipeline(),
+                             weights_file=current_settings().triage_settings, on_progress=advance)
+    for warning in report.warnings:  # e.g. a remote cluster and a SQLite file
         Console(stderr=True).print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
-    final = queue_stats(engine)
-    typer.echo(f"done {result.done}, failed {result.failed}; queue: {final.to_dict()}")
+    typer.echo(f"done {report.done}, failed {report.failed}; queue: {report.queue.to_dict()}")
+
+
+def _print_scan(report: ScanReport) -> None:
+    """One line per file taken or refused, then the counts (or that another watcher is busy)."""
+    for o in report.outcomes:
+        if o.action != "waiting":
+            typer.echo(f"{o.action}: {o.name!r}" + (f" → batch {o.batch_id}" if o.batch_id else "")
+                       + (f" ({o.reason})" if o.reason else ""))
+    counts = {a: report.count(a) for a in ("submitted", "duplicate", "failed", "waiting")}
+    typer.echo("another watcher holds this folder" if report.busy else ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 @triage_app.command("watch")
@@ -135,21 +92,10 @@ def watch_cmd(
     once: bool = typer.Option(False, "--once", help="Poll once and exit (cron; a file is taken at the poll after it stopped changing)."),
 ) -> None:
     """Submit every script or .zip dropped into FOLDER once it stops changing; move it to done/ or failed/."""
-    from ..triage.watch import FolderWatcher
-
-    watcher = FolderWatcher(_engine(db), folder, desk=desk, by=by, interval=interval)
     if once:
-        report = watcher.scan()
-        counts = report.to_dict()["counts"]
-        for o in report.outcomes:
-            if o.action != "waiting":
-                typer.echo(f"{o.action}: {o.name!r}" + (f" → batch {o.batch_id}" if o.batch_id else "")
-                           + (f" ({o.reason})" if o.reason else ""))
-        typer.echo("another watcher holds this folder" if report.busy else
-                   ", ".join(f"{k} {v}" for k, v in counts.items()))
+        _print_scan(watch_once(open_desk(_db(db)), folder, desk=desk, by=by, interval=interval))
         return
-    import logging
-
+    watcher = FolderWatcher(open_desk(_db(db)), folder, desk=desk, by=by, interval=interval)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")  # one line per file taken
     typer.echo(f"watching {folder} every {interval:g} s (Ctrl-C to stop)", err=True)
     try:
@@ -166,10 +112,6 @@ def serve_cmd(
     watch: Path = typer.Option(None, "--watch", help="Also watch this folder for dropped scripts (desk 'default')."),
 ) -> None:
     """Run the script desk web app (one process; embedded SQLite by default, worker threads)."""
-    import uvicorn
-
-    from ..web.app import create_app
-
     if not (0 < port < 65536):
         raise ConfigError(f"port must be 1-65535, got {port}")
     app = create_app(db, workers=workers, watch=watch, settings=current_settings())
@@ -182,8 +124,6 @@ def worker_cmd(
     once: bool = typer.Option(False, "--once", help="Exit when the queue is empty instead of waiting for work."),
 ) -> None:
     """Run a queue worker process (production: several of these next to PostgreSQL)."""
-    from ..triage.worker import run_worker
-
     stats = run_worker(_db(db), threads=threads, until_empty=once, pipeline=_pipeline(),
                        weights_file=current_settings().triage_settings)
     typer.echo(f"worker: {stats.to_dict()}")
@@ -198,20 +138,16 @@ def users_add(
     password: str = typer.Option(None, "--password", help="Password (default: $DRAMALENS_PASSWORD, password in dramalens.toml, or a prompt)."),
 ) -> None:
     """Create a reviewer (or admin) account."""
-    from ..triage.auth import add_user
-
     secret = password or current_settings().password or typer.prompt("password", hide_input=True,
-                                                                               confirmation_prompt=True)
-    user = add_user(_engine(db), name, secret, admin=admin, desk=desk)
+                                                                     confirmation_prompt=True)
+    user = add_user(open_desk(_db(db)), name, secret, admin=admin, desk=desk)
     typer.echo(f"user {user.name} added ({'admin' if user.is_admin else 'reviewer'}, desk {desk})")
 
 
 @users_app.command("token")
 def users_token(name: str = typer.Argument(...), db: str = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Issue a new API token for NAME (printed once; the old one stops working)."""
-    from ..triage.auth import issue_token
-
-    typer.echo(issue_token(_engine(db), name))
+    typer.echo(issue_token(open_desk(_db(db)), name))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,14 +12,16 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, PermissionDenied, TooManyRequests
@@ -52,8 +54,8 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
 
 
-def _row_user(row) -> User:
-    return User(id=row.id, name=row.name, is_admin=bool(row.is_admin), desk_id=row.desk_id)
+def _row_user(row: Row[Any]) -> User:
+    return User(id=int(row.id), name=str(row.name), is_admin=bool(row.is_admin), desk_id=row.desk_id)
 
 
 def add_user(engine: Engine, name: str, password: str, *, admin: bool = False, desk: str = "default") -> User:
@@ -68,13 +70,13 @@ def add_user(engine: Engine, name: str, password: str, *, admin: bool = False, d
         raise ConfigError("a password needs at least 8 characters")
     hashed = _hasher.hash(password)
 
-    def work(conn):
+    def work(conn: Connection) -> User:
         if conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
             raise ConfigError(f"user {name!r} already exists")
         desk_id = ensure_desk(conn, desk)
         uid = conn.execute(insert(users).values(name=name, password_hash=hashed, is_admin=admin, desk_id=desk_id,
                                                 created_at=now()).returning(users.c.id)).scalar_one()
-        return User(uid, name, admin, desk_id)
+        return User(int(uid), name, admin, desk_id)
 
     return run_tx(engine, work)
 
@@ -100,14 +102,13 @@ def _too_many(lock: throttle.Lockout, at: float) -> TooManyRequests:
     # The same words for every name, real or not: the lockout must not confirm an account.
     err = TooManyRequests(f"too many failed logins; try again in {-(-wait // 60)} minute(s)",
                           hint=f"wait {wait} s (until {_utc(lock.retry_at)} UTC) before the next attempt")
-    err.retry_after = wait
-    err.retry_at = lock.retry_at
+    # TooManyRequests carries no fields of its own: the web layer reads these for Retry-After.
+    setattr(err, "retry_after", wait)  # noqa: B010
+    setattr(err, "retry_at", lock.retry_at)  # noqa: B010
     return err
 
 
 def _utc(t: float) -> str:
-    import datetime
-
     return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -182,10 +183,10 @@ def secret_key(engine: Engine, secret: str | None = None) -> str:
     if secret:
         return secret
 
-    def work(conn):
+    def work(conn: Connection) -> str:
         row = conn.execute(select(settings.c.value).where(settings.c.key == "secret_key")).first()
         if row is not None:
-            return row.value
+            return str(row.value)
         value = secrets.token_urlsafe(48)
         conn.execute(insert(settings).values(key="secret_key", value=value, updated_at=now()))
         return value
@@ -203,7 +204,7 @@ def start_session(engine: Engine, user: User) -> tuple[str, str]:
     csrf = secrets.token_urlsafe(32)
     t = now()
 
-    def work(conn):
+    def work(conn: Connection) -> None:
         conn.execute(delete(sessions).where(sessions.c.expires_at < t))  # sweep the expired
         conn.execute(insert(sessions).values(id=sid, user_id=user.id, csrf=csrf, created_at=t, expires_at=t + SESSION_SECONDS))
 

@@ -20,20 +20,25 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError
 from . import jobs as q
-from .pipeline import CatalogRef, PipelineFn, SubmissionInput, analyse_submission, open_catalog
+from .catalogs import CatalogRef, open_catalog
+from .intake import SubmissionInput
+from .pipeline import PipelineFn, analyse_submission
+from .result import TriageResult
 from .scoring import Weights, load_weights
 from .worker import WorkerStats, close_if_finished, failure_detail, load_submission, record_failure
 
-__all__ = ["DaskStats", "client_is_local", "run_dask", "sqlite_warning", "worker_db_url"]
+__all__ = ["DaskClient", "DaskStats", "client_is_local", "run_dask", "sqlite_warning", "worker_db_url"]
 
 log = logging.getLogger("dramalens.triage.distributed")
 
@@ -55,7 +60,28 @@ def _catalog_for(db_url: str | None) -> CatalogRef | None:
         return ref
 
 
-def _analyse_on_worker(pipeline: PipelineFn, sub: SubmissionInput, weights: Weights, db_url: str | None) -> tuple[str, object]:
+class DaskFuture(Protocol):
+    """The part of a ``distributed.Future`` used here."""
+
+    def result(self) -> tuple[str, TriageResult | str]: ...
+
+    def cancel(self) -> object: ...
+
+
+class DaskClient(Protocol):
+    """The part of a ``distributed.Client`` used here (Dask is an optional extra: its own
+    classes are imported only where a run needs them)."""
+
+    def submit(self, func: Callable[..., tuple[str, TriageResult | str]], *args: object, key: str,
+               pure: bool) -> DaskFuture: ...
+
+    def nthreads(self) -> dict[str, int]: ...
+
+    def scheduler_info(self) -> dict[str, object]: ...
+
+
+def _analyse_on_worker(pipeline: PipelineFn, sub: SubmissionInput, weights: Weights,
+                       db_url: str | None) -> tuple[str, TriageResult | str]:
     """Runs on a Dask worker: ("ok", result) or ("error", detail).
 
     The failure is described here, where the exception is: an exception object need not
@@ -90,7 +116,7 @@ class DaskStats(WorkerStats):
 
     warnings: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         # WorkerStats.to_dict named, not super(): slots dataclasses break zero-argument super().
         return {**WorkerStats.to_dict(self), "warnings": list(self.warnings)}
 
@@ -98,7 +124,7 @@ class DaskStats(WorkerStats):
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def client_is_local(client) -> bool:
+def client_is_local(client: object) -> bool:
     """Do the client's workers share this machine's files? True for a ``LocalCluster`` (how
     ``--dask local`` is made) and for a cluster whose every worker listens on a loopback or
     in-process address; False for anything else (a scheduler on another host, or workers
@@ -110,14 +136,16 @@ def client_is_local(client) -> bool:
     >>> client_is_local(Remote())
     False
     """
-    try:
+    cluster = getattr(client, "cluster", None)
+    if cluster is not None:
+        # Dask is an optional extra, imported only here: a client with a cluster means it is installed.
         from dask.distributed import LocalCluster
-    except ImportError:  # pragma: no cover - dask is a core dependency
-        LocalCluster = ()  # noqa: N806
-    if LocalCluster and isinstance(getattr(client, "cluster", None), LocalCluster):
-        return True
+
+        if isinstance(cluster, LocalCluster):
+            return True
     try:
-        workers = list((client.scheduler_info() or {}).get("workers", {}))
+        info = client.scheduler_info()  # type: ignore[attr-defined]  # a Dask client, or a double
+        workers = list((info or {}).get("workers", {}))
     except Exception:  # cannot ask: assume the worst, the warning is cheap
         return False
     if not workers:
@@ -150,7 +178,7 @@ class _Leases:
     def __init__(self, engine: Engine, lease: float):
         self.engine = engine
         self.lease = lease
-        self.claims: dict[object, q.Claim] = {}  # Dask future → its claim
+        self.claims: dict[DaskFuture, q.Claim] = {}  # Dask future → its claim
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="triage-dask-heartbeat", daemon=True)
@@ -159,15 +187,16 @@ class _Leases:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         self._stop.set()
         self._thread.join(5.0)
 
-    def add(self, future, claim: q.Claim) -> None:
+    def add(self, future: DaskFuture, claim: q.Claim) -> None:
         with self._lock:
             self.claims[future] = claim
 
-    def pop(self, future) -> q.Claim:
+    def pop(self, future: DaskFuture) -> q.Claim:
         with self._lock:
             return self.claims.pop(future)
 
@@ -188,9 +217,27 @@ class _Leases:
                     log.debug("heartbeat failed", exc_info=True)
 
 
+def _as_completed() -> Callable[[], _Pending]:
+    """Dask's ``as_completed``, imported here because Dask is an optional extra
+    (``pip install 'dramalens[dask]'``): only a Dask run needs it."""
+    try:
+        from dask.distributed import as_completed
+    except ImportError as exc:
+        raise ConfigError("Dask is not installed", hint="pip install 'dramalens[dask]'") from exc
+    return as_completed
+
+
+class _Pending(Protocol):
+    """The part of ``distributed.as_completed`` used here: futures in, finished futures out."""
+
+    def add(self, future: DaskFuture) -> None: ...
+
+    def __iter__(self) -> Iterator[DaskFuture]: ...
+
+
 def run_dask(
     engine: Engine,
-    client,
+    client: DaskClient,
     *,
     db_url: str | None = None,
     pipeline: PipelineFn = analyse_submission,
@@ -218,8 +265,7 @@ def run_dask(
     >>> # with dask_client("local") as client: run_dask(engine, client).to_dict()
     >>> # {'done': 40, 'failed': 0, 'skipped': 0}
     """
-    from dask.distributed import as_completed
-
+    as_completed = _as_completed()
     if lease <= 0:
         raise ConfigError(f"lease must be > 0 seconds, got {lease}")
     if window is None:
@@ -277,7 +323,7 @@ def run_dask(
                     outcome, payload = future.result()
                 except Exception as exc:  # the cluster lost the task (a worker died, …)
                     outcome, payload = "error", failure_detail(exc)
-                if outcome == "ok":
+                if outcome == "ok" and isinstance(payload, TriageResult):
                     q.complete(engine, claim, payload)
                     count("done", claim, True)
                 else:

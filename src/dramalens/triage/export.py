@@ -13,7 +13,7 @@ import csv
 import io
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, true
+from sqlalchemy import Connection, func, select, true
 
 from ..errors import ConfigError
 from .listing import effective_columns
@@ -34,7 +34,7 @@ def _iso(t: float | None) -> str:
     return "" if t is None else datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
         return "'" + text
@@ -49,7 +49,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def export_csv(conn, user: User, *, kind: str = "queue") -> str:
+def export_csv(conn: Connection, user: User, *, kind: str = "queue") -> str:
     """The CSV text of what ``user`` may see: ``kind`` is ``queue`` or ``decisions``.
 
     >>> # export_csv(conn, admin).splitlines()[0].startswith("id,title")

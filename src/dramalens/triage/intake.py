@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, InputError
@@ -27,6 +27,8 @@ __all__ = [
     "DEFAULT_INTAKE_LIMITS",
     "IntakeLimits",
     "Receipt",
+    "SCRIPT_EXTENSIONS",
+    "SubmissionInput",
     "SubmissionMeta",
     "check_filename",
     "ensure_desk",
@@ -93,8 +95,23 @@ class SubmissionMeta:
         if len(self.title) > 300 or len(self.track) > 60 or len(self.synopsis) > 20_000:
             raise ConfigError("title ≤ 300, track ≤ 60 and synopsis ≤ 20,000 characters")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionInput:
+    """What the pipeline gets for one submission: its id, file name, bytes and what the sender
+    declared (the :class:`SubmissionMeta` recorded at intake).
+
+    >>> SubmissionInput(1, "a.txt", b"...", SubmissionMeta(title="T")).meta.title
+    'T'
+    """
+
+    id: int
+    filename: str
+    content: bytes
+    meta: SubmissionMeta = field(default_factory=SubmissionMeta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +122,7 @@ class Receipt:
     submission_ids: tuple[int, ...]
     skipped: tuple[str, ...] = field(default_factory=tuple)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"batch_id": self.batch_id, "submission_ids": list(self.submission_ids), "skipped": list(self.skipped)}
 
 
@@ -174,12 +191,15 @@ def unpack_upload(filename: str, data: bytes, limits: IntakeLimits = DEFAULT_INT
     return files, skipped
 
 
-def ensure_desk(conn, name: str) -> int:
-    """The id of desk ``name``, created if new."""
-    row = conn.execute(select(desks.c.id).where(desks.c.name == name)).first()
-    if row is not None:
-        return row.id
-    return conn.execute(insert(desks).values(name=name, created_at=now()).returning(desks.c.id)).scalar_one()
+def ensure_desk(conn: Connection, name: str) -> int:
+    """The id of desk ``name``, created if new (inside the caller's transaction).
+
+    >>> # desk_id = run_tx(engine, lambda conn: ensure_desk(conn, "都市组"))
+    """
+    found = conn.execute(select(desks.c.id).where(desks.c.name == name)).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    return int(conn.execute(insert(desks).values(name=name, created_at=now()).returning(desks.c.id)).scalar_one())
 
 
 def submit(
@@ -203,12 +223,12 @@ def submit(
     if not by or len(by) > 100:
         raise ConfigError("the sender's name must be 1-100 characters")
 
-    def work(conn):
+    def work(conn: Connection) -> Receipt:
         t = now()
-        batch_id = conn.execute(insert(batches).values(
+        batch_id = int(conn.execute(insert(batches).values(
             desk_id=desk_id, name=(batch_name or files[0][0])[:300], submitted_by=by, created_at=t, total=len(files),
-        ).returning(batches.c.id)).scalar_one()
-        ids = []
+        ).returning(batches.c.id)).scalar_one())
+        ids: list[int] = []
         for fname, data in files:
             stem = PurePosixPath(fname).stem
             title = meta.title if (meta.title and len(files) == 1) else stem
@@ -218,8 +238,8 @@ def submit(
                 submitted_by=by, submitted_at=t, content=data, sha256=hashlib.sha256(data).hexdigest(),
                 language="", tropes="", score=None, analysis_state="queued", status="new", version=1, updated_at=t,
             ).returning(submissions.c.id)).scalar_one()
-            enqueue(conn, sid)
-            ids.append(sid)
+            enqueue(conn, int(sid))
+            ids.append(int(sid))
         return Receipt(batch_id, tuple(ids), tuple(skipped))
 
     return run_tx(engine, work)

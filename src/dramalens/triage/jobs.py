@@ -15,29 +15,36 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import PurePosixPath
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TypeVar
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..errors import ConfigError
 from .models import jobs, now, scores, submissions
+from .result import TriageResult
 
 __all__ = [
+    "DEFAULT_LEASE",
     "Claim",
     "QueueStats",
     "claim",
+    "close",
     "complete",
     "enqueue",
     "fail",
+    "has_result",
     "heartbeat",
     "queue_stats",
-    "has_result",
     "requeue_failed",
     "run_tx",
 ]
+
+T = TypeVar("T")
 
 DEFAULT_LEASE = 120.0  # seconds; a 100-episode script analyses in a few seconds
 RETRY_BACKOFF = 5.0  # seconds before a failed attempt may be retried
@@ -52,7 +59,7 @@ class Claim:
     attempt: int
     owner: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"job_id": self.job_id, "submission_id": self.submission_id, "attempt": self.attempt, "owner": self.owner}
 
 
@@ -73,11 +80,11 @@ class QueueStats:
     def finished(self) -> int:
         return self.done + self.failed
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, int]:
         return {"queued": self.queued, "running": self.running, "done": self.done, "failed": self.failed, "total": self.total}
 
 
-def enqueue(conn, submission_id: int, *, max_attempts: int = 3) -> None:
+def enqueue(conn: Connection, submission_id: int, *, max_attempts: int = 3) -> None:
     """Queue the analysis of ``submission_id`` inside the caller's transaction.
 
     >>> # enqueue(conn, 1)  -- used by intake.submit_files
@@ -89,7 +96,7 @@ def enqueue(conn, submission_id: int, *, max_attempts: int = 3) -> None:
                                      max_attempts=max_attempts, available_at=t, created_at=t))
 
 
-def _claimable(t: float):
+def _claimable(t: float) -> ColumnElement[bool]:
     return or_(
         and_(jobs.c.status == "queued", jobs.c.available_at <= t),
         and_(jobs.c.status == "running", jobs.c.lease_expires < t),
@@ -106,18 +113,18 @@ def claim(engine: Engine, owner: str, *, lease: float = DEFAULT_LEASE, batch_id:
     if lease <= 0:
         raise ConfigError(f"lease must be > 0 seconds, got {lease}")
 
-    def work(conn):
+    def work(conn: Connection) -> Claim | None:
         t = now()
         candidate = select(jobs.c.id).where(_claimable(t))
         if batch_id is not None:
             candidate = candidate.join(submissions, submissions.c.id == jobs.c.submission_id).where(
                 submissions.c.batch_id == batch_id)
-        candidate = candidate.order_by(jobs.c.id).limit(1).scalar_subquery()
+        chosen = candidate.order_by(jobs.c.id).limit(1).scalar_subquery()
         # One statement: pick and take. The WHERE repeats the claimability test, so of two
         # concurrent UPDATEs on the same row only one matches (PostgreSQL re-checks after the lock).
         row = conn.execute(
             update(jobs)
-            .where(jobs.c.id == candidate, _claimable(t))
+            .where(jobs.c.id == chosen, _claimable(t))
             .values(status="running", lease_owner=owner, lease_expires=t + lease, heartbeat_at=t,
                     attempts=jobs.c.attempts + 1)
             .returning(jobs.c.id, jobs.c.submission_id, jobs.c.attempts)
@@ -144,30 +151,35 @@ def _any_claimable(engine: Engine, batch_id: int | None) -> bool:
         return conn.execute(q.limit(1)).first() is not None
 
 
-def run_tx(engine: Engine, work, *, attempts: int = 30):
+def run_tx(engine: Engine, work: Callable[[Connection], T], *, attempts: int = 30) -> T:
     """Run ``work(conn)`` in a transaction, retrying when SQLite reports the database busy.
 
     In WAL mode a deferred transaction that read and then writes can get ``SQLITE_BUSY``
     at once (the busy timeout does not apply), so the whole unit is retried.
+
+    >>> from dramalens.db import make_engine
+    >>> run_tx(make_engine("sqlite://"), lambda conn: 42)
+    42
     """
     delay = 0.01
-    for i in range(attempts):
+    for i in range(attempts - 1):
         try:
             with engine.begin() as conn:
                 return work(conn)
         except OperationalError as exc:
             text = str(exc).lower()
-            if i == attempts - 1 or not ("locked" in text or "busy" in text):
+            if not ("locked" in text or "busy" in text):
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
-    return None  # pragma: no cover
+    with engine.begin() as conn:  # the last attempt: whatever it raises, the caller sees
+        return work(conn)
 
 
 def heartbeat(engine: Engine, claim_: Claim, *, lease: float = DEFAULT_LEASE) -> bool:
     """Extend the lease; False when the job is no longer ours (expired and taken over)."""
 
-    def work(conn):
+    def work(conn: Connection) -> int:
         t = now()
         return conn.execute(
             update(jobs)
@@ -184,31 +196,36 @@ def has_result(engine: Engine, submission_id: int) -> bool:
         return conn.execute(select(scores.c.submission_id).where(scores.c.submission_id == submission_id)).first() is not None
 
 
-def complete(engine: Engine, claim_: Claim, result: dict) -> bool:
+def complete(engine: Engine, claim_: Claim, result: TriageResult) -> bool:
     """Store the result of a claimed job and mark it done; True when this call wrote it.
 
-    ``result`` holds the columns of ``triage_scores`` (see :mod:`dramalens.triage.pipeline`)
-    plus ``language``, ``tropes`` and ``detected_track`` / ``detected_format`` / ``detected_episodes``
-    for the submission row. Idempotent on the submission id:
-    when the result already exists (another worker finished first) it is left as it is.
+    The result becomes the ``triage_scores`` row (its JSON columns are written here, and only
+    here) and the submission's language, tropes, score and detected track/format/episodes.
+    Idempotent on the submission id: when the result already exists (another worker finished
+    first) it is left as it is.
+
+    >>> # complete(engine, claim, analyse_submission(sub))  -> True (False: already stored)
     """
     t = now()
+    s = result.score
     row = {
         "submission_id": claim_.submission_id,
-        "total": float(result["total"]),
-        "originality": result.get("originality"),
-        "craft": float(result["craft"]),
-        "risk": float(result["risk"]),
-        "weights": json.dumps(result.get("weights", {}), ensure_ascii=False),
-        "evidence": json.dumps(result.get("evidence", []), ensure_ascii=False, default=str),
-        "similar": json.dumps(result.get("similar", []), ensure_ascii=False, default=str),
-        "analysis": json.dumps(result.get("analysis", {}), ensure_ascii=False, default=str),
-        "report_html": result.get("report_html", ""),
+        "total": float(s.total),
+        "originality": s.originality,
+        "craft": float(s.craft),
+        "risk": float(s.risk),
+        "weights": json.dumps(s.weights.to_dict(), ensure_ascii=False),
+        "evidence": json.dumps([e.to_dict() for e in s.evidence], ensure_ascii=False, default=str),
+        "similar": json.dumps([m.to_dict() for m in result.similar], ensure_ascii=False, default=str),
+        "analysis": json.dumps(result.analysis.to_dict() if result.analysis is not None else {}, ensure_ascii=False,
+                               default=str),
+        "report_html": result.report_html,
         "worker": claim_.owner[:100],
         "created_at": t,
     }
+    detected = result.detected
 
-    def work(conn):
+    def work(conn: Connection) -> bool:
         exists = conn.execute(select(scores.c.submission_id).where(scores.c.submission_id == claim_.submission_id)).first()
         wrote = False
         if exists is None:
@@ -216,10 +233,12 @@ def complete(engine: Engine, claim_: Claim, result: dict) -> bool:
             conn.execute(
                 update(submissions)
                 .where(submissions.c.id == claim_.submission_id)
-                .values(score=row["total"], language=str(result.get("language", ""))[:8],
-                        tropes=",".join(result.get("tropes", []))[:500], **_detected(result))
+                .values(score=row["total"], language=result.language[:8], tropes=",".join(result.tropes)[:500],
+                        detected_track=detected.track[:60],
+                        detected_format=detected.format if detected.format in ("vertical", "horizontal") else "",
+                        detected_episodes=detected.episodes if detected.episodes and detected.episodes > 0 else None)
             )
-            _adopt_title(conn, claim_.submission_id, str(result.get("script_title") or "").strip())
+            _adopt_title(conn, claim_.submission_id, result.script_title.strip())
             wrote = True
         _mark_done(conn, claim_, t)
         return wrote
@@ -231,18 +250,16 @@ def complete(engine: Engine, claim_: Claim, result: dict) -> bool:
         return False
 
 
-def _detected(result: dict) -> dict:
-    """The pipeline's detected track/format/episodes, cut to their columns (absent → empty)."""
-    episodes = result.get("detected_episodes")
-    fmt = str(result.get("detected_format") or "")
-    return {
-        "detected_track": str(result.get("detected_track") or "")[:60],
-        "detected_format": fmt if fmt in ("vertical", "horizontal") else "",
-        "detected_episodes": int(episodes) if isinstance(episodes, int) and not isinstance(episodes, bool) and episodes > 0 else None,
-    }
+def close(engine: Engine, claim_: Claim) -> None:
+    """Mark a claimed job done without writing a result (its result is already stored).
+
+    >>> # if has_result(engine, claim.submission_id): close(engine, claim)
+    """
+    t = now()
+    run_tx(engine, lambda conn: _mark_done(conn, claim_, t))
 
 
-def _adopt_title(conn, submission_id: int, title: str) -> None:
+def _adopt_title(conn: Connection, submission_id: int, title: str) -> None:
     """Use the script's own title when the sender gave none (the title is then the file's stem)."""
     if not title:
         return
@@ -251,7 +268,7 @@ def _adopt_title(conn, submission_id: int, title: str) -> None:
         conn.execute(update(submissions).where(submissions.c.id == submission_id).values(title=title[:300]))
 
 
-def _mark_done(conn, claim_: Claim, t: float) -> None:
+def _mark_done(conn: Connection, claim_: Claim, t: float) -> None:
     conn.execute(update(jobs).where(jobs.c.id == claim_.job_id).values(
         status="done", finished_at=t, lease_owner=None, lease_expires=None, error=None))
     conn.execute(update(submissions).where(submissions.c.id == claim_.submission_id).values(analysis_state="done"))
@@ -263,7 +280,7 @@ def fail(engine: Engine, claim_: Claim, error: str) -> str:
     Returns the job's new status (``"lost"`` when the lease had already passed to another worker).
     """
 
-    def work(conn):
+    def work(conn: Connection) -> str:
         t = now()
         job = conn.execute(select(jobs.c.attempts, jobs.c.max_attempts, jobs.c.lease_owner, jobs.c.status)
                            .where(jobs.c.id == claim_.job_id)).one()
@@ -286,7 +303,7 @@ def fail(engine: Engine, claim_: Claim, error: str) -> str:
 def requeue_failed(engine: Engine) -> int:
     """Give every failed job a fresh set of attempts; returns how many were requeued."""
 
-    def work(conn):
+    def work(conn: Connection) -> int:
         ids = [r.submission_id for r in conn.execute(select(jobs.c.submission_id).where(jobs.c.status == "failed"))]
         conn.execute(update(jobs).where(jobs.c.status == "failed").values(status="queued", attempts=0, available_at=now(), error=None))
         if ids:
@@ -296,7 +313,7 @@ def requeue_failed(engine: Engine) -> int:
     return run_tx(engine, work)
 
 
-def queue_stats(engine_or_conn, *, batch_id: int | None = None, desk_id: int | None = None) -> QueueStats:
+def queue_stats(engine_or_conn: Engine | Connection, *, batch_id: int | None = None, desk_id: int | None = None) -> QueueStats:
     """Count jobs by state, optionally for one batch or one desk."""
     q = select(jobs.c.status, func.count()).select_from(jobs)
     if batch_id is not None or desk_id is not None:
@@ -306,9 +323,10 @@ def queue_stats(engine_or_conn, *, batch_id: int | None = None, desk_id: int | N
         if desk_id is not None:
             q = q.where(submissions.c.desk_id == desk_id)
     q = q.group_by(jobs.c.status)
+    counts: dict[str, int]
     if isinstance(engine_or_conn, Engine):
         with engine_or_conn.connect() as conn:
-            counts = dict(conn.execute(q).all())
+            counts = {str(k): int(v) for k, v in conn.execute(q).all()}
     else:
-        counts = dict(engine_or_conn.execute(q).all())
+        counts = {str(k): int(v) for k, v in engine_or_conn.execute(q).all()}
     return QueueStats(**{k: int(counts.get(k, 0)) for k in ("queued", "running", "done", "failed")})

@@ -7,9 +7,11 @@ fast as one of 100.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import case, func, literal_column, select, true
+from sqlalchemy import ColumnElement, Connection, Label, Row, case, func, literal_column, select, true
 
 from ..errors import ConfigError
 from .models import REVIEW_STATUSES, submissions, users
@@ -21,15 +23,15 @@ __all__ = ["EFFECTIVE", "SORTS", "QueueQuery", "QueuePage", "effective_columns",
 #: stand in. Filters, the CSV and the saturation page all use these same expressions.
 #: The empty string is inlined, not bound: the saturation page groups by the track expression,
 #: and PostgreSQL only sees two expressions as one when their text is identical.
-_EMPTY = literal_column("''")
-EFFECTIVE = {
+_EMPTY: ColumnElement[str] = literal_column("''")
+EFFECTIVE: dict[str, ColumnElement[Any]] = {
     "track": case((submissions.c.track != _EMPTY, submissions.c.track), else_=submissions.c.detected_track),
     "format": case((submissions.c.format != _EMPTY, submissions.c.format), else_=submissions.c.detected_format),
     "episodes": func.coalesce(submissions.c.episodes, submissions.c.detected_episodes),
 }
 
 
-def effective_values(row) -> dict[str, tuple[object, bool]]:
+def effective_values(row: Mapping[str, object] | Row[Any]) -> dict[str, tuple[object, bool]]:
     """``{"track": (value, detected), "format": …, "episodes": …}`` of one submissions row, by the
     same rule as :data:`EFFECTIVE` (declared when given, else detected; ``detected`` says which).
 
@@ -37,7 +39,7 @@ def effective_values(row) -> dict[str, tuple[object, bool]]:
     ...                   "episodes": None, "detected_episodes": None})["track"]
     ('都市', True)
     """
-    m = row if isinstance(row, dict) else row._mapping
+    m = row._mapping if isinstance(row, Row) else row
     out: dict[str, tuple[object, bool]] = {}
     for name in ("track", "format", "episodes"):
         declared, found = m[name], m[f"detected_{name}"]
@@ -49,7 +51,7 @@ def effective_values(row) -> dict[str, tuple[object, bool]]:
     return out
 
 
-def effective_columns() -> list:
+def effective_columns() -> list[Label[Any]]:
     """The effective values as labelled columns (``effective_track``, ``effective_format``, ``effective_episodes``)
     plus, per field, whether the value shown was detected (``track_detected`` …: 1 or 0).
 
@@ -113,7 +115,7 @@ class QueueQuery:
             if len(getattr(self, name)) > 100:
                 raise ConfigError(f"{name} is at most 100 characters")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -121,7 +123,7 @@ class QueueQuery:
 class QueuePage:
     """One page of the queue: rows (dicts without the script bytes) and the total count."""
 
-    rows: tuple[dict, ...]
+    rows: tuple[dict[str, object], ...]
     total: int
     page: int
     per_page: int
@@ -130,7 +132,7 @@ class QueuePage:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"items": list(self.rows), "total": self.total, "page": self.page, "per_page": self.per_page,
                 "pages": self.pages}
 
@@ -139,7 +141,7 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def list_queue(conn, user: User, query: QueueQuery = QueueQuery()) -> QueuePage:
+def list_queue(conn: Connection, user: User, query: QueueQuery = QueueQuery()) -> QueuePage:
     """The page of the queue ``user`` asked for (only their desk unless admin).
 
     >>> # list_queue(conn, reviewer, QueueQuery(track="都市", sort="score")).total

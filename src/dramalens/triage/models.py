@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from ..db import upgrade
+
 __all__ = [
     "REVIEW_STATUSES",
     "assignments",
@@ -249,7 +251,5 @@ def init_db(engine: Engine) -> Engine:
     >>> init_db(make_engine("sqlite://")).dialect.name
     'sqlite'
     """
-    from ..db import upgrade
-
     upgrade(engine, MIGRATIONS, VERSION_TABLE)
     return engine

@@ -12,8 +12,9 @@ Desks are walls: a reviewer never sees, or learns of, another desk's submissions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, ConflictError, NotFoundError, PermissionDenied
@@ -37,7 +38,7 @@ class User:
     def can_see(self, desk_id: int) -> bool:
         return self.is_admin or (self.desk_id is not None and self.desk_id == desk_id)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "name": self.name, "is_admin": self.is_admin, "desk_id": self.desk_id}
 
 
@@ -52,17 +53,20 @@ def transitions(status: str, user: User) -> tuple[str, ...]:
     return tuple(s for s in REVIEW_STATUSES if s not in (status, "new"))
 
 
-def get_visible(conn, submission_id: int, user: User):
+def get_visible(conn: Connection, submission_id: int, user: User) -> Row[Any]:
     """The submission row if ``user`` may see it, else NotFoundError (never "forbidden": that
-    would tell a reviewer that another desk's submission exists)."""
+    would tell a reviewer that another desk's submission exists).
+
+    >>> # get_visible(conn, 7, reviewer).title
+    """
     row = conn.execute(select(submissions).where(submissions.c.id == submission_id)).first()
     if row is None or not user.can_see(row.desk_id):
         raise NotFoundError(f"no submission {submission_id}", hint="check the id, or the desk you belong to")
     return row
 
 
-def _audit(conn, submission_id: int, user: User, action: str, outcome: str, *, from_status=None, to_status=None,
-           expected_version=None, detail: str = "") -> None:
+def _audit(conn: Connection, submission_id: int, user: User, action: str, outcome: str, *, from_status: str | None = None,
+           to_status: str | None = None, expected_version: int | None = None, detail: str = "") -> None:
     conn.execute(insert(decisions).values(
         submission_id=submission_id, user_id=user.id, user_name=user.name, action=action, from_status=from_status,
         to_status=to_status, expected_version=expected_version, outcome=outcome, detail=detail[:2000], at=now()))
@@ -81,7 +85,7 @@ def decide(engine: Engine, submission_id: int, user: User, to_status: str, expec
     if len(note) > 10_000:
         raise ConfigError("a note holds at most 10,000 characters")
 
-    def work(conn):
+    def work(conn: Connection) -> tuple[str, Row[Any] | None]:
         row = get_visible(conn, submission_id, user)
         if row.version != expected_version:
             return ("conflict", row)
@@ -98,14 +102,14 @@ def decide(engine: Engine, submission_id: int, user: User, to_status: str, expec
                expected_version=expected_version, detail=note)
         if note.strip():
             conn.execute(insert(notes).values(submission_id=submission_id, user_id=user.id, text=note, at=now()))
-        return ("applied", expected_version + 1)
+        return ("applied", None)
 
-    outcome, value = run_tx(engine, work)
-    if outcome == "applied":
-        return value
-    row = value
+    outcome, found = run_tx(engine, work)
+    if found is None:  # applied
+        return expected_version + 1
+    row = found
 
-    def log_attempt(conn):
+    def log_attempt(conn: Connection) -> None:
         _audit(conn, submission_id, user, "status", outcome, from_status=row.status, to_status=to_status,
                expected_version=expected_version, detail=note)
 
@@ -126,7 +130,7 @@ def add_note(engine: Engine, submission_id: int, user: User, text: str) -> None:
     if not text or len(text) > 10_000:
         raise ConfigError("a note must hold 1-10,000 characters")
 
-    def work(conn):
+    def work(conn: Connection) -> None:
         get_visible(conn, submission_id, user)
         conn.execute(insert(notes).values(submission_id=submission_id, user_id=user.id, text=text, at=now()))
         _audit(conn, submission_id, user, "note", "applied", detail=text[:200])
@@ -137,7 +141,7 @@ def add_note(engine: Engine, submission_id: int, user: User, text: str) -> None:
 def assign(engine: Engine, submission_id: int, user: User, assignee_name: str) -> None:
     """Assign a reviewer of the submission's desk; reviewers may assign only themselves."""
 
-    def work(conn):
+    def work(conn: Connection) -> None:
         row = get_visible(conn, submission_id, user)
         target = conn.execute(select(users).where(users.c.name == assignee_name)).first()
         if target is None:
@@ -157,15 +161,21 @@ def assign(engine: Engine, submission_id: int, user: User, assignee_name: str) -
     run_tx(engine, work)
 
 
-def audit_log(conn, submission_id: int) -> list[dict]:
-    """Every recorded decision on a submission, oldest first (applied, conflicting and refused)."""
+def audit_log(conn: Connection, submission_id: int) -> list[dict[str, object]]:
+    """Every recorded decision on a submission, oldest first (applied, conflicting and refused).
+
+    >>> # [d["outcome"] for d in audit_log(conn, 7)]  -> ["applied", "conflict"]
+    """
     rows = conn.execute(select(decisions).where(decisions.c.submission_id == submission_id)
                         .order_by(decisions.c.at, decisions.c.id)).all()
     return [dict(r._mapping) for r in rows]
 
 
-def list_notes(conn, submission_id: int) -> list[dict]:
-    """Notes on a submission with their authors, oldest first."""
+def list_notes(conn: Connection, submission_id: int) -> list[dict[str, object]]:
+    """Notes on a submission with their authors, oldest first.
+
+    >>> # [n["name"] for n in list_notes(conn, 7)]
+    """
     q = (select(notes.c.text, notes.c.at, users.c.name).join(users, users.c.id == notes.c.user_id)
          .where(notes.c.submission_id == submission_id).order_by(notes.c.at, notes.c.id))
     return [dict(r._mapping) for r in conn.execute(q)]

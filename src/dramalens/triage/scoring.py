@@ -19,16 +19,23 @@ import json
 import math
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Connection, delete, insert, select
+
+from ..catalog import Match
 from ..errors import ConfigError
 from ..settings import DEFAULT_TRIAGE_SETTINGS
+from .models import now
+from .models import settings as settings_table
 
 __all__ = [
     "DEFAULT_WEIGHTS",
     "Evidence",
     "Features",
+    "Flag",
     "Score",
     "Weights",
     "load_weights",
@@ -63,19 +70,26 @@ class Weights:
         total = self.originality + self.craft + self.risk
         return {k: v / total for k, v in self.to_dict().items()}
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self) -> dict[str, float]:
+        return {"originality": self.originality, "craft": self.craft, "risk": self.risk}
 
     @classmethod
-    def from_mapping(cls, data: dict) -> Weights:
+    def from_mapping(cls, data: Mapping[str, object]) -> Weights:
         """Weights from a dict; unknown keys are refused so a typo is not silently ignored."""
         unknown = set(data) - {"originality", "craft", "risk"}
         if unknown:
             raise ConfigError(f"unknown weight(s) {sorted(unknown)}; allowed: originality, craft, risk")
         try:
-            return cls(**{k: float(v) for k, v in data.items()})
+            return cls(**{k: _number(v) for k, v in data.items()})
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"weights must be numbers: {exc}") from exc
+
+
+def _number(value: object) -> float:
+    # What float() takes from a form or a TOML/JSON file; anything else is a TypeError as before.
+    if not isinstance(value, (int, float, str)):
+        raise TypeError(f"float() argument must be a string or a real number, not {type(value).__name__!r}")
+    return float(value)
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -91,8 +105,23 @@ class Evidence:
     line: int | None = None
     work: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A risk the rubric counts: a compliance finding or the budget tier, with where it is.
+
+    >>> Flag("title.badao_zongcai", "high", "霸总 in the title").severity
+    'high'
+    """
+
+    rule: str
+    severity: str  # high, medium, low or info (anything else counts as medium)
+    text: str = ""
+    episode: int | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +137,9 @@ class Features:
     novelty: float | None = None
     pacing_fit: float | None = None
     agency: float | None = None
-    flags: tuple[dict, ...] = ()  # {"rule", "severity", "text", "episode", "line"}
+    flags: tuple[Flag, ...] = ()
     weak_endings: tuple[tuple[int, int], ...] = ()  # (episode, line) of endings without a hook
-    similar: tuple[dict, ...] = ()  # {"title", "score", ...}
+    similar: tuple[Match, ...] = ()  # the catalog's most similar works, best first
     pacing_note: str = ""
     agency_note: str = ""
 
@@ -127,16 +156,16 @@ class Score:
     originality: float | None
     craft: float
     risk: float
-    weights: dict
+    weights: Weights
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "total": self.total,
             "originality": self.originality,
             "craft": self.craft,
             "risk": self.risk,
-            "weights": dict(self.weights),
+            "weights": self.weights.to_dict(),
             "evidence": [e.to_dict() for e in self.evidence],
         }
 
@@ -158,8 +187,7 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
         originality = round(100 * _clip(features.novelty), 1)
         evidence.append(Evidence("originality", f"catalog novelty {features.novelty:.2f}"))
         for work in features.similar[:5]:
-            evidence.append(Evidence("originality", f"resembles {work.get('title', '?')} ({float(work.get('score', 0)):.2f})",
-                                     work=str(work.get("title", ""))))
+            evidence.append(Evidence("originality", f"resembles {work.title} ({work.score:.2f})", work=work.title))
     else:
         evidence.append(Evidence("originality", "no catalog to compare against: originality not scored"))
 
@@ -179,10 +207,9 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
 
     risk_points = 0.0
     for flag in features.flags:
-        sev = str(flag.get("severity", "medium")).lower()
+        sev = flag.severity.lower()
         risk_points += SEVERITY_POINTS.get(sev, SEVERITY_POINTS["medium"])
-        evidence.append(Evidence("risk", f"{flag.get('rule', 'flag')} ({sev}): {flag.get('text', '')}"[:300],
-                                 episode=flag.get("episode"), line=flag.get("line")))
+        evidence.append(Evidence("risk", f"{flag.rule} ({sev}): {flag.text}"[:300], episode=flag.episode, line=flag.line))
     risk = round(min(100.0, risk_points), 1)
 
     w = weights.to_dict()
@@ -192,21 +219,17 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
             w["craft"] = 1.0
     denom = w["originality"] + w["craft"] + w["risk"]
     total = (w["originality"] * (originality or 0.0) + w["craft"] * craft + w["risk"] * (100.0 - risk)) / denom
-    return Score(round(total, 1), originality, craft, risk, weights.to_dict(), tuple(evidence))
+    return Score(round(total, 1), originality, craft, risk, weights, tuple(evidence))
 
 
-def load_weights(conn=None, *, path: str | os.PathLike | None = None) -> Weights:
+def load_weights(conn: Connection | None = None, *, path: str | os.PathLike[str] | None = None) -> Weights:
     """The weights in force: settings row, else TOML file, else defaults.
 
     >>> load_weights(path="/nonexistent.toml") == DEFAULT_WEIGHTS
     True
     """
     if conn is not None:
-        from sqlalchemy import select
-
-        from .models import settings
-
-        row = conn.execute(select(settings.c.value).where(settings.c.key == "weights")).first()
+        row = conn.execute(select(settings_table.c.value).where(settings_table.c.key == "weights")).first()
         if row is not None:
             return Weights.from_mapping(json.loads(row.value))
     file = Path(path if path is not None else DEFAULT_TRIAGE_SETTINGS)
@@ -222,16 +245,12 @@ def load_weights(conn=None, *, path: str | os.PathLike | None = None) -> Weights
     return DEFAULT_WEIGHTS
 
 
-def save_weights(conn, weights: Weights) -> None:
+def save_weights(conn: Connection, weights: Weights) -> None:
     """Store ``weights`` in the settings row inside the caller's transaction.
 
     Only admins may call this: the web layer checks, and audits the change.
 
     >>> # save_weights(conn, Weights(0.5, 0.4, 0.1))
     """
-    from sqlalchemy import delete, insert
-
-    from .models import now, settings
-
-    conn.execute(delete(settings).where(settings.c.key == "weights"))
-    conn.execute(insert(settings).values(key="weights", value=json.dumps(weights.to_dict()), updated_at=now()))
+    conn.execute(delete(settings_table).where(settings_table.c.key == "weights"))
+    conn.execute(insert(settings_table).values(key="weights", value=json.dumps(weights.to_dict()), updated_at=now()))

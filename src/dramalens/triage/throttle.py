@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import ConfigError
@@ -56,7 +56,7 @@ class ThrottlePolicy:
     address_limit: int = 20
     window_seconds: float = 900.0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("account_limit", "address_limit"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10_000:
@@ -65,7 +65,7 @@ class ThrottlePolicy:
         if not isinstance(w, (int, float)) or isinstance(w, bool) or not 1 <= w <= 7 * 86400:
             raise ConfigError(f"login_throttle.window_seconds must be 1 to 604800 seconds, got {w!r}")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -87,7 +87,7 @@ class Lockout:
         """Whole seconds to wait from ``at`` (at least 1, rounded up)."""
         return max(1, int(-(-(self.retry_at - at) // 1)))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -123,14 +123,15 @@ def load_policy(engine: Engine) -> ThrottlePolicy:
     return ThrottlePolicy(**{**DEFAULT_POLICY.to_dict(), **data})
 
 
-def _retry_at(conn: Connection, where, limit: int, window: float) -> float:
-    # The count falls below ``limit`` when the limit-th most recent failure leaves the window.
-    row = conn.execute(select(login_failures.c.at).where(*where).order_by(login_failures.c.at.desc())
-                       .offset(limit - 1).limit(1)).first()
-    return row.at + window
+def _retry_at(conn: Connection, where: tuple[ColumnElement[bool], ...], limit: int, window: float) -> float:
+    # The count falls below ``limit`` when the limit-th most recent failure leaves the window
+    # (the caller has just counted at least ``limit`` of them).
+    at = conn.execute(select(login_failures.c.at).where(*where).order_by(login_failures.c.at.desc())
+                      .offset(limit - 1).limit(1)).scalar_one()
+    return float(at) + window
 
 
-def check(engine: Engine, name: str, address: str | None, *, at: float,
+def check(engine: Engine, name: str | None, address: str | None, *, at: float,
           policy: ThrottlePolicy = DEFAULT_POLICY) -> Lockout | None:
     """The lockout in force for ``name`` from ``address`` at time ``at``, or None.
 
@@ -159,7 +160,7 @@ def record_failure(engine: Engine, name: str, address: str | None, *, at: float,
 
     >>> # record_failure(engine, "ann", "10.0.0.1", at=now())
     """
-    def work(conn):
+    def work(conn: Connection) -> None:
         # Sweeping here keeps the table as small as the window: no cron job needed.
         conn.execute(delete(login_failures).where(login_failures.c.at <= at - policy.window_seconds))
         conn.execute(insert(login_failures).values(account=account_key(name), address=_address(address), at=at))

@@ -24,8 +24,9 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, DramalensError, InputError
@@ -58,7 +59,7 @@ class WatchOutcome:
     skipped: tuple[str, ...] = ()
     reason: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "action": self.action, "batch_id": self.batch_id,
                 "submission_ids": list(self.submission_ids), "skipped": list(self.skipped), "reason": self.reason}
 
@@ -74,7 +75,7 @@ class ScanReport:
         """How many files got ``action`` in this poll."""
         return sum(1 for o in self.outcomes if o.action == action)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"busy": self.busy, "outcomes": [o.to_dict() for o in self.outcomes],
                 "counts": {a: self.count(a) for a in ("submitted", "duplicate", "failed", "waiting")}}
 
@@ -102,7 +103,7 @@ def read_sidecar(data: bytes, *, source: str = "sidecar") -> SubmissionMeta:
     unknown = sorted(set(obj) - set(_SIDECAR_FIELDS))
     if unknown:
         raise InputError(f"unknown sidecar keys {unknown}; allowed: {', '.join(_SIDECAR_FIELDS)}", source=source, hint=hint)
-    values: dict = {}
+    values: dict[str, Any] = {}  # checked field by field below; SubmissionMeta validates the rest
     for key in ("title", "format", "track", "synopsis"):
         value = obj.get(key)
         if value is not None and not isinstance(value, str):
@@ -116,7 +117,7 @@ def read_sidecar(data: bytes, *, source: str = "sidecar") -> SubmissionMeta:
         raise InputError(f"sidecar: {exc.message}", source=source, hint=hint) from None
 
 
-def _whole(value, key: str, source: str) -> int | None:
+def _whole(value: object, key: str, source: str) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -153,8 +154,8 @@ class FolderWatcher:
     >>> # FolderWatcher(engine, "/mnt/inbox", desk="都市组").scan().count("submitted")
     """
 
-    def __init__(self, engine: Engine, folder: str | os.PathLike, *, desk: str = "default", by: str = "watch",
-                 limits: IntakeLimits = DEFAULT_INTAKE_LIMITS, interval: float = 10.0):
+    def __init__(self, engine: Engine, folder: str | os.PathLike[str], *, desk: str = "default", by: str = "watch",
+                 limits: IntakeLimits = DEFAULT_INTAKE_LIMITS, interval: float = 10.0) -> None:
         self.folder = Path(folder)
         if not self.folder.is_dir():
             raise InputError("the watched folder does not exist or is not a folder", source=str(folder),
@@ -200,7 +201,7 @@ class FolderWatcher:
         _write_atomic(seen_path, json.dumps(now_seen).encode())
         stable = {n for n, sig in now_seen.items() if before.get(n) == sig}
         desk_id = run_tx(self.engine, lambda conn: ensure_desk(conn, self.desk))
-        outcomes = []
+        outcomes: list[WatchOutcome | None] = []
         for name in sorted(now_seen):
             if not _is_candidate(name):
                 continue
@@ -211,7 +212,7 @@ class FolderWatcher:
             outcomes.append(self._take(name, sidecar, desk_id, now_seen[name]))
         return ScanReport(tuple(o for o in outcomes if o is not None))
 
-    def _sidecar_of(self, name: str, present: dict) -> str | None:
+    def _sidecar_of(self, name: str, present: dict[str, list[int]]) -> str | None:
         if f"{name}.json" in present:
             return f"{name}.json"
         stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
@@ -280,7 +281,7 @@ class FolderWatcher:
         journal = self._journal().get((sha, self.desk))
         want = sorted((f[:300], hashlib.sha256(d).hexdigest()) for f, d in files)
 
-        def work(conn):
+        def work(conn: Connection) -> int | None:
             if journal is not None:
                 row = conn.execute(select(batches.c.id).where(batches.c.id == journal, batches.c.desk_id == desk_id)).first()
                 if row is not None:
@@ -291,7 +292,7 @@ class FolderWatcher:
                 got = conn.execute(select(submissions.c.filename, submissions.c.sha256)
                                    .where(submissions.c.batch_id == bid)).all()
                 if sorted(tuple(r) for r in got) == want:
-                    return bid
+                    return int(bid)
             return None
 
         return run_tx(self.engine, work)
@@ -311,7 +312,7 @@ class FolderWatcher:
                 continue  # a line torn by a crash: the database check still covers it
         return out
 
-    def _finish(self, name, sidecar, sha, batch_id, ids, event) -> None:
+    def _finish(self, name: str, sidecar: str | None, sha: str, batch_id: int, ids: tuple[int, ...], event: str) -> None:
         rec = {"event": event, "name": name, "sha256": sha, "desk": self.desk, "batch_id": batch_id,
                "submission_ids": list(ids)}
         with open(self.state / "submitted.jsonl", "a", encoding="utf-8") as fh:
@@ -357,12 +358,13 @@ class FolderWatcher:
             self._thread = None
 
 
-def watch_once(engine: Engine, folder: str | os.PathLike, **options) -> ScanReport:
+def watch_once(engine: Engine, folder: str | os.PathLike[str], *, desk: str = "default", by: str = "watch",
+               limits: IntakeLimits = DEFAULT_INTAKE_LIMITS, interval: float = 10.0) -> ScanReport:
     """One poll of ``folder`` (cron, tests): files seen unchanged since the previous poll are taken.
 
     >>> # watch_once(engine, "/mnt/inbox", desk="都市组", by="drive").to_dict()["counts"]
     """
-    return FolderWatcher(engine, folder, **options).scan()
+    return FolderWatcher(engine, folder, desk=desk, by=by, limits=limits, interval=interval).scan()
 
 
 class _Changed(Exception):
@@ -392,7 +394,7 @@ def _move(src: Path, dst: Path) -> None:
     os.rename(src, dst)
 
 
-def _load_json(path: Path) -> dict:
+def _load_json(path: Path) -> dict[str, object]:
     try:
         data = json.loads(path.read_text("utf-8"))
     except (FileNotFoundError, ValueError):
@@ -412,22 +414,22 @@ def _write_atomic(path: Path, data: bytes) -> None:
 class _FolderLock:
     """One watcher per folder at a time (a cron run next to ``serve --watch``): flock, non-blocking."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.fh = None
+        self.fh: BinaryIO | None = None
 
     def acquire(self) -> bool:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows: no lock, one watcher is documented
             return True
-        self.fh = open(self.path, "a+b")
+        fh = open(self.path, "a+b")
         try:
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            self.fh.close()
-            self.fh = None
+            fh.close()
             return False
+        self.fh = fh
         return True
 
     def release(self) -> None:

@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from ..db import make_engine
 from ..errors import ConfigError
 from . import jobs as q
-from .models import submissions
-from .pipeline import PipelineFn, SubmissionInput, analyse_submission
-from .scoring import load_weights
+from .catalogs import CatalogRef, open_catalog
+from .intake import SubmissionInput, SubmissionMeta
+from .models import init_db, submissions
+from .pipeline import PipelineFn, analyse_submission
+from .scoring import Weights, load_weights
 
 __all__ = ["Worker", "WorkerStats", "close_if_finished", "failure_detail", "load_submission", "record_failure", "run_worker"]
 
@@ -38,16 +41,20 @@ class WorkerStats:
     failed: int = 0
     skipped: int = 0  # result already present (a resumed job)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"done": self.done, "failed": self.failed, "skipped": self.skipped}
 
 
 def load_submission(engine: Engine, submission_id: int) -> SubmissionInput:
-    """The pipeline's input for ``submission_id``."""
+    """The pipeline's input for ``submission_id``: its bytes and the metadata recorded at intake.
+
+    >>> # load_submission(engine, 7).meta.track
+    """
     with engine.connect() as conn:
         r = conn.execute(select(submissions).where(submissions.c.id == submission_id)).one()
-    return SubmissionInput(id=r.id, filename=r.filename, content=r.content, title=r.title, format=r.format,
-                           episodes=r.episodes, track=r.track, synopsis=r.synopsis, budget=r.budget)
+    meta = SubmissionMeta(title=r.title, format=r.format, episodes=r.episodes, track=r.track, synopsis=r.synopsis,
+                          budget=r.budget)
+    return SubmissionInput(id=r.id, filename=r.filename, content=r.content, meta=meta)
 
 
 def close_if_finished(engine: Engine, claim: q.Claim) -> bool:
@@ -57,7 +64,7 @@ def close_if_finished(engine: Engine, claim: q.Claim) -> bool:
     """
     if not q.has_result(engine, claim.submission_id):
         return False
-    q.complete(engine, claim, {"total": 0, "craft": 0, "risk": 0})  # the stored result stands
+    q.close(engine, claim)  # the stored result stands
     return True
 
 
@@ -93,12 +100,12 @@ class Worker:
         threads: int = 1,
         lease: float = q.DEFAULT_LEASE,
         poll: float = 1.0,
-        catalog=None,
+        catalog: CatalogRef | None = None,
         name: str | None = None,
         on_progress: Callable[[q.Claim, bool], None] | None = None,
         batch_id: int | None = None,
         weights_file: str | os.PathLike[str] | None = None,
-    ):
+    ) -> None:
         if threads < 1 or threads > 64:
             raise ConfigError(f"threads must be between 1 and 64, got {threads}")
         if lease <= 0 or poll <= 0:
@@ -146,7 +153,7 @@ class Worker:
         self._count("done", claim, True)
         return True
 
-    def _weights(self):
+    def _weights(self) -> Weights:
         with self.engine.connect() as conn:
             return load_weights(conn, path=self.weights_file)
 
@@ -218,12 +225,6 @@ def run_worker(db_url: str | None = None, *, threads: int = 1, poll: float = 2.0
 
     >>> # run_worker("postgresql://desk@db/dramalens", threads=2)
     """
-    from ..db import make_engine
-    from .models import init_db
-    from .pipeline import open_catalog, require_pipeline
-
-    if pipeline is analyse_submission:
-        require_pipeline()
     engine = init_db(make_engine(db_url))
     worker = Worker(engine, pipeline=pipeline, threads=threads, poll=poll, catalog=open_catalog(db_url),
                     weights_file=weights_file)

@@ -1,15 +1,12 @@
 """The script desk's web app (FastAPI, server-rendered pages, JSON API under /api/).
 
->>> from dramalens.web import create_app  # doctest: +SKIP
+>>> from dramalens.web import create_app
+>>> create_app("sqlite://").title
+'dramalens script desk'
 """
 
 from __future__ import annotations
 
+from .app import create_app
+
 __all__ = ["create_app"]
-
-
-def create_app(*args, **kwargs):
-    """Build the app; see :func:`dramalens.web.app.create_app`."""
-    from .app import create_app as _create_app
-
-    return _create_app(*args, **kwargs)

@@ -9,8 +9,10 @@ not embedded.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..catalog import SaturationRow
 from ..errors import ConfigError
 
 __all__ = ["CLIP", "STATUS_COLOURS", "Bar", "ChartRow", "GrowthChart", "growth_chart"]
@@ -36,6 +38,8 @@ class Bar:
 
 @dataclass(frozen=True, slots=True)
 class ChartRow:
+    """One track or trope: its label, status (and the status's colour), works, and its two bars."""
+
     label: str
     status: str
     colour: str
@@ -63,8 +67,8 @@ def _pct(value: float) -> str:
     return f"{value * 100:+.0f}%"
 
 
-def _bar(value, zero_x: float, scale: float) -> Bar:
-    if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
+def _bar(value: float | None, zero_x: float, scale: float) -> Bar:
+    if value is None or not math.isfinite(value):
         return Bar(zero_x, 0.0, None, False, "—")
     shown = max(-CLIP, min(CLIP, float(value)))
     width = abs(shown) * scale
@@ -72,18 +76,19 @@ def _bar(value, zero_x: float, scale: float) -> Bar:
     return Bar(round(x, 1), round(width, 1), float(value), abs(value) > CLIP, _pct(float(value)))
 
 
-def growth_chart(rows: list[dict], kind: str, *, limit: int = 40) -> GrowthChart | None:
+def growth_chart(rows: Sequence[SaturationRow], kind: str, *, limit: int = 40) -> GrowthChart | None:
     """Lay out the supply-growth and plays-growth bars of the ``kind`` rows (``track`` or
-    ``trope``) of :func:`dramalens.triage.pipeline.saturation_rows`; None when there are none.
+    ``trope``) of :func:`dramalens.triage.catalogs.saturation_rows`; None when there are none.
 
-    >>> c = growth_chart([{"kind": "track", "label": "都市", "works": 9, "status": "crowded",
-    ...                    "supply_growth": 0.5, "plays_growth": None}], "track")
+    >>> row = SaturationRow(kind="track", name="dushi", label="都市", works=9, share=0.3, supply=(), plays_per_work=(),
+    ...                     supply_growth=0.5, plays_growth=None, status="crowded")
+    >>> c = growth_chart([row], "track")
     >>> c.rows[0].supply.width > 0, c.rows[0].plays.value is None
     (True, True)
     """
     if kind not in ("track", "trope"):
         raise ConfigError(f"kind must be track or trope, got {kind!r}")
-    mine = [r for r in rows if r.get("kind") == kind][:limit]
+    mine = [r for r in rows if r.kind == kind][:limit]
     if not mine:
         return None
     plot_x = float(LABEL_W)
@@ -91,11 +96,9 @@ def growth_chart(rows: list[dict], kind: str, *, limit: int = 40) -> GrowthChart
     scale = (PLOT_W / 2) / CLIP
     out = []
     for i, r in enumerate(mine):
-        status = str(r.get("status", "balanced"))
-        out.append(ChartRow(str(r.get("label") or r.get("name") or "?"), status,
-                            STATUS_COLOURS.get(status, STATUS_COLOURS["balanced"]), int(r.get("works") or 0),
-                            TOP + i * ROW_H, _bar(r.get("supply_growth"), zero_x, scale),
-                            _bar(r.get("plays_growth"), zero_x, scale)))
+        out.append(ChartRow(r.label or r.name or "?", r.status, STATUS_COLOURS.get(r.status, STATUS_COLOURS["balanced"]),
+                            r.works, TOP + i * ROW_H, _bar(r.supply_growth, zero_x, scale),
+                            _bar(r.plays_growth, zero_x, scale)))
     ticks = tuple((round(zero_x + v * scale, 1), _pct(v) if v else "0") for v in (-2.0, -1.0, 0.0, 1.0, 2.0))
     return GrowthChart(kind, tuple(out), LABEL_W + PLOT_W + VALUE_W, TOP + len(out) * ROW_H + BOTTOM,
                        zero_x, plot_x, float(PLOT_W), ticks)

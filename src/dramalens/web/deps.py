@@ -1,18 +1,28 @@
-"""What every route needs: who is asking (session or API token), CSRF, language, rendering."""
+"""What every route needs: the desk's state, who is asking (session or API token), CSRF,
+language, rendering."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
+from starlette.responses import Response
 
 from ..errors import PermissionDenied
 from ..triage.auth import check_csrf, session_user, token_user
+from ..triage.intake import IntakeLimits
+from ..triage.pipeline import PipelineFn
 from ..triage.review import User
+from ..triage.watch import FolderWatcher
+from ..triage.worker import Worker
 from .i18n import LANGUAGES, translator
 
-__all__ = ["COOKIE", "LANG_COOKIE", "LoginRequired", "Viewer", "admin_viewer", "api_user", "check_form", "client_address",
-           "language_of", "render", "viewer"]
+__all__ = ["COOKIE", "LANG_COOKIE", "DeskState", "LoginRequired", "Viewer", "admin_viewer", "api_user", "check_form",
+           "client_address", "language_of", "render", "state", "viewer"]
 
 COOKIE = "dl_session"
 LANG_COOKIE = "dl_lang"
@@ -20,6 +30,26 @@ LANG_COOKIE = "dl_lang"
 
 class LoginRequired(Exception):
     """Raised by :func:`viewer` when there is no valid session: pages redirect to /login."""
+
+
+@dataclass(slots=True)
+class DeskState:
+    """What the routes share (``app.state.desk``): the engine, templates, signing key, limits,
+    and the worker threads and folder watcher the app runs while it is up."""
+
+    engine: Engine
+    db_url: str | None
+    templates: Jinja2Templates
+    key: str
+    limits: IntakeLimits
+    secure_cookies: bool
+    clock: Callable[[], float]
+    weights_file: str | os.PathLike[str] | None
+    pipeline: PipelineFn
+    workers: int = 0
+    worker_poll: float = 0.5
+    watcher: FolderWatcher | None = None
+    worker: Worker | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +61,7 @@ class Viewer:
 
 
 def language_of(request: Request) -> str:
+    """The language cookie's, else ``zh`` for a Chinese Accept-Language, else ``en``."""
     lang = request.cookies.get(LANG_COOKIE, "")
     if lang in LANGUAGES:
         return lang
@@ -45,8 +76,10 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def state(request: Request):
-    return request.app.state.desk
+def state(request: Request) -> DeskState:
+    """The desk's shared state (set by :func:`dramalens.web.app.create_app`)."""
+    desk: DeskState = request.app.state.desk
+    return desk
 
 
 def viewer(request: Request) -> Viewer:
@@ -60,6 +93,7 @@ def viewer(request: Request) -> Viewer:
 
 
 def admin_viewer(request: Request) -> Viewer:
+    """The session's user if an admin; PermissionDenied for a reviewer."""
     v = viewer(request)
     if not v.user.is_admin:
         raise PermissionDenied("only admins may open this page")
@@ -82,9 +116,11 @@ def check_form(v: Viewer, token: str | None) -> None:
     check_csrf(v.csrf, token)
 
 
-def render(request: Request, name: str, context: dict, *, v: Viewer | None = None, status_code: int = 200):
+def render(request: Request, name: str, context: Mapping[str, object], *, v: Viewer | None = None,
+           status_code: int = 200) -> Response:
+    """Template ``name`` with ``context`` and what every page shows (language, user, CSRF token)."""
     lang = language_of(request)
-    ctx = {"lang": lang, "t": translator(lang), "user": v.user if v else None, "csrf": v.csrf if v else "",
+    ctx: dict[str, object] = {"lang": lang, "t": translator(lang), "user": v.user if v else None, "csrf": v.csrf if v else "",
            "path": request.url.path}
     ctx.update(context)
     return state(request).templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -6,6 +6,8 @@ an empty label.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 __all__ = ["LANGUAGES", "MESSAGES", "translator"]
 
 LANGUAGES = ("zh", "en")
@@ -91,7 +93,7 @@ STATUS_LABELS = {
 }
 
 
-def translator(lang: str):
+def translator(lang: str) -> Callable[[str], str]:
     """A ``t(key)`` function for ``lang`` ('zh' or 'en'; anything else is English).
 
     >>> translator("zh")("queue")

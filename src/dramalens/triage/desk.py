@@ -1,0 +1,307 @@
+"""The desk's service layer: one function for each thing a page, the API or the CLI asks of it.
+
+Every function takes the engine (and the acting :class:`~.review.User` where a desk wall
+applies), runs its own queries and returns a typed record; the interfaces only parse
+arguments, call one of these and render. Stored JSON columns (scores, evidence, similar works,
+the analysis) are decoded here and passed on as JSON values: they go straight to a template or
+an HTTP body, never back into the library.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlalchemy import Connection, case, desc, func, insert, select, true
+from sqlalchemy.engine import Engine
+
+from ..catalog import SaturationRow
+from ..errors import InputError
+from .catalogs import CatalogListing, catalog_listing, saturation_rows
+from .export import export_csv
+from .intake import DEFAULT_INTAKE_LIMITS, IntakeLimits, Receipt, SubmissionMeta, submit, unpack_upload
+from .jobs import QueueStats, queue_stats, run_tx
+from .listing import EFFECTIVE, QueuePage, QueueQuery, effective_values, list_queue
+from .models import batches, decisions, jobs, now, scores, submissions
+from .review import User, audit_log, get_visible, list_notes, transitions
+from .scoring import Weights, load_weights, save_weights
+
+__all__ = [
+    "CATALOG_PAGE",
+    "Batch",
+    "BatchProgress",
+    "QueueView",
+    "SaturationView",
+    "StoredScore",
+    "SubmissionDetail",
+    "SupplyRow",
+    "catalog_page",
+    "current_weights",
+    "desk_supply",
+    "export",
+    "queue_view",
+    "receive_upload",
+    "report_html",
+    "saturation_view",
+    "submission_detail",
+    "update_weights",
+]
+
+#: Works on one page of the catalog browser.
+CATALOG_PAGE = 50
+#: Tracks listed in the desk's own supply table.
+SUPPLY_ROWS = 50
+
+JsonObject = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A batch of submissions as the queue page shows its progress."""
+
+    id: int
+    name: str
+    desk_id: int
+    submitted_by: str
+    created_at: float
+    total: int
+
+
+class BatchProgress(NamedTuple):
+    """A batch and the state of its jobs (a pair: the queue page unpacks it)."""
+
+    batch: Batch
+    stats: QueueStats
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    """One page of the queue and the progress of the batch it shows (or the latest batch)."""
+
+    page: QueuePage
+    progress: BatchProgress | None
+
+    def to_dict(self) -> JsonObject:
+        """The API's JSON: the page, and ``progress`` with the batch id beside the counts."""
+        out = self.page.to_dict()
+        out["progress"] = None if self.progress is None else {"batch_id": self.progress.batch.id,
+                                                              **self.progress.stats.to_dict()}
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class StoredScore:
+    """A submission's stored score; ``weights``, ``evidence`` and ``similar`` as stored (JSON)."""
+
+    total: float
+    originality: float | None
+    craft: float
+    risk: float
+    weights: object
+    evidence: object
+    similar: object
+
+    def to_dict(self) -> JsonObject:
+        return {"total": self.total, "originality": self.originality, "craft": self.craft, "risk": self.risk,
+                "weights": self.weights, "evidence": self.evidence, "similar": self.similar}
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionDetail:
+    """Everything the submission page and ``GET /api/submissions/{id}`` show about one script.
+
+    ``submission`` is its row without the script's bytes; ``effective`` is declared-or-detected
+    track, format and episodes; ``analysis`` the stored analysis JSON (when asked for and scored).
+    """
+
+    submission: Mapping[str, object]
+    effective: dict[str, tuple[object, bool]]
+    score: StoredScore | None
+    analysis: object
+    job: JsonObject | None
+    audit: list[JsonObject]
+    notes: list[JsonObject]
+    choices: tuple[str, ...]
+
+    def to_dict(self) -> JsonObject:
+        """The API's JSON of the submission (``analysis`` only once it is scored)."""
+        data: JsonObject = dict(self.submission)
+        data["effective"] = {name: {"value": value, "detected": detected} for name, (value, detected) in self.effective.items()}
+        data["job"] = self.job
+        data["score"] = None if self.score is None else self.score.to_dict()
+        if self.score is not None:
+            data["analysis"] = self.analysis
+        data["audit"] = self.audit
+        data["notes"] = self.notes
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyRow:
+    """The desk's own supply of one (effective) track: scripts received, signed, mean score."""
+
+    effective_track: str
+    n: int
+    signed: int
+    score: float | None
+
+
+def submission_detail(engine: Engine, submission_id: int, user: User, *, with_analysis: bool = False) -> SubmissionDetail:
+    """The submission ``user`` asked for (NotFoundError across a desk wall), with its score,
+    job, audit log and notes; ``with_analysis`` also decodes the stored analysis.
+
+    >>> # submission_detail(engine, 7, reviewer).score.total
+    """
+    with engine.connect() as conn:
+        row = get_visible(conn, submission_id, user)
+        result = conn.execute(select(scores).where(scores.c.submission_id == submission_id)).first()
+        job = conn.execute(select(jobs.c.status, jobs.c.attempts, jobs.c.error)
+                           .where(jobs.c.submission_id == submission_id)).first()
+        audit = audit_log(conn, submission_id)
+        notes = list_notes(conn, submission_id)
+    stored = None
+    if result is not None:
+        stored = StoredScore(result.total, result.originality, result.craft, result.risk, json.loads(result.weights),
+                             json.loads(result.evidence), json.loads(result.similar))
+    return SubmissionDetail(
+        submission={k: v for k, v in row._mapping.items() if k != "content"},
+        effective=effective_values(row),
+        score=stored,
+        analysis=json.loads(result.analysis) if result is not None and with_analysis else None,
+        job=None if job is None else dict(job._mapping),
+        audit=audit,
+        notes=notes,
+        choices=transitions(row.status, user),
+    )
+
+
+def report_html(engine: Engine, submission_id: int, user: User) -> str:
+    """The stored HTML report of a submission ``user`` may see; InputError while not analysed.
+
+    >>> # report_html(engine, 7, reviewer).startswith("<!doctype html>")
+    """
+    with engine.connect() as conn:
+        get_visible(conn, submission_id, user)
+        row = conn.execute(select(scores.c.report_html).where(scores.c.submission_id == submission_id)).first()
+    if row is None:
+        raise InputError(f"submission {submission_id} is not analysed yet", hint="wait for the queue to reach it")
+    return str(row.report_html)
+
+
+def batch_progress(conn: Connection, user: User, batch_id: int | None) -> BatchProgress | None:
+    """Batch ``batch_id`` (or ``user``'s latest batch) and its job counts; None when there is none.
+
+    >>> # batch_progress(conn, reviewer, None).stats.done
+    """
+    q = select(batches)
+    if not user.is_admin:
+        q = q.where(batches.c.desk_id == user.desk_id)
+    q = q.where(batches.c.id == batch_id) if batch_id is not None else q.order_by(desc(batches.c.id)).limit(1)
+    row = conn.execute(q).first()
+    if row is None:
+        return None
+    batch = Batch(row.id, row.name, row.desk_id, row.submitted_by, row.created_at, row.total)
+    return BatchProgress(batch, queue_stats(conn, batch_id=row.id))
+
+
+def queue_view(engine: Engine, user: User, query: QueueQuery = QueueQuery()) -> QueueView:
+    """The page of the queue ``user`` asked for and the progress of its batch (or their latest).
+
+    >>> # queue_view(engine, reviewer, QueueQuery(track="都市")).page.total
+    """
+    with engine.connect() as conn:
+        return QueueView(list_queue(conn, user, query), batch_progress(conn, user, query.batch))
+
+
+def desk_supply(engine: Engine, user: User) -> tuple[SupplyRow, ...]:
+    """What arrives on ``user``'s desk (every desk for admins) and what gets signed, by track.
+
+    Grouped by the effective track (declared, else detected): most senders declare none.
+
+    >>> # desk_supply(engine, reviewer)[0].effective_track
+    """
+    visible = true() if user.is_admin else submissions.c.desk_id == user.desk_id
+    track = EFFECTIVE["track"].label("effective_track")
+    q = (select(track, func.count().label("n"),
+                func.sum(case((submissions.c.status == "signed", 1), else_=0)).label("signed"),
+                func.avg(submissions.c.score).label("score"))
+         .where(visible).group_by(track).order_by(func.count().desc(), track).limit(SUPPLY_ROWS))
+    with engine.connect() as conn:
+        return tuple(SupplyRow(r.effective_track, int(r.n), int(r.signed or 0), None if r.score is None else float(r.score))
+                     for r in conn.execute(q))
+
+
+@dataclass(frozen=True, slots=True)
+class SaturationView:
+    """The saturation page: the desk's own supply beside the catalog's saturation rows (None
+    when there is no catalog)."""
+
+    supply: tuple[SupplyRow, ...]
+    rows: tuple[SaturationRow, ...] | None
+
+
+def saturation_view(engine: Engine, db_url: str | None, user: User) -> SaturationView:
+    """What arrives on ``user``'s desk and what gets signed, beside the catalog's saturation.
+
+    >>> # saturation_view(engine, db_url, reviewer).rows[0].status
+    """
+    return SaturationView(desk_supply(engine, user), saturation_rows(db_url))
+
+
+def catalog_page(db_url: str | None, page: int) -> CatalogListing | None:
+    """Page ``page`` (from 1) of the catalog browser; None when there is no catalog.
+
+    >>> catalog_page("sqlite://", 1)
+    CatalogListing(works=[], total=0)
+    """
+    return catalog_listing(db_url, limit=CATALOG_PAGE, offset=(max(1, page) - 1) * CATALOG_PAGE)
+
+
+def current_weights(engine: Engine, weights_file: str | os.PathLike[str] | None = None) -> Weights:
+    """The score weights in force (the settings row, else ``weights_file``, else the defaults).
+
+    >>> # current_weights(engine).originality
+    """
+    with engine.connect() as conn:
+        return load_weights(conn, path=weights_file)
+
+
+def update_weights(engine: Engine, user: User, weights: Weights) -> None:
+    """Store new score weights and audit the change (a decision row without a submission).
+
+    Only admins reach this: the web layer checks.
+
+    >>> # update_weights(engine, admin, Weights(0.5, 0.4, 0.1))
+    """
+
+    def work(conn: Connection) -> None:
+        save_weights(conn, weights)
+        conn.execute(insert(decisions).values(submission_id=None, user_id=user.id, user_name=user.name,
+                                              action="settings", outcome="applied",
+                                              detail=json.dumps(weights.to_dict()), at=now()))
+
+    run_tx(engine, work)
+
+
+def receive_upload(engine: Engine, filename: str, data: bytes, meta: SubmissionMeta, user: User, *,
+                   limits: IntakeLimits = DEFAULT_INTAKE_LIMITS) -> Receipt:
+    """One upload (a script or a .zip batch) checked, recorded on ``user``'s desk and queued.
+
+    >>> # receive_upload(engine, "batch.zip", data, SubmissionMeta(track="都市"), reviewer).batch_id
+    """
+    files, skipped = unpack_upload(filename, data, limits)
+    if user.desk_id is None:
+        raise InputError(f"user {user.name} belongs to no desk", hint="add the user to a desk before uploading")
+    return submit(engine, files, meta, desk_id=user.desk_id, by=user.name, batch_name=filename, skipped=skipped)
+
+
+def export(engine: Engine, user: User, kind: str = "queue") -> str:
+    """The CSV text of the queue or of the decisions ``user`` may see (see :mod:`.export`).
+
+    >>> # export(engine, admin, "decisions").splitlines()[0]
+    """
+    with engine.connect() as conn:
+        return export_csv(conn, user, kind=kind)

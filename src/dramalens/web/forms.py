@@ -1,0 +1,79 @@
+"""Reading what a request sends: query strings, form fields and uploads, shared by the pages and
+the API. Every parser refuses a bad value with a ConfigError naming the field (a 400)."""
+
+from __future__ import annotations
+
+from fastapi import Request, UploadFile
+
+from ..errors import ConfigError, InputError
+from ..triage.intake import SubmissionMeta
+from ..triage.listing import QueueQuery
+
+__all__ = ["float_or_none", "int_or_none", "meta_from_form", "queue_query", "read_upload"]
+
+_CHUNK = 1024 * 1024
+
+
+def int_or_none(text: str | None, name: str) -> int | None:
+    """A whole number from a form field; None when the field is empty.
+
+    >>> int_or_none(" 80 ", "episodes"), int_or_none("", "episodes")
+    (80, None)
+    """
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {text!r}") from None
+
+
+def float_or_none(text: str | None, name: str) -> float | None:
+    """A number from a form field; None when the field is empty.
+
+    >>> float_or_none("7.5", "min_score")
+    7.5
+    """
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {text!r}") from None
+
+
+def queue_query(request: Request) -> QueueQuery:
+    """A :class:`~dramalens.triage.listing.QueueQuery` from the query string (the page and the API)."""
+    p = request.query_params
+    return QueueQuery(
+        format=p.get("format", ""), track=p.get("track", ""), trope=p.get("trope", ""), language=p.get("language", ""),
+        status=p.get("status", ""), state=p.get("state", ""), min_score=float_or_none(p.get("min_score"), "min_score"),
+        q=p.get("q", ""), batch=int_or_none(p.get("batch"), "batch"), sort=p.get("sort", "score"),
+        direction=p.get("direction", "desc"), page=int_or_none(p.get("page"), "page") or 1,
+        per_page=int_or_none(p.get("per_page"), "per_page") or 50,
+    )
+
+
+async def read_upload(file: UploadFile, limit: int) -> bytes:
+    """The upload's bytes, refused as soon as they pass ``limit`` (the header may lie)."""
+    chunks, size = [], 0
+    while True:
+        chunk = await file.read(_CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise InputError(f"the upload is over the limit of {limit:,} bytes", source=file.filename,
+                             hint="split the batch into several zips")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def meta_from_form(title: str, format: str, episodes: str, track: str, synopsis: str, budget: str) -> SubmissionMeta:
+    """What the sender declared on the upload form (or the API's form fields).
+
+    >>> meta_from_form(" T ", "vertical", "80", "", "", "").episodes
+    80
+    """
+    return SubmissionMeta(title=title.strip(), format=format, episodes=int_or_none(episodes, "episodes"),
+                          track=track.strip(), synopsis=synopsis.strip(), budget=int_or_none(budget, "budget"))

@@ -1,0 +1,58 @@
+"""The request guard (HTTP middleware): refuse bodies over the upload limit before they are read,
+and send the security headers on every response."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from starlette.responses import Response
+
+from ..errors import InputError
+from .deps import state
+
+__all__ = ["SECURITY_HEADERS", "guard"]
+
+#: Sent with every response unless a route set its own (the sandboxed report sets its CSP).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "frame-ancestors 'self'; form-action 'self'",
+}
+# Room for the multipart framing and the form's other fields around the file itself.
+_FORM_SLACK = 64 * 1024
+
+
+def _refusal(request: Request) -> Response | None:
+    """The answer to a body that must not be read, or None to let the request through."""
+    limit = state(request).limits.max_upload_bytes
+    length = request.headers.get("content-length")
+    if length is None and request.method in ("POST", "PUT", "PATCH") and "chunked" in request.headers.get("transfer-encoding", ""):
+        # A chunked body has no size to check up front; browsers and API clients send one.
+        err = InputError("a request body needs a Content-Length header", hint="send the upload with its length")
+        return JSONResponse(err.to_dict(), status_code=411)
+    if length is None:
+        return None
+    try:
+        too_big = int(length) > limit + _FORM_SLACK
+    except ValueError:
+        too_big = True
+    if not too_big:
+        return None
+    err = InputError(f"the request body is over the limit of {limit:,} bytes", hint="split the batch into several zips")
+    return JSONResponse(err.to_dict(), status_code=413)
+
+
+async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Refuse an oversized body before it is read (the multipart parser would spool it to
+    disk), then add the security headers to whatever the route answered."""
+    refused = _refusal(request)
+    if refused is not None:
+        return refused
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
