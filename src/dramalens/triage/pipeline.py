@@ -144,8 +144,8 @@ def features_from_analysis(analysis: Analysis, *, novelty: float | None = None,
 
     >>> from dramalens import parse
     >>> f = features_from_analysis(analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你好。\\n")))
-    >>> f.episodes, f.hook_endings, f.pacing_fit
-    (1, 0, 1.0)
+    >>> f.episodes, f.hook_endings, f.pacing_fit  # one line is far shorter than a vertical episode
+    (1, 0, 0.0)
     """
     episodes = analysis.hooks.episodes
     weak_numbers = set(analysis.hooks.weak_endings)
