@@ -158,9 +158,9 @@ class AgencyCollector:
         if self.language == "zh":
             return bool(_ZH_PASSIVE_AFTER.match(after))
         m = _EN_PASSIVE.search(after)
-        return bool(m) and m.group(1).lower() not in _EN_NOT_PASSIVE
+        return m is not None and m.group(1).lower() not in _EN_NOT_PASSIVE
 
-    def action_roles(self, text: str, pattern: re.Pattern, canon: dict[str, str]) -> list[tuple[str, str, int]]:
+    def action_roles(self, text: str, pattern: re.Pattern[str], canon: dict[str, str]) -> list[tuple[str, str, int]]:
         """(character, kind, sign) for each name in an action line, in order of appearance.
 
         >>> a = AgencyCollector("zh")
@@ -205,7 +205,9 @@ class AgencyCollector:
             self._dropped_subject(text, matches, len(matches), subject, roles)
         return roles
 
-    def _dropped_subject(self, text, matches, i, subject, roles) -> None:
+    def _dropped_subject(
+        self, text: str, matches: list[re.Match[str]], i: int, subject: str | None, roles: list[tuple[str, str, int]]
+    ) -> None:
         if subject is None:
             return
         start = matches[i - 1].end() if i else 0

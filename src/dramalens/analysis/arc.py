@@ -12,6 +12,7 @@ import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple, Protocol
 
 from ..model import ElementType, Scene, Script
 from ..text import speech_units
@@ -77,56 +78,82 @@ class ArcResult:
 
 
 # --- lexicons (loaded lazily, once) --------------------------------------------------------
+class _Tokenizer(Protocol):
+    def lcut(self, sentence: str) -> list[str]: ...
+
+
+class _Vader(Protocol):
+    def polarity_scores(self, text: str) -> dict[str, float]: ...
+
+
+class _ZhLexicon(NamedTuple):
+    words: dict[str, tuple[float, float]]
+    negators: frozenset[str]
+    intensifiers: dict[str, float]
+    tokenizer: _Tokenizer
+
+
+class _EnLexicon(NamedTuple):
+    tension: dict[str, float]
+    vader: _Vader
+
+
+def _read_zh() -> _ZhLexicon:
+    words: dict[str, tuple[float, float]] = {}
+    negators: set[str] = set()
+    intensifiers: dict[str, float] = {}
+    text = resources.files("dramalens.data").joinpath("sentiment_zh.txt").read_text("utf-8")
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("!neg "):
+            negators.add(line.split()[1])
+        elif line.startswith("!int "):
+            _, word, factor = line.split()
+            intensifiers[word] = float(factor)
+        else:
+            word, valence, tension = line.split("\t")
+            words.setdefault(word, (float(valence), float(tension)))
+    # Our own tokenizer: adding words to jieba's global one would change how every
+    # other part of dramalens segments text.
+    tokenizer: _Tokenizer = new_tokenizer((*words, *negators, *intensifiers), freq=200000)
+    return _ZhLexicon(words, frozenset(negators), intensifiers, tokenizer)
+
+
+def _read_en() -> _EnLexicon:
+    # VADER loads its lexicon on construction: only when an English script is scored.
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    table: dict[str, float] = {}
+    text = resources.files("dramalens.data").joinpath("tension_en.txt").read_text("utf-8")
+    for raw in text.splitlines():
+        if raw.strip() and not raw.startswith("#"):
+            word, weight = raw.split("\t")
+            table[word.strip().lower()] = float(weight)
+    vader: _Vader = SentimentIntensityAnalyzer()
+    return _EnLexicon(table, vader)
+
+
 class _Lexicons:
+    """Both lexicons, each loaded once, on first use (thread-safe)."""
+
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.zh: dict[str, tuple[float, float]] | None = None
-        self.negators: frozenset[str] = frozenset()
-        self.intensifiers: dict[str, float] = {}
-        self.tokenizer = None
-        self.en_tension: dict[str, float] | None = None
-        self.vader = None
+        self.zh: _ZhLexicon | None = None
+        self.en: _EnLexicon | None = None
 
-    def load_zh(self):
+    def load_zh(self) -> _ZhLexicon:
         with self.lock:
-            if self.tokenizer is None:
-                words: dict[str, tuple[float, float]] = {}
-                negators: set[str] = set()
-                intensifiers: dict[str, float] = {}
-                text = resources.files("dramalens.data").joinpath("sentiment_zh.txt").read_text("utf-8")
-                for raw in text.splitlines():
-                    line = raw.strip()
-                    if not line or line.startswith("#"):
-                        continue
-                    if line.startswith("!neg "):
-                        negators.add(line.split()[1])
-                    elif line.startswith("!int "):
-                        _, word, factor = line.split()
-                        intensifiers[word] = float(factor)
-                    else:
-                        word, valence, tension = line.split("\t")
-                        words.setdefault(word, (float(valence), float(tension)))
-                # Our own tokenizer: adding words to jieba's global one would change how every
-                # other part of dramalens segments text.
-                tokenizer = new_tokenizer((*words, *negators, *intensifiers), freq=200000)
-                self.zh, self.negators, self.intensifiers = words, frozenset(negators), intensifiers
-                self.tokenizer = tokenizer
-        return self.zh, self.negators, self.intensifiers, self.tokenizer
+            if self.zh is None:
+                self.zh = _read_zh()
+            return self.zh
 
-    def load_en(self):
+    def load_en(self) -> _EnLexicon:
         with self.lock:
-            if self.vader is None:
-                from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-                table: dict[str, float] = {}
-                text = resources.files("dramalens.data").joinpath("tension_en.txt").read_text("utf-8")
-                for raw in text.splitlines():
-                    if raw.strip() and not raw.startswith("#"):
-                        word, weight = raw.split("\t")
-                        table[word.strip().lower()] = float(weight)
-                self.en_tension = table
-                self.vader = SentimentIntensityAnalyzer()
-        return self.en_tension, self.vader
+            if self.en is None:
+                self.en = _read_en()
+            return self.en
 
 
 _LEX = _Lexicons()

@@ -17,8 +17,10 @@ import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import ConfigError, InputError
 from ..model import Script
@@ -93,9 +95,15 @@ def fit_params(
         raise ConfigError("calibration needs at least one script with a known duration")
     if ridge < 0:
         raise ConfigError(f"ridge must be >= 0, got {ridge!r}")
-    names, columns, targets = [], [], []
+    names: list[str] = []
+    columns: list[dict[str, float]] = []
+    targets: list[float] = []
     for i, sample in enumerate(samples):
-        name, script, minutes = sample if len(sample) == 3 else (f"#{i + 1}", *sample)
+        if len(sample) == 3:
+            name, script, minutes = cast(tuple[str, Script, float], sample)
+        else:
+            script, minutes = cast(tuple[Script, float], sample)
+            name = f"#{i + 1}"
         if not (isinstance(minutes, (int, float)) and minutes > 0 and math.isfinite(minutes)):
             raise ConfigError(f"duration of {name} must be > 0 minutes, got {minutes!r}")
         names.append(name)
@@ -124,18 +132,18 @@ def fit_params(
         fixed.update(bad)
     before = X.sum(axis=1)
     after = X @ mult
-    m = dict(zip(_FIELDS, mult.tolist()))
+    fitted: dict[str, float] = dict(zip(_FIELDS, mult.tolist()))
     params = RuntimeParams(
-        zh_chars_per_min=base.zh_chars_per_min / m["zh_dialogue"],
-        en_words_per_min=base.en_words_per_min / m["en_dialogue"],
-        zh_action_chars_per_min=base.zh_action_chars_per_min / m["zh_action"],
-        en_action_words_per_min=base.en_action_words_per_min / m["en_action"],
-        pause_per_punct=base.pause_per_punct * m["pauses"],
-        pause_per_line=base.pause_per_line * m["pauses"],
-        scene_change_seconds=base.scene_change_seconds * m["scenes"],
+        zh_chars_per_min=base.zh_chars_per_min / fitted["zh_dialogue"],
+        en_words_per_min=base.en_words_per_min / fitted["en_dialogue"],
+        zh_action_chars_per_min=base.zh_action_chars_per_min / fitted["zh_action"],
+        en_action_words_per_min=base.en_action_words_per_min / fitted["en_action"],
+        pause_per_punct=base.pause_per_punct * fitted["pauses"],
+        pause_per_line=base.pause_per_line * fitted["pauses"],
+        scene_change_seconds=base.scene_change_seconds * fitted["scenes"],
     )
 
-    def rmse(pred: np.ndarray) -> float:
+    def rmse(pred: npt.NDArray[np.float64]) -> float:
         return float(np.sqrt(np.mean((pred / 60.0 - y / 60.0) ** 2)))
 
     return CalibrationResult(
@@ -144,8 +152,8 @@ def fit_params(
         rmse_before=rmse(before),
         rmse_after=rmse(after),
         mae_after=float(np.mean(np.abs(after / 60.0 - y / 60.0))),
-        rows=tuple((n, t / 60.0, b / 60.0, a / 60.0) for n, t, b, a in zip(names, y, before, after)),
-        multipliers=tuple((k, m[k]) for k in _FIELDS if _FIELDS.index(k) in used),
+        rows=tuple((n, float(t / 60.0), float(b / 60.0), float(a / 60.0)) for n, t, b, a in zip(names, y, before, after)),
+        multipliers=tuple((k, fitted[k]) for k in _FIELDS if _FIELDS.index(k) in used),
     )
 
 

@@ -215,7 +215,7 @@ def _resolve(script: Script, names: set[str] | None) -> tuple[dict[str, str], li
         if surname is None:
             m = _EN_TITLE.match(name)
             surname = m.group(1) if m else None
-            candidates = en_full.get(surname.lower(), []) if m else []
+            candidates = en_full.get(surname.lower(), []) if surname is not None else []
         else:
             candidates = zh_full.get(surname, [])
         candidates = [c for c in candidates if c != name]
@@ -230,11 +230,16 @@ def _resolve(script: Script, names: set[str] | None) -> tuple[dict[str, str], li
 
 
 # --- the analysis --------------------------------------------------------------------------
+def _pair(a: str, b: str) -> tuple[str, str]:
+    """Two names in sorted order: the key of an undirected edge."""
+    return (a, b) if a <= b else (b, a)
+
+
 def _scene_label(episode_number: int, scene: Scene, index_in_episode: int) -> str:
     return scene.number or f"{episode_number}-{index_in_episode + 1}"
 
 
-def _name_pattern(names: list[str], language: str) -> re.Pattern | None:
+def _name_pattern(names: list[str], language: str) -> re.Pattern[str] | None:
     usable = sorted({n for n in names if len(n) >= 2}, key=len, reverse=True)
     if not usable:
         return None
@@ -350,7 +355,7 @@ def analyze_characters(script: Script, params: RuntimeParams | None = None) -> C
                     units[name] += speech_units(element.text, language)
                     seconds[name] += element_seconds(element, language, params)
                     if previous_speaker and previous_speaker != name:
-                        exchanges[tuple(sorted((previous_speaker, name)))] += 1
+                        exchanges[_pair(previous_speaker, name)] += 1
                     previous_speaker = name
                     if not decided_opening:
                         decided_opening, opener = True, name
@@ -363,9 +368,9 @@ def analyze_characters(script: Script, params: RuntimeParams | None = None) -> C
                 elif element.type == ElementType.ACTION and pattern is not None:
                     roles = agency.action_roles(element.text, pattern, lookup)
                     for m in pattern.finditer(element.text):
-                        name = lookup.get(m.group(0))
-                        if name:
-                            mark(name, element.line)
+                        found = lookup.get(m.group(0))
+                        if found:
+                            mark(found, element.line)
                     for name, kind, sign in roles:
                         agency.add(name, kind, sign, element, episode.number, label)
                     if not decided_opening and element.text.strip():
@@ -379,7 +384,7 @@ def analyze_characters(script: Script, params: RuntimeParams | None = None) -> C
             driven += opener is not None or turner is not None
             for i, a in enumerate(speaking):
                 for b in speaking[i + 1 :]:
-                    shared[tuple(sorted((a, b)))] += 1
+                    shared[_pair(a, b)] += 1
             presence.append(ScenePresence(index, episode.number, label, tuple(speaking), tuple(present), opener, turner))
             index += 1
 
@@ -437,7 +442,7 @@ def analyze_characters(script: Script, params: RuntimeParams | None = None) -> C
     opened_share = opened / total_scenes if total_scenes else 0.0
     turned_share = turned / total_scenes if total_scenes else 0.0
     driven_share = driven / total_scenes if total_scenes else 0.0
-    index, drive, label = drive_summary(driven_share, max(-1.0, min(1.0, mean_agency)))
+    drive_index, drive, label = drive_summary(driven_share, max(-1.0, min(1.0, mean_agency)))
     return CharacterReport(
         characters=tuple(stats),
         presence=tuple(presence),
@@ -449,7 +454,7 @@ def analyze_characters(script: Script, params: RuntimeParams | None = None) -> C
         drive=drive,
         scenes_turned_by_character=round(turned_share, 6),
         scenes_driven_by_character=round(driven_share, 6),
-        drive_index=round(index, 6),
+        drive_index=round(drive_index, 6),
         drive_label=label,
         warnings=tuple(alias_notes),
     )

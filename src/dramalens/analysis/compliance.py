@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, InputError
 from ..model import ElementType, Script
@@ -97,7 +98,7 @@ class ComplianceReport:
     note: str = NOTE
 
 
-def _compile(entry: dict, source: str) -> Rule:
+def _compile(entry: dict[str, Any], source: str) -> Rule:  # a [[rule]] table as tomllib reads it
     try:
         rule_id = str(entry["id"])
         text = str(entry["text"])

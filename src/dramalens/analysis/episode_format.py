@@ -44,7 +44,7 @@ class FormatParams:
     def band(self, format: str) -> tuple[float, float]:
         if format not in FORMATS:
             raise ConfigError(f"unknown episode format {format!r}; allowed: {', '.join(FORMATS)}")
-        return getattr(self, format)
+        return self.vertical if format == "vertical" else self.horizontal
 
 
 DEFAULT_FORMAT_PARAMS = FormatParams()

@@ -73,17 +73,20 @@ def recommend_paywall(
     by_number = {e.number: e for e in hooks.episodes}
     # The last episode cannot be a paywall: nothing follows it.
     eligible = sorted(n for n in by_number if n < max(numbers)) if numbers else []
-    clip_hi = min(hi, eligible[-1]) if eligible else None
-    clip_lo = min(lo, clip_hi) if clip_hi is not None else None
     candidates: tuple[tuple[int, float], ...] = ()
-    recommended = rec_strength = None
-    win = None
-    if clip_hi is not None:
+    recommended: int | None = None
+    rec_strength: float | None = None
+    win: tuple[int, int] | None = None
+    if eligible:
+        clip_hi = min(hi, eligible[-1])
+        clip_lo = min(lo, clip_hi)
         win = (clip_lo, clip_hi)
         candidates = tuple((n, by_number[n].ending_strength) for n in eligible if clip_lo <= n <= clip_hi)
         if candidates:
             recommended, rec_strength = max(candidates, key=lambda c: (c[1], -c[0]))
-    chosen = chosen_strength = warning = None
+    chosen: int | None = None
+    chosen_strength: float | None = None
+    warning: str | None = None
     missing: tuple[str, ...] = ()
     if free_episodes is not None:
         chosen = free_episodes
@@ -101,7 +104,7 @@ def recommend_paywall(
                 )
                 if recommended is not None and recommended != free_episodes:
                     warning += f"; episode {recommended} ends stronger ({rec_strength:.2f})"
-    elif recommended is not None and rec_strength is not None and rec_strength < threshold:
+    elif recommended is not None and rec_strength is not None and win is not None and rec_strength < threshold:
         missing = by_number[recommended].missing
         warning = (
             f"no episode in {win[0]}-{win[1]} ends strongly: the best, episode {recommended}, scores "

@@ -159,9 +159,13 @@ _ROMANCE = {"confession": 2.0, "wedding": 2.0, "pregnancy": 2.0, "pursuit": 2.0,
             "contract": 1.0, "meet": 1.0, "jealousy": 0.5}
 _CONFLICT = frozenset({"humiliation", "betrayal", "revenge", "reversal", "kidnapping", "contest"})
 _MAX_PER_UNIT = 2
+# A scene with content: (episode number, scene index, its text, the characters present).
+_Unit = tuple[int, int, str, list[str]]
+# A function found in a scene: (function, episode number, scene index, the characters present).
+_Raw = tuple[str, int, int, frozenset[str]]
 
 
-def _compile(language: str) -> tuple[re.Pattern, dict[str, str]]:
+def _compile(language: str) -> tuple[re.Pattern[str], dict[str, str]]:
     index = 0 if language == "zh" else 1
     cue_to_function: dict[str, str] = {}
     for function, cues in FUNCTION_CUES.items():
@@ -344,7 +348,7 @@ def skeleton_from_text(text: str, language: str) -> Skeleton:
     return Skeleton(tuple(s.function for s in steps), tuple(steps), (), language)
 
 
-def _scan(script) -> tuple[str, list, Counter, list]:
+def _scan(script: Script) -> tuple[str, list[_Unit], Counter[str], list[_Raw]]:
     """(language, scene units, spoken lines per character, raw function steps) of a script."""
     language = script.language if script.language in ("zh", "en") else "en"
     # (episode number, scene index, text, characters present) for every scene with content.
@@ -373,7 +377,7 @@ def _scan(script) -> tuple[str, list, Counter, list]:
     return language, units, lines, raw
 
 
-def character_roles(script) -> dict[str, str]:
+def character_roles(script: Script) -> dict[str, str]:
     """Each speaking character's role (protagonist, love_interest, antagonist, ally, minor).
 
     The skeleton itself never holds names; this is the mapping it was built with, for
@@ -390,7 +394,7 @@ def character_roles(script) -> dict[str, str]:
     return _assign_roles(lines, units, raw)
 
 
-def extract_skeleton(script) -> Skeleton:
+def extract_skeleton(script: Script) -> Skeleton:
     """The skeleton of a parsed :class:`~dramalens.model.Script`, scene by scene, with roles.
 
     >>> from dramalens.model import Element, ElementType, Episode, Scene, Script
@@ -426,7 +430,7 @@ def extract_skeleton(script) -> Skeleton:
 _ROLE_ORDER = ["protagonist", "love_interest", "antagonist", "ally", "minor"]
 
 
-def _assign_roles(lines: Counter[str], units, raw) -> dict[str, str]:
+def _assign_roles(lines: Counter[str], units: list[_Unit], raw: list[_Raw]) -> dict[str, str]:
     """Protagonist = most lines; love interest = most romance scenes shared with the
     protagonist; antagonist = most conflict scenes among the rest; two next speakers are
     allies, everyone else minor."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from ..errors import ConfigError, InputError
 from ..text import count_han, to_simplified
@@ -96,9 +97,9 @@ class ScriptTropes:
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     cue_map: dict[str, tuple[tuple[int, float], ...]]
-    track_pattern: re.Pattern | None
+    track_pattern: re.Pattern[str] | None
     track_map: dict[str, tuple[tuple[str, float], ...]]
 
 
@@ -144,6 +145,10 @@ class TropeVocabulary:
         return self._compiled[language]
 
 
+#: A prefix tree of cue characters ("" marks where a cue ends).
+_Trie: TypeAlias = "dict[str, _Trie]"
+
+
 def cue_alternation(cues: Iterable[str]) -> str:
     """A regex body matching any of ``cues``, longest first, as a prefix tree.
 
@@ -164,14 +169,14 @@ def cue_alternation(cues: Iterable[str]) -> str:
     unique = set(cues)
     if not unique or "" in unique or any(c != c.lower() or any(not ch.isascii() and ch.lower() != ch.upper() for ch in c) for c in unique):
         return "|".join(re.escape(c) for c in sorted(unique, key=len, reverse=True))
-    tree: dict = {}
+    tree: _Trie = {}
     for cue in unique:
         node = tree
         for ch in cue:
             node = node.setdefault(ch, {})
         node[""] = {}  # a cue ends here
 
-    def body(node: dict) -> str:
+    def body(node: _Trie) -> str:
         alternatives = [re.escape(ch) + body(child) for ch, child in sorted(node.items()) if ch]
         if not alternatives:
             return ""
@@ -181,7 +186,7 @@ def cue_alternation(cues: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(ch) + body(child) for ch, child in sorted(tree.items()) if ch) + ")" if tree else "(?!x)x"
 
 
-def _cue_regex(cues: Iterable[str], language: str) -> re.Pattern:
+def _cue_regex(cues: Iterable[str], language: str) -> re.Pattern[str]:
     body = cue_alternation(cues)
     if language == "zh":
         return re.compile(body, re.IGNORECASE)
@@ -207,7 +212,7 @@ def _compile(vocab: TropeVocabulary, language: str) -> _Compiled:
     )
 
 
-def _parse_vocabulary(data: dict, source: str) -> TropeVocabulary:
+def _parse_vocabulary(data: dict[str, Any], source: str) -> TropeVocabulary:  # the TOML as tomllib reads it
     tropes = []
     seen: set[str] = set()
     for i, entry in enumerate(data.get("trope", [])):
@@ -295,7 +300,7 @@ def _vocabulary_tag_names(vocab: "TropeVocabulary") -> tuple[frozenset[str], ...
     return entry[1]
 
 
-def _count_cues(pattern: re.Pattern, cues: Mapping[str, object], text: str) -> dict[str, int]:
+def _count_cues(pattern: re.Pattern[str], cues: Mapping[str, object], text: str) -> dict[str, int]:
     """How often each cue of ``cues`` occurs in ``text`` (keys are the cues, in first-seen order).
 
     ``pattern`` (from :func:`_cue_regex`) also matches an English cue with a plural "s"/"es" or
