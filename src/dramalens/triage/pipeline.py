@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ..analysis import Analysis, analyze
 from ..analysis.compliance import ComplianceReport
-from ..analysis.tropes import TropeHit, infer_track, load_vocabulary, tag_script
+from ..analysis.tropes import ScriptTropes, load_vocabulary
 from ..catalog import Catalog, Match, novelty_of_script, similar_to_script
 from ..model import Script
 from ..parsing import parse_bytes
@@ -68,7 +68,6 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     with _CATALOG_LOCK:
         matches, novel = _compare(opened, script)
     features = features_from_analysis(analysis, novelty=novel, similar=matches)
-    hits = tag_script(script)
     return TriageResult(
         score=score(features, weights),
         analysis=analysis,
@@ -76,8 +75,8 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
         report_html=render_html(analysis),
         language=script.language,
         script_title=script.title,
-        tropes=_trope_labels(hits, script.language),
-        detected=detected_metadata(analysis.episode_count, analysis.format.format, _track(script, hits)),
+        tropes=_trope_labels(analysis.tropes, script.language),
+        detected=detected_metadata(analysis.episode_count, analysis.format.format, _track(analysis.tropes, script.language)),
     )
 
 
@@ -112,25 +111,14 @@ def detected_metadata(episodes: int, format: str, track: str = "") -> Detected:
                     format=format if format in ("vertical", "horizontal") else "", track=track)
 
 
-def _script_text(script: Script) -> str:
-    # The same text the trope tagger reads (title, title page, every element), so a submission
-    # and a catalog work get their track by one rule.
-    parts = [script.title or ""]
-    parts.extend(value for _, value in script.title_page)
-    parts.extend(e.text for _, _, e in script.iter_elements())
-    return "\n".join(parts)
+def _track(tropes: ScriptTropes, language: str) -> str:
+    """The track the trope tagger inferred ('' for a language it has no tracks for)."""
+    return tropes.track if language in ("zh", "en") else ""
 
 
-def _track(script: Script, hits: Sequence[TropeHit]) -> str:
-    """The track the trope tagger infers from the tropes and setting words ('' for other languages)."""
-    if script.language not in ("zh", "en"):
-        return ""
-    return infer_track(hits, _script_text(script), script.language)
-
-
-def _trope_labels(hits: Sequence[TropeHit], language: str) -> tuple[str, ...]:
+def _trope_labels(tropes: ScriptTropes, language: str) -> tuple[str, ...]:
     """Trope labels in the script's language (the queue filters on them)."""
-    return tuple((h.label_zh if language == "zh" else h.label_en) or h.trope for h in hits)[:MAX_TROPES]
+    return tuple((h.label_zh if language == "zh" else h.label_en) or h.trope for h in tropes.hits)[:MAX_TROPES]
 
 
 def features_from_analysis(analysis: Analysis, *, novelty: float | None = None,
