@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 
 __all__ = ["Element", "ElementType", "SPOKEN_TYPES", "ParseWarning"]
@@ -60,11 +60,6 @@ class Element:
     extension: str | None = None
     dual: bool = False
     level: int = 0
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["type"] = self.type.value
-        return d
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Script
+from ..serial import jsonable_dict
 
 __all__ = ["script_to_dict", "to_jsonl_records"]
 
@@ -56,7 +57,7 @@ def script_to_dict(script: Script) -> dict:
                         "location": sc.location,
                         "cast": list(sc.cast),
                         "line": sc.line,
-                        "elements": [el.to_dict() for el in sc.elements],
+                        "elements": [jsonable_dict(el) for el in sc.elements],
                     }
                     for sc in ep.scenes
                 ],
