@@ -35,10 +35,11 @@ def dask_client(address: str, *, processes: bool = True, n_workers: int = 2, tim
         raise ConfigError("Dask is not installed", hint="pip install 'dramalens[dask]'") from exc
     if address == "local":
         # Loopback only and no dashboard: a local cluster serves nobody but this process. (An
-        # in-process cluster talks over inproc:// and takes no host.)
+        # in-process cluster talks over inproc:// and takes no host.) The scheduler still opens
+        # an HTTP server for its health routes, on every interface at :8787 unless told where.
         where = {"host": "127.0.0.1"} if processes else {}
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,  # type: ignore[no-untyped-call]  # dask is unannotated
-                               dashboard_address=None, **where)
+                               dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, **where)
         client = Client(cluster)  # type: ignore[no-untyped-call]  # dask is unannotated
         try:
             yield client
