@@ -3,26 +3,51 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
+from ..catalog import (
+    Catalog,
+    ImportReport,
+    Match,
+    dedupe,
+    import_catalog,
+    novelty_of_script,
+    novelty_of_work,
+    saturation,
+    saturation_html,
+    similar_to_script,
+    similar_to_work,
+)
+from ..catalog.distributed import mapper_for
+from ..catalog.importer import EMBEDDERS
+from ..catalog.metadata import MAX_LINE_BYTES
+from ..parsing import parse
 from .context import current_settings
+from .progress import progress_bar
 
 catalog_app = typer.Typer(help="The catalog of works: import, similar, novelty, saturation, dedupe, list.", no_args_is_help=True)
 
 _DB = typer.Option(None, "--db", help="Database URL (default: DRAMALENS_DB, db_url in dramalens.toml, or sqlite:///dramalens.sqlite).")
 
 
-def _dump(obj) -> None:
+def _dump(obj: object) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
-def _open(db: Optional[str]):
-    from ..catalog import Catalog
-
+def _open(db: Optional[str]) -> Catalog:
     return Catalog(db or current_settings().db_url)
+
+
+def _is_script(catalog: Catalog, work: str) -> bool:
+    """Whether the WORK argument names a script file rather than a work in the catalog."""
+    return work not in catalog.index().position and Path(work).is_file()
 
 
 @catalog_app.command("import")
@@ -31,53 +56,27 @@ def import_cmd(
     metadata: list[Path] = typer.Option([], "--metadata", "-m", help="CSV or JSONL metadata (id, title, language, synopsis, tags, episodes, format, track, release_date, file, plays)."),
     db: Optional[str] = _DB,
     dask: Optional[str] = typer.Option(None, "--dask", help="Fingerprint on Dask: 'local' (2 workers) or tcp://scheduler:8786."),
-    max_line_bytes: int = typer.Option(8 * 1024 * 1024, "--max-line-bytes", help="Longest metadata line read; longer lines are reported and skipped."),
+    max_line_bytes: int = typer.Option(MAX_LINE_BYTES, "--max-line-bytes", help="Longest metadata line read; longer lines are reported and skipped."),
     as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
-    embedder: str = typer.Option("hashed-tfidf", "--embedder", help="hashed-tfidf (built in) or minilm (English; needs the ml extra)."),
+    embedder: str = typer.Option(EMBEDDERS[0], "--embedder", help="hashed-tfidf (built in) or minilm (English; needs the ml extra)."),
 ) -> None:
     """Import scripts and metadata; re-running is safe (unchanged works are skipped, an interrupted run resumes)."""
-    from rich.progress import Progress
+    progress: AbstractContextManager[Callable[[int, int], None] | None] = nullcontext() if as_json else progress_bar("importing", counted=True)
+    with progress as on_progress:
+        report = import_catalog(_open(db), paths or [], metadata=metadata, dask=dask, embedder=embedder,
+                                progress=on_progress, max_line_bytes=max_line_bytes)
+    _show_import(report, as_json)
 
-    from ..catalog import import_paths, refresh_embeddings
-    from ..errors import ConfigError
 
-    if not paths and not metadata:
-        raise ConfigError("give at least one script file, folder or --metadata file")
-    if embedder not in ("hashed-tfidf", "minilm"):
-        raise ConfigError(f"unknown --embedder {embedder!r}; allowed: hashed-tfidf, minilm")
-    chosen = None
-    if embedder == "minilm":
-        from ..catalog.embed import MiniLMEmbedder
-
-        chosen = MiniLMEmbedder()  # fails here, before any work, when the ml extra is missing
-    embed_default = chosen is None
-    cat = _open(db)
-    with Progress(transient=True, disable=as_json) as bar:
-        task = bar.add_task("importing", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        if dask:
-            from ..catalog.distributed import DaskMapper
-            from ..cluster import dask_client
-
-            with dask_client(dask) as client:
-                report = import_paths(cat, paths or [], metadata=metadata, mapper=DaskMapper(client), progress=progress,
-                                      max_line_bytes=max_line_bytes, embed=embed_default)
-        else:
-            report = import_paths(cat, paths or [], metadata=metadata, progress=progress, max_line_bytes=max_line_bytes,
-                                  embed=embed_default)
-        if chosen is not None:
-            refresh_embeddings(cat, chosen, refit=True)
+def _show_import(report: ImportReport, as_json: bool) -> None:
     if as_json:
         _dump(report.to_dict())
-    else:
-        typer.echo(f"imported {report.imported}, updated {report.updated}, unchanged {report.unchanged}, errors {len(report.errors)}" + (" (resumed)" if report.resumed else ""))
-        for err in report.errors[:50]:
-            typer.echo(f"  {err}", err=True)
-        if len(report.errors) > 50:
-            typer.echo(f"  … and {len(report.errors) - 50} more (use --json for all)", err=True)
+        return
+    typer.echo(f"imported {report.imported}, updated {report.updated}, unchanged {report.unchanged}, errors {len(report.errors)}" + (" (resumed)" if report.resumed else ""))
+    for err in report.errors[:50]:
+        typer.echo(f"  {err}", err=True)
+    if len(report.errors) > 50:
+        typer.echo(f"  … and {len(report.errors) - 50} more (use --json for all)", err=True)
 
 
 @catalog_app.command("similar")
@@ -88,21 +87,25 @@ def similar_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The works most similar to WORK, with a score per fingerprint and the evidence."""
-    from ..catalog import similar
-
-    matches = similar(_open(db), work, k=k)
+    catalog = _open(db)
+    matches = similar_to_script(catalog, parse(work), k=k) if _is_script(catalog, work) else similar_to_work(catalog, work, k=k)
     if as_json:
         _dump([m.to_dict() for m in matches])
-        return
-    from rich.console import Console
-    from rich.table import Table
+    else:
+        Console().print(_matches_table(matches))
 
+
+def _matches_table(matches: list[Match]) -> Table:
     table = Table("work", "title", "score", "text", "embedding", "tropes", "skeleton", "evidence")
-    fmt = lambda v: "—" if v is None else f"{v:.2f}"  # noqa: E731
+
+    def fmt(v: float | None) -> str:
+        return "—" if v is None else f"{v:.2f}"
+
     for m in matches:
         ev = "; ".join(f"{p.lines_a[0]}-{p.lines_a[1]} ↔ {p.lines_b[0]}-{p.lines_b[1]}" for p in m.shared_passages[:2])
-        table.add_row(m.work_id, m.title, f"{m.score:.3f}", fmt(m.scores["text"]), fmt(m.scores["embedding"]), fmt(m.scores["tropes"]), fmt(m.scores["skeleton"]), ev or ", ".join(m.shared_tropes))
-    Console().print(table)
+        s = m.scores
+        table.add_row(m.work_id, m.title, f"{m.score:.3f}", fmt(s.text), fmt(s.embedding), fmt(s.tropes), fmt(s.skeleton), ev or ", ".join(m.shared_tropes))
+    return table
 
 
 @catalog_app.command("novelty")
@@ -112,17 +115,16 @@ def novelty_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """How novel a script is against the catalog, per fingerprint, with its percentile."""
-    from ..catalog import novelty
-
-    result = novelty(_open(db), file)
+    catalog = _open(db)
+    result = novelty_of_script(catalog, parse(file)) if _is_script(catalog, file) else novelty_of_work(catalog, file)
     if as_json:
         _dump(result.to_dict())
         return
     pct = "—" if result.percentile is None else f"{result.percentile:.0f}th percentile"
     typer.echo(f"novelty {result.score:.3f} ({pct} of the catalog's own works)")
     for name, part in result.parts.items():
-        extra = {k: v for k, v in part.items() if k != "novelty"}
-        typer.echo(f"  {name:<10} {part['novelty']:.3f}  {json.dumps(extra, ensure_ascii=False)}")
+        extra = {k: v for k, v in part.to_dict().items() if k != "novelty"}
+        typer.echo(f"  {name:<10} {part.novelty:.3f}  {json.dumps(extra, ensure_ascii=False)}")
 
 
 @catalog_app.command("saturation")
@@ -132,8 +134,6 @@ def saturation_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Works, supply growth and plays per work by trope and track; crowded / under-served labels."""
-    from ..catalog import saturation, saturation_html
-
     result = saturation(_open(db))
     if html:
         html.write_text(saturation_html(result), encoding="utf-8")
@@ -156,17 +156,9 @@ def dedupe_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Clusters of near-duplicate works (LSH candidates + union-find)."""
-    from ..catalog import dedupe
-
-    cat = _open(db)
-    if dask:
-        from ..catalog.distributed import DaskMapper
-        from ..cluster import dask_client
-
-        with dask_client(dask) as client:
-            result = dedupe(cat, threshold, measure=measure, mapper=DaskMapper(client))
-    else:
-        result = dedupe(cat, threshold, measure=measure)
+    catalog = _open(db)
+    with mapper_for(dask) as mapper:
+        result = dedupe(catalog, threshold, measure=measure, mapper=mapper)
     if as_json:
         _dump(result.to_dict())
         return
@@ -183,14 +175,14 @@ def list_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The works in the catalog, by id."""
-    cat = _open(db)
-    rows = cat.list_works(limit=limit, offset=offset)
+    catalog = _open(db)
+    rows = catalog.list_works(limit=limit, offset=offset)
     if as_json:
-        _dump({"total": cat.count(), "works": rows})
+        _dump({"total": catalog.count(), "works": rows})
         return
     for r in rows:
         typer.echo(f"{r['id']}\t{r['title']}\t{r['language']}\t{r['track'] or ''}\t{r['episodes'] or ''}\t{r['release_date'] or ''}")
-    typer.echo(f"{cat.count()} works", err=True)
+    typer.echo(f"{catalog.count()} works", err=True)
 
 
 def register(app: typer.Typer) -> None:
