@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from dramalens import parse
 from dramalens.model import ElementType as T
-from dramalens.parsing.chinese import chinese_numeral, parse_chinese
+from dramalens.parsing.chinese import parse_chinese
+from dramalens.text import parse_numeral
 from dramalens.parsing.detect import sniff_text_format
 
 
@@ -23,7 +24,7 @@ def types_texts(script):
      ("一百零八", 108), ("一〇八", 108), ("两百", 200), ("一千零一", 1001), ("廿三", 23), ("x", None), ("", None)],
 )
 def test_chinese_numeral(text, expected):
-    assert chinese_numeral(text) == expected
+    assert parse_numeral(text) == expected
 
 
 @pytest.mark.parametrize(

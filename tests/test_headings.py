@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dramalens.parsing.headings import normalize_time, parse_episode_marker, parse_heading, zh_number
+from dramalens.parsing.headings import normalize_time, parse_episode_marker, parse_heading
 
 
 @pytest.mark.parametrize(
@@ -41,10 +41,6 @@ def test_parse_heading(text, expected):
 )
 def test_episode_marker(text, expected):
     assert parse_episode_marker(text) == expected
-
-
-def test_zh_number():
-    assert [zh_number(t) for t in ("一", "十", "十五", "二十", "一百零五", "两千", "42", "x", "", "²")] == [1, 10, 15, 20, 105, 2000, 42, None, None, None]
 
 
 def test_normalize_time():

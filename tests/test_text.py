@@ -144,3 +144,5 @@ def test_sentences_keep_every_non_space_character(text):
 def test_numerals_and_widths():
     assert [parse_numeral(x) for x in ("一百零八", "十二", "３", "一〇八", "廿三", "两万零五", "第")] == [108, 12, 3, 108, 23, 20005, None]
     assert fold_width("第１２集\u3000ＥＰ\u200b") == "第12集 EP"
+    cases = ("一", "十", "十五", "二十", "一百零五", "两千", "42", "x", "", "²")
+    assert [parse_numeral(t) for t in cases] == [1, 10, 15, 20, 105, 2000, 42, None, None, None]

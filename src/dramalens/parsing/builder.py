@@ -68,6 +68,22 @@ class ScriptBuilder:
         return self._scene
 
     @property
+    def current_episode(self) -> Episode | None:
+        """The episode elements now go into; None before the first."""
+        return self._episode
+
+    @property
+    def current_scene(self) -> Scene | None:
+        """The scene elements now go into; None before the first (unlike :attr:`scene`, which
+        opens an implicit one)."""
+        return self._scene
+
+    def discard_episodes(self) -> None:
+        """Drop every episode built so far (what looked like episodes was a table of contents)."""
+        self.script.episodes.clear()
+        self._episode = self._scene = None
+
+    @property
     def scene(self) -> Scene:
         if self._scene is None:
             self._scene = Scene(line=0)

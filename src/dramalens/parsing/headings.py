@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["normalize_time", "parse_episode_marker", "parse_heading", "zh_number"]
+from ..text import has_han, parse_numeral
+
+__all__ = ["normalize_time", "parse_episode_marker", "parse_heading"]
 
 # Longest alternatives first: "INT./EXT." must not be read as "INT." plus "/EXT. ...".
 _EN_PREFIX = re.compile(
@@ -74,38 +76,12 @@ _ZH_TOKEN = re.compile(
     r"(?P<ie>内外|內外|外内|内|內|外)?景?$"
 )
 
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
-
 _EPISODE_EN = re.compile(
     r"^\s*(?:EPISODE|EP\.?)\s*(?P<num>\d+)\s*(?:[:：.\-–—]\s*(?P<title>.*?))?\s*$", re.IGNORECASE
 )
 _EPISODE_ZH = re.compile(
     r"^\s*第\s*(?P<num>[0-9０-９一二三四五六七八九十百千零〇两]+)\s*集\s*(?:[:：.\-–—、]\s*)?(?P<title>.*?)\s*$"
 )
-
-
-def zh_number(text: str) -> int | None:
-    """An integer written in Arabic, full-width or Chinese numerals; None when it is none of them.
-
-    >>> zh_number("十二"), zh_number("一百零五"), zh_number("３"), zh_number("x")
-    (12, 105, 3, None)
-    """
-    text = text.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if not text:
-        return None
-    if text.isdecimal():
-        return int(text)
-    total, digit = 0, None
-    for ch in text:
-        if ch in _ZH_DIGITS:
-            digit = _ZH_DIGITS[ch]
-        elif ch in _ZH_UNITS:
-            total += (1 if digit is None else digit) * _ZH_UNITS[ch]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
 
 
 def parse_episode_marker(text: str) -> tuple[int, str] | None:
@@ -121,7 +97,7 @@ def parse_episode_marker(text: str) -> tuple[int, str] | None:
     m = _EPISODE_EN.match(text) or _EPISODE_ZH.match(text)
     if not m:
         return None
-    number = zh_number(m.group("num"))
+    number = parse_numeral(m.group("num"))
     if number is None:
         return None
     return number, (m.group("title") or "").strip()
@@ -168,7 +144,7 @@ def parse_heading(text: str) -> tuple[str | None, str | None, str | None, str | 
         text = text[1:].lstrip()
     if not text:
         return None, None, None, number
-    if re.search(r"[\u4e00-\u9fff]", text) and not _EN_PREFIX.match(text):
+    if has_han(text) and not _EN_PREFIX.match(text):
         int_ext, time, location, zh_num = _parse_zh(text)
         return int_ext, time, location, number or zh_num
     return (*_parse_en(text), number)

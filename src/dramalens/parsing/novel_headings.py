@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .chinese_lexicon import CN_NUM, chinese_numeral
+from ..text.numerals import CN_NUM
+from ..text.numerals import parse_numeral as chinese_numeral
 
 __all__ = ["Heading", "classify_bare", "classify_heading", "couplet_like", "title_like", "is_noise_line", "is_note_start", "is_toc_header", "clean_line"]
 

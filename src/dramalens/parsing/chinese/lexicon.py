@@ -1,5 +1,5 @@
 """The words of the Chinese script conventions: time of day, 内/外, voice marks, title-page
-keys, the words that rule a colon line out as dialogue, and Chinese numerals.
+keys and the words that rule a colon line out as dialogue (numerals: :mod:`dramalens.text.numerals`).
 
 Kept apart from the parser so the vocabulary can grow without touching the rules.
 """
@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["chinese_numeral"]
+__all__ = [
+    "CLAUSE_CHARS",
+    "CLAUSE_WORDS",
+    "END_WORDS",
+    "HEADER_KEYS",
+    "IE",
+    "INNER_KEYS",
+    "MATCH_TABLE",
+    "NARRATORS",
+    "NOT_SPEAKERS",
+    "PRONOUNS",
+    "ROLE_ENDINGS",
+    "TIMES",
+    "TITLE_KEYS",
+    "VO_KEYS",
+]
 
-# Applied to the whole text: full-width digits/letters → ASCII, odd spaces → space, and
-# zero-width marks dropped (they hide inside copied-from-Word scripts and break matching).
-TEXT_TABLE: dict[int, str | None] = {0x3000: " ", 0x00A0: " ", 0x09: " ", 0x200B: None, 0x200C: None,
-                                      0x200D: None, 0x2060: None, 0xFEFF: None}
-TEXT_TABLE.update({0xFF10 + i: chr(0x30 + i) for i in range(10)})
-TEXT_TABLE.update({0xFF21 + i: chr(0x41 + i) for i in range(26)})
-TEXT_TABLE.update({0xFF41 + i: chr(0x61 + i) for i in range(26)})
-TEXT_TABLE.update({c: " " for c in range(0x2002, 0x200B)})
 # Matching only: traditional → simplified for the characters the rules look at (Big5 scripts).
 # One character for one, so positions found in the folded line hold in the original.
 MATCH_TABLE = str.maketrans(
@@ -26,11 +33,6 @@ MATCH_TABLE = str.maketrans(
     "内场闪点转结画声剧编类数忆现实标题时间镜头说问着过写听让对显见递这后导长黄凌昼备注乐环简纲号幕场出节"
     "录广视话里绪独听怀忆终单顾会记录屏摄淡叠开",
 )
-CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "兩": 2, "三": 3, "叁": 3,
-              "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6, "七": 7, "柒": 7, "八": 8, "捌": 8,
-              "九": 9, "玖": 9}
-CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-CN_NUM = "[零〇○一壹二贰两兩三叁四肆五伍六陆陸七柒八捌九玖十拾百佰千仟万萬廿卅]"
 # Time words → the model's normalised names; 内/外 → INT/EXT.
 TIMES = {
     **dict.fromkeys(("日", "白天", "白日", "日间", "昼", "中午", "正午", "午", "午后", "下午", "晌午", "日景"), "DAY"),
@@ -71,33 +73,3 @@ ROLE_ENDINGS = ("甲", "乙", "丙", "丁", "太太", "妈妈", "爸爸", "奶�
                  "警察", "同学", "老师", "众人", "男", "女", "妈", "爸", "哥", "姐", "总")
 END_WORDS = frozenset({"完", "终", "结束", "完结", "剧终", "全剧终", "本集完", "END", "End", "end", "待续", "未完待续"})
 
-
-def chinese_numeral(text: str) -> int | None:
-    """An Arabic, full-width or Chinese numeral as an int; None when ``text`` is not one.
-
-    >>> chinese_numeral("一百零八"), chinese_numeral("十二"), chinese_numeral("３"), chinese_numeral("一〇八")
-    (108, 12, 3, 108)
-    """
-    t = text.strip().translate(TEXT_TABLE)
-    if not t:
-        return None
-    if t.isascii() and t.isdigit():
-        return int(t)
-    if len(t) > 1 and all(ch in CN_DIGITS for ch in t):  # 一〇八: digit by digit
-        return int("".join(str(CN_DIGITS[ch]) for ch in t))
-    total = section = num = 0
-    for ch in t:
-        if ch in CN_DIGITS:
-            num = CN_DIGITS[ch]
-        elif ch in CN_UNITS:
-            section += (num or 1) * CN_UNITS[ch]
-            num = 0
-        elif ch in "万萬":
-            total += (section + num) * 10000
-            section = num = 0
-        elif ch in "廿卅":
-            section += 20 if ch == "廿" else 30
-            num = 0
-        else:
-            return None
-    return total + section + num

@@ -1,52 +1,51 @@
-"""The frame of a Chinese plain-text script, for :mod:`.chinese`: the parser's state, the
+"""The frame of a Chinese plain-text script, for :mod:`.parser`: the parser's state, the
 title page and front matter, episode markers (``第1集``), tables of contents and scene heads
-(``1-1 日 内 客厅`` and the other orders). The lines inside a scene are read in :mod:`.chinese`.
+(``1-1 日 内 客厅`` and the other orders). The lines inside a scene are read in :mod:`.parser`.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..model import Element
-from .builder import ScriptBuilder
-from .chinese_lexicon import chinese_numeral
-from .chinese_patterns import (
-    _ACTION_LINES,
-    _BIO_NAME,
-    _CAST,
-    _CLAUSE_CHARS,
-    _CLAUSE_WORDS,
-    _END_WORDS,
-    _EPISODE,
-    _FULL_STOP,
-    _HAS_LETTER,
-    _HEADER_KEYS,
-    _HEADER_LINE,
-    _HEAD_FLASHBACK,
-    _HEAD_HINT,
-    _LATIN_NAME,
-    _MATCH_TABLE,
-    _NAME_CHARS,
-    _NOT_SPEAKERS,
-    _PARTS,
-    _PLACE_LINE,
-    _PRONOUNS,
-    _ROLE_ENDINGS,
-    _SCENE_NUM,
-    _SCENE_SINGLE,
-    _SCENE_WORD,
-    _SECTION_WORDS,
-    _SENTENCE,
-    _SPEAKER,
-    _T,
-    _TITLE_KEYS,
-    _TITLE_NOISE,
-    _TITLE_SEP,
-    _WHOLE_BRACKET,
-    _has_content,
-    _heading_fields,
-    _split_names,
-    _unwrap,
+from ...model import Element
+from ...model import ElementType as T
+from ...text.numerals import parse_numeral
+from ..builder import ScriptBuilder
+from .fields import has_content, heading_fields, split_names, unwrap
+from .lexicon import (
+    CLAUSE_CHARS,
+    CLAUSE_WORDS,
+    END_WORDS,
+    HEADER_KEYS,
+    MATCH_TABLE,
+    NOT_SPEAKERS,
+    PRONOUNS,
+    ROLE_ENDINGS,
+    TITLE_KEYS,
+)
+from .patterns import (
+    ACTION_LINES,
+    BIO_NAME,
+    CAST,
+    EPISODE,
+    FULL_STOP,
+    HAS_LETTER,
+    HEADER_LINE,
+    HEAD_FLASHBACK,
+    HEAD_HINT,
+    LATIN_NAME,
+    NAME_CHARS,
+    PARTS,
+    PLACE_LINE,
+    SCENE_NUM,
+    SCENE_SINGLE,
+    SCENE_WORD,
+    SECTION_WORDS,
+    SENTENCE,
+    SPEAKER,
+    TITLE_NOISE,
+    TITLE_SEP,
+    WHOLE_BRACKET,
 )
 
 # First-character guards, so the rarer head forms cost nothing on ordinary lines.
@@ -56,7 +55,10 @@ _WORD_FIRST = frozenset("【[场第")
 _SINGLE_FIRST = frozenset(_DIGITS + "（(")
 
 
-class _Structure:
+__all__ = ["Structure"]
+
+
+class Structure:
     """The state of one pass (builder, current speech, known speakers, front matter) and the
     rules for what frames a script: title page, episode markers, tables of contents, scene heads."""
 
@@ -64,12 +66,12 @@ class _Structure:
         self.b = ScriptBuilder(source_format="chinese", source=source, encoding=encoding)
         # A writer who marks action with △ leaves untagged lines to speech: they continue
         # the dialogue above them. Without △, untagged lines are action.
-        self.triangles = _ACTION_LINES.search(text) is not None
+        self.triangles = ACTION_LINES.search(text) is not None
         self.known: set[str] = set()
         self.title: str | None = None
         self.front = True
         self.front_lines: list[tuple[int, str, str]] = []
-        self.speech: tuple[str, _T, str | None] | None = None
+        self.speech: tuple[str, T, str | None] | None = None
         self.speech_pending = False
         self.speech_last = ""
         self.pending_cast: tuple[str, ...] = ()
@@ -86,44 +88,44 @@ class _Structure:
         self.loose_time: tuple[Element, str | None, str | None] | None = None  # 时间：夜 before 地点：
 
     # -- emitting ----------------------------------------------------------------------------
-    def emit(self, type: _T, text: str, line: int, character: str | None = None, extension: str | None = None) -> None:
+    def emit(self, type: T, text: str, line: int, character: str | None = None, extension: str | None = None) -> None:
         if self.pending_cast:
-            self._apply_cast(self.pending_cast)
+            self.apply_cast(self.pending_cast)
             self.pending_cast = ()
         self.b.add(Element(type, text, line, character, extension))
 
-    def _apply_cast(self, names: tuple[str, ...]) -> None:
+    def apply_cast(self, names: tuple[str, ...]) -> None:
         scene = self.b.scene
         scene.cast = tuple(dict.fromkeys(scene.cast + names))
 
     def end_speech(self) -> None:
         if self.cue is not None:
             if self.speech_pending:  # a name on its own line that no speech followed: keep it
-                self.b.add(Element(_T.ACTION, self.cue[1], self.cue[0]))
+                self.b.add(Element(T.ACTION, self.cue[1], self.cue[0]))
             self.cue = None
         self.speech = None
         self.speech_pending = False
 
-    def _know(self, names) -> None:
+    def know(self, names) -> None:
         for name in names:
-            self.known.add(name.translate(_MATCH_TABLE))
+            self.known.add(name.translate(MATCH_TABLE))
             self.b.note_character(name)
 
     def open_head_flashback(self, lineno: int, m_line: str) -> None:
         """A head marked （回忆）/（闪回）/【回忆】 makes its scene a flashback: a
         ``flashback_start`` right after the heading (closed when the next scene or episode
         starts), unless the writer is inside an explicit 【闪回】 already."""
-        m = _HEAD_FLASHBACK.search(m_line)
+        m = HEAD_FLASHBACK.search(m_line)
         if m is None or self.flashback_open:
             return
-        start = Element(_T.FLASHBACK_START, m.group(1), lineno)
+        start = Element(T.FLASHBACK_START, m.group(1), lineno)
         self.b.add(start)
         self.head_flashback = (start, m.group(1))
 
     def end_head_flashback(self, lineno: int) -> None:
         """Close the flashback a head opened, at the end of its scene (added to that scene)."""
         if self.head_flashback is not None:
-            self.b.add(Element(_T.FLASHBACK_END, self.head_flashback[1] + "结束", lineno))
+            self.b.add(Element(T.FLASHBACK_END, self.head_flashback[1] + "结束", lineno))
             self.head_flashback = None
 
     def close_flashback(self, lineno: int) -> None:
@@ -139,10 +141,10 @@ class _Structure:
                 self.title = line[1:-1].strip()
                 self.b.script.title_page.append(("剧名", self.title))
                 return True
-        m = _HEADER_LINE.match(m_line)
-        if m and m.group(1).replace(" ", "") in _HEADER_KEYS:
+        m = HEADER_LINE.match(m_line)
+        if m and m.group(1).replace(" ", "") in HEADER_KEYS:
             key, value = line[: m.end(1)].strip(), line[m.start(2):].strip()
-            if m.group(1).replace(" ", "") in _TITLE_KEYS and self.title is None:
+            if m.group(1).replace(" ", "") in TITLE_KEYS and self.title is None:
                 self.title = value.strip("《》 ")
             self.b.script.title_page.append((key, value))
             return True
@@ -156,25 +158,25 @@ class _Structure:
         self.front = False
         section = "前言"
         for index, (_, line, m_line) in enumerate(self.front_lines):
-            cast = _CAST.match(m_line)
+            cast = CAST.match(m_line)
             if cast:
-                self._know(_split_names(line[cast.start(1):]))
+                self.know(split_names(line[cast.start(1):]))
                 self.b.script.title_page.append((line[: cast.start(1)].rstrip(" ：:"), line[cast.start(1):].strip()))
                 continue
-            bracket = _WHOLE_BRACKET.match(m_line)
-            short = len(m_line) <= 30 and not _SENTENCE.search(m_line) and ":" not in m_line and "：" not in m_line
-            if index == 0 and self.title is None and short and not bracket and not _SECTION_WORDS.search(m_line):
+            bracket = WHOLE_BRACKET.match(m_line)
+            short = len(m_line) <= 30 and not SENTENCE.search(m_line) and ":" not in m_line and "：" not in m_line
+            if index == 0 and self.title is None and short and not bracket and not SECTION_WORDS.search(m_line):
                 self.title = line  # a bare first line: the title
                 self.b.script.title_page.append(("剧名", line))
                 continue
-            entry = _EPISODE.match(m_line) is not None  # 第1集 闪婚 in an outline: an entry, not a section
+            entry = EPISODE.match(m_line) is not None  # 第1集 闪婚 in an outline: an entry, not a section
             if not entry and (bracket or (short and len(m_line) <= 8) or (line.endswith(("：", ":")) and len(line) <= 12)):
                 section = (line[1:-1] if bracket else line).strip(" ：:") or section
                 continue
             if "人物" in section or "角色" in section:
-                sp = _SPEAKER.match(m_line) or _BIO_NAME.match(m_line)
+                sp = SPEAKER.match(m_line) or BIO_NAME.match(m_line)
                 if sp and self.plausible(sp.group(1).replace(" ", ""), strict=True):
-                    self._know((line[: len(sp.group(1))].replace(" ", ""),))
+                    self.know((line[: len(sp.group(1))].replace(" ", ""),))
             self.b.script.title_page.append((section, line))
         self.front_lines = []
 
@@ -187,54 +189,54 @@ class _Structure:
             return False
         if name_m in self.known and not strict:
             return True
-        if name_m in _NOT_SPEAKERS or not _NAME_CHARS.match(name_m) or not _HAS_LETTER.search(name_m):
+        if name_m in NOT_SPEAKERS or not NAME_CHARS.match(name_m) or not HAS_LETTER.search(name_m):
             return False
         if "·" in name_m or "•" in name_m or "・" in name_m:  # 艾米丽·布朗: a foreign name, not a clause
             parts = re.split(r"[·•・]", name_m)
-            return all(1 <= len(p) <= 6 and not any(ch in _CLAUSE_CHARS for ch in p) for p in parts)
+            return all(1 <= len(p) <= 6 and not any(ch in CLAUSE_CHARS for ch in p) for p in parts)
         if name_m.isascii():
-            return bool(_LATIN_NAME.match(name_m)) and name_m.upper() not in ("OS", "VO", "PS", "BGM", "NOTE")
-        if name_m[0] in _PRONOUNS or _CLAUSE_WORDS.search(name_m) or any(ch in _CLAUSE_CHARS for ch in name_m):
+            return bool(LATIN_NAME.match(name_m)) and name_m.upper() not in ("OS", "VO", "PS", "BGM", "NOTE")
+        if name_m[0] in PRONOUNS or CLAUSE_WORDS.search(name_m) or any(ch in CLAUSE_CHARS for ch in name_m):
             return False
         if len(name_m) >= 2 and name_m.endswith("道"):  # 笑道 / 冷冷道: narration, not a cue
             return False
         for known in self.known:  # 林晚看他：… is 林晚 doing something; 林晚妈妈 is someone else
-            if len(known) >= 2 and name_m.startswith(known) and not name_m[len(known):].endswith(_ROLE_ENDINGS):
+            if len(known) >= 2 and name_m.startswith(known) and not name_m[len(known):].endswith(ROLE_ENDINGS):
                 return False
-        if len(name_m) <= 4 or (len(name_m) <= 7 and name_m.endswith(_ROLE_ENDINGS)):
+        if len(name_m) <= 4 or (len(name_m) <= 7 and name_m.endswith(ROLE_ENDINGS)):
             return True
         if line:
             self.b.warn(line, f"colon line taken as action: {name_m!r} is not a known character and long for a name")
         return False
 
     def structure(self, lineno: int, line: str, m_line: str) -> bool:
-        m = _EPISODE.match(m_line)
+        m = EPISODE.match(m_line)
         if m is None:
             return self.scene_head(lineno, line, m_line)
-        number = chinese_numeral(m.group(1) or m.group(3))
-        last = chinese_numeral(m.group(2)) if m.group(2) else None
+        number = parse_numeral(m.group(1) or m.group(3))
+        last = parse_numeral(m.group(2)) if m.group(2) else None
         rest = m.group(4)
         raw = line[len(line) - len(rest):].strip() if rest else ""
-        title = _unwrap(raw.lstrip(_TITLE_SEP)).strip()
+        title = unwrap(raw.lstrip(TITLE_SEP)).strip()
         core = title.strip("（）()【】[]《》「」 ")
-        current = self.b._episode.number if self.b._episode is not None else None
-        if core in _END_WORDS:
+        current = self.b.current_episode.number if self.b.current_episode is not None else None
+        if core in END_WORDS:
             if self.saw_episode_marker:  # 第1集完: the end of episode 1, not a new one
                 if number != current:
                     self.b.warn(lineno, f"end mark for episode {number} inside episode {current}")
                 self.end_speech()
-                self.emit(_T.NOTE, line, lineno)
+                self.emit(T.NOTE, line, lineno)
                 return True
             title = ""
-        elif raw and not (rest[:1].isspace() or raw[0] in _TITLE_SEP or raw[0] in "（(【[《「"):
-            if len(raw) > 15 or _SENTENCE.search(raw):
+        elif raw and not (rest[:1].isspace() or raw[0] in TITLE_SEP or raw[0] in "（(【[《「"):
+            if len(raw) > 15 or SENTENCE.search(raw):
                 return self.scene_head(lineno, line, m_line)  # 第三场戏…: prose, not a marker
         # 第四集 4-1 日 外 天台: the episode's first scene head written on the marker's line.
-        title_m = title.translate(_MATCH_TABLE)
-        head = raw if title and (_SCENE_NUM.match(title_m) or _SCENE_WORD.match(title_m)) else ""
+        title_m = title.translate(MATCH_TABLE)
+        head = raw if title and (SCENE_NUM.match(title_m) or SCENE_WORD.match(title_m)) else ""
         if head:
             title = ""
-        if number is None or len(title) > 24 or (len(title) > 12 and _FULL_STOP.search(title)):
+        if number is None or len(title) > 24 or (len(title) > 12 and FULL_STOP.search(title)):
             return False  # 第1集：林晚重生，发现…。 is an outline entry, not an episode
         if self.front and self.outline and not head:
             if number > self.outline_max:  # an entry of the 分集大纲: kept as front matter
@@ -242,7 +244,7 @@ class _Structure:
                 self.front_lines.append((lineno, line, m_line))
                 return True
             self.outline = False  # the numbers went back: the script itself has begun
-        if core in _PARTS:
+        if core in PARTS:
             title = ""  # 第三集（上）: a half of episode 3, not its title
             if self.saw_episode_marker and number == current:
                 return True  # 第三集（下） goes on with episode 3
@@ -251,13 +253,13 @@ class _Structure:
         self.cast_list = False
         self.end_head_flashback(lineno)
         self.close_flashback(lineno)
-        title = _TITLE_NOISE.sub("", title).strip()
+        title = TITLE_NOISE.sub("", title).strip()
         if last is not None and last != number:
             self.b.warn(lineno, f"merged episodes {number}-{last}: read as episode {number}")
         if self.saw_episode_marker and current is not None and number <= current:
             if not self.table_of_contents():
                 self.b.warn(lineno, f"episode {number} follows episode {current}")
-        elif self.b._episode is not None and self.b._episode.line and not _has_content(self.b._episode):
+        elif self.b.current_episode is not None and self.b.current_episode.line and not has_content(self.b.current_episode):
             self.toc.append(self.marker)  # the episode before had nothing in it: maybe a 目录
         else:
             self.toc = []
@@ -265,8 +267,8 @@ class _Structure:
         self.pending_cast = ()
         self.marker = (lineno, line)
         self.b.start_episode(number, title, lineno)
-        if head and not self.scene_head(lineno, head, head.translate(_MATCH_TABLE)):
-            self.b._episode.title = head
+        if head and not self.scene_head(lineno, head, head.translate(MATCH_TABLE)):
+            self.b.current_episode.title = head
         return True
 
     def table_of_contents(self) -> bool:
@@ -274,12 +276,11 @@ class _Structure:
         nothing else in the script so far: that run was a table of contents (``目录`` then
         第1集…第80集), not 80 empty episodes. Its lines become ``目录`` title-page pairs."""
         episodes = self.b.script.episodes
-        if not self.toc or any(_has_content(ep) for ep in episodes):
+        if not self.toc or any(has_content(ep) for ep in episodes):
             return False
         for _, text in self.toc + [self.marker]:
             self.b.script.title_page.append(("目录", text))
-        episodes.clear()
-        self.b._episode = self.b._scene = None
+        self.b.discard_episodes()
         self.toc = []
         self.saw_episode_marker = False
         return True
@@ -288,46 +289,46 @@ class _Structure:
         number: str | None = None
         episode_from_number: int | None = None
         first = m_line[0]
-        m = _SCENE_NUM.match(m_line) if first in _NUM_FIRST else None
+        m = SCENE_NUM.match(m_line) if first in _NUM_FIRST else None
         if m:
             rest_m, sep = m.group(5), m.group(4)
-            ie, time, loc, cast, found = _heading_fields(rest_m, line[len(line) - len(rest_m):])
+            ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
             dashlike = m.group(2) not in ".．_"
-            found_ok = found and not _FULL_STOP.search(rest_m)
-            plain_ok = not rest_m or (dashlike and sep and len(rest_m) <= 24 and not _SENTENCE.search(rest_m))
+            found_ok = found and not FULL_STOP.search(rest_m)
+            plain_ok = not rest_m or (dashlike and sep and len(rest_m) <= 24 and not SENTENCE.search(rest_m))
             if not (found_ok or plain_ok):
                 return False
             number = f"{m.group(1)}-{m.group(3)}"
             episode_from_number = int(m.group(1))
         else:
-            m = _SCENE_WORD.match(m_line) if first in _WORD_FIRST else None
+            m = SCENE_WORD.match(m_line) if first in _WORD_FIRST else None
             if m:
                 rest_m, sep = m.group(4), m.group(3)
-                ie, time, loc, cast, found = _heading_fields(rest_m, line[len(line) - len(rest_m):])
-                if found and _FULL_STOP.search(rest_m):
+                ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
+                if found and FULL_STOP.search(rest_m):
                     return False
-                if rest_m and not found and (not sep or _SENTENCE.search(rest_m) or len(rest_m) > 24):
+                if rest_m and not found and (not sep or SENTENCE.search(rest_m) or len(rest_m) > 24):
                     return False
                 raw = m.group(1) or m.group(2)
                 if raw:
-                    number = str(chinese_numeral(raw))
+                    number = str(parse_numeral(raw))
             else:
-                m = _SCENE_SINGLE.match(m_line) if first in _SINGLE_FIRST else None
+                m = SCENE_SINGLE.match(m_line) if first in _SINGLE_FIRST else None
                 rest_m = m.group(3) if m else m_line
-                place = _PLACE_LINE.match(m_line) if m_line[0] in "景地" else None
-                if place and not _SENTENCE.search(place.group(1)) and self.place_head_ok(m_line):
+                place = PLACE_LINE.match(m_line) if m_line[0] in "景地" else None
+                if place and not SENTENCE.search(place.group(1)) and self.place_head_ok(m_line):
                     rest_m = place.group(1)  # 景：客厅 — a scene even with no time in it
-                    ie, time, loc, cast, found = _heading_fields(rest_m, line[len(line) - len(rest_m):])
-                    scene, loose = self.b._scene, self.loose_time
+                    ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
+                    scene, loose = self.b.current_scene, self.loose_time
                     if loose and scene is not None and scene.elements and scene.elements[-1] is loose[0]:
                         scene.elements.pop()  # the 时间 line just above belongs to this head
                         time, ie = time or loose[1], ie or loose[2]
                     return self.open_scene(lineno, line, None, ie, time, loc, cast, None)
-                if len(rest_m) > 30 or _SENTENCE.search(rest_m) or rest_m[0] in "△▲※◆●■【[（(":
+                if len(rest_m) > 30 or SENTENCE.search(rest_m) or rest_m[0] in "△▲※◆●■【[（(":
                     return False
-                if not _HEAD_HINT.search(rest_m) or (not m and ("：" in rest_m or ":" in rest_m)):
+                if not HEAD_HINT.search(rest_m) or (not m and ("：" in rest_m or ":" in rest_m)):
                     return False
-                ie, time, loc, cast, found = _heading_fields(rest_m, line[len(line) - len(rest_m):])
+                ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
                 spaced = m is not None and m.group(2) is not None and not m_line[m.end(2):m.start(3)].strip()
                 if not found or ((not m or spaced) and not (ie and time)):
                     return False
@@ -338,28 +339,28 @@ class _Structure:
     def open_scene(self, lineno: int, line: str, number: str | None, ie: str | None, time: str | None,
                    loc: str | None, cast: tuple[str, ...], episode_from_number: int | None) -> bool:
         """Start the scene a head line announced (any of the head forms) and emit its heading."""
-        if self.front and self.outline and self.front_lines and _EPISODE.match(self.front_lines[-1][2]):
+        if self.front and self.outline and self.front_lines and EPISODE.match(self.front_lines[-1][2]):
             self.outline = False  # 分集大纲 with no script marker after it: its last 第N集 starts the script
             self.structure(*self.front_lines.pop())
         self.leave_front()
         self.end_speech()
         self.cast_list = False
         self.end_head_flashback(lineno)
-        if (episode_from_number is not None and self.saw_episode_marker and self.b._episode is not None
-                and episode_from_number < self.b._episode.number):
+        if (episode_from_number is not None and self.saw_episode_marker and self.b.current_episode is not None
+                and episode_from_number < self.b.current_episode.number):
             self.table_of_contents()  # 目录 then 第1集…第N集, then a body numbered 1-1 with no markers
         if episode_from_number is not None and not self.saw_episode_marker:
             # No 第N集 markers: the first number of "2-1" says which episode this is.
-            current = self.b._episode.number if self.b._episode is not None else None
+            current = self.b.current_episode.number if self.b.current_episode is not None else None
             if current != episode_from_number:
                 self.b.start_episode(episode_from_number, "", lineno)
         names = tuple(dict.fromkeys(self.pending_cast + cast))
         self.pending_cast = ()
         line = " ".join(line.split())  # messy spacing: the heading reads with single spaces
         self.b.start_scene(heading=line, line=lineno, number=number, int_ext=ie, time=time, location=loc, cast=names)
-        self._know(cast)
-        self.b.add(Element(_T.HEADING, line, lineno))
-        self.open_head_flashback(lineno, line.translate(_MATCH_TABLE))
+        self.know(cast)
+        self.b.add(Element(T.HEADING, line, lineno))
+        self.open_head_flashback(lineno, line.translate(MATCH_TABLE))
         return True
 
     def place_head_ok(self, m_line: str) -> bool:
@@ -368,7 +369,7 @@ class _Structure:
         ``地点：顾家老宅`` inside ``1-1 日 内 客厅`` stays a line of that scene."""
         if m_line.startswith("景"):
             return True
-        scene = self.b._scene
+        scene = self.b.current_scene
         if scene is None or scene.heading is None:
             return True
         if scene.heading.startswith(("景", "地点")):

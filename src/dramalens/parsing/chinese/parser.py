@@ -1,4 +1,5 @@
-"""Chinese plain-text scripts as the micro-drama industry writes them → :class:`Script`.
+"""Chinese plain-text scripts as the micro-drama industry writes them → :class:`Script`: the
+lines inside a scene (the frame, episodes and scene heads, is :mod:`.structure`).
 
 One pass over the lines, each tried against precompiled patterns in a fixed order:
 episode marker (``第1集``), scene head (``1-1 日 内 客厅`` and the other orders), cast line
@@ -13,56 +14,49 @@ from __future__ import annotations
 
 import re
 
-from ..model import Script
-from ..text.normalise import unify_newlines
-from .chinese_lexicon import chinese_numeral
-from .chinese_patterns import (
-    _ACTION_LABELS,
-    _ACTION_MARK,
-    _BAD_CHARS,
-    _BARE_VO,
-    _BODY_HEAD,
-    _CAST,
-    _CLIFF,
-    _CUE,
-    _END_MARK,
-    _FLASH_BARE,
-    _FLASH_END,
-    _FLASH_START,
-    _JOINED,
-    _LEAD_BRACKET,
-    _LEAD_PAREN,
-    _MATCH_TABLE,
-    _NAME_CHARS,
-    _NAME_SUFFIX,
-    _NARRATORS,
-    _ONE_MARK,
-    _OUTLINE_HEAD,
-    _PAGE_LINE,
-    _PAREN_PARTS,
-    _RULE_LINE,
-    _SECTION_WORDS,
-    _SPEAKER,
-    _SPEAKER_WIDE,
-    _SUBTITLE,
-    _T,
-    _TERMINAL,
-    _TEXT_TABLE,
-    _TIME_LINE,
-    _TRAIL_MARKS,
-    _TRANSITION_TO,
-    _TRANSITION_WORD,
-    _WHOLE_BRACKET,
-    _WHOLE_PAREN,
-    _ext_kind,
-    _has_content,
-    _heading_fields,
-    _split_names,
-    _unquote,
+from ...model import ElementType as T
+from ...model import Script
+from ...text.normalise import WIDTH_TABLE, unify_newlines
+from .fields import ext_kind, has_content, heading_fields, split_names, unquote
+from .lexicon import MATCH_TABLE, NARRATORS
+from .patterns import (
+    ACTION_LABELS,
+    ACTION_MARK,
+    BAD_CHARS,
+    BARE_VO,
+    BODY_HEAD,
+    CAST,
+    CLIFF,
+    CUE,
+    END_MARK,
+    FLASH_BARE,
+    FLASH_END,
+    FLASH_START,
+    JOINED,
+    LEAD_BRACKET,
+    LEAD_PAREN,
+    NAME_CHARS,
+    NAME_SUFFIX,
+    ONE_MARK,
+    OUTLINE_HEAD,
+    PAGE_LINE,
+    PAREN_PARTS,
+    RULE_LINE,
+    SECTION_WORDS,
+    SPEAKER,
+    SPEAKER_WIDE,
+    SUBTITLE,
+    TERMINAL,
+    TIME_LINE,
+    TRAIL_MARKS,
+    TRANSITION_TO,
+    TRANSITION_WORD,
+    WHOLE_BRACKET,
+    WHOLE_PAREN,
 )
-from .chinese_structure import _Structure
+from .structure import Structure
 
-__all__ = ["chinese_numeral", "parse_chinese"]
+__all__ = ["parse_chinese"]
 
 # Markdown pasted from a chat assistant: ``## 第1集`` heads.
 _MD_HEAD = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=[^#\n]*$)(?![^\n]*#[ \t]*$)", re.M)
@@ -73,24 +67,24 @@ _MD_BOLD = re.compile(r"^\*\*(.+?)\*\*")
 _PAGE_FIRST = frozenset("0123456789-—–~～第Pp")
 
 
-class _Parser(_Structure):
+class _Parser(Structure):
     """The lines inside a scene: actions, bracketed marks, cast lines and dialogue."""
 
     # -- lines -------------------------------------------------------------------------------
     def line(self, lineno: int, line: str) -> None:
-        m_line = line.translate(_MATCH_TABLE)
-        if m_line[0] in _PAGE_FIRST and _PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
+        m_line = line.translate(MATCH_TABLE)
+        if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
             return
         if self.structure(lineno, line, m_line):
             return
-        if (not self.front and self.toc and len(m_line) <= 12 and _SECTION_WORDS.search(m_line)
+        if (not self.front and self.toc and len(m_line) <= 12 and SECTION_WORDS.search(m_line)
                 and "：" not in m_line and ":" not in m_line
-                and not _has_content(self.b._episode) and self.table_of_contents()):
+                and not has_content(self.b.current_episode) and self.table_of_contents()):
             self.front = True  # 目录 first, then 人物小传 / 分集大纲 before the script: still front matter
         if self.front:
-            if _OUTLINE_HEAD.match(m_line):
+            if OUTLINE_HEAD.match(m_line):
                 self.outline = True
-            elif _BODY_HEAD.match(m_line):
+            elif BODY_HEAD.match(m_line):
                 self.outline = False
             if not self.header(line, m_line):
                 self.front_lines.append((lineno, line, m_line))
@@ -98,86 +92,86 @@ class _Parser(_Structure):
         self.body(lineno, line, m_line)
 
     def body(self, lineno: int, line: str, m_line: str) -> None:
-        if _BAD_CHARS.search(line):
+        if BAD_CHARS.search(line):
             self.b.warn(lineno, "line holds control or undecodable characters; taken as action")
             self.end_speech()
-            self.emit(_T.ACTION, line, lineno)
+            self.emit(T.ACTION, line, lineno)
             return
-        if _RULE_LINE.match(m_line):  # ———— / ****: layout, not content
+        if RULE_LINE.match(m_line):  # ———— / ****: layout, not content
             return
-        when = _TIME_LINE.match(m_line) if m_line[0] == "时" else None
+        when = TIME_LINE.match(m_line) if m_line[0] == "时" else None
         if when:
-            ie, time, _, _, found = _heading_fields(when.group(1), line[when.start(1):])
+            ie, time, _, _, found = heading_fields(when.group(1), line[when.start(1):])
             if found and self.fresh_scene():  # 时：日 under 景：客厅
-                scene = self.b._scene
+                scene = self.b.current_scene
                 scene.time, scene.int_ext = scene.time or time, scene.int_ext or ie
                 return
             if found:  # 时间：夜 then 地点：客厅 — action unless a place line follows
                 self.end_speech()
-                self.emit(_T.ACTION, line, lineno)
+                self.emit(T.ACTION, line, lineno)
                 self.loose_time = (self.b.scene.elements[-1], time, ie)
                 return
         if self.cast_list and self.cast_name_line(line, m_line):
             return
-        cast = _CAST.match(m_line)
+        cast = CAST.match(m_line)
         if cast:
-            names = _split_names(line[cast.start(1):])
+            names = split_names(line[cast.start(1):])
             self.end_speech()
             self.add_cast(names)
             # 人物： alone on its line: the names follow, one a line (see cast_name_line).
             self.cast_list = not names
             return
         # Marks at the end of a line (…他笑了。【卡点】) come after what the line says.
-        trail = _TRAIL_MARKS.search(m_line)
+        trail = TRAIL_MARKS.search(m_line)
         if trail and trail.start() > 0:
             self.body(lineno, line[: trail.start()].rstrip(), m_line[: trail.start()].rstrip())
             self.end_speech()
-            for mark in _ONE_MARK.finditer(m_line, trail.start()):
+            for mark in ONE_MARK.finditer(m_line, trail.start()):
                 self.mark(lineno, line[mark.start(1): mark.end(1)].strip(), mark.group(1).strip())
             return
-        action = _ACTION_MARK.match(line)
+        action = ACTION_MARK.match(line)
         if action:
             self.end_speech()
             text = line[action.end():].strip()
             if text:
-                self.emit(_T.ACTION, text, lineno)
+                self.emit(T.ACTION, text, lineno)
             return
-        whole = _WHOLE_BRACKET.match(m_line)
+        whole = WHOLE_BRACKET.match(m_line)
         if whole:
             self.end_speech()
             self.mark(lineno, line[1:-1].strip(), whole.group(1).strip())
             return
-        lead = _LEAD_BRACKET.match(m_line)
+        lead = LEAD_BRACKET.match(m_line)
         if lead:
             kind = self.classify_mark(lead.group(1).strip())
-            if lead.group(1).strip() in _ACTION_LABELS:  # 【动作】林晚转身: the label says action
+            if lead.group(1).strip() in ACTION_LABELS:  # 【动作】林晚转身: the label says action
                 self.end_speech()
-                self.emit(_T.ACTION, line[lead.start(2):], lineno)
+                self.emit(T.ACTION, line[lead.start(2):], lineno)
                 return
-            if kind is not None and kind[0] is not _T.NOTE:
+            if kind is not None and kind[0] is not T.NOTE:
                 self.end_speech()
                 rest, rest_m = line[lead.start(2):], m_line[lead.start(2):]
-                if kind[0] is _T.SUBTITLE and not kind[1]:  # 【字幕】三年后
-                    self.emit(_T.SUBTITLE, rest, lineno)
+                if kind[0] is T.SUBTITLE and not kind[1]:  # 【字幕】三年后
+                    self.emit(T.SUBTITLE, rest, lineno)
                     return
                 self.mark(lineno, line[1: lead.end(1)].strip(), lead.group(1).strip())
                 self.body(lineno, rest, rest_m)
                 return
-        if len(m_line) <= 24 and _END_MARK.match(m_line.strip("（）()【】[]-—*=~～ ")):  # 本集完 /（未完待续）/ ——第1集完——
+        if len(m_line) <= 24 and END_MARK.match(m_line.strip("（）()【】[]-—*=~～ ")):  # 本集完 /（未完待续）/ ——第1集完——
             self.end_speech()
-            self.emit(_T.NOTE, line, lineno)
+            self.emit(T.NOTE, line, lineno)
             return
-        paren = _WHOLE_PAREN.match(m_line)
+        paren = WHOLE_PAREN.match(m_line)
         if paren:
             inner, inner_m = line[1:-1].strip(), paren.group(1).strip()
             kind = self.classify_mark(inner_m)
-            if kind is not None and kind[0] is not _T.NOTE:
+            if kind is not None and kind[0] is not T.NOTE:
                 self.end_speech()
                 self.mark(lineno, inner, inner_m)
             elif self.speech is not None and inner:
-                self.emit(_T.PARENTHETICAL, inner, lineno, self.speech[0])
+                self.emit(T.PARENTHETICAL, inner, lineno, self.speech[0])
             elif inner:
-                self.emit(_T.ACTION, inner, lineno)
+                self.emit(T.ACTION, inner, lineno)
             return
         if self.classify_mark(m_line, bare=True) is not None:
             self.end_speech()
@@ -185,12 +179,12 @@ class _Parser(_Structure):
             return
         if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
             return
-        if self.speech is not None and (self.speech_pending or _TERMINAL.search(self.speech_last)
+        if self.speech is not None and (self.speech_pending or TERMINAL.search(self.speech_last)
                                         or (self.triangles and not self.narration(m_line))):
             name, kind, ext = self.speech
-            lead = _LEAD_PAREN.match(m_line) if self.speech_pending else None
+            lead = LEAD_PAREN.match(m_line) if self.speech_pending else None
             if lead and lead.group(2):  # 林晚： then （冷笑）你好。 on the next line
-                self.emit(_T.PARENTHETICAL, line[lead.start(1): lead.end(1)].strip(), lineno, name)
+                self.emit(T.PARENTHETICAL, line[lead.start(1): lead.end(1)].strip(), lineno, name)
                 line = line[lead.start(2):].strip()
             self.speech_pending = False
             self.cue = None
@@ -198,24 +192,24 @@ class _Parser(_Structure):
             self.emit(kind, line, lineno, name, ext)
             return
         self.end_speech()
-        self.emit(_T.ACTION, line, lineno)
+        self.emit(T.ACTION, line, lineno)
 
     def add_cast(self, names: tuple[str, ...]) -> None:
-        self._know(names)
-        scene = self.b._scene
+        self.know(names)
+        scene = self.b.current_scene
         if scene is None or (scene.heading is None and not scene.elements):
             self.pending_cast = tuple(dict.fromkeys(self.pending_cast + names))  # before the first scene
         else:
-            self._apply_cast(names)
+            self.apply_cast(names)
 
     def cast_name_line(self, line: str, m_line: str) -> bool:
         """A line of the list under an empty ``人物：`` (``林晚`` / ``顾沉（28岁）`` / ``A、B``)?
         The list ends at a scene head, a ``△`` line, a dialogue line, a transition, a section
         word (``目录``, ``正文``…) or the first line that is not names; that line is then read as
         usual. Blank lines neither end nor break it: adding one must change nothing."""
-        names, names_m = _split_names(line), _split_names(m_line)
+        names, names_m = split_names(line), split_names(m_line)
         # 黑场 / 淡出 read like a two-character name but are the list's end, as they are anywhere.
-        if (_ACTION_MARK.match(line) or _TRANSITION_WORD.match(m_line) or _SECTION_WORDS.search(m_line)
+        if (ACTION_MARK.match(line) or TRANSITION_WORD.match(m_line) or SECTION_WORDS.search(m_line)
                 or m_line in ("正文", "剧本正文") or "：" in m_line or ":" in m_line or not names
                 or len(names) != len(names_m) or not all(self.plausible(n) for n in names_m)):
             self.cast_list = False
@@ -224,17 +218,17 @@ class _Parser(_Structure):
         return True
 
     def fresh_scene(self) -> bool:
-        scene = self.b._scene
-        return scene is not None and len(scene.elements) == 1 and scene.elements[0].type is _T.HEADING
+        scene = self.b.current_scene
+        return scene is not None and len(scene.elements) == 1 and scene.elements[0].type is T.HEADING
 
     def speaker_line(self, lineno: int, line: str, m_line: str) -> bool:
         """A known name alone on its line (``林晚`` or ``林晚（冷笑）``), screenplay style: the
         lines after it are its speech. Unknown names never count: ``走廊`` stays action."""
-        m = _CUE.match(m_line)
+        m = CUE.match(m_line)
         if not m:
             return False
         name_m = m.group(1)
-        suffix = _NAME_SUFFIX.match(name_m)
+        suffix = NAME_SUFFIX.match(name_m)
         if name_m not in self.known and not (suffix and suffix.group(1) in self.known):
             return False
         self.end_speech()
@@ -249,36 +243,36 @@ class _Parser(_Structure):
             return True
         return any(m_line.startswith(name) for name in self.known if len(name) >= 2)
 
-    def classify_mark(self, inner_m: str, *, bare: bool = False) -> tuple[_T, str] | None:
+    def classify_mark(self, inner_m: str, *, bare: bool = False) -> tuple[T, str] | None:
         """What a bracketed mark is (a note when nothing more specific); for an unbracketed
         (``bare``) line, only the unmistakable forms count and anything else is None."""
-        if _FLASH_END.match(inner_m) and (not bare or len(inner_m) <= 10):
-            return _T.FLASHBACK_END, inner_m
-        sub = _SUBTITLE.match(inner_m)
+        if FLASH_END.match(inner_m) and (not bare or len(inner_m) <= 10):
+            return T.FLASHBACK_END, inner_m
+        sub = SUBTITLE.match(inner_m)
         if sub and (not bare or sub.group(1)):
-            return _T.SUBTITLE, (sub.group(1) or "").strip()
-        if _TRANSITION_WORD.match(inner_m) or _TRANSITION_TO.match(inner_m):
-            return _T.TRANSITION, inner_m
+            return T.SUBTITLE, (sub.group(1) or "").strip()
+        if TRANSITION_WORD.match(inner_m) or TRANSITION_TO.match(inner_m):
+            return T.TRANSITION, inner_m
         if bare:
-            return (_T.FLASHBACK_START, inner_m) if _FLASH_BARE.match(inner_m) else None
-        if _FLASH_START.match(inner_m):
-            return _T.FLASHBACK_START, inner_m
-        if _CLIFF.search(inner_m):
-            return _T.CLIFFHANGER_MARK, inner_m
-        return _T.NOTE, inner_m
+            return (T.FLASHBACK_START, inner_m) if FLASH_BARE.match(inner_m) else None
+        if FLASH_START.match(inner_m):
+            return T.FLASHBACK_START, inner_m
+        if CLIFF.search(inner_m):
+            return T.CLIFFHANGER_MARK, inner_m
+        return T.NOTE, inner_m
 
     def mark(self, lineno: int, inner: str, inner_m: str, *, bare: bool = False) -> None:
         kind = self.classify_mark(inner_m, bare=bare)
         if kind is None:
-            self.emit(_T.ACTION, inner, lineno)
+            self.emit(T.ACTION, inner, lineno)
             return
         type_ = kind[0]
-        if type_ is _T.SUBTITLE:
-            sub = _SUBTITLE.match(inner_m)
+        if type_ is T.SUBTITLE:
+            sub = SUBTITLE.match(inner_m)
             value = inner[sub.start(1):].strip() if sub and sub.group(1) else ""
-            self.emit(_T.SUBTITLE if value else _T.NOTE, value or inner, lineno)
+            self.emit(T.SUBTITLE if value else T.NOTE, value or inner, lineno)
             return
-        if type_ is _T.FLASHBACK_START:
+        if type_ is T.FLASHBACK_START:
             if self.head_flashback is not None:  # the writer marks it: drop the start the head made
                 made = self.head_flashback[0]
                 elements = self.b.scene.elements
@@ -286,7 +280,7 @@ class _Parser(_Structure):
                     del elements[next(i for i, e in enumerate(elements) if e is made)]
                 self.head_flashback = None
             self.flashback_open += 1
-        elif type_ is _T.FLASHBACK_END:
+        elif type_ is T.FLASHBACK_END:
             if self.head_flashback is not None and not self.flashback_open:
                 self.head_flashback = None  # 【回忆结束】 closes what the （回忆） head opened
             elif not self.flashback_open:
@@ -295,46 +289,46 @@ class _Parser(_Structure):
         self.emit(type_, inner, lineno)
 
     def dialogue(self, lineno: int, line: str, m_line: str) -> bool:
-        m = (_SPEAKER_WIDE if "【" in m_line or "[" in m_line else _SPEAKER).match(m_line)
+        m = (SPEAKER_WIDE if "【" in m_line or "[" in m_line else SPEAKER).match(m_line)
         if not m:
             return False
         name_m = m.group(1).replace(" ", "")
         name = line[: m.end(1)].replace(" ", "")
-        kind, ext = _T.DIALOGUE, None
-        suffix = _NAME_SUFFIX.match(name_m)
-        if name_m.upper() in _BARE_VO and not m.group(2):  # OS：… with no speaker: an unseen voice
-            text = _unquote(line[m.start(3):].strip())
+        kind, ext = T.DIALOGUE, None
+        suffix = NAME_SUFFIX.match(name_m)
+        if name_m.upper() in BARE_VO and not m.group(2):  # OS：… with no speaker: an unseen voice
+            text = unquote(line[m.start(3):].strip())
             self.end_speech()
             if text:
-                self.emit(_T.VOICE_OVER, text, lineno, None, name)
+                self.emit(T.VOICE_OVER, text, lineno, None, name)
             return True
         if suffix and self.plausible(suffix.group(1)):  # 林晚OS：
-            kind = _ext_kind(suffix.group(2)) or _T.VOICE_OVER
+            kind = ext_kind(suffix.group(2)) or T.VOICE_OVER
             ext = name[len(suffix.group(1)):]
             name, name_m = name[: len(suffix.group(1))], suffix.group(1)
         elif not self.plausible(name_m):
-            joined = [n for n in _JOINED.split(name_m) if n]
+            joined = [n for n in JOINED.split(name_m) if n]
             if len(joined) < 2 or not all(n in self.known for n in joined):  # 林晚、顾言：(both known)
-                if _NAME_CHARS.match(name_m) and not suffix:
+                if NAME_CHARS.match(name_m) and not suffix:
                     self.plausible(name_m, line=lineno)  # warns when only the length was against it
                 return False
             name = name_m = "、".join(joined)  # 林晚&顾沉 and 林晚、顾沉 are one pair
-        if name_m in _NARRATORS:
-            kind, ext = _T.VOICE_OVER, name
+        if name_m in NARRATORS:
+            kind, ext = T.VOICE_OVER, name
         text = line[m.start(3):].strip()
         text_m = m.group(3).strip()
-        groups = [g.group(1) for g in _ONE_MARK.finditer(line, m.start(2), m.end(2))]
-        lead = _LEAD_PAREN.match(text_m)
+        groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
+        lead = LEAD_PAREN.match(text_m)
         if lead:  # 林晚：（冷笑）你也配？
             groups.append(text[lead.start(1): lead.end(1)])
             text = text[lead.start(2):].strip()
-        text = _unquote(text)
+        text = unquote(text)
         notes: list[str] = []
         for group in groups:
             rest = []
-            for part in _PAREN_PARTS.split(group):
+            for part in PAREN_PARTS.split(group):
                 part = part.strip()
-                found = _ext_kind(part.translate(_MATCH_TABLE)) if part else None
+                found = ext_kind(part.translate(MATCH_TABLE)) if part else None
                 if found is not None:
                     kind, ext = found, part
                 elif part:
@@ -344,7 +338,7 @@ class _Parser(_Structure):
         self.b.note_character(name)
         self.known.add(name_m)
         for note in notes:
-            self.emit(_T.PARENTHETICAL, note, lineno, name)
+            self.emit(T.PARENTHETICAL, note, lineno, name)
         self.speech = (name, kind, ext)
         self.speech_pending = not text
         self.speech_last = text
@@ -366,7 +360,7 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     if not isinstance(text, str):
         raise TypeError(f"parse_chinese needs str, got {type(text).__name__}")
     source_text = unify_newlines(text)
-    text = source_text.translate(_TEXT_TABLE)
+    text = source_text.translate(WIDTH_TABLE)
     parser = _Parser(text, source, encoding)
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
     last = 0
@@ -384,7 +378,7 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
         for lineno, line, m_line in lines:
             parser.body(lineno, line, m_line)
     if parser.pending_cast:
-        parser._apply_cast(parser.pending_cast)
+        parser.apply_cast(parser.pending_cast)
     parser.end_head_flashback(last)  # a head's flashback lasts to the end of the script
     parser.close_flashback(0)
     return parser.b.build(text=source_text, title=parser.title)
