@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_catalog.py [--works 40000] [--queries 200] [--dask local]
 
-Works are synopsis-only (catalog/synth.py with ``full_text_ratio=0``; a small built-in
+Works are synopsis-only (dramalens.synth with ``full_text_ratio=0``; a small built-in
 generator when synth is absent). Reports import time and peak RSS, the first (index-loading)
 query, and p50/p95 `similar` latency with exact embedding search and with the HNSW index.
 """

@@ -1,4 +1,4 @@
-"""Catalog quality on a generated 2,000-work corpus with planted relations (catalog/synth.py).
+"""Catalog quality on a generated 2,000-work corpus with planted relations (dramalens.synth).
 
 Near-copies (10%, 30%, 60% of scenes reused, names changed) must be found at recall and
 precision ≥ 0.95; renamed retellings must rank the source in the top 5 for ≥ 80% of queries.
