@@ -154,7 +154,8 @@ def analyze(
     lexicon: Lexicon = DEFAULT_LEXICON,
     compliance_rules: str | Path | None = None,
 ) -> Analysis:
-    """Run every analysis on ``script``.
+    """Run every analysis on ``script``: runtime, format, pacing, hooks, paywall, characters,
+    emotional arc, compliance, tropes (with the track) and the plot skeleton.
 
     ``format`` checks the episodes against ``"vertical"``/``"horizontal"`` instead of
     classifying; ``free_episodes`` is the chosen paywall (episodes 1..N free); ``budget_yuan``
