@@ -24,7 +24,8 @@ from dramalens.cli import main
 from dramalens.errors import ConfigError, InputError
 from dramalens.model.novel import Chapter, Novel
 from dramalens.parsing.novel import front_matter_metadata, read_novel, split_chapters
-from dramalens.parsing.novel_headings import classify_bare, classify_heading, clean_line, is_noise_line, is_note_start, is_toc_header
+from dramalens.parsing.novel.headings import classify_bare, classify_heading, is_noise_line, is_note_start, is_toc_header
+from dramalens.text import clean_line
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures_src"))
 import make_epub_fixtures as mk  # noqa: E402

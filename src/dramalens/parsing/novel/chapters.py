@@ -2,7 +2,7 @@
 
 The text rules: a line is a chapter heading (``第十二章 标题``, ``【第001章】``, ``Chapter XII``,
 ``CHAPTER 1.``, ``楔子``, ``Epilogue``), a volume heading (``第一卷``, ``卷一``, ``BOOK II``,
-``PART ONE``) or text (parsing/novel_headings.py). What a run of headings means is decided
+``PART ONE``) or text (:mod:`.headings`). What a run of headings means is decided
 here: a table of contents (a ``目录`` header, dot leaders, or a run of headings with almost no
 text between them whose numbering then starts again) is front matter, not chapters. Nothing
 is lost: every line that is not a heading lands in the front matter, a chapter's text or its
@@ -11,30 +11,26 @@ author's notes, except separators and site boilerplate, which are dropped and co
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..errors import ConfigError, InputError
-from ..model.elements import ParseWarning
-from ..model.novel import Chapter, Novel
-from ..text import identify_language
-from .novel_headings import (
+from ...model.elements import ParseWarning
+from ...model.novel import Chapter
+from ...text.normalise import ZERO_WIDTH, clean_line
+from .headings import (
     Heading,
     classify_bare,
     classify_heading,
-    clean_line,
     couplet_like,
     is_noise_line,
     is_note_start,
     is_toc_header,
     title_like,
 )
-from .source import decode_bytes, read_bytes
 
-__all__ = ["SplitResult", "read_novel", "split_chapters"]
+__all__ = ["SplitResult", "split_chapters", "split_notes"]
+
 
 # Text between two headings at most this long (characters) still reads as a table of
 # contents: a TOC entry may carry a page number, a date or a one-line teaser.
@@ -43,7 +39,6 @@ _TOC_GAP = 60
 _TOC_ZONE_SHARE = 0.3
 _TOC_ZONE_MIN_LINES = 400
 _MAX_NUMBER_WARNINGS = 20
-_ZERO_WIDTH_MARKS = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +63,8 @@ def split_chapters(text: str, *, line_offset: int = 0) -> SplitResult:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     # clean_line on every line, done faster: zero-width marks are rare, so look first.
-    if any(mark in text for mark in _ZERO_WIDTH_MARKS):
-        text = text.translate(dict.fromkeys(map(ord, _ZERO_WIDTH_MARKS)))
+    if any(mark in text for mark in ZERO_WIDTH):
+        text = text.translate(dict.fromkeys(map(ord, ZERO_WIDTH)))
     lines = [raw.strip() for raw in text.split("\n")]
     return _Splitter(lines, line_offset).run()
 
@@ -412,7 +407,7 @@ class _Splitter:
             return SplitResult("", (), tuple(self.warnings), dropped)
         chapters = []
         for n, c in enumerate(built, 1):
-            text, notes = _split_notes(c["lines"])
+            text, notes = split_notes(c["lines"])
             if c["toc"]:
                 notes = _tidy([notes, "", *c["toc"]] if notes else c["toc"])
             head: Heading = c["head"]
@@ -453,148 +448,15 @@ def _tidy(lines: Sequence[str]) -> str:
     return "\n".join(out)
 
 
-def _split_notes(lines: list[str]) -> tuple[str, str]:
+def split_notes(lines: list[str]) -> tuple[str, str]:
+    """(text, author's notes) of a chapter's lines: the notes start at the first note line
+    (``作者有话说``, ``PS:``…).
+
+    >>> split_notes(["夜深了。", "作者有话说：求收藏"])
+    ('夜深了。', '作者有话说：求收藏')
+    """
     for k, s in enumerate(lines):
         if s and is_note_start(s):
             return _tidy(lines[:k]), _tidy(lines[k:])
     return _tidy(lines), ""
 
-
-# -- whole files -----------------------------------------------------------------------------
-
-
-def read_novel(
-    path_or_bytes: str | os.PathLike | bytes,
-    *,
-    encoding: str | None = None,
-    max_bytes: int | None = None,
-) -> Novel:
-    """Read a novel from a .txt or .epub file (a path), raw bytes, or its text, split into chapters.
-
-    A ``str`` with a line break (or that names no file and does not end in .txt/.epub) is
-    the novel's text itself. The encoding of a .txt is detected unless ``encoding`` is given.
-
-    >>> novel = read_novel("第一章 风起\\n夜深了。\\n第二章 云涌\\n雨停了。")
-    >>> [(c.source_number, c.title) for c in novel.chapters], novel.language
-    ([(1, '风起'), (2, '云涌')], 'zh')
-    """
-    if max_bytes is not None and (not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0):
-        raise ConfigError(f"max_bytes must be a positive number of bytes, got {max_bytes!r}")
-    if isinstance(path_or_bytes, bytes):
-        return _from_bytes(path_or_bytes, "<input>", "", encoding, max_bytes)
-    if isinstance(path_or_bytes, os.PathLike) or (isinstance(path_or_bytes, str) and _names_a_file(path_or_bytes)):
-        path = Path(path_or_bytes)
-        data = read_bytes(path, max_bytes=max_bytes)
-        return _from_bytes(data, str(path), path.suffix.lower(), encoding, max_bytes)
-    if not isinstance(path_or_bytes, str):
-        raise ConfigError(f"read_novel takes a path, bytes or text, got {type(path_or_bytes).__name__}")
-    if not path_or_bytes.strip():
-        raise InputError("the novel is empty", source="<text>", hint="give a file with a novel in it")
-    return novel_from_text(path_or_bytes, source="<text>", encoding="")
-
-
-def _names_a_file(text: str) -> bool:
-    if "\n" in text or len(text) >= 4096:
-        return False
-    if text.lower().endswith((".txt", ".epub")):
-        return True
-    try:
-        return os.path.isfile(text)
-    except (OSError, ValueError):
-        return False
-
-
-def _from_bytes(data: bytes, name: str, suffix: str, encoding: str | None, max_bytes: int | None) -> Novel:
-    if max_bytes is not None and len(data) > max_bytes:
-        raise InputError(f"the input is {len(data):,} bytes, over the limit of {max_bytes:,}", source=name, hint="raise --max-bytes")
-    if not data.strip():
-        raise InputError("the file is empty", source=name, hint="give a file with a novel in it")
-    if suffix == ".epub" or data[:4] == b"PK\x03\x04":
-        from .novel_epub import read_epub
-
-        return read_epub(data, source=name)
-    text, used, notes = decode_bytes(data, encoding=encoding, name=name)
-    novel = novel_from_text(text, source=name, encoding=used)
-    if notes:
-        extra = tuple(ParseWarning(0, n) for n in notes)
-        return Novel(**{**_fields(novel), "warnings": extra + novel.warnings})
-    return novel
-
-
-def _fields(novel: Novel) -> dict:
-    return {name: getattr(novel, name) for name in Novel.__dataclass_fields__}
-
-
-def novel_from_text(text: str, *, source: str = "<text>", encoding: str = "") -> Novel:
-    """A Novel from decoded text: chapters split, title and author read from the front matter.
-
-    >>> novel_from_text("书名：西游记\\n作者：吴承恩\\n第一回 灵根育孕源流出\\n诗曰。").author
-    '吴承恩'
-    """
-    result = split_chapters(text)
-    sample = text[:200_000]
-    language = identify_language(sample)
-    if result.front_matter:
-        title, author = front_matter_metadata(result.front_matter)
-    else:  # no title page: only "书名：…"/"Title: …" lines count, not the story's first line
-        title, author = front_matter_metadata("\n".join(text.split("\n", 40)[:40]), title_page=False)
-    if not title and source not in ("<text>", "<input>"):
-        title = Path(source).stem
-    return Novel(
-        title=title,
-        author=author,
-        language=language,
-        source=source,
-        encoding=encoding,
-        chapters=result.chapters,
-        warnings=result.warnings,
-        front_matter=result.front_matter,
-        source_format="txt",
-    )
-
-
-# Web-novel site labels that sit where a title page would: never the book's title.
-_NOT_TITLES = frozenset({"正文", "正文卷", "正文 卷", "作品相关", "VIP卷", "VIP章节", "免费章节", "序", "简介", "内容简介", "Contents"})
-_TITLE_KEYS = ("书名", "書名", "作品名", "作品名称", "标题", "標題", "小说名", "title")
-_AUTHOR_KEYS = ("作者", "著者", "author", "by")
-
-
-def front_matter_metadata(front: str, *, title_page: bool = True) -> tuple[str, str]:
-    """(title, author) read from the lines before the first chapter ("" where absent).
-
-    With ``title_page`` the first short line counts as the title when nothing says so.
-
-    >>> front_matter_metadata("《斗破苍穹》\\n作者：天蚕土豆"), front_matter_metadata("Title: Emma\\nAuthor: Jane Austen")
-    (('斗破苍穹', '天蚕土豆'), ('Emma', 'Jane Austen'))
-    """
-    title = author = ""
-    first = ""
-    for raw in front.split("\n")[:40]:
-        s = clean_line(raw)
-        if not s or len(s) > 80:
-            continue
-        first = first or s
-        if not author and 2 < len(s) <= 30 and s.endswith(("著", "著作", "撰")) and s != first:
-            author = s.rstrip("著作撰").strip()
-            continue
-        key, sep, value = s.replace("：", ":", 1).partition(":")
-        key_l, value = key.strip().lower(), value.strip()
-        if sep and value:
-            if not title and key_l in _TITLE_KEYS:
-                title = value.strip("《》")
-                continue
-            if not author and key_l in _AUTHOR_KEYS:
-                author = value
-                continue
-        if not author and s.lower().startswith("by ") and 3 < len(s) <= 50:
-            author = s[3:].strip()
-        elif not title and s.startswith("《") and "》" in s and s.index("》") > 1:
-            title = s[1 : s.index("》")]
-            rest = s[s.index("》") + 1 :].strip()
-            if not author and rest.startswith("作者") and len(rest) > 3:
-                author = rest[2:].strip(" :：")
-    # Otherwise the first short line is the title, as on a title page ("西游记", "EMMA").
-    if title_page and not title and first and len(first) <= 30 and first not in _NOT_TITLES and ":" not in first and "：" not in first and classify_heading(first) is None \
-            and not is_toc_header(first) and first[-1] not in "。，！？.,!?\"”":
-        title = first.strip("《》")
-    return title, author

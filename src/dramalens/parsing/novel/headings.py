@@ -1,7 +1,7 @@
 """Recognising one line of a novel: a chapter or volume heading, a table-of-contents header,
 a decorative separator, site boilerplate, the start of an author's note, or story text.
 
-Kept apart from the splitter (parsing/novel.py) so the vocabulary can grow without touching
+Kept apart from the splitter (:mod:`.chapters`) so the vocabulary can grow without touching
 the rules that decide what a run of headings means.
 """
 
@@ -10,10 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text.numerals import CN_NUM
-from ..text.numerals import parse_numeral as chinese_numeral
+from ...text.han import HAN
+from ...text.numerals import CN_NUM, parse_numeral
 
-__all__ = ["Heading", "classify_bare", "classify_heading", "couplet_like", "title_like", "is_noise_line", "is_note_start", "is_toc_header", "clean_line"]
+__all__ = [
+    "Heading",
+    "classify_bare",
+    "classify_heading",
+    "couplet_like",
+    "en_number",
+    "is_noise_line",
+    "is_note_start",
+    "is_toc_header",
+    "title_like",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,22 +49,6 @@ class Heading:
     def key(self) -> tuple[str, str, int | None, str, int | None]:
         """What makes two headings "the same chapter" (a TOC entry and its chapter)."""
         return (self.level, self.unit, self.number, "" if self.number is not None else self.title.lower(), self.part)
-
-
-# Zero-width marks hide in copied web text and break matching; full-width spaces are
-# indentation, which str.strip already removes.
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-
-
-def clean_line(line: str) -> str:
-    """A line without indentation, trailing space and zero-width marks.
-
-    >>> clean_line("\\u3000\\u3000第一章\\u200b 风起  ")
-    '第一章 风起'
-    """
-    if line.isascii():
-        return line.strip()
-    return line.translate(_ZERO_WIDTH).strip()
 
 
 _BRACKETS = {"【": "】", "[": "]", "〖": "〗", "「": "」", "『": "』", "(": ")", "（": "）", "<": ">", "《": "》", "〈": "〉"}
@@ -197,7 +191,7 @@ def _roman(text: str) -> int | None:
     return total
 
 
-def _en_number(text: str) -> int | None:
+def en_number(text: str) -> int | None:
     t = " ".join(text.lower().replace("-", " ").split())
     if t.isdigit():
         return int(t)
@@ -245,7 +239,7 @@ def _zh_heading(s: str) -> Heading | None:
     raw_unit, rest = m.group("unit"), m.group("rest")
     if rest and rest[0] in _NOT_AFTER_UNIT.get(raw_unit, "") + _NOT_AFTER_UNIT.get(_ZH_CHAPTER_UNITS.get(raw_unit, ""), ""):
         return None
-    number = chinese_numeral(m.group("num").replace(" ", ""))
+    number = parse_numeral(m.group("num").replace(" ", ""))
     if number is None:
         return None
     split = _split_rest(rest, max_len=40)
@@ -261,7 +255,7 @@ def _zh_volume_alt(s: str) -> Heading | None:
     m = _ZH_VOLUME_ALT.match(s)
     if not m:
         return None
-    number = chinese_numeral(m.group("num")) if m.group("num") else "上中下".index(m.group("ud")) + 1
+    number = parse_numeral(m.group("num")) if m.group("num") else "上中下".index(m.group("ud")) + 1
     split = _split_rest(m.group("rest"), max_len=40)
     if number is None or split is None or not _zh_title_ok(split[0], split[1]) or (split[0] and not split[1]):
         return None
@@ -273,7 +267,7 @@ def _zh_special(s: str) -> Heading | None:
     if not m:
         return None
     word, rest = m.group("word"), m.group("rest")
-    number = chinese_numeral(m.group("num").strip()) if m.group("num") else None
+    number = parse_numeral(m.group("num").strip()) if m.group("num") else None
     split = _split_rest(rest, max_len=40)
     # A marker runs into prose without a separator ("序号", "前言不搭后语"): it must stand
     # alone, take a number (番外一) or be followed by a separator and a title.
@@ -288,7 +282,7 @@ def _en_heading(s: str) -> Heading | None:
     m = _EN_HEAD.match(s)
     if m:
         word = m.group("word").lower().rstrip(".")
-        number = _en_number(m.group("num"))
+        number = en_number(m.group("num"))
         if number is None:
             return None
         split = _split_rest(m.group("rest"), max_len=100, zh=False)
@@ -331,18 +325,18 @@ def classify_bare(line: str) -> tuple[str, int, str] | None:
         return None
     rest = m.group("rest")
     if m.group("dot"):
-        style, number = "1" + line[m.end("dot"):m.start("rest")].strip()[:1].replace("．", "."), chinese_numeral(m.group("dot"))
+        style, number = "1" + line[m.end("dot"):m.start("rest")].strip()[:1].replace("．", "."), parse_numeral(m.group("dot"))
     elif m.group("cn"):
-        style, number = "一" + line[m.end("cn"):m.start("rest")].strip()[:1].replace("．", "."), chinese_numeral(m.group("cn"))
+        style, number = "一" + line[m.end("cn"):m.start("rest")].strip()[:1].replace("．", "."), parse_numeral(m.group("cn"))
     elif m.group("par"):
-        style, number = "（）", chinese_numeral(m.group("par"))
+        style, number = "（）", parse_numeral(m.group("par"))
     elif m.group("bare"):
         # "001" and "1000" are one style: zero padding runs out as the numbers grow.
-        style, number = "0", chinese_numeral(m.group("bare"))
+        style, number = "0", parse_numeral(m.group("bare"))
     elif m.group("rom"):
         style, number = "I.", _roman(m.group("rom"))
     else:
-        style, number = "chapter", _en_number(m.group("lownum"))
+        style, number = "chapter", en_number(m.group("lownum"))
     if number is None:
         return None
     title = rest.strip(_SEP + "\u3000").strip()
@@ -428,7 +422,7 @@ def couplet_like(s: str) -> bool:
     (True, False)
     """
     plain = s.replace("\u3000", "").replace(" ", "")
-    return 4 <= len(plain) <= 24 and len(s.split()) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in plain)
+    return 4 <= len(plain) <= 24 and len(s.split()) <= 2 and all(HAN.fullmatch(ch) is not None for ch in plain)
 
 
 def title_like(s: str) -> bool:

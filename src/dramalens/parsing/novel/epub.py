@@ -4,7 +4,7 @@ The zip is opened by parsing/archive.py (zip bombs, traversal and encrypted memb
 refused before anything is inflated); the XML parts are read with defusedxml (no entity
 expansion, no DTD tricks, no network). Chapter titles come from the book's own table of
 contents (EPUB 3 nav or EPUB 2 NCX) when it has one, else from each document's h1-h3, else
-from the text rules of parsing/novel.py. Cover, copyright and table-of-contents pages are
+from the text rules of :mod:`.chapters`. Cover, copyright and table-of-contents pages are
 dropped: they are not the story.
 """
 
@@ -20,14 +20,15 @@ import defusedxml
 import defusedxml.ElementTree as safe_et
 from xml.etree.ElementTree import Element as XmlElement, ParseError as XmlParseError
 
-from ..errors import InputError
-from ..model.elements import ParseWarning
-from ..model.novel import Chapter, Novel
-from ..text import identify_language
-from ..text.language import LANGUAGES
-from .archive import ZipLimits, open_zip
-from .novel import _split_notes, split_chapters
-from .novel_headings import _en_number, classify_heading, clean_line, is_toc_header
+from ...errors import InputError
+from ...model.elements import ParseWarning
+from ...model.novel import Chapter, Novel
+from ...text import identify_language
+from ...text.language import LANGUAGES
+from ...text.normalise import clean_line
+from ..archive import ZipLimits, open_zip
+from .chapters import split_chapters, split_notes
+from .headings import classify_heading, en_number, is_toc_header
 
 __all__ = ["EPUB_LIMITS", "read_epub"]
 
@@ -149,7 +150,7 @@ class _Book:
         front, drafts = self._assemble(docs, by_path)
         chapters = []
         for n, d in enumerate(drafts, 1):
-            text, notes = _split_notes(d.lines)
+            text, notes = split_notes(d.lines)
             chapters.append(Chapter(n, d.title, text, line=d.line, volume=d.volume[0] if d.volume else None, kind=d.kind,
                                     source_number=d.number, heading=d.heading, volume_line=d.volume[1] if d.volume else 0, notes=notes))
         sample = "\n".join(c.text for c in chapters[:50])[:200_000]
@@ -328,7 +329,7 @@ _NUMBERED_LABEL = re.compile(r"^([IVXLCDM]{1,8}|\d{1,4})[.:、．]\s*(.+)$")
 def _label_number(text: str) -> int | None:
     if text.isdigit():
         return int(text)
-    return _en_number(text)
+    return en_number(text)
 
 
 def _without_title(lines: list[str], label: str) -> tuple[list[str], list[str]]:
