@@ -21,9 +21,11 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError, InputError
 from .parsing.screenplay_text import parse_screenplay_text
+from .serial import JSON
 
 __all__ = [
     "KNOWN_DISAGREEMENTS",
@@ -133,7 +135,7 @@ class CaseResult:
     def passed(self) -> bool:
         return self.expected == self.got
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, JSON]:
         return {
             "suite": self.suite,
             "file": self.file,
@@ -162,7 +164,7 @@ class FileResult:
     def agreement(self) -> float:
         return sum(c.agreement for c in self.cases) / len(self.cases) if self.cases else 1.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, JSON]:
         return {
             "suite": self.suite,
             "file": self.file,
@@ -193,7 +195,7 @@ class SuiteResult:
         all_cases = [c for f in self.files for c in f.cases]
         return sum(c.agreement for c in all_cases) / len(all_cases) if all_cases else 1.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, JSON]:
         return {
             "suite": self.suite,
             "cases": self.cases,
@@ -213,7 +215,7 @@ class PeerDisagreement:
     first_expected: tuple[Pair, ...]
     second_expected: tuple[Pair, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, JSON]:
         return {
             "input": self.input,
             "first": self.first,
@@ -245,7 +247,7 @@ class ConformanceReport:
                 return s
         raise KeyError(name)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, JSON]:
         return {
             "root": self.root,
             "cases": self.cases,
@@ -361,7 +363,7 @@ def _fountain_tools(root: Path) -> list[FileResult]:
 
 
 # -- jouvence --------------------------------------------------------------------------------
-def _jouvence_expected(doc: dict) -> list[tuple[str, str]]:
+def _jouvence_expected(doc: dict[str, Any]) -> list[tuple[str, str]]:
     pairs = [("title", f"{str(k).lower()}: {v}") for k, v in (doc.get("title") or {}).items()]
     for item in doc.get("out") or []:
         item = str(item)
@@ -420,8 +422,6 @@ class _ScreenplainHTML(HTMLParser):
         cls = dict(attrs).get("class") or ""
         if tag == "span" and cls in ("scnuml", "scnumr"):
             self.skip += 1
-            if cls == "scnuml":
-                self.current_number = []
             return
         if tag == "br":
             if self.current is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..serial import JSON
 from ..text import speech_units
 from .elements import ParseWarning
 
@@ -66,7 +67,7 @@ class Chapter:
                 return line
         return ""
 
-    def to_dict(self, language: str = "zh") -> dict:
+    def to_dict(self, language: str = "zh") -> dict[str, JSON]:
         return {
             "number": self.number,
             "source_number": self.source_number,
@@ -118,7 +119,7 @@ class Novel:
                 seen.setdefault((c.volume_line, c.volume), None)
         return tuple(v for _, v in seen)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, JSON]:
         return {
             "title": self.title,
             "author": self.author,

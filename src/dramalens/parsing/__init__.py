@@ -54,7 +54,7 @@ def parse_bytes(
 
 
 def parse(
-    path_or_text: str | os.PathLike | bytes,
+    path_or_text: str | os.PathLike[str] | bytes,
     *,
     format: str | None = None,
     encoding: str | None = None,

@@ -44,7 +44,7 @@ class ZipLimits:
             if value <= 0:
                 raise ValueError(f"ZipLimits.{name} must be positive, got {value!r}")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, int | float]:
         return asdict(self)
 
 
@@ -80,7 +80,7 @@ class SafeZip:
     def __enter__(self) -> SafeZip:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:

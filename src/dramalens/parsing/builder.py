@@ -103,8 +103,19 @@ class ScriptBuilder:
         if element.character:
             self.note_character(element.character)
 
-    def add_new(self, type: ElementType, text: str, line: int, **fields) -> Element:
-        element = Element(type, text, line, **fields)
+    def add_new(
+        self,
+        type: ElementType,
+        text: str,
+        line: int,
+        *,
+        character: str | None = None,
+        extension: str | None = None,
+        dual: bool = False,
+        level: int = 0,
+    ) -> Element:
+        """Append a new element to the current scene and return it."""
+        element = Element(type, text, line, character, extension, dual, level)
         self.add(element)
         return element
 

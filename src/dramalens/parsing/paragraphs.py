@@ -219,10 +219,10 @@ def build_from_paragraphs(
             explicit, has_explicit = None, False
 
         if etype is ElementType.HEADING:
-            int_ext, time, location, number = parse_heading(text)
+            int_ext, time, location, scene_no = parse_heading(text)
             cast = tuple(c for c in attrs.get("DramalensCast", "").split("\u3001") if c)
             b.start_scene(
-                heading=text, line=p.index, number=p.number or number, int_ext=int_ext, time=time, location=location, cast=cast
+                heading=text, line=p.index, number=p.number or scene_no, int_ext=int_ext, time=time, location=location, cast=cast
             )
             if attrs.get("DramalensImplied") != "Yes":
                 b.add_new(ElementType.HEADING, text, p.index, character=explicit)
@@ -241,7 +241,7 @@ def build_from_paragraphs(
             b.add_new(etype, text, p.index, character=character, dual=p.dual)
         else:
             default = (_small_int(kind[-1:], 1) or 1) if etype is ElementType.SECTION else 0
-            level = _small_int(attrs.get("DramalensLevel", ""), default)
+            level = _small_int(attrs.get("DramalensLevel", ""), default) or 0
             b.add_new(etype, text, p.index, character=explicit, level=level)
             speaker = None
         _add_notes(b, p)

@@ -37,7 +37,7 @@ def jieba_module() -> Any:
         with _LOCK:
             jieba = _STATE.get("jieba")
             if jieba is None:
-                import jieba as jb  # type: ignore[import-untyped]  # 5 MB dictionary: loaded on first use only
+                import jieba as jb  # 5 MB dictionary: loaded on first use only
 
                 jb.setLogLevel(logging.WARNING)  # "Building prefix dict…" otherwise
                 jb.dt.check_initialized()

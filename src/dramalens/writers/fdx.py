@@ -15,6 +15,7 @@ import re
 from ..model import ElementType, Scene, Script
 from ..parsing.paragraphs import split_cue
 from ..parsing.headings import parse_episode_marker
+from ..text import has_han
 
 __all__ = ["write_fdx"]
 
@@ -34,7 +35,6 @@ _VOICE = {ElementType.VOICE_OVER, ElementType.INNER_VOICE}
 _BLOCK = {ElementType.PARENTHETICAL, ElementType.DIALOGUE, *_AS_DIALOGUE}
 # Characters XML 1.0 cannot carry at all; dropped (they never occur in real scripts).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _CENTERED_KEYS = {"Title", "Credit", "Author", "Authors", "Source"}
 
 
@@ -148,7 +148,7 @@ def _scene(scene: Scene) -> list[str]:
                 implied = {"DramalensImplied": "Yes"}
                 cue = element.character
                 if voice == "vo":  # the industry's own mark for a Chinese name, Final Draft's for others
-                    cue += "（OS）" if _HAN.search(cue) else " (V.O.)"
+                    cue += "（OS）" if has_han(cue) else " (V.O.)"
                 if split_cue(cue)[0] != element.character:
                     implied["DramalensCharacter"] = element.character
                 items.append(_para("Character", cue, implied))
@@ -158,7 +158,7 @@ def _scene(scene: Scene) -> list[str]:
             kind = "Dialogue" if etype in _AS_DIALOGUE else _NATIVE[etype]
             text = element.text
             if etype is ElementType.PARENTHETICAL:  # the model keeps it bare; FDX shows the brackets
-                text = f"（{text}）" if _HAN.search(text) else f"({text})"
+                text = f"（{text}）" if has_han(text) else f"({text})"
             if etype in _AS_DIALOGUE or not text.strip():
                 attrs["DramalensType"] = etype.value
             items.append(_para(kind, text, attrs))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Script
-from ..serial import jsonable_dict
+from ..serial import JSON, jsonable_dict
 
 __all__ = ["script_to_dict", "to_jsonl_records"]
 
 
-def to_jsonl_records(script: Script) -> Iterator[dict]:
+def to_jsonl_records(script: Script) -> Iterator[dict[str, JSON]]:
     """One record per element: episode number, scene number (or 1-based index), type, text,
     character and source line.
 
@@ -32,7 +32,7 @@ def to_jsonl_records(script: Script) -> Iterator[dict]:
                 }
 
 
-def script_to_dict(script: Script) -> dict:
+def script_to_dict(script: Script) -> dict[str, JSON]:
     """The whole document model as plain JSON-ready data."""
     return {
         "title": script.title,

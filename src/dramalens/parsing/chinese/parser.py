@@ -79,7 +79,7 @@ class _Parser(Structure):
             return
         if (not self.front and self.toc and len(m_line) <= 12 and SECTION_WORDS.search(m_line)
                 and "：" not in m_line and ":" not in m_line
-                and not has_content(self.b.current_episode) and self.table_of_contents()):
+                and not self.episode_has_content() and self.table_of_contents()):
             self.front = True  # 目录 first, then 人物小传 / 分集大纲 before the script: still front matter
         if self.front:
             if OUTLINE_HEAD.match(m_line):
@@ -102,8 +102,8 @@ class _Parser(Structure):
         when = TIME_LINE.match(m_line) if m_line[0] == "时" else None
         if when:
             ie, time, _, _, found = heading_fields(when.group(1), line[when.start(1):])
-            if found and self.fresh_scene():  # 时：日 under 景：客厅
-                scene = self.b.current_scene
+            scene = self.b.current_scene
+            if found and scene is not None and self.fresh_scene():  # 时：日 under 景：客厅
                 scene.time, scene.int_ext = scene.time or time, scene.int_ext or ie
                 return
             if found:  # 时间：夜 then 地点：客厅 — action unless a place line follows
@@ -181,7 +181,7 @@ class _Parser(Structure):
             return
         if self.speech is not None and (self.speech_pending or TERMINAL.search(self.speech_last)
                                         or (self.triangles and not self.narration(m_line))):
-            name, kind, ext = self.speech
+            name, voice, ext = self.speech
             lead = LEAD_PAREN.match(m_line) if self.speech_pending else None
             if lead and lead.group(2):  # 林晚： then （冷笑）你好。 on the next line
                 self.emit(T.PARENTHETICAL, line[lead.start(1): lead.end(1)].strip(), lineno, name)
@@ -189,7 +189,7 @@ class _Parser(Structure):
             self.speech_pending = False
             self.cue = None
             self.speech_last = line
-            self.emit(kind, line, lineno, name, ext)
+            self.emit(voice, line, lineno, name, ext)
             return
         self.end_speech()
         self.emit(T.ACTION, line, lineno)

@@ -6,6 +6,7 @@ title page and front matter, episode markers (``第1集``), tables of contents a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ...model import Element
 from ...model import ElementType as T
@@ -88,6 +89,11 @@ class Structure:
         self.loose_time: tuple[Element, str | None, str | None] | None = None  # 时间：夜 before 地点：
 
     # -- emitting ----------------------------------------------------------------------------
+    def episode_has_content(self) -> bool:
+        """Whether the current episode holds anything yet (False before the first)."""
+        episode = self.b.current_episode
+        return episode is not None and has_content(episode)
+
     def emit(self, type: T, text: str, line: int, character: str | None = None, extension: str | None = None) -> None:
         if self.pending_cast:
             self.apply_cast(self.pending_cast)
@@ -106,7 +112,7 @@ class Structure:
         self.speech = None
         self.speech_pending = False
 
-    def know(self, names) -> None:
+    def know(self, names: Iterable[str]) -> None:
         for name in names:
             self.known.add(name.translate(MATCH_TABLE))
             self.b.note_character(name)
@@ -266,9 +272,9 @@ class Structure:
         self.saw_episode_marker = True
         self.pending_cast = ()
         self.marker = (lineno, line)
-        self.b.start_episode(number, title, lineno)
+        episode = self.b.start_episode(number, title, lineno)
         if head and not self.scene_head(lineno, head, head.translate(MATCH_TABLE)):
-            self.b.current_episode.title = head
+            episode.title = head
         return True
 
     def table_of_contents(self) -> bool:

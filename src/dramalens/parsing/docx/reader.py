@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from typing import TYPE_CHECKING, Any
 
 from ...errors import InputError, ParseError
 from ...model import ParseWarning, Script
@@ -19,6 +20,9 @@ from ..builder import join_paragraphs
 from ..dispatch import parse_text
 from ..fdx import parse_fdx
 from ..paragraphs import RawParagraph, build_from_paragraphs, title_page_pairs
+
+if TYPE_CHECKING:  # python-docx is imported when a .docx is read, not with dramalens
+    from docx.document import Document as DocxDocument
 
 __all__ = ["SCREENPLAY_STYLES", "parse_docx"]
 
@@ -129,7 +133,7 @@ def _read_paragraphs(data: bytes, name: str) -> list[tuple[str, str]]:
 _SPEAKER_CELL = re.compile(r"^[^\s。！？!?，,；;“”\"]{1,12}$")
 
 
-def _body_paragraphs(document, names: dict[str, str], default: str) -> list[tuple[str, str]]:
+def _body_paragraphs(document: DocxDocument, names: dict[str, str], default: str) -> list[tuple[str, str]]:
     """(style name, text) for the body's paragraphs and table cells, in document order.
 
     Chinese writers often type a script into Word tables: a two-column row ``speaker | line``
@@ -142,16 +146,17 @@ def _body_paragraphs(document, names: dict[str, str], default: str) -> list[tupl
     tag_p, tag_tbl, tag_tr, tag_tc, tag_sdt = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
     out: list[tuple[str, str]] = []
 
-    def para(el) -> tuple[str, str]:
+    # python-docx's oxml elements (lxml) carry no annotations: Any is what they are typed as.
+    def para(el: Any) -> tuple[str, str]:
         style_id = el.style
         return (names.get(style_id, "") if style_id else default, Paragraph(el, document).text)
 
-    def cell_paragraphs(tc) -> list[tuple[str, str]]:
+    def cell_paragraphs(tc: Any) -> list[tuple[str, str]]:
         got: list[tuple[str, str]] = []
         walk(tc, got)
         return got
 
-    def walk(parent, sink: list[tuple[str, str]]) -> None:
+    def walk(parent: Any, sink: list[tuple[str, str]]) -> None:
         for child in parent.iterchildren():
             tag = child.tag
             if tag == tag_p:

@@ -114,6 +114,7 @@ def _fd_paragraphs(content: stdlib_et.Element, caps: frozenset[str]) -> Iterator
         return RawParagraph(kind, _text_of(p, kind.lower() in caps), index, number, dual, attrs, notes)
 
     for child in content:
+        block: stdlib_et.Element | None
         if _local(child.tag) == "DualDialogue":  # tolerate a block not wrapped in a Paragraph
             block = child
         elif _local(child.tag) == "Paragraph":

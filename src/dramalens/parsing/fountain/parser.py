@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from functools import lru_cache
-from typing import Any
+from typing import Protocol
 
 from ...model import Element, ElementType, Script
 from ...text import strip_emphasis
@@ -46,7 +46,7 @@ _EXTRA_TYPE = re.compile(
 )
 
 
-def _cuts(text: str):
+def _cuts(text: str) -> Iterator[tuple[int, int, bool]]:
     """``(start, end, is_note)`` of every boneyard and note, left to right, in linear time.
 
     A note ``[[…]]`` may not hold an empty line; a boneyard ``/*…*/`` may hold anything. An
@@ -85,7 +85,20 @@ def _cuts(text: str):
             pos = close + 2
 
 
-def _fast_element_constructor():
+class _MakeElement(Protocol):
+    def __call__(
+        self,
+        type: ElementType,
+        text: str,
+        line: int = 0,
+        character: str | None = None,
+        extension: str | None = None,
+        dual: bool = False,
+        level: int = 0,
+    ) -> Element: ...
+
+
+def _fast_element_constructor() -> _MakeElement:
     """A constructor for Element that skips the frozen dataclass __init__ (about a third faster).
 
     A frozen dataclass sets each field through object.__setattr__; the slot descriptors do
@@ -98,7 +111,15 @@ def _fast_element_constructor():
     new = object.__new__
     s_type, s_text, s_line, s_char, s_ext, s_dual, s_level = (getattr(Element, n).__set__ for n in names)
 
-    def make(type, text, line=0, character=None, extension=None, dual=False, level=0):
+    def make(
+        type: ElementType,
+        text: str,
+        line: int = 0,
+        character: str | None = None,
+        extension: str | None = None,
+        dual: bool = False,
+        level: int = 0,
+    ) -> Element:
         e = new(Element)
         s_type(e, type)
         s_text(e, text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...model.elements import ParseWarning
 from ...model.novel import Chapter
@@ -39,6 +39,23 @@ _TOC_GAP = 60
 _TOC_ZONE_SHARE = 0.3
 _TOC_ZONE_MIN_LINES = 400
 _MAX_NUMBER_WARNINGS = 20
+
+
+# A heading's identity (Heading.key): two headings with equal keys name the same chapter.
+_Key = tuple[str, str, int | None, str, int | None]
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A chapter being built: its heading, where it starts, its volume and lines so far, and
+    lines of a table of contents found at its end."""
+
+    head: Heading
+    heading: str
+    line: int
+    volume: tuple[str, int] | None
+    lines: list[str]
+    toc: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +254,8 @@ class _Splitter:
         if len(order) < 3:
             return
         gaps = [self._gap(order, k) for k in range(len(order))]
-        context: tuple | None = None
-        keys = []
+        context: _Key | None = None
+        keys: list[tuple[_Key | None, _Key]] = []
         for i in order:
             head = self.heads[i]
             keys.append((None if head.level == "volume" else context, head.key))
@@ -255,7 +272,9 @@ class _Splitter:
                 end += 1
             # Short chapters and the TOC that lists them can form one run: split it where the
             # numbering restarts, and judge each piece.
-            segments, seen, first = [], set(), k
+            segments: list[range] = []
+            seen: set[tuple[_Key | None, _Key]] = set()
+            first = k
             for m in range(k, end + 1):
                 if keys[m] in seen:
                     segments.append(range(first, m))
@@ -297,11 +316,11 @@ class _Splitter:
         With a 目录 header, the run may also end where the text of the body begins."""
         position = {i: k for k, i in enumerate(order)}
         run = [i for i in order if i > header]
-        seen: set[tuple] = set()
-        context: tuple | None = None
+        seen: set[tuple[_Key | None, _Key]] = set()
+        context: _Key | None = None
         entries: list[int] = []
 
-        def key(i: int) -> tuple:
+        def key(i: int) -> tuple[_Key | None, _Key]:
             head = self.heads[i]
             return (None if head.level == "volume" else context, head.key)
 
@@ -361,7 +380,7 @@ class _Splitter:
         lines, off = self.lines, self.offset
         consumed = set(self.title_lines.values())
         front: list[str] = []
-        built: list[dict] = []
+        built: list[_Draft] = []
         current = front
         volume: tuple[str, int] | None = None
         pending: list[str] | None = None  # text after a volume heading, before its first chapter
@@ -376,7 +395,7 @@ class _Splitter:
             head = self.heads.get(i)
             if head is None:
                 if i in self.toc_lines and built and pending is None:
-                    built[-1]["toc"].append(s)
+                    built[-1].toc.append(s)
                     continue
                 if pending is None:
                     _untoc(built, current)
@@ -390,9 +409,9 @@ class _Splitter:
                 volume = (heading, i + 1 + off)
                 dangling, pending = [heading], []
                 continue
-            chapter = {"head": head, "heading": heading, "line": i + 1 + off, "volume": volume, "lines": pending or [], "toc": []}
+            chapter = _Draft(head, heading, i + 1 + off, volume, pending or [])
             built.append(chapter)
-            current, pending, dangling = chapter["lines"], None, []
+            current, pending, dangling = chapter.lines, None, []
         if pending is not None:
             _untoc(built, current)
             current.extend(dangling + pending)
@@ -407,21 +426,20 @@ class _Splitter:
             return SplitResult("", (), tuple(self.warnings), dropped)
         chapters = []
         for n, c in enumerate(built, 1):
-            text, notes = split_notes(c["lines"])
-            if c["toc"]:
-                notes = _tidy([notes, "", *c["toc"]] if notes else c["toc"])
-            head: Heading = c["head"]
-            vol = c["volume"]
+            text, notes = split_notes(c.lines)
+            if c.toc:
+                notes = _tidy([notes, "", *c.toc] if notes else c.toc)
+            vol = c.volume
             chapters.append(
                 Chapter(
                     n,
-                    head.title,
+                    c.head.title,
                     text,
-                    line=c["line"],
+                    line=c.line,
                     volume=vol[0] if vol else None,
-                    kind=head.kind,
-                    source_number=head.number,
-                    heading=c["heading"],
+                    kind=c.head.kind,
+                    source_number=c.head.number,
+                    heading=c.heading,
                     volume_line=vol[1] if vol else 0,
                     notes=notes,
                 )
@@ -429,12 +447,12 @@ class _Splitter:
         return SplitResult(_tidy(front), tuple(chapters), tuple(self.warnings), dropped)
 
 
-def _untoc(built: list[dict], current: list[str]) -> None:
+def _untoc(built: list[_Draft], current: list[str]) -> None:
     # Text after a table of contents in the same chapter: the TOC was not its tail after
     # all, so it goes back into the text, keeping the order of the lines.
-    if built and built[-1]["toc"] and current is built[-1]["lines"]:
-        current.extend(built[-1]["toc"])
-        built[-1]["toc"].clear()
+    if built and built[-1].toc and current is built[-1].lines:
+        current.extend(built[-1].toc)
+        built[-1].toc.clear()
 
 
 def _tidy(lines: Sequence[str]) -> str:

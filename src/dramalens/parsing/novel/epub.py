@@ -26,7 +26,7 @@ from ...model.novel import Chapter, Novel
 from ...text import identify_language
 from ...text.language import LANGUAGES
 from ...text.normalise import clean_line
-from ..archive import ZipLimits, open_zip
+from ..archive import SafeZip, ZipLimits, open_zip
 from .chapters import split_chapters, split_notes
 from .headings import classify_heading, en_number, is_toc_header
 
@@ -59,6 +59,19 @@ class _Target:
     fragment: str
     volume: str | None
     is_volume: bool = False
+
+
+# A table-of-contents entry: (label, href, children).
+_TocNode = tuple[str, str, list["_TocNode"]]
+
+
+@dataclass
+class _NavNode:
+    """An entry of a nav document's list while it is being read."""
+
+    label: str = ""
+    href: str = ""
+    children: list[_NavNode] = field(default_factory=list)
 
 
 @dataclass
@@ -100,8 +113,9 @@ def read_epub(data: bytes, *, source: str = "<input>") -> Novel:
 
 
 class _Book:
-    def __init__(self, zf, opf_path: str, source: str):
-        self.zf, self.source, self.warnings = zf, source, []
+    def __init__(self, zf: SafeZip, opf_path: str, source: str):
+        self.zf, self.source = zf, source
+        self.warnings: list[ParseWarning] = []
         self.base = posixpath.dirname(opf_path)
         opf = _xml(zf.read(opf_path), opf_path, source)
         self.meta: dict[str, str] = {}
@@ -110,15 +124,16 @@ class _Book:
         self.ncx_id = ""
         for el in opf.iter():
             tag = _local(el.tag)
-            if tag in ("title", "creator", "language") and (el.text or "").strip() and tag not in self.meta:
+            item_id, href, idref = el.get("id"), el.get("href"), el.get("idref")
+            if tag in ("title", "creator", "language") and el.text and el.text.strip() and tag not in self.meta:
                 self.meta[tag] = " ".join(el.text.split())
-            elif tag == "item" and el.get("id") and el.get("href"):
-                path = posixpath.normpath(posixpath.join(self.base, unquote(el.get("href").split("#")[0])))
-                self.manifest[el.get("id")] = (path, (el.get("media-type") or "").lower(), el.get("properties") or "")
+            elif tag == "item" and item_id and href:
+                path = posixpath.normpath(posixpath.join(self.base, unquote(href.split("#")[0])))
+                self.manifest[item_id] = (path, (el.get("media-type") or "").lower(), el.get("properties") or "")
             elif tag == "spine":
                 self.ncx_id = el.get("toc") or ""
-            elif tag == "itemref" and el.get("idref") and (el.get("linear") or "yes").lower() != "no":
-                self.spine.append(el.get("idref"))
+            elif tag == "itemref" and idref and (el.get("linear") or "yes").lower() != "no":
+                self.spine.append(idref)
         if not self.spine:
             raise InputError(f"the package document {opf_path!r} lists no documents in its spine", source=source, hint=_HINT)
 
@@ -176,7 +191,7 @@ class _Book:
 
     def _toc(self) -> list[_Target]:
         """Flattened TOC entries in order; entries with children that are not chapters are volumes."""
-        tree: list = []
+        tree: list[_TocNode] = []
         nav = next((p for p, _, props in self.manifest.values() if "nav" in props.split()), None)
         if nav and self.zf.has(nav):
             tree = _nav_tree(self.zf.read(nav), nav, self.source)
@@ -187,7 +202,7 @@ class _Book:
                 tree = _ncx_tree(_xml(self.zf.read(ncx), ncx, self.source), ncx)
         out: list[_Target] = []
 
-        def walk(nodes: list, volume: str | None) -> None:
+        def walk(nodes: list[_TocNode], volume: str | None) -> None:
             for label, href, children in nodes:
                 head = classify_heading(clean_line(label))
                 path, _, fragment = href.partition("#")
@@ -389,11 +404,11 @@ def _xml(data: bytes, member: str, source: str) -> XmlElement:
         raise InputError(f"cannot read the XML in {member}: {exc}", source=source, hint=_HINT) from exc
 
 
-def _ncx_tree(root: XmlElement, ncx_path: str) -> list:
+def _ncx_tree(root: XmlElement, ncx_path: str) -> list[_TocNode]:
     base = posixpath.dirname(ncx_path)
 
-    def points(parent: XmlElement) -> list:
-        out = []
+    def points(parent: XmlElement) -> list[_TocNode]:
+        out: list[_TocNode] = []
         for el in parent:
             if _local(el.tag) != "navPoint":
                 continue
@@ -423,33 +438,33 @@ def _resolve(base: str, href: str) -> str:
 class _NavParser(HTMLParser):
     """Collects the nested <ol><li><a> of an EPUB 3 nav document's toc."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str) -> None:
         super().__init__(convert_charrefs=True)
         self.base = base
-        self.navs: list[tuple[str, list]] = []  # (epub:type, tree)
-        self.stack: list[list] = []
+        self.navs: list[tuple[str, list[_NavNode]]] = []  # (epub:type, tree)
+        self.stack: list[list[_NavNode]] = []
         self.in_nav = 0
-        self.link: list | None = None  # [label parts, href]
+        self.link: tuple[list[str], str] | None = None  # (label parts, href)
         self.nav_type = ""
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "nav":
             self.in_nav += 1
             if self.in_nav == 1:
-                self.nav_type = a.get("epub:type", "") or a.get("role", "")
+                self.nav_type = a.get("epub:type") or a.get("role") or ""
                 self.navs.append((self.nav_type, []))
                 self.stack = [self.navs[-1][1]]
         elif not self.in_nav:
             return
         elif tag == "li":
-            node = ["", "", []]
+            node = _NavNode()
             self.stack[-1].append(node)
-            self.stack.append(node[2])
+            self.stack.append(node.children)
         elif tag in ("a", "span") and self.link is None:
-            self.link = [[], _resolve(self.base, a.get("href", "")) if tag == "a" else ""]
+            self.link = ([], _resolve(self.base, a.get("href") or "") if tag == "a" else "")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "nav" and self.in_nav:
             self.in_nav -= 1
         elif not self.in_nav:
@@ -460,16 +475,16 @@ class _NavParser(HTMLParser):
             parent = self.stack[-2] if len(self.stack) > 1 else None
             if parent:
                 node = parent[-1]
-                node[0] = " ".join("".join(self.link[0]).split())
-                node[1] = self.link[1]
+                node.label = " ".join("".join(self.link[0]).split())
+                node.href = self.link[1]
             self.link = None
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.link is not None:
             self.link[0].append(data)
 
 
-def _nav_tree(data: bytes, path: str, source: str) -> list:
+def _nav_tree(data: bytes, path: str, source: str) -> list[_TocNode]:
     parser = _NavParser(posixpath.dirname(path))
     try:
         parser.feed(_decode_markup(data, path, source))
@@ -479,8 +494,8 @@ def _nav_tree(data: bytes, path: str, source: str) -> list:
     navs = parser.navs
     chosen = next((tree for kind, tree in navs if "toc" in kind), navs[0][1] if navs else [])
 
-    def convert(nodes: list) -> list:
-        return [(label, href, convert(children)) for label, href, children in nodes if label or children]
+    def convert(nodes: list[_NavNode]) -> list[_TocNode]:
+        return [(n.label, n.href, convert(n.children)) for n in nodes if n.label or n.children]
 
     return convert(chosen)
 
@@ -494,7 +509,7 @@ _CHARSET = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)|<meta
 class _TextParser(HTMLParser):
     """XHTML to lines of text: one line per block element, anchors and h1-h3 noted."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.buf: list[str] = []
@@ -503,42 +518,43 @@ class _TextParser(HTMLParser):
         self.headings: list[tuple[int, str, int]] = []
         self.heading: tuple[int, list[str], int] | None = None
 
-    def _break(self) -> None:
+    def flush(self) -> None:
+        """End the line being read."""
         line = clean_line(" ".join("".join(self.buf).split()))
         self.buf.clear()
         if line:
             self.lines.append(line)
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             self.skip += 1
             return
         if tag in _BLOCK:
-            self._break()
+            self.flush()
         for key, value in attrs:
             if key in ("id", "name") and value:
                 self.anchors.setdefault(value, len(self.lines))
         if tag in ("h1", "h2", "h3") and self.heading is None:
             self.heading = (int(tag[1]), [], len(self.lines))
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             return
         self.handle_starttag(tag, attrs)
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
             return
         if tag in _BLOCK:
-            self._break()
+            self.flush()
         if self.heading is not None and tag == f"h{self.heading[0]}":
             text = " ".join("".join(self.heading[1]).split())
             if text:
                 self.headings.append((self.heading[0], text, self.heading[2]))
             self.heading = None
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.skip:
             return
         self.buf.append(data)
@@ -567,7 +583,7 @@ def _read_doc(data: bytes, path: str, item_id: str, source: str) -> _Doc:
     try:
         parser.feed(markup)
         parser.close()
-        parser._break()
+        parser.flush()
     except Exception:  # noqa: BLE001 - html.parser gives up on some broken markup: keep the text
         text = re.sub(r"<[^>]*>", "\n", markup)
         return _Doc(path, item_id, [s for s in (clean_line(x) for x in text.split("\n")) if s], {}, [])

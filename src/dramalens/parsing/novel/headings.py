@@ -396,7 +396,7 @@ def is_noise_line(line: str) -> bool:
         return True
     url = _URL.search(line)
     # A line that is mostly a web address is an ad; a sentence that mentions one is story.
-    return bool(url) and len(url.group(0)) * 2 >= len(line.strip("()（）【】[]<>《》 :："))
+    return url is not None and len(url.group(0)) * 2 >= len(line.strip("()（）【】[]<>《》 :："))
 
 
 _NOTE_START = re.compile(

@@ -20,7 +20,7 @@ __all__ = ["novel_from_text", "read_novel"]
 
 
 def read_novel(
-    path_or_bytes: str | os.PathLike | bytes,
+    path_or_bytes: str | os.PathLike[str] | bytes,
     *,
     encoding: str | None = None,
     max_bytes: int | None = None,

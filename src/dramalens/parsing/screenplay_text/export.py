@@ -253,7 +253,7 @@ def _title_page(rows: list[tuple[str, int, int]], w: FountainLines) -> None:
     if credit is None or any(HEADING.match(rows[k][0]) for k in first if k < credit):
         return
     title = [rows[k] for k in first if k < credit]
-    authors = []
+    authors: list[int] = []
     k = credit + 1
     while k < len(rows) and not rows[k][0]:
         k += 1

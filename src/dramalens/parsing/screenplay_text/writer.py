@@ -59,7 +59,7 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
         return 1
     m = SCENE.match(s)
     if m:
-        number, rest = m.group("n"), (m.group("t") or "").strip()
+        scene_no, rest = m.group("n"), (m.group("t") or "").strip()
         used = 1
         if not rest:
             j = i + 1
@@ -67,7 +67,7 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
                 j += 1
             if j < len(lines) and HEADING.match(lines[j].strip()):
                 rest, used = strip_scene_numbers(lines[j].strip())[0], j - i + 1
-        w.paragraph([f".{rest or s} #{number}#"], n)
+        w.paragraph([f".{rest or s} #{scene_no}#"], n)
         return used
     m = SUBTITLE.match(s)
     if m:
