@@ -43,7 +43,7 @@ class DramalensError(Exception):
             text = f"{text} — {self.hint}"
         return text
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | None]:
         """The JSON error shape of the web API."""
         return {
             "error": type(self).__name__,
