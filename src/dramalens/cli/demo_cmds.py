@@ -9,7 +9,6 @@ import uvicorn
 from rich.console import Console
 
 from ..demo import DemoSite, prepare_demo
-from ..web.app import create_app
 from .context import current_settings
 
 __all__ = ["register"]
@@ -22,6 +21,10 @@ def register(app: typer.Typer) -> None:
 
 def _serve(site: DemoSite, host: str, port: int, console: Console) -> None:
     """Run the desk over the demo database with two worker threads, saying how to log in."""
+    # Lazy: the web stack (FastAPI, pydantic, Jinja2) takes ~0.7 s to import, and every other
+    # command of the CLI would pay for it at start-up.
+    from ..web.app import create_app
+
     app = create_app(site.db_url, workers=2, settings=current_settings())
     console.print(f"[bold]script desk: http://{host}:{port}/[/bold]  log in as {site.user} / {site.password}"
                   f"  (password also in {site.folder / 'admin-password.txt'})", highlight=False)

@@ -17,7 +17,6 @@ from ..triage.pipeline import PipelineFn, pipeline_for
 from ..triage.runs import drain_queue, open_desk, submit_path
 from ..triage.watch import FolderWatcher, ScanReport, watch_once
 from ..triage.worker import run_worker
-from ..web.app import create_app
 from .context import current_settings
 from .progress import progress_bar
 
@@ -112,6 +111,10 @@ def serve_cmd(
     watch: Path = typer.Option(None, "--watch", help="Also watch this folder for dropped scripts (desk 'default')."),
 ) -> None:
     """Run the script desk web app (one process; embedded SQLite by default, worker threads)."""
+    # Lazy: the web stack (FastAPI, pydantic, Jinja2) takes ~0.7 s to import, and every other
+    # command of the CLI would pay for it at start-up.
+    from ..web.app import create_app
+
     if not (0 < port < 65536):
         raise ConfigError(f"port must be 1-65535, got {port}")
     app = create_app(db, workers=workers, watch=watch, settings=current_settings())

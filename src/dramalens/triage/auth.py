@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
@@ -49,9 +50,14 @@ __all__ = [
 
 SESSION_SECONDS = 12 * 3600
 _hasher = PasswordHasher()
-# Verifying against this when the user does not exist keeps response times alike, so
-# timing does not reveal which user names exist.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Verifying against this when the user does not exist keeps response times alike, so timing
+    # does not reveal which user names exist. Made on first use, not at import: hashing takes
+    # about half a second and every command of the CLI imports this module.
+    return _hasher.hash("not a real password")
 
 
 def _row_user(row: Row[Any]) -> User:
@@ -86,7 +92,7 @@ def authenticate(engine: Engine, name: str, password: str) -> User | None:
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).first()
     try:
-        _hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+        _hasher.verify(row.password_hash if row is not None else _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if row is None:
