@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import Element
+from ..text.sentences import CLAUSE_MARKS
 
 __all__ = ["ACTIVE_KINDS", "AGENCY_SHRINKAGE", "PASSIVE_KINDS", "AgencyCollector", "AgencyEvent", "agency_score"]
 
@@ -48,7 +49,7 @@ _ZH_DECISION = re.compile(
 )
 _ZH_CONFRONT = re.compile(r"凭什么|你敢|站住|给我滚|滚出去|你给我|说清楚|你什么意思|我不服|你骗我|为什么骗我")
 _ZH_SELF_PASSIVE = re.compile(r"我(?:又|竟然|也|已经|再次)?(?:被|挨了|遭到|受尽)")
-_ZH_CLAUSE = "，,；;、"
+_ZH_CLAUSE = CLAUSE_MARKS  # ，,；;、
 _ZH_SENTENCE = "。！？!?\n"
 
 # --- English -------------------------------------------------------------------------------

@@ -79,7 +79,11 @@ def check_format(fmt: str) -> None:
 
 
 def detect_format(extension: str, text: str | None) -> str:
-    """The format for a file with ``extension`` whose decoded text is ``text`` (None for binary)."""
+    """The format for a file with ``extension`` whose decoded text is ``text`` (None for binary).
+
+    >>> detect_format(".fdx", None), detect_format(".txt", "第1集\\n1-1 日 内 客厅\\n△林晚推门而入。")
+    ('fdx', 'chinese')
+    """
     fmt = _EXTENSIONS.get(extension.lower())
     if fmt:
         return fmt

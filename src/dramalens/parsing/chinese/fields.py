@@ -12,7 +12,11 @@ __all__ = ["ext_kind", "has_content", "heading_fields", "split_names", "time_ie"
 
 
 def unwrap(title: str) -> str:
-    """Drop one layer of matching brackets and an unbalanced closer left by ``（第1集完）``."""
+    """Drop one layer of matching brackets and an unbalanced closer left by ``（第1集完）``.
+
+    >>> unwrap("【重逢】"), unwrap("（第1集完）")
+    ('重逢', '第1集完')
+    """
     if len(title) >= 2 and OPEN_CLOSE.get(title[0]) == title[-1]:
         title = title[1:-1].strip()
     if title and title[-1] in "】])）》」":
@@ -23,7 +27,11 @@ def unwrap(title: str) -> str:
 
 
 def time_ie(token: str) -> tuple[str | None, str | None] | None:
-    """(time, int_ext) when ``token`` is a time word, 内/外 word or one of each glued (日内, 内日)."""
+    """(time, int_ext) when ``token`` is a time word, 内/外 word or one of each glued (日内, 内日).
+
+    >>> time_ie("日内"), time_ie("夜"), time_ie("客厅")
+    (('DAY', 'INT'), ('NIGHT', None), None)
+    """
     if token in TIMES:
         return TIMES[token], None
     if token in IE:
@@ -43,7 +51,11 @@ def time_ie(token: str) -> tuple[str | None, str | None] | None:
 def heading_fields(rest_m: str, rest: str) -> tuple[str | None, str | None, str | None, tuple[str, ...], bool]:
     """Split a heading's text (after its number) into int_ext, time, location, cast and a flag
     saying whether any time/内外 word was found (which makes a doubtful line a heading).
-    ``rest_m`` is the matching form of ``rest`` (same length, positions agree)."""
+    ``rest_m`` is the matching form of ``rest`` (same length, positions agree).
+
+    >>> heading_fields("日 内 客厅", "日 内 客厅")
+    ('INT', 'DAY', '客厅', (), True)
+    """
     cast: tuple[str, ...] = ()
     m = INLINE_CAST.search(rest_m)
     if m:
@@ -95,7 +107,11 @@ def heading_fields(rest_m: str, rest: str) -> tuple[str | None, str | None, str 
 
 
 def split_names(text: str) -> tuple[str, ...]:
-    """The names of a cast list (``林晚、顾沉（男主）/ 王妈``), each once, in order."""
+    """The names of a cast list, each once, in order.
+
+    >>> split_names("林晚、顾沉（男主）/ 王妈")
+    ('林晚', '顾沉', '王妈')
+    """
     names = []
     for raw in NAME_SPLIT.split(PARENS.sub(" ", text)):
         name = raw.strip("：:。.；;")
@@ -105,7 +121,11 @@ def split_names(text: str) -> tuple[str, ...]:
 
 
 def ext_kind(part: str) -> T | None:
-    """The voice a cue's bracketed part marks (``OS`` → voice-over, ``内心`` → inner voice), or None."""
+    """The voice a cue's bracketed part marks, or None.
+
+    >>> ext_kind("OS").value, ext_kind("内心").value, ext_kind("冷笑")
+    ('voice_over', 'inner_voice', None)
+    """
     key = part.upper().replace(".", "").replace(" ", "").replace("·", "")
     if key in INNER_KEYS:
         return T.INNER_VOICE
@@ -115,7 +135,11 @@ def ext_kind(part: str) -> T | None:
 
 
 def unquote(text: str) -> str:
-    """林晚：“你好。” → 你好。 — one layer of quotes around the whole speech is layout."""
+    """A speech without one layer of quotes around the whole of it (layout, not speech).
+
+    >>> unquote("“你好。”"), unquote("他说“好”。")
+    ('你好。', '他说“好”。')
+    """
     close = QUOTES.get(text[:1])
     if close and len(text) > 2 and text.endswith(close) and text.count(text[0]) == (2 if close == text[0] else 1):
         return text[1:-1].strip()
@@ -123,5 +147,10 @@ def unquote(text: str) -> str:
 
 
 def has_content(episode: Episode) -> bool:
-    """Whether ``episode`` holds anything (an element, a heading or a cast line)."""
+    """Whether ``episode`` holds anything (an element, a heading or a cast line).
+
+    >>> from dramalens.model import Episode
+    >>> has_content(Episode(1))
+    False
+    """
     return any(scene.elements or scene.heading is not None or scene.cast for scene in episode.scenes)

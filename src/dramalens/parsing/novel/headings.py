@@ -192,6 +192,11 @@ def _roman(text: str) -> int | None:
 
 
 def en_number(text: str) -> int | None:
+    """An English chapter number: digits, Roman numerals or number words.
+
+    >>> en_number("XII"), en_number("twelve"), en_number("12"), en_number("chapter")
+    (12, 12, 12, None)
+    """
     t = " ".join(text.lower().replace("-", " ").split())
     if t.isdigit():
         return int(t)

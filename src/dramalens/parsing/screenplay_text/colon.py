@@ -12,6 +12,11 @@ __all__ = ["write_colon_script"]
 
 
 def write_colon_script(lines: list[str], w: FountainLines) -> None:
+    """Write the Fountain for a micro-drama script's ``lines`` into ``w``.
+
+    >>> w = FountainLines(); write_colon_script(["EPISODE 1", "LILY: You fired me?"], w); w.out, w.numbers
+    (['# Episode 1', '', 'LILY', 'You fired me?', ''], [1, 1, 2, 2, 2])
+    """
     total = len(lines)
     i = copy_title_page(lines, w)
     i = _front_matter(lines, i, w)

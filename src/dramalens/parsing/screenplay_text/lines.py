@@ -87,6 +87,11 @@ CREDIT = re.compile(r"^(?:written by|screenplay by|teleplay by|story by|by|an or
 
 
 def is_cue(s: str) -> bool:
+    """Whether the stripped line ``s`` reads as a character cue (caps name, optional extensions).
+
+    >>> is_cue("MARY (V.O.)"), is_cue("He waits."), is_cue("CUT TO:")
+    (True, False, False)
+    """
     if len(s) > 40 or "   " in s or HEADING.match(s) or NOT_CUES.match(s) or TRANSITION.match(s) or s.endswith(":"):
         return False
     m = CUE.match(s)
@@ -97,11 +102,20 @@ def is_cue(s: str) -> bool:
 
 
 def colon_name_ok(name: str) -> bool:
+    """Whether ``name`` before a colon can be a speaker (not a label such as ``NOTE`` or ``SUPER``).
+
+    >>> colon_name_ok("LILY"), colon_name_ok("NOTE")
+    (True, False)
+    """
     return name.upper() not in COLON_LABELS and not HEADING.match(name) and not name.upper().startswith(("EPISODE", "SCENE"))
 
 
 def cue_text(name: str, ext: str | None) -> tuple[str, str | None]:
-    """A cue line for ``NAME (ext)`` and the parenthetical when the brackets hold direction, not an extension."""
+    """A cue line for ``NAME (ext)`` and the parenthetical when the brackets hold direction, not an extension.
+
+    >>> cue_text("MARK", "(O.S.)"), cue_text("MARK", "(quietly)")
+    (('MARK (O.S.)', None), ('MARK', 'quietly'))
+    """
     if not ext:
         return name, None
     inner = ext.strip()[1:-1]
@@ -112,7 +126,11 @@ def cue_text(name: str, ext: str | None) -> tuple[str, str | None]:
 
 
 def strip_scene_numbers(s: str) -> tuple[str, str | None]:
-    """``12A  INT. HOUSE - DAY  12A`` → (``INT. HOUSE - DAY``, ``12A``)."""
+    """A heading without the scene numbers on either side, and the number.
+
+    >>> strip_scene_numbers("12A  INT. HOUSE - DAY  12A"), strip_scene_numbers("He waits.")
+    (('INT. HOUSE - DAY', '12A'), ('He waits.', None))
+    """
     m = SCENE_NUMBERS.match(s)
     if m and (m.group("m") in (None, m.group("n"))) and m.group("rest"):
         rest = m.group("rest").strip()
@@ -128,7 +146,11 @@ def strip_scene_numbers(s: str) -> tuple[str, str | None]:
 
 
 def dual_cues(s: str, ind: int) -> tuple[str, str, int] | None:
-    """Two cues side by side (``MARY            JOHN``): the names and the column of the second."""
+    """Two cues side by side (flattened dual dialogue): the names and the column of the second.
+
+    >>> dual_cues("MARY            JOHN", 20)
+    ('MARY', 'JOHN', 36)
+    """
     parts = re.split(r"\s{3,}", s)
     if len(parts) != 2 or ind < 8 or not all(is_cue(p) for p in parts):
         return None

@@ -44,12 +44,20 @@ class FountainLines:
 
 
 def cue_line(cue: str) -> str:
-    """Force a cue with ``@`` when Fountain would not read it as one unforced."""
+    """Force a cue with ``@`` when Fountain would not read it as one unforced.
+
+    >>> cue_line("MARK (O.S.)"), cue_line("Mark")
+    ('MARK (O.S.)', '@Mark')
+    """
     return cue if read_cue(cue, True) is not None else "@" + cue
 
 
 def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> int:
-    """Write a micro-drama marker line; the number of source lines used (0 when ``s`` is none)."""
+    """Write a micro-drama marker line; the number of source lines used (0 when ``s`` is none).
+
+    >>> w = FountainLines(); write_marker("EPISODE 2: The Deal", 5, w, [], 0), w.out, w.numbers
+    (1, ['# Episode 2: The Deal', ''], [5, 5])
+    """
     m = EPISODE.match(s)
     if m:
         title = m.group("t") or ""
@@ -92,7 +100,11 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
 
 
 def write_heading(s: str, n: int, w: FountainLines) -> bool:
-    """Write ``s`` as a heading (numbered on either side) or an omitted scene; False when it is neither."""
+    """Write ``s`` as a heading (numbered on either side) or an omitted scene; False when it is neither.
+
+    >>> w = FountainLines(); write_heading("12  INT. HOUSE - DAY  12", 3, w), w.out
+    (True, ['INT. HOUSE - DAY #12#', ''])
+    """
     rest, number = strip_scene_numbers(s)
     if number is None and not HEADING.match(rest):
         return False
@@ -106,7 +118,11 @@ def write_heading(s: str, n: int, w: FountainLines) -> bool:
 
 
 def copy_title_page(lines: list[str], w: FountainLines) -> int:
-    """Copy a Fountain title page (``Title: …`` keys) at the top through; the index after it."""
+    """Copy a Fountain title page (``Title: …`` keys) at the top through; the index after it.
+
+    >>> w = FountainLines(); copy_title_page(["Title: Dusk", "Author: Ann", "", "INT. A - DAY"], w), w.out
+    (2, ['Title: Dusk', 'Author: Ann'])
+    """
     i = 0
     while i < len(lines) and not lines[i].strip():
         i += 1
