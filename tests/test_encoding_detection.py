@@ -31,6 +31,15 @@ def test_every_group_decodes_to_the_original_text(table):
 
 def test_each_override_is_still_needed(table):
     """If charset-normalizer alone gets a group right, the override for it can go."""
-    for group in ("utf-8 cut", "gb18030", "gbk", "big5", "en cp1252"):
+    for group in ("utf-8 BOM", "utf-8 cut", "gb18030", "gbk", "big5", "en cp1252"):
         right, cases = table[group]["charset-normalizer"]
         assert right < cases - ALLOWED_MISSES.get(group, 0), f"charset-normalizer now reads {group}: drop its override"
+
+
+@pytest.mark.parametrize("codec, bom, named", [("utf-8", b"\xef\xbb\xbf", "utf-8-sig"), ("utf-16-le", b"\xff\xfe", "utf-16"),
+                                                ("utf-16-be", b"\xfe\xff", "utf-16")])
+@pytest.mark.parametrize("text", ["第1集", "第一章 开始\n　　他说：“你好。”\n"])
+def test_a_bom_names_the_encoding_even_in_a_short_input(codec, bom, named, text):
+    from dramalens.parsing.source import decode_bytes
+
+    assert decode_bytes(bom + text.encode(codec))[:2] == (text, named)
