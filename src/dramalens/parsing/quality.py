@@ -1,0 +1,258 @@
+"""Read quality: how well a parse read its file, in one number with its reasons.
+
+:func:`assess` is the one place the score is computed. It starts at 1 and takes off a penalty
+per reason; each penalty is a weight (below) times how much of the file the reason concerns:
+
+============================  ======  =====================================================
+reason (``code``)             weight  scaled by
+============================  ======  =====================================================
+``unplaced``                   1.0    share of non-blank lines in no element, no structure
+                                      and no hold (text a parser lost)
+``fallback``                   0.6    share of non-blank lines classified by fallback
+``speech_as_action``           0.6    share of action paragraphs shaped like a speech
+                                      (``名：…``, ``NAME: …``, a known speaker's name glued
+                                      to its line) — dialogue the parser did not see
+``no_line_breaks``             0.6    all or nothing: 2,000+ characters on under 5 lines
+``long_lines``                 0.5    share of body characters on lines over the limit
+                                      (300 characters of Chinese, 800 of other text)
+``front_matter``               0.5    share of the lines held before the body beyond 30%
+                                      (rescaled to [0, 1]: the body vanished into a title page)
+``no_speaker``                 0.35   all or nothing: 20+ body lines and nobody speaks
+``low_dialogue``               0.3    spoken share under 5% of the body (20+ body lines),
+                                      linearly to 0 at 5%
+============================  ======  =====================================================
+
+The score is clamped to [0, 1]. The weights were set on real scripts (docs/read-quality.md):
+a script under the default threshold of 0.5 (``Settings.read_quality_threshold``) was, in
+the files measured, misread; one over 0.8 was read about as well as a person would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+
+from ..model import SPOKEN_TYPES, Element, ElementType, HeldLine, QualityReason, ReadQuality, Script
+
+__all__ = ["WEIGHTS", "assess"]
+
+#: The weight of each reason's penalty (see the module docstring for what each is scaled by).
+WEIGHTS: Mapping[str, float] = {
+    "unplaced": 1.0,
+    "fallback": 0.6,
+    "speech_as_action": 0.6,
+    "no_line_breaks": 0.6,
+    "long_lines": 0.5,
+    "front_matter": 0.5,
+    "no_speaker": 0.35,
+    "low_dialogue": 0.3,
+}
+
+_LONG_ZH = 300
+_LONG_OTHER = 800
+_FRONT_ALLOWED = 0.3
+_LOW_DIALOGUE = 0.05
+_MIN_BODY_LINES = 20
+_EXAMPLES = 10
+
+# A speech line that ended up as action: `小弟1：`, `李元（痛呼）：`, `众人：走！`, `NAME: line`.
+_ZH_SPEECH = re.compile(r"^\s*(?:[0-9]+[、.．]\s*)?([^\s：:，。！？（）()“”]{1,10}?)\s*(?:[（(][^）)]{0,16}[）)])?\s*[：:]\s*\S")
+_EN_SPEECH = re.compile(r"^\s*([A-Z][A-Z0-9 .'\-]{0,30}?)\s*(?:\([^)]{0,20}\))?\s*:\s+\S")
+# A cue glued to its speech: `STEEL Beer's ready!` (an upper-case name, then a capitalised line).
+_EN_GLUED = re.compile(r"^\s*([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,2})(?: ?\([^)]{0,20}\))? +[\"'A-Z¿¡]")
+_EN_NOT_CUES = frozenset({"INT", "EXT", "INT.", "EXT.", "CUT TO", "FADE IN", "FADE OUT", "ANGLE ON", "CLOSE ON", "CLOSE UP", "POV", "THE END", "CONTINUED", "MORE", "INSERT", "SUPER", "TITLE", "BACK TO", "WE SEE", "ON"})
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def assess(
+    script: Script,
+    *,
+    fallback: Mapping[int, str] | None = None,
+    read: set[int] | frozenset[int] = frozenset(),
+    held: Mapping[int, str] | None = None,
+) -> tuple[ReadQuality, tuple[HeldLine, ...]]:
+    """The read quality of a parsed script, and every line held out of its body.
+
+    ``fallback`` maps the start line of each element classified by fallback to why; ``read``
+    holds lines read into the structure with no element of their own; ``held`` lines the
+    parser kept out of the body on purpose. Lines before the body that nothing took are held
+    as front matter here (returned with the parser's holds, in line order).
+
+    >>> from dramalens.parsing import parse_text
+    >>> s = parse_text("INT. HALL - DAY\\n\\nBOB\\nHi there.\\n")
+    >>> q, held = assess(s)
+    >>> q.score, q.lines, q.strong_lines, q.speakers
+    (1.0, 3, 3, 1)
+    """
+    fallback = fallback or {}
+    held_map = dict(held or {})
+    lines = script.text.split("\n")
+    n = len(lines)
+    blank = [not ln.strip() for ln in lines]
+    covered = [False] * (n + 2)
+    fb_line: dict[int, str] = {}
+
+    def cover(k: int) -> None:
+        if 0 < k <= n:
+            covered[k] = True
+
+    body_start = n + 1
+    for episode in script.episodes:
+        if episode.line > 0:
+            cover(episode.line)
+            body_start = min(body_start, episode.line)
+        for scene in episode.scenes:
+            if scene.line > 0:
+                cover(scene.line)
+                body_start = min(body_start, scene.line)
+                if scene.cast:
+                    _cover_cast(scene.line, scene.cast, lines, covered)
+            for e in scene.elements:
+                if e.line <= 0:
+                    continue
+                body_start = min(body_start, e.line)
+                why = fallback.get(e.line)
+                for k in _element_lines(e.line, e.text, lines, blank):
+                    covered[k] = True
+                    if why is not None:
+                        fb_line.setdefault(k, why)
+    for k in read:
+        cover(k)
+
+    nonblank = [k for k in range(1, n + 1) if not blank[k - 1]]
+    total = len(nonblank)
+    front: list[int] = []
+    unplaced: list[int] = []
+    for k in nonblank:
+        if covered[k] or k in held_map:
+            continue
+        if k < body_start:
+            held_map[k] = "front matter"
+            front.append(k)
+        else:
+            unplaced.append(k)
+    front_total = sorted(k for k, why in held_map.items() if k < body_start and 0 < k <= n and not blank[k - 1])
+    fallback_lines = sorted(k for k in fb_line if not blank[k - 1])
+    classified = sum(1 for k in nonblank if covered[k])
+    strong = classified - len(fallback_lines)
+
+    reasons: list[QualityReason] = []
+    share = (lambda c: c / total) if total else (lambda c: 0.0)
+    if unplaced:
+        reasons.append(_reason("unplaced", f"{len(unplaced)} non-blank lines landed in no element and were not held back", unplaced, share(len(unplaced))))
+    if fallback_lines:
+        by_why = Counter(fb_line[k] for k in fallback_lines)
+        for why, count in by_why.most_common():
+            where = [k for k in fallback_lines if fb_line[k] == why]
+            reasons.append(_reason("fallback", f"{count} lines classified by fallback: {why}", where, share(count)))
+
+    body_chars, spoken_chars = 0, 0
+    speakers: set[str] = set()
+    action: list[Element] = []
+    for _, _, e in script.iter_elements():
+        if e.type is ElementType.HEADING:
+            continue
+        size = len(e.text)
+        body_chars += size
+        if e.type in SPOKEN_TYPES:
+            spoken_chars += size
+            if e.character:
+                speakers.add(e.character)
+        elif e.type is ElementType.ACTION:
+            action.append(e)
+    dialogue_share = spoken_chars / body_chars if body_chars else 0.0
+    body_lines = total - len(front_total)
+
+    glued = _speech_as_action(action, script)
+    if glued:
+        reasons.append(_reason("speech_as_action", f"{len(glued)} of {len(action)} action paragraphs are shaped like a speech", glued, len(glued) / len(action)))
+
+    zh = script.language == "zh" or len(_HAN.findall(script.text[:4000])) > 400
+    limit = _LONG_ZH if zh else _LONG_OTHER
+    long_lines = [k for k in nonblank if len(lines[k - 1].strip()) > limit]
+    text_chars = sum(len(lines[k - 1].strip()) for k in nonblank)
+    if total < 5 and text_chars >= 2000:
+        reasons.append(_reason("no_line_breaks", f"{text_chars} characters on {total} lines: the line breaks are missing", nonblank, 1.0))
+    elif long_lines:
+        long_chars = sum(len(lines[k - 1].strip()) for k in long_lines)
+        reasons.append(_reason("long_lines", f"{len(long_lines)} lines over {limit} characters hold {long_chars} characters", long_lines, long_chars / text_chars))
+
+    if total and len(front_total) / total > _FRONT_ALLOWED:
+        over = (len(front_total) / total - _FRONT_ALLOWED) / (1 - _FRONT_ALLOWED)
+        reasons.append(_reason("front_matter", f"{len(front_total)} of {total} lines held back as front matter before the body", front_total, over))
+    if body_lines >= _MIN_BODY_LINES and not speakers:
+        reasons.append(_reason("no_speaker", f"nobody speaks in {body_lines} body lines", [], 1.0))
+    elif body_lines >= _MIN_BODY_LINES and dialogue_share < _LOW_DIALOGUE:
+        reasons.append(_reason("low_dialogue", f"only {dialogue_share:.1%} of the body is speech", [], 1 - dialogue_share / _LOW_DIALOGUE))
+
+    reasons.sort(key=lambda r: -r.penalty)
+    score = max(0.0, min(1.0, 1.0 - sum(r.penalty for r in reasons)))
+    quality = ReadQuality(
+        score=round(score, 4),
+        reasons=tuple(reasons),
+        lines=total,
+        strong_lines=strong,
+        fallback_lines=len(fallback_lines),
+        held_lines=sum(1 for k in held_map if 0 < k <= n and not blank[k - 1]),
+        front_matter_lines=len(front_total),
+        unplaced_lines=len(unplaced),
+        long_lines=len(long_lines),
+        speakers=len(speakers),
+        dialogue_share=round(dialogue_share, 4),
+    )
+    return quality, tuple(HeldLine(k, why) for k, why in sorted(held_map.items()))
+
+
+def _reason(code: str, message: str, lines: list[int], severity: float) -> QualityReason:
+    severity = max(0.0, min(1.0, severity))
+    return QualityReason(code, message, len(lines), tuple(lines[:_EXAMPLES]), round(WEIGHTS[code] * severity, 4))
+
+
+def _element_lines(start: int, text: str, lines: list[str], blank: list[bool]) -> list[int]:
+    """The source lines an element starting at ``start`` took: one per line of its text,
+    stepping over blank source lines a parser joined across."""
+    n = len(lines)
+    if start > n:
+        return []
+    if "\n" not in text:
+        return [start]
+    out = [start]
+    k = start
+    for part in text.split("\n")[1:]:
+        k += 1
+        if part.strip():
+            while k <= n and blank[k - 1]:
+                k += 1
+        if k > n:
+            break
+        out.append(k)
+    return out
+
+
+def _cover_cast(line: int, cast: tuple[str, ...], lines: list[str], covered: list[bool]) -> None:
+    # A cast line (人物：A、B) makes no element: it is the first line near the head naming the cast.
+    for k in range(line + 1, min(line + 5, len(lines)) + 1):
+        if not covered[k] and cast[0] in lines[k - 1]:
+            covered[k] = True
+            return
+
+
+def _speech_as_action(action: list[Element], script: Script) -> list[int]:
+    known = set(script.characters)
+    out: list[int] = []
+    for e in action:
+        first = e.text.split("\n", 1)[0]
+        line = e.line
+        m = _ZH_SPEECH.match(first)
+        if m is not None and _HAN.search(first):
+            name = m.group(1)
+            if name in known or len(name) <= 4 or re.search(r"[0-9/、，,]", name):
+                out.append(line)
+            continue
+        m = _EN_SPEECH.match(first) or _EN_GLUED.match(first)
+        if m is not None and any(c.islower() for c in first):
+            name = m.group(1).strip()
+            if name not in _EN_NOT_CUES and (name in known or m.re is _EN_SPEECH):
+                out.append(line)
+    return out
