@@ -124,7 +124,6 @@ def test_without_structure_front_matter_is_the_script():
         "林晚看着手机上的那行字：明天见。",
         "一位穿着黑色西装戴着墨镜的高大男人：你好。",
         "她说：好。",
-        "顾言冷笑道：你敢？",
         "12:30 林晚醒来。",
         "短信：你在哪？",
         "编剧：张三",
@@ -135,6 +134,20 @@ def test_colon_traps_are_action(line):
     script = parse_chinese(f"第1集\n1-1 日 内 客厅\n人物：林晚、顾言\n{line}")
     last = script.episodes[0].scenes[0].elements[-1]
     assert last.type is T.ACTION and last.character is None
+
+
+@pytest.mark.parametrize(
+    "line, tone",
+    [
+        ("顾言冷笑道：你敢？", "冷笑道"),  # a known name, then how the line is said (issue 9, class 7)
+        ("林晚猛地转过身：请你不要叫我的名字", "猛地转过身"),
+        ("林晚摇头，沉声：不行。", "摇头，沉声"),
+    ],
+)
+def test_speech_introduced_by_an_action(line, tone):
+    script = parse_chinese(f"第1集\n1-1 日 内 客厅\n人物：林晚、顾言\n{line}")
+    *_, paren, spoken = script.episodes[0].scenes[0].elements
+    assert (paren.type, paren.text, spoken.type, spoken.character) == (T.PARENTHETICAL, tone, T.DIALOGUE, line[:2])
 
 
 @pytest.mark.parametrize(

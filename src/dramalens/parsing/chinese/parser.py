@@ -17,11 +17,13 @@ import re
 from ...model import ElementType as T
 from ...model import Script
 from ...text.normalise import WIDTH_TABLE, unify_newlines
+from ...text.numerals import parse_numeral
 from .fields import ext_kind, has_content, heading_fields, split_names, unquote
 from .lexicon import MATCH_TABLE, NARRATORS
 from .patterns import (
     ACTION_LABELS,
     ACTION_MARK,
+    BACK_MATTER,
     BAD_CHARS,
     BARE_VO,
     BODY_HEAD,
@@ -29,6 +31,8 @@ from .patterns import (
     CLIFF,
     CUE,
     END_MARK,
+    EPISODE,
+    ENTRANCE,
     FLASH_BARE,
     FLASH_END,
     FLASH_START,
@@ -41,9 +45,11 @@ from .patterns import (
     OUTLINE_HEAD,
     PAGE_LINE,
     PAREN_PARTS,
+    PLACE_LINE,
     RULE_LINE,
     SECTION_WORDS,
     SPEAKER,
+    SPEAKER_INNER,
     SPEAKER_WIDE,
     SUBTITLE,
     TERMINAL,
@@ -51,9 +57,11 @@ from .patterns import (
     TRAIL_MARKS,
     TRANSITION_TO,
     TRANSITION_WORD,
+    VOICE_PREFIX,
     WHOLE_BRACKET,
     WHOLE_PAREN,
 )
+from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
 from .structure import Structure
 
 __all__ = ["parse_chinese"]
@@ -75,7 +83,18 @@ class _Parser(Structure):
         m_line = line.translate(MATCH_TABLE)
         if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
             return
+        if self.back and not self.later_episode(m_line):
+            self.end_speech()  # 附录 / 结语 after the script: a 第一幕 there (numbers going back) is not a new act
+            self.emit(T.NOTE, line, lineno)
+            return
         if self.structure(lineno, line, m_line):
+            self.back = False
+            return
+        if not self.front and BACK_MATTER.match(m_line):
+            self.back = True  # 结语 / 后记 after the script: the writer's remarks, not story
+        if self.back:
+            self.end_speech()
+            self.emit(T.NOTE, line, lineno)
             return
         if (not self.front and self.toc and len(m_line) <= 12 and SECTION_WORDS.search(m_line)
                 and "：" not in m_line and ":" not in m_line
@@ -99,18 +118,23 @@ class _Parser(Structure):
             return
         if RULE_LINE.match(m_line):  # ———— / ****: layout, not content
             return
-        when = TIME_LINE.match(m_line) if m_line[0] == "时" else None
+        when = TIME_LINE.match(m_line) if m_line[0] in "时内外室" else None
         if when:
             ie, time, _, _, found = heading_fields(when.group(1), line[when.start(1):])
             scene = self.b.current_scene
-            if found and scene is not None and self.fresh_scene():  # 时：日 under 景：客厅
+            if (found or len(when.group(1)) > 12) and scene is not None and self.fresh_scene():  # 时：日 under 景：客厅
                 scene.time, scene.int_ext = scene.time or time, scene.int_ext or ie
                 return
-            if found:  # 时间：夜 then 地点：客厅 — action unless a place line follows
+            if found or m_line[0] == "时":  # 时间：夜 then 地点：客厅 — action unless a place line follows
                 self.end_speech()
                 self.emit(T.ACTION, line, lineno)
                 self.loose_time = (self.b.scene.elements[-1], time, ie)
                 return
+        place = PLACE_LINE.match(m_line) if m_line[0] in "地背" else None
+        scene = self.b.current_scene
+        if place and scene is not None and scene.location is None and self.fresh_scene():
+            scene.location = line[place.start(1):].strip()  # 【场次 1】 / 时间：日 / 地点：宴会厅: one head
+            return
         if self.cast_list and self.cast_name_line(line, m_line):
             return
         cast = CAST.match(m_line)
@@ -133,7 +157,11 @@ class _Parser(Structure):
         if action:
             self.end_speech()
             text = line[action.end():].strip()
-            if text:
+            whole = WHOLE_BRACKET.match(m_line[action.end():].strip())
+            kind = self.classify_mark(whole.group(1).strip()) if whole else None
+            if whole and kind is not None and kind[0] is not T.NOTE:  # ▲【闪回】: the mark, not action
+                self.mark(lineno, text[1:-1].strip(), whole.group(1).strip())
+            elif text:
                 self.emit(T.ACTION, text, lineno)
             return
         whole = WHOLE_BRACKET.match(m_line)
@@ -165,7 +193,10 @@ class _Parser(Structure):
         if paren:
             inner, inner_m = line[1:-1].strip(), paren.group(1).strip()
             kind = self.classify_mark(inner_m)
-            if kind is not None and kind[0] is not T.NOTE:
+            if len(inner_m) <= 20 and ENTRANCE.search(inner_m):  # （皇后、魔镜上）: who enters or leaves
+                self.end_speech()
+                self.emit(T.ACTION, inner, lineno)
+            elif kind is not None and kind[0] is not T.NOTE:
                 self.end_speech()
                 self.mark(lineno, inner, inner_m)
             elif self.speech is not None and inner:
@@ -179,8 +210,11 @@ class _Parser(Structure):
             return
         if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
             return
+        if self.speech is not None and self.after_blank and not self.speech_pending and self.speech[0] in NARRATORS:
+            self.end_speech()  # 旁白's speech ends at a blank line
         if self.speech is not None and (self.speech_pending or TERMINAL.search(self.speech_last)
-                                        or (self.triangles and not self.narration(m_line))):
+                                        or (self.triangles and not self.narration(m_line))
+                                        or (self.indent > self.speech_indent + 1 and "：" not in m_line)):
             name, voice, ext = self.speech
             lead = LEAD_PAREN.match(m_line) if self.speech_pending else None
             if lead and lead.group(2):  # 林晚： then （冷笑）你好。 on the next line
@@ -193,6 +227,13 @@ class _Parser(Structure):
             return
         self.end_speech()
         self.emit(T.ACTION, line, lineno)
+
+    def later_episode(self, m_line: str) -> bool:
+        """Is the line an episode marker numbered after the current episode?"""
+        m = EPISODE.match(m_line)
+        number = parse_numeral(m.group(1) or m.group(3)) if m else None
+        current = self.b.current_episode
+        return number is not None and (current is None or number > current.number)
 
     def add_cast(self, names: tuple[str, ...]) -> None:
         self.know(names)
@@ -289,35 +330,59 @@ class _Parser(Structure):
         self.emit(type_, inner, lineno)
 
     def dialogue(self, lineno: int, line: str, m_line: str) -> bool:
-        m = (SPEAKER_WIDE if "【" in m_line or "[" in m_line else SPEAKER).match(m_line)
+        m = (SPEAKER_WIDE if "【" in m_line or "[" in m_line else SPEAKER).match(m_line) or SPEAKER_INNER.match(m_line)
         if not m:
             return False
         name_m = m.group(1).replace(" ", "")
         name = line[: m.end(1)].replace(" ", "")
+        text = line[m.start(4):].strip()
+        text_m = m.group(4).strip()
         kind, ext = T.DIALOGUE, None
-        suffix = NAME_SUFFIX.match(name_m)
-        if name_m.upper() in BARE_VO and not m.group(2):  # OS：… with no speaker: an unseen voice
-            text = unquote(line[m.start(3):].strip())
+        groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
+        if name_m.upper() in BARE_VO:  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
             self.end_speech()
+            for group in groups:  # the voice described: 低沉男声
+                self.emit(T.PARENTHETICAL, group.strip(" ：:"), lineno, None)
+            text = unquote(text)
             if text:
                 self.emit(T.VOICE_OVER, text, lineno, None, name)
             return True
-        if suffix and self.plausible(suffix.group(1)):  # 林晚OS：
-            kind = ext_kind(suffix.group(2)) or T.VOICE_OVER
-            ext = name[len(suffix.group(1)):]
-            name, name_m = name[: len(suffix.group(1))], suffix.group(1)
-        elif not self.plausible(name_m):
-            joined = [n for n in JOINED.split(name_m) if n]
-            if len(joined) < 2 or not all(n in self.known for n in joined):  # 林晚、顾言：(both known)
+        prefix = VOICE_PREFIX.match(name_m)
+        if prefix and self.plausible(prefix.group(1)):  # VO系统：the voice of 系统
+            cut = len(name_m) - len(prefix.group(1))
+            kind, ext, name, name_m = T.VOICE_OVER, name[:cut], name[cut:], prefix.group(1)
+        if m.group(3):  # 名（表情）OS：
+            kind, ext = ext_kind(m.group(3)) or T.VOICE_OVER, line[m.start(3): m.end(3)]
+        suffix = NAME_SUFFIX.match(name_m) if kind is T.DIALOGUE else None
+        if suffix and suffix.group(2).islower() and suffix.group(1).isascii():
+            suffix = None  # Chaos： is a name, not Cha + os
+        if suffix:  # 林晚OS： / 小舟os：
+            cut = len(suffix.group(1))
+            kind, ext = ext_kind(suffix.group(2)) or T.VOICE_OVER, name[cut:]
+            name, name_m = name[:cut], name_m[:cut]
+        tone = ""
+        if not self.plausible(name_m):
+            group = group_speaker(name_m, self.known, self.plausible)
+            span = None if group else tone_speaker(name_m, self.plausible)
+            around = None
+            if group is None and span is None and (text or suffix):
+                around = action_speaker(name_m, self.known | self.elsewhere)
+            if group:
+                name = name_m = group  # 林晚&顾沉 and 林晚、顾沉 are one pair
+            elif span is not None:  # 阿城冷声：
+                tone, name, name_m = name[span:], name[:span], name_m[:span]
+            elif around is not None:  # 雯雯猛地转过身：… — speech introduced by an action
+                start, end = around
+                tone = (name[:start] if start else name[end:]).strip("，, ")
+                name, name_m = name[start:end], name_m[start:end]
+            else:
                 if NAME_CHARS.match(name_m) and not suffix:
                     self.plausible(name_m, line=lineno)  # warns when only the length was against it
                 return False
-            name = name_m = "、".join(joined)  # 林晚&顾沉 and 林晚、顾沉 are one pair
         if name_m in NARRATORS:
             kind, ext = T.VOICE_OVER, name
-        text = line[m.start(3):].strip()
-        text_m = m.group(3).strip()
-        groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
+        if tone:
+            groups.insert(0, tone)
         lead = LEAD_PAREN.match(text_m)
         if lead:  # 林晚：（冷笑）你也配？
             groups.append(text[lead.start(1): lead.end(1)])
@@ -327,10 +392,15 @@ class _Parser(Structure):
         for group in groups:
             rest = []
             for part in PAREN_PARTS.split(group):
-                part = part.strip()
-                found = ext_kind(part.translate(MATCH_TABLE)) if part else None
+                part = part.strip(" ：:")
+                part_m = part.translate(MATCH_TABLE)
+                found = ext_kind(part_m) if part else None
+                glued = NAME_SUFFIX.match(part_m) if part and found is None else None
                 if found is not None:
                     kind, ext = found, part
+                elif glued is not None and ext_kind(glued.group(2)) is not None:  # （震惊OS）
+                    kind, ext = ext_kind(glued.group(2)) or T.VOICE_OVER, part[len(glued.group(1)):]
+                    rest.append(part[: len(glued.group(1))])
                 elif part:
                     rest.append(part)
             if rest:
@@ -340,6 +410,7 @@ class _Parser(Structure):
         for note in notes:
             self.emit(T.PARENTHETICAL, note, lineno, name)
         self.speech = (name, kind, ext)
+        self.speech_indent = self.indent
         self.speech_pending = not text
         self.speech_last = text
         if text:
@@ -362,15 +433,28 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     source_text = unify_newlines(text)
     text = source_text.translate(WIDTH_TABLE)
     parser = _Parser(text, source, encoding)
+    parser.elsewhere = speakers_elsewhere(text.split("\n"), parser.plausible)
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
     last = 0
+    blank = False
     for lineno, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.lstrip("\u200b\ufeff")
         line = raw.strip()
         if markdown and line:  # drafts pasted from a chat assistant: ## 第1集 / **林晚**：
-            line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).strip()
-        if line:
-            last = lineno
-            parser.line(lineno, line)
+            # ~~struck~~ words stay (no text is dropped), only the marks go.
+            line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).replace("~~", "").strip()
+        if not line:
+            blank = True
+            continue
+        last = lineno
+        parser.indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+        parser.after_blank, blank = blank, False
+        if parser.comment or line.startswith("/*"):  # /* a writer's note */, kept as a note
+            parser.comment = "*/" not in (line[2:] if line.startswith("/*") and not parser.comment else line)
+            parser.end_speech()
+            parser.emit(T.NOTE, line, lineno)
+            continue
+        parser.line(lineno, line)
     if parser.front:
         # No episode or scene anywhere: what looked like front matter is the script itself.
         lines, parser.front = parser.front_lines, False

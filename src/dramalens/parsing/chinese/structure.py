@@ -12,7 +12,7 @@ from ...model import Element
 from ...model import ElementType as T
 from ...text.numerals import parse_numeral
 from ..builder import ScriptBuilder
-from .fields import has_content, heading_fields, split_names, unwrap
+from .fields import comma_head, has_content, heading_fields, split_names, unwrap
 from .lexicon import (
     CLAUSE_CHARS,
     CLAUSE_WORDS,
@@ -69,6 +69,12 @@ class Structure:
         # the dialogue above them. Without △, untagged lines are action.
         self.triangles = ACTION_LINES.search(text) is not None
         self.known: set[str] = set()
+        self.indent = 0  # the current line's indentation, and that of the line the speech began on
+        self.speech_indent = 0
+        self.after_blank = False  # a blank line came before the current line
+        self.comment = False  # inside a /* … */ note
+        self.back = False  # after 结语 / 后记: the writer's remarks
+        self.elsewhere: frozenset[str] = frozenset()  # names that speak with a bare 名： twice or more
         self.title: str | None = None
         self.front = True
         self.front_lines: list[tuple[int, str, str]] = []
@@ -244,6 +250,9 @@ class Structure:
             title = ""
         if number is None or len(title) > 24 or (len(title) > 12 and FULL_STOP.search(title)):
             return False  # 第1集：林晚重生，发现…。 is an outline entry, not an episode
+        if number == 0 and self.front and not head:
+            self.front_lines.append((lineno, line, m_line))  # 第0集: the pitch (大纲, 人物小传) before the script
+            return True
         if self.front and self.outline and not head:
             if number > self.outline_max:  # an entry of the 分集大纲: kept as front matter
                 self.outline_max = number
@@ -262,6 +271,12 @@ class Structure:
         title = TITLE_NOISE.sub("", title).strip()
         if last is not None and last != number:
             self.b.warn(lineno, f"merged episodes {number}-{last}: read as episode {number}")
+        episode = self.b.current_episode
+        if (self.saw_episode_marker and number == current and episode is not None and not has_content(episode)
+                and not self.front):
+            # 第 1 集 then 第一集: one episode marked twice (the second often carries the title).
+            episode.title = episode.title or title
+            return True
         if self.saw_episode_marker and current is not None and number <= current:
             if not self.table_of_contents():
                 self.b.warn(lineno, f"episode {number} follows episode {current}")
@@ -297,7 +312,10 @@ class Structure:
         first = m_line[0]
         m = SCENE_NUM.match(m_line) if first in _NUM_FIRST else None
         if m:
-            rest_m, sep = m.group(5), m.group(4)
+            rest_m = m.group(5)
+            if self.front and self.outline and not HEAD_HINT.search(rest_m):
+                return False  # 1-5 / 1-10：剧情概括 under 分集梗概: a range of episodes, not scene 1-5
+            sep = m_line[m.end(3): m.start(5)]  # 1-1 客厅 / 1-1：客厅 / 15-2场 地下停车场 (not 1-1客厅)
             ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
             dashlike = m.group(2) not in ".．_"
             found_ok = found and not FULL_STOP.search(rest_m)
@@ -321,16 +339,22 @@ class Structure:
             else:
                 m = SCENE_SINGLE.match(m_line) if first in _SINGLE_FIRST else None
                 rest_m = m.group(3) if m else m_line
-                place = PLACE_LINE.match(m_line) if m_line[0] in "景地" else None
-                if place and not SENTENCE.search(place.group(1)) and self.place_head_ok(m_line):
+                place = PLACE_LINE.match(m_line) if m_line[0] in "景地背" else None
+                scene, loose = self.b.current_scene, self.loose_time
+                after_time = bool(loose and scene is not None and scene.elements and scene.elements[-1] is loose[0])
+                if place and (after_time or not SENTENCE.search(place.group(1))) and self.place_head_ok(m_line):
                     rest_m = place.group(1)  # 景：客厅 — a scene even with no time in it
                     ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
-                    scene, loose = self.b.current_scene, self.loose_time
-                    if loose and scene is not None and scene.elements and scene.elements[-1] is loose[0]:
-                        scene.elements.pop()  # the 时间 line just above belongs to this head
-                        time, ie = time or loose[1], ie or loose[2]
-                    return self.open_scene(lineno, line, None, ie, time, loc, cast, None)
-                if len(rest_m) > 30 or SENTENCE.search(rest_m) or rest_m[0] in "△▲※◆●■【[（(":
+                    start = lineno
+                    if loose and scene is not None and after_time:
+                        scene.elements.pop()  # the 时间 line just above belongs to this head: the scene starts there
+                        time, ie, start = time or loose[1], ie or loose[2], loose[0].line
+                    if not found and rest_m.strip() and "，" not in rest_m:
+                        loc = line[len(line) - len(rest_m):].strip()  # 背景：~~旧~~音乐室 — the place as written
+                    return self.open_scene(lineno, line, None, ie, time, loc, cast, None, scene_line=start)
+                if len(rest_m) > 30 or rest_m[0] in "△▲※◆●■【[（(":
+                    return False
+                if SENTENCE.search(rest_m) and not comma_head(rest_m):  # 门前土路,日,外 is a head
                     return False
                 if not HEAD_HINT.search(rest_m) or (not m and ("：" in rest_m or ":" in rest_m)):
                     return False
@@ -343,7 +367,8 @@ class Structure:
         return self.open_scene(lineno, line, number, ie, time, loc, cast, episode_from_number)
 
     def open_scene(self, lineno: int, line: str, number: str | None, ie: str | None, time: str | None,
-                   loc: str | None, cast: tuple[str, ...], episode_from_number: int | None) -> bool:
+                   loc: str | None, cast: tuple[str, ...], episode_from_number: int | None,
+                   scene_line: int = 0) -> bool:
         """Start the scene a head line announced (any of the head forms) and emit its heading."""
         if self.front and self.outline and self.front_lines and EPISODE.match(self.front_lines[-1][2]):
             self.outline = False  # 分集大纲 with no script marker after it: its last 第N集 starts the script
@@ -363,7 +388,7 @@ class Structure:
         names = tuple(dict.fromkeys(self.pending_cast + cast))
         self.pending_cast = ()
         line = " ".join(line.split())  # messy spacing: the heading reads with single spaces
-        self.b.start_scene(heading=line, line=lineno, number=number, int_ext=ie, time=time, location=loc, cast=names)
+        self.b.start_scene(heading=line, line=scene_line or lineno, number=number, int_ext=ie, time=time, location=loc, cast=names)
         self.know(cast)
         self.b.add(Element(T.HEADING, line, lineno))
         self.open_head_flashback(lineno, line.translate(MATCH_TABLE))
@@ -373,7 +398,7 @@ class Structure:
         """景：… always heads a scene; 地点：… only where the writer heads scenes that way (no
         numbered head is open, or the open one is a 景/地点 head, or 时间：… is just above), so
         ``地点：顾家老宅`` inside ``1-1 日 内 客厅`` stays a line of that scene."""
-        if m_line.startswith("景"):
+        if m_line.startswith(("景", "背景")):
             return True
         scene = self.b.current_scene
         if scene is None or scene.heading is None:
