@@ -23,6 +23,8 @@ from .lines import (
     TRANSITION,
     dual_cues,
     is_cue,
+    is_heading,
+    strip_scene_numbers,
 )
 from .writer import FountainLines, copy_title_page, cue_line, write_heading, write_marker
 
@@ -131,11 +133,16 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
         action_col = min(c for c, k in lower.items() if k * 6 >= top)
     else:
         action_col = min((ind for s, ind, _ in rows if s), default=0)
-    speech_min = action_col + 4
     cue_min = action_col + 12
     _title_page(rows, w)
     texts = [r[0] for r in rows]
+    # Some exports put an empty line between every cue and its speech: read that only when the
+    # file does it more often than not, so a centred title over a paragraph stays what it is.
+    gap_cues = sum(1 for k in range(len(rows) - 2) if _gap_cue(rows, k, cue_min))
+    direct = sum(1 for k in range(len(rows) - 1) if _cue_at(rows, k, action_col, cue_min, "none"))
+    gaps = gap_cues > direct
     state = "none"  # none | action | speech | paren
+    floor = action_col + 4  # speech lines stand at or right of this column
     total = len(rows)
     i = 0
     while i < total:
@@ -169,13 +176,19 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             i = _dual(rows, i, dual, w)
             state = "none"
             continue
-        if ind >= cue_min and is_cue(s) and nxt[0] and nxt[1] >= speech_min and nxt[1] < ind:
+        first = i + 1 if _cue_at(rows, i, action_col, cue_min, state) else 0
+        if not first and gaps and state != "speech" and _gap_cue(rows, i, cue_min):
+            first = i + 2
+        if first:
             w.blank(n)
             w.line(cue_line(s), n)
             state = "speech"
-            i += 1
+            # Speech sits right of the action column, or at it (or one column off) under a
+            # centred cue; then only an empty line ends it.
+            floor = min(action_col + 4, rows[first][1])
+            i = first
             continue
-        if state in ("speech", "paren") and ind >= speech_min:
+        if state in ("speech", "paren") and ind >= floor:
             if state == "paren" or (s.startswith("(") and not s.startswith("((")):
                 if state == "paren":
                     w.out[-1] += " " + s
@@ -202,8 +215,46 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
         i += 1
 
 
+def _speech_line(row: tuple[str, int, int]) -> bool:
+    """Whether ``row`` can open a speech: text that is not a heading, a transition or another cue."""
+    s = row[0]
+    if not s or s == "\x00" or is_heading(strip_scene_numbers(s)[0]) or TRANSITION.match(s):
+        return False
+    return not (s == s.upper() and is_cue(s) and not s.startswith("("))
+
+
+def _cue_at(rows: list[tuple[str, int, int]], i: int, action_col: int, cue_min: int, state: str) -> bool:
+    """Whether row ``i`` is a cue with its speech on the next row (no empty line between).
+
+    A cue is known by what follows it, a speech or a parenthetical, not by one column: it may be
+    centred (its start or its middle past ``cue_min``, so long names starting further left
+    count) with the speech anywhere from the action column to its left, or, after an empty line
+    or action, stand right of the action column over a speech indented as far.
+    """
+    s, ind, _ = rows[i]
+    if i + 1 >= len(rows) or ind <= action_col or not is_cue(s):
+        return False
+    nxt = rows[i + 1]
+    if not _speech_line(nxt) or nxt[1] < action_col:
+        return False
+    if ind >= cue_min or (ind >= action_col + 6 and ind + len(s) // 2 >= cue_min + 2):
+        return nxt[1] < ind or nxt[0].startswith("(")
+    if state in ("speech", "paren"):
+        return False
+    return action_col < nxt[1] <= ind + 2 or nxt[0].startswith("(")
+
+
+def _gap_cue(rows: list[tuple[str, int, int]], i: int, cue_min: int) -> bool:
+    """A centred cue, one empty line, then its speech further left (even at column 0)."""
+    s, ind, _ = rows[i]
+    if i + 2 >= len(rows) or ind < cue_min or rows[i + 1][0] or not is_cue(s):
+        return False
+    nxt = rows[i + 2]
+    return _speech_line(nxt) and nxt[1] < ind
+
+
 def _is_cue_line(text: str) -> bool:
-    return text.startswith("@") or (text == text.upper() and is_cue(text))
+    return text.startswith("@") or is_cue(text)
 
 
 def _dual(rows: list[tuple[str, int, int]], i: int, dual: tuple[str, str, int], w: FountainLines) -> int:

@@ -10,11 +10,27 @@ from ..fountain.syntax import HEADING
 __all__ = [
     "CLIFFHANGER", "COLON", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
     "FLASH_START", "FURNITURE", "HEADING", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
-    "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SUBTITLE", "TRANSITION",
-    "colon_name_ok", "cue_text", "dual_cues", "is_cue", "strip_scene_numbers",
+    "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SHOT", "SUBTITLE", "TRANSITION",
+    "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_text", "dual_cues", "is_cue", "is_heading",
+    "strip_scene_numbers",
 ]
 
-CUE = re.compile(r"^(?P<name>[A-Z0-9][A-Z0-9 .'’\-&]{0,30}?)\s*(?P<ext>(?:\([^()]{0,30}\)\s*)*)\^?$")
+# Names may carry digits, ``/`` and ``#`` (``GUARD #2``, ``ANCHOR/CHANNEL 9``); extensions are in
+# any case and with either apostrophe (``(cont'd)``, ``(CONT’D)``, ``(o.s.)``).
+CUE = re.compile(r"^(?P<name>[A-Z0-9][A-Z0-9 .'’\-&/#]{0,34}?)\s*(?P<ext>(?:\([^()]{0,30}\)\s*)*)\^?$")
+#: Headings as exports spell them: ``INTERIOR - KITCHEN``, ``EXTERIOR.``, ``EXT     JUNGLE``, ``INT.-SPACE``.
+EXPORT_HEADING = re.compile(
+    r"^(?:INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|INTERIOR\s*/\s*EXTERIOR|INTERIOR|EXTERIOR|INT|EXT|EST|I/E)(?:[.:]|\s*[-–—]|\s+\S)"
+)
+# A scene number glued to the heading: ``4EXT. FIELD``.
+GLUED_NUMBER = re.compile(r"^(?P<n>\d{1,4}[A-Z]?)(?P<rest>(?:INT|EXT|INTERIOR|EXTERIOR|I/E)[.\s/].*)$")
+# Camera directions that number like scenes in shooting and post-production scripts but are shots.
+SHOT = re.compile(
+    r"^(?:ANGLE|ANOTHER ANGLE|NEW ANGLE|REVERSE|CLOSE|CLOSER|CLOSEUP|CLOSE-UP|EXTREME|ECU|XCU|CU|MCU|MS|MED|MEDIUM|"
+    r"WIDE|WS|LS|LONG SHOT|FULL SHOT|TWO SHOT|2-SHOT|OTS|OVER|POV|P\.O\.V\.|INSERT|ON|BACK ON|BACK TO|HIGH ANGLE|"
+    r"LOW ANGLE|AERIAL|TRACKING|DOLLY|CRANE|PAN|TILT|ZOOM|MOVING|STOCK SHOT|SHOT|SERIES OF SHOTS|MONTAGE|INTERCUT|"
+    r"ESTABLISHING|THE\b.*\bPOV)\b"
+)
 # A line that is only page furniture: page numbers, (MORE), CONTINUED markers, revision stars.
 FURNITURE = re.compile(
     r"^(?:\d{1,3}[A-Z]?\s+)?(?:\(?\s*CONTINUED\s*\)?\s*:?\s*(?:\(\d+\))?|\(?CONT(?:'|’)?D\)?:?|\*+|\d{1,3}\.?|"
@@ -92,13 +108,17 @@ def is_cue(s: str) -> bool:
     >>> is_cue("MARY (V.O.)"), is_cue("He waits."), is_cue("CUT TO:")
     (True, False, False)
     """
-    if len(s) > 40 or "   " in s or HEADING.match(s) or NOT_CUES.match(s) or TRANSITION.match(s) or s.endswith(":"):
+    if len(s) > 48 or "   " in s or is_heading(s) or NOT_CUES.match(s) or TRANSITION.match(s) or s.endswith(":"):
+        return False
+    if SHOT.match(s) or FURNITURE.match(s):
         return False
     m = CUE.match(s)
     if not m or not any(c.isalpha() for c in m.group("name")):
         return False
     name = m.group("name").strip()
-    return not name.endswith((".", "!", "?", ",")) and len(name.split()) <= 5
+    if re.fullmatch(r"[\d\s.#/-]+[A-Z]?", name):  # a scene or page number
+        return False
+    return not name.endswith((".", "!", "?", ",", "-")) and len(name.split()) <= 5
 
 
 def colon_name_ok(name: str) -> bool:
@@ -125,23 +145,52 @@ def cue_text(name: str, ext: str | None) -> tuple[str, str | None]:
 
 
 
+def is_heading(s: str) -> bool:
+    """Whether the stripped line ``s`` (scene numbers removed) is a scene heading as exports write them.
+
+    >>> is_heading("INTERIOR - KITCHEN"), is_heading("EXT     JUNGLE"), is_heading("INTERCUT WITH:")
+    (True, True, False)
+    """
+    return bool(HEADING.match(s) or EXPORT_HEADING.match(s))
+
+
 def strip_scene_numbers(s: str) -> tuple[str, str | None]:
-    """A heading without the scene numbers on either side, and the number.
+    """A heading without the scene numbers on either side (they may differ), and the number.
+
+    A line numbered on both sides is a heading even without ``INT.``/``EXT.``, unless it is a
+    camera direction (a numbered shot) or page furniture (``12  CONTINUED:  1``, a truncated number).
 
     >>> strip_scene_numbers("12A  INT. HOUSE - DAY  12A"), strip_scene_numbers("He waits.")
     (('INT. HOUSE - DAY', '12A'), ('He waits.', None))
+    >>> strip_scene_numbers("4EXT. FIELD - DAY"), strip_scene_numbers("12  ANGLE ON NICK  12")
+    (('EXT. FIELD - DAY', '4'), ('12  ANGLE ON NICK  12', None))
     """
     m = SCENE_NUMBERS.match(s)
-    if m and (m.group("m") in (None, m.group("n"))) and m.group("rest"):
+    if m and m.group("rest"):
         rest = m.group("rest").strip()
-        if HEADING.match(rest) or m.group("m") or OMITTED.match(rest):
+        if is_heading(rest) or OMITTED.match(rest):
             return rest, m.group("n")
-    if not HEADING.match(s):
+        if m.group("m") and _numbered_scene(rest):
+            return rest, m.group("n")
+    g = GLUED_NUMBER.match(s)
+    if g:
+        rest = g.group("rest")
+        tail = re.match(r"^(?P<rest>.*?)\s+(?P<m>[A-Z]?\d{1,4}[A-Z]{0,2})\.?$", rest)
+        return (tail.group("rest") if tail else rest), g.group("n")
+    if not is_heading(s):
         return s, None
-    m = re.match(r"^(?P<rest>.*?)\s+(?P<m>[A-Z]?\d{1,4}[A-Z]{0,2})\.?$", s)
-    if m and HEADING.match(m.group("rest")):
-        return m.group("rest"), m.group("m")
+    m2 = re.match(r"^(?P<rest>.*?)\s+(?P<m>[A-Z]?\d{1,4}[A-Z]{0,2})\.?$", s)
+    if m2 and is_heading(m2.group("rest")):
+        return m2.group("rest"), m2.group("m")
     return s, None
+
+
+def _numbered_scene(rest: str) -> bool:
+    """A line numbered on both sides without INT./EXT.: a scene unless it is a shot or furniture."""
+    if SHOT.match(rest) or FURNITURE.match(rest) or rest.upper().startswith("CONTINUED") or rest.endswith(":"):
+        return False
+    letters = [c for c in rest if c.isalpha()]
+    return bool(letters) and rest == rest.upper()
 
 
 

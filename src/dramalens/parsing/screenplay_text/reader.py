@@ -20,7 +20,10 @@ def parse_screenplay_text(text: str, *, source: str | None = None, encoding: str
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_screenplay_text needs a str, got {type(text).__name__}")
-    layout = normalise_layout(text)
+    # A file named .fountain/.spmd is Fountain as it stands (fountain.io: indentation carries no
+    # meaning), however its speeches happen to be indented.
+    named_fountain = source is not None and source.lower().endswith((".fountain", ".spmd"))
+    layout = None if named_fountain else normalise_layout(text)
     if layout is None:
         return parse_fountain(text, source=source, encoding=encoding)
     rewritten, lines = layout

@@ -14,7 +14,9 @@ from .lines import (
     NUMBER_WORDS,
     OMITTED,
     SCENE,
+    SHOT,
     SUBTITLE,
+    is_heading,
     strip_scene_numbers,
 )
 
@@ -68,12 +70,17 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
     m = SCENE.match(s)
     if m:
         scene_no, rest = m.group("n"), (m.group("t") or "").strip()
+        if rest and SHOT.match(rest.upper()):
+            # Post-production scripts number every shot (``SCENE 12 - MCU ON NICK.``): a shot
+            # label inside a scene, not a scene of its own.
+            w.paragraph(["!" + s], n)
+            return 1
         used = 1
         if not rest:
             j = i + 1
             while j < len(lines) and not lines[j].strip():
                 j += 1
-            if j < len(lines) and HEADING.match(lines[j].strip()):
+            if j < len(lines) and is_heading(strip_scene_numbers(lines[j].strip())[0]):
                 rest, used = strip_scene_numbers(lines[j].strip())[0], j - i + 1
         w.paragraph([f".{rest or s} #{scene_no}#"], n)
         return used
@@ -105,8 +112,12 @@ def write_heading(s: str, n: int, w: FountainLines) -> bool:
     >>> w = FountainLines(); write_heading("12  INT. HOUSE - DAY  12", 3, w), w.out
     (True, ['INT. HOUSE - DAY #12#', ''])
     """
+    if s.startswith(".") and len(s) > 1 and s[1] not in ". ":
+        # Fountain's forced heading (``.SNIPER SCOPE POV``) means a heading in every layout.
+        w.paragraph([s], n)
+        return True
     rest, number = strip_scene_numbers(s)
-    if number is None and not HEADING.match(rest):
+    if number is None and not is_heading(rest):
         return False
     if OMITTED.match(rest):
         w.paragraph([f"[[Scene {number} omitted]]" if number else "[[Scene omitted]]"], n)
