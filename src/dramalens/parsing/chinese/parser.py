@@ -82,6 +82,7 @@ class _Parser(Structure):
     def line(self, lineno: int, line: str) -> None:
         m_line = line.translate(MATCH_TABLE)
         if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
+            self.b.hold(lineno, "page number")
             return
         if self.back and not self.later_episode(m_line):
             self.end_speech()  # 附录 / 结语 after the script: a 第一幕 there (numbers going back) is not a new act
@@ -114,9 +115,10 @@ class _Parser(Structure):
         if BAD_CHARS.search(line):
             self.b.warn(lineno, "line holds control or undecodable characters; taken as action")
             self.end_speech()
-            self.emit(T.ACTION, line, lineno)
+            self.emit(T.ACTION, line, lineno, fallback="undecodable characters")
             return
         if RULE_LINE.match(m_line):  # ———— / ****: layout, not content
+            self.b.hold(lineno, "rule line")
             return
         when = TIME_LINE.match(m_line) if m_line[0] in "时内外室" else None
         if when:
@@ -124,6 +126,7 @@ class _Parser(Structure):
             scene = self.b.current_scene
             if (found or len(when.group(1)) > 12) and scene is not None and self.fresh_scene():  # 时：日 under 景：客厅
                 scene.time, scene.int_ext = scene.time or time, scene.int_ext or ie
+                self.b.read_line(lineno)
                 return
             if found or m_line[0] == "时":  # 时间：夜 then 地点：客厅 — action unless a place line follows
                 self.end_speech()
@@ -134,14 +137,17 @@ class _Parser(Structure):
         scene = self.b.current_scene
         if place and scene is not None and scene.location is None and self.fresh_scene():
             scene.location = line[place.start(1):].strip()  # 【场次 1】 / 时间：日 / 地点：宴会厅: one head
+            self.b.read_line(lineno)
             return
         if self.cast_list and self.cast_name_line(line, m_line):
+            self.b.read_line(lineno)
             return
         cast = CAST.match(m_line)
         if cast:
             names = split_names(line[cast.start(1):])
             self.end_speech()
             self.add_cast(names)
+            self.b.read_line(lineno)
             # 人物： alone on its line: the names follow, one a line (see cast_name_line).
             self.cast_list = not names
             return
@@ -220,13 +226,21 @@ class _Parser(Structure):
             if lead and lead.group(2):  # 林晚： then （冷笑）你好。 on the next line
                 self.emit(T.PARENTHETICAL, line[lead.start(1): lead.end(1)].strip(), lineno, name)
                 line = line[lead.start(2):].strip()
+            # Read as speech on the writer's layout alone (no mark, no unfinished sentence above).
+            guess = "" if self.speech_pending or TERMINAL.search(self.speech_last) else "untagged line taken as more of the speech above"
             self.speech_pending = False
             self.cue = None
             self.speech_last = line
-            self.emit(voice, line, lineno, name, ext)
+            self.emit(voice, line, lineno, name, ext, fallback=guess)
             return
         self.end_speech()
-        self.emit(T.ACTION, line, lineno)
+        # Untagged prose is action by the convention of a script without △; a line with a colon
+        # whose speaker was refused, an untagged line where action is marked with △, or a line
+        # too long to be one thing is action only because nothing else matched.
+        why = ("colon line taken as action" if "：" in m_line or ":" in m_line
+               else "very long line taken as action" if len(line) > 300
+               else "untagged line taken as action in a script that marks action with △" if self.triangles else "")
+        self.emit(T.ACTION, line, lineno, fallback=why)
 
     def later_episode(self, m_line: str) -> bool:
         """Is the line an episode marker numbered after the current episode?"""
@@ -275,6 +289,7 @@ class _Parser(Structure):
         self.end_speech()
         self.dialogue(lineno, line + "：", m_line + "：")
         self.cue = (lineno, line)
+        self.b.read_line(lineno)
         return True
 
     def narration(self, m_line: str) -> bool:
@@ -346,6 +361,7 @@ class _Parser(Structure):
             text = unquote(text)
             if text:
                 self.emit(T.VOICE_OVER, text, lineno, None, name)
+            self.b.read_line(lineno)
             return True
         prefix = VOICE_PREFIX.match(name_m)
         if prefix and self.plausible(prefix.group(1)):  # VO系统：the voice of 系统
@@ -415,6 +431,7 @@ class _Parser(Structure):
         self.speech_last = text
         if text:
             self.emit(kind, text, lineno, name, ext)
+        self.b.read_line(lineno)  # 林晚： with the speech on the next line
         return True
 
 

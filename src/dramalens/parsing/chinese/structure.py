@@ -100,11 +100,15 @@ class Structure:
         episode = self.b.current_episode
         return episode is not None and has_content(episode)
 
-    def emit(self, type: T, text: str, line: int, character: str | None = None, extension: str | None = None) -> None:
+    def emit(self, type: T, text: str, line: int, character: str | None = None, extension: str | None = None,
+             *, fallback: str = "") -> None:
+        """Add an element; ``fallback`` (why) says it was classified because nothing else matched,
+        which the script's read quality counts."""
         if self.pending_cast:
             self.apply_cast(self.pending_cast)
             self.pending_cast = ()
-        self.b.add(Element(type, text, line, character, extension))
+        self.b.add(Element(type, text, line, character, extension),
+                   evidence="fallback" if fallback else "strong", why=fallback)
 
     def apply_cast(self, names: tuple[str, ...]) -> None:
         scene = self.b.scene
@@ -262,6 +266,7 @@ class Structure:
         if core in PARTS:
             title = ""  # 第三集（上）: a half of episode 3, not its title
             if self.saw_episode_marker and number == current:
+                self.b.read_line(lineno)
                 return True  # 第三集（下） goes on with episode 3
         self.leave_front()
         self.end_speech()
@@ -276,6 +281,7 @@ class Structure:
                 and not self.front):
             # 第 1 集 then 第一集: one episode marked twice (the second often carries the title).
             episode.title = episode.title or title
+            self.b.read_line(lineno)
             return True
         if self.saw_episode_marker and current is not None and number <= current:
             if not self.table_of_contents():
