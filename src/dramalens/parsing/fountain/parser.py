@@ -405,17 +405,26 @@ class _Parser:
         append(_element(_T.CHARACTER, text, numbers[0], name, extension, dual))
         speech: list[str] = []
         speech_line = 0
+        after_paren = False  # the previous line was a parenthetical
         for k in range(1, len(block)):
             s = block[k].strip()
             kind = None
+            if not s and after_paren and k + 1 < len(block) and block[k + 1].strip()[:1] in ("(", "（"):
+                # A two-space line between two parentheticals keeps the second one a
+                # parenthetical (how the writer writes two in a row).
+                after_paren = False
+                continue
             if s:
                 c = s[0]
-                if (c == "(" or c == "（") and len(s) >= 2 and s[-1] in ")）":
+                # fountain.io: a parenthetical follows a cue or dialogue, so a second one in a
+                # row opens the dialogue, brackets and all (fountain-tools reads it so too).
+                if (c == "(" or c == "（") and len(s) >= 2 and s[-1] in ")）" and not after_paren:
                     kind = _T.PARENTHETICAL
                     s = s[1:-1].strip()
                 elif c == "~":
                     kind = _T.LYRICS
                     s = s[1:].strip()
+            after_paren = kind is _T.PARENTHETICAL
             if kind is None:
                 if not speech:
                     speech_line = numbers[k]
