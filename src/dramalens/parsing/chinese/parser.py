@@ -61,6 +61,7 @@ from .patterns import (
     WHOLE_BRACKET,
     WHOLE_PAREN,
 )
+from .layout import LEGEND, NUMBERED, split_damaged
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
 from .structure import Structure
 
@@ -106,6 +107,10 @@ class _Parser(Structure):
                 self.outline = True
             elif BODY_HEAD.match(m_line):
                 self.outline = False
+            legend = LEGEND.match(m_line)
+            if legend and self.plausible(legend.group(2)):  # 1：林晚 — speakers coded as numbers
+                self.legend[legend.group(1)] = line[legend.start(2): legend.end(2)]
+                self.know((self.legend[legend.group(1)],))
             if not self.header(line, m_line):
                 self.front_lines.append((lineno, line, m_line))
             return
@@ -214,6 +219,9 @@ class _Parser(Structure):
             self.end_speech()
             self.mark(lineno, line, m_line, bare=True)
             return
+        numbered = NUMBERED.match(m_line)
+        if numbered:  # 4、 小李（低声）：… — the number is the writer's count, not the speaker
+            line, m_line = line[numbered.end():], m_line[numbered.end():]
         if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
             return
         if self.speech is not None and self.after_blank and not self.speech_pending and self.speech[0] in NARRATORS:
@@ -350,6 +358,8 @@ class _Parser(Structure):
             return False
         name_m = m.group(1).replace(" ", "")
         name = line[: m.end(1)].replace(" ", "")
+        if name_m in self.legend:  # 1：… with a legend 1：林晚 before the script
+            name = name_m = self.legend[name_m]
         text = line[m.start(4):].strip()
         text_m = m.group(4).strip()
         kind, ext = T.DIALOGUE, None
@@ -471,12 +481,19 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
             parser.end_speech()
             parser.emit(T.NOTE, line, lineno)
             continue
-        parser.line(lineno, line)
+        pieces = split_damaged(line)
+        if len(pieces) > 1:
+            parser.b.warn(lineno, f"line holds {len(pieces)} lines run together (layout damage); read as that many lines")
+        for piece in pieces:
+            parser.line(lineno, piece)
     if parser.front:
         # No episode or scene anywhere: what looked like front matter is the script itself.
         lines, parser.front = parser.front_lines, False
         parser.front_lines = []
         for lineno, line, m_line in lines:
+            if LEGEND.match(m_line) and m_line.split()[0][:2].rstrip(":：=＝-—") in parser.legend:
+                parser.b.read_line(lineno)  # 1：林晚 — the legend itself
+                continue
             parser.body(lineno, line, m_line)
     if parser.pending_cast:
         parser.apply_cast(parser.pending_cast)

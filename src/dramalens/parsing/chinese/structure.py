@@ -26,6 +26,7 @@ from .lexicon import (
 )
 from .patterns import (
     ACTION_LINES,
+    ACTION_MARK,
     BIO_NAME,
     CAST,
     EPISODE,
@@ -74,7 +75,8 @@ class Structure:
         self.after_blank = False  # a blank line came before the current line
         self.comment = False  # inside a /* … */ note
         self.back = False  # after 结语 / 后记: the writer's remarks
-        self.elsewhere: frozenset[str] = frozenset()  # names that speak with a bare 名： twice or more
+        self.elsewhere: frozenset[str] = frozenset()
+        self.legend: dict[str, str] = {}  # 1 → 林晚: speakers coded as numbers  # names that speak with a bare 名： twice or more
         self.title: str | None = None
         self.front = True
         self.front_lines: list[tuple[int, str, str]] = []
@@ -173,6 +175,13 @@ class Structure:
             return
         self.front = False
         section = "前言"
+        # Body-shaped lines (△ action, numbered heads with a time word) kept as front matter:
+        # say so, so no scene vanishes into the title page unnoticed.
+        body_like = [n for n, _, m_line in self.front_lines
+                     if ACTION_MARK.match(m_line) or (SCENE_NUM.match(m_line) and HEAD_HINT.search(m_line))]
+        if body_like:
+            shown = ", ".join(str(n) for n in body_like[:5])
+            self.b.warn(body_like[0], f"{len(body_like)} line(s) kept as front matter look like script (△ or a scene head): lines {shown}")
         for index, (_, line, m_line) in enumerate(self.front_lines):
             cast = CAST.match(m_line)
             if cast:
