@@ -41,6 +41,7 @@ from .patterns import (
     LEAD_PAREN,
     NAME_CHARS,
     NAME_SUFFIX,
+    NO_COLON,
     ONE_MARK,
     OUTLINE_HEAD,
     PAGE_LINE,
@@ -224,6 +225,11 @@ class _Parser(Structure):
             line, m_line = line[numbered.end():], m_line[numbered.end():]
         if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
             return
+        toned = NO_COLON.match(m_line)
+        if toned and toned.group(1) in self.known and not any(c.isdigit() for c in toned.group(2)):
+            k = toned.end(2) + 1  # 江河（调侃）你怎么…: a known name and its tone, the colon left out
+            if self.dialogue(lineno, line[:k] + "：" + line[k:], m_line[:k] + "：" + m_line[k:]):
+                return
         if self.speech is not None and self.after_blank and not self.speech_pending and self.speech[0] in NARRATORS:
             self.end_speech()  # 旁白's speech ends at a blank line
         if self.speech is not None and (self.speech_pending or TERMINAL.search(self.speech_last)
@@ -387,9 +393,12 @@ class _Parser(Structure):
             kind, ext = ext_kind(suffix.group(2)) or T.VOICE_OVER, name[cut:]
             name, name_m = name[:cut], name_m[:cut]
         tone = ""
-        if not self.plausible(name_m):
+        glued = tone_speaker(name_m, self.plausible, self.known | self.elsewhere) if name_m not in self.elsewhere else None
+        if glued is not None:  # 阿城冷声：
+            tone, name, name_m = name[glued:], name[:glued], name_m[:glued]
+        elif not self.plausible(name_m):
             group = group_speaker(name_m, self.known, self.plausible)
-            span = None if group else tone_speaker(name_m, self.plausible)
+            span = None if group else tone_speaker(name_m, self.plausible, self.known | self.elsewhere)
             around = None
             if group is None and span is None and (text or suffix):
                 around = action_speaker(name_m, self.known | self.elsewhere)

@@ -45,6 +45,7 @@ __all__ = [
     "NAME_CHARS",
     "NAME_SPLIT",
     "NAME_SUFFIX",
+    "NO_COLON",
     "ONE_MARK",
     "OPEN_CLOSE",
     "OUTLINE_HEAD",
@@ -112,7 +113,7 @@ CAST = re.compile(
 )
 NAME_SPLIT = re.compile(r"[、，,/／;；|｜&＆\s]+")
 PARENS = re.compile(r"[（(][^（()）]*[）)]")
-ACTION_MARK = re.compile(r"^[△▲※◆●■]+\s*")
+ACTION_MARK = re.compile(r"^[△▲※◆●■〔]+\s*")
 ACTION_LINES = re.compile(r"^[ \t]*[△▲※◆●■]", re.M)
 # Page numbers a Word export leaves between lines: 3 / - 3 - / 第3页 / 第3页 共80页 / 3/80 / Page 3.
 PAGE_LINE = re.compile(
@@ -140,6 +141,8 @@ SPEAKER = re.compile(
     r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(][^（()）]{0,24}[）)]\s*)*)"
     r"((?:(?<=[）)])(?i:内心OS|OS|VO|V\.O\.))?)\s*[：:]\s*(.*)$"
 )
+# 江河（调侃）你怎么… — a name and its tone with the colon left out (known names only).
+NO_COLON = re.compile(r"^([^\s（(：:【】“”]{1,6})[（(]([^（）()：:]{1,16})[）)]\s*([^\s（(：:，。！？…].*)$")
 # 杀手（爆喝：）杀！ — the colon typed inside the tone's bracket.
 SPEAKER_INNER = re.compile(r"^([^：:（()）【】\[\]“”\"「」《》\s]{1,12}?)\s*([（(][^（()）：:]{1,12}[：:][）)])()\s*(\S.*)$")
 # The same with tones in square brackets too (林母【冷笑】：), tried only on lines holding one.

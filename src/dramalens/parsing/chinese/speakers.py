@@ -76,13 +76,15 @@ def group_speaker(name_m: str, known: Collection[str], plausible: Callable[[str]
     return "、".join(names)
 
 
-def tone_speaker(name_m: str, plausible: Callable[[str], bool]) -> int | None:
-    """``阿城冷声`` (an unknown name with a two-character tone glued on): the length of the name."""
-    if len(name_m) not in (4, 5):
+def tone_speaker(name_m: str, plausible: Callable[[str], bool], known: Collection[str] = ()) -> int | None:
+    """``阿城冷声`` (a name with a two-character tone glued on): the length of the name. The
+    tone must be a tone word (惊愕, 冷声, 低声 …), or end like one (怒吼, 嘀咕) when the name
+    before it is known."""
+    if len(name_m) not in (4, 5) or name_m in known:
         return None
     n = len(name_m) - 2
     name, tone = name_m[:n], name_m[n:]
-    if tone in _TONE_WORDS or (tone[-1] in _TONE_END and tone[0] not in PRONOUNS):
+    if tone in _TONE_WORDS or tone[-1] == "声" or (tone[-1] in _TONE_END and tone[0] not in PRONOUNS and name in known):
         return n if plausible(name) else None
     return None
 

@@ -59,6 +59,8 @@ _SINGLE_FIRST = frozenset(_DIGITS + "（(")
 
 __all__ = ["Structure"]
 
+_LISTED = re.compile(r"^([^\s—\-：:，。（）()]{1,6})\s*[—\-]{1,2}\s*\S")
+
 
 class Structure:
     """The state of one pass (builder, current speech, known speakers, front matter) and the
@@ -198,6 +200,9 @@ class Structure:
             if not entry and (bracket or (short and len(m_line) <= 8) or (line.endswith(("：", ":")) and len(line) <= 12)):
                 section = (line[1:-1] if bracket else line).strip(" ：:") or section
                 continue
+            listed = _LISTED.match(m_line)  # 孙掌柜——男。五十岁。: a play's list of characters
+            if listed and self.plausible(listed.group(1), strict=True):
+                self.know((line[: listed.end(1)],))
             if "人物" in section or "角色" in section:
                 sp = SPEAKER.match(m_line) or BIO_NAME.match(m_line)
                 if sp and self.plausible(sp.group(1).replace(" ", ""), strict=True):
@@ -366,6 +371,7 @@ class Structure:
                         time, ie, start = time or loose[1], ie or loose[2], loose[0].line
                     if not found and rest_m.strip() and "，" not in rest_m:
                         loc = line[len(line) - len(rest_m):].strip()  # 背景：~~旧~~音乐室 — the place as written
+                    loc = loc.rstrip("。.") if loc else loc  # 地点：同前幕。
                     return self.open_scene(lineno, line, None, ie, time, loc, cast, None, scene_line=start)
                 if len(rest_m) > 30 or rest_m[0] in "△▲※◆●■【[（(":
                     return False
