@@ -14,6 +14,7 @@ from .lines import (
     CREDIT,
     CUE,
     DRAFT,
+    EXTENSIONS,
     FURNITURE,
     HEADING,
     MORE,
@@ -139,8 +140,11 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     # Some exports put an empty line between every cue and its speech: read that only when the
     # file does it more often than not, so a centred title over a paragraph stays what it is.
     gap_cues = sum(1 for k in range(len(rows) - 2) if _gap_cue(rows, k, cue_min))
-    direct = sum(1 for k in range(len(rows) - 1) if _cue_at(rows, k, action_col, cue_min, "none"))
-    gaps = gap_cues > direct
+    placed = [k for k in range(len(rows) - 1) if _cue_at(rows, k, action_col, cue_min, "none")]
+    gaps = gap_cues > len(placed)
+    # Names the file gives as cues where the layout leaves no doubt: some exports flatten a
+    # cue now and then onto the action column, where only its name (or extension) tells it.
+    known = {_cue_name(rows[k][0]) for k in placed}
     state = "none"  # none | action | speech | paren
     floor = action_col + 4  # speech lines stand at or right of this column
     total = len(rows)
@@ -179,6 +183,8 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
         first = i + 1 if _cue_at(rows, i, action_col, cue_min, state) else 0
         if not first and gaps and state != "speech" and _gap_cue(rows, i, cue_min):
             first = i + 2
+        if not first and state == "none" and ind == action_col and _flat_cue(rows, i, known):
+            first = i + 1
         if first:
             w.blank(n)
             w.line(cue_line(s), n)
@@ -242,6 +248,24 @@ def _cue_at(rows: list[tuple[str, int, int]], i: int, action_col: int, cue_min: 
     if state in ("speech", "paren"):
         return False
     return action_col < nxt[1] <= ind + 2 or nxt[0].startswith("(")
+
+
+def _cue_name(s: str) -> str:
+    m = CUE.match(s)
+    return m.group("name").strip() if m else s
+
+
+def _flat_cue(rows: list[tuple[str, int, int]], i: int, known: set[str]) -> bool:
+    """A cue at the action column: a name the file cues elsewhere, or a cue extension
+    (``(CONT'D)``, ``(V.O.)``), over a speech."""
+    s = rows[i][0]
+    if i + 1 >= len(rows) or not is_cue(s) or not _speech_line(rows[i + 1]) or rows[i + 1][1] < rows[i][1]:
+        return False
+    m = CUE.match(s)
+    if m is None:
+        return False
+    ext = re.sub(r"[\s.'’()]", "", m.group("ext") or "").upper()
+    return m.group("name").strip() in known or ext in EXTENSIONS
 
 
 def _gap_cue(rows: list[tuple[str, int, int]], i: int, cue_min: int) -> bool:

@@ -29,6 +29,7 @@ from .lines import (
     FLASH_END,
     FLASH_START,
     FURNITURE,
+    HEADING,
     MARKER_LINE,
     MORE,
     REVISION_TAIL,
@@ -37,9 +38,10 @@ from .lines import (
     colon_name_ok,
     dual_cues,
     is_cue,
+    is_heading,
     strip_scene_numbers,
 )
-from .writer import FountainLines
+from .writer import FountainLines, write_heading
 
 __all__ = ["FOUNTAIN_MARK", "detect_layout", "fountain_syntax", "is_layout_line", "normalise_layout"]
 
@@ -215,7 +217,7 @@ def normalise_layout(text: str) -> tuple[str, list[int]] | None:
         else:
             undoubled = None
     if not (formatted or colon or markers):
-        return None
+        return _numbered_headings(text)
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -228,3 +230,32 @@ def normalise_layout(text: str) -> tuple[str, list[int]] | None:
         write_colon_script(lines, w)
     return "\n".join(w.out), w.numbers
 
+
+
+def _numbered_headings(text: str) -> tuple[str, list[int]] | None:
+    """Flush-left text whose sluglines Fountain would not take (``2 INT. HALLWAY``,
+    ``INTERIOR - KITCHEN``, ``4EXT. FIELD``): those lines rewritten as headings, the rest as it
+    stands. None when there are fewer than three such lines or the text is written in Fountain."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    found = [k for k, line in enumerate(lines) if line[:1].isalnum() and _export_only_heading(line.strip())]
+    if len(found) < 3 or fountain_syntax(text[:SAMPLE]):
+        return None
+    w = FountainLines()
+    todo = set(found)
+    for k, line in enumerate(lines):
+        if k in todo:
+            write_heading(line.strip(), k + 1, w)
+        else:
+            w.line(line, k + 1)
+    return "\n".join(w.out), w.numbers
+
+
+def _export_only_heading(s: str) -> bool:
+    """A heading line as exports write it that Fountain would read as action."""
+    if HEADING.match(s) and not s[-1:].isdigit():
+        return False
+    rest, number = strip_scene_numbers(s)
+    return (number is not None and is_heading(rest)) or (not HEADING.match(rest) and is_heading(rest))

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 from ..fountain.syntax import HEADING
+from ..headings import is_time_of_day
 
 __all__ = [
     "CLIFFHANGER", "COLON", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
     "FLASH_START", "FURNITURE", "HEADING", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
     "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SHOT", "SUBTITLE", "TRANSITION",
-    "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_text", "dual_cues", "is_cue", "is_heading",
+    "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot",
     "strip_scene_numbers",
 ]
 
@@ -190,7 +191,27 @@ def _numbered_scene(rest: str) -> bool:
     if SHOT.match(rest) or FURNITURE.match(rest) or rest.upper().startswith("CONTINUED") or rest.endswith(":"):
         return False
     letters = [c for c in rest if c.isalpha()]
-    return bool(letters) and rest == rest.upper()
+    if not letters or rest != rest.upper():
+        return False
+    # A place and a time (``FARM SUPPLY STORE - DAY``) is a scene; a name or a place alone
+    # (``HOME PLATE``) is a numbered shot.
+    parts = re.split(r"\s+[-–—]+\s*|\s*[-–—]+\s+", rest)
+    return len(parts) > 1 and is_time_of_day(parts[-1])
+
+
+def numbered_shot(s: str) -> bool:
+    """A line numbered on both sides that is no scene: a shot (``45  CLOSE ON RICKEY  45``).
+
+    >>> numbered_shot("45  CLOSE ON RICKEY  45"), numbered_shot("12  INT. HALL - DAY  12")
+    (True, False)
+    """
+    m = SCENE_NUMBERS.match(s)
+    if not m or not m.group("m") or not m.group("rest"):
+        return False
+    rest = m.group("rest").strip()
+    return not (is_heading(rest) or OMITTED.match(rest) or _numbered_scene(rest)) and any(c.isalpha() for c in rest) and (
+        rest == rest.upper()
+    ) and not FURNITURE.match(s)
 
 
 

@@ -17,6 +17,7 @@ from .lines import (
     SHOT,
     SUBTITLE,
     is_heading,
+    numbered_shot,
     strip_scene_numbers,
 )
 
@@ -112,12 +113,16 @@ def write_heading(s: str, n: int, w: FountainLines) -> bool:
     >>> w = FountainLines(); write_heading("12  INT. HOUSE - DAY  12", 3, w), w.out
     (True, ['INT. HOUSE - DAY #12#', ''])
     """
-    if s.startswith(".") and len(s) > 1 and s[1] not in ". ":
-        # Fountain's forced heading (``.SNIPER SCOPE POV``) means a heading in every layout.
+    if s.startswith(".") and len(s) > 1 and s[1] not in ". " and s == s.upper() and any(c.isalpha() for c in s):
+        # Fountain's forced heading (``.SNIPER SCOPE POV``) means a heading in every layout;
+        # exports leave ``.he will come.`` (an ellipsis cut short) too, so only in capitals.
         w.paragraph([s], n)
         return True
     rest, number = strip_scene_numbers(s)
     if number is None and not is_heading(rest):
+        if numbered_shot(s):
+            w.paragraph(["!" + s], n)  # a numbered shot inside the scene, kept as written
+            return True
         return False
     if OMITTED.match(rest):
         w.paragraph([f"[[Scene {number} omitted]]" if number else "[[Scene omitted]]"], n)
