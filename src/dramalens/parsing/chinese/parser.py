@@ -430,12 +430,12 @@ class _Parser(Structure):
                 part = part.strip(" ：:")
                 part_m = part.translate(MATCH_TABLE)
                 found = ext_kind(part_m) if part else None
-                glued = NAME_SUFFIX.match(part_m) if part and found is None else None
+                voiced = NAME_SUFFIX.match(part_m) if part and found is None else None
                 if found is not None:
                     kind, ext = found, part
-                elif glued is not None and ext_kind(glued.group(2)) is not None:  # （震惊OS）
-                    kind, ext = ext_kind(glued.group(2)) or T.VOICE_OVER, part[len(glued.group(1)):]
-                    rest.append(part[: len(glued.group(1))])
+                elif voiced is not None and ext_kind(voiced.group(2)) is not None:  # （震惊OS）
+                    kind, ext = ext_kind(voiced.group(2)) or T.VOICE_OVER, part[len(voiced.group(1)):]
+                    rest.append(part[: len(voiced.group(1))])
                 elif part:
                     rest.append(part)
             if rest:
