@@ -31,6 +31,7 @@ __all__ = [
     "CONFIG_FILE",
     "DEFAULT_DB_URL",
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_READ_QUALITY_THRESHOLD",
     "DEFAULT_TRIAGE_SETTINGS",
     "MAX_MAX_BYTES",
     "Settings",
@@ -44,6 +45,8 @@ DEFAULT_DB_URL = "sqlite:///dramalens.sqlite"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 #: Inputs are read whole into memory, so a limit past this is a typo, not a plan.
 MAX_MAX_BYTES = 4 * 1024**3
+#: Under this read quality a script goes to a person instead of being scored (docs/read-quality.md).
+DEFAULT_READ_QUALITY_THRESHOLD = 0.5
 #: The TOML file of default triage weights, relative to the working directory.
 DEFAULT_TRIAGE_SETTINGS = Path("triage.toml")
 #: The settings file looked for in the working directory, and the variable that names another.
@@ -69,6 +72,9 @@ class Settings:
     compliance_rules: Path | None = None
     #: TOML file of default triage weights (``DRAMALENS_TRIAGE_SETTINGS``); used only if it exists.
     triage_settings: Path = DEFAULT_TRIAGE_SETTINGS
+    #: Read quality under which the desk routes a script to "needs a human read" instead of
+    #: scoring it (``DRAMALENS_READ_QUALITY_THRESHOLD``, 0 to 1; 0 turns the gate off).
+    read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD
     #: The settings file that was read, if any (for messages; not itself a setting).
     config_file: Path | None = None
 
@@ -133,6 +139,15 @@ def _db_url(value: object) -> str:
     return url
 
 
+def _unit_float(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(value)
+    number = float(value)
+    if not 0.0 <= number <= 1.0:  # also refuses nan
+        raise ValueError(value)
+    return number
+
+
 def _secret(value: object) -> str | None:
     if not isinstance(value, str):
         raise ValueError(value)
@@ -182,6 +197,8 @@ _SPECS: dict[str, _Spec] = {
     "password": _Spec("DRAMALENS_PASSWORD", "--password", "a non-empty password", _password, secret=True),
     "compliance_rules": _Spec("DRAMALENS_COMPLIANCE_RULES", "--rules", "the path of an existing TOML rules file", _optional_file),
     "triage_settings": _Spec("DRAMALENS_TRIAGE_SETTINGS", "--triage-settings", "the path of an existing TOML file", _existing_file),
+    "read_quality_threshold": _Spec("DRAMALENS_READ_QUALITY_THRESHOLD", "--read-quality-threshold",
+                                    "a number from 0 to 1 (0 turns the gate off)", _unit_float),
 }
 
 _Origin = Literal["toml", "env", "flag"]

@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from ..model import SPOKEN_TYPES, Element, ElementType, HeldLine, QualityReason, ReadQuality, Script
+from ..model import SPOKEN_TYPES, Element, ElementType, HeldLine, QualityReason, ReadQuality, Scene, Script
 
 __all__ = ["WEIGHTS", "assess"]
 
@@ -54,14 +54,19 @@ _LONG_OTHER = 800
 _FRONT_ALLOWED = 0.3
 _LOW_DIALOGUE = 0.05
 _MIN_BODY_LINES = 20
+_MIN_ACTION = 10
+_SPEECH_FULL = 0.3  # this share of action paragraphs shaped like speech costs the whole weight
 _EXAMPLES = 10
 
 # A speech line that ended up as action: `小弟1：`, `李元（痛呼）：`, `众人：走！`, `NAME: line`.
 _ZH_SPEECH = re.compile(r"^\s*(?:[0-9]+[、.．]\s*)?([^\s：:，。！？（）()“”]{1,10}?)\s*(?:[（(][^）)]{0,16}[）)])?\s*[：:]\s*\S")
 _EN_SPEECH = re.compile(r"^\s*([A-Z][A-Z0-9 .'\-]{0,30}?)\s*(?:\([^)]{0,20}\))?\s*:\s+\S")
 # A cue glued to its speech: `STEEL Beer's ready!` (an upper-case name, then a capitalised line).
-_EN_GLUED = re.compile(r"^\s*([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,2})(?: ?\([^)]{0,20}\))? +[\"'A-Z¿¡]")
+_EN_GLUED = re.compile(r"^\s*([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+)?)(?: ?\([^)]{0,20}\))? +[\"'A-Z¿¡][a-z']")
 _EN_NOT_CUES = frozenset({"INT", "EXT", "INT.", "EXT.", "CUT TO", "FADE IN", "FADE OUT", "ANGLE ON", "CLOSE ON", "CLOSE UP", "POV", "THE END", "CONTINUED", "MORE", "INSERT", "SUPER", "TITLE", "BACK TO", "WE SEE", "ON"})
+_EN_NOT_FIRST = frozenset({"A", "AN", "THE", "I", "OK", "NO", "YES", "OH", "SUPER", "TITLE", "CARD", "SIGN", "NOTE"})
+_CAST_LABEL = re.compile(r"^\s*[^：:]{0,8}[：:]")
+_NAME_SPLIT = re.compile(r"[\s、，,/；;。]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -97,6 +102,8 @@ def assess(
         if 0 < k <= n:
             covered[k] = True
 
+    starts = {e.line for _, _, e in script.iter_elements()}
+    cast_scenes: list[Scene] = []
     body_start = n + 1
     for episode in script.episodes:
         if episode.line > 0:
@@ -107,25 +114,34 @@ def assess(
                 cover(scene.line)
                 body_start = min(body_start, scene.line)
                 if scene.cast:
-                    _cover_cast(scene.line, scene.cast, lines, covered)
+                    cast_scenes.append(scene)
             for e in scene.elements:
                 if e.line <= 0:
                     continue
                 body_start = min(body_start, e.line)
                 why = fallback.get(e.line)
-                for k in _element_lines(e.line, e.text, lines, blank):
+                for k in _element_lines(e.line, e.text, lines, blank, starts):
                     covered[k] = True
                     if why is not None:
                         fb_line.setdefault(k, why)
     for k in read:
         cover(k)
+    _cover_cast(cast_scenes, lines, covered)
+    if script.source_format == "fountain" and "/*" in script.text:
+        for k in _boneyard_lines(lines):
+            if not covered[k]:
+                held_map.setdefault(k, "boneyard")
 
     nonblank = [k for k in range(1, n + 1) if not blank[k - 1]]
     total = len(nonblank)
     front: list[int] = []
     unplaced: list[int] = []
+    title_texts = _title_texts(script.title_page)
     for k in nonblank:
         if covered[k] or k in held_map:
+            continue
+        if title_texts and _squash(lines[k - 1]) in title_texts:
+            held_map[k] = "title page"  # a title-page field the parser recorded wherever it stood
             continue
         if k < body_start:
             held_map[k] = "front matter"
@@ -138,14 +154,16 @@ def assess(
     strong = classified - len(fallback_lines)
 
     reasons: list[QualityReason] = []
-    share = (lambda c: c / total) if total else (lambda c: 0.0)
+    def of_total(count: int) -> float:
+        return count / total if total else 0.0
+
     if unplaced:
-        reasons.append(_reason("unplaced", f"{len(unplaced)} non-blank lines landed in no element and were not held back", unplaced, share(len(unplaced))))
+        reasons.append(_reason("unplaced", f"{len(unplaced)} non-blank lines landed in no element and were not held back", unplaced, of_total(len(unplaced))))
     if fallback_lines:
         by_why = Counter(fb_line[k] for k in fallback_lines)
         for why, count in by_why.most_common():
             where = [k for k in fallback_lines if fb_line[k] == why]
-            reasons.append(_reason("fallback", f"{count} lines classified by fallback: {why}", where, share(count)))
+            reasons.append(_reason("fallback", f"{count} lines classified by fallback: {why}", where, of_total(count)))
 
     body_chars, spoken_chars = 0, 0
     speakers: set[str] = set()
@@ -166,7 +184,9 @@ def assess(
 
     glued = _speech_as_action(action, script)
     if glued:
-        reasons.append(_reason("speech_as_action", f"{len(glued)} of {len(action)} action paragraphs are shaped like a speech", glued, len(glued) / len(action)))
+        # Over at least ten paragraphs: two odd lines in a short script are not a pattern.
+        share = len(glued) / max(len(action), _MIN_ACTION)
+        reasons.append(_reason("speech_as_action", f"{len(glued)} of {len(action)} action paragraphs are shaped like a speech", glued, share / _SPEECH_FULL))
 
     zh = script.language == "zh" or len(_HAN.findall(script.text[:4000])) > 400
     limit = _LONG_ZH if zh else _LONG_OTHER
@@ -209,33 +229,92 @@ def _reason(code: str, message: str, lines: list[int], severity: float) -> Quali
     return QualityReason(code, message, len(lines), tuple(lines[:_EXAMPLES]), round(WEIGHTS[code] * severity, 4))
 
 
-def _element_lines(start: int, text: str, lines: list[str], blank: list[bool]) -> list[int]:
+def _element_lines(start: int, text: str, lines: list[str], blank: list[bool], starts: set[int]) -> list[int]:
     """The source lines an element starting at ``start`` took: one per line of its text,
-    stepping over blank source lines a parser joined across."""
+    stepping over blank source lines a parser joined across, then the following lines whose
+    text the element holds (an export's wrapped lines, joined with spaces)."""
     n = len(lines)
     if start > n:
         return []
-    if "\n" not in text:
-        return [start]
     out = [start]
     k = start
-    for part in text.split("\n")[1:]:
-        k += 1
-        if part.strip():
-            while k <= n and blank[k - 1]:
-                k += 1
-        if k > n:
-            break
-        out.append(k)
+    if "\n" in text:
+        for part in text.split("\n")[1:]:
+            k += 1
+            piece = part.strip()
+            if piece:
+                # Step over blank lines and lines a parser took out (a [[note]]): the next
+                # line within a few that holds this part of the text.
+                j = k
+                while j <= n and j < k + 4 and (blank[j - 1] or piece not in lines[j - 1]):
+                    j += 1
+                if j <= n and j < k + 4:
+                    k = j
+                else:
+                    while k <= n and blank[k - 1]:
+                        k += 1
+            if k > n:
+                break
+            out.append(k)
+    if k < n and not blank[k] and k + 1 not in starts:
+        flat = " ".join(text.split())
+        while k < n and not blank[k] and k + 1 not in starts:
+            piece = " ".join(lines[k].split())
+            if piece not in flat:
+                break
+            k += 1
+            out.append(k)
     return out
 
 
-def _cover_cast(line: int, cast: tuple[str, ...], lines: list[str], covered: list[bool]) -> None:
-    # A cast line (人物：A、B) makes no element: it is the first line near the head naming the cast.
-    for k in range(line + 1, min(line + 5, len(lines)) + 1):
-        if not covered[k] and cast[0] in lines[k - 1]:
-            covered[k] = True
-            return
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and ch not in ":：")
+
+
+def _title_texts(pairs: list[tuple[str, str]]) -> set[str]:
+    out: set[str] = set()
+    for key, value in pairs:
+        parts = [p for p in value.split("\n") if p.strip()]
+        out.update(_squash(p) for p in parts)
+        if parts:
+            out.add(_squash(key + parts[0]))
+        out.add(_squash(key))
+    out.discard("")
+    return out
+
+
+def _cover_cast(scenes: list[Scene], lines: list[str], covered: list[bool]) -> None:
+    # A cast line (人物：A、B) makes no element: it is an uncovered line in its scene whose names,
+    # after a label and a colon, are all in the scene's cast.
+    n = len(lines)
+    for index, scene in enumerate(scenes):
+        cast = set(scene.cast)
+        end = scenes[index + 1].line if index + 1 < len(scenes) else n + 1
+        for k in range(scene.line + 1, min(end, n + 1)):
+            if covered[k]:
+                continue
+            text = lines[k - 1]
+            names = [x for x in _NAME_SPLIT.split(_CAST_LABEL.sub("", text, count=1)) if x]
+            if names and all(x in cast for x in names):
+                covered[k] = True
+
+
+def _boneyard_lines(lines: list[str]) -> list[int]:
+    """Lines that hold part of a Fountain /* boneyard */ (the spec's comments, left out of the
+    script on purpose)."""
+    out: list[int] = []
+    inside = False
+    for k, line in enumerate(lines, start=1):
+        touched = inside
+        pos = 0
+        while True:
+            mark = line.find("*/" if inside else "/*", pos)
+            if mark < 0:
+                break
+            inside, pos, touched = not inside, mark + 2, True
+        if touched:
+            out.append(k)
+    return out
 
 
 def _speech_as_action(action: list[Element], script: Script) -> list[int]:
@@ -253,6 +332,6 @@ def _speech_as_action(action: list[Element], script: Script) -> list[int]:
         m = _EN_SPEECH.match(first) or _EN_GLUED.match(first)
         if m is not None and any(c.islower() for c in first):
             name = m.group(1).strip()
-            if name not in _EN_NOT_CUES and (name in known or m.re is _EN_SPEECH):
+            if name not in _EN_NOT_CUES and name.split(" ", 1)[0] not in _EN_NOT_FIRST:
                 out.append(line)
     return out

@@ -15,7 +15,10 @@ from ..analysis import Analysis
 from ..catalog import Match
 from .scoring import Score
 
-__all__ = ["Detected", "TriageResult"]
+__all__ = ["NEEDS_HUMAN", "Detected", "TriageResult", "Unread"]
+
+#: The analysis state of a submission read too poorly to score: "needs a human read".
+NEEDS_HUMAN = "needs_human"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +37,26 @@ class Detected:
 
 
 @dataclass(frozen=True, slots=True)
+class Unread:
+    """The script was read too poorly to score (its read quality is under the desk's
+    threshold): the queue shows it as "needs a human read", with the reasons, and no score.
+
+    >>> Unread(0.3, 0.5, ("nobody speaks in 40 body lines",)).quality
+    0.3
+    """
+
+    quality: float
+    threshold: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class TriageResult:
     """One submission analysed and scored: what a worker hands :func:`~dramalens.triage.jobs.complete`.
 
-    ``analysis`` is None only for test doubles that score without analysing.
+    ``analysis`` is None only for test doubles that score without analysing. ``unread`` is set
+    when the script could not be read well enough to score: ``score`` then holds no marks,
+    only the read-quality reasons as evidence, and the queue keeps the submission unscored.
 
     >>> from dramalens.triage.scoring import Features, score
     >>> TriageResult(score(Features())).detected
@@ -52,4 +71,5 @@ class TriageResult:
     script_title: str = ""
     tropes: tuple[str, ...] = ()
     detected: Detected = field(default_factory=Detected)
+    unread: Unread | None = None
 
