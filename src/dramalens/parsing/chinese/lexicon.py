@@ -35,7 +35,7 @@ MATCH_TABLE = str.maketrans(
 )
 # Time words → the model's normalised names; 内/外 → INT/EXT.
 TIMES = {
-    **dict.fromkeys(("日", "白天", "白日", "日间", "昼", "中午", "正午", "午", "午后", "下午", "晌午", "日景"), "DAY"),
+    **dict.fromkeys(("日", "白", "白天", "白日", "日间", "昼", "中午", "正午", "午", "午后", "下午", "晌午", "日景"), "DAY"),
     **dict.fromkeys(("夜", "晚", "夜晚", "晚上", "深夜", "夜间", "午夜", "半夜", "夜景", "雨夜", "入夜"), "NIGHT"),
     **dict.fromkeys(("晨", "清晨", "早", "早晨", "早上", "上午"), "MORNING"),
     **dict.fromkeys(("黎明", "拂晓", "破晓", "凌晨", "日出"), "DAWN"),

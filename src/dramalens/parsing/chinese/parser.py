@@ -18,7 +18,7 @@ from ...model import ElementType as T
 from ...model import Script
 from ...text.normalise import WIDTH_TABLE, unify_newlines
 from ...text.numerals import parse_numeral
-from .fields import ext_kind, has_content, heading_fields, split_names, unquote
+from .fields import comma_head, ext_kind, has_content, heading_fields, split_names, unquote
 from .lexicon import MATCH_TABLE, NARRATORS
 from .patterns import (
     ACTION_LABELS,
@@ -49,6 +49,7 @@ from .patterns import (
     PLACE_LINE,
     RULE_LINE,
     SECTION_WORDS,
+    SENTENCE,
     SPEAKER,
     SPEAKER_INNER,
     SPEAKER_WIDE,
@@ -177,6 +178,8 @@ class _Parser(Structure):
                 self.emit(T.ACTION, text, lineno)
             return
         whole = WHOLE_BRACKET.match(m_line)
+        if whole and self.bracket_head(lineno, line[1:-1].strip(), whole.group(1).strip()):
+            return
         if whole:
             self.end_speech()
             self.mark(lineno, line[1:-1].strip(), whole.group(1).strip())
@@ -255,6 +258,25 @@ class _Parser(Structure):
                else "very long line taken as action" if len(line) > 300
                else "untagged line taken as action in a script that marks action with △" if self.triangles else "")
         self.emit(T.ACTION, line, lineno, fallback=why)
+
+    def bracket_head(self, lineno: int, inner: str, inner_m: str) -> bool:
+        """``11-2`` then ``【足浴店，内，晚】`` then ``【江河，若干警察】``: the head written over
+        three lines, the place and the cast in brackets under a bare scene number."""
+        scene = self.b.current_scene
+        if scene is None or scene.heading is None or not self.fresh_scene():
+            return False
+        if scene.location is None and scene.time is None and comma_head(inner_m):
+            ie, time, loc, _, _ = heading_fields(inner_m, inner)
+            scene.int_ext, scene.time, scene.location = ie, time, loc
+            self.b.read_line(lineno)
+            return True
+        names = split_names(inner)
+        if (not scene.cast and names and len(names) <= 12 and not SENTENCE.search(inner_m.replace("，", "、"))
+                and all(self.plausible(n.translate(MATCH_TABLE)) or n.startswith("若干") for n in names)):
+            self.add_cast(names)
+            self.b.read_line(lineno)
+            return True
+        return False
 
     def later_episode(self, m_line: str) -> bool:
         """Is the line an episode marker numbered after the current episode?"""
