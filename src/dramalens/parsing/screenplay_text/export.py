@@ -192,6 +192,8 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             # Speech sits right of the action column, or at it (or one column off) under a
             # centred cue; then only an empty line ends it.
             floor = min(action_col + 4, rows[first][1])
+            if rows[first][0].startswith("(") and first + 1 < total and rows[first + 1][0]:
+                floor = min(floor, rows[first + 1][1])  # the speech under a parenthetical
             i = first
             continue
         if state in ("speech", "paren") and ind >= floor:

@@ -9,7 +9,7 @@ from ..fountain.syntax import HEADING
 from ..headings import is_time_of_day
 
 __all__ = [
-    "CLIFFHANGER", "COLON", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
+    "CLIFFHANGER", "COLON", "COLON_CUE", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
     "FLASH_START", "FURNITURE", "HEADING", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
     "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SHOT", "SUBTITLE", "TRANSITION",
     "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot",
@@ -81,12 +81,14 @@ COLON = re.compile(
     r"^(?P<name>[A-Z][A-Z0-9.'’\-]*(?: [A-Z][A-Z0-9.'’\-]*){0,3}|[A-Z][a-z.'’\-]+(?: [A-Z][a-z.'’\-]+){0,2})"
     r"\s*(?P<ext>\([^()]{1,24}\))?\s*[:：]\s*(?P<t>\S.*)$"
 )
+#: ``NICK:`` alone on its line, the speech on the lines below (post-production scripts).
+COLON_CUE = re.compile(r"^(?P<name>[A-Z][A-Z0-9.'’\-#]*(?: [A-Z][A-Z0-9.'’\-#]*){0,3})\s*(?P<ext>\([^()]{1,24}\))?\s*:$")
 COLON_LABELS = frozenset(
     "SUPER TITLE CARD NOTE NOTES SFX SOUND FX MUSIC EPISODE SCENE EP LOCATION TIME SETTING CAST CHARACTERS "
     "LOGLINE SYNOPSIS SUMMARY HOOK CLIFFHANGER AUTHOR WRITER DRAFT DATE CONTACT CREDIT SOURCE GENRE "
     "CAPTION CHYRON SUBTITLE TEXT ON SCREEN INTERCUT WITH CUT TO FADE IN OUT PS NB VO OS PAGE ACT "
     "FLASHBACK MONTAGE INSERT BACK COPYRIGHT REVISION FORMAT SERIES GENRE AUTHORS LOGLINE TAGLINE "
-    "THEME EPISODES LENGTH LANGUAGE PREMISE OUTLINE NOTE TIP WARNING".split()
+    "THEME EPISODES LENGTH LANGUAGE PREMISE OUTLINE NOTE TIP WARNING CONTINUED CONT'D CONT’D MORE REVISED".split()
 ) | {"TITLE CARD", "ON SCREEN", "INTERCUT WITH", "CUT TO", "FADE IN", "FADE OUT", "TEXT ON SCREEN", "DRAFT DATE"}
 MARKER_LINE = re.compile(
     r"\n[ \t]*(?:(?:EPISODE|Episode|EP|Ep|ep)\.?[ \t]*(?:\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten)\b)[ \t]*(?:[:：.\-–—][^\n]*)?|(?:SCENE|Scene)[ \t]+\d{1,4}[A-Za-z]?(?:-\d{1,4})?[ \t]*(?:[:：.\-–—][^\n]*)?)$",
