@@ -237,7 +237,8 @@ class _Parser(Structure):
             self.end_speech()  # 旁白's speech ends at a blank line
         if self.speech is not None and (self.speech_pending or TERMINAL.search(self.speech_last)
                                         or (self.triangles and not self.narration(m_line))
-                                        or (self.indent > self.speech_indent + 1 and "：" not in m_line)):
+                                        or (self.indent > self.speech_indent + 1 and "：" not in m_line)
+                                        or self.hard_wrapped()):
             name, voice, ext = self.speech
             lead = LEAD_PAREN.match(m_line) if self.speech_pending else None
             if lead and lead.group(2):  # 林晚： then （冷笑）你好。 on the next line
@@ -277,6 +278,12 @@ class _Parser(Structure):
             self.b.read_line(lineno)
             return True
         return False
+
+    def hard_wrapped(self) -> bool:
+        """Did the speech so far stop mid-word at a long line's end (…通过ISO9002国家认 / 证体系…)?
+        A copy from a site that wraps lines at a fixed width leaves no punctuation there."""
+        last = self.speech_last
+        return len(last) >= 30 and last[-1].isalnum()
 
     def later_episode(self, m_line: str) -> bool:
         """Is the line an episode marker numbered after the current episode?"""
