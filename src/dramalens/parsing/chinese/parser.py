@@ -41,6 +41,7 @@ from .patterns import (
     LEAD_PAREN,
     NAME_CHARS,
     NAME_SUFFIX,
+    NESTED,
     NO_COLON,
     ONE_MARK,
     OUTLINE_HEAD,
@@ -399,6 +400,9 @@ class _Parser(Structure):
         text_m = m.group(4).strip()
         kind, ext = T.DIALOGUE, None
         groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
+        bracket = line[m.start(2): m.end(2)].strip()
+        if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
+            groups = [bracket[1:-1].strip()]
         if name_m.upper() in BARE_VO:  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
             self.end_speech()
             for group in groups:  # the voice described: 低沉男声
@@ -427,14 +431,11 @@ class _Parser(Structure):
             tone, name, name_m = name[glued:], name[:glued], name_m[:glued]
         elif not self.plausible(name_m):
             group = group_speaker(name_m, self.known, self.plausible)
-            span = None if group else tone_speaker(name_m, self.plausible, self.known | self.elsewhere)
             around = None
-            if group is None and span is None and (text or suffix):
+            if group is None and (text or suffix):
                 around = action_speaker(name_m, self.known | self.elsewhere)
             if group:
                 name = name_m = group  # 林晚&顾沉 and 林晚、顾沉 are one pair
-            elif span is not None:  # 阿城冷声：
-                tone, name, name_m = name[span:], name[:span], name_m[:span]
             elif around is not None:  # 雯雯猛地转过身：… — speech introduced by an action
                 start, end = around
                 tone = (name[:start] if start else name[end:]).strip("，, ")

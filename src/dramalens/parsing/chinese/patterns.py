@@ -45,6 +45,7 @@ __all__ = [
     "NAME_CHARS",
     "NAME_SPLIT",
     "NAME_SUFFIX",
+    "NESTED",
     "NO_COLON",
     "ONE_MARK",
     "OPEN_CLOSE",
@@ -138,11 +139,12 @@ TRAIL_MARKS = re.compile(r"((?:\s*[【\[（(][^【】\[\]（()）]{0,30}(?:卡�
 ONE_MARK = re.compile(r"[【\[（(]([^【】\[\]（()）]*)[】\]）)]")
 # 名（表情）OS： — a voice mark after the tone, before the colon, is group 3; the speech is group 4.
 SPEAKER = re.compile(
-    r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(][^（()）]{0,24}[）)]\s*)*)"
+    r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(](?:[^（()）]|[（(][^（()）]{0,12}[）)]){0,30}[）)]\s*)*)"
     r"((?:(?<=[）)])(?i:内心OS|OS|VO|V\.O\.))?)\s*[：:]\s*(.*)$"
 )
 # 江河（调侃）你怎么… — a name and its tone with the colon left out (known names only).
 NO_COLON = re.compile(r"^([^\s（(：:【】“”]{1,6})[（(]([^（）()：:]{1,16})[）)]\s*([^\s（(：:，。！？…].*)$")
+NESTED = re.compile(r"[（(][^）)]*[（(]")
 # 杀手（爆喝：）杀！ — the colon typed inside the tone's bracket.
 SPEAKER_INNER = re.compile(r"^([^：:（()）【】\[\]“”\"「」《》\s]{1,12}?)\s*([（(][^（()）：:]{1,12}[：:][）)])()\s*(\S.*)$")
 # The same with tones in square brackets too (林母【冷笑】：), tried only on lines holding one.
@@ -157,7 +159,7 @@ VOICE_PREFIX = re.compile(r"^(?i:OS|VO)(?![A-Za-z])(.+)$")
 FLASH_END = re.compile(r"^(?:(?:闪回|回忆|插叙)\s*(?:结束|完|毕|止)|回到(?:现实|现在|当下)|结束(?:闪回|回忆)|闪出$|回忆出$)")
 FLASH_START = re.compile(r"^(?:闪回|回忆|插叙)(?:开始|起)?(?:$|[\s:：，,。].*)")
 CLIFF = re.compile(r"卡点|钩子|悬念")
-SUBTITLE = re.compile(r"^(?:画面|屏幕|片头|片尾|人物|人名)?(?:字幕卡|字幕条|字幕|人名条|花字)\s*(?:[:：]\s*(.*))?$")
+SUBTITLE = re.compile(r"^(?:画面|屏幕|片头|片尾|人物|人名)?(?:字幕卡|字幕条|字幕|人名条|人物卡|人名卡|角色卡|身份卡|花字)\s*(?:[:：]\s*(.*))?$")
 TRANSITION_WORD = re.compile(r"^[-—–~～]*\s*(?:转场|黑场|黑屏|淡入|淡出|渐隐|渐显|叠化|闪白|闪黑|硬切|切|转|幕落|幕闭|落幕|闭幕|CUT TO|FADE IN|FADE OUT|FADE TO BLACK)(?:[·・\s]*(?:全剧终|剧终|完))?[:：.。!！]?$", re.I)
 TRANSITION_TO = re.compile(r"^(?:切至|切到|切换至|切换到|转场至|画面切至|镜头切至|画面转至|转场|淡入|淡出|切(?=\s*[:：]))\s*[:：]?\s*\S[^。！？]{0,24}$")
 

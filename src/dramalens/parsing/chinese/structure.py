@@ -59,6 +59,8 @@ _SINGLE_FIRST = frozenset(_DIGITS + "（(")
 
 __all__ = ["Structure"]
 
+# 片段一： / 镜头3： — a numbered beat or shot, never a speaker.
+_NUMBERED_LABEL = re.compile(r"^(?:片段|镜头|分镜|画面|场面|段落|桥段)[0-9一二三四五六七八九十]+$")
 _LISTED = re.compile(r"^([^\s—\-：:，。（）()]{1,6})\s*[—\-]{1,2}\s*\S")
 
 
@@ -219,7 +221,8 @@ class Structure:
             return False
         if name_m in self.known and not strict:
             return True
-        if name_m in NOT_SPEAKERS or not NAME_CHARS.match(name_m) or not HAS_LETTER.search(name_m):
+        if (name_m in NOT_SPEAKERS or not NAME_CHARS.match(name_m) or not HAS_LETTER.search(name_m)
+                or _NUMBERED_LABEL.match(name_m)):
             return False
         if "·" in name_m or "•" in name_m or "・" in name_m:  # 艾米丽·布朗: a foreign name, not a clause
             parts = re.split(r"[·•・]", name_m)
