@@ -72,11 +72,15 @@ def undouble(lines: list[str]) -> tuple[list[str], list[int]] | None:
     return out, numbers
 
 
-def _clean(lines: list[str], numbers: list[int] | None = None) -> list[tuple[str, int, int]]:
+def _clean(
+    lines: list[str], numbers: list[int] | None = None, held: dict[int, str] | None = None
+) -> list[tuple[str, int, int]]:
     """``(stripped text, indent, source line)`` with page furniture gone; ``("", 0, n)`` for blanks.
 
-    A speech broken by a page (``(MORE)``, furniture, ``NAME (CONT'D)``) is joined again.
+    A speech broken by a page (``(MORE)``, furniture, ``NAME (CONT'D)``) is joined again. The
+    lines taken out are recorded in ``held`` (source line → why), so none is dropped unsaid.
     """
+    held = {} if held is None else held
     out: list[tuple[str, int, int]] = []
     last_cue: str | None = None
     pending_more: str | None = None
@@ -89,8 +93,9 @@ def _clean(lines: list[str], numbers: list[int] | None = None) -> list[tuple[str
         paged = PAGE_NUMBER_TAIL.search(line) if line.endswith(".") and line[-2:-1].isdigit() else None
         if paged:
             line = line[: paged.start()]
-            if REVISION_HEADER.search(line):
-                continue  # a page header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
+            if REVISION_HEADER.search(line) or not line.strip():
+                held[n] = "page furniture"
+                continue  # a page number alone, or a header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
         if line.endswith("*"):
             line = REVISION_TAIL.sub("", line)
         s = line.strip()
@@ -99,17 +104,20 @@ def _clean(lines: list[str], numbers: list[int] | None = None) -> list[tuple[str
                 out.append(("", 0, n))
             continue
         if MORE.match(s):
+            held[n] = "page furniture"
             pending_more = last_cue
             while out and out[-1][0] == "":
                 out.pop()
             continue
         indent = len(line) - len(line.lstrip())
         if FURNITURE.match(s) or (indent >= 30 and REVISION_HEADER.search(s)):
+            held[n] = "page furniture"
             continue
         if pending_more is not None:
             m = CUE.match(s)
             if m and m.group("name").strip() == pending_more and indent >= 12:
                 pending_more = None
+                held[n] = "page furniture"
                 continue  # the repeated cue at the page top: the speech goes on
             pending_more = None
             out.append(("", 0, n))
@@ -124,7 +132,7 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     skip = 0 if numbers is not None else copy_title_page(lines, w)
     if skip:
         w.line("", skip)
-    rows = [("", 0, r[2]) if r[2] <= skip else r for r in _clean(lines, numbers)]
+    rows = [("", 0, r[2]) if r[2] <= skip else r for r in _clean(lines, numbers, w.held)]
     # The action column: where most lines with lowercase letters start.
     # The action column: the leftmost column where a fair share of the prose lines start (prose
     # also fills dialogue, and a stray title-page line may stand further left).
@@ -218,7 +226,12 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             w.out[-1] += " " + s  # a wrapped action line
         else:
             w.blank(n)
-            w.line(("!" + s) if is_cue(s) or s.startswith(("!", "@", ".", ">", "#", "=", "~")) else s, n)
+            caps = is_cue(s)
+            w.line(("!" + s) if caps or s.startswith(("!", "@", ".", ">", "#", "=", "~")) else s, n)
+            if caps:
+                w.fallback[n] = "an upper-case line with no speech under it, taken as action"
+            elif ind >= action_col + 4:
+                w.fallback[n] = "indented text with no cue above it, taken as action"
             state = "action"
         i += 1
 

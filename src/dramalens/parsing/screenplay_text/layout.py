@@ -43,7 +43,7 @@ from .lines import (
 )
 from .writer import FountainLines, write_heading
 
-__all__ = ["FOUNTAIN_MARK", "detect_layout", "fountain_syntax", "is_layout_line", "normalise_layout"]
+__all__ = ["FOUNTAIN_MARK", "detect_layout", "fountain_syntax", "is_layout_line", "normalise_layout", "rewrite_layout"]
 
 #: A first line that says "this is Fountain, take it as it stands" (a boneyard, so invisible).
 FOUNTAIN_MARK = "/* fountain */"
@@ -205,6 +205,17 @@ def normalise_layout(text: str) -> tuple[str, list[int]] | None:
     >>> out.split("\\n")[:4], lines[:4]
     (['# Episode 1', '', 'LILY', 'You fired me?'], [1, 1, 2, 2])
     """
+    w = rewrite_layout(text)
+    return None if w is None else ("\n".join(w.out), w.numbers)
+
+
+def rewrite_layout(text: str) -> FountainLines | None:
+    """The Fountain lines written for a plain-text screenplay (with their source lines, the
+    page furniture held back and the lines placed by fallback), or None as in :func:`normalise_layout`.
+
+    >>> rewrite_layout("INT. A - DAY\\n\\nBOB\\nHi.") is None
+    True
+    """
     if text.lstrip("\ufeff \t\r\n").startswith(FOUNTAIN_MARK):
         return None
     formatted, colon, markers = detect_layout(text)
@@ -228,14 +239,20 @@ def normalise_layout(text: str) -> tuple[str, list[int]] | None:
         format_export(lines, w, None if undoubled is None else undoubled)
     else:
         write_colon_script(lines, w)
-    return "\n".join(w.out), w.numbers
+    return w
 
 
 
-def _numbered_headings(text: str) -> tuple[str, list[int]] | None:
+_HEADING_CANDIDATE = re.compile(r"^(?:\d{1,4}[A-Z]?\.?\s*(?:INT|EXT|I/E|EST)|INTERIOR|EXTERIOR)", re.M)
+
+
+def _numbered_headings(text: str) -> FountainLines | None:
     """Flush-left text whose sluglines Fountain would not take (``2 INT. HALLWAY``,
     ``INTERIOR - KITCHEN``, ``4EXT. FIELD``): those lines rewritten as headings, the rest as it
     stands. None when there are fewer than three such lines or the text is written in Fountain."""
+    # One C-level scan decides for the common case (Fountain, or text with no such lines).
+    if len(_HEADING_CANDIDATE.findall(text[:SAMPLE], 0)) < 3:
+        return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.lstrip("\ufeff")
@@ -250,7 +267,7 @@ def _numbered_headings(text: str) -> tuple[str, list[int]] | None:
             write_heading(line.strip(), k + 1, w)
         else:
             w.line(line, k + 1)
-    return "\n".join(w.out), w.numbers
+    return w
 
 
 def _export_only_heading(s: str) -> bool:

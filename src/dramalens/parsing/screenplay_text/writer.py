@@ -30,6 +30,10 @@ class FountainLines:
     def __init__(self) -> None:
         self.out: list[str] = []
         self.numbers: list[int] = []
+        # Source lines kept out of the Fountain (page furniture) and lines placed by fallback,
+        # each with why: the parser hands them to the builder's read quality.
+        self.held: dict[int, str] = {}
+        self.fallback: dict[int, str] = {}
 
     def line(self, text: str, n: int) -> None:
         self.out.append(text)
