@@ -177,6 +177,8 @@ class _Parser(Structure):
                 self.mark(lineno, text[1:-1].strip(), whole.group(1).strip())
             elif text:
                 self.emit(T.ACTION, text, lineno)
+            else:
+                self.b.hold(lineno, "an action mark with nothing after it")
             return
         whole = WHOLE_BRACKET.match(m_line)
         if whole and self.bracket_head(lineno, line[1:-1].strip(), whole.group(1).strip()):
@@ -234,8 +236,6 @@ class _Parser(Structure):
             k = toned.end(2) + 1  # 江河（调侃）你怎么…: a known name and its tone, the colon left out
             if self.dialogue(lineno, line[:k] + "：" + line[k:], m_line[:k] + "：" + m_line[k:]):
                 return
-        if self.speech is not None and self.after_blank and not self.speech_pending and self.speech[0] in NARRATORS:
-            self.end_speech()  # 旁白's speech ends at a blank line
         if self.speech is not None and (self.speech_pending or TERMINAL.search(self.speech_last)
                                         or (self.triangles and not self.narration(m_line))
                                         or (self.indent > self.speech_indent + 1 and "：" not in m_line)
@@ -503,6 +503,7 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
     last = 0
     blank = False
+    source_lines = source_text.split("\n")
     for lineno, raw in enumerate(text.split("\n"), start=1):
         raw = raw.lstrip("\u200b\ufeff")
         line = raw.strip()
@@ -510,6 +511,8 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
             # ~~struck~~ words stay (no text is dropped), only the marks go.
             line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).replace("~~", "").strip()
         if not line:
+            if raw.strip() or source_lines[lineno - 1].strip():
+                parser.b.hold(lineno, "markup or invisible characters only")  # ** / ~~ / a lone BOM
             blank = True
             continue
         last = lineno
