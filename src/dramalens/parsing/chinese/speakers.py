@@ -41,7 +41,12 @@ def speakers_elsewhere(lines: Iterable[str], plausible: Callable[[str], bool]) -
     rest of the script vouches for them when an action line starts with one."""
     counts: Counter[str] = Counter()
     for line in lines:
-        m = SPEAKER.match(line.translate(MATCH_TABLE))
+        colon = line.find("：", 0, 40)
+        if colon < 0:
+            colon = line.find(":", 0, 40)
+        if colon < 0:
+            continue
+        m = SPEAKER.match(line[: colon + 1].translate(MATCH_TABLE))
         if m is not None:
             name = m.group(1).replace(" ", "")
             if 2 <= len(name) <= 4:

@@ -378,9 +378,9 @@ class Structure:
                     return self.open_scene(lineno, line, None, ie, time, loc, cast, None, scene_line=start)
                 if len(rest_m) > 30 or rest_m[0] in "△▲※◆●■【[（(":
                     return False
-                if SENTENCE.search(rest_m) and not comma_head(rest_m):  # 门前土路,日,外 is a head
-                    return False
                 if not HEAD_HINT.search(rest_m) or (not m and ("：" in rest_m or ":" in rest_m)):
+                    return False
+                if SENTENCE.search(rest_m) and ("。" in rest_m or not comma_head(rest_m)):  # 门前土路,日,外 is a head
                     return False
                 ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
                 spaced = m is not None and m.group(2) is not None and not m_line[m.end(2):m.start(3)].strip()
