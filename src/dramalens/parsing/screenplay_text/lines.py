@@ -111,7 +111,10 @@ def is_cue(s: str) -> bool:
     >>> is_cue("MARY (V.O.)"), is_cue("He waits."), is_cue("CUT TO:")
     (True, False, False)
     """
-    if len(s) > 48 or "   " in s or is_heading(s) or NOT_CUES.match(s) or TRANSITION.match(s) or s.endswith(":"):
+    head = s.split("(", 1)[0]
+    if not s or head != head.upper() or len(s) > 48:  # most lines leave here, at a lower-case letter
+        return False
+    if "   " in s or is_heading(s) or NOT_CUES.match(s) or TRANSITION.match(s) or s.endswith(":"):
         return False
     if SHOT.match(s) or FURNITURE.match(s):
         return False

@@ -111,12 +111,17 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
 
 
 
+_HEADING_STARTS = frozenset("0123456789IEie.")
+
+
 def write_heading(s: str, n: int, w: FountainLines) -> bool:
     """Write ``s`` as a heading (numbered on either side) or an omitted scene; False when it is neither.
 
     >>> w = FountainLines(); write_heading("12  INT. HOUSE - DAY  12", 3, w), w.out
     (True, ['INT. HOUSE - DAY #12#', ''])
     """
+    if s[:1] not in _HEADING_STARTS and not s[1:2].isdigit():  # a scene number (A12), I/E, or "."
+        return False
     if s.startswith(".") and len(s) > 1 and s[1] not in ". " and s == s.upper() and any(c.isalpha() for c in s):
         # Fountain's forced heading (``.SNIPER SCOPE POV``) means a heading in every layout;
         # exports leave ``.he will come.`` (an ellipsis cut short) too, so only in capitals.
