@@ -211,7 +211,7 @@ class _Parser(Structure):
         if paren:
             inner, inner_m = line[1:-1].strip(), paren.group(1).strip()
             kind = self.classify_mark(inner_m)
-            if len(inner_m) <= 20 and ENTRANCE.search(inner_m):  # （皇后、魔镜上）: who enters or leaves
+            if len(inner_m) <= 20 and self.entrance(inner_m):  # （皇后、魔镜上）: who enters or leaves
                 self.end_speech()
                 self.emit(T.ACTION, inner, lineno)
             elif kind is not None and kind[0] is not T.NOTE:
@@ -279,6 +279,15 @@ class _Parser(Structure):
             self.b.read_line(lineno)
             return True
         return False
+
+    def entrance(self, inner_m: str) -> bool:
+        """（皇后、魔镜上） / （下） / （众人下）: who enters or leaves the stage — every name before
+        上/下 a speaker of the script, so （停顿一下） and （坐下） stay parentheticals."""
+        m = ENTRANCE.match(inner_m)
+        if m is None:
+            return False
+        names = [n for n in re.split(r"[、，,/和与及]", m.group(1).rstrip("等")) if n]
+        return all(n in self.known or n in self.elsewhere or n in ("众人", "众", "全体", "大家") for n in names)
 
     def hard_wrapped(self) -> bool:
         """Did the speech so far stop mid-word at a long line's end (…通过ISO9002国家认 / 证体系…)?

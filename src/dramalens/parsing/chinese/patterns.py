@@ -123,7 +123,7 @@ PAGE_LINE = re.compile(
 )
 CUE = re.compile(r"^([^\s（()）：:【】\[\]“”\"「」《》，,。！？!?]{1,12})\s*((?:[（(][^（()）]{0,24}[）)]\s*)*)$")
 # （皇后、魔镜上） / （下）: who enters or leaves the stage.
-ENTRANCE = re.compile(r"(?:上|下|上场|下场|退场|登场|退下|同上|齐上|同下|分下|暗下|急下|走上|走下)$")
+ENTRANCE = re.compile(r"^(.*?)(?:上场|下场|退场|登场|退下|同上|齐上|同下|分下|暗下|急下|上|下)$")
 # The writer's remarks after the script (结语, 后记): notes, not story.
 BACK_MATTER = re.compile(r"^[【\[]?(?:结语|后记|附录|创作说明|写在最后|作者的话|作者有话说|编剧的话)[】\]]?[:：]?$")
 ACTION_LABELS = frozenset({"动作", "画面", "镜头", "场景描述", "描述"})
