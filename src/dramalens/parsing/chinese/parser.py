@@ -75,6 +75,8 @@ _MD_HEAD = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=[^#\n]*$)(?![^\n]*#[ \t]*$)", re.M
 # Bold only where it opens the line (**林晚**：, **1-1 日 内 客厅**): a lone ** inside a
 # speech is a writer's own mark for a bleeped word (你这个**！) and stays.
 _MD_BOLD = re.compile(r"^\*\*(.+?)\*\*")
+# 坐下 / 放下 / 停顿一下: the last character before 下/上 makes a gesture, not an entrance.
+_NOT_ENTERING = frozenset("一坐躺蹲跪倒放低停趴摔拿写留扔按咽脱卸吞剩落爬跳递送戴穿关")
 # A first-character guard, so the page-number rule costs nothing on ordinary lines.
 _PAGE_FIRST = frozenset("0123456789-—–~～第Pp")
 
@@ -287,7 +289,8 @@ class _Parser(Structure):
         if m is None:
             return False
         names = [n for n in re.split(r"[、，,/和与及]", m.group(1).rstrip("等")) if n]
-        return all(n in self.known or n in self.elsewhere or n in ("众人", "众", "全体", "大家") for n in names)
+        return all(n in self.known or n in self.elsewhere or n in ("众人", "众", "全体", "大家")
+                   or (len(n) >= 2 and n[-1] not in _NOT_ENTERING and self.plausible(n)) for n in names)
 
     def hard_wrapped(self) -> bool:
         """Did the speech so far stop mid-word at a long line's end (…通过ISO9002国家认 / 证体系…)?
