@@ -67,6 +67,10 @@ _EN_NOT_CUES = frozenset({"INT", "EXT", "INT.", "EXT.", "CUT TO", "FADE IN", "FA
 _EN_NOT_FIRST = frozenset({"A", "AN", "THE", "I", "OK", "NO", "YES", "OH", "SUPER", "TITLE", "CARD", "SIGN", "NOTE"})
 _CAST_LABEL = re.compile(r"^\s*[^：:]{0,8}[：:]")
 _NAME_SPLIT = re.compile(r"[\s、，,/；;。]+")
+_ZH_MARKS = frozenset("△▲（(【[")
+_ZH_LABELS = frozenset(
+    "特写 场景 弹幕 字幕 画面 镜头 插入 提示 提示声 画外 音效 音乐 内容 备注 注 空镜 全景 近景 远景 中景 转场 背景 道具 时间 地点 "
+    "人物 出场 字卡 屏幕 手机 短信 微信 信息 标题 片名 剧名 集名 简介 梗概 大纲 看点 卡点 钩子 台词 口播 歌词".split())
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -326,6 +330,11 @@ def _speech_as_action(action: list[Element], script: Script) -> list[int]:
         m = _ZH_SPEECH.match(first)
         if m is not None and _HAN.search(first):
             name = m.group(1)
+            # A line the writer marked as action (△), a bracketed direction or a screen label
+            # (特写：, 弹幕：, 场景：) is action as written, whatever its colon.
+            marked = script.line_text(line).lstrip(" \t\u3000")[:1] in _ZH_MARKS
+            if marked or name in _ZH_LABELS or name.isdigit() or name[:2] in _ZH_LABELS:
+                continue
             if name in known or len(name) <= 4 or re.search(r"[0-9/、，,]", name):
                 out.append(line)
             continue
