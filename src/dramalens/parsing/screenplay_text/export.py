@@ -121,9 +121,8 @@ def _clean(
                 continue  # the repeated cue at the page top: the speech goes on
             pending_more = None
             out.append(("", 0, n))
-        m = CUE.match(s)
-        if m and indent >= 12 and is_cue(s):
-            last_cue = m.group("name").strip()
+        if indent >= 12 and is_cue(s):
+            last_cue = _cue_name(s)
         out.append((s, indent, n))
     return out
 
@@ -139,7 +138,7 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     lower = Counter(ind for s, ind, _ in rows if len(s) > 20 and any(c.islower() for c in s))
     if lower:
         top = max(lower.values())
-        action_col = min(c for c, k in lower.items() if k * 6 >= top)
+        action_col = min(c for c, k in lower.items() if k * 12 >= top or k >= 50)
     else:
         action_col = min((ind for s, ind, _ in rows if s), default=0)
     cue_min = action_col + 12

@@ -4,6 +4,7 @@ export reader (:mod:`.export`), the colon-script reader (:mod:`.colon`) and layo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..fountain.syntax import HEADING
 from ..headings import is_time_of_day
@@ -105,15 +106,25 @@ DRAFT = re.compile(
 CREDIT = re.compile(r"^(?:written by|screenplay by|teleplay by|story by|by|an original screenplay by)$", re.I)
 
 
+_MC = re.compile(r"\bMc(?=[A-Z])")
+_NUMBER_NAME = re.compile(r"[\d\s.#/-]+[A-Z]?")
+
+
+@lru_cache(maxsize=8192)
 def is_cue(s: str) -> bool:
     """Whether the stripped line ``s`` reads as a character cue (caps name, optional extensions).
 
-    >>> is_cue("MARY (V.O.)"), is_cue("He waits."), is_cue("CUT TO:")
-    (True, False, False)
+    >>> is_cue("MARY (V.O.)"), is_cue("He waits."), is_cue("CUT TO:"), is_cue("McGINTY (cont'd)")
+    (True, False, False, True)
     """
     head = s.split("(", 1)[0]
     if not s or head != head.upper() or len(s) > 48:  # most lines leave here, at a lower-case letter
-        return False
+        if "Mc" not in head:
+            return False
+        s = _MC.sub("MC", s)  # McGINTY is written with a lower-case c
+        head = s.split("(", 1)[0]
+        if head != head.upper() or len(s) > 48:
+            return False
     if "   " in s or is_heading(s) or NOT_CUES.match(s) or TRANSITION.match(s) or s.endswith(":"):
         return False
     if SHOT.match(s) or FURNITURE.match(s):
@@ -122,7 +133,7 @@ def is_cue(s: str) -> bool:
     if not m or not any(c.isalpha() for c in m.group("name")):
         return False
     name = m.group("name").strip()
-    if re.fullmatch(r"[\d\s.#/-]+[A-Z]?", name):  # a scene or page number
+    if _NUMBER_NAME.fullmatch(name):  # a scene or page number
         return False
     return not name.endswith((".", "!", "?", ",", "-")) and len(name.split()) <= 5
 
