@@ -71,6 +71,7 @@ _ZH_MARKS = frozenset("△▲（(【[")
 _ZH_LABELS = frozenset(
     "特写 场景 弹幕 字幕 画面 镜头 插入 提示 提示声 画外 音效 音乐 内容 备注 注 空镜 全景 近景 远景 中景 转场 背景 道具 时间 地点 "
     "人物 出场 字卡 屏幕 手机 短信 微信 信息 标题 片名 剧名 集名 简介 梗概 大纲 看点 卡点 钩子 台词 口播 歌词".split())
+_BONEYARD = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -98,7 +99,8 @@ def assess(
     held_map = dict(held or {})
     lines = script.text.split("\n")
     n = len(lines)
-    blank = [not ln.strip() for ln in lines]
+    sizes = [len(ln.strip()) for ln in lines]
+    blank = [not size for size in sizes]
     covered = [False] * (n + 2)
     fb_line: dict[int, str] = {}
 
@@ -106,12 +108,12 @@ def assess(
         if 0 < k <= n:
             covered[k] = True
 
-    starts = {e.line for _, _, e in script.iter_elements()}
     cast_scenes: list[Scene] = []
     body_start = n + 1
+    placed: list[Element] = []
     for episode in script.episodes:
-        if episode.line > 0:
-            cover(episode.line)
+        if 0 < episode.line <= n:
+            covered[episode.line] = True
             body_start = min(body_start, episode.line)
         for scene in episode.scenes:
             if scene.line > 0:
@@ -119,20 +121,30 @@ def assess(
                 body_start = min(body_start, scene.line)
                 if scene.cast:
                     cast_scenes.append(scene)
-            for e in scene.elements:
-                if e.line <= 0:
-                    continue
-                body_start = min(body_start, e.line)
-                why = fallback.get(e.line)
-                for k in _element_lines(e.line, e.text, lines, blank, starts):
-                    covered[k] = True
-                    if why is not None:
-                        fb_line.setdefault(k, why)
+            placed.extend(scene.elements)
+    starts = {e.line for e in placed}
+    for e in placed:
+        k = e.line
+        if k <= 0 or k > n:
+            continue
+        if k < body_start:
+            body_start = k
+        why = fallback.get(k) if fallback else None
+        # Most elements are one line with a blank line or another element after them.
+        if "\n" not in e.text and (k == n or blank[k] or k + 1 in starts):
+            covered[k] = True
+            if why is not None:
+                fb_line.setdefault(k, why)
+            continue
+        for j in _element_lines(k, e.text, lines, blank, starts):
+            covered[j] = True
+            if why is not None:
+                fb_line.setdefault(j, why)
     for k in read:
         cover(k)
     _cover_cast(cast_scenes, lines, covered)
     if script.source_format == "fountain" and "/*" in script.text:
-        for k in _boneyard_lines(lines):
+        for k in _boneyard_lines(script.text):
             if not covered[k]:
                 held_map.setdefault(k, "boneyard")
 
@@ -172,7 +184,7 @@ def assess(
     body_chars, spoken_chars = 0, 0
     speakers: set[str] = set()
     action: list[Element] = []
-    for _, _, e in script.iter_elements():
+    for e in placed:
         if e.type is ElementType.HEADING:
             continue
         size = len(e.text)
@@ -186,7 +198,7 @@ def assess(
     dialogue_share = spoken_chars / body_chars if body_chars else 0.0
     body_lines = total - len(front_total)
 
-    glued = _speech_as_action(action, script)
+    glued = _speech_as_action(action, script, lines)
     if glued:
         # Over at least ten paragraphs: two odd lines in a short script are not a pattern.
         share = len(glued) / max(len(action), _MIN_ACTION)
@@ -194,12 +206,12 @@ def assess(
 
     zh = script.language == "zh" or len(_HAN.findall(script.text[:4000])) > 400
     limit = _LONG_ZH if zh else _LONG_OTHER
-    long_lines = [k for k in nonblank if len(lines[k - 1].strip()) > limit]
-    text_chars = sum(len(lines[k - 1].strip()) for k in nonblank)
+    long_lines = [k for k in nonblank if sizes[k - 1] > limit]
+    text_chars = sum(sizes)
     if total < 5 and text_chars >= 2000:
         reasons.append(_reason("no_line_breaks", f"{text_chars} characters on {total} lines: the line breaks are missing", nonblank, 1.0))
     elif long_lines:
-        long_chars = sum(len(lines[k - 1].strip()) for k in long_lines)
+        long_chars = sum(sizes[k - 1] for k in long_lines)
         reasons.append(_reason("long_lines", f"{len(long_lines)} lines over {limit} characters hold {long_chars} characters", long_lines, long_chars / text_chars))
 
     if total and len(front_total) / total > _FRONT_ALLOWED:
@@ -303,42 +315,40 @@ def _cover_cast(scenes: list[Scene], lines: list[str], covered: list[bool]) -> N
                 covered[k] = True
 
 
-def _boneyard_lines(lines: list[str]) -> list[int]:
+def _boneyard_lines(text: str) -> list[int]:
     """Lines that hold part of a Fountain /* boneyard */ (the spec's comments, left out of the
-    script on purpose)."""
+    script on purpose); an unclosed one runs to the end."""
     out: list[int] = []
-    inside = False
-    for k, line in enumerate(lines, start=1):
-        touched = inside
-        pos = 0
-        while True:
-            mark = line.find("*/" if inside else "/*", pos)
-            if mark < 0:
-                break
-            inside, pos, touched = not inside, mark + 2, True
-        if touched:
-            out.append(k)
+    line, pos = 1, 0
+    for m in _BONEYARD.finditer(text):
+        line += text.count("\n", pos, m.start())
+        inner = text.count("\n", m.start(), m.end())
+        out.extend(range(line, line + inner + 1))
+        line, pos = line + inner, m.end()
     return out
 
 
-def _speech_as_action(action: list[Element], script: Script) -> list[int]:
+def _speech_as_action(action: list[Element], script: Script, lines: list[str]) -> list[int]:
     known = set(script.characters)
     out: list[int] = []
     for e in action:
         first = e.text.split("\n", 1)[0]
         line = e.line
-        m = _ZH_SPEECH.match(first)
+        colon = ":" in first or "：" in first
+        if not colon and not first[:2].isupper():
+            continue  # neither a 名：/NAME: line nor an upper-case name glued to its speech
+        m = _ZH_SPEECH.match(first) if colon else None
         if m is not None and _HAN.search(first):
             name = m.group(1)
             # A line the writer marked as action (△), a bracketed direction or a screen label
             # (特写：, 弹幕：, 场景：) is action as written, whatever its colon.
-            marked = script.line_text(line).lstrip(" \t\u3000")[:1] in _ZH_MARKS
+            marked = 0 < line <= len(lines) and lines[line - 1].lstrip(" \t\u3000")[:1] in _ZH_MARKS
             if marked or name in _ZH_LABELS or name.isdigit() or name[:2] in _ZH_LABELS:
                 continue
             if name in known or len(name) <= 4 or re.search(r"[0-9/、，,]", name):
                 out.append(line)
             continue
-        m = _EN_SPEECH.match(first) or _EN_GLUED.match(first)
+        m = (_EN_SPEECH.match(first) if colon else None) or _EN_GLUED.match(first)
         if m is not None and any(c.islower() for c in first):
             name = m.group(1).strip()
             if name not in _EN_NOT_CUES and name.split(" ", 1)[0] not in _EN_NOT_FIRST:
