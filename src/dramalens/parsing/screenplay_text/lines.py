@@ -107,6 +107,7 @@ CREDIT = re.compile(r"^(?:written by|screenplay by|teleplay by|story by|by|an or
 
 
 _MC = re.compile(r"\bMc(?=[A-Z])")
+_WIDE_GAP = re.compile(r"\s{3,}")
 _NUMBER_NAME = re.compile(r"[\d\s.#/-]+[A-Z]?")
 
 
@@ -237,7 +238,9 @@ def dual_cues(s: str, ind: int) -> tuple[str, str, int] | None:
     >>> dual_cues("MARY            JOHN", 20)
     ('MARY', 'JOHN', 36)
     """
-    parts = re.split(r"\s{3,}", s)
+    if "   " not in s:
+        return None
+    parts = _WIDE_GAP.split(s)
     if len(parts) != 2 or ind < 8 or not all(is_cue(p) for p in parts):
         return None
     return parts[0], parts[1], ind + s.rfind(parts[1])

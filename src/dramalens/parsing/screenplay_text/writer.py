@@ -4,6 +4,8 @@ headings, a Fountain title page, forced cues)."""
 
 from __future__ import annotations
 
+import re
+
 from ..fountain.syntax import read_cue, starts_title_page
 from .lines import (
     CLIFFHANGER,
@@ -59,12 +61,21 @@ def cue_line(cue: str) -> str:
     return cue if read_cue(cue, True) is not None else "@" + cue
 
 
+# What every marker below starts with (after an optional bracket), any case.
+_MARKER_START = re.compile(
+    r"^[\[(]?\s*(?:EP|SCENE|SUPER|TITLE|ON|TEXT|CAPTION|CHYRON|SUBTITLE|FLASH|BEGIN|END|BACK|CLIFF|HOOK|INTERCUT)",
+    re.I,
+)
+
+
 def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> int:
     """Write a micro-drama marker line; the number of source lines used (0 when ``s`` is none).
 
     >>> w = FountainLines(); write_marker("EPISODE 2: The Deal", 5, w, [], 0), w.out, w.numbers
     (1, ['# Episode 2: The Deal', ''], [5, 5])
     """
+    if not _MARKER_START.match(s):  # one test for the many lines that start no marker
+        return 0
     m = EPISODE.match(s)
     if m:
         title = m.group("t") or ""
