@@ -64,7 +64,11 @@ _EN_SPEECH = re.compile(r"^\s*([A-Z][A-Z0-9 .'\-]{0,30}?)\s*(?:\([^)]{0,20}\))?\
 # A cue glued to its speech: `STEEL Beer's ready!` (an upper-case name, then a capitalised line).
 _EN_GLUED = re.compile(r"^\s*([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+)?)(?: ?\([^)]{0,20}\))? +[\"'A-Z¿¡][a-z']")
 _EN_NOT_CUES = frozenset({"INT", "EXT", "INT.", "EXT.", "CUT TO", "FADE IN", "FADE OUT", "ANGLE ON", "CLOSE ON", "CLOSE UP", "POV", "THE END", "CONTINUED", "MORE", "INSERT", "SUPER", "TITLE", "BACK TO", "WE SEE", "ON"})
-_EN_NOT_FIRST = frozenset({"A", "AN", "THE", "I", "OK", "NO", "YES", "OH", "SUPER", "TITLE", "CARD", "SIGN", "NOTE"})
+_EN_NOT_FIRST = frozenset({
+    "A", "AN", "THE", "I", "OK", "NO", "YES", "OH", "SUPER", "TITLE", "CARD", "SIGN", "NOTE", "CLOSE", "ANGLE", "WIDE", "INSERT",
+    "BACK", "CUT", "FADE", "DISSOLVE", "SMASH", "MATCH", "LATER", "MOMENTS", "CONTINUED", "SERIES", "MONTAGE", "END", "INTERCUT",
+    "FLASHBACK", "POV", "INT", "EXT", "BLACK", "DARKNESS", "SILENCE", "MORE", "OMITTED", "THEN", "AND", "BUT",
+})
 _CAST_LABEL = re.compile(r"^\s*[^：:]{0,8}[：:]")
 _NAME_SPLIT = re.compile(r"[\s、，,/；;。]+")
 _ZH_MARKS = frozenset("△▲（(【[")
@@ -72,6 +76,11 @@ _ZH_LABELS = frozenset(
     "特写 场景 弹幕 字幕 画面 镜头 插入 提示 提示声 画外 音效 音乐 内容 备注 注 空镜 全景 近景 远景 中景 转场 背景 道具 时间 地点 "
     "人物 出场 字卡 屏幕 手机 短信 微信 信息 标题 片名 剧名 集名 简介 梗概 大纲 看点 卡点 钩子 台词 口播 歌词".split())
 _BONEYARD = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+_EN_CUE_ALONE = re.compile(r"^\s*([A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,2})\s*(?:\([^)]{0,20}\))?\s*$")
+_EN_SHOT_WORDS = frozenset(
+    "ANGLE SHOT POV VIEW ON WITH CLOSE CLOSEUP WIDE INSERT BACK CU ECU MCU REVERSE OVER TRACKING AERIAL ESTABLISHING "
+    "MONTAGE SERIES INTERCUT CONTINUED LATER DAY NIGHT MORNING EVENING ROOM HOUSE STREET CAR".split())
+_ZH_SPEECH_VERBS = frozenset("说道问喊叫吼骂笑喃声答嚷斥叹语")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -331,11 +340,12 @@ def _boneyard_lines(text: str) -> list[int]:
 def _speech_as_action(action: list[Element], script: Script, lines: list[str]) -> list[int]:
     known = set(script.characters)
     out: list[int] = []
+    alone: dict[str, list[int]] = {}
     for e in action:
         first = e.text.split("\n", 1)[0]
         line = e.line
         colon = ":" in first or "：" in first
-        if not colon and not first[:2].isupper():
+        if not colon and not first.lstrip()[:2].isupper():
             continue  # neither a 名：/NAME: line nor an upper-case name glued to its speech
         m = _ZH_SPEECH.match(first) if colon else None
         if m is not None and _HAN.search(first):
@@ -345,12 +355,40 @@ def _speech_as_action(action: list[Element], script: Script, lines: list[str]) -
             marked = 0 < line <= len(lines) and lines[line - 1].lstrip(" \t\u3000")[:1] in _ZH_MARKS
             if marked or name in _ZH_LABELS or name.isdigit() or name[:2] in _ZH_LABELS:
                 continue
-            if name in known or len(name) <= 4 or re.search(r"[0-9/、，,]", name):
+            if name in known or len(name) <= 4 or re.search(r"[0-9/、，,]", name) or _zh_speech_after_action(first, known):
                 out.append(line)
+            continue
+        if colon and _HAN.match(first) and lines[line - 1].lstrip(" \t\u3000")[:1] not in _ZH_MARKS \
+                and _zh_speech_after_action(first, known):
+            out.append(line)
             continue
         m = (_EN_SPEECH.match(first) if colon else None) or _EN_GLUED.match(first)
         if m is not None and any(c.islower() for c in first):
             name = m.group(1).strip()
             if name not in _EN_NOT_CUES and name.split(" ", 1)[0] not in _EN_NOT_FIRST:
                 out.append(line)
-    return out
+            continue
+        # A cue alone (an export's indented CHLOE read as action), or a cue over its speech.
+        m = _EN_CUE_ALONE.match(first)
+        if m is not None and (e.text == first or any(c.islower() for c in e.text[len(first):len(first) + 80])):
+            name = m.group(1).strip()
+            words = name.split()
+            if name not in _EN_NOT_CUES and words[0].rstrip(".:") not in _EN_NOT_FIRST and not _EN_SHOT_WORDS.intersection(words):
+                alone.setdefault(name, []).append(line)
+    # A speaker talks again and again; a shot label or a place read as a name comes once or twice.
+    out.extend(k for at in alone.values() if len(at) >= 3 for k in at)
+    return sorted(out)
+
+
+def _zh_speech_after_action(first: str, known: set[str]) -> bool:
+    """``林小龙冷声：离我远点`` or ``黄春花握住他的手，呢喃：小龙``: a known speaker, a few words of
+    tone or action, then a colon and a speech (what the parser left as action)."""
+    cut = min((i for i in (first.find("："), first.find(":")) if i > 0), default=-1)
+    if cut < 0 or cut > 40 or cut + 1 >= len(first):
+        return False
+    head = first[:cut]
+    name = next((k for k in known if head.startswith(k)), None)
+    if name is None:
+        return False
+    rest = head[len(name):]
+    return (len(rest) <= 6 and not any(ch in "，。,、" for ch in rest)) or head[-1] in _ZH_SPEECH_VERBS
