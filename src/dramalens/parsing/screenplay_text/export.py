@@ -173,6 +173,12 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             i += used
             state = "none"
             continue
+        if _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(c.isalpha() for c in nxt[0]):
+            # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
+            w.paragraph([f"{s} {nxt[0]}"], n)
+            state = "none"
+            i += 2
+            continue
         if write_heading(s, n, w):
             state = "none"
             i += 1
@@ -233,6 +239,9 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
                 w.fallback[n] = "indented text with no cue above it, taken as action"
             state = "action"
         i += 1
+
+
+_BARE_IE = re.compile(r"^(?:INT|EXT|INT\./EXT|INT/EXT|I/E|EST)\.?$")
 
 
 def _speech_line(row: tuple[str, int, int]) -> bool:
