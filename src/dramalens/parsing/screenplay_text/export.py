@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..headings import is_time_of_day
 from .lines import (
     CREDIT,
     CUE,
@@ -175,7 +176,12 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             continue
         if _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(c.isalpha() for c in nxt[0]):
             # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
-            w.paragraph([f"{s} {nxt[0]}"], n)
+            after = rows[i + 2] if i + 2 < total else ("", 0, n)
+            if after[0] and is_time_of_day(after[0]):
+                w.paragraph([f"{s} {nxt[0]} - {after[0]}"], n)  # and the time on the line after
+                i += 1
+            else:
+                w.paragraph([f"{s} {nxt[0]}"], n)
             state = "none"
             i += 2
             continue
