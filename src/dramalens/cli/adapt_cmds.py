@@ -1,0 +1,55 @@
+"""``dramalens adapt``: plan a novel as micro-drama episodes (JSON, outline, or a table)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..adaptation import AdaptationPlan, adapt_file, outline_text
+from .context import current_settings
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``adapt`` to ``app``."""
+    app.command("adapt")(adapt_command)
+
+
+def _table(plan: AdaptationPlan) -> Table:
+    table = Table(title=f"{plan.title or 'novel'}: {len(plan.episodes)} {plan.format} episodes from chapters "
+                        f"{plan.span[0]}-{plan.span[1]} of {plan.chapters}; paywall after episode {plan.paywall.episode}")
+    for column in ("#", "from", "to", "runtime s", "ending", "cliffhanger"):
+        table.add_column(column, justify="right" if column in ("#", "runtime s", "ending") else "left")
+    for e in plan.episodes:
+        table.add_row(str(e.number), f"{e.start.chapter}.{e.start.paragraph}", f"{e.end.chapter}.{e.end.paragraph}",
+                      f"{e.runtime_s:.0f}", f"{e.cliffhanger.strength:.2f}", e.cliffhanger.text[:40])
+    return table
+
+
+def adapt_command(
+    novel: Path = typer.Argument(..., help="Novel: .txt (any encoding) or .epub."),
+    format: str = typer.Option("vertical", "--format", help="vertical (60-100 × 1-3 min) or horizontal (12-40 × 5-20 min)."),
+    episodes: int | None = typer.Option(None, "--episodes", help="Number of episodes (default: from the format)."),
+    minutes: float | None = typer.Option(None, "--minutes", help="Target minutes an episode (default: 2 vertical, 10 horizontal)."),
+    free_episodes: int | None = typer.Option(None, "--free-episodes", help="Last free episode: the paywall falls in 8..K."),
+    span: str = typer.Option("auto", "--span", help="auto (fit the budget), all, or FIRST-LAST chapters."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    outline: Path | None = typer.Option(None, "--outline", help="Write the plan as a script outline (.fountain: Fountain; else 第N集)."),
+) -> None:
+    """Plan NOVEL as episodes: span, cut points, beats, hooks, cliffhangers, paywall, checks."""
+    plan = adapt_file(novel, format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span,
+                      max_bytes=current_settings().max_bytes)
+    if outline is not None:
+        style = "fountain" if outline.suffix.lower() == ".fountain" else "chinese"
+        outline.write_text(outline_text(plan, style), encoding="utf-8")
+        print(f"dramalens: wrote {outline}", file=sys.stderr)
+    if as_json:
+        sys.stdout.write(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif outline is None:
+        Console().print(_table(plan))
