@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dramalens.adaptation import adapt
+from dramalens.adaptation.reading import chapter_paragraphs
 from dramalens.errors import ConfigError
 from dramalens.model.novel import Chapter, Novel
 
@@ -52,7 +53,7 @@ def test_plan_invariants(case: tuple[Novel, str, int, str]) -> None:
     assert [e.number for e in plan.episodes] == list(range(1, episodes + 1))
     # Reading order, no gap, no overlap: each episode starts on the paragraph after the last one ended.
     order = [(c.number, i) for c in novel.chapters if first <= c.number <= last
-             for i in range(1, len([x for x in c.text.split("\n") if x.strip()]) + 1)]
+             for i in range(1, len(chapter_paragraphs(c.text, "zh")) + 1)]
     position = {p: k for k, p in enumerate(order)}
     assert position[(plan.episodes[0].start.chapter, plan.episodes[0].start.paragraph)] == 0
     assert position[(plan.episodes[-1].end.chapter, plan.episodes[-1].end.paragraph)] == len(order) - 1

@@ -33,7 +33,7 @@ _EN_ALIAS = re.compile(r"\b([A-Z][a-z]+)[, ]+(?:called|nicknamed|known as)\s+\"?
 _EN_PLACE_BEFORE = re.compile(r"\b(?:at|in|to|from|near|of)\s+$")
 _EN_STOP = frozenset(
     "The A An And But Or If When Then There Their They He She It His Her Its We You Your I My Our This That These Those "
-    "What Why How Who Where Yes No Not Oh Well Everyone Everybody Nobody Someone Nothing So Chapter Volume Part Book Mr Mrs Miss Sir Lady Lord Dr Do Did Is Was "
+    "What Why How Who Where Yes No Not Oh Well Had Have Has Will Would Could Should Shall May Might Must Upon Mamma Papa Everyone Everybody Nobody Someone Nothing So Chapter Volume Part Book Mr Mrs Miss Sir Lady Lord Dr Do Did Is Was "
     "In On At To Of For With From By As After Before Now Here Every All Some One Two Three Monday Sunday God "
     "January February March April May June July August September October November December".split()
 )
@@ -146,13 +146,26 @@ def find_names(text: str, language: str, *, min_count: int = 3) -> NameIndex:
             ra, rb = rb, ra
         parent[rb] = ra
 
+    if language != "zh":
+        # "Collinses", "Bingleys": a family, not a person.
+        for name in [n for n in names if n.endswith("s") and (n[:-1] in names or n[:-2] in names)]:
+            del names[name]
+            parent.pop(name, None)
     ordered = sorted(names, key=lambda n: (-names[n], -len(n), n))
     roots = [n for n in ordered if _title_root(n, language) is None]
     for name in ordered:
         root = _title_root(name, language)
         if root is not None:
-            full = [n for n in roots if _surname(n, language) == root and n != name
-                    and (language != "zh" or len(n) >= 2)]
+            if language == "zh":
+                full = [n for n in roots if _surname(n, language) == root and n != name and len(n) >= 2]
+            elif name.startswith("Miss "):
+                # Miss Bennet → the leading woman of that surname (the book's most frequent full name).
+                full = [n for n in roots if " " in n and _surname(n, language) == root]
+            elif name.startswith(("Mr. ", "Mr ")):
+                # Mr. Darcy and Darcy are one man; Mrs. Bennet and Mr. Bennet are two people.
+                full = [n for n in roots if n == root]
+            else:
+                full = []
             if full:
                 union(full[0], name)
             continue
@@ -161,7 +174,9 @@ def find_names(text: str, language: str, *, min_count: int = 3) -> NameIndex:
                 continue
             if language == "zh" and len(name) >= 2 and name in other:
                 union(other, name)
-            elif language != "zh" and (name in other.split() or _diminutive(name, other)):
+            elif language != "zh" and " " in other and (name == other.split()[0] or _diminutive(name, other)):
+                # A given name joins its full name (Elizabeth ⊂ Elizabeth Bennet); a bare surname
+                # names a family and joins nobody by itself.
                 union(other, name)
     _attach_forms(text, language, names, ordered, union, min_count)
     pattern = _ZH_ALIAS if language == "zh" else _EN_ALIAS

@@ -32,9 +32,10 @@ class CutParams:
     chapter_bonus: float = 0.15
     opening_weight: float = 0.5
     length_penalty: float = 0.3
+    cue_weight: float = 1.0  # 0 turns the tension off: an equal-length split (the evaluation's baseline)
 
     def __post_init__(self) -> None:
-        for name in ("chapter_bonus", "opening_weight", "length_penalty"):
+        for name in ("chapter_bonus", "opening_weight", "length_penalty", "cue_weight"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
                 raise ConfigError(f"cut parameter {name} must be a finite number >= 0, got {value!r}")
@@ -105,8 +106,9 @@ def plan_cuts(
     cum_all = np.concatenate([[0.0], np.cumsum(secs)])
     cum = cum_all[cands]
     chapter_end = np.array([b == n or (b > 0 and paragraphs[b].chapter != paragraphs[b - 1].chapter) for b in cands])
-    ending = np.array([paragraphs[b - 1].ending if b > 0 else 0.0 for b in cands]) + params.chapter_bonus * chapter_end
-    opening = np.array([params.opening_weight * paragraphs[b].opening if b < n else 0.0 for b in cands])
+    w = params.cue_weight
+    ending = np.array([w * paragraphs[b - 1].ending if b > 0 else 0.0 for b in cands]) + params.chapter_bonus * chapter_end
+    opening = np.array([w * params.opening_weight * paragraphs[b].opening if b < n else 0.0 for b in cands])
     held = True
     for widen in (1.0, 1.5, 2.5, 5.0, math.inf):
         wlo, whi = (lo / widen, hi * widen) if math.isfinite(widen) else (0.0, math.inf)

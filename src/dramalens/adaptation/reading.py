@@ -20,7 +20,7 @@ from ..analysis.runtime import DEFAULT_PARAMS, RuntimeParams
 from ..model.novel import Novel
 from ..text import speech_units, split_sentences
 
-__all__ = ["Paragraph", "cue_strength", "read_paragraphs", "split_speech"]
+__all__ = ["Paragraph", "chapter_paragraphs", "cue_strength", "read_paragraphs", "split_speech"]
 
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\"")
 _TAIL_SENTENCES = 2
@@ -28,7 +28,7 @@ _TAIL_SENTENCES = 2
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """One non-blank line of a chapter, numbered from 1 within its chapter."""
+    """One paragraph of a chapter (:func:`chapter_paragraphs`), numbered from 1 within it."""
 
     chapter: int
     index: int
@@ -38,6 +38,21 @@ class Paragraph:
     ending: float  # 0-1: strength of an episode ending on this paragraph
     opening: float  # 0-1: strength of an episode opening on this paragraph
     categories: tuple[str, ...]  # cue categories found anywhere in the paragraph
+
+
+def chapter_paragraphs(text: str, language: str) -> list[str]:
+    """The paragraphs of a chapter's text: blocks between blank lines when the text has blank
+    lines (hard-wrapped plain text, Gutenberg's 70 columns, joins back into its paragraphs),
+    else its non-blank lines.
+
+    >>> chapter_paragraphs("It was\\nlate.\\n\\nShe ran.", "en")
+    ['It was late.', 'She ran.']
+    """
+    if "\n\n" not in text.strip():
+        return [line for line in text.split("\n") if line.strip()]
+    joiner = "" if language == "zh" else " "
+    blocks = (joiner.join(part.strip() for part in block.split("\n") if part.strip()) for block in text.split("\n\n"))
+    return [b for b in blocks if b]
 
 
 def split_speech(text: str) -> tuple[str, str]:
@@ -81,7 +96,7 @@ def read_paragraphs(
     opening_set = set(hook_params.first_hook_categories)
     out: list[Paragraph] = []
     for chapter in novel.chapters:
-        lines = [line for line in chapter.text.split("\n") if line.strip()]
+        lines = chapter_paragraphs(chapter.text, language)
         for index, line in enumerate(lines, start=1):
             sentences = split_sentences(line) or [line]
             tail = " ".join(sentences[-_TAIL_SENTENCES:])

@@ -36,17 +36,21 @@ def agency_counts(text: str, names: dict[str, str], language: str) -> dict[str, 
     >>> agency_counts("林晚推开门。林晚被打了一巴掌。林晚冷笑。", {"林晚": "林晚"}, "zh")
     {'林晚': (2, 1)}
     """
-    out: dict[str, list[int]] = {}
-    for alias, canon in sorted(names.items(), key=lambda kv: -len(kv[0])):
-        if language == "zh":
-            active = re.compile(re.escape(alias) + rf"(?!{_ZH_PASSIVE})(?:[^，。！？“”被]{{0,3}})(?:{_ZH_ACTIVE}|推开)")
-            passive = re.compile(re.escape(alias) + rf"(?:{_ZH_PASSIVE})")
-        else:
-            active = re.compile(r"\b" + re.escape(alias) + rf"\b(?: \w+ly)? (?:{_EN_ACTIVE})\b")
-            passive = re.compile(r"\b" + re.escape(alias) + rf"\b (?:{_EN_PASSIVE}) \w+ed\b")
-        counts = out.setdefault(canon, [0, 0])
-        counts[0] += len(active.findall(text))
-        counts[1] += len(passive.findall(text))
+    out: dict[str, list[int]] = {canon: [0, 0] for canon in names.values()}
+    if not names:
+        return {}
+    # One pass over the text for every alias at once (a pattern per alias was 5 s on a 700 KB book).
+    alternation = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+    if language == "zh":
+        pattern = re.compile(rf"({alternation})(?:({_ZH_PASSIVE})|[^，。！？“”被]{{0,3}}?({_ZH_ACTIVE}|推开))")
+    else:
+        pattern = re.compile(rf"\b({alternation})\b(?: ((?:{_EN_PASSIVE}) \w+ed)\b|(?: \w+ly)? ({_EN_ACTIVE})\b)")
+    for m in pattern.finditer(text):
+        counts = out[names[m.group(1)]]
+        if m.group(2):
+            counts[1] += 1
+        elif m.group(3):
+            counts[0] += 1
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
