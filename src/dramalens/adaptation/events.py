@@ -77,6 +77,9 @@ def find_events(paragraphs: list[Paragraph], found: Mentions, alias_map: dict[st
     [('conflict', 3, 2), ('reveal', 3, 2)]
     """
     extra = _EXTRA["zh" if language == "zh" else "en"]
+    forms: dict[str, list[str]] = {}
+    for alias, canon in alias_map.items():
+        forms.setdefault(canon, []).append(alias)
     out: list[Beat] = []
     for p, persons in zip(paragraphs, found.per_paragraph):
         if not p.categories and not any(rx.search(p.text) for _, rx in extra):
@@ -94,6 +97,6 @@ def find_events(paragraphs: list[Paragraph], found: Mentions, alias_map: dict[st
                     best = max(best or (w, _RANK[kind], kind), (w, _RANK[kind], kind))
             if best is None:
                 continue
-            who = tuple(n for n in persons if any(a in sentence for a, c in alias_map.items() if c == n))
+            who = tuple(n for n in persons if any(a in sentence for a in forms.get(n, ())))
             out.append(Beat(sentence, p.chapter, p.index, best[2], who or persons[:2], best[0]))
     return out
