@@ -121,3 +121,14 @@ def test_cli_error_is_one_line(tmp_path, capsys):
     path.write_text(zh_novel(), encoding="utf-8")
     assert main(["adapt", str(path), "--format", "square"]) == 2
     assert "allowed: vertical, horizontal" in capsys.readouterr().err
+
+
+def test_html_page_is_self_contained(tmp_path):
+    path = tmp_path / "n.txt"
+    path.write_text(zh_novel(), encoding="utf-8")
+    out = tmp_path / "plan.html"
+    assert main(["adapt", str(path), "--episodes", "4", "--span", "all", "--html", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    assert page.count("<svg") >= 3 and "林晚" in page and "凶手" in page

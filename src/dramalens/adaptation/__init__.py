@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..parsing.novel import read_novel
 from .build import AdaptParams, adapt
+from .html import plan_html
 from .outline import OUTLINE_STYLES, outline_text, score_plan
 from .plan import AdaptationPlan, Beat, Check, CharacterCluster, Cliffhanger, EpisodePlan, Hook, Paywall, PlanScore, Position
 
@@ -31,6 +32,7 @@ __all__ = [
     "adapt",
     "adapt_file",
     "outline_text",
+    "plan_html",
     "score_plan",
 ]
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..adaptation import AdaptationPlan, adapt_file, outline_text
+from ..adaptation import AdaptationPlan, adapt_file, outline_text, plan_html
 from .context import current_settings
 
 __all__ = ["register"]
@@ -40,16 +40,20 @@ def adapt_command(
     free_episodes: int | None = typer.Option(None, "--free-episodes", help="Last free episode: the paywall falls in 8..K."),
     span: str = typer.Option("auto", "--span", help="auto (fit the budget), all, or FIRST-LAST chapters."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    html: Path | None = typer.Option(None, "--html", help="Write the plan as a self-contained HTML page."),
     outline: Path | None = typer.Option(None, "--outline", help="Write the plan as a script outline (.fountain: Fountain; else 第N集)."),
 ) -> None:
     """Plan NOVEL as episodes: span, cut points, beats, hooks, cliffhangers, paywall, checks."""
     plan = adapt_file(novel, format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span,
                       max_bytes=current_settings().max_bytes)
+    if html is not None:
+        html.write_text(plan_html(plan), encoding="utf-8")
+        print(f"dramalens: wrote {html}", file=sys.stderr)
     if outline is not None:
         style = "fountain" if outline.suffix.lower() == ".fountain" else "chinese"
         outline.write_text(outline_text(plan, style), encoding="utf-8")
         print(f"dramalens: wrote {outline}", file=sys.stderr)
     if as_json:
         sys.stdout.write(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    elif outline is None:
+    elif outline is None and html is None:
         Console().print(_table(plan))
