@@ -1,6 +1,8 @@
-"""Benchmark: plan a generated 2,000-chapter (~10 MB) Chinese web novel on one core.
+"""Benchmark: plan a generated 2,000-chapter (~10 MB) Chinese web novel on one core; rank a
+generated library on one process and on a 2-worker Dask LocalCluster, and check both rankings
+are identical.
 
-Run: ``PYTHONPATH=src python benchmarks/bench_adaptation.py [--chapters 2000] [--json]``
+Run: ``PYTHONPATH=src python benchmarks/bench_adaptation.py [--chapters 2000] [--rank 1000] [--json]``
 
 Times reading (``read_novel``) and planning twice: ``--span auto`` (80 vertical episodes from
 the opening arcs, the everyday case) and ``--span all`` in 100 episodes (the whole book, the
@@ -13,9 +15,11 @@ import argparse
 import json
 import random
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from dramalens.adaptation import adapt
+from dramalens.adaptation import adapt, rank_paths
 from dramalens.parsing.novel import read_novel
 
 NAMES = ["林晚", "顾沉", "苏念", "陈默", "白薇", "周衍", "沈墨"]
@@ -47,10 +51,29 @@ def novel_text(chapters: int, seed: int = 7, chars_per_chapter: int = 1700) -> s
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--chapters", type=int, default=2000)
+    ap.add_argument("--rank", type=int, default=0, help="Also rank a library of this many generated novels.")
+    ap.add_argument("--rank-chapters", type=int, default=40, help="Chapters of each ranked novel (~1,700 characters each).")
+    ap.add_argument("--skip-plan", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    out: dict[str, float | int | bool] = {}
+    if args.rank:
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in range(args.rank):
+                Path(tmp, f"novel{i:05d}.txt").write_text(novel_text(args.rank_chapters, seed=i), encoding="utf-8")
+            out["rank_novels"] = args.rank
+            t = time.perf_counter()
+            here = rank_paths([tmp])
+            out["rank_one_process_s"] = round(time.perf_counter() - t, 1)
+            t = time.perf_counter()
+            there = rank_paths([tmp], dask="local")
+            out["rank_dask_local_2_workers_s"] = round(time.perf_counter() - t, 1)
+            out["rankings_identical"] = here == there
+    if args.skip_plan:
+        print(json.dumps(out) if args.json else "\n".join(f"{k:28s} {v}" for k, v in out.items()))
+        return 0
     text = novel_text(args.chapters)
-    out: dict[str, float | int] = {"chapters": args.chapters, "megabytes": round(len(text.encode("utf-8")) / 1e6, 2)}
+    out.update({"chapters": args.chapters, "megabytes": round(len(text.encode("utf-8")) / 1e6, 2)})
     t = time.perf_counter()
     novel = read_novel(text)
     out["read_s"] = round(time.perf_counter() - t, 2)
@@ -67,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out))
     else:
         for key, value in out.items():
-            print(f"{key:24s} {value}")
+            print(f"{key:28s} {value}")
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..parsing.novel import read_novel
 from .build import AdaptParams, adapt
 from .html import plan_html
+from .rank import LibraryRanking, rank_library, rank_paths
 from .outline import OUTLINE_STYLES, outline_text, score_plan
 from .plan import AdaptationPlan, Beat, Check, CharacterCluster, Cliffhanger, EpisodePlan, Hook, Paywall, PlanScore, Position
 
@@ -26,6 +27,7 @@ __all__ = [
     "Cliffhanger",
     "EpisodePlan",
     "Hook",
+    "LibraryRanking",
     "Paywall",
     "PlanScore",
     "Position",
@@ -33,6 +35,8 @@ __all__ = [
     "adapt_file",
     "outline_text",
     "plan_html",
+    "rank_library",
+    "rank_paths",
     "score_plan",
 ]
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..adaptation import AdaptationPlan, adapt_file, outline_text, plan_html
+from ..adaptation import AdaptationPlan, LibraryRanking, adapt_file, outline_text, plan_html, rank_paths
 from .context import current_settings
 
 __all__ = ["register"]
@@ -32,8 +32,17 @@ def _table(plan: AdaptationPlan) -> Table:
     return table
 
 
+def _rank_table(ranking: LibraryRanking) -> Table:
+    table = Table(title=f"Adaptation zone: {len(ranking.novels)} novels, best candidate first")
+    for column in ("#", "score", "novel", "lead", "why"):
+        table.add_column(column, justify="right" if column in ("#", "score") else "left")
+    for r in ranking.novels:
+        table.add_row(str(r.rank), f"{r.score:.3f}", r.profile.title, r.profile.protagonist or "", "; ".join(r.reasons[:3]))
+    return table
+
+
 def adapt_command(
-    novel: Path = typer.Argument(..., help="Novel: .txt (any encoding) or .epub."),
+    novel: list[str] = typer.Argument(..., help="Novel (.txt any encoding, .epub); or `rank LIBRARY…` to rank files/folders."),
     format: str = typer.Option("vertical", "--format", help="vertical (60-100 × 1-3 min) or horizontal (12-40 × 5-20 min)."),
     episodes: int | None = typer.Option(None, "--episodes", help="Number of episodes (default: from the format)."),
     minutes: float | None = typer.Option(None, "--minutes", help="Target minutes an episode (default: 2 vertical, 10 horizontal)."),
@@ -42,9 +51,19 @@ def adapt_command(
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
     html: Path | None = typer.Option(None, "--html", help="Write the plan as a self-contained HTML page."),
     outline: Path | None = typer.Option(None, "--outline", help="Write the plan as a script outline (.fountain: Fountain; else 第N集)."),
+    catalog: str | None = typer.Option(None, "--catalog", help="rank: catalog database URL or path, for premise novelty."),
+    dask: str | None = typer.Option(None, "--dask", help="rank: run on Dask: 'local' (2 workers) or tcp://scheduler:8786."),
 ) -> None:
-    """Plan NOVEL as episodes: span, cut points, beats, hooks, cliffhangers, paywall, checks."""
-    plan = adapt_file(novel, format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span,
+    """Plan NOVEL as episodes (span, cuts, beats, hooks, cliffhangers, paywall, checks), or
+    `adapt rank LIBRARY…`: score every novel of a library for adaptation, with the reasons."""
+    if novel[0] == "rank":
+        ranking = rank_paths(novel[1:], catalog_url=catalog, dask=dask)
+        if as_json:
+            sys.stdout.write(json.dumps(ranking.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            Console().print(_rank_table(ranking))
+        return
+    plan = adapt_file(Path(novel[0]), format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span,
                       max_bytes=current_settings().max_bytes)
     if html is not None:
         html.write_text(plan_html(plan), encoding="utf-8")
