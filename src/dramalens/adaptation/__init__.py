@@ -42,7 +42,7 @@ __all__ = [
 
 
 def adapt_file(
-    path: str | Path,
+    path: str | Path | bytes,
     format: str = "vertical",
     *,
     episodes: int | None = None,
@@ -51,6 +51,7 @@ def adapt_file(
     span: str = "auto",
     max_bytes: int | None = None,
 ) -> AdaptationPlan:
-    """Read the novel at ``path`` (.txt/.epub, any encoding) and plan it (:func:`adapt`)."""
+    """Read the novel at ``path`` (.txt/.epub, any encoding; or its bytes, as uploaded) and
+    plan it (:func:`adapt`)."""
     novel = read_novel(path, max_bytes=max_bytes)
     return adapt(novel, format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span)
