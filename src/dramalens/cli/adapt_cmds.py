@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..adaptation import AdaptationPlan, LibraryRanking, adapt_file, outline_text, plan_html, rank_paths
+from ..adaptation.draft import draft_plan
 from .context import current_settings
 
 __all__ = ["register"]
@@ -51,6 +52,8 @@ def adapt_command(
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
     html: Path | None = typer.Option(None, "--html", help="Write the plan as a self-contained HTML page."),
     outline: Path | None = typer.Option(None, "--outline", help="Write the plan as a script outline (.fountain: Fountain; else 第N集)."),
+    draft: Path | None = typer.Option(None, "--draft", help="Draft each episode through the LLM endpoint in the settings "
+                                      "(DRAMALENS_LLM_URL) and write the script here; its measures go to stderr."),
     catalog: str | None = typer.Option(None, "--catalog", help="rank: catalog database URL or path, for premise novelty."),
     dask: str | None = typer.Option(None, "--dask", help="rank: run on Dask: 'local' (2 workers) or tcp://scheduler:8786."),
 ) -> None:
@@ -72,7 +75,12 @@ def adapt_command(
         style = "fountain" if outline.suffix.lower() == ".fountain" else "chinese"
         outline.write_text(outline_text(plan, style), encoding="utf-8")
         print(f"dramalens: wrote {outline}", file=sys.stderr)
+    if draft is not None:
+        drafted = draft_plan(plan, current_settings())
+        draft.write_text(drafted.text, encoding="utf-8")
+        print(f"dramalens: wrote {draft}: {drafted.parsed_episodes} episodes; ending strength drafted "
+              f"{drafted.mean_drafted_strength:.2f} vs planned {drafted.mean_planned_strength:.2f}", file=sys.stderr)
     if as_json:
         sys.stdout.write(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    elif outline is None and html is None:
+    elif outline is None and html is None and draft is None:
         Console().print(_table(plan))
