@@ -30,7 +30,7 @@ from ..triage.models import init_db, now
 from ..triage.pipeline import PipelineFn, pipeline_for, trope_label
 from ..triage.watch import FolderWatcher
 from ..triage.worker import Worker
-from . import routes_admin, routes_api, routes_auth, routes_pages
+from . import routes_admin, routes_api, routes_auth, routes_ip, routes_pages
 from .deps import DeskState
 from .errors import install_error_handlers
 from .guard import guard
@@ -113,6 +113,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.middleware("http")(guard)
     install_error_handlers(app)
-    for module in (routes_auth, routes_pages, routes_admin, routes_api):
+    for module in (routes_auth, routes_pages, routes_ip, routes_admin, routes_api):
         app.include_router(module.router)
     return app
