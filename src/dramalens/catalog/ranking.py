@@ -36,7 +36,7 @@ __all__ = ["MIN_SHINGLES", "WEIGHTS", "Ranked", "Scores", "rank", "skeleton_matc
 #: between two full scripts (``script``). Chosen on the real sets in docs/catalog.md.
 WEIGHTS: dict[str, dict[str, float]] = {
     "synopsis": {"lexical": 0.85, "embedding": 0.15},
-    "script": {"text": 0.3, "lexical": 0.3, "embedding": 0.2, "skeleton": 0.2},
+    "script": {"text": 0.3, "lexical": 0.2, "embedding": 0.15, "skeleton": 0.35},
 }
 #: A MinHash signature of fewer shingles than this is no evidence (a heading-only text, a title).
 MIN_SHINGLES = 8
@@ -67,7 +67,7 @@ class Scores:
         0.755
         """
         weights = WEIGHTS["script" if self.script else "synopsis"]
-        values = {"text": self.text, "lexical": self.lexical, "embedding": self.embedding, "skeleton": self.skeleton}
+        values = {"text": self.text, "lexical": self.lexical, "embedding": self.embedding, "skeleton": self.skeleton, "tropes": self.tropes}
         parts = [(w, values[k]) for k, w in weights.items() if values[k] is not None]
         total = sum(w for w, _ in parts)
         blend = sum(w * float(v or 0.0) for w, v in parts) / total if total else 0.0
@@ -252,6 +252,8 @@ def rank(index: CatalogIndex, q: Probe, k: int, ann: bool | None = None, lexical
         num += w["embedding"] * np.clip(cos, 0, 1)
         den += w["embedding"]
     pre = np.maximum(np.divide(num, den, out=np.zeros(n), where=den > 0), text)
+    if q.script:  # candidates only: a retelling in new words shares tropes, and its skeleton is scored below
+        pre = pre + 0.5 * np.nan_to_num(tropes) * index.has_text
     if q.row is not None:
         pre[q.row] = -1.0
     cands = set(np.argpartition(-pre, want - 1)[:want].tolist())
