@@ -11,8 +11,9 @@ signals (lexical, embedding) carry the score: on real retelling sets they were t
 with information, while skeletons of one paragraph align trivially and trope sets tie for most
 pairs. Skeletons count only when both sides are scripts with scenes to align. Tropes are
 evidence (shown, shared tropes listed) and never part of the score. Verbatim reuse is never
-diluted: the combined score is at least the text score. A MinHash signature made from fewer
-than :data:`MIN_SHINGLES` shingles (an empty or near-empty text) matches nothing.
+diluted: the combined score is at least the text score. A work whose text gave fewer than
+:data:`MIN_SHINGLES` shingles (empty or near-empty: a heading, a title) matches nothing on any
+signal: two copies of "# Act I" are not the same story.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "script": {"text": 0.3, "lexical": 0.2, "embedding": 0.15, "skeleton": 0.35},
 }
 #: A MinHash signature of fewer shingles than this is no evidence (a heading-only text, a title).
-MIN_SHINGLES = 8
+MIN_SHINGLES = 4
 #: Rows that get the full comparison, at least (3 × k when more are asked for).
 CANDIDATES = 200
 
@@ -234,6 +235,10 @@ def rank(index: CatalogIndex, q: Probe, k: int, ann: bool | None = None, lexical
             ann_rows = found.rows.tolist()
         else:
             cos = index.embeddings @ q.embedding
+    empty = index.shingles < MIN_SHINGLES if q.shingles >= MIN_SHINGLES else np.ones(n, bool)
+    for signal in (lex, cos):
+        if signal is not None:
+            signal[empty] = 0.0
     hits = _passage_hits(index, q.keys)
     tropes = _trope_scores(index, q.tropes)
     text = jacc.copy()
@@ -263,4 +268,5 @@ def rank(index: CatalogIndex, q: Probe, k: int, ann: bool | None = None, lexical
     if ann_rows and cos is not None and q.embedding is not None:  # exact cosines for every candidate, not only those the index returned
         rows = np.fromiter(cands, dtype=np.int64)
         cos[rows] = index.embeddings[rows] @ q.embedding
+        cos[empty] = 0.0
     return _score_rows(index, q, np.array(sorted(cands), dtype=np.int64), jacc, cos, hits, tropes, lex)
