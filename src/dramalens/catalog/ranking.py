@@ -188,7 +188,7 @@ def _jaccards(index: CatalogIndex, q: Probe) -> np.ndarray:
     """MinHash Jaccard with every row; 0 where either side is empty or near-empty."""
     if q.shingles < MIN_SHINGLES:
         return np.zeros(len(index), np.float64)
-    jacc = np.count_nonzero(index.signatures == q.signature, axis=1) / max(q.signature.size, 1)
+    jacc: np.ndarray = np.count_nonzero(index.signatures == q.signature, axis=1) / max(q.signature.size, 1)
     jacc[index.shingles < MIN_SHINGLES] = 0.0
     return jacc
 
