@@ -23,6 +23,7 @@ __all__ = [
     "HAN_CLASS",
     "HAN_RUN",
     "KANA_CLASS",
+    "class_ranges",
     "count_han",
     "has_han",
     "is_han",
@@ -73,3 +74,15 @@ def is_han(ch: str) -> bool:
     (True, False, False)
     """
     return HAN.fullmatch(ch) is not None
+
+
+def class_ranges(char_class: str) -> list[tuple[int, int]]:
+    """The (first, last) code points of a character-class body made of ``a-b`` ranges (as the
+    ``*_CLASS`` strings here are), for lookups by code point.
+
+    >>> class_ranges("a-z\u4e00-\u9fff")
+    [(97, 122), (19968, 40959)]
+    """
+    if len(char_class) % 3 or any(char_class[i] != "-" for i in range(1, len(char_class), 3)):
+        raise ValueError(f"expected a class of a-b ranges, got {char_class!r}")
+    return [(ord(char_class[i]), ord(char_class[i + 2])) for i in range(0, len(char_class), 3)]

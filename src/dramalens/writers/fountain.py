@@ -132,7 +132,8 @@ class _EpisodeWriter:
             if not _HEADING.match(line):
                 line = "." + line
             if scene_number and _SCENE_NUMBER_OK.match(scene_number):
-                line += f" #{scene_number}#"
+                # ". #1#" would be action: a forced heading needs a character right after the dot.
+                line += f"#{scene_number}#" if line == "." else f" #{scene_number}#"
             self.blocks.append(line)
         elif t is _T.ACTION:
             self.blocks.append(_action(text))
