@@ -12,7 +12,8 @@ with information, while skeletons of one paragraph align trivially and trope set
 pairs. Skeletons count only when both sides are scripts with scenes to align. Tropes are
 evidence (shown, shared tropes listed) and never part of the score. Verbatim reuse is never
 diluted: the combined score is at least the text score. A work whose text gave fewer than
-:data:`MIN_SHINGLES` shingles (empty or near-empty: a heading, a title) matches nothing on any
+:data:`MIN_SHINGLES` shingles has no MinHash/text evidence, and one of fewer than
+:data:`MIN_TOPIC_SHINGLES` (empty or near-empty: a heading, a title) matches nothing on any
 signal: two copies of "# Act I" are not the same story.
 """
 
@@ -31,7 +32,7 @@ from .probe import Probe
 from .store import CatalogIndex
 from .vectors import EXACT_LIMIT, VectorIndex
 
-__all__ = ["MIN_SHINGLES", "WEIGHTS", "Ranked", "Scores", "rank", "skeleton_match", "text_score", "trope_overlap"]
+__all__ = ["MIN_SHINGLES", "MIN_TOPIC_SHINGLES", "WEIGHTS", "Ranked", "Scores", "rank", "skeleton_match", "text_score", "trope_overlap"]
 
 #: How the per-fingerprint scores combine: between a synopsis and anything (``synopsis``), and
 #: between two full scripts (``script``). Chosen on the real sets in docs/catalog.md.
@@ -39,8 +40,11 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "synopsis": {"lexical": 0.85, "embedding": 0.15},
     "script": {"text": 0.3, "lexical": 0.2, "embedding": 0.15, "skeleton": 0.35},
 }
-#: A MinHash signature of fewer shingles than this is no evidence (a heading-only text, a title).
+#: A MinHash signature of fewer shingles than this is no evidence of copying (Jaccard of two
+#: 1-3-shingle sets is 0 or near 1 by chance).
 MIN_SHINGLES = 4
+#: A text of fewer shingles than this (a heading, a bare title) matches on no signal at all.
+MIN_TOPIC_SHINGLES = 2
 #: Rows that get the full comparison, at least (3 × k when more are asked for).
 CANDIDATES = 200
 
@@ -235,7 +239,9 @@ def rank(index: CatalogIndex, q: Probe, k: int, ann: bool | None = None, lexical
             ann_rows = found.rows.tolist()
         else:
             cos = index.embeddings @ q.embedding
-    empty = index.shingles < MIN_SHINGLES if q.shingles >= MIN_SHINGLES else np.ones(n, bool)
+    # A text shorter than two shingles (a heading, one or two words) matches on no signal; a
+    # short real sentence ("I love my succulent collection.") still matches by its words.
+    empty = index.shingles < MIN_TOPIC_SHINGLES if q.shingles >= MIN_TOPIC_SHINGLES else np.ones(n, bool)
     for signal in (lex, cos):
         if signal is not None:
             signal[empty] = 0.0
