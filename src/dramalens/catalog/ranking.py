@@ -67,7 +67,7 @@ class Scores:
         the text score; 0 when nothing is measured.
 
         >>> Scores(0.5, 0.0, 0.5, None, None, 1.0, script=True).combined()
-        0.7
+        0.7692
         >>> Scores(0.0, 0.0, 0.0, 0.5, 1.0, None, lexical=0.8).combined()  # tropes are evidence only
         0.755
         """

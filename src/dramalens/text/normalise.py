@@ -113,9 +113,9 @@ def strip_markup(text: str) -> str:
     marked up. Paragraph-ending tags become line breaks.
 
     >>> strip_markup("<p>She &rsquo;s back.</p><p>Again</p>")
-    'She ’s back.\nAgain'
-    >>> strip_markup("# Act I\nLear divides his kingdom.")
-    'Act I\nLear divides his kingdom.'
+    'She ’s back.\\nAgain'
+    >>> strip_markup("# Act I\\nLear divides his kingdom.")
+    'Act I\\nLear divides his kingdom.'
     """
     if "<" in text or "&" in text:
         text = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", text))
