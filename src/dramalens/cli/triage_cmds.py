@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import logging
 from pathlib import Path
 
@@ -13,7 +14,10 @@ from rich.console import Console
 from ..errors import ConfigError
 from ..triage.auth import add_user, issue_token
 from ..triage.intake import SubmissionMeta
+from ..serial import to_jsonable
 from ..triage.pipeline import PipelineFn, pipeline_for
+from ..triage.rank import parse_weights, rank_paths
+from ..triage.scoring import load_weights
 from ..triage.runs import drain_queue, open_desk, submit_path
 from ..triage.watch import FolderWatcher, ScanReport, watch_once
 from ..triage.worker import run_worker
@@ -69,6 +73,24 @@ def run_cmd(
     for warning in report.warnings:  # e.g. a remote cluster and a SQLite file
         Console(stderr=True).print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
     typer.echo(f"done {report.done}, failed {report.failed}; queue: {report.queue.to_dict()}")
+
+
+@triage_app.command("rank")
+def rank_cmd(
+    paths: list[Path] = typer.Argument(..., help="Script files, folders of scripts or .zip batches."),
+    db: str = typer.Option(None, "--db", help="Catalog database to compare against (default: none; originality unscored)."),
+    weights: str = typer.Option(None, "--weights", help="originality=0.45,craft=0.4,risk=0.15 (default: the settings' weights)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the ranked list as JSON."),
+) -> None:
+    """Analyse and rank scripts in one command, without the web app: gated scripts (not a micro drama, too short, unreadable, near-copy) last."""
+    chosen = parse_weights(weights, load_weights(path=current_settings().triage_settings))
+    with progress_bar("ranking", counted=True) as advance:
+        ranked = rank_paths(paths, db_url=db, weights=chosen, pipeline=_pipeline(), on_progress=advance)
+    if as_json:
+        typer.echo(json.dumps(to_jsonable([r.to_dict() for r in ranked]), ensure_ascii=False, indent=2))
+        return
+    for i, r in enumerate(ranked, 1):
+        typer.echo(f"{i:>3}  {'gated' if r.score is None else f'{r.score:5.1f}':>5}  {r.file}" + "".join(f"\n       ⚑ {g}" for g in r.gates))
 
 
 def _print_scan(report: ScanReport) -> None:

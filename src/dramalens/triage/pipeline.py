@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -22,9 +23,10 @@ from ..model import Script
 from ..parsing import parse_bytes
 from ..report.html import render_html
 from .catalogs import CatalogRef
+from .gates import gates_for
 from .intake import SubmissionInput
 from .result import Detected, TriageResult
-from .scoring import DEFAULT_WEIGHTS, Features, Flag, Weights, score
+from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Weights, score
 
 __all__ = ["PipelineFn", "analyse_submission", "compliance_flags", "detected_metadata", "features_from_analysis",
            "pipeline_for", "trope_label"]
@@ -68,8 +70,12 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     with _CATALOG_LOCK:
         matches, novel = _compare(opened, script)
     features = features_from_analysis(analysis, novelty=novel, similar=matches)
+    gates = gates_for(script, analysis, matches)
+    scored = score(features, weights)
+    if gates:  # shown first among the evidence, so the page says why it is not ranked
+        scored = replace(scored, evidence=tuple(Evidence("gate", str(g), work=g.work_id) for g in gates) + scored.evidence)
     return TriageResult(
-        score=score(features, weights),
+        score=scored,
         analysis=analysis,
         similar=matches,
         report_html=render_html(analysis),
@@ -77,6 +83,7 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
         script_title=script.title,
         tropes=_trope_labels(analysis.tropes, script.language),
         detected=detected_metadata(analysis.episode_count, analysis.format.format, _track(analysis.tropes, script.language)),
+        gates=gates,
     )
 
 

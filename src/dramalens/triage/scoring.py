@@ -39,6 +39,7 @@ __all__ = [
     "Score",
     "Weights",
     "load_weights",
+    "rescore",
     "save_weights",
     "score",
 ]
@@ -212,6 +213,10 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
         evidence.append(Evidence("risk", f"{flag.rule} ({sev}): {flag.text}"[:300], episode=flag.episode, line=flag.line))
     risk = round(min(100.0, risk_points), 1)
 
+    return Score(_total(originality, craft, risk, weights), originality, craft, risk, weights, tuple(evidence))
+
+
+def _total(originality: float | None, craft: float, risk: float, weights: Weights) -> float:
     w = weights.to_dict()
     if originality is None:  # unknown originality: its weight goes to the others, never a guess
         w["originality"] = 0.0
@@ -219,7 +224,18 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
             w["craft"] = 1.0
     denom = w["originality"] + w["craft"] + w["risk"]
     total = (w["originality"] * (originality or 0.0) + w["craft"] * craft + w["risk"] * (100.0 - risk)) / denom
-    return Score(round(total, 1), originality, craft, risk, weights, tuple(evidence))
+    return round(total, 1)
+
+
+def rescore(s: Score, weights: Weights) -> Score:
+    """``s`` with its total recomputed under ``weights`` from the stored sub-scores: weights
+    apply at query time, so changing them re-ranks at once without analysing again.
+
+    >>> s = score(Features(episodes=10, hook_endings=10, novelty=0.0, pacing_fit=1.0, agency=1.0))
+    >>> s.total, rescore(s, Weights(originality=0, craft=1, risk=0)).total
+    (55.0, 100.0)
+    """
+    return Score(_total(s.originality, s.craft, s.risk, weights), s.originality, s.craft, s.risk, weights, s.evidence)
 
 
 def load_weights(conn: Connection | None = None, *, path: str | os.PathLike[str] | None = None) -> Weights:
