@@ -31,6 +31,7 @@ from .scoring import Weights, load_weights, save_weights
 
 __all__ = [
     "CATALOG_PAGE",
+    "MAX_WEIGHT",
     "Batch",
     "BatchProgress",
     "QueueView",
@@ -52,6 +53,8 @@ __all__ = [
 
 #: Works on one page of the catalog browser.
 CATALOG_PAGE = 50
+#: The largest weight an admin may save (weights are relative; a huge one only hides the others).
+MAX_WEIGHT = 1000.0
 #: Tracks listed in the desk's own supply table.
 SUPPLY_ROWS = 50
 
@@ -276,6 +279,11 @@ def update_weights(engine: Engine, user: User, weights: Weights) -> None:
 
     >>> # update_weights(engine, admin, Weights(0.5, 0.4, 0.1))
     """
+
+    for name, value in weights.to_dict().items():
+        if value > MAX_WEIGHT:
+            raise InputError(f"weight {name} must be between 0 and {MAX_WEIGHT:,}, got {value:g}",
+                             hint="weights are relative: 0.45 / 0.40 / 0.15 and 45 / 40 / 15 rank alike")
 
     def work(conn: Connection) -> None:
         save_weights(conn, weights)

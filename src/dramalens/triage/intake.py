@@ -39,6 +39,8 @@ __all__ = [
 SCRIPT_EXTENSIONS = (".txt", ".fountain", ".spmd", ".fdx", ".docx", ".md")
 FORMATS = ("", "vertical", "horizontal")
 _MiB = 1024 * 1024
+#: A budget past a trillion yuan is a typo (and past 64 bits no database column holds it).
+MAX_BUDGET = 10**12
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -90,8 +92,8 @@ class SubmissionMeta:
             raise ConfigError(f"format must be one of vertical, horizontal (or empty), got {self.format!r}")
         if self.episodes is not None and not (1 <= self.episodes <= 2000):
             raise ConfigError(f"episodes must be between 1 and 2000, got {self.episodes}")
-        if self.budget is not None and self.budget < 0:
-            raise ConfigError(f"budget must be >= 0 yuan, got {self.budget}")
+        if self.budget is not None and not 0 <= self.budget <= MAX_BUDGET:
+            raise ConfigError(f"budget must be between 0 and {MAX_BUDGET:,} yuan, got {str(self.budget)[:40]}")
         if len(self.title) > 300 or len(self.track) > 60 or len(self.synopsis) > 20_000:
             raise ConfigError("title ≤ 300, track ≤ 60 and synopsis ≤ 20,000 characters")
 

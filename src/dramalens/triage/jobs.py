@@ -14,6 +14,7 @@ analysed exactly once even when two workers raced past an expired lease.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -243,9 +244,17 @@ def complete(engine: Engine, claim_: Claim, result: TriageResult) -> bool:
         _mark_done(conn, claim_, t)
         return wrote
 
+    if not all(math.isfinite(x) for x in (row["total"], row["craft"], row["risk"])) or (
+            s.originality is not None and not math.isfinite(s.originality)):
+        raise ValueError(f"submission {claim_.submission_id}: the score is not a finite number ({s.total!r})")
     try:
         return run_tx(engine, work)
-    except IntegrityError:  # another worker wrote the same submission first: theirs stands
+    except IntegrityError:
+        # Only a result row already stored means another worker finished first; any other
+        # integrity error (a NULL from a NaN, a constraint) is this result's fault and must
+        # not mark the job done without a score.
+        if not has_result(engine, claim_.submission_id):
+            raise
         run_tx(engine, lambda conn: _mark_done(conn, claim_, t))
         return False
 

@@ -30,6 +30,8 @@ from sqlalchemy.engine import Engine
 from ..db import upgrade
 
 __all__ = [
+    "MAX_DB_INT",
+    "MAX_PAGE",
     "REVIEW_STATUSES",
     "assignments",
     "batches",
@@ -55,6 +57,13 @@ REVIEW_STATUSES = ("new", "in_review", "consider", "signed", "passed")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version_triage"
+
+
+#: The largest integer a database column holds (SQLite and PostgreSQL BIGINT): ids, pages and
+#: amounts past it are refused as input, never sent to the driver (which raises OverflowError).
+MAX_DB_INT = 2**63 - 1
+#: The last page any listing serves (offsets stay far inside MAX_DB_INT).
+MAX_PAGE = 1_000_000
 
 
 def now() -> float:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, ConflictError, NotFoundError, PermissionDenied
 from .jobs import run_tx
-from .models import REVIEW_STATUSES, assignments, decisions, notes, now, submissions, users
+from .models import MAX_DB_INT, REVIEW_STATUSES, assignments, decisions, notes, now, submissions, users
 
 __all__ = ["FINAL", "User", "add_note", "assign", "audit_log", "decide", "get_visible", "list_notes", "transitions"]
 
@@ -59,6 +59,8 @@ def get_visible(conn: Connection, submission_id: int, user: User) -> Row[Any]:
 
     >>> # get_visible(conn, 7, reviewer).title
     """
+    if not 1 <= submission_id <= MAX_DB_INT:  # past 64 bits the driver raises OverflowError
+        raise NotFoundError(f"no submission {str(submission_id)[:40]}", hint="check the id")
     row = conn.execute(select(submissions).where(submissions.c.id == submission_id)).first()
     if row is None or not user.can_see(row.desk_id):
         raise NotFoundError(f"no submission {submission_id}", hint="check the id, or the desk you belong to")
@@ -84,6 +86,8 @@ def decide(engine: Engine, submission_id: int, user: User, to_status: str, expec
         raise ConfigError(f"unknown status {to_status!r}; allowed: {', '.join(REVIEW_STATUSES)}")
     if len(note) > 10_000:
         raise ConfigError("a note holds at most 10,000 characters")
+    if not 0 <= expected_version <= MAX_DB_INT:
+        raise ConfigError(f"version must be between 0 and {MAX_DB_INT}", hint="send the version the page showed")
 
     def work(conn: Connection) -> tuple[str, Row[Any] | None]:
         row = get_visible(conn, submission_id, user)

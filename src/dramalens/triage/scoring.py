@@ -63,12 +63,15 @@ class Weights:
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
                 raise ConfigError(f"weight {name!r} must be a finite number >= 0, got {value!r}")
-        if self.originality + self.craft + self.risk <= 0:
+        if max(self.originality, self.craft, self.risk) <= 0:
             raise ConfigError("at least one weight must be > 0; allowed: originality, craft, risk >= 0")
 
     def normalised(self) -> dict[str, float]:
-        total = self.originality + self.craft + self.risk
-        return {k: v / total for k, v in self.to_dict().items()}
+        # Scaled by the largest first: 1e308 + 1e308 overflows to inf, and x / inf is 0.
+        top = max(self.originality, self.craft, self.risk)
+        scaled = {k: v / top for k, v in self.to_dict().items()}
+        total = sum(scaled.values())
+        return {k: v / total for k, v in scaled.items()}
 
     def to_dict(self) -> dict[str, float]:
         return {"originality": self.originality, "craft": self.craft, "risk": self.risk}
@@ -212,7 +215,7 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
         evidence.append(Evidence("risk", f"{flag.rule} ({sev}): {flag.text}"[:300], episode=flag.episode, line=flag.line))
     risk = round(min(100.0, risk_points), 1)
 
-    w = weights.to_dict()
+    w = weights.normalised()  # any finite weights, however large, combine without overflow
     if originality is None:  # unknown originality: its weight goes to the others, never a guess
         w["originality"] = 0.0
         if w["craft"] + w["risk"] == 0:

@@ -149,7 +149,13 @@ class Worker:
             return True
         finally:
             beat_stop.set()
-        q.complete(self.engine, claim, result)
+        try:
+            q.complete(self.engine, claim, result)
+        except Exception as exc:  # a result that cannot be stored is a failed attempt, not "done"
+            log.debug("%s", traceback.format_exc())
+            status = record_failure(self.engine, claim, failure_detail(exc))
+            self._count("failed" if status == "failed" else "skipped", claim, False)
+            return True
         self._count("done", claim, True)
         return True
 
