@@ -149,3 +149,108 @@ def test_api_decision_and_upload_with_huge_numbers(client):
     first = sid["submission_ids"][0]
     r = client.post(f"/api/submissions/{first}/decision", json={"status": "consider", "version": int(BIG)}, headers=h)
     assert r.status_code == 400 and "version" in r.json()["message"]
+
+
+def gbk_zip(members: dict[str, bytes]) -> bytes:
+    """A zip as Windows' own zip tool writes it on a Chinese system: GBK names, no UTF-8 flag."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    placeholders = {}
+    with zipfile.ZipFile(buf, "w") as zf:
+        for i, (name, data) in enumerate(members.items()):
+            raw = name.encode("gbk")
+            stand_in = f"{i:0{len(raw)}d}".encode() if not name.isascii() else raw
+            placeholders[stand_in] = raw
+            zf.writestr(stand_in.decode(), data)
+    out = buf.getvalue()
+    for stand_in, raw in placeholders.items():
+        out = out.replace(stand_in, raw)
+    return out
+
+
+def test_gbk_member_names_are_read_as_gbk():
+    from dramalens.parsing.archive import open_zip
+    from dramalens.triage.intake import unpack_upload
+
+    data = gbk_zip({"第一部.txt": make_script(1).encode(), "说明.exe": b"MZ\x90\x00"})
+    assert open_zip(data).names() == ["第一部.txt", "说明.exe"]
+    files, skipped = unpack_upload("batch.zip", data)
+    assert [f for f, _ in files] == ["第一部.txt"] and skipped == ["说明.exe (not a script file: .exe)"]
+
+
+def test_random_bytes_txt_is_refused_at_intake_with_a_reason():
+    import random
+
+    from dramalens.triage.intake import unpack_upload
+    from support import make_zip
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(4000))
+    with pytest.raises(InputError, match="cannot be read as a script: not text"):
+        unpack_upload("noise.txt", noise)
+    files, skipped = unpack_upload("b.zip", make_zip({"ok.txt": make_script(2), "noise.txt": noise, "inner.zip": b"PK"}))
+    assert [f for f, _ in files] == ["ok.txt"]
+    assert skipped[0].startswith("noise.txt (not text") and skipped[1] == "inner.zip (not a script file: .zip)"
+
+
+def test_the_same_content_twice_is_a_duplicate_not_a_second_submission(engine):
+    from support import make_zip
+
+    ann = add_user(engine, "ann", "password-a", desk="都市")
+    bob = add_user(engine, "bob", "password-b", desk="古装")
+    data = make_zip({"a.txt": make_script(1), "b.txt": make_script(2), "a-copy.txt": make_script(1)})
+    first = desk.receive_upload(engine, "batch.zip", data, SubmissionMeta(), ann)
+    assert first.accepted == ("a.txt", "b.txt") and first.duplicates == (("a-copy.txt", first.submission_ids[0]),)
+    again = desk.receive_upload(engine, "batch-retry.zip", data, SubmissionMeta(), ann)
+    assert again.submission_ids == () and again.batch_id == first.batch_id
+    assert [d for d, _ in again.duplicates] == ["a.txt", "b.txt", "a-copy.txt"]
+    assert again.to_dict()["duplicates"][0] == {"file": "a.txt", "submission_id": first.submission_ids[0]}
+    other = desk.receive_upload(engine, "batch.zip", data, SubmissionMeta(), bob)  # another desk: its own copy
+    assert len(other.submission_ids) == 2
+    with engine.connect() as conn:
+        assert conn.execute(select(jobs_table.c.id)).all().__len__() == 4
+
+
+def test_upload_page_shows_a_receipt_with_every_member(client):
+    from support import make_zip
+    from triage_support import csrf_of
+
+    login(client, "ann", "password-a")
+    token = csrf_of(client.get("/upload").text)
+    data = gbk_zip({"第一部.txt": make_script(5).encode(), "setup.exe": b"MZ"})
+    r = client.post("/upload", data={"csrf_token": token}, files={"file": ("w.zip", data)})
+    assert r.status_code == 200 and "第一部.txt" in r.text and "setup.exe" in r.text and "not a script file" in r.text
+    r = client.post("/upload", data={"csrf_token": token}, files={"file": ("w.zip", data)})
+    assert 'class="duplicate"' in r.text and "/queue?batch=" in r.text
+    h = {"Authorization": f"Bearer {client.token}"}
+    api = client.post("/api/submissions", files={"file": ("again.zip", make_zip({"x.txt": make_script(5)}))}, headers=h)
+    assert api.status_code == 200 and api.json()["duplicates"][0]["file"] == "x.txt"
+
+
+def test_migration_0004_moves_the_bytes_and_keeps_jobs_and_scores(tmp_path):
+    from sqlalchemy import text
+
+    from dramalens.db import make_engine, upgrade
+    from dramalens.triage.models import MIGRATIONS, VERSION_TABLE, contents, init_db
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, MIGRATIONS, VERSION_TABLE, revision="0003")  # a desk deployed before 0004
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO triage_desks (id, name, created_at) VALUES (1, 'd', 0)"))
+        c.execute(text(
+            "INSERT INTO triage_submissions (id, desk_id, title, filename, format, track, synopsis, submitted_by,"
+            " submitted_at, content, sha256, language, tropes, analysis_state, status, version, updated_at) VALUES"
+            " (1, 1, 't', 't.txt', '', '', '', 'x', 0, x'e7acac', 'h', 'zh', '', 'done', 'new', 1, 0)"))
+        c.execute(text("INSERT INTO triage_jobs (submission_id, status, attempts, max_attempts, available_at, created_at)"
+                       " VALUES (1, 'done', 1, 3, 0, 0)"))
+        c.execute(text("INSERT INTO triage_scores (submission_id, total, craft, risk, weights, evidence, similar, analysis,"
+                       " report_html, worker, created_at) VALUES (1, 50, 50, 0, '{}', '[]', '[]', '{}', '', 'w', 0)"))
+    init_db(engine)
+    with engine.connect() as c:
+        assert c.execute(select(contents.c.content)).scalar_one() == b"\xe7\xac\xac"
+        assert c.execute(text("SELECT count(*) FROM triage_jobs")).scalar_one() == 1
+        assert c.execute(text("SELECT count(*) FROM triage_scores")).scalar_one() == 1
+        cols = [r[1] for r in c.execute(text("PRAGMA table_info(triage_submissions)"))]
+    assert "content" not in cols

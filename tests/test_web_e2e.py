@@ -117,6 +117,7 @@ def test_desk_flow_in_chromium(server, tmp_path):
             page.get_by_label("Track").fill("都市")
             page.get_by_label("Format").select_option("vertical")
             page.get_by_role("button", name="Send").click()
+            page.get_by_role("link", name="Open the batch in the queue").click()
             page.wait_for_url("**/queue?batch=*")
 
             seen = []

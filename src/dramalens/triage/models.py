@@ -35,6 +35,7 @@ __all__ = [
     "REVIEW_STATUSES",
     "assignments",
     "batches",
+    "contents",
     "decisions",
     "desks",
     "init_db",
@@ -128,7 +129,6 @@ submissions = Table(
     Column("budget", Integer, nullable=True),  # yuan
     Column("submitted_by", String(100), nullable=False),
     Column("submitted_at", Float, nullable=False),
-    Column("content", LargeBinary, nullable=False),
     Column("sha256", String(64), nullable=False),
     # Filled in by the pipeline (denormalised here so the queue page sorts on indexed columns).
     Column("language", String(8), nullable=False, default=""),
@@ -152,6 +152,16 @@ Index("ix_sub_desk_status", submissions.c.desk_id, submissions.c.status)
 Index("ix_sub_batch", submissions.c.batch_id, submissions.c.analysis_state)
 Index("ix_sub_score", submissions.c.score)
 Index("ix_sub_submitted", submissions.c.submitted_at)
+Index("ix_sub_desk_sha", submissions.c.desk_id, submissions.c.sha256)
+
+#: A script's bytes, apart from its queue row (revision 0004): sorting and filtering the queue
+#: never reads them; the workers and the script reader do.
+contents = Table(
+    "triage_contents",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("triage_submissions.id", ondelete="CASCADE"), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+)
 
 jobs = Table(
     "triage_jobs",

@@ -24,7 +24,7 @@ from ..errors import ConfigError
 from . import jobs as q
 from .catalogs import CatalogRef, open_catalog
 from .intake import SubmissionInput, SubmissionMeta
-from .models import init_db, submissions
+from .models import contents, init_db, submissions
 from .pipeline import PipelineFn, analyse_submission
 from .scoring import Weights, load_weights
 
@@ -51,7 +51,8 @@ def load_submission(engine: Engine, submission_id: int) -> SubmissionInput:
     >>> # load_submission(engine, 7).meta.track
     """
     with engine.connect() as conn:
-        r = conn.execute(select(submissions).where(submissions.c.id == submission_id)).one()
+        r = conn.execute(select(submissions, contents.c.content).join(contents, contents.c.submission_id == submissions.c.id)
+                         .where(submissions.c.id == submission_id)).one()
     meta = SubmissionMeta(title=r.title, format=r.format, episodes=r.episodes, track=r.track, synopsis=r.synopsis,
                           budget=r.budget)
     return SubmissionInput(id=r.id, filename=r.filename, content=r.content, meta=meta)

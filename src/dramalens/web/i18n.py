@@ -46,6 +46,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart_hint": "Last four quarters against the four before. Bars right of the line grow, left shrink; clipped at ±200%.",
         "sat.crowded": "crowded", "sat.balanced": "balanced", "sat.under-served": "under-served",
         "kind.trope": "trope", "kind.track": "track",
+        "receipt": "Upload receipt", "receipt_members": "Every member of the upload",
+        "receipt_summary": "{accepted} queued, {duplicates} duplicate(s), {skipped} skipped.",
+        "open_batch": "Open the batch in the queue", "file_name": "File", "outcome": "Outcome", "detail": "Detail",
+        "accepted": "queued", "duplicate": "duplicate", "duplicate_of": "same content as", "skipped": "skipped",
     },
     "zh": {
         "app": "dramalens 剧本评估台", "login": "登录", "logout": "退出", "user": "用户名", "password": "密码",
@@ -84,6 +88,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fn.pregnancy": "怀孕", "fn.separation": "分离", "fn.pursuit": "追求", "fn.reconciliation": "和好",
         "fn.death": "死亡", "fn.rebirth": "重生", "fn.transmigration": "穿越", "fn.kidnapping": "绑架",
         "fn.injury": "受伤", "fn.contest": "较量", "fn.triumph": "逆袭",
+        "receipt": "上传回执", "receipt_members": "本次上传的每个文件",
+        "receipt_summary": "已排队 {accepted} 个，重复 {duplicates} 个，跳过 {skipped} 个。",
+        "open_batch": "在队列中查看本批次", "file_name": "文件", "outcome": "结果", "detail": "说明",
+        "accepted": "已排队", "duplicate": "重复", "duplicate_of": "内容相同：", "skipped": "已跳过",
     },
 }
 

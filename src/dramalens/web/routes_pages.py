@@ -87,7 +87,7 @@ async def upload(request: Request, file: UploadFile = File(...), title: str = Fo
     meta = meta_from_form(title, format, episodes, track, synopsis, budget)
     data = await read_upload(file, st.limits.max_upload_bytes)
     receipt = desk.receive_upload(st.engine, file.filename or "", data, meta, v.user, limits=st.limits)
-    return RedirectResponse(f"/queue?batch={receipt.batch_id}", status_code=303)
+    return render(request, "receipt.html", {"receipt": receipt}, v=v)
 
 
 @router.get("/export.csv")
