@@ -254,3 +254,57 @@ def test_migration_0004_moves_the_bytes_and_keeps_jobs_and_scores(tmp_path):
         assert c.execute(text("SELECT count(*) FROM triage_scores")).scalar_one() == 1
         cols = [r[1] for r in c.execute(text("PRAGMA table_info(triage_submissions)"))]
     assert "content" not in cols
+
+
+def test_progress_shows_the_batch_the_workers_are_on(engine):
+    from support import make_zip
+
+    ann = add_user(engine, "ann", "password-a", desk="都市")
+    first = desk.receive_upload(engine, "a.zip", make_zip({f"a{i}.txt": make_script(10 + i) for i in range(2)}),
+                                SubmissionMeta(), ann)
+    second = desk.receive_upload(engine, "b.zip", make_zip({f"b{i}.txt": make_script(20 + i) for i in range(2)}),
+                                 SubmissionMeta(), ann)
+    assert desk.queue_view(engine, ann).progress.batch.id == first.batch_id  # the workers start on the oldest
+    Worker(engine, pipeline=fake_pipeline_for_tests, poll=0.05, batch_id=first.batch_id).run_until_empty()
+    assert desk.queue_view(engine, ann).progress.batch.id == second.batch_id
+    Worker(engine, pipeline=fake_pipeline_for_tests, poll=0.05).run_until_empty()
+    view = desk.queue_view(engine, ann)
+    assert view.progress.batch.id == second.batch_id and view.progress.stats.done == 2  # all done: the latest
+
+
+def _html_title(sub, *, weights, catalog=None):
+    return replace(fake_pipeline_for_tests(sub, weights=weights), script_title="<b><!-- </b>if (window!= top)…")
+
+
+def _marked_title(sub, *, weights, catalog=None):
+    return replace(fake_pipeline_for_tests(sub, weights=weights), script_title="<h1>重生 &amp; 归来</h1>")
+
+
+def test_titles_from_html_scripts_lose_their_markup(engine):
+    ann = add_user(engine, "ann", "password-a", desk="都市")
+    a = _one(engine, ann)
+    Worker(engine, pipeline=_html_title, poll=0.05).run_until_empty()
+    b = submit(engine, [("b.txt", make_script(3).encode())], SubmissionMeta(), desk_id=ann.desk_id, by="ann").submission_ids[0]
+    Worker(engine, pipeline=_marked_title, poll=0.05).run_until_empty()
+    assert desk.submission_detail(engine, a, ann).submission["title"] == "a"  # all markup: the file's stem stays
+    assert desk.submission_detail(engine, b, ann).submission["title"] == "重生 & 归来"
+
+
+def test_an_empty_catalog_is_looked_at_again_at_once(tmp_path):
+    import tempfile
+    from pathlib import Path
+
+    from dramalens.catalog import Catalog, import_paths
+    from dramalens.synth import generate_corpus
+    from dramalens.triage.catalogs import CatalogRef
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    ref = CatalogRef(url, refresh=60.0)
+    with Catalog(url):
+        pass
+    assert ref.get() is None
+    corpus = Path(tempfile.mkdtemp())
+    generate_corpus(corpus, works=3, languages=("zh",), episodes=(2, 3), seed=4, plant_rate=0.0)
+    with Catalog(url) as cat:
+        import_paths(cat, [corpus])
+    assert ref.get() is not None  # not 60 s later: the first script after an import is compared too

@@ -195,15 +195,24 @@ def report_html(engine: Engine, submission_id: int, user: User) -> str:
 
 
 def batch_progress(conn: Connection, user: User, batch_id: int | None) -> BatchProgress | None:
-    """Batch ``batch_id`` (or ``user``'s latest batch) and its job counts; None when there is none.
+    """Batch ``batch_id``, else the batch the workers are on (the oldest of ``user``'s batches with
+    work left: the queue is served oldest first), else the latest; None when there is none.
 
     >>> # batch_progress(conn, reviewer, None).stats.done
     """
     q = select(batches)
     if not user.is_admin:
         q = q.where(batches.c.desk_id == user.desk_id)
-    q = q.where(batches.c.id == batch_id) if batch_id is not None else q.order_by(desc(batches.c.id)).limit(1)
-    row = conn.execute(q).first()
+    if batch_id is not None:
+        row = conn.execute(q.where(batches.c.id == batch_id)).first()
+    else:
+        busy = (select(submissions.c.batch_id).join(jobs, jobs.c.submission_id == submissions.c.id)
+                .where(jobs.c.status.in_(("queued", "running"))))
+        if not user.is_admin:
+            busy = busy.where(submissions.c.desk_id == user.desk_id)
+        first_busy = busy.order_by(submissions.c.batch_id).limit(1).scalar_subquery()
+        row = (conn.execute(q.where(batches.c.id == first_busy)).first()
+               or conn.execute(q.order_by(desc(batches.c.id)).limit(1)).first())
     if row is None:
         return None
     batch = Batch(row.id, row.name, row.desk_id, row.submitted_by, row.created_at, row.total)
