@@ -61,7 +61,7 @@ def _free_port() -> int:
 def server(tmp_path):
     import uvicorn
 
-    from dramalens.web.app import create_app
+    from dramalens.web.app import create_app, server_config
 
     db_url = f"sqlite:///{tmp_path / 'e2e.sqlite'}"
     catalog_dir = _corpus(30, seed=7)
@@ -74,7 +74,7 @@ def server(tmp_path):
     app.state.catalog_dir = catalog_dir
     add_user(app.state.desk.engine, "editor", "editor-pass-1", desk="都市")
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.time() + 15

@@ -113,12 +113,12 @@ def serve_cmd(
     """Run the script desk web app (one process; embedded SQLite by default, worker threads)."""
     # Lazy: the web stack (FastAPI, pydantic, Jinja2) takes ~0.7 s to import, and every other
     # command of the CLI would pay for it at start-up.
-    from ..web.app import create_app
+    from ..web.app import create_app, server_config
 
     if not (0 < port < 65536):
         raise ConfigError(f"port must be 1-65535, got {port}")
     app = create_app(db, workers=workers, watch=watch, settings=current_settings())
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.Server(server_config(app, host, port, log_level="info")).run()
 
 
 def worker_cmd(

@@ -40,6 +40,7 @@ __all__ = [
     "desks",
     "init_db",
     "jobs",
+    "known_logins",
     "login_failures",
     "metadata",
     "notes",
@@ -256,6 +257,17 @@ login_failures = Table(
     # tell an attacker which names are real. Revision 0003.
     Column("account", String(100), nullable=False),
     Column("address", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+)
+
+#: Where each account last logged in successfully (revision 0004): the address limit spares an
+#: account on an address it is known from, so an attack from an office's NAT address does not
+#: lock the whole office out.
+known_logins = Table(
+    "triage_known_logins",
+    metadata,
+    Column("account", String(100), primary_key=True),
+    Column("address", String(64), primary_key=True),
     Column("at", Float, nullable=False),
 )
 Index("ix_login_fail_account", login_failures.c.account, login_failures.c.address, login_failures.c.at)

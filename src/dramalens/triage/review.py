@@ -143,17 +143,20 @@ def add_note(engine: Engine, submission_id: int, user: User, text: str) -> None:
 
 
 def assign(engine: Engine, submission_id: int, user: User, assignee_name: str) -> None:
-    """Assign a reviewer of the submission's desk; reviewers may assign only themselves."""
+    """Assign a reviewer of the submission's desk; reviewers may assign only themselves.
+
+    A name that does not exist and a name on another desk get the same answer: the form must
+    not tell who has an account elsewhere.
+    """
 
     def work(conn: Connection) -> None:
         row = get_visible(conn, submission_id, user)
-        target = conn.execute(select(users).where(users.c.name == assignee_name)).first()
-        if target is None:
-            raise NotFoundError(f"no user {assignee_name!r}")
-        if not target.is_admin and target.desk_id != row.desk_id:
-            raise ConfigError(f"{assignee_name} is not on this submission's desk")
-        if not user.is_admin and target.id != user.id:
+        if not user.is_admin and assignee_name != user.name:  # decided before any lookup
             raise PermissionDenied("reviewers may assign submissions only to themselves")
+        target = conn.execute(select(users).where(users.c.name == assignee_name)).first()
+        if target is None or (not target.is_admin and target.desk_id != row.desk_id):
+            raise ConfigError(f"{assignee_name[:100]!r} is not a reviewer of this submission's desk",
+                              hint="pick a reviewer of the desk")
         exists = conn.execute(select(assignments.c.id).where(assignments.c.submission_id == submission_id,
                                                              assignments.c.user_id == target.id)).first()
         if exists is None:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -36,7 +37,7 @@ from .errors import install_error_handlers
 from .guard import guard
 from .i18n import translator
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "server_config"]
 
 HERE = Path(__file__).parent
 TITLE = "dramalens script desk"
@@ -116,3 +117,12 @@ def create_app(
     for module in (routes_auth, routes_pages, routes_admin, routes_api):
         app.include_router(module.router)
     return app
+
+
+def server_config(app: FastAPI, host: str, port: int, *, log_level: str = "info") -> uvicorn.Config:
+    """How ``serve``, ``demo`` and the browser test run the app: no ``Server: uvicorn`` banner
+    (it tells an attacker what to look up), proxy headers from trusted proxies only.
+
+    >>> # uvicorn.Server(server_config(create_app(None), "127.0.0.1", 8000)).run()
+    """
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, server_header=False)

@@ -1,4 +1,4 @@
-"""triage: script bytes in their own table; (desk, sha256) index for idempotent uploads
+"""triage: script bytes in their own table; (desk, sha256) index for idempotent uploads; known logins
 
 Revision ID: 0004
 Revises: 0003
@@ -31,9 +31,16 @@ def upgrade() -> None:
     # the table, and ON DELETE CASCADE would take the jobs and scores with it.
     op.execute('ALTER TABLE triage_submissions DROP COLUMN content')
     op.create_index('ix_sub_desk_sha', 'triage_submissions', ['desk_id', 'sha256'], unique=False)
+    op.create_table('triage_known_logins',
+    sa.Column('account', sa.String(length=100), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('account', 'address')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('triage_known_logins')
     op.drop_index('ix_sub_desk_sha', table_name='triage_submissions')
     op.add_column('triage_submissions', sa.Column('content', sa.LargeBinary(), nullable=True))
     op.execute('UPDATE triage_submissions SET content = (SELECT content FROM triage_contents '

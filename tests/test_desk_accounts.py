@@ -1,0 +1,90 @@
+"""Issue 11's account fixes: the password rule, per-account lockout, an address limit that
+spares an office's known colleagues, uniform assignment answers, and the response headers."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dramalens.errors import ConfigError, PermissionDenied, TooManyRequests
+from dramalens.triage import throttle
+from dramalens.triage.auth import add_user, login_attempt
+from dramalens.triage.intake import SubmissionMeta, submit
+from dramalens.triage.passwords import password_problem
+from dramalens.triage.review import assign
+from dramalens.web.app import create_app, server_config
+from triage_support import fast_hash, login, make_script, new_engine  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("fast_hash")
+
+T0 = 1_800_000_000.0
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return new_engine(tmp_path)
+
+
+@pytest.mark.parametrize("bad", ["password", "12345678", "1234567890", "Password123", "qwertyuiop", "short"])
+def test_common_or_short_passwords_are_refused(engine, bad):
+    assert password_problem(bad) is not None
+    with pytest.raises(ConfigError):
+        add_user(engine, "ann", bad)
+
+
+def test_a_password_may_not_be_the_name(engine):
+    with pytest.raises(ConfigError, match="user name"):
+        add_user(engine, "longusername", "LongUserName")
+    assert add_user(engine, "ann", "teal-kettle-42").name == "ann"
+
+
+def test_per_account_lockout_holds_across_addresses(engine):
+    add_user(engine, "ann", "teal-kettle-42")
+    policy = throttle.ThrottlePolicy()
+    for i in range(policy.account_total_limit):  # a botnet: every guess from another address
+        assert login_attempt(engine, "ann", "wrong-guess-x", f"10.0.{i}.1", at=T0 + i) is None
+    with pytest.raises(TooManyRequests):
+        login_attempt(engine, "ann", "teal-kettle-42", "10.9.9.9", at=T0 + 20)
+
+
+def test_an_office_behind_one_address_is_not_locked_out_by_a_sprayer(engine):
+    office = "203.0.113.7"
+    add_user(engine, "ann", "teal-kettle-42")
+    add_user(engine, "bob", "plum-ladder-77")
+    assert login_attempt(engine, "ann", "teal-kettle-42", office, at=T0) is not None  # ann works here
+    for i in range(20):  # someone in the same office (or its NAT) sprays names
+        login_attempt(engine, f"guess{i}", "wrong-guess-x", office, at=T0 + 1 + i)
+    with pytest.raises(TooManyRequests):  # names never seen at this address are refused ...
+        login_attempt(engine, "bob", "plum-ladder-77", office, at=T0 + 30)
+    # ... a colleague known at this address still logs in
+    assert login_attempt(engine, "ann", "teal-kettle-42", office, at=T0 + 31) is not None
+
+
+def test_assigning_answers_alike_for_unknown_names_and_other_desks(engine):
+    boss = add_user(engine, "boss", "teal-kettle-42", admin=True, desk="都市")
+    ann = add_user(engine, "ann", "plum-ladder-77", desk="都市")
+    add_user(engine, "eve", "amber-spoon-31", desk="古装")
+    sid = submit(engine, [("a.txt", make_script(1).encode())], SubmissionMeta(), desk_id=ann.desk_id,
+                 by="ann").submission_ids[0]
+    messages = []
+    for name in ("eve", "nobody-at-all"):
+        with pytest.raises(ConfigError) as exc:
+            assign(engine, sid, boss, name)
+        messages.append(str(exc.value.message).replace(name, "NAME"))
+    assert messages[0] == messages[1]
+    for name in ("eve", "nobody-at-all", "boss"):  # a reviewer learns nothing about other names
+        with pytest.raises(PermissionDenied):
+            assign(engine, sid, ann, name)
+
+
+def test_headers_no_store_permissions_policy_and_no_banner(tmp_path):
+    app = create_app(f"sqlite:///{tmp_path / 'h.sqlite'}", workers=0)
+    add_user(app.state.desk.engine, "ann", "plum-ladder-77", desk="都市")
+    with TestClient(app) as client:
+        login(client, "ann", "plum-ladder-77")
+        for path in ("/queue", "/upload", "/export.csv", "/login"):
+            r = client.get(path)
+            assert r.headers["cache-control"] == "no-store", path
+            assert "camera=()" in r.headers["permissions-policy"], path
+        assert "no-store" not in client.get("/static/desk.css").headers.get("cache-control", "")
+    assert server_config(app, "127.0.0.1", 8000).server_header is False
