@@ -88,3 +88,23 @@ def test_headers_no_store_permissions_policy_and_no_banner(tmp_path):
             assert "camera=()" in r.headers["permissions-policy"], path
         assert "no-store" not in client.get("/static/desk.css").headers.get("cache-control", "")
     assert server_config(app, "127.0.0.1", 8000).server_header is False
+
+
+def test_serve_runs_its_workers_as_separate_processes(tmp_path):
+    import time
+
+    from dramalens.triage import desk
+
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    app = create_app(url, worker_processes=1)
+    ann = add_user(app.state.desk.engine, "ann", "plum-ladder-77", desk="都市")
+    sid = submit(app.state.desk.engine, [("a.txt", make_script(4).encode())], SubmissionMeta(), desk_id=ann.desk_id,
+                 by="ann").submission_ids[0]
+    with TestClient(app):
+        pool = app.state.desk.pool
+        assert app.state.desk.worker is None and pool is not None and pool.processes[0].is_alive()
+        deadline = time.time() + 90
+        while time.time() < deadline and desk.submission_detail(app.state.desk.engine, sid, ann).score is None:
+            time.sleep(0.2)
+    assert desk.submission_detail(app.state.desk.engine, sid, ann).score is not None
+    assert not pool.processes  # stopped with the app

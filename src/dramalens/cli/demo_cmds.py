@@ -25,7 +25,7 @@ def _serve(site: DemoSite, host: str, port: int, console: Console) -> None:
     # command of the CLI would pay for it at start-up.
     from ..web.app import create_app, server_config
 
-    app = create_app(site.db_url, workers=2, settings=current_settings())
+    app = create_app(site.db_url, worker_processes=2, settings=current_settings())  # not threads: pages stay fast
     console.print(f"[bold]script desk: http://{host}:{port}/[/bold]  log in as {site.user} / {site.password}"
                   f"  (password also in {site.folder / 'admin-password.txt'})", highlight=False)
     uvicorn.Server(server_config(app, host, port, log_level="warning")).run()
