@@ -108,3 +108,37 @@ def test_serve_runs_its_workers_as_separate_processes(tmp_path):
             time.sleep(0.2)
     assert desk.submission_detail(app.state.desk.engine, sid, ann).score is not None
     assert not pool.processes  # stopped with the app
+
+
+def test_script_reader_numbers_lines_and_evidence_links_to_them(tmp_path):
+    import re
+
+    from dramalens.triage.reader import script_view
+    from dramalens.triage.worker import Worker
+    from triage_support import REAL_PIPELINE
+
+    app = create_app(f"sqlite:///{tmp_path / 'r.sqlite'}", workers=0)
+    engine = app.state.desk.engine
+    ann = add_user(engine, "ann", "plum-ladder-77", desk="都市")
+    eve = add_user(engine, "eve", "amber-spoon-31", desk="古装")
+    text = make_script(1, episodes=4)  # episodes 1 and 4 end without a hook: evidence with lines
+    sid = submit(engine, [("a.txt", text.encode())], SubmissionMeta(), desk_id=ann.desk_id, by="ann").submission_ids[0]
+    Worker(engine, pipeline=REAL_PIPELINE, poll=0.05).run_until_empty()
+    view = script_view(engine, sid, ann)
+    assert view.lines == tuple(text.splitlines())
+    assert [e.number for e in view.episodes] == [1, 2, 3, 4]
+    assert view.lines[view.episodes[1].line - 1] == "第2集"
+    assert view.lines[view.episodes[0].scenes[0].line - 1].startswith("1-1 ")
+    with pytest.raises(Exception, match="no submission"):
+        script_view(engine, sid, eve)
+    with TestClient(app) as client:
+        login(client, "ann", "plum-ladder-77")
+        page = client.get(f"/submissions/{sid}").text
+        links = re.findall(rf'href="/submissions/{sid}/script#L(\d+)"', page)
+        assert links, "evidence with a line links to the reader"
+        reader = client.get(f"/submissions/{sid}/script").text
+        for n in links:
+            assert f'id="L{n}"' in reader
+        assert 'href="#L' in reader and "第2集" in reader
+        client.cookies.set("dl_lang", "zh")
+        assert "目录" in client.get(f"/submissions/{sid}/script").text

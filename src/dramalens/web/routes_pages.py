@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..triage import desk
+from ..triage.reader import script_view
 from ..triage.review import add_note, assign, decide
 from .deps import Viewer, check_form, render, state, viewer
 from .forms import meta_from_form, queue_query, read_upload
@@ -39,6 +40,12 @@ def submission_page(request: Request, submission_id: int, v: Viewer = Depends(vi
     d = desk.submission_detail(state(request).engine, submission_id, v.user)
     return render(request, "submission.html", {"sub": d.submission, "score": d.score, "log": d.audit, "notes": d.notes,
                                                "shown": d.effective, "choices": d.choices}, v=v)
+
+
+@router.get("/submissions/{submission_id}/script")
+def script_page(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
+    view = script_view(state(request).engine, submission_id, v.user)
+    return render(request, "script.html", {"view": view}, v=v)
 
 
 @router.get("/submissions/{submission_id}/report")
