@@ -7,7 +7,8 @@ analysed submissions and a batch of ``--batch`` generated scripts waiting for an
 
 1. ``--seconds`` with no readers: analysis throughput (scripts/min) is the baseline.
 2. ``--seconds`` with ``--readers`` threads (default 50) each fetching GET /queue (its sorts
-   and filters in turn) as fast as the server answers: p50/p95 latency, errors, requests/s,
+   and filters in turn), back to back or with ``--think`` seconds between clicks on average:
+   p50/p95 latency, errors, requests/s,
    and the analysis throughput in the same window.
 
     PYTHONPATH=src python benchmarks/bench_desk_load.py                  # 50 readers, 20 s each
@@ -101,10 +102,14 @@ def _login(port: int) -> str:
     return session
 
 
-def _reader(port: int, cookie: str, until: float, out: list[float], errors: list[str], offset: int) -> None:
+def _reader(port: int, cookie: str, until: float, out: list[float], errors: list[str], offset: int,
+            think: float) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     i = offset
+    rng = random.Random(offset)
     while time.perf_counter() < until:
+        if think:  # a reviewer reads the page before the next click (uniform 0..2×think seconds)
+            time.sleep(rng.uniform(0, 2 * think))
         path = QUERIES[i % len(QUERIES)]
         i += 1
         t0 = time.perf_counter()
@@ -122,13 +127,13 @@ def _reader(port: int, cookie: str, until: float, out: list[float], errors: list
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
 
-def _phase(db_url: str, port: int, cookie: str, readers: int, seconds: float) -> dict[str, object]:
+def _phase(db_url: str, port: int, cookie: str, readers: int, seconds: float, think: float = 0.0) -> dict[str, object]:
     before = _done(db_url)
     t0 = time.perf_counter()
     until = t0 + seconds
     lat: list[float] = []
     errors: list[str] = []
-    threads = [threading.Thread(target=_reader, args=(port, cookie, until, lat, errors, i)) for i in range(readers)]
+    threads = [threading.Thread(target=_reader, args=(port, cookie, until, lat, errors, i, think)) for i in range(readers)]
     for t in threads:
         t.start()
     if not threads:
@@ -137,7 +142,7 @@ def _phase(db_url: str, port: int, cookie: str, readers: int, seconds: float) ->
         t.join()
     wall = time.perf_counter() - t0
     analysed = _done(db_url) - before
-    out: dict[str, object] = {"readers": readers, "seconds": round(wall, 1), "scripts_per_min": round(60 * analysed / wall, 1)}
+    out: dict[str, object] = {"readers": readers, "think_s": think, "seconds": round(wall, 1), "scripts_per_min": round(60 * analysed / wall, 1)}
     if readers:
         lat.sort()
         out.update(requests=len(lat), errors=len(errors), requests_per_s=round(len(lat) / wall, 1),
@@ -155,6 +160,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=400, help="scripts waiting for analysis (enough for both phases)")
     ap.add_argument("--worker-processes", type=int, default=1)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean pause of a reader between requests (0: back to back, the harshest case)")
     args = ap.parse_args()
     if not (1 <= args.readers <= 200 and 1 <= args.seconds <= 120 and args.rows <= 50_000 and args.batch <= 5_000):
         ap.error("bounded: readers 1-200, seconds 1-120, rows <= 50,000, batch <= 5,000")
@@ -182,7 +189,7 @@ def main() -> None:
         time.sleep(3)  # the workers warm up (imports, catalog) before throughput is counted
         quiet = _phase(db_url, port, cookie, 0, args.seconds)
         print("without readers:", json.dumps(quiet, ensure_ascii=False), flush=True)
-        loaded = _phase(db_url, port, cookie, args.readers, args.seconds)
+        loaded = _phase(db_url, port, cookie, args.readers, args.seconds, args.think)
         print(f"with {args.readers} readers:", json.dumps(loaded, ensure_ascii=False), flush=True)
         remaining = args.batch - _done(db_url) + args.rows
         single = _phase(db_url, port, cookie, 1, min(args.seconds, 10))

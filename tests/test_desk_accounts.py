@@ -142,3 +142,38 @@ def test_script_reader_numbers_lines_and_evidence_links_to_them(tmp_path):
         assert 'href="#L' in reader and "第2集" in reader
         client.cookies.set("dl_lang", "zh")
         assert "目录" in client.get(f"/submissions/{sid}/script").text
+
+
+def test_coverage_in_both_languages_and_as_docx(tmp_path):
+    import io
+
+    from docx import Document
+
+    from dramalens.triage.coverage import coverage_for
+    from dramalens.triage.worker import Worker
+    from triage_support import REAL_PIPELINE
+
+    app = create_app(f"sqlite:///{tmp_path / 'c.sqlite'}", workers=0)
+    engine = app.state.desk.engine
+    ann = add_user(engine, "ann", "plum-ladder-77", desk="都市")
+    text = make_script(1, episodes=12)
+    sid = submit(engine, [("a.txt", text.encode())], SubmissionMeta(), desk_id=ann.desk_id, by="ann").submission_ids[0]
+    Worker(engine, pipeline=REAL_PIPELINE, poll=0.05).run_until_empty()
+    cov = coverage_for(engine, sid, ann)
+    lines = text.splitlines()
+    assert cov.logline is not None and cov.logline.text.split("：")[-1] in lines[cov.logline.line - 1]
+    assert 1 <= len(cov.synopsis) <= 8 and all(s.text.split("：")[-1] in lines[s.line - 1] for s in cov.synopsis)
+    assert [g.dimension for g in cov.grades] == ["originality", "craft", "risk"]
+    assert cov.verdict in ("recommend", "consider", "pass")
+    with TestClient(app) as client:
+        login(client, "ann", "plum-ladder-77")
+        en = client.get(f"/submissions/{sid}/coverage").text
+        assert "Logline" in en and "Suggested verdict" in en and cov.logline.text.split("：")[-1] in en
+        client.cookies.set("dl_lang", "zh")
+        zh = client.get(f"/submissions/{sid}/coverage").text
+        assert "一句话梗概" in zh and "建议结论" in zh
+        r = client.get(f"/submissions/{sid}/coverage.docx")
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+        doc = Document(io.BytesIO(r.content))
+        body = "\n".join(p.text for p in doc.paragraphs)
+        assert "审读报告" in body and "一句话梗概" in body

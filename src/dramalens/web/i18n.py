@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["LANGUAGES", "MESSAGES", "translator"]
+__all__ = ["LANGUAGES", "MESSAGES", "labels", "translator"]
 
 LANGUAGES = ("zh", "en")
 
@@ -48,6 +48,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kind.trope": "trope", "kind.track": "track",
         "script": "Script", "contents": "Contents", "episode_n": "Episode {n}", "read_script": "Read the script",
         "line_n": "line {n}", "ep_n": "ep {n}",
+        "coverage": "Coverage", "logline": "Logline", "grades": "Grades", "grade": "Grade", "dimension": "Dimension",
+        "verdict": "Suggested verdict", "verdict.recommend": "Recommend", "verdict.consider": "Consider",
+        "verdict.pass": "Pass", "download_docx": "Download as Word (.docx)", "print": "Print",
+        "coverage_hint": "Logline and synopsis are the script's own lines; the reviewer decides.",
         "receipt": "Upload receipt", "receipt_members": "Every member of the upload",
         "receipt_summary": "{accepted} queued, {duplicates} duplicate(s), {skipped} skipped.",
         "open_batch": "Open the batch in the queue", "file_name": "File", "outcome": "Outcome", "detail": "Detail",
@@ -92,6 +96,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fn.injury": "受伤", "fn.contest": "较量", "fn.triumph": "逆袭",
         "script": "剧本", "contents": "目录", "episode_n": "第{n}集", "read_script": "阅读剧本",
         "line_n": "第 {n} 行", "ep_n": "第{n}集",
+        "coverage": "审读报告", "logline": "一句话梗概", "grades": "分项评级", "grade": "评级", "dimension": "维度",
+        "verdict": "建议结论", "verdict.recommend": "推荐", "verdict.consider": "待定", "verdict.pass": "不通过",
+        "download_docx": "下载 Word 文件（.docx）", "print": "打印",
+        "coverage_hint": "一句话梗概与梗概均摘自剧本原文；结论由审读人决定。",
         "receipt": "上传回执", "receipt_members": "本次上传的每个文件",
         "receipt_summary": "已排队 {accepted} 个，重复 {duplicates} 个，跳过 {skipped} 个。",
         "open_batch": "在队列中查看本批次", "file_name": "文件", "outcome": "结果", "detail": "说明",
@@ -124,3 +132,15 @@ def translator(lang: str) -> Callable[[str], str]:
         return key[3:] if key.startswith("fn.") else key
 
     return t
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The whole catalogue of ``lang`` over the English one (for documents written outside a
+    template, such as the coverage's Word file).
+
+    >>> labels("zh")["coverage"]
+    '审读报告'
+    """
+    table = dict(MESSAGES["en"])
+    table.update(MESSAGES.get(lang, {}))
+    return table

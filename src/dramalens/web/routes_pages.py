@@ -6,14 +6,18 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..triage import desk
+from ..triage.coverage import coverage_docx, coverage_for
 from ..triage.reader import script_view
 from ..triage.review import add_note, assign, decide
-from .deps import Viewer, check_form, render, state, viewer
+from .deps import Viewer, check_form, language_of, render, state, viewer
 from .forms import meta_from_form, queue_query, read_upload
+from .i18n import labels
 
 __all__ = ["REPORT_CSP", "csv_response", "router"]
 
 router = APIRouter()
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 #: The report is another module's HTML: it runs sandboxed (no same-origin, no forms), so even
 #: a flaw in it cannot act with the reviewer's session.
@@ -46,6 +50,19 @@ def submission_page(request: Request, submission_id: int, v: Viewer = Depends(vi
 def script_page(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
     view = script_view(state(request).engine, submission_id, v.user)
     return render(request, "script.html", {"view": view}, v=v)
+
+
+@router.get("/submissions/{submission_id}/coverage")
+def coverage_page(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
+    cov = coverage_for(state(request).engine, submission_id, v.user)
+    return render(request, "coverage.html", {"cov": cov}, v=v)
+
+
+@router.get("/submissions/{submission_id}/coverage.docx")
+def coverage_file(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
+    cov = coverage_for(state(request).engine, submission_id, v.user)
+    data = coverage_docx(cov, labels(language_of(request)))
+    return Response(data, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="coverage-{submission_id}.docx"'})
 
 
 @router.get("/submissions/{submission_id}/report")
