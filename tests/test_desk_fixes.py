@@ -308,3 +308,27 @@ def test_an_empty_catalog_is_looked_at_again_at_once(tmp_path):
     with Catalog(url) as cat:
         import_paths(cat, [corpus])
     assert ref.get() is not None  # not 60 s later: the first script after an import is compared too
+
+
+def test_changing_the_weights_rescored_the_queue_and_its_order(engine):
+    from dramalens.triage.listing import QueueQuery
+    from dramalens.triage.scoring import Evidence, Score
+
+    boss = add_user(engine, "boss", "correct-horse-9", admin=True, desk="都市")
+    ids = [submit(engine, [(f"{n}.txt", make_script(30 + i).encode())], SubmissionMeta(), desk_id=boss.desk_id,
+                  by="boss").submission_ids[0] for i, n in enumerate("ab")]
+    parts = {ids[0]: (90.0, 20.0), ids[1]: (20.0, 90.0)}  # a: original, weak craft; b: the reverse
+
+    def pipeline(sub, *, weights, catalog=None):
+        o, c = parts[sub.id]
+        r = fake_pipeline_for_tests(sub, weights=weights)
+        return replace(r, score=Score(score(Features(), weights).total, o, c, 0.0, weights, (Evidence("craft", "x"),)))
+
+    Worker(engine, pipeline=pipeline, poll=0.05).run_until_empty()
+    desk.update_weights(engine, boss, Weights(0.8, 0.1, 0.1))
+    first = [r["id"] for r in desk.queue_view(engine, boss, QueueQuery()).page.rows]
+    desk.update_weights(engine, boss, Weights(0.1, 0.8, 0.1))
+    second = [r["id"] for r in desk.queue_view(engine, boss, QueueQuery()).page.rows]
+    assert first == ids and second == ids[::-1]
+    d = desk.submission_detail(engine, ids[1], boss)
+    assert d.score.total == 84.0 and d.score.weights == {"originality": 0.1, "craft": 0.8, "risk": 0.1}

@@ -38,6 +38,7 @@ __all__ = [
     "Flag",
     "Score",
     "Weights",
+    "combine",
     "load_weights",
     "save_weights",
     "score",
@@ -215,6 +216,16 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
         evidence.append(Evidence("risk", f"{flag.rule} ({sev}): {flag.text}"[:300], episode=flag.episode, line=flag.line))
     risk = round(min(100.0, risk_points), 1)
 
+    return Score(combine(originality, craft, risk, weights), originality, craft, risk, weights, tuple(evidence))
+
+
+def combine(originality: float | None, craft: float, risk: float, weights: Weights) -> float:
+    """The total of three sub-scores under ``weights`` (rounded to 0.1): the one formula, used
+    when a script is scored and when the desk re-scores after the weights change.
+
+    >>> combine(None, 80.0, 0.0, Weights(0.5, 0.25, 0.25))
+    90.0
+    """
     w = weights.normalised()  # any finite weights, however large, combine without overflow
     if originality is None:  # unknown originality: its weight goes to the others, never a guess
         w["originality"] = 0.0
@@ -222,7 +233,7 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
             w["craft"] = 1.0
     denom = w["originality"] + w["craft"] + w["risk"]
     total = (w["originality"] * (originality or 0.0) + w["craft"] * craft + w["risk"] * (100.0 - risk)) / denom
-    return Score(round(total, 1), originality, craft, risk, weights, tuple(evidence))
+    return round(total, 1)
 
 
 def load_weights(conn: Connection | None = None, *, path: str | os.PathLike[str] | None = None) -> Weights:
