@@ -177,3 +177,37 @@ def test_coverage_in_both_languages_and_as_docx(tmp_path):
         doc = Document(io.BytesIO(r.content))
         body = "\n".join(p.text for p in doc.paragraphs)
         assert "审读报告" in body and "一句话梗概" in body
+
+
+def test_bulk_decisions_and_next_script(tmp_path):
+    from dramalens.triage import desk
+    from dramalens.triage.worker import Worker
+    from triage_support import csrf_of, fake_pipeline_for_tests
+
+    app = create_app(f"sqlite:///{tmp_path / 'b.sqlite'}", workers=0)
+    engine = app.state.desk.engine
+    ann = add_user(engine, "ann", "plum-ladder-77", desk="都市")
+    eve = add_user(engine, "eve", "amber-spoon-31", desk="古装")
+    ids = list(submit(engine, [(f"s{i}.txt", make_script(40 + i).encode()) for i in range(4)], SubmissionMeta(),
+                      desk_id=ann.desk_id, by="ann").submission_ids)
+    other = submit(engine, [("x.txt", make_script(50).encode())], SubmissionMeta(), desk_id=eve.desk_id,
+                   by="eve").submission_ids[0]
+    Worker(engine, pipeline=fake_pipeline_for_tests, poll=0.05).run_until_empty()
+    out = desk.bulk_decide(engine, ann, [ids[0], ids[1], other], "passed")
+    assert out.applied == (ids[0], ids[1]) and [i for i, _ in out.refused] == [other]
+    best = desk.next_submission(engine, ann)
+    assert best in ids[2:] and desk.next_submission(engine, ann, after=best) in ids[2:]
+    with TestClient(app) as client:
+        login(client, "ann", "plum-ladder-77")
+        token = csrf_of(client.get("/queue").text)
+        r = client.post("/queue/decide", data={"csrf_token": token, "ids": [str(ids[2])], "status": "consider"},
+                        follow_redirects=False)
+        assert r.status_code == 303 and "decided=1" in r.headers["location"]
+        assert "1 decided" in client.get(r.headers["location"]).text
+        page = client.get(f"/submissions/{ids[3]}").text
+        version = __import__("re").search(r'name="version" value="(\d+)"', page).group(1)
+        r = client.post(f"/submissions/{ids[3]}/decision", data={"csrf_token": token, "status": "in_review",
+                                                                 "version": version, "then": "next"},
+                        follow_redirects=False)
+        assert r.headers["location"] == "/queue"  # every script of the desk is decided: back to the queue
+        assert client.get("/next", follow_redirects=False).headers["location"] == "/queue"

@@ -19,31 +19,35 @@ from sqlalchemy import Connection, bindparam, case, desc, func, insert, select, 
 from sqlalchemy.engine import Engine
 
 from ..catalog import SaturationRow
-from ..errors import InputError
+from ..errors import DramalensError, InputError
 from .catalogs import CatalogListing, catalog_listing, saturation_rows
 from .export import export_csv
 from .intake import DEFAULT_INTAKE_LIMITS, IntakeLimits, Receipt, SubmissionMeta, submit, unpack_upload
 from .jobs import QueueStats, queue_stats, run_tx
 from .listing import EFFECTIVE, QueuePage, QueueQuery, effective_values, list_queue
 from .models import batches, decisions, jobs, now, scores, submissions
-from .review import User, audit_log, get_visible, list_notes, transitions
+from .review import User, audit_log, decide, get_visible, list_notes, transitions
 from .scoring import Weights, combine, load_weights, save_weights
 
 __all__ = [
     "CATALOG_PAGE",
     "MAX_WEIGHT",
+    "BULK_LIMIT",
     "Batch",
+    "BulkOutcome",
     "BatchProgress",
     "QueueView",
     "SaturationView",
     "StoredScore",
     "SubmissionDetail",
     "SupplyRow",
+    "bulk_decide",
     "catalog_page",
     "current_weights",
     "desk_supply",
     "export",
     "queue_view",
+    "next_submission",
     "receive_upload",
     "rescore",
     "report_html",
@@ -323,6 +327,59 @@ def rescore(conn: Connection, weights: Weights) -> int:
                      changed)
     conn.execute(update(scores).values(weights=json.dumps(weights.to_dict())))
     return len(changed)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """What a bulk decision did: the ids decided, and the ones refused with the reason."""
+
+    applied: tuple[int, ...]
+    refused: tuple[tuple[int, str], ...]
+
+
+#: The most submissions one bulk decision may name.
+BULK_LIMIT = 200
+
+
+def bulk_decide(engine: Engine, user: User, ids: list[int], status: str, note: str = "") -> BulkOutcome:
+    """Move each of ``ids`` to ``status`` at its current version; each one is audited like a
+    single decision, and one refused (another desk, a transition not allowed, a race) does not
+    stop the others.
+
+    >>> # bulk_decide(engine, reviewer, [3, 4, 9], "passed").applied
+    """
+    if not 1 <= len(ids) <= BULK_LIMIT:
+        raise InputError(f"a bulk decision names 1 to {BULK_LIMIT} submissions, got {len(ids)}",
+                         hint="tick the scripts to decide in the queue")
+    applied: list[int] = []
+    refused: list[tuple[int, str]] = []
+    for sid in dict.fromkeys(ids):
+        try:
+            with engine.connect() as conn:
+                version = int(get_visible(conn, sid, user).version)
+            decide(engine, sid, user, status, version, note)
+            applied.append(sid)
+        except DramalensError as exc:
+            refused.append((sid, exc.message))
+    return BulkOutcome(tuple(applied), tuple(refused))
+
+
+def next_submission(engine: Engine, user: User, after: int | None = None) -> int | None:
+    """The next script to read on ``user``'s desk: the best-scored analysed one still ``new``,
+    assigned to ``user`` or to no one, other than ``after``; None when the desk is read.
+
+    >>> # next_submission(engine, reviewer, after=7)
+    """
+    q = (select(submissions.c.id).where(submissions.c.status == "new", submissions.c.analysis_state == "done",
+                                        (submissions.c.assignee_id == user.id) | submissions.c.assignee_id.is_(None))
+         .order_by(submissions.c.score.desc().nulls_last(), submissions.c.id).limit(1))
+    if not user.is_admin:
+        q = q.where(submissions.c.desk_id == user.desk_id)
+    if after is not None:
+        q = q.where(submissions.c.id != after)
+    with engine.connect() as conn:
+        found = conn.execute(q).scalar()
+    return None if found is None else int(found)
 
 
 def receive_upload(engine: Engine, filename: str, data: bytes, meta: SubmissionMeta, user: User, *,

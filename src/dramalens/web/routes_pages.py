@@ -74,10 +74,27 @@ def submission_report(request: Request, submission_id: int, v: Viewer = Depends(
 
 @router.post("/submissions/{submission_id}/decision")
 def decision(request: Request, submission_id: int, status: str = Form(...), version: int = Form(...),
-             note: str = Form("", max_length=10_000), csrf_token: str = Form(""), v: Viewer = Depends(viewer)) -> Response:
+             note: str = Form("", max_length=10_000), then: str = Form(""), csrf_token: str = Form(""),
+             v: Viewer = Depends(viewer)) -> Response:
     check_form(v, csrf_token)
     decide(state(request).engine, submission_id, v.user, status, version, note)
-    return RedirectResponse(f"/submissions/{submission_id}", status_code=303)
+    following = desk.next_submission(state(request).engine, v.user, after=submission_id) if then == "next" else None
+    target = f"/submissions/{following}" if following is not None else ("/queue" if then == "next" else f"/submissions/{submission_id}")
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/queue/decide")
+def bulk_decision(request: Request, ids: list[int] = Form(...), status: str = Form(...), csrf_token: str = Form(""),
+                  v: Viewer = Depends(viewer)) -> Response:
+    check_form(v, csrf_token)
+    done = desk.bulk_decide(state(request).engine, v.user, ids, status)
+    return RedirectResponse(f"/queue?decided={len(done.applied)}&refused={len(done.refused)}", status_code=303)
+
+
+@router.get("/next")
+def next_script(request: Request, v: Viewer = Depends(viewer)) -> Response:
+    following = desk.next_submission(state(request).engine, v.user)
+    return RedirectResponse(f"/submissions/{following}" if following is not None else "/queue", status_code=303)
 
 
 @router.post("/submissions/{submission_id}/notes")
