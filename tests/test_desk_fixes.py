@@ -20,6 +20,7 @@ from dramalens.triage.models import scores
 from dramalens.triage.scoring import Features, Weights, save_weights, score
 from dramalens.triage.worker import Worker
 from dramalens.web.app import create_app
+from support import make_gbk_zip
 from triage_support import REAL_PIPELINE, fake_pipeline_for_tests, fast_hash, login, make_script, new_engine  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_hash")
@@ -151,30 +152,11 @@ def test_api_decision_and_upload_with_huge_numbers(client):
     assert r.status_code == 400 and "version" in r.json()["message"]
 
 
-def gbk_zip(members: dict[str, bytes]) -> bytes:
-    """A zip as Windows' own zip tool writes it on a Chinese system: GBK names, no UTF-8 flag."""
-    import io
-    import zipfile
-
-    buf = io.BytesIO()
-    placeholders = {}
-    with zipfile.ZipFile(buf, "w") as zf:
-        for i, (name, data) in enumerate(members.items()):
-            raw = name.encode("gbk")
-            stand_in = f"{i:0{len(raw)}d}".encode() if not name.isascii() else raw
-            placeholders[stand_in] = raw
-            zf.writestr(stand_in.decode(), data)
-    out = buf.getvalue()
-    for stand_in, raw in placeholders.items():
-        out = out.replace(stand_in, raw)
-    return out
-
-
 def test_gbk_member_names_are_read_as_gbk():
     from dramalens.parsing.archive import open_zip
     from dramalens.triage.intake import unpack_upload
 
-    data = gbk_zip({"第一部.txt": make_script(1).encode(), "说明.exe": b"MZ\x90\x00"})
+    data = make_gbk_zip({"第一部.txt": make_script(1).encode(), "说明.exe": b"MZ\x90\x00"})
     assert open_zip(data).names() == ["第一部.txt", "说明.exe"]
     files, skipped = unpack_upload("batch.zip", data)
     assert [f for f, _ in files] == ["第一部.txt"] and skipped == ["说明.exe (not a script file: .exe)"]
@@ -219,7 +201,7 @@ def test_upload_page_shows_a_receipt_with_every_member(client):
 
     login(client, "ann", "password-a")
     token = csrf_of(client.get("/upload").text)
-    data = gbk_zip({"第一部.txt": make_script(5).encode(), "setup.exe": b"MZ"})
+    data = make_gbk_zip({"第一部.txt": make_script(5).encode(), "setup.exe": b"MZ"})
     r = client.post("/upload", data={"csrf_token": token}, files={"file": ("w.zip", data)})
     assert r.status_code == 200 and "第一部.txt" in r.text and "setup.exe" in r.text and "not a script file" in r.text
     r = client.post("/upload", data={"csrf_token": token}, files={"file": ("w.zip", data)})
