@@ -19,13 +19,13 @@ from sqlalchemy import Connection, bindparam, case, desc, func, insert, select, 
 from sqlalchemy.engine import Engine
 
 from ..catalog import SaturationRow
-from ..errors import DramalensError, InputError
+from ..errors import ConfigError, DramalensError, InputError
 from .catalogs import CatalogListing, catalog_listing, saturation_rows
 from .export import export_csv
 from .intake import DEFAULT_INTAKE_LIMITS, IntakeLimits, Receipt, SubmissionMeta, submit, unpack_upload
 from .jobs import QueueStats, queue_stats, run_tx
 from .listing import EFFECTIVE, QueuePage, QueueQuery, effective_values, list_queue
-from .models import batches, decisions, jobs, now, scores, submissions
+from .models import REVIEW_STATUSES, batches, decisions, jobs, now, scores, submissions
 from .review import User, audit_log, decide, get_visible, list_notes, transitions
 from .scoring import Weights, combine, load_weights, save_weights
 
@@ -351,6 +351,8 @@ def bulk_decide(engine: Engine, user: User, ids: list[int], status: str, note: s
     if not 1 <= len(ids) <= BULK_LIMIT:
         raise InputError(f"a bulk decision names 1 to {BULK_LIMIT} submissions, got {len(ids)}",
                          hint="tick the scripts to decide in the queue")
+    if status not in REVIEW_STATUSES:
+        raise ConfigError(f"unknown status {status[:40]!r}; allowed: {', '.join(REVIEW_STATUSES)}")
     applied: list[int] = []
     refused: list[tuple[int, str]] = []
     for sid in dict.fromkeys(ids):

@@ -84,7 +84,7 @@ def decision(request: Request, submission_id: int, status: str = Form(...), vers
 
 
 @router.post("/queue/decide")
-def bulk_decision(request: Request, ids: list[int] = Form(...), status: str = Form(...), csrf_token: str = Form(""),
+def bulk_decision(request: Request, ids: list[int] = Form([]), status: str = Form(""), csrf_token: str = Form(""),
                   v: Viewer = Depends(viewer)) -> Response:
     check_form(v, csrf_token)
     done = desk.bulk_decide(state(request).engine, v.user, ids, status)
