@@ -31,6 +31,7 @@ __all__ = [
     "CONFIG_FILE",
     "DEFAULT_DB_URL",
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_READ_QUALITY_THRESHOLD",
     "DEFAULT_TRIAGE_SETTINGS",
     "MAX_MAX_BYTES",
     "Settings",
@@ -44,6 +45,8 @@ DEFAULT_DB_URL = "sqlite:///dramalens.sqlite"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 #: Inputs are read whole into memory, so a limit past this is a typo, not a plan.
 MAX_MAX_BYTES = 4 * 1024**3
+#: Under this read quality a script goes to a person instead of being scored (docs/read-quality.md).
+DEFAULT_READ_QUALITY_THRESHOLD = 0.5
 #: The TOML file of default triage weights, relative to the working directory.
 DEFAULT_TRIAGE_SETTINGS = Path("triage.toml")
 #: The settings file looked for in the working directory, and the variable that names another.
@@ -76,6 +79,9 @@ class Settings:
     llm_model: str = "default"
     #: Bearer key for a hosted endpoint (``DRAMALENS_LLM_API_KEY``); never echoed.
     llm_api_key: str | None = field(default=None, repr=False)
+    #: Read quality under which the desk routes a script to "needs a human read" instead of
+    #: scoring it (``DRAMALENS_READ_QUALITY_THRESHOLD``, 0 to 1; 0 turns the gate off).
+    read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD
     #: The settings file that was read, if any (for messages; not itself a setting).
     config_file: Path | None = None
 
@@ -138,6 +144,15 @@ def _db_url(value: object) -> str:
     if "://" in url and not url.split("://", 1)[0].lower().startswith(("sqlite", "postgres")):
         raise ValueError(value)
     return url
+
+
+def _unit_float(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(value)
+    number = float(value)
+    if not 0.0 <= number <= 1.0:  # also refuses nan
+        raise ValueError(value)
+    return number
 
 
 def _secret(value: object) -> str | None:
@@ -208,6 +223,8 @@ _SPECS: dict[str, _Spec] = {
     "llm_url": _Spec("DRAMALENS_LLM_URL", "--llm-url", "an http:// or https:// URL of an OpenAI-compatible API (…/v1)", _llm_url),
     "llm_model": _Spec("DRAMALENS_LLM_MODEL", "--llm-model", "a non-empty model name", _text),
     "llm_api_key": _Spec("DRAMALENS_LLM_API_KEY", "--llm-api-key", "a non-empty key", _password, secret=True),
+    "read_quality_threshold": _Spec("DRAMALENS_READ_QUALITY_THRESHOLD", "--read-quality-threshold",
+                                    "a number from 0 to 1 (0 turns the gate off)", _unit_float),
 }
 
 _Origin = Literal["toml", "env", "flag"]

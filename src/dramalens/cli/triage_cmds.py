@@ -39,7 +39,7 @@ def _db(db: str | None) -> str:
 
 def _pipeline() -> PipelineFn:
     """The analysis each job runs, with the platform's compliance rules when settings name some."""
-    return pipeline_for(current_settings().compliance_rules)
+    return pipeline_for(current_settings().compliance_rules, current_settings().read_quality_threshold)
 
 
 @triage_app.command("submit")

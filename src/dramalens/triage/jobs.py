@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..errors import ConfigError
 from .models import jobs, now, scores, submissions
-from .result import TriageResult
+from .result import NEEDS_HUMAN, TriageResult
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -204,7 +204,8 @@ def complete(engine: Engine, claim_: Claim, result: TriageResult) -> bool:
     """Store the result of a claimed job and mark it done; True when this call wrote it.
 
     The result becomes the ``triage_scores`` row (its JSON columns are written here, and only
-    here) and the submission's language, tropes, score and detected track/format/episodes.
+    here) and the submission's language, tropes, score and detected track/format/episodes. A
+    result marked ``unread`` leaves the submission unscored, in the state ``needs_human``.
     Idempotent on the submission id: when the result already exists (another worker finished
     first) it is left as it is.
 
@@ -237,14 +238,14 @@ def complete(engine: Engine, claim_: Claim, result: TriageResult) -> bool:
             conn.execute(
                 update(submissions)
                 .where(submissions.c.id == claim_.submission_id)
-                .values(score=row["total"], language=result.language[:8], tropes=",".join(result.tropes)[:500],
+                .values(score=None if result.unread else row["total"], language=result.language[:8], tropes=",".join(result.tropes)[:500],
                         detected_track=detected.track[:60],
                         detected_format=detected.format if detected.format in ("vertical", "horizontal") else "",
                         detected_episodes=detected.episodes if detected.episodes and detected.episodes > 0 else None)
             )
             _adopt_title(conn, claim_.submission_id, result.script_title.strip())
             wrote = True
-        _mark_done(conn, claim_, t)
+        _mark_done(conn, claim_, t, NEEDS_HUMAN if result.unread else "done")
         return wrote
 
     if not all(math.isfinite(float(x)) for x in (s.total, s.craft, s.risk)) or (
@@ -298,10 +299,10 @@ def _adopt_title(conn: Connection, submission_id: int, title: str) -> None:
         conn.execute(update(submissions).where(submissions.c.id == submission_id).values(title=title[:300]))
 
 
-def _mark_done(conn: Connection, claim_: Claim, t: float) -> None:
+def _mark_done(conn: Connection, claim_: Claim, t: float, state: str = "done") -> None:
     conn.execute(update(jobs).where(jobs.c.id == claim_.job_id).values(
         status="done", finished_at=t, lease_owner=None, lease_expires=None, error=None))
-    conn.execute(update(submissions).where(submissions.c.id == claim_.submission_id).values(analysis_state="done"))
+    conn.execute(update(submissions).where(submissions.c.id == claim_.submission_id).values(analysis_state=state))
 
 
 def fail(engine: Engine, claim_: Claim, error: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Connection, Label, Row, case, func, litera
 
 from ..errors import ConfigError
 from .models import MAX_DB_INT, MAX_PAGE, REVIEW_STATUSES, submissions, users
+from .result import NEEDS_HUMAN
 from .review import User
 
 __all__ = ["EFFECTIVE", "SORTS", "QueueQuery", "QueuePage", "effective_columns", "effective_values", "list_queue"]
@@ -73,7 +74,7 @@ SORTS = {
     "title": submissions.c.title,
     "status": submissions.c.status,
 }
-STATES = ("queued", "running", "done", "failed")
+STATES = ("queued", "running", "done", "failed", NEEDS_HUMAN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,7 +118,7 @@ def create_app(
     app.state.desk = DeskState(
         engine=engine, db_url=db_url, templates=templates(), key=secret_key(engine, settings.secret), limits=limits,
         secure_cookies=settings.secure_cookies if secure_cookies is None else secure_cookies, clock=clock or now,
-        weights_file=settings.triage_settings, pipeline=pipeline or pipeline_for(settings.compliance_rules),
+        weights_file=settings.triage_settings, pipeline=pipeline or pipeline_for(settings.compliance_rules, settings.read_quality_threshold),
         workers=workers, worker_processes=worker_processes, worker_poll=worker_poll, watcher=watcher)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.middleware("http")(guard)
