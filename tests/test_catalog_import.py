@@ -215,5 +215,5 @@ def test_counts_and_episode_numbers_as_chinese_sheets_write_them(tmp_path):
     assert [p[1] for p in cat.get("c3").work.plays] == [1234]
     messages = {e.work_id: e.message for e in report.errors}
     assert "episodes must be a whole number" in messages["c4"]  # Chinese numerals are not guessed at
-    assert "give release_date too" in messages["c5"]  # a total with no date cannot go on a time axis
-    assert sorted(cat.ids()) == ["c1", "c2", "c3"]
+    assert "give release_date too" in messages["c5"]  # a total with no date cannot go on a time axis…
+    assert sorted(cat.ids()) == ["c1", "c2", "c3", "c5"] and cat.get("c5").work.plays == ()  # …but the work is kept

@@ -242,10 +242,10 @@ ZH_BODY = """{n}-1 夜 内 顾家客厅
 """
 ZH_ENDINGS = [
     ("calm", "林晚：谢谢你，承泽。\n顾承泽：傻瓜，我们是一家人。\n△两人相视一笑。", 0.0),
-    ("entrance", "△门被推开——一个抱着孩子的女人站在门口。", 0.3),  # 门被推开 (a mid-line dash is no cut-off)
-    ("phone", "△林晚的手机响了，屏幕上跳出一个陌生号码。", 0.3),  # 手机响了: a sudden event
-    ("slap", "△顾母扬起手，狠狠一巴掌甩在林晚脸上。", 1 - 0.7 * 0.85),  # 一巴掌: shock 0.3 + conflict 0.15
-    ("cut-off", "林晚：你……", 0.3),  # the line stops on ……
+    ("entrance", "△门被推开——一个抱着孩子的女人站在门口。", 0.5),  # one device on the last line is a hook (as 【卡点】 is)  # 门被推开 (a mid-line dash is no cut-off)
+    ("phone", "△林晚的手机响了，屏幕上跳出一个陌生号码。", 0.5),  # 手机响了: a sudden event
+    ("slap", "△顾母扬起手，狠狠一巴掌甩在林晚脸上。", 0.5),  # was 1 - 0.7 * 0.85: a device on the last line lifts it  # 一巴掌: shock 0.3 + conflict 0.15
+    ("cut-off", "林晚：你……", 0.5),  # the line stops on ……
     ("question", "林晚：你到底瞒了我什么？", 0.25),  # 到底 and ？ are one category, counted once
     ("reveal", "顾承泽：原来你就是当年那个女孩……", 1 - 0.65 * 0.65 * 0.7),  # 原来: reveal + reversal; ……
     ("mark inline", "△林晚转身上楼，没有回头。【卡点】", 0.5),
@@ -287,10 +287,10 @@ Enough. Let her eat.
 """
 EN_ENDINGS = [
     ("calm", "LIN\nThank you.\n\nGU CHENGZE\nAlways.\n\nThey smile at each other.", 0.0),
-    ("entrance", "The door bursts open. A woman holding a baby stands there.", 0.3),
-    ("phone", "Lin's phone rings. UNKNOWN NUMBER.", 0.3),
-    ("slap", "Madam Gu slaps Lin across the face.", 1 - 0.7 * 0.85),
-    ("cut-off", "LIN\nYou--", 0.3),
+    ("entrance", "The door bursts open. A woman holding a baby stands there.", 0.5),  # the same ending as the zh one scores the same
+    ("phone", "Lin's phone rings. UNKNOWN NUMBER.", 0.5),
+    ("slap", "Madam Gu slaps Lin across the face.", 0.5),
+    ("cut-off", "LIN\nYou--", 0.5),
     ("question", "LIN\nWhat are you hiding from me?", 0.25),
     ("reveal", "GU CHENGZE\nIt was you. The girl from the fire...", 1 - 0.65 * 0.65 * 0.7),
     ("to be continued", "Lin climbs the stairs without looking back.\n\n> TO BE CONTINUED <", 0.5),
@@ -316,7 +316,7 @@ def test_mark_on_its_own_line_gives_the_line_it_marks_full_weight():
 def test_end_card_is_not_the_last_line():
     text = "# Episode 1\n\nINT. ROOM - DAY\n\nAnna sits.\n\nThe door bursts open.\n\n> END OF EPISODE 1 <\n"
     h = find_hooks(parse(text, format="fountain")).episodes[0]
-    assert h.ending_strength == pytest.approx(0.3)  # full weight: the centred card is layout
+    assert h.ending_strength == pytest.approx(0.5)  # full weight (a final-line device): the centred card is layout
 
 
 def test_explicit_mark_is_at_least_the_weak_threshold_whatever_the_settings():

@@ -72,6 +72,13 @@ class Settings:
     compliance_rules: Path | None = None
     #: TOML file of default triage weights (``DRAMALENS_TRIAGE_SETTINGS``); used only if it exists.
     triage_settings: Path = DEFAULT_TRIAGE_SETTINGS
+    #: An OpenAI-compatible endpoint for ``adapt --draft`` (``DRAMALENS_LLM_URL``, e.g.
+    #: ``http://127.0.0.1:8000/v1`` for a local vLLM/llama.cpp server); None: drafting is off.
+    llm_url: str | None = None
+    #: The model name sent to that endpoint (``DRAMALENS_LLM_MODEL``).
+    llm_model: str = "default"
+    #: Bearer key for a hosted endpoint (``DRAMALENS_LLM_API_KEY``); never echoed.
+    llm_api_key: str | None = field(default=None, repr=False)
     #: Read quality under which the desk routes a script to "needs a human read" instead of
     #: scoring it (``DRAMALENS_READ_QUALITY_THRESHOLD``, 0 to 1; 0 turns the gate off).
     read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD
@@ -164,6 +171,22 @@ def _password(value: object) -> str | None:
     return value or None
 
 
+def _llm_url(value: object) -> str | None:
+    if not isinstance(value, str):
+        raise ValueError(value)
+    if not value.strip():
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(value)
+    return value.rstrip("/")
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(value)
+    return value
+
+
 def _existing_file(value: object) -> Path:
     if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
         raise ValueError(value)
@@ -197,6 +220,9 @@ _SPECS: dict[str, _Spec] = {
     "password": _Spec("DRAMALENS_PASSWORD", "--password", "a non-empty password", _password, secret=True),
     "compliance_rules": _Spec("DRAMALENS_COMPLIANCE_RULES", "--rules", "the path of an existing TOML rules file", _optional_file),
     "triage_settings": _Spec("DRAMALENS_TRIAGE_SETTINGS", "--triage-settings", "the path of an existing TOML file", _existing_file),
+    "llm_url": _Spec("DRAMALENS_LLM_URL", "--llm-url", "an http:// or https:// URL of an OpenAI-compatible API (…/v1)", _llm_url),
+    "llm_model": _Spec("DRAMALENS_LLM_MODEL", "--llm-model", "a non-empty model name", _text),
+    "llm_api_key": _Spec("DRAMALENS_LLM_API_KEY", "--llm-api-key", "a non-empty key", _password, secret=True),
     "read_quality_threshold": _Spec("DRAMALENS_READ_QUALITY_THRESHOLD", "--read-quality-threshold",
                                     "a number from 0 to 1 (0 turns the gate off)", _unit_float),
 }

@@ -97,12 +97,12 @@ DEFAULT_LEXICON = Lexicon(
             "reveal",
             (
                 "原来", "真相", "竟然是", "其实是", "居然是", "原来是", "身份", "亲生", "秘密", "亲子鉴定",
-                "怀孕", "真正的", "就是你", "曝光", "揭穿", "瞒着",
+                "怀孕", "真正的", "就是你", "曝光", "揭穿", "瞒着", "竟是", "不是意外",
             ),
             (
                 "the truth", "secret", "turns out", "real father", "real mother", "pregnant", "is actually",
                 "was actually", "dna", "identity", "revealed", "reveals", "discovers", "it was you",
-                "who you really are", "exposed",
+                "who you really are", "exposed", "none other than", "no accident",
             ),
         ),
         (
@@ -124,7 +124,7 @@ DEFAULT_LEXICON = Lexicon(
                 "突然", "推门而入", "闯进", "闯入", "冲进", "门被推开", "门被撞开", "门口出现", "出现在门口",
                 "走了进来", "身后传来", "一个声音", "破门而入", "门开了", "门被打开", "门外传来", "脚步声",
                 "敲门声", "门铃", "手机响了", "电话响了", "手机响起", "电话响起", "铃声响起", "电话铃", "手机铃",
-                "手机震动", "手机震了", "来电", "屏幕亮了", "屏幕亮起",
+                "手机震动", "手机震了", "来电", "屏幕亮了", "屏幕亮起", "撞开", "冲了进来", "闯了进来",
             ),
             (
                 "bursts in", "barges in", "storms in", "suddenly", "appears in the doorway", "door flies open",

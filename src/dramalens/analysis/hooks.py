@@ -74,6 +74,11 @@ class HookParams:
     hook_target_seconds: float = 15.0
     reversal_target_seconds: float = 30.0
     weak_threshold: float = 0.5
+    # One clear device on the very last line (a door bursting open, a threat, a reveal) is a
+    # hook in any language. Chinese scripts mark it 【卡点】 and passed on the mark alone, while
+    # the same ending in English scored 0.3 and failed: Chinese scripts outranked every English
+    # one on craft (82 vs 55). A final-line device now counts like the mark.
+    final_device_categories: tuple[str, ...] = ("reversal", "reveal", "threat", "interruption", "entrance", "shock")
 
     def __post_init__(self) -> None:
         if not 0 < self.tail_fraction <= 1:
@@ -251,6 +256,9 @@ def _episode_hooks(number: int, beats: list[_Beat], seconds: float, hp: HookPara
             if c.category not in best or w > best[c.category].weight:
                 best[c.category] = EndingCue(c.category, c.cue, c.line, c.excerpt, b.start, w)
     strength = 1.0 - math.prod(1.0 - c.weight for c in best.values())
+    devices = set(hp.final_device_categories)
+    if any(c.category in devices and c.weight >= hp.weight(c.category) > 0 for c in best.values()):
+        strength = max(strength, hp.weak_threshold)  # a device at full recency: on the final line
     if last is not None and _explicit_mark(last):
         # The writer marked this ending as the cliffhanger: take them at their word, at least
         # the weak threshold, whatever the weights are set to (the cues still show why).

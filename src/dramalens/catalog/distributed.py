@@ -10,7 +10,10 @@ extra: it is imported only by the functions that use it.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -38,18 +41,58 @@ class Mapper(Protocol):
     def map(self, fn: Callable[[A, B], R], first: Sequence[A], second: Sequence[B]) -> list[R]: ...
 
 
+#: Documents (or characters of script text) a call must bring before LocalMapper starts worker
+#: processes: below both, starting them (each imports dramalens, ~1 s) costs more than it saves.
+POOL_MIN_DOCS = 2_000
+POOL_MIN_CHARS = 50_000_000
+
+
 class LocalMapper:
-    """Runs every partition here, one after the other.
+    """Runs every partition on this machine: in worker processes, one per core (``processes``,
+    default ``os.cpu_count()``) when a call brings at least :data:`POOL_MIN_DOCS` documents,
+    otherwise here, one after the other. Same functions, same seeds: the same fingerprints.
 
     >>> LocalMapper().map(pow, [2, 3], [3, 2])
     [8, 9]
     """
 
+    def __init__(self, processes: int | None = None):
+        self.processes = processes if processes is not None else (os.cpu_count() or 1)
+        if self.processes < 1:
+            raise ConfigError(f"processes must be ≥ 1, got {processes!r}")
+        self._pool: ProcessPoolExecutor | None = None
+
     def fingerprint(self, parts: list[list[Document]]) -> list[list[WorkRecord]]:
+        flat = [d for p in parts for d in p]
+        if self.processes > 1 and len(flat) > 1 and _worth_a_pool(parts):
+            if self._pool is None:  # started once, kept for every batch of the import
+                # spawn, not fork: the importer's process may hold threads (a web worker, jieba's lock)
+                self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"))
+            # Re-cut into a few chunks per process (a partition of 64 full scripts is one task
+            # otherwise), then put the records back into the caller's partitions.
+            size = max(1, -(-len(flat) // (self.processes * 4)))
+            done = [r for chunk in self._pool.map(fingerprint_batch, [flat[i : i + size] for i in range(0, len(flat), size)]) for r in chunk]
+            out, start = [], 0
+            for p in parts:
+                out.append(done[start : start + len(p)])
+                start += len(p)
+            return out
         return [fingerprint_batch(p) for p in parts]
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def map(self, fn: Callable[[A, B], R], first: Sequence[A], second: Sequence[B]) -> list[R]:
         return [fn(a, b) for a, b in zip(first, second)]
+
+
+def _worth_a_pool(parts: list[list[Document]]) -> bool:
+    if sum(len(p) for p in parts) >= POOL_MIN_DOCS:
+        return True
+    return sum(len(line) for p in parts for d in p for line in (d.lines or ())) >= POOL_MIN_CHARS
 
 
 class DaskMapper:
@@ -100,7 +143,11 @@ def mapper_for(dask: str | None) -> Iterator[Mapper]:
     'LocalMapper'
     """
     if not dask:
-        yield LocalMapper()
+        local = LocalMapper()
+        try:
+            yield local
+        finally:
+            local.close()
         return
     with dask_client(dask) as client:
         yield DaskMapper(client)

@@ -25,6 +25,7 @@ from ..parsing import parse
 from .distributed import Mapper, mapper_for
 from .documents import script_document, text_language
 from .embed import Embedder, MiniLMEmbedder, refresh_embeddings
+from .lexical import refresh_lexical
 from .fingerprint import content_hash, fingerprint_batch
 from .metadata import (  # the public names stay importable from here
     MAX_LINE_BYTES,
@@ -125,6 +126,7 @@ def _read_rows(metas: list[Path], report: ImportReport, max_line_bytes: int) -> 
                 row_errors.append(clean)
                 continue
             work_id = clean.work.id
+            row_errors.extend(RowError(str(meta), line, w, work_id) for w in clean.warnings)  # kept, but said
             if work_id in seen:
                 row_errors.append(RowError(str(meta), line, f"duplicate id (first seen at {seen[work_id]}); row skipped", work_id))
                 continue
@@ -234,6 +236,8 @@ def import_paths(
     catalog.finish_import(run, [e.to_dict() for e in report.errors])
     if embed and (report.imported or report.updated or catalog.get_model("embedder") is None):
         refresh_embeddings(catalog)
+    if embed and (report.imported or report.updated or catalog.get_model("lexical") is None):
+        refresh_lexical(catalog)
     return report
 
 

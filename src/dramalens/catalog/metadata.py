@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
+from ..text.language import identify_language
+from ..text.normalise import strip_markup
 from ..parsing.source import decode_bytes
 from .records import Work
 
@@ -50,16 +52,16 @@ _BAD = "\ufffe"
 # Column names real catalogue exports use for our fields (platform back-ends, Excel sheets kept
 # by IP teams, in English and Chinese). A canonical column wins over its aliases.
 _COLUMN_ALIASES = {
-    "id": ("work_id", "drama_id", "series_id", "编号", "作品id", "剧目id"),
-    "title": ("剧名", "标题", "作品名", "片名", "drama_title", "series_title"),
-    "language": ("lang", "语言"),
-    "synopsis": ("summary", "description", "logline", "简介", "剧情简介", "梗概", "故事梗概"),
+    "id": ("work_id", "drama_id", "series_id", "book_id", "编号", "作品id", "剧目id", "剧集id"),
+    "title": ("剧名", "标题", "作品名", "片名", "剧集名称", "drama_title", "series_title", "book_title", "name"),
+    "language": ("lang", "语言", "语种"),
+    "synopsis": ("summary", "description", "logline", "special_desc", "intro", "introduction", "desc", "简介", "剧情简介", "梗概", "故事梗概", "内容简介"),
     "tags": ("tag", "genre", "genres", "keywords", "标签", "题材"),
-    "episodes": ("episode_count", "num_episodes", "集数", "总集数"),
+    "episodes": ("episode_count", "num_episodes", "chapter_count", "episode_cnt", "episodes_count", "集数", "总集数"),
     "format": ("形态", "横竖屏"),
     "track": ("category", "赛道", "分类", "类型"),
     "release_date": ("date", "released", "release", "premiere", "上线时间", "上线日期", "首播日期", "发布日期"),
-    "plays": ("views", "play_count", "播放量"),
+    "plays": ("views", "play_count", "read_count", "play_cnt", "view_count", "播放量", "播放次数", "热度"),
     "file": ("script", "script_path", "剧本", "剧本文件"),
 }
 _ALIAS_OF = {alias: field for field, aliases in _COLUMN_ALIASES.items() for alias in aliases}
@@ -241,12 +243,15 @@ def _parse_date(value: object) -> date:
 def _date_of(text: str) -> date | None:
     """The date ``text`` names, or None; cached, so 40,000 works' monthly plays share their few
     hundred date objects. Raises ValueError for an impossible date (2024-13-01)."""
+    # Exports stamp dates with a time of day ("2025-03-07 18:00:00", ISO "T…Z"): the day is enough.
+    text = _TIME_PART.sub("", text)
     m = _DATE.fullmatch(text.replace("/", "-").replace(".", "-"))
     if not m:
         return None
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
 
 
+_TIME_PART = re.compile(r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?)$")
 _COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(亿|万|千|[wWkKmM]|)\s*\+?\s*$")
 _UNITS = {"亿": 10**8, "万": 10**4, "w": 10**4, "千": 10**3, "k": 10**3, "m": 10**6, "": 1}
 _EPISODES = re.compile(r"^\s*(?:全|共|total\s*)?(\d+)\s*(?:集|eps?\.?|episodes?)?\s*$", re.IGNORECASE)
@@ -314,6 +319,7 @@ class MetadataRow:
 
     work: Work
     file: str | None = None
+    warnings: tuple[str, ...] = ()  # what was wrong but did not cost the row (an impossible value dropped)
 
 
 def _text(row: RawRow, key: str) -> str | None:
@@ -329,7 +335,7 @@ def _language(value: object) -> str:
     lang = str(value).strip().lower()
     lang = {"chinese": "zh", "zh-cn": "zh", "zh-hans": "zh", "zh-hant": "zh", "english": "en"}.get(lang, lang)
     if lang not in ("zh", "en"):
-        raise ValueError(f"language must be zh or en, got {value!r}")
+        raise ValueError(f"language {value!r} is not one the catalog compares (zh, en): the row is left out")
     return lang
 
 
@@ -366,17 +372,34 @@ def clean_row(row: RawRow, source: str, line: int) -> MetadataRow | RowError:
         return RowError(source, line, f"id must be 1-200 characters without slashes, got {raw_id!r}")
     if row.get("file") in (None, "") and row.get("path") not in (None, ""):
         row = {**row, "file": row["path"]}  # synth and many exports call it "path"
+    warnings: list[str] = []
     try:
         # Checked in column order, so a row with several faults reports the first one.
         title, synopsis, fmt, track, file = (_text(row, key) for key in ("title", "synopsis", "format", "track", "file"))
+        title, synopsis = (strip_markup(x) if x else x for x in (title, synopsis))  # HTML from web exports
         language, episodes = _language(row.get("language")), _episodes(row.get("episodes"))
+        if episodes == 0:
+            warnings.append("episodes 0 is impossible for a released work: kept without an episode count")
+            episodes = None
+        if not language and not file:
+            found = identify_language(f"{title or ''}\n{synopsis or ''}")
+            if found not in ("zh", "en", "und"):
+                raise ValueError(f"the title and synopsis are in {found!r}, not a language the catalog compares (zh, en): "
+                                 "the row is left out (give language=zh or en to import it anyway)")
         release = _parse_date(row["release_date"]) if row.get("release_date") not in (None, "") else None
         tags = _tags(row.get("tags"))
-        plays = _parse_plays(row["plays"], release) if row.get("plays") not in (None, "") else ()
+        plays: tuple[tuple[date, int], ...] = ()
+        if row.get("plays") not in (None, ""):
+            try:
+                plays = _parse_plays(row["plays"], release)
+            except ValueError as exc:
+                if release is not None or "single total" not in str(exc):
+                    raise
+                warnings.append(f"{exc}: kept without plays")
         work = Work(id=work_id, title=title or "", language=language, synopsis=synopsis or "", tags=tags, episodes=episodes,
                     format=fmt, track=track, release_date=release, plays=plays)
     except (ValueError, TypeError, AttributeError, json.JSONDecodeError) as exc:
         return RowError(source, line, str(exc), work_id)
     if not (title or synopsis or file):
         return RowError(source, line, "the row has no title, synopsis or file: nothing to fingerprint", work_id)
-    return MetadataRow(work, file)
+    return MetadataRow(work, file, tuple(warnings))

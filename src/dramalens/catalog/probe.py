@@ -18,6 +18,7 @@ from ..model import Script
 from .documents import script_document, text_document
 from .embed import catalog_embedder
 from .fingerprint import fingerprint
+from .lexical import LEXICAL_CHARS, LexicalRow, catalog_lexical, lexical_row
 from .minhash import MinHasher
 from .records import Document, Work
 from .store import Catalog, embedding_text
@@ -45,6 +46,10 @@ class Probe:
     lines: tuple[str, ...] | None = None
     names: tuple[str, ...] = ()
     work_id: str | None = None
+    shingles: int = 0  # behind ``signature``: below ranking.MIN_SHINGLES it matches nothing
+    lexical: LexicalRow | None = None  # the text's term counts (a catalog work: its row instead)
+    lexical_row: int | None = None  # a catalog work's row in the lexical index
+    script: bool = False  # a full script (not a synopsis or a text only)
 
     def load_text(self, catalog: Catalog) -> None:
         """Read a catalog work's text and names (once), for shared-passage evidence."""
@@ -68,8 +73,12 @@ def probe_work(catalog: Catalog, work_id: str) -> Probe:
     if row is None:
         raise NotFoundError(f"no work {work_id!r} in the catalog", hint="see `dramalens catalog list`")
     emb = index.embeddings[row] if index.has_embedding.size and index.has_embedding[row] else None
+    lexical = catalog_lexical(catalog)
+    lex_row = None if lexical is None else lexical.ids.index(work_id) if work_id in lexical.ids else None
     return Probe(index.signatures[row], index.passage_keys[row], emb, index.tropes[row], index.functions[row],
-                 index.languages[row], index.titles[row], row, None, (), work_id if index.has_text[row] else None)
+                 index.languages[row], index.titles[row], row, None, (), work_id if index.has_text[row] else None,
+                 shingles=int(index.shingles[row]), lexical=LexicalRow(np.zeros(0, np.int32), np.zeros(0, np.float32)) if lex_row is not None else None,
+                 lexical_row=lex_row, script=bool(index.has_text[row]))
 
 
 def probe_script(catalog: Catalog, script: Script) -> Probe:
@@ -79,7 +88,7 @@ def probe_script(catalog: Catalog, script: Script) -> Probe:
     >>> probe_script(Catalog("sqlite://"), parse_text("INT. HOUSE - DAY\\n\\nBOB\\nHi.")).language
     'en'
     """
-    return probe_document(catalog, script_document(script, Work("<script>", language="", source=script.source)))
+    return probe_document(catalog, script_document(script, Work("<script>", language="", source=script.source)), script=True)
 
 
 def probe_text(catalog: Catalog, text: str, language: str | None = None) -> Probe:
@@ -96,7 +105,7 @@ def probe_text(catalog: Catalog, text: str, language: str | None = None) -> Prob
     return probe_document(catalog, text_document(text, language))
 
 
-def probe_document(catalog: Catalog, doc: Document) -> Probe:
+def probe_document(catalog: Catalog, doc: Document, *, script: bool = False) -> Probe:
     """The fingerprints of any document (what :func:`probe_script` and :func:`probe_text` share)."""
     rec = fingerprint(doc, MinHasher())
     embedder = catalog_embedder(catalog)
@@ -104,5 +113,7 @@ def probe_document(catalog: Catalog, doc: Document) -> Probe:
     if embedder is not None:
         emb = embedder.embed([embedding_text(doc.work.title, doc.work.synopsis, rec.text)], [doc.work.language])[0]
     functions = rec.skeleton.functions if rec.skeleton is not None else ()
+    body = "\n".join(x for x in (doc.work.title, doc.work.synopsis, (rec.text or "")[:LEXICAL_CHARS]) if x)
     return Probe(np.frombuffer(rec.minhash, np.uint32), np.frombuffer(rec.passages, np.uint32), emb, rec.tropes,
-                 functions, doc.work.language, doc.work.title, None, doc.lines, doc.work.names)
+                 functions, doc.work.language, doc.work.title, None, doc.lines, doc.work.names,
+                 shingles=rec.shingles, lexical=lexical_row(body, doc.work.language), script=script)

@@ -18,8 +18,9 @@ import numpy as np
 from ..errors import ConfigError
 from ..model import Script
 from .minhash import passage_containment
+from .lexical import catalog_lexical
 from .probe import Probe, probe_script, probe_text, probe_work
-from .ranking import Scores, rank, skeleton_match, text_score, trope_overlap
+from .ranking import MIN_SHINGLES, Scores, rank, skeleton_match, text_score, trope_overlap
 from .shingles import shingle_lines
 from .store import Catalog, CatalogIndex
 
@@ -116,7 +117,7 @@ def _check_k(k: int) -> None:
 def _similar(catalog: Catalog, q: Probe, k: int, evidence: bool, ann: bool | None) -> list[Match]:
     index = catalog.index()
     matches = []
-    for ranked in rank(index, q, k, ann)[:k]:
+    for ranked in rank(index, q, k, ann, catalog_lexical(catalog))[:k]:
         r, scores = ranked.row, ranked.scores
         passages: tuple[SharedPassage, ...] = ()
         alignment: tuple[tuple[int, int, str], ...] = ()
@@ -153,6 +154,12 @@ def compare(catalog: Catalog, a: Script, b: Script) -> Match:
     if qa.embedding is not None and qb.embedding is not None:
         cos = round(float(np.clip(qa.embedding @ qb.embedding, 0.0, 1.0)), 4)
     skel = skeleton_match(qa.functions, qb.functions, alignment=True)
+    lexical = catalog_lexical(catalog)
+    lex = None
+    if lexical is not None and qa.lexical is not None and qb.lexical is not None:
+        lex = round(float(np.clip(lexical.vector(qa.lexical) @ lexical.vector(qb.lexical), 0.0, 1.0)), 4)
+    if min(qa.shingles, qb.shingles) < MIN_SHINGLES:  # an empty text is no evidence of anything
+        jacc = passages = 0.0
     scores = Scores(
         minhash=round(jacc, 4),
         passages=round(passages, 4),
@@ -160,6 +167,8 @@ def compare(catalog: Catalog, a: Script, b: Script) -> Match:
         embedding=cos,
         tropes=trope_overlap(qa.tropes, qb.tropes),
         skeleton=None if skel is None else round(float(skel.score), 4),
+        lexical=lex,
+        script=True,
     )
     shared = tuple(sorted({t.trope for t in qa.tropes} & {t.trope for t in qb.tropes}))
     alignment = skel.alignment if skel is not None else ()

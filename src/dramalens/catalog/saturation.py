@@ -8,7 +8,9 @@ docs/catalog.md):
   quarters ≥ the four before), and plays per work not growing by more than 5% (or no play data);
 - **under-served**: share ≤ 0.5 × the median share, and plays per work at or above the median
   of its kind (or, without play data, supply not growing);
-- **balanced** otherwise.
+- **balanced** otherwise;
+- **too few works**: fewer than :data:`MIN_SUPPORT` works carry it, and growth is shown only when
+  both windows hold at least :data:`MIN_SUPPORT` releases: 1 → 8 works is not "+700%".
 """
 
 from __future__ import annotations
@@ -22,12 +24,16 @@ import numpy as np
 
 from .store import Catalog
 
-__all__ = ["RULE", "Saturation", "SaturationRow", "saturation", "saturation_html"]
+__all__ = ["MIN_SUPPORT", "RULE", "Saturation", "SaturationRow", "saturation", "saturation_html"]
+
+#: Works a trope or track needs before it gets a label, and releases each growth window needs.
+MIN_SUPPORT = 5
 
 RULE = (
     "crowded: share ≥ 1.5×median share of its kind, supply growth ≥ 0 and plays-per-work growth ≤ 5% (or no plays); "
     "under-served: share ≤ 0.5×median share and plays per work ≥ the median of its kind (without plays: supply growth ≤ 0); "
-    "balanced otherwise. Growth compares the last four quarters with the four before (fewer when the data are shorter)."
+    "balanced otherwise; too few works below 5 works. Growth compares the last four quarters with the four before "
+    "(fewer when the data are shorter), and is shown only when each window holds at least 5 releases."
 )
 
 
@@ -71,7 +77,7 @@ def _quarter(d: date) -> str:
     return f"{d.year}Q{(d.month - 1) // 3 + 1}"
 
 
-def _growth(series: dict[str, float], periods: list[str]) -> float | None:
+def _growth(series: dict[str, float], periods: list[str], support: dict[str, int] | None = None) -> float | None:
     """Change of the last (up to) four quarters over the four before them: a year over the
     year before, which evens out seasonal releases and one-quarter noise."""
     window = min(4, len(periods) // 2)
@@ -79,6 +85,9 @@ def _growth(series: dict[str, float], periods: list[str]) -> float | None:
         return None
     recent = sum(series.get(p, 0.0) for p in periods[-window:])
     before = sum(series.get(p, 0.0) for p in periods[-2 * window : -window])
+    if support is not None:  # too few releases in either window: no growth figure at all
+        if min(sum(support.get(p, 0) for p in periods[-window:]), sum(support.get(p, 0) for p in periods[-2 * window : -window])) < MIN_SUPPORT:
+            return None
     if before == 0:
         return None if recent == 0 else 1.0
     return round(recent / before - 1.0, 4)
@@ -136,8 +145,8 @@ def saturation(catalog: Catalog) -> Saturation:
         median_ppw = float(np.median(mean_ppw)) if mean_ppw else None
         for _, name, rows, supply, ppw in mine:
             share = len(rows) / n_works
-            sg = _growth({p: float(v) for p, v in supply.items()}, periods)
-            pg = _growth(ppw, periods) if ppw else None
+            sg = _growth({p: float(v) for p, v in supply.items()}, periods, supply)
+            pg = _growth(ppw, periods, supply) if ppw else None
             has_plays = bool(ppw)
             crowded = share >= 1.5 * median_share and (sg is None or sg >= 0) and (not has_plays or pg is None or pg <= 0.05)
             if has_plays and median_ppw is not None:
@@ -145,13 +154,15 @@ def saturation(catalog: Catalog) -> Saturation:
             else:
                 under = share <= 0.5 * median_share and (sg is None or sg <= 0)
             status = "crowded" if crowded else "under-served" if under else "balanced"
+            if len(rows) < MIN_SUPPORT:
+                status = "too few works"
             out.append(SaturationRow(kind, name, labels[(kind, name)], len(rows), round(share, 4),
                                      tuple((p, supply.get(p, 0)) for p in periods), tuple(ppw.items()), sg, pg, status))
     out.sort(key=lambda r: (r.kind != "trope", -r.works, r.name))
     return Saturation(tuple(out), tuple(periods), len(index))
 
 
-_COLOURS = {"crowded": "#d9534f", "balanced": "#8a8f98", "under-served": "#2e8b57"}
+_COLOURS = {"crowded": "#d9534f", "balanced": "#8a8f98", "under-served": "#2e8b57", "too few works": "#b0b0b0"}
 
 
 def _spark(values: list[float], width: int = 160, height: int = 28, colour: str = "#444") -> str:

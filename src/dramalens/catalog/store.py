@@ -150,6 +150,7 @@ class CatalogIndex:
     trope_totals: npt.NDArray[np.float32]  # (n,) row sums of trope_matrix
     has_embedding: npt.NDArray[np.bool_]  # (n,)
     has_text: npt.NDArray[np.bool_]  # (n,): the script's text is stored
+    shingles: npt.NDArray[np.int64]  # (n,): shingles behind each MinHash signature (0: an empty fingerprint)
     position: dict[str, int]
     ann: VectorIndex | None = None  # an HNSW index over embeddings, built on first use
 
@@ -370,7 +371,7 @@ class Catalog:
     def _load_index(self) -> CatalogIndex:
         cols = (
             works.c.id, works.c.title, works.c.language, works.c.track, works.c.release_date,
-            works.c.minhash, works.c.passages, works.c.embedding, works.c.tropes, works.c.skeleton, works.c.text.is_not(None),
+            works.c.minhash, works.c.passages, works.c.embedding, works.c.tropes, works.c.skeleton, works.c.text.is_not(None), works.c.shingles,
         )
         ids: list[str] = []
         titles: list[str] = []
@@ -383,6 +384,7 @@ class Catalog:
         tropes: list[tuple[TropeHit, ...]] = []
         functions: list[tuple[str, ...]] = []
         texts: list[bool] = []
+        shingles: list[int] = []
         with self.engine.connect() as conn:
             for r in conn.execute(select(*cols).order_by(works.c.id)):
                 ids.append(r[0]); titles.append(r[1]); langs.append(r[2]); tracks.append(r[3]); dates.append(r[4])  # noqa: E702
@@ -393,6 +395,7 @@ class Catalog:
                 skeleton = _skeleton(r[9])
                 functions.append(skeleton.functions if skeleton is not None else ())
                 texts.append(bool(r[10]))
+                shingles.append(int(r[11] or 0))
         dim = next((len(e) for e in embs if e is not None), 0)
         emb = np.zeros((len(ids), dim), np.float32)
         for i, e in enumerate(embs):
@@ -415,9 +418,22 @@ class Catalog:
             key_sorted=flat[order], key_owner=owners[order], common_prints=values[counts > MAX_DF],
             trope_names=trope_names, trope_matrix=trope_matrix, trope_totals=trope_matrix.sum(axis=1),
             has_embedding=np.any(emb != 0, axis=1) if emb.size else np.zeros(len(ids), bool),
-            has_text=np.asarray(texts, bool),
+            has_text=np.asarray(texts, bool), shingles=np.asarray(shingles, np.int64),
             position={w: i for i, w in enumerate(ids)},
         )
+
+    def texts_for_lexical(self, chars: int) -> tuple[list[str], list[str], list[str]]:
+        """(ids, texts, languages) of every work: title + synopsis + the first ``chars`` characters of the script."""
+        ids: list[str] = []
+        texts: list[str] = []
+        langs: list[str] = []
+        with self.engine.connect() as conn:
+            q = select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, chars), works.c.language).order_by(works.c.id)
+            for r in conn.execute(q):
+                ids.append(r[0])
+                texts.append("\n".join(x for x in (r[1], r[2], r[3] or "") if x))
+                langs.append(r[4])
+        return ids, texts, langs
 
     def texts_for_embedding(self) -> tuple[list[str], list[str], list[str], list[bool]]:
         """(ids, texts, languages, has_embedding) of every work: title + synopsis + the first 4,000 characters of the script."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import logging
 from pathlib import Path
 
@@ -13,7 +14,10 @@ from rich.console import Console
 from ..errors import ConfigError
 from ..triage.auth import add_user, issue_token
 from ..triage.intake import SubmissionMeta
+from ..serial import to_jsonable
 from ..triage.pipeline import PipelineFn, pipeline_for
+from ..triage.rank import parse_weights, rank_paths
+from ..triage.scoring import load_weights
 from ..triage.runs import drain_queue, open_desk, submit_path
 from ..triage.watch import FolderWatcher, ScanReport, watch_once
 from ..triage.worker import run_worker
@@ -71,6 +75,24 @@ def run_cmd(
     typer.echo(f"done {report.done}, failed {report.failed}; queue: {report.queue.to_dict()}")
 
 
+@triage_app.command("rank")
+def rank_cmd(
+    paths: list[Path] = typer.Argument(..., help="Script files, folders of scripts or .zip batches."),
+    db: str = typer.Option(None, "--db", help="Catalog database to compare against (default: none; originality unscored)."),
+    weights: str = typer.Option(None, "--weights", help="originality=0.45,craft=0.4,risk=0.15 (default: the settings' weights)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the ranked list as JSON."),
+) -> None:
+    """Analyse and rank scripts in one command, without the web app: gated scripts (not a micro drama, too short, unreadable, near-copy) last."""
+    chosen = parse_weights(weights, load_weights(path=current_settings().triage_settings))
+    with progress_bar("ranking", counted=True) as advance:
+        ranked = rank_paths(paths, db_url=db, weights=chosen, pipeline=_pipeline(), on_progress=advance)
+    if as_json:
+        typer.echo(json.dumps(to_jsonable([r.to_dict() for r in ranked]), ensure_ascii=False, indent=2))
+        return
+    for i, r in enumerate(ranked, 1):
+        typer.echo(f"{i:>3}  {'gated' if r.score is None else f'{r.score:5.1f}':>5}  {r.file}" + "".join(f"\n       ⚑ {g}" for g in r.gates))
+
+
 def _print_scan(report: ScanReport) -> None:
     """One line per file taken or refused, then the counts (or that another watcher is busy)."""
     for o in report.outcomes:
@@ -107,18 +129,24 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
-    workers: int = typer.Option(2, "--workers", help="Queue-worker threads inside the server (0: none)."),
+    workers: int = typer.Option(2, "--workers", help="Queue workers started with the server (0: none)."),
+    in_process: bool = typer.Option(False, "--in-process", help="Run the workers as threads inside the web process "
+                                    "(slower pages under load; the default is separate worker processes)."),
     watch: Path = typer.Option(None, "--watch", help="Also watch this folder for dropped scripts (desk 'default')."),
 ) -> None:
-    """Run the script desk web app (one process; embedded SQLite by default, worker threads)."""
+    """Run the script desk web app (embedded SQLite by default) and its queue workers as separate processes."""
     # Lazy: the web stack (FastAPI, pydantic, Jinja2) takes ~0.7 s to import, and every other
     # command of the CLI would pay for it at start-up.
-    from ..web.app import create_app
+    from ..web.app import create_app, server_config
 
     if not (0 < port < 65536):
         raise ConfigError(f"port must be 1-65535, got {port}")
-    app = create_app(db, workers=workers, watch=watch, settings=current_settings())
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    settings = current_settings()
+    url = db or settings.db_url
+    separate = not in_process and url not in ("sqlite://", "sqlite:///:memory:")  # memory: one process only
+    app = create_app(db, workers=0 if separate else workers, worker_processes=workers if separate else 0, watch=watch,
+                     settings=settings)
+    uvicorn.Server(server_config(app, host, port, log_level="info")).run()
 
 
 def worker_cmd(

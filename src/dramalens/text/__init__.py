@@ -17,7 +17,7 @@ from .convert import to_simplified, to_traditional
 from .counts import count_words, speech_units
 from .han import HAN, HAN_CLASS, count_han, has_han
 from .language import identify_language, rules_language
-from .normalise import clean_line, fold_width, strip_emphasis
+from .normalise import clean_line, fold_width, strip_emphasis, strip_markup
 from .numerals import parse_numeral
 from .segment import words
 from .sentences import split_sentences
@@ -36,6 +36,7 @@ __all__ = [
     "speech_units",
     "split_sentences",
     "strip_emphasis",
+    "strip_markup",
     "to_simplified",
     "to_traditional",
     "words",

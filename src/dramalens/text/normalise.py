@@ -7,6 +7,7 @@ hold in the original unless a zero-width mark was dropped.
 
 from __future__ import annotations
 
+import html
 import re
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "fold_digits",
     "fold_width",
     "strip_emphasis",
+    "strip_markup",
     "strip_zero_width",
     "unify_newlines",
 ]
@@ -97,3 +99,27 @@ def strip_emphasis(text: str) -> str:
         previous = text
         text = _EMPHASIS.sub(r"\2", text)
     return text.replace("\\*", "*").replace("\\_", "_")
+
+
+_HTML_BREAK = re.compile(r"(?i)<\s*(?:br|/p|/div|/li|/h[1-6])\s*/?\s*>")
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_MD_HEADING = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+")
+_MD_RULE = re.compile(r"(?m)^[ \t]*(?:[-*_][ \t]*){3,}$")
+
+
+def strip_markup(text: str) -> str:
+    """``text`` without HTML tags and entities and without markdown heading marks and rules,
+    the words kept: what a synopsis copied from a web page or a wiki means, not how it was
+    marked up. Paragraph-ending tags become line breaks.
+
+    >>> strip_markup("<p>She &rsquo;s back.</p><p>Again</p>")
+    'She ’s back.\\nAgain'
+    >>> strip_markup("# Act I\\nLear divides his kingdom.")
+    'Act I\\nLear divides his kingdom.'
+    """
+    if "<" in text or "&" in text:
+        text = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", text))
+        text = html.unescape(text)
+    if "#" in text or "---" in text or "***" in text:
+        text = _MD_RULE.sub("", _MD_HEADING.sub("", text))
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())

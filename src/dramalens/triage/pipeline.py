@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -23,6 +24,7 @@ from ..parsing import parse_bytes
 from ..report.html import render_html
 from ..settings import DEFAULT_READ_QUALITY_THRESHOLD
 from .catalogs import CatalogRef
+from .gates import Gate, gates_for
 from .intake import SubmissionInput
 from .result import Detected, TriageResult, Unread
 from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Score, Weights, score
@@ -70,11 +72,16 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     analysis = analyze(script, format=meta.format or None, budget_yuan=meta.budget, compliance_rules=compliance_rules)
     unread = read_gate(script, read_quality_threshold)
     matches: tuple[Match, ...] = ()
+    gates: tuple[Gate, ...] = ()
     if unread is None:
         opened = catalog.get() if catalog is not None else None
         with _CATALOG_LOCK:
             matches, novel = _compare(opened, script)
-        marks = score(features_from_analysis(analysis, novelty=novel, similar=matches), weights)
+        features = features_from_analysis(analysis, novelty=novel, similar=matches)
+        gates = gates_for(script, analysis, matches)
+        marks = score(features, weights)
+        if gates:  # shown first among the evidence, so the page says why it is not ranked
+            marks = replace(marks, evidence=tuple(Evidence("gate", str(g), work=g.work_id) for g in gates) + marks.evidence)
     else:  # what was misread is not scored: the evidence is why a person must read it
         marks = Score(0.0, None, 0.0, 0.0, weights, tuple(
             Evidence("read_quality", r.message, line=r.lines[0] if r.lines else None) for r in script.quality.reasons))
@@ -88,6 +95,7 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
         script_title=script.title,
         tropes=_trope_labels(analysis.tropes, script.language),
         detected=detected_metadata(analysis.episode_count, analysis.format.format, _track(analysis.tropes, script.language)),
+        gates=gates,
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..analysis import Analysis
 from ..catalog import Match
+from .gates import Gate
 from .scoring import Score
 
 __all__ = ["NEEDS_HUMAN", "Detected", "TriageResult", "Unread"]
@@ -71,5 +72,10 @@ class TriageResult:
     script_title: str = ""
     tropes: tuple[str, ...] = ()
     detected: Detected = field(default_factory=Detected)
+    gates: tuple[Gate, ...] = ()  # reasons not to rank it (a feature film, a near-copy…): see .gates
+
+    @property
+    def gated(self) -> bool:
+        return bool(self.gates)
     unread: Unread | None = None
 
