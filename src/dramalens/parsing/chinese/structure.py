@@ -304,8 +304,9 @@ class Structure:
         if (self.saw_episode_marker and number == current and episode is not None and not has_content(episode)
                 and not self.front):
             # 第 1 集 then 第一集: one episode marked twice (the second often carries the title).
+            # Held with why, so Script.held says what became of the second marker.
             episode.title = episode.title or title
-            self.b.read_line(lineno)
+            self.b.hold(lineno, "episode marker repeated")
             return True
         if self.saw_episode_marker and current is not None and number <= current:
             if not self.table_of_contents():
