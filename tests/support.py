@@ -38,3 +38,19 @@ def make_zip(members: dict[str, bytes | str], *, compression: int = zipfile.ZIP_
         for name, data in members.items():
             zf.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
     return buf.getvalue()
+
+
+def make_gbk_zip(members: dict[str, bytes]) -> bytes:
+    """A zip as Windows' own zip tool writes it on a Chinese system: GBK names, no UTF-8 flag."""
+    buf = io.BytesIO()
+    placeholders = {}
+    with zipfile.ZipFile(buf, "w") as zf:
+        for i, (name, data) in enumerate(members.items()):
+            raw = name.encode("gbk")
+            stand_in = f"{i:0{len(raw)}d}".encode() if not name.isascii() else raw
+            placeholders[stand_in] = raw
+            zf.writestr(stand_in.decode(), data)
+    out = buf.getvalue()
+    for stand_in, raw in placeholders.items():
+        out = out.replace(stand_in, raw)
+    return out

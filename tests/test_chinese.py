@@ -124,7 +124,6 @@ def test_without_structure_front_matter_is_the_script():
         "林晚看着手机上的那行字：明天见。",
         "一位穿着黑色西装戴着墨镜的高大男人：你好。",
         "她说：好。",
-        "顾言冷笑道：你敢？",
         "12:30 林晚醒来。",
         "短信：你在哪？",
         "编剧：张三",
@@ -135,6 +134,20 @@ def test_colon_traps_are_action(line):
     script = parse_chinese(f"第1集\n1-1 日 内 客厅\n人物：林晚、顾言\n{line}")
     last = script.episodes[0].scenes[0].elements[-1]
     assert last.type is T.ACTION and last.character is None
+
+
+@pytest.mark.parametrize(
+    "line, tone",
+    [
+        ("顾言冷笑道：你敢？", "冷笑道"),  # a known name, then how the line is said (issue 9, class 7)
+        ("林晚猛地转过身：请你不要叫我的名字", "猛地转过身"),
+        ("林晚摇头，沉声：不行。", "摇头，沉声"),
+    ],
+)
+def test_speech_introduced_by_an_action(line, tone):
+    script = parse_chinese(f"第1集\n1-1 日 内 客厅\n人物：林晚、顾言\n{line}")
+    *_, paren, spoken = script.episodes[0].scenes[0].elements
+    assert (paren.type, paren.text, spoken.type, spoken.character) == (T.PARENTHETICAL, tone, T.DIALOGUE, line[:2])
 
 
 @pytest.mark.parametrize(
@@ -232,6 +245,14 @@ PIECES = [
     "第三集（下）", "第四集 4-1 日 外 天台", "- 3 -", "3", "林晚", "林晚（冷笑）", "**林晚**：你好", "## 第1集", "OS：嗯",
     "（未完待续）", "——第1集完——", "※林晚", "【动作】林晚走", "切：医院", "（1）客厅/日/内", "01 内景 书房 日",
     "林晚&顾言：走", '林晚："你好"', "人物小传", "艾米丽·布朗：你好",
+    # issue 9: forms as writers actually write them
+    "VO（低沉男声）：嗯", "VO系统：叮", "林晚os：啊", "林晚（冷笑）OS：哼", "林晚（震惊OS）：啊", "林母（电话音）：喂",
+    "【闪出】", "▲【闪回】", "【转】", "15-2场  地下停车场", "门前土路,日,外", "11-9。 夜—内—书房(人物:林晚)",
+    "【场景】婚纱店 日 内", "【人物】林晚", "内景:白天", "39-2场 玉兰苑-2203", "小弟1：走", "李元/跟班（痛呼）：啊",
+    "肖初夏，陆昱：走", "雯雯猛地转过身:别叫我", "阿城冷声：滚", "4、 小李（低声）：“嘘”", "1：林晚", "1：你好", "第 1 集",
+    "第0集", "【集纲】", "第一幕", "——幕落", "〔幕启。", "（皇后上）", "/*", "*/", "结语", "背景：琴房", "11-2",
+    "【出租屋，内，白】", "【林晚，顾言】", "角色：林晚", "人物卡：林晚", "片段一：林晚走", "刺客（大吼：）站住",
+    "江河（调侃）你好", "1-2 夜 外 街道 △林晚走。林晚：有人吗？顾言：我。林晚：吓死我了！……第一集终第二集 2-1 日 内 公司",
 ]
 
 
@@ -249,6 +270,15 @@ def test_never_raises_on_convention_pieces(pieces):
     for _, _, element in script.iter_elements():
         assert element.text.strip() == element.text
         assert element.line >= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=40))
+def test_read_quality_in_range_and_every_line_placed(pieces):
+    script = parse_chinese("\n".join(pieces))
+    quality = script.quality
+    assert 0.0 <= quality.score <= 1.0
+    assert quality.unplaced_lines == 0, quality.reasons
 
 
 @settings(max_examples=200, deadline=None)

@@ -23,7 +23,7 @@ def test_single_file_and_zip_batch():
                      "__MACOSX/._one.txt": b"x", ".hidden.txt": "x", "dir/": b""})
     files, skipped = unpack_upload("batch.zip", data)
     assert sorted(f for f, _ in files) == ["a/one.txt", "two.fountain"]
-    assert skipped == ["readme.pdf"]
+    assert skipped == ["readme.pdf (not a script file: .pdf)"]
 
 
 def test_submit_records_metadata_and_queues(tmp_path):
@@ -84,7 +84,7 @@ def test_wrong_type_empty_and_broken_zip():
         unpack_upload("a.txt", b"  \n")
     with pytest.raises(InputError, match="not a zip"):
         unpack_upload("a.zip", b"hello")
-    with pytest.raises(InputError, match="no script"):
+    with pytest.raises(InputError, match="no readable script"):
         unpack_upload("a.zip", make_zip({"a.pdf": b"x"}))
 
 

@@ -92,7 +92,7 @@ def test_notes_and_assignment(desk):
     assign(engine, sid, ann, "ann")
     with pytest.raises(PermissionDenied):
         assign(engine, sid, ann, "bob")
-    with pytest.raises(ConfigError, match="not on this"):
+    with pytest.raises(ConfigError, match="not a reviewer of this"):
         assign(engine, sid, boss, "eve")
     assign(engine, sid, boss, "bob")
     with engine.connect() as c:

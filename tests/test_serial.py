@@ -176,7 +176,7 @@ def test_analysis_to_dict_is_the_serialiser_and_keeps_its_layout():
     assert d == to_jsonable(a)
     # The key order of the JSON report, as the hand-written to_dict methods laid it out.
     assert list(d) == ["title", "language", "source", "source_format", "episode_count", "runtime", "format", "pacing",
-                       "hooks", "paywall", "characters", "arc", "compliance", "tropes", "skeleton", "warnings"]
+                       "hooks", "paywall", "characters", "arc", "compliance", "tropes", "skeleton", "warnings", "read_quality"]
     assert list(d["runtime"]) == ["language", "params", "total_seconds", "total_minutes", "features", "pages",
                                   "page_minutes", "page_rule", "episodes", "scenes"]
     assert list(d["runtime"]["episodes"][0])[-1] == "minutes"

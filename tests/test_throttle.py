@@ -240,16 +240,17 @@ def test_lock_matches_count_in_window(tmp_path_factory, times, offset):
     engine = _SHARED["engine"]
     _SHARED["n"] += 1
     address = f"h{_SHARED['n']}"
+    name = f"ann{_SHARED['n']}"  # the per-account limit counts across addresses: one name each
     probe = max(times, default=0.0) + offset
     policy = throttle.ThrottlePolicy(account_limit=3, address_limit=5, window_seconds=600)
     with engine.begin() as conn:
         for t in times:
-            conn.execute(insert(login_failures).values(account="ann", address=address, at=t))
+            conn.execute(insert(login_failures).values(account=name, address=address, at=t))
     recent = sorted(t for t in times if probe - 600 < t)
-    lock = throttle.check(engine, "ann", address, at=probe, policy=policy)
+    lock = throttle.check(engine, name, address, at=probe, policy=policy)
     assert (lock is not None) == (len(recent) >= 3)
     if lock is not None:
         # At the lock's retry time the count in the window is below the limit; a moment before, not.
         assert lock.retry_at > probe
-        assert throttle.check(engine, "ann", address, at=lock.retry_at + 1e-3, policy=policy) is None
-        assert throttle.check(engine, "ann", address, at=lock.retry_at - 1e-3, policy=policy) is not None
+        assert throttle.check(engine, name, address, at=lock.retry_at + 1e-3, policy=policy) is None
+        assert throttle.check(engine, name, address, at=lock.retry_at - 1e-3, policy=policy) is not None

@@ -147,7 +147,7 @@ def test_sql_and_python_agree_on_the_effective_value(tmp_path_factory, track, d_
         c.execute(delete(submissions))
         c.execute(insert(submissions).values(
             id=1, desk_id=1, title="t", filename="t.txt", format=fmt, episodes=eps, track=track, synopsis="",
-            submitted_by="x", submitted_at=0.0, content=b"", sha256="h", updated_at=0.0,
+            submitted_by="x", submitted_at=0.0, sha256="h", updated_at=0.0,
             detected_track=d_track, detected_format=d_fmt, detected_episodes=d_eps))
         row = c.execute(select(submissions, *EFFECTIVE.values())).one()
         sql = [row[-3], row[-2], row[-1]]

@@ -17,7 +17,7 @@ from dramalens.errors import ConfigError, InputError
 from dramalens.triage import watch as watch_mod
 from dramalens.triage.intake import IntakeLimits
 from dramalens.triage.jobs import queue_stats
-from dramalens.triage.models import batches, submissions
+from dramalens.triage.models import batches, contents, submissions
 from dramalens.triage.watch import FolderWatcher, read_sidecar, watch_once
 from triage_support import make_script, make_zip, new_engine
 
@@ -31,7 +31,8 @@ def desk(tmp_path):
 
 def _rows(engine):
     with engine.connect() as c:
-        return c.execute(select(submissions).order_by(submissions.c.id)).all()
+        return c.execute(select(submissions, contents.c.content).join(contents, contents.c.submission_id == submissions.c.id)
+                         .order_by(submissions.c.id)).all()
 
 
 def _two_polls(engine, inbox, **kw):
@@ -55,7 +56,7 @@ def test_script_and_zip_submitted_once_and_moved_to_done(desk):
     assert sorted(r.filename for r in rows) == ["a.txt", "b/c.fountain", "一.txt"]
     assert {r.submitted_by for r in rows} == {"drive"} and queue_stats(engine).queued == 3
     zipped = next(o for o in report.outcomes if o.name == "batch.zip")
-    assert zipped.skipped == ("readme.pdf",)
+    assert zipped.skipped == ("readme.pdf (not a script file: .pdf)",)
     # Polling again (and again) submits nothing more.
     for _ in range(2):
         assert watch_once(engine, inbox, desk="都市组").outcomes == ()

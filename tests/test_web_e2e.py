@@ -1,7 +1,11 @@
 """The script desk in a real headless Chromium (Debian's), against a live uvicorn server.
 
-Flow: log in, upload a zip of 20 generated scripts, watch the queue fill, open a report,
-mark one signed, export CSV, log out. Screenshots go to artifacts/ (gitignored).
+Flow: log in, upload a zip of 20 generated scripts (one named in GBK by a Chinese Windows, plus
+an .exe that is skipped: the receipt lists both), upload it again (all duplicates), watch the
+queue fill, open a report, follow an evidence link into the script reader, read the coverage in
+English and Chinese (and download it as .docx), assign, decide and open the next script, decide
+two scripts in bulk, export CSV, log out; an admin changes the weights and the queue's order
+changes. Screenshots go to artifacts/ (gitignored).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import pytest
 import dramalens
 
 from dramalens.triage.auth import add_user
-from triage_support import REAL_PIPELINE, make_script, make_zip
+from support import make_gbk_zip
+from triage_support import REAL_PIPELINE, make_script
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -61,7 +66,7 @@ def _free_port() -> int:
 def server(tmp_path):
     import uvicorn
 
-    from dramalens.web.app import create_app
+    from dramalens.web.app import create_app, server_config
 
     db_url = f"sqlite:///{tmp_path / 'e2e.sqlite'}"
     catalog_dir = _corpus(30, seed=7)
@@ -73,8 +78,9 @@ def server(tmp_path):
     app = create_app(db_url, workers=2, pipeline=REAL_PIPELINE, worker_poll=0.2)
     app.state.catalog_dir = catalog_dir
     add_user(app.state.desk.engine, "editor", "editor-pass-1", desk="都市")
+    add_user(app.state.desk.engine, "chief", "chief-pass-22", admin=True, desk="都市")
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.time() + 15
@@ -91,7 +97,10 @@ def test_desk_flow_in_chromium(server, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     zip_path = tmp_path / "batch.zip"
     scripts = _scripts(20, app.state.catalog_dir)
-    zip_path.write_bytes(make_zip(scripts))
+    gbk_name = "新剧本甲.txt"  # a member name in GBK without the UTF-8 flag (Windows' own zip tool)
+    renamed = next(n for n in scripts if not n.startswith("k-"))
+    scripts[gbk_name] = scripts.pop(renamed)
+    zip_path.write_bytes(make_gbk_zip({**{n: t.encode() for n, t in scripts.items()}, "setup.exe": b"MZ\x90\x00"}))
     app.state.known_titles = {dramalens.parse(text).title or Path(name).stem for name, text in scripts.items()
                               if name.startswith("k-")}
     with playwright_sync.sync_playwright() as p:
@@ -117,6 +126,17 @@ def test_desk_flow_in_chromium(server, tmp_path):
             page.get_by_label("Track").fill("都市")
             page.get_by_label("Format").select_option("vertical")
             page.get_by_role("button", name="Send").click()
+            receipt = page.locator("table.receipt")
+            assert gbk_name in receipt.inner_text() and "setup.exe" in receipt.locator("tr.skipped").inner_text()
+            assert receipt.locator("tr.accepted").count() == 20
+            page.screenshot(path=str(ARTIFACTS / "e2e-1b-receipt.png"), full_page=True)
+            page.get_by_role("link", name="Upload").click()  # the same zip again: a retry after a cut-off upload
+            page.get_by_label("Script file or .zip batch").set_input_files(str(zip_path))
+            page.get_by_role("button", name="Send").click()
+            assert page.locator("table.receipt tr.duplicate").count() == 20
+            assert page.locator("table.receipt tr.accepted").count() == 0
+            page.screenshot(path=str(ARTIFACTS / "e2e-1c-duplicates.png"), full_page=True)
+            page.get_by_role("link", name="Open the batch in the queue").click()
             page.wait_for_url("**/queue?batch=*")
 
             seen = []
@@ -164,11 +184,63 @@ def test_desk_flow_in_chromium(server, tmp_path):
 
             page.get_by_label("Status", exact=True).select_option("signed")
             page.get_by_label("Note", exact=True).fill("开篇钩子强，签。")
-            page.get_by_role("button", name="Decide").click()
+            page.get_by_role("button", name="Decide", exact=True).click()
             page.wait_for_url("**/submissions/*")
             assert page.locator("#status").inner_text() == "signed"
             assert "applied" in page.locator("table.audit").inner_text()
             page.screenshot(path=str(ARTIFACTS / "e2e-4-signed.png"), full_page=True)
+            script_page = page.url
+
+            # The script reader: an evidence line, else the reader's contents, lands on a highlighted line.
+            if page.locator("a.line-link").count():
+                page.locator("a.line-link").first.click()
+            else:
+                page.locator("#read-script").click()
+                page.locator(".reader-toc a").first.click()
+            page.wait_for_url("**/script#L*")
+            target = page.url.rsplit("#", 1)[1]
+            assert page.locator(f"li#{target}").is_visible()
+            assert page.locator(".reader-toc li").count() >= 1
+            page.screenshot(path=str(ARTIFACTS / "e2e-8-reader.png"))
+
+            # Coverage in English, then in Chinese, and as a Word file.
+            page.goto(script_page)
+            page.locator("#coverage-link").click()
+            page.wait_for_url("**/coverage")
+            assert "Logline" in page.locator("main").inner_text() and page.locator("#synopsis li").count() >= 1
+            page.screenshot(path=str(ARTIFACTS / "e2e-9-coverage-en.png"), full_page=True)
+            page.get_by_role("link", name="中文").click()
+            page.wait_for_url("**/coverage")
+            assert "一句话梗概" in page.locator("main").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "e2e-9-coverage-zh.png"), full_page=True)
+            with page.expect_download() as info:
+                page.locator("#coverage-docx").click()
+            assert Path(info.value.path()).read_bytes()[:2] == b"PK"
+            page.get_by_role("link", name="EN").click()
+
+            # Assign to me, then decide another script and go straight to the next one.
+            page.goto(script_page)
+            page.get_by_role("button", name="Assign to me").click()
+            assert "assign" in page.locator("table.audit").inner_text()
+            page.get_by_role("link", name="Queue").click()
+            page.locator("#next-script").click()
+            page.wait_for_url("**/submissions/*")
+            first_next = page.url
+            page.get_by_label("Status", exact=True).select_option("consider")
+            page.get_by_role("button", name="Decide and open the next script").click()
+            page.wait_for_url("**/submissions/*")
+            assert page.url != first_next
+            page.screenshot(path=str(ARTIFACTS / "e2e-10-next.png"), full_page=True)
+
+            # Bulk: two scripts still new, passed in one go.
+            page.get_by_role("link", name="Queue").click()
+            fresh = page.locator("table.queue tbody tr", has=page.locator(".status-new"))
+            fresh.nth(0).locator("input[type=checkbox]").check()
+            fresh.nth(1).locator("input[type=checkbox]").check()
+            page.locator("#bulk-status").select_option("passed")
+            page.locator("#bulk-apply").click()
+            assert "2 decided" in page.locator("#bulk-result").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "e2e-11-bulk.png"), full_page=True)
 
             page.get_by_role("link", name="Queue").click()
             with page.expect_download() as info:
@@ -176,6 +248,7 @@ def test_desk_flow_in_chromium(server, tmp_path):
             data = Path(info.value.path()).read_bytes().decode("utf-8-sig")
             table = list(csv.DictReader(io.StringIO(data)))
             assert len(table) == 20 and [r["title"] for r in table if r["status"] == "signed"] == [title]
+            assert sum(r["status"] == "passed" for r in table) == 2
             (ARTIFACTS / "e2e-export.csv").write_text(data, encoding="utf-8")
 
             page.get_by_role("link", name="Saturation").click()
@@ -194,6 +267,23 @@ def test_desk_flow_in_chromium(server, tmp_path):
             page.wait_for_url("**/login")
             page.goto(f"{base}/queue")
             assert page.url.endswith("/login")  # the session is gone
+
+            # An admin changes the weights: every score is recombined and the queue's order follows.
+            page.goto(f"{base}/lang/en?next=/login")
+            page.get_by_label("User name").fill("chief")
+            page.get_by_label("Password").fill("chief-pass-22")
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url("**/queue")
+            before = page.locator("table.queue tbody tr td:nth-child(3)").all_inner_texts()
+            page.get_by_role("link", name="Settings").click()
+            page.get_by_label("Originality").fill("0")
+            page.get_by_label("Craft").fill("0")
+            page.get_by_label("Risk").fill("1")
+            page.get_by_role("button", name="Save").click()
+            page.get_by_role("link", name="Queue").click()
+            after = page.locator("table.queue tbody tr td:nth-child(3)").all_inner_texts()
+            assert before != after  # same scripts, new order
+            page.screenshot(path=str(ARTIFACTS / "e2e-12-reweighted.png"), full_page=True)
             assert errors == [], errors
         finally:
             browser.close()

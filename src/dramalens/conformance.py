@@ -51,8 +51,6 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "3CPO is a cue; fountain-tools wants action",
     "fountain-tools/Notes": "fountain-tools runs a speech on across the empty line after a multi-line note and "
     "closes a note across an empty line; fountain.io ends both at an empty line, as screenplain does",
-    "fountain-tools/Parenthetical": "'(bouncy)' right after '(loudly)': fountain.io makes every wrapped line in "
-    "dialogue a parenthetical (jouvence agrees); fountain-tools makes the second one dialogue",
     "fountain-tools/Sections": "a first line 'CUT TO:' is a transition for us (and for fountain-tools' own "
     "callback parser), a title-page key for its element parser",
     "fountain-tools/Tags": "'#tag' words are a fountain-tools extension, not fountain.io syntax: they stay in the text",
@@ -79,7 +77,7 @@ PEER_DISAGREEMENTS: tuple[tuple[str, str, str], ...] = (
      "our character element keeps the cue as written; Element.character is the bare name, extension the rest"),
     ("a digit first in a cue", "fountain-tools: '3CPO' is action", "fountain.io: one letter is enough → a cue"),
     ("two parentheticals in a row", "fountain-tools: the second is dialogue; jouvence: both parentheticals",
-     "fountain.io: a wrapped line inside dialogue is a parenthetical → both"),
+     "fountain.io: a parenthetical follows a cue or dialogue → the second opens the dialogue (fountain-tools)"),
     ("first line 'CUT TO:'", "fountain-tools' element parser: a title-page key; its callback parser: a transition",
      "fountain.io: a title page is key: value pairs → not a transition-shaped line; we read a transition"),
 )

@@ -31,6 +31,7 @@ __all__ = [
     "CONFIG_FILE",
     "DEFAULT_DB_URL",
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_READ_QUALITY_THRESHOLD",
     "DEFAULT_TRIAGE_SETTINGS",
     "MAX_MAX_BYTES",
     "Settings",
@@ -44,6 +45,8 @@ DEFAULT_DB_URL = "sqlite:///dramalens.sqlite"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 #: Inputs are read whole into memory, so a limit past this is a typo, not a plan.
 MAX_MAX_BYTES = 4 * 1024**3
+#: Under this read quality a script goes to a person instead of being scored (docs/read-quality.md).
+DEFAULT_READ_QUALITY_THRESHOLD = 0.5
 #: The TOML file of default triage weights, relative to the working directory.
 DEFAULT_TRIAGE_SETTINGS = Path("triage.toml")
 #: The settings file looked for in the working directory, and the variable that names another.
@@ -69,6 +72,16 @@ class Settings:
     compliance_rules: Path | None = None
     #: TOML file of default triage weights (``DRAMALENS_TRIAGE_SETTINGS``); used only if it exists.
     triage_settings: Path = DEFAULT_TRIAGE_SETTINGS
+    #: An OpenAI-compatible endpoint for ``adapt --draft`` (``DRAMALENS_LLM_URL``, e.g.
+    #: ``http://127.0.0.1:8000/v1`` for a local vLLM/llama.cpp server); None: drafting is off.
+    llm_url: str | None = None
+    #: The model name sent to that endpoint (``DRAMALENS_LLM_MODEL``).
+    llm_model: str = "default"
+    #: Bearer key for a hosted endpoint (``DRAMALENS_LLM_API_KEY``); never echoed.
+    llm_api_key: str | None = field(default=None, repr=False)
+    #: Read quality under which the desk routes a script to "needs a human read" instead of
+    #: scoring it (``DRAMALENS_READ_QUALITY_THRESHOLD``, 0 to 1; 0 turns the gate off).
+    read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD
     #: The settings file that was read, if any (for messages; not itself a setting).
     config_file: Path | None = None
 
@@ -133,6 +146,15 @@ def _db_url(value: object) -> str:
     return url
 
 
+def _unit_float(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(value)
+    number = float(value)
+    if not 0.0 <= number <= 1.0:  # also refuses nan
+        raise ValueError(value)
+    return number
+
+
 def _secret(value: object) -> str | None:
     if not isinstance(value, str):
         raise ValueError(value)
@@ -147,6 +169,22 @@ def _password(value: object) -> str | None:
     if not isinstance(value, str):
         raise ValueError(value)
     return value or None
+
+
+def _llm_url(value: object) -> str | None:
+    if not isinstance(value, str):
+        raise ValueError(value)
+    if not value.strip():
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(value)
+    return value.rstrip("/")
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(value)
+    return value
 
 
 def _existing_file(value: object) -> Path:
@@ -182,6 +220,11 @@ _SPECS: dict[str, _Spec] = {
     "password": _Spec("DRAMALENS_PASSWORD", "--password", "a non-empty password", _password, secret=True),
     "compliance_rules": _Spec("DRAMALENS_COMPLIANCE_RULES", "--rules", "the path of an existing TOML rules file", _optional_file),
     "triage_settings": _Spec("DRAMALENS_TRIAGE_SETTINGS", "--triage-settings", "the path of an existing TOML file", _existing_file),
+    "llm_url": _Spec("DRAMALENS_LLM_URL", "--llm-url", "an http:// or https:// URL of an OpenAI-compatible API (…/v1)", _llm_url),
+    "llm_model": _Spec("DRAMALENS_LLM_MODEL", "--llm-model", "a non-empty model name", _text),
+    "llm_api_key": _Spec("DRAMALENS_LLM_API_KEY", "--llm-api-key", "a non-empty key", _password, secret=True),
+    "read_quality_threshold": _Spec("DRAMALENS_READ_QUALITY_THRESHOLD", "--read-quality-threshold",
+                                    "a number from 0 to 1 (0 turns the gate off)", _unit_float),
 }
 
 _Origin = Literal["toml", "env", "flag"]

@@ -202,7 +202,18 @@ def epub_flat_volumes_zh() -> bytes:
     return build(files)
 
 
+def epub_sections_onefile_zh() -> bytes:
+    """Twelve sections inside one spine item, each under its own h2 with a plain title (no
+    chapter number); the TOC names only the book: the item's headings split it."""
+    titles = ["山门", "雪夜", "旧友", "渡口", "长亭", "灯会", "夜雨", "归途", "孤城", "春水", "远行", "尾灯"]
+    body = "<h1>十二夜</h1>" + "".join(f"<h2>{t}</h2>" + paragraphs(f"　　{t}这一夜，他走了很远的路。") for t in titles)
+    files = {"OEBPS/book.xhtml": xhtml(body), "OEBPS/nav.xhtml": nav([("十二夜", "book.xhtml", [])])}
+    files["OEBPS/content.opf"] = opf("十二夜", "某", "zh", [("book", "book.xhtml", ""), ("nav", "nav.xhtml", "nav")], ["book"])
+    return build(files)
+
+
 FIXTURES = {
+    "epub_sections_onefile_zh.epub": epub_sections_onefile_zh,
     "epub3_nav_zh.epub": epub3_nav_zh,
     "epub2_ncx_parts_en.epub": epub2_ncx_parts_en,
     "epub_anchors_en.epub": epub_anchors_en,

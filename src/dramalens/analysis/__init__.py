@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..model import Script
+from ..model import ReadQuality, Script
 from ..parsing import parse
 from ..serial import JSON, Scalar, jsonable_dict
 from .arc import ArcResult, emotional_arc
@@ -54,6 +54,8 @@ class Analysis:
     tropes: ScriptTropes
     skeleton: Skeleton
     warnings: tuple[str, ...] = ()
+    #: How well the file was read (the parse's :class:`~dramalens.model.ReadQuality`).
+    read_quality: ReadQuality = ReadQuality(measured=False)
 
     def to_dict(self) -> dict[str, JSON]:
         """All results as JSON-ready data (``json.dumps`` works on it)."""
@@ -198,6 +200,7 @@ def analyze(
         tropes=script_tropes(script),
         skeleton=extract_skeleton(script),
         warnings=_warnings(script, fmt, format_params, paywall, characters),
+        read_quality=script.quality,
     )
 
 

@@ -12,7 +12,7 @@ import click
 import typer
 
 from ..errors import DramalensError
-from . import analyze_cmds, catalog_cmds, conformance_cmds, demo_cmds, novel_cmds, parse_cmds, synth_cmds, triage_cmds
+from . import adapt_cmds, analyze_cmds, catalog_cmds, conformance_cmds, demo_cmds, novel_cmds, parse_cmds, synth_cmds, triage_cmds
 
 __all__ = ["app", "main"]
 
@@ -25,7 +25,7 @@ app = typer.Typer(
 )
 
 
-for _module in (parse_cmds, conformance_cmds, analyze_cmds, catalog_cmds, synth_cmds, triage_cmds, demo_cmds, novel_cmds):
+for _module in (parse_cmds, conformance_cmds, analyze_cmds, catalog_cmds, synth_cmds, triage_cmds, demo_cmds, novel_cmds, adapt_cmds):
     _module.register(app)
 
 

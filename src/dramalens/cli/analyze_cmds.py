@@ -52,7 +52,7 @@ def analyze_command(
     if as_json:
         sys.stdout.write(to_json(analysis) + "\n")
     else:
-        _print(summary(analysis, file.name))
+        _print(summary(analysis, file.name, read_quality_threshold=settings.read_quality_threshold))
     for path in written:
         print(f"dramalens: wrote {path}", file=sys.stderr)
 

@@ -23,12 +23,12 @@ def _serve(site: DemoSite, host: str, port: int, console: Console) -> None:
     """Run the desk over the demo database with two worker threads, saying how to log in."""
     # Lazy: the web stack (FastAPI, pydantic, Jinja2) takes ~0.7 s to import, and every other
     # command of the CLI would pay for it at start-up.
-    from ..web.app import create_app
+    from ..web.app import create_app, server_config
 
-    app = create_app(site.db_url, workers=2, settings=current_settings())
+    app = create_app(site.db_url, worker_processes=2, settings=current_settings())  # not threads: pages stay fast
     console.print(f"[bold]script desk: http://{host}:{port}/[/bold]  log in as {site.user} / {site.password}"
                   f"  (password also in {site.folder / 'admin-password.txt'})", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(app, host, port, log_level="warning")).run()
 
 
 def demo_command(

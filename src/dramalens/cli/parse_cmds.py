@@ -14,6 +14,8 @@ from rich.table import Table
 from ..errors import ConfigError
 from ..model import SPOKEN_TYPES, ElementType, Script
 from ..parsing import parse
+from ..report import quality_lines
+from ..serial import to_jsonable
 from ..text import speech_units
 from ..writers.fdx import write_fdx
 from ..writers.fountain import write_fountain
@@ -91,6 +93,14 @@ def stats_command(
     input_format: str = typer.Option(None, "--input-format", help="Force the input format."),
     encoding: str = typer.Option(None, "--encoding", help="Force the text encoding."),
     max_bytes: int = typer.Option(None, "--max-bytes", help="Refuse files larger than this many bytes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the read quality (score, counts, reasons) as JSON."),
 ) -> None:
-    """Episodes, scenes, characters and the amount of dialogue and action, per episode."""
-    Console().print(_stats_table(_read(file, input_format, encoding, max_bytes), file.name))
+    """Episodes, scenes, characters and the amount of dialogue and action, per episode, and how
+    well the file was read."""
+    script = _read(file, input_format, encoding, max_bytes)
+    if as_json:
+        sys.stdout.write(json.dumps({"file": str(file), "read_quality": to_jsonable(script.quality)}, ensure_ascii=False, indent=2) + "\n")
+        return
+    console = Console()
+    for item in (_stats_table(script, file.name), *quality_lines(script.quality, current_settings().read_quality_threshold)):
+        console.print(item)

@@ -39,7 +39,7 @@ def _db(db: str | None) -> str:
 
 def _pipeline() -> PipelineFn:
     """The analysis each job runs, with the platform's compliance rules when settings name some."""
-    return pipeline_for(current_settings().compliance_rules)
+    return pipeline_for(current_settings().compliance_rules, current_settings().read_quality_threshold)
 
 
 @triage_app.command("submit")
@@ -129,18 +129,24 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
-    workers: int = typer.Option(2, "--workers", help="Queue-worker threads inside the server (0: none)."),
+    workers: int = typer.Option(2, "--workers", help="Queue workers started with the server (0: none)."),
+    in_process: bool = typer.Option(False, "--in-process", help="Run the workers as threads inside the web process "
+                                    "(slower pages under load; the default is separate worker processes)."),
     watch: Path = typer.Option(None, "--watch", help="Also watch this folder for dropped scripts (desk 'default')."),
 ) -> None:
-    """Run the script desk web app (one process; embedded SQLite by default, worker threads)."""
+    """Run the script desk web app (embedded SQLite by default) and its queue workers as separate processes."""
     # Lazy: the web stack (FastAPI, pydantic, Jinja2) takes ~0.7 s to import, and every other
     # command of the CLI would pay for it at start-up.
-    from ..web.app import create_app
+    from ..web.app import create_app, server_config
 
     if not (0 < port < 65536):
         raise ConfigError(f"port must be 1-65535, got {port}")
-    app = create_app(db, workers=workers, watch=watch, settings=current_settings())
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    settings = current_settings()
+    url = db or settings.db_url
+    separate = not in_process and url not in ("sqlite://", "sqlite:///:memory:")  # memory: one process only
+    app = create_app(db, workers=0 if separate else workers, worker_processes=workers if separate else 0, watch=watch,
+                     settings=settings)
+    uvicorn.Server(server_config(app, host, port, log_level="info")).run()
 
 
 def worker_cmd(

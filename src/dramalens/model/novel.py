@@ -12,7 +12,7 @@ from ..serial import JSON
 from ..text import speech_units
 from .elements import ParseWarning
 
-__all__ = ["CHAPTER_KINDS", "Chapter", "Novel"]
+__all__ = ["CHAPTER_KINDS", "Chapter", "Novel", "Removed"]
 
 #: What a chapter is: a numbered chapter, a prologue (序章/楔子/Prologue), an epilogue
 #: (尾声/Epilogue) or an extra (番外/后记/Afterword).
@@ -84,12 +84,33 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Removed:
+    """Lines of one kind taken out of the chapters' text because they are not the story:
+    ``kind`` is ``separator``, ``chapter_end``, ``plea``, ``page_marker``, ``credit``,
+    ``copyright``, ``site``, ``url`` or ``repeated`` (one line in many chapters: a site's
+    footer); ``count`` lines in all, the first few ``examples`` and their ``lines`` (1-based).
+
+    >>> Removed("page_marker", 2, ("---- Page 1 ----",), (3, 9)).count
+    2
+    """
+
+    kind: str
+    count: int
+    examples: tuple[str, ...] = ()
+    lines: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, JSON]:
+        return {"kind": self.kind, "count": self.count, "examples": list(self.examples), "lines": list(self.lines)}
+
+
+@dataclass(frozen=True, slots=True)
 class Novel:
     """A novel read from a .txt or .epub file.
 
     ``front_matter`` is what came before the first chapter (title lines, blurb, a table of
     contents), kept so no text is lost; ``language`` is ``zh`` or ``en``; ``source_format``
-    is ``txt`` or ``epub``; ``warnings`` say what was guessed or skipped.
+    is ``txt`` or ``epub``; ``warnings`` say what was guessed or skipped; ``removed`` reports
+    the site boilerplate, page markers, credits and repeated lines taken out of the chapters.
 
     >>> Novel("西游记", "吴承恩", "zh", "x.txt", "utf-8", (Chapter(1, "", "话说。"),)).length
     2
@@ -104,6 +125,7 @@ class Novel:
     warnings: tuple[ParseWarning, ...] = ()
     front_matter: str = ""
     source_format: str = "txt"
+    removed: tuple[Removed, ...] = ()
 
     @property
     def length(self) -> int:
@@ -131,4 +153,5 @@ class Novel:
             "front_matter": self.front_matter,
             "chapters": [c.to_dict(self.language) for c in self.chapters],
             "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
+            "removed": [r.to_dict() for r in self.removed],
         }

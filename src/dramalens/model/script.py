@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .elements import Element, ElementType, ParseWarning
+from .quality import HeldLine, ReadQuality
 
 __all__ = ["Character", "Episode", "Scene", "Script"]
 
@@ -97,6 +98,9 @@ class Script:
     element came from. Plain text is kept as decoded, less a leading byte-order mark and with
     line ends made ``\\n``; for .fdx and .docx it is the body paragraphs, one a line (a line
     break inside a paragraph is kept as U+2028, so paragraph numbers stay line numbers).
+    ``held`` lists the source lines kept out of the body (title page, cast list, page
+    furniture), so nothing is dropped silently; ``quality`` says how well the file was read (a
+    script assembled in code has ``quality.measured`` False).
 
     >>> s = Script(title="T", language="en", source_format="fountain")
     >>> len(s.episodes), s.title
@@ -113,6 +117,8 @@ class Script:
     source: str | None = None
     encoding: str | None = None
     text: str = field(default="", repr=False)
+    held: list[HeldLine] = field(default_factory=list, repr=False)
+    quality: ReadQuality = field(default_factory=lambda: ReadQuality(measured=False))
 
     def line_text(self, line: int) -> str:
         """The source line ``line`` (1-based) of :attr:`text`; "" outside it.

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 
 from ..errors import InputError
 
-__all__ = ["DEFAULT_LIMITS", "SafeZip", "ZipLimits", "open_zip", "safe_member_path"]
+__all__ = ["DEFAULT_LIMITS", "SafeZip", "ZipLimits", "member_name", "open_zip", "safe_member_path"]
 
 _MiB = 1024 * 1024
 
@@ -148,12 +148,41 @@ def open_zip(data: bytes, *, source: str | None = None, limits: ZipLimits = DEFA
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise InputError(f"not a {what}: the zip archive is damaged ({exc})", source=source, hint="re-export or re-download the file") from exc
+    for info in infos:
+        info.filename = member_name(info)
     try:
         _check(infos, limits, source)
     except InputError:
         zf.close()
         raise
     return SafeZip(zf, limits, source)
+
+
+_UTF8_FLAG = 0x800
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it.
+
+    Without the UTF-8 flag, :mod:`zipfile` reads a name as cp437, but Windows' own zip tool
+    writes the system code page: on a Chinese Windows that is GBK, so ``第一部.txt`` arrives as
+    ``╡┌╥╗▓┐.txt``. Such a name is re-read as GBK when its bytes decode as GBK and hold Han
+    characters (a real cp437 name — accented Latin — rarely does both).
+
+    >>> info = zipfile.ZipInfo("第一部.txt".encode("gbk").decode("cp437"))
+    >>> member_name(info)
+    '第一部.txt'
+    """
+    name = info.filename
+    if info.flag_bits & _UTF8_FLAG or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+        redecoded = raw.decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+    return redecoded if _HAN.search(redecoded) else name
 
 
 def _check(infos: list[zipfile.ZipInfo], limits: ZipLimits, source: str | None) -> None:

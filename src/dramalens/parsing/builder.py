@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Character, Element, ElementType, Episode, ParseWarning, Scene, Script
+from ..model import Character, Element, ElementType, Episode, Evidence, ParseWarning, Scene, Script
 from ..text import identify_language
+from .quality import assess
 
 __all__ = ["ScriptBuilder", "join_paragraphs"]
 
@@ -26,6 +27,19 @@ class ScriptBuilder:
 
     Elements added before any episode or scene go into an implicit episode 1 / an implicit
     scene with no heading, so nothing a parser sees is ever dropped.
+
+    Read quality (:class:`~dramalens.model.ReadQuality`, computed by :meth:`build`) rests on
+    three records the parser keeps here:
+
+    - ``evidence="fallback"`` on :meth:`add` / :meth:`add_new` (or :meth:`mark_fallback` for a
+      parser that appends to ``scene.elements`` itself): the element was classified because
+      nothing else matched (a line taken as action, a speaker guessed). Default ``"strong"``.
+    - :meth:`hold`: a source line kept out of the body (title page, cast list, page furniture,
+      a boneyard), with why. Lines before the body that no element took are held as
+      ``"front matter"`` by :meth:`build` itself; a line after the body starts that no element,
+      scene, episode or hold accounts for is *unplaced* and costs quality.
+    - :meth:`read_line`: a line read on strong evidence into the structure without an element
+      of its own (a ``人物：`` cast line, a ``时间：``/``地点：`` field, a title line).
     """
 
     def __init__(self, *, source_format: str, source: str | None = None, encoding: str | None = None):
@@ -34,6 +48,9 @@ class ScriptBuilder:
         self._scene: Scene | None = None
         self._aliases: dict[str, set[str]] = {}
         self._order: list[str] = []
+        self._fallback: dict[int, str] = {}  # line -> why it was classified by fallback
+        self._read: set[int] = set()  # lines read into the structure with no element of their own
+        self._held: dict[int, str] = {}  # line -> why it was kept out of the body
 
     # -- structure ---------------------------------------------------------------------------
     def start_episode(self, number: int | None = None, title: str = "", line: int = 0) -> Episode:
@@ -97,11 +114,18 @@ class ScriptBuilder:
         return self._episode
 
     # -- content -----------------------------------------------------------------------------
-    def add(self, element: Element) -> None:
-        """Append an element to the current scene (and note its speaker)."""
+    def add(self, element: Element, *, evidence: Evidence = "strong", why: str = "") -> None:
+        """Append an element to the current scene (and note its speaker).
+
+        ``evidence="fallback"`` says the element was classified because nothing else matched
+        (``why`` says what was assumed, e.g. ``"colon line taken as action"``); it lowers the
+        script's read quality by the share of lines so read.
+        """
         self.scene.elements.append(element)
         if element.character:
             self.note_character(element.character)
+        if evidence == "fallback":
+            self.mark_fallback(element.line, why)
 
     def add_new(
         self,
@@ -113,11 +137,33 @@ class ScriptBuilder:
         extension: str | None = None,
         dual: bool = False,
         level: int = 0,
+        evidence: Evidence = "strong",
+        why: str = "",
     ) -> Element:
-        """Append a new element to the current scene and return it."""
+        """Append a new element to the current scene and return it (``evidence`` as in :meth:`add`)."""
         element = Element(type, text, line, character, extension, dual, level)
-        self.add(element)
+        self.add(element, evidence=evidence, why=why)
         return element
+
+    def mark_fallback(self, line: int, why: str = "") -> None:
+        """Record that the element starting at source ``line`` was classified by fallback (for
+        parsers that append to ``scene.elements`` directly rather than through :meth:`add`)."""
+        if line > 0:
+            self._fallback.setdefault(line, why or "classified by fallback")
+
+    def hold(self, lines: int | Iterable[int], why: str = "front matter") -> None:
+        """Keep source line(s) out of the body, counted and with a reason (title page, cast
+        list, ``CONTINUED:`` page furniture, a boneyard): never drop a line without this."""
+        for line in (lines,) if isinstance(lines, int) else lines:
+            if line > 0:
+                self._held.setdefault(line, why)
+
+    def read_line(self, lines: int | Iterable[int]) -> None:
+        """Record that source line(s) were read on strong evidence into the structure without
+        an element of their own (a cast line, a heading field on a line of its own)."""
+        for line in (lines,) if isinstance(lines, int) else lines:
+            if line > 0:
+                self._read.add(line)
 
     def note_character(self, name: str, alias: str | None = None) -> None:
         """Record that ``name`` speaks or appears; ``alias`` is another spelling of it."""
@@ -155,4 +201,9 @@ class ScriptBuilder:
         else:
             sample = text if text is not None else "\n".join(e.text for _, _, e in script.iter_elements())
             script.language = identify_language(sample)
+        if text:
+            # assess() also holds the lines before the body that no element took (front matter):
+            # with the parser's own holds, they are every line kept out of the body.
+            script.quality, held = assess(script, fallback=self._fallback, read=self._read, held=self._held)
+            script.held = list(held)
         return script

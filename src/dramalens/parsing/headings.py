@@ -11,7 +11,7 @@ import re
 
 from ..text import has_han, parse_numeral
 
-__all__ = ["normalize_time", "parse_episode_marker", "parse_heading"]
+__all__ = ["is_time_of_day", "normalize_time", "parse_episode_marker", "parse_heading"]
 
 # Longest alternatives first: "INT./EXT." must not be read as "INT." plus "/EXT. ...".
 _EN_PREFIX = re.compile(
@@ -101,6 +101,22 @@ def parse_episode_marker(text: str) -> tuple[int, str] | None:
     if number is None:
         return None
     return number, (m.group("title") or "").strip()
+
+
+_MORE_TIMES = frozenset({"AFTERNOON", "NOON", "MIDNIGHT", "LATE NIGHT", "SAME DAY", "NEXT DAY", "MAGIC HOUR", "PRE-DAWN"})
+
+
+def is_time_of_day(text: str) -> bool:
+    """Whether ``text`` (the part after a heading's last dash) names a time of day.
+
+    >>> is_time_of_day("night"), is_time_of_day("LATE AFTERNOON"), is_time_of_day("THE FIELDS")
+    (True, True, False)
+    """
+    upper = re.sub(r"\s+", " ", text.strip().strip(".-– ").upper())
+    if upper in _EN_TIMES or upper in _MORE_TIMES:
+        return True
+    words = upper.split()
+    return len(words) == 2 and words[0] in ("EARLY", "LATE", "MID") and (words[1] in _EN_TIMES or words[1] in _MORE_TIMES)
 
 
 def normalize_time(text: str) -> str | None:

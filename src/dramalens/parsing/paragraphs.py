@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..model import ElementType, Script
+from ..model import ElementType, Evidence, Script
 from .builder import ScriptBuilder, join_paragraphs
 from .headings import parse_episode_marker, parse_heading
 
@@ -186,17 +186,18 @@ def build_from_paragraphs(
         kind = " ".join(p.kind.lower().split())
         dtype = attrs.get("DramalensType")
         etype: ElementType | None
+        evidence: Evidence = "strong"  # the document's own paragraph style names the type
         if dtype is not None:
             try:
                 etype = ElementType(dtype)
             except ValueError:
                 b.warn(p.index, f"unknown DramalensType {dtype!r}, taken as action")
-                etype = ElementType.ACTION
+                etype, evidence = ElementType.ACTION, "fallback"
         elif kind in _KINDS:
             etype = _KINDS[kind]
         else:
             b.warn(p.index, f"unknown paragraph type {p.kind!r}, taken as action")
-            etype = ElementType.ACTION
+            etype, evidence = ElementType.ACTION, "fallback"
 
         marker = parse_episode_marker(text) if dtype is None and kind in _MARKER_KINDS and text else None
         if etype is None or marker is not None:
@@ -238,11 +239,11 @@ def build_from_paragraphs(
             character = explicit if has_explicit else speaker
             if etype is ElementType.PARENTHETICAL:
                 text = strip_parens(text)
-            b.add_new(etype, text, p.index, character=character, dual=p.dual)
+            b.add_new(etype, text, p.index, character=character, dual=p.dual, evidence=evidence, why="unknown paragraph style taken as action")
         else:
             default = (_small_int(kind[-1:], 1) or 1) if etype is ElementType.SECTION else 0
             level = _small_int(attrs.get("DramalensLevel", ""), default) or 0
-            b.add_new(etype, text, p.index, character=explicit, level=level)
+            b.add_new(etype, text, p.index, character=explicit, level=level, evidence=evidence, why="unknown paragraph style taken as action")
             speaker = None
         _add_notes(b, p)
     for note in trailing_notes or ():

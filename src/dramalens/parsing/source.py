@@ -154,15 +154,23 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "<inpu
             return _finish(data[3:].decode("utf-8"), "utf-8-sig", warnings, name)
         except UnicodeDecodeError:
             pass  # not UTF-8 after all: detect
+    wide = _utf16_by_zeros(data)
+    if wide is not None:
+        return _finish(wide[0], wide[1], warnings, name)
     cut = _cut_utf8(data)
-    if cut is not None:
+    if cut is not None and not _is_binary(cut):
         warnings.append(f"the file ends in the middle of a UTF-8 character at byte {len(cut.encode('utf-8'))}; the last bytes were dropped")
         return _finish(cut, "utf-8", warnings, name)
     short = _short_decoding(data)
-    if short is not None:
+    if short is not None and not _is_binary(short[0]):
         return _finish(short[0], short[1], warnings, name)
     match = _detect(data)
-    if match is None:
+    if match is None or _is_binary(str(match)):
+        # charset-normalizer gives up on some real texts (GB18030 with tab-laid-out lines):
+        # a strict decode that reads as ordinary text is taken before calling the file unreadable.
+        plain = _plain_decoding(data)
+        if plain is not None:
+            return _finish(plain[0], plain[1], warnings, name)
         raise InputError(
             "cannot decode the text: it fits no known encoding",
             source=name,
@@ -203,23 +211,56 @@ def _detect(data: bytes) -> CharsetMatch | None:
     return from_bytes(data, threshold=_CHAOS_LIMIT).best()
 
 
+def _utf16_by_zeros(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) of BOM-less UTF-16 Latin text: text has no NUL bytes, so NULs on every odd
+    byte (``I\\x00N\\x00``) are UTF-16 LE and on every even byte UTF-16 BE. charset-normalizer
+    read short such samples (``INT.``) as the other byte order. Chinese mixed with digits and
+    Latin letters (``第1集``) has NULs on a share of those bytes, none on the others."""
+    if len(data) < 4 or len(data) % 2 or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    odd, even = data[1::2], data[0::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.3 * len(zeros) and other.count(0) == 0:
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _plain_decoding(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) of the strict decoding that reads most like ordinary text (ASCII, common
+    Han, CJK punctuation), when at least half its characters are such (a script's names and rarer
+    words are not in the common set: measured 0.66 on a real 500-character passage, under 0.3
+    for the wrong decodings of it)."""
+    best = _best_ordinary(data)
+    return (best[1], best[2]) if best is not None and best[0] >= 0.5 else None
+
+
 def _short_decoding(data: bytes) -> tuple[str, str] | None:
     """(text, codec) of a short, mostly non-ASCII input by the rule above; None for other inputs."""
     if len(data) >= _SHORT_BYTES or sum(b >= 0x80 for b in data) < _SHORT_HIGH_SHARE * len(data):
         return None
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None  # a BOM names the encoding (UTF-16's: charset-normalizer reads 96/96 of each)
+    best = _best_ordinary(data)
+    return None if best is None else (best[1], best[2])
+
+
+def _best_ordinary(data: bytes) -> tuple[float, str, str] | None:
+    """(share of ordinary characters, text, codec) of the candidate decoding that scores best."""
     best: tuple[float, str, str] | None = None
     for codec in _SHORT_CANDIDATES:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        ordinary = sum(1 for ch in text if ch.isascii() or ch in _COMMON_HAN or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+        # A control character is no ordinary text: a wrong decoding of UTF-16 is full of them.
+        ordinary = sum(1 for ch in text if (ch.isascii() and (ch.isprintable() or ch in "\n\r\t")) or ch in _COMMON_HAN or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
         score = ordinary / max(1, len(text))
         if best is None or score > best[0]:
             best = (score, text, codec)
-    return None if best is None else (best[1], best[2])
+    return best
 
 
 def _codec_name(match: CharsetMatch) -> str:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from ..analysis import Analysis
 from .html import render_html, write_html
-from .summary import calibration_summary, summary
+from .summary import calibration_summary, quality_lines, summary
 from .tables import rows_to_csv, to_json, write_csv_tables
 
 __all__ = [
     "calibration_summary",
+    "quality_lines",
     "render_html",
     "rows_to_csv",
     "summary",

@@ -18,6 +18,7 @@ from ..analysis.compliance import ComplianceReport
 from ..analysis.tropes import ScriptTropes
 from ..analysis.skeleton import Skeleton
 from ..errors import ConfigError, InputError
+from ..model import ReadQuality
 
 __all__ = ["render_html", "write_html"]
 
@@ -409,6 +410,17 @@ def _tropes_section(tropes: ScriptTropes, skeleton: Skeleton, language: str) -> 
             + (f'<p class="note">Roles by share of spoken lines: {roles}.</p>' if roles else "") + "</section>")
 
 
+def _quality_note(q: ReadQuality) -> str:
+    """One line on how well the file was read, and the reasons that cost the most."""
+    if not q.measured or not any(r.penalty > 0 for r in q.reasons):
+        return ""
+    reasons = "".join(f"<li>{_e(r)}</li>" for r in q.reasons[:3] if r.penalty > 0)
+    return (f'<section id="read-quality"><p class="note">Read quality {q.score:.2f}: {q.strong_lines} of {q.lines} '
+            f'lines read on strong evidence, {q.fallback_lines} by fallback, {q.held_lines} held back as front '
+            f'matter or page furniture. The figures below are only as good as this reading.</p>'
+            f'<ul class="warnings">{reasons}</ul></section>')
+
+
 def render_html(analysis: Analysis) -> str:
     """Render an :class:`~dramalens.analysis.Analysis` as one HTML page.
 
@@ -432,6 +444,7 @@ def render_html(analysis: Analysis) -> str:
         ("paywall", a.paywall.chosen or a.paywall.recommended or "not available"),
         ("arc shape", a.arc.shape),
         ("compliance flags", len(a.compliance.findings)),
+        ("read quality", f"{a.read_quality.score:.2f}" if a.read_quality.measured else "not measured"),
     ]
     kpi_html = "".join(f'<div class="kpi"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for k, v in kpis)
     warn_html = ('<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in a.warnings[:50]) + "</ul>") if a.warnings else ""
@@ -444,7 +457,7 @@ def render_html(analysis: Analysis) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)} — dramalens report</title><style>{css}</style></head><body><main>",
         f'<header><h1>{_e(title)}</h1><div class="meta">{meta}</div></header>',
-        f'<div class="kpis">{kpi_html}</div>{warn_html}',
+        f'<div class="kpis">{kpi_html}</div>{warn_html}{_quality_note(a.read_quality)}',
         f'<section id="runtime"><h2>Runtime and format</h2>{_runtime_chart(a)}</section>',
         f'<section id="hooks"><h2>Hooks, cliffhangers and the paywall</h2>{_hooks_chart(a)}</section>',
         f'<section id="arc"><h2>Emotional arc</h2>{_arc_chart(a)}</section>',

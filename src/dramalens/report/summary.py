@@ -17,13 +17,15 @@ from rich.text import Text
 
 from ..analysis import Analysis
 from ..analysis.calibrate import CalibrationResult
+from ..model import ReadQuality
 
-__all__ = ["calibration_summary", "summary"]
+__all__ = ["calibration_summary", "quality_lines", "summary"]
 
 # Short labels keep the episode table inside an 80-column terminal.
 _SHORT = {"cliffhanger_mark": "mark", "interruption": "cut-off", "reversal": "twist", "question": "q"}
 _SHOWN_TROPES = 5
 _SHOWN_FUNCTIONS = 12
+_SHOWN_REASONS = 5
 
 
 def _mmss(seconds: float | None) -> str:
@@ -84,7 +86,30 @@ def _trope_lines(analysis: Analysis) -> list[RenderableType]:
     return lines
 
 
-def summary(analysis: Analysis, name: str = "") -> list[RenderableType]:
+def quality_lines(quality: ReadQuality, threshold: float = 0.5) -> list[RenderableType]:
+    """How well the file was read: the score, then each reason that cost something, with
+    example line numbers; a warning when the score is under ``threshold``.
+
+    >>> [str(x) for x in quality_lines(ReadQuality(0.3, lines=40, strong_lines=12, fallback_lines=28), 0.5)][:1]
+    ['read quality 0.30 (12/40 lines on strong evidence, 28 by fallback, 0 held back, 0 speakers, dialogue 0%)']
+    """
+    if not quality.measured:
+        return [Text("read quality: not measured (no source text)")]
+    colour = "red" if quality.score < threshold else "green" if quality.score >= 0.8 else "yellow"
+    head = Text.assemble(
+        ("read quality ", ""), (f"{quality.score:.2f}", colour),
+        f" ({quality.strong_lines}/{quality.lines} lines on strong evidence, {quality.fallback_lines} by fallback, "
+        f"{quality.held_lines} held back, {quality.speakers} speakers, dialogue {quality.dialogue_share:.0%})")
+    lines: list[RenderableType] = [head]
+    shown = [r for r in quality.reasons if r.penalty > 0][:_SHOWN_REASONS]
+    lines.extend(Text(f"  - {r}") for r in shown)
+    if quality.score < threshold:
+        lines.append(Text.from_markup(f"[yellow]warning:[/yellow] read quality under {threshold:.2f}: "
+                                      "a person should read this file before trusting these figures"))
+    return lines
+
+
+def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float = 0.5) -> list[RenderableType]:
     """The lines and tables of the terminal summary, in order (``name`` titles an untitled script).
 
     >>> from dramalens import analyze, parse
@@ -103,6 +128,7 @@ def summary(analysis: Analysis, name: str = "") -> list[RenderableType]:
         f"{_mmss(lo)}-{_mmss(hi)}); {len(fmt.outside)} outside the band",
         f"hooks: {hooks.hooks_per_minute:.2f}/min (target {hooks.hook_target_per_minute:.0f}/min); reversals "
         f"{hooks.reversals_per_minute:.2f}/min (target {hooks.reversal_target_per_minute:.0f}/min) — folk rules, not verdicts",
+        *quality_lines(analysis.read_quality, read_quality_threshold),
         _episode_table(analysis),
     ]
     if pw.chosen is not None:

@@ -30,6 +30,7 @@ from . import throttle
 from .intake import ensure_desk
 from .jobs import run_tx
 from .models import now, sessions, settings, users
+from .passwords import check_password
 from .review import User
 
 __all__ = [
@@ -65,15 +66,14 @@ def _row_user(row: Row[Any]) -> User:
 
 
 def add_user(engine: Engine, name: str, password: str, *, admin: bool = False, desk: str = "default") -> User:
-    """Create a user on ``desk`` (created if new). Passwords: at least 8 characters.
+    """Create a user on ``desk`` (created if new). Passwords: see :mod:`.passwords`.
 
     >>> # add_user(engine, "ann", "correct horse", desk="都市")
     """
     name = name.strip()
     if not name or len(name) > 100 or any(c in name for c in "\r\n\t<>\"'&"):
         raise ConfigError("a user name is 1-100 characters without tabs, line breaks or <>\"'&")
-    if len(password) < 8:
-        raise ConfigError("a password needs at least 8 characters")
+    check_password(password, name=name)
     hashed = _hasher.hash(password)
 
     def work(conn: Connection) -> User:
@@ -135,7 +135,7 @@ def login_attempt(engine: Engine, name: str, password: str, address: str | None,
     if user is None:
         throttle.record_failure(engine, name, address, at=t, policy=policy)
         return None
-    throttle.clear(engine, name, address)
+    throttle.clear(engine, name, address, at=t)
     return user
 
 

@@ -38,8 +38,10 @@ class CatalogRef:
     def get(self) -> Catalog | None:
         """The catalog, or None while it is absent or empty."""
         with self._lock:
-            if time.monotonic() - self._checked < self.refresh:
-                return self._catalog if self._count > 0 else None
+            # An empty or missing catalog is looked at again every time (a count is cheap): caching
+            # "empty" for a minute scored the first scripts of a fresh import without originality.
+            if self._count > 0 and time.monotonic() - self._checked < self.refresh:
+                return self._catalog
             self._checked = time.monotonic()
             if self._catalog is None:
                 try:

@@ -20,8 +20,9 @@ from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, InputError
 from ..parsing.archive import ZipLimits, open_zip, safe_member_path
+from ..parsing.source import decode_bytes
 from .jobs import enqueue, run_tx
-from .models import batches, desks, now, submissions
+from .models import batches, contents, desks, now, submissions
 
 __all__ = [
     "DEFAULT_INTAKE_LIMITS",
@@ -34,11 +35,14 @@ __all__ = [
     "ensure_desk",
     "submit",
     "unpack_upload",
+    "unreadable_reason",
 ]
 
 SCRIPT_EXTENSIONS = (".txt", ".fountain", ".spmd", ".fdx", ".docx", ".md")
 FORMATS = ("", "vertical", "horizontal")
 _MiB = 1024 * 1024
+#: A budget past a trillion yuan is a typo (and past 64 bits no database column holds it).
+MAX_BUDGET = 10**12
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -90,8 +94,8 @@ class SubmissionMeta:
             raise ConfigError(f"format must be one of vertical, horizontal (or empty), got {self.format!r}")
         if self.episodes is not None and not (1 <= self.episodes <= 2000):
             raise ConfigError(f"episodes must be between 1 and 2000, got {self.episodes}")
-        if self.budget is not None and self.budget < 0:
-            raise ConfigError(f"budget must be >= 0 yuan, got {self.budget}")
+        if self.budget is not None and not 0 <= self.budget <= MAX_BUDGET:
+            raise ConfigError(f"budget must be between 0 and {MAX_BUDGET:,} yuan, got {str(self.budget)[:40]}")
         if len(self.title) > 300 or len(self.track) > 60 or len(self.synopsis) > 20_000:
             raise ConfigError("title ≤ 300, track ≤ 60 and synopsis ≤ 20,000 characters")
 
@@ -116,14 +120,29 @@ class SubmissionInput:
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """What an upload became: the batch, the new submission ids, and the members skipped."""
+    """What an upload became: the batch, the new submission ids (``accepted`` names them, in the
+    same order), the members skipped (``"name (why)"``) and the duplicates: (file, id of the
+    submission already holding the same content on this desk).
+
+    >>> Receipt(3, (7,), accepted=("a.txt",), duplicates=(("b.txt", 5),)).to_dict()["duplicates"]
+    [{'file': 'b.txt', 'submission_id': 5}]
+    """
 
     batch_id: int
     submission_ids: tuple[int, ...]
     skipped: tuple[str, ...] = field(default_factory=tuple)
+    accepted: tuple[str, ...] = field(default_factory=tuple)
+    duplicates: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+
+    def skipped_reasons(self) -> list[tuple[str, str]]:
+        """Each skipped member as (name, why)."""
+        return [(s[:-1].rsplit(" (", 1)[0], s[:-1].rsplit(" (", 1)[1]) if s.endswith(")") and " (" in s else (s, "")
+                for s in self.skipped]
 
     def to_dict(self) -> dict[str, object]:
-        return {"batch_id": self.batch_id, "submission_ids": list(self.submission_ids), "skipped": list(self.skipped)}
+        return {"batch_id": self.batch_id, "submission_ids": list(self.submission_ids), "skipped": list(self.skipped),
+                "accepted": [{"file": f, "submission_id": i} for f, i in zip(self.accepted, self.submission_ids)],
+                "duplicates": [{"file": f, "submission_id": i} for f, i in self.duplicates]}
 
 
 def check_filename(name: str) -> str:
@@ -146,6 +165,40 @@ def _is_script(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in SCRIPT_EXTENSIONS
 
 
+def unreadable_reason(name: str, data: bytes) -> str | None:
+    """Why ``data`` cannot be a script named ``name`` (None when it can): empty, a text type that
+    is not text in any encoding we read (random bytes renamed .txt), a .docx without a zip header.
+
+    Checked at intake, so such a file is refused with its reason at once instead of being queued
+    and failing three times in the workers.
+
+    >>> unreadable_reason("a.txt", "第1集".encode()) is None, unreadable_reason("a.txt", b"  ")
+    (True, 'the file is empty')
+    """
+    if not data.strip():
+        return "the file is empty"
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".docx":
+        return None if data.startswith(b"PK\x03\x04") else "not a .docx (no zip header)"
+    if suffix in SCRIPT_EXTENSIONS:
+        try:
+            text = decode_bytes(data, name=name)[0]
+        except InputError as exc:
+            return f"not text: {exc.message}"
+        if _binary_share(text) > 0.05:
+            return "not text: it holds binary data (control characters)"
+    return None
+
+
+def _binary_share(text: str) -> float:
+    # charset-normalizer maps most random bytes to *some* encoding; control characters give it away.
+    sample = text[:20_000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x80 <= ord(ch) < 0xA0 or ch == "\ufffd")
+    return bad / len(sample)
+
+
 def unpack_upload(filename: str, data: bytes, limits: IntakeLimits = DEFAULT_INTAKE_LIMITS) -> tuple[list[tuple[str, bytes]], list[str]]:
     """The scripts in one upload as (name, bytes), and the names skipped (not scripts).
 
@@ -164,8 +217,10 @@ def unpack_upload(filename: str, data: bytes, limits: IntakeLimits = DEFAULT_INT
                              hint=f"send one of {', '.join(SCRIPT_EXTENSIONS)} or a .zip of them")
         if len(data) > limits.max_file_bytes:
             raise InputError(f"the script is {len(data):,} bytes, over the limit of {limits.max_file_bytes:,}", source=name)
-        if not data.strip():
-            raise InputError("the file is empty", source=name)
+        reason = unreadable_reason(name, data)
+        if reason is not None:
+            raise InputError(f"{name} cannot be read as a script: {reason}", source=name,
+                             hint="send the script as text (.txt .fountain .fdx .md) or .docx")
         return [(name, data)], []
     files: list[tuple[str, bytes]] = []
     skipped: list[str] = []
@@ -175,20 +230,35 @@ def unpack_upload(filename: str, data: bytes, limits: IntakeLimits = DEFAULT_INT
             if member.endswith("/") or path.parts[0] == "__MACOSX" or path.name.startswith("."):
                 continue
             if not _is_script(member):
-                skipped.append(member)
+                kind = PurePosixPath(member).suffix.lower() or "(no extension)"
+                skipped.append(f"{member} (not a script file: {kind})")
                 continue
             if len(files) >= limits.max_files:
                 raise InputError(f"the batch has more than {limits.max_files:,} scripts", source=name,
                                  hint="split the batch into several zips")
             payload = zf.read(member)
-            if not payload.strip():
-                skipped.append(member)
+            reason = unreadable_reason(member, payload)
+            if reason is not None:
+                skipped.append(f"{member} ({reason})")
                 continue
             files.append((path.as_posix(), payload))
     if not files:
-        raise InputError("the zip holds no script files", source=name,
-                         hint=f"put {', '.join(SCRIPT_EXTENSIONS)} files in it")
+        raise InputError("the zip holds no readable script files" + (f"; skipped: {'; '.join(skipped)}"[:400] if skipped else ""),
+                         source=name, hint=f"put {', '.join(SCRIPT_EXTENSIONS)} files in it")
     return files, skipped
+
+
+def _known_hashes(conn: Connection, desk_id: int, hashes: set[str]) -> dict[str, tuple[int, int]]:
+    """sha256 → (submission id, batch id) of the contents already on ``desk_id``."""
+    found: dict[str, tuple[int, int]] = {}
+    chunk = sorted(hashes)
+    for i in range(0, len(chunk), 500):  # bound the IN list (SQLite's variable limit)
+        q = (select(submissions.c.sha256, submissions.c.id, submissions.c.batch_id)
+             .where(submissions.c.desk_id == desk_id, submissions.c.sha256.in_(chunk[i:i + 500]))
+             .order_by(submissions.c.id))
+        for row in conn.execute(q):
+            found.setdefault(str(row.sha256), (int(row.id), int(row.batch_id or 0)))
+    return found
 
 
 def ensure_desk(conn: Connection, name: str) -> int:
@@ -223,23 +293,46 @@ def submit(
     if not by or len(by) > 100:
         raise ConfigError("the sender's name must be 1-100 characters")
 
+    hashed = [(fname, data, hashlib.sha256(data).hexdigest()) for fname, data in files]
+
     def work(conn: Connection) -> Receipt:
         t = now()
+        # The same content already on this desk (or earlier in this upload) is a duplicate, not a
+        # second submission: a client whose upload was cut off can send it again safely.
+        known = _known_hashes(conn, desk_id, {sha for _, _, sha in hashed})
+        fresh: list[tuple[str, bytes, str]] = []
+        duplicates: list[tuple[str, int]] = []
+        pending: set[str] = set()
+        for fname, data, sha in hashed:
+            if sha in known:
+                duplicates.append((fname, known[sha][0]))
+            elif sha in pending:
+                duplicates.append((fname, 0))  # filled in below with the id this upload gives it
+            else:
+                pending.add(sha)
+                fresh.append((fname, data, sha))
+        if not fresh:  # nothing new: the receipt points at the batch that holds the first one
+            return Receipt(known[hashed[0][2]][1], (), tuple(skipped), (), tuple(duplicates))
         batch_id = int(conn.execute(insert(batches).values(
-            desk_id=desk_id, name=(batch_name or files[0][0])[:300], submitted_by=by, created_at=t, total=len(files),
+            desk_id=desk_id, name=(batch_name or files[0][0])[:300], submitted_by=by, created_at=t, total=len(fresh),
         ).returning(batches.c.id)).scalar_one())
         ids: list[int] = []
-        for fname, data in files:
+        new_ids: dict[str, int] = {}
+        for fname, data, sha in fresh:
             stem = PurePosixPath(fname).stem
             title = meta.title if (meta.title and len(files) == 1) else stem
-            sid = conn.execute(insert(submissions).values(
+            sid = int(conn.execute(insert(submissions).values(
                 desk_id=desk_id, batch_id=batch_id, title=title[:300], filename=fname[:300], format=meta.format,
                 episodes=meta.episodes, track=meta.track, synopsis=meta.synopsis, budget=meta.budget,
-                submitted_by=by, submitted_at=t, content=data, sha256=hashlib.sha256(data).hexdigest(),
+                submitted_by=by, submitted_at=t, sha256=sha,
                 language="", tropes="", score=None, analysis_state="queued", status="new", version=1, updated_at=t,
-            ).returning(submissions.c.id)).scalar_one()
-            enqueue(conn, int(sid))
-            ids.append(int(sid))
-        return Receipt(batch_id, tuple(ids), tuple(skipped))
+            ).returning(submissions.c.id)).scalar_one())
+            conn.execute(insert(contents).values(submission_id=sid, content=data))
+            enqueue(conn, sid)
+            ids.append(sid)
+            new_ids[sha] = sid
+        sha_of = {fname: sha for fname, _, sha in hashed}
+        dups = tuple((f, i or new_ids[sha_of[f]]) for f, i in duplicates)
+        return Receipt(batch_id, tuple(ids), tuple(skipped), tuple(f for f, _, _ in fresh), dups)
 
     return run_tx(engine, work)

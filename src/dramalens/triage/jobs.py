@@ -13,7 +13,10 @@ analysed exactly once even when two workers raced past an expired lease.
 
 from __future__ import annotations
 
+import html
 import json
+import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..errors import ConfigError
 from .models import jobs, now, scores, submissions
-from .result import TriageResult
+from .result import NEEDS_HUMAN, TriageResult
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -39,6 +42,7 @@ __all__ = [
     "fail",
     "has_result",
     "heartbeat",
+    "plain_title",
     "queue_stats",
     "requeue_failed",
     "run_tx",
@@ -200,7 +204,8 @@ def complete(engine: Engine, claim_: Claim, result: TriageResult) -> bool:
     """Store the result of a claimed job and mark it done; True when this call wrote it.
 
     The result becomes the ``triage_scores`` row (its JSON columns are written here, and only
-    here) and the submission's language, tropes, score and detected track/format/episodes.
+    here) and the submission's language, tropes, score and detected track/format/episodes. A
+    result marked ``unread`` leaves the submission unscored, in the state ``needs_human``.
     Idempotent on the submission id: when the result already exists (another worker finished
     first) it is left as it is.
 
@@ -233,19 +238,27 @@ def complete(engine: Engine, claim_: Claim, result: TriageResult) -> bool:
             conn.execute(
                 update(submissions)
                 .where(submissions.c.id == claim_.submission_id)
-                .values(score=row["total"], language=result.language[:8], tropes=",".join(result.tropes)[:500],
+                .values(score=None if result.unread else row["total"], language=result.language[:8], tropes=",".join(result.tropes)[:500],
                         detected_track=detected.track[:60],
                         detected_format=detected.format if detected.format in ("vertical", "horizontal") else "",
                         detected_episodes=detected.episodes if detected.episodes and detected.episodes > 0 else None)
             )
             _adopt_title(conn, claim_.submission_id, result.script_title.strip())
             wrote = True
-        _mark_done(conn, claim_, t)
+        _mark_done(conn, claim_, t, NEEDS_HUMAN if result.unread else "done")
         return wrote
 
+    if not all(math.isfinite(float(x)) for x in (s.total, s.craft, s.risk)) or (
+            s.originality is not None and not math.isfinite(s.originality)):
+        raise ValueError(f"submission {claim_.submission_id}: the score is not a finite number ({s.total!r})")
     try:
         return run_tx(engine, work)
-    except IntegrityError:  # another worker wrote the same submission first: theirs stands
+    except IntegrityError:
+        # Only a result row already stored means another worker finished first; any other
+        # integrity error (a NULL from a NaN, a constraint) is this result's fault and must
+        # not mark the job done without a score.
+        if not has_result(engine, claim_.submission_id):
+            raise
         run_tx(engine, lambda conn: _mark_done(conn, claim_, t))
         return False
 
@@ -259,8 +272,26 @@ def close(engine: Engine, claim_: Claim) -> None:
     run_tx(engine, lambda conn: _mark_done(conn, claim_, t))
 
 
+_TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z!?][^<>]*(?:>|$)", re.S)
+
+
+def plain_title(title: str) -> str:
+    """A title taken from a script with its HTML markup removed (tags and comments dropped,
+    entities decoded): an HTML export's ``<b>title</b>`` shows as ``title``; one that is all
+    markup as ''. Pages escape what is left, so it shows as text.
+
+    >>> plain_title("<b><!-- </b>if (window!= top)--> 重生之我是总裁</b>")
+    '重生之我是总裁'
+    """
+    if "<" not in title:
+        return title.strip()
+    text = html.unescape(_TAG.sub(" ", title))
+    return " ".join(text.split())
+
+
 def _adopt_title(conn: Connection, submission_id: int, title: str) -> None:
     """Use the script's own title when the sender gave none (the title is then the file's stem)."""
+    title = plain_title(title)
     if not title:
         return
     row = conn.execute(select(submissions.c.title, submissions.c.filename).where(submissions.c.id == submission_id)).one()
@@ -268,10 +299,10 @@ def _adopt_title(conn: Connection, submission_id: int, title: str) -> None:
         conn.execute(update(submissions).where(submissions.c.id == submission_id).values(title=title[:300]))
 
 
-def _mark_done(conn: Connection, claim_: Claim, t: float) -> None:
+def _mark_done(conn: Connection, claim_: Claim, t: float, state: str = "done") -> None:
     conn.execute(update(jobs).where(jobs.c.id == claim_.job_id).values(
         status="done", finished_at=t, lease_owner=None, lease_expires=None, error=None))
-    conn.execute(update(submissions).where(submissions.c.id == claim_.submission_id).values(analysis_state="done"))
+    conn.execute(update(submissions).where(submissions.c.id == claim_.submission_id).values(analysis_state=state))
 
 
 def fail(engine: Engine, claim_: Claim, error: str) -> str:

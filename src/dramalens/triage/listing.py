@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Label, Row, case, func, literal_column, select, true
 
 from ..errors import ConfigError
-from .models import REVIEW_STATUSES, submissions, users
+from .models import MAX_DB_INT, MAX_PAGE, REVIEW_STATUSES, submissions, users
+from .result import NEEDS_HUMAN
 from .review import User
 
 __all__ = ["EFFECTIVE", "SORTS", "QueueQuery", "QueuePage", "effective_columns", "effective_values", "list_queue"]
@@ -73,7 +74,7 @@ SORTS = {
     "title": submissions.c.title,
     "status": submissions.c.status,
 }
-STATES = ("queued", "running", "done", "failed")
+STATES = ("queued", "running", "done", "failed", NEEDS_HUMAN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +110,10 @@ class QueueQuery:
             raise ConfigError(f"state must be one of {', '.join(STATES)}, got {self.state!r}")
         if self.format not in ("", "vertical", "horizontal"):
             raise ConfigError(f"format must be vertical or horizontal, got {self.format!r}")
-        if self.page < 1 or not (1 <= self.per_page <= 500):
-            raise ConfigError("page must be >= 1 and per_page between 1 and 500")
+        if not (1 <= self.page <= MAX_PAGE) or not (1 <= self.per_page <= 500):
+            raise ConfigError(f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and 500")
+        if self.batch is not None and not (1 <= self.batch <= MAX_DB_INT):
+            raise ConfigError(f"batch must be a batch id between 1 and {MAX_DB_INT}")
         for name in ("track", "trope", "q", "language"):
             if len(getattr(self, name)) > 100:
                 raise ConfigError(f"{name} is at most 100 characters")

@@ -30,13 +30,17 @@ from sqlalchemy.engine import Engine
 from ..db import upgrade
 
 __all__ = [
+    "MAX_DB_INT",
+    "MAX_PAGE",
     "REVIEW_STATUSES",
     "assignments",
     "batches",
+    "contents",
     "decisions",
     "desks",
     "init_db",
     "jobs",
+    "known_logins",
     "login_failures",
     "metadata",
     "notes",
@@ -55,6 +59,13 @@ REVIEW_STATUSES = ("new", "in_review", "consider", "signed", "passed")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version_triage"
+
+
+#: The largest integer a database column holds (SQLite and PostgreSQL BIGINT): ids, pages and
+#: amounts past it are refused as input, never sent to the driver (which raises OverflowError).
+MAX_DB_INT = 2**63 - 1
+#: The last page any listing serves (offsets stay far inside MAX_DB_INT).
+MAX_PAGE = 1_000_000
 
 
 def now() -> float:
@@ -119,7 +130,6 @@ submissions = Table(
     Column("budget", Integer, nullable=True),  # yuan
     Column("submitted_by", String(100), nullable=False),
     Column("submitted_at", Float, nullable=False),
-    Column("content", LargeBinary, nullable=False),
     Column("sha256", String(64), nullable=False),
     # Filled in by the pipeline (denormalised here so the queue page sorts on indexed columns).
     Column("language", String(8), nullable=False, default=""),
@@ -143,6 +153,16 @@ Index("ix_sub_desk_status", submissions.c.desk_id, submissions.c.status)
 Index("ix_sub_batch", submissions.c.batch_id, submissions.c.analysis_state)
 Index("ix_sub_score", submissions.c.score)
 Index("ix_sub_submitted", submissions.c.submitted_at)
+Index("ix_sub_desk_sha", submissions.c.desk_id, submissions.c.sha256)
+
+#: A script's bytes, apart from its queue row (revision 0004): sorting and filtering the queue
+#: never reads them; the workers and the script reader do.
+contents = Table(
+    "triage_contents",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("triage_submissions.id", ondelete="CASCADE"), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+)
 
 jobs = Table(
     "triage_jobs",
@@ -237,6 +257,17 @@ login_failures = Table(
     # tell an attacker which names are real. Revision 0003.
     Column("account", String(100), nullable=False),
     Column("address", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+)
+
+#: Where each account last logged in successfully (revision 0004): the address limit spares an
+#: account on an address it is known from, so an attack from an office's NAT address does not
+#: lock the whole office out.
+known_logins = Table(
+    "triage_known_logins",
+    metadata,
+    Column("account", String(100), primary_key=True),
+    Column("address", String(64), primary_key=True),
     Column("at", Float, nullable=False),
 )
 Index("ix_login_fail_account", login_failures.c.account, login_failures.c.address, login_failures.c.at)

@@ -22,14 +22,15 @@ from ..catalog import Catalog, Match, novelty_of_script, similar_to_script
 from ..model import Script
 from ..parsing import parse_bytes
 from ..report.html import render_html
+from ..settings import DEFAULT_READ_QUALITY_THRESHOLD
 from .catalogs import CatalogRef
-from .gates import gates_for
+from .gates import Gate, gates_for
 from .intake import SubmissionInput
-from .result import Detected, TriageResult
-from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Weights, score
+from .result import Detected, TriageResult, Unread
+from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Score, Weights, score
 
 __all__ = ["PipelineFn", "analyse_submission", "compliance_flags", "detected_metadata", "features_from_analysis",
-           "pipeline_for", "trope_label"]
+           "pipeline_for", "read_gate", "trope_label"]
 
 #: Similar works kept with a result (and shown on the submission's page).
 SIMILAR_K = 5
@@ -48,11 +49,14 @@ class PipelineFn(Protocol):
 
 
 def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGHTS, catalog: CatalogRef | None = None,
-                       compliance_rules: str | Path | None = None) -> TriageResult:
+                       compliance_rules: str | Path | None = None,
+                       read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD) -> TriageResult:
     """Analyse and score one submission (the real pipeline function of the worker).
 
     ``compliance_rules``: a platform's TOML rules file (``Settings.compliance_rules``); the
     command line and the web app bind it with :func:`functools.partial` when one is configured.
+    A script read with a quality under ``read_quality_threshold`` (``Settings.read_quality_threshold``)
+    is analysed (for its report) but not scored: the result carries :class:`~.result.Unread`.
 
     >>> from dramalens.triage.intake import SubmissionMeta
     >>> text = "第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？\\n【卡点】\\n".encode()
@@ -66,16 +70,24 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     if meta.title and not script.title:
         script.title = meta.title
     analysis = analyze(script, format=meta.format or None, budget_yuan=meta.budget, compliance_rules=compliance_rules)
-    opened = catalog.get() if catalog is not None else None
-    with _CATALOG_LOCK:
-        matches, novel = _compare(opened, script)
-    features = features_from_analysis(analysis, novelty=novel, similar=matches)
-    gates = gates_for(script, analysis, matches)
-    scored = score(features, weights)
-    if gates:  # shown first among the evidence, so the page says why it is not ranked
-        scored = replace(scored, evidence=tuple(Evidence("gate", str(g), work=g.work_id) for g in gates) + scored.evidence)
+    unread = read_gate(script, read_quality_threshold)
+    matches: tuple[Match, ...] = ()
+    gates: tuple[Gate, ...] = ()
+    if unread is None:
+        opened = catalog.get() if catalog is not None else None
+        with _CATALOG_LOCK:
+            matches, novel = _compare(opened, script)
+        features = features_from_analysis(analysis, novelty=novel, similar=matches)
+        gates = gates_for(script, analysis, matches)
+        marks = score(features, weights)
+        if gates:  # shown first among the evidence, so the page says why it is not ranked
+            marks = replace(marks, evidence=tuple(Evidence("gate", str(g), work=g.work_id) for g in gates) + marks.evidence)
+    else:  # what was misread is not scored: the evidence is why a person must read it
+        marks = Score(0.0, None, 0.0, 0.0, weights, tuple(
+            Evidence("read_quality", r.message, line=r.lines[0] if r.lines else None) for r in script.quality.reasons))
     return TriageResult(
-        score=scored,
+        score=marks,
+        unread=unread,
         analysis=analysis,
         similar=matches,
         report_html=render_html(analysis),
@@ -87,16 +99,31 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     )
 
 
-def pipeline_for(compliance_rules: str | Path | None = None) -> PipelineFn:
+def pipeline_for(compliance_rules: str | Path | None = None,
+                 read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD) -> PipelineFn:
     """The real pipeline function, with a platform's compliance rules (``Settings.compliance_rules``)
-    bound when there are some.
+    and read-quality threshold (``Settings.read_quality_threshold``) bound when not the defaults.
 
     >>> pipeline_for() is analyse_submission
     True
     """
-    if compliance_rules is None:
+    if compliance_rules is None and read_quality_threshold == DEFAULT_READ_QUALITY_THRESHOLD:
         return analyse_submission
-    return partial(analyse_submission, compliance_rules=compliance_rules)
+    return partial(analyse_submission, compliance_rules=compliance_rules, read_quality_threshold=read_quality_threshold)
+
+
+def read_gate(script: Script, threshold: float) -> Unread | None:
+    """:class:`~.result.Unread` when ``script`` was read with a quality under ``threshold``
+    (a desk never ranks what it could not read), else None.
+
+    >>> from dramalens import parse
+    >>> read_gate(parse("INT. HALL - DAY\\n\\nBOB\\nHi."), 0.5) is None
+    True
+    """
+    q = script.quality
+    if not q.needs_human(threshold):
+        return None
+    return Unread(q.score, threshold, tuple(str(r) for r in q.reasons if r.penalty > 0))
 
 
 def _compare(catalog: Catalog | None, script: Script) -> tuple[tuple[Match, ...], float | None]:

@@ -16,7 +16,10 @@ from ..catalog import Match
 from .gates import Gate
 from .scoring import Score
 
-__all__ = ["Detected", "TriageResult"]
+__all__ = ["NEEDS_HUMAN", "Detected", "TriageResult", "Unread"]
+
+#: The analysis state of a submission read too poorly to score: "needs a human read".
+NEEDS_HUMAN = "needs_human"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +38,26 @@ class Detected:
 
 
 @dataclass(frozen=True, slots=True)
+class Unread:
+    """The script was read too poorly to score (its read quality is under the desk's
+    threshold): the queue shows it as "needs a human read", with the reasons, and no score.
+
+    >>> Unread(0.3, 0.5, ("nobody speaks in 40 body lines",)).quality
+    0.3
+    """
+
+    quality: float
+    threshold: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class TriageResult:
     """One submission analysed and scored: what a worker hands :func:`~dramalens.triage.jobs.complete`.
 
-    ``analysis`` is None only for test doubles that score without analysing.
+    ``analysis`` is None only for test doubles that score without analysing. ``unread`` is set
+    when the script could not be read well enough to score: ``score`` then holds no marks,
+    only the read-quality reasons as evidence, and the queue keeps the submission unscored.
 
     >>> from dramalens.triage.scoring import Features, score
     >>> TriageResult(score(Features())).detected
@@ -58,4 +77,5 @@ class TriageResult:
     @property
     def gated(self) -> bool:
         return bool(self.gates)
+    unread: Unread | None = None
 

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, ConflictError, NotFoundError, PermissionDenied
 from .jobs import run_tx
-from .models import REVIEW_STATUSES, assignments, decisions, notes, now, submissions, users
+from .models import MAX_DB_INT, REVIEW_STATUSES, assignments, decisions, notes, now, submissions, users
 
 __all__ = ["FINAL", "User", "add_note", "assign", "audit_log", "decide", "get_visible", "list_notes", "transitions"]
 
@@ -59,6 +59,8 @@ def get_visible(conn: Connection, submission_id: int, user: User) -> Row[Any]:
 
     >>> # get_visible(conn, 7, reviewer).title
     """
+    if not 1 <= submission_id <= MAX_DB_INT:  # past 64 bits the driver raises OverflowError
+        raise NotFoundError(f"no submission {str(submission_id)[:40]}", hint="check the id")
     row = conn.execute(select(submissions).where(submissions.c.id == submission_id)).first()
     if row is None or not user.can_see(row.desk_id):
         raise NotFoundError(f"no submission {submission_id}", hint="check the id, or the desk you belong to")
@@ -84,6 +86,8 @@ def decide(engine: Engine, submission_id: int, user: User, to_status: str, expec
         raise ConfigError(f"unknown status {to_status!r}; allowed: {', '.join(REVIEW_STATUSES)}")
     if len(note) > 10_000:
         raise ConfigError("a note holds at most 10,000 characters")
+    if not 0 <= expected_version <= MAX_DB_INT:
+        raise ConfigError(f"version must be between 0 and {MAX_DB_INT}", hint="send the version the page showed")
 
     def work(conn: Connection) -> tuple[str, Row[Any] | None]:
         row = get_visible(conn, submission_id, user)
@@ -139,17 +143,20 @@ def add_note(engine: Engine, submission_id: int, user: User, text: str) -> None:
 
 
 def assign(engine: Engine, submission_id: int, user: User, assignee_name: str) -> None:
-    """Assign a reviewer of the submission's desk; reviewers may assign only themselves."""
+    """Assign a reviewer of the submission's desk; reviewers may assign only themselves.
+
+    A name that does not exist and a name on another desk get the same answer: the form must
+    not tell who has an account elsewhere.
+    """
 
     def work(conn: Connection) -> None:
         row = get_visible(conn, submission_id, user)
-        target = conn.execute(select(users).where(users.c.name == assignee_name)).first()
-        if target is None:
-            raise NotFoundError(f"no user {assignee_name!r}")
-        if not target.is_admin and target.desk_id != row.desk_id:
-            raise ConfigError(f"{assignee_name} is not on this submission's desk")
-        if not user.is_admin and target.id != user.id:
+        if not user.is_admin and assignee_name != user.name:  # decided before any lookup
             raise PermissionDenied("reviewers may assign submissions only to themselves")
+        target = conn.execute(select(users).where(users.c.name == assignee_name)).first()
+        if target is None or (not target.is_admin and target.desk_id != row.desk_id):
+            raise ConfigError(f"{assignee_name[:100]!r} is not a reviewer of this submission's desk",
+                              hint="pick a reviewer of the desk")
         exists = conn.execute(select(assignments.c.id).where(assignments.c.submission_id == submission_id,
                                                              assignments.c.user_id == target.id)).first()
         if exists is None:

@@ -38,6 +38,7 @@ __all__ = [
     "Flag",
     "Score",
     "Weights",
+    "combine",
     "load_weights",
     "rescore",
     "save_weights",
@@ -64,12 +65,15 @@ class Weights:
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
                 raise ConfigError(f"weight {name!r} must be a finite number >= 0, got {value!r}")
-        if self.originality + self.craft + self.risk <= 0:
+        if max(self.originality, self.craft, self.risk) <= 0:
             raise ConfigError("at least one weight must be > 0; allowed: originality, craft, risk >= 0")
 
     def normalised(self) -> dict[str, float]:
-        total = self.originality + self.craft + self.risk
-        return {k: v / total for k, v in self.to_dict().items()}
+        # Scaled by the largest first: 1e308 + 1e308 overflows to inf, and x / inf is 0.
+        top = max(self.originality, self.craft, self.risk)
+        scaled = {k: v / top for k, v in self.to_dict().items()}
+        total = sum(scaled.values())
+        return {k: v / total for k, v in scaled.items()}
 
     def to_dict(self) -> dict[str, float]:
         return {"originality": self.originality, "craft": self.craft, "risk": self.risk}
@@ -213,11 +217,17 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
         evidence.append(Evidence("risk", f"{flag.rule} ({sev}): {flag.text}"[:300], episode=flag.episode, line=flag.line))
     risk = round(min(100.0, risk_points), 1)
 
-    return Score(_total(originality, craft, risk, weights), originality, craft, risk, weights, tuple(evidence))
+    return Score(combine(originality, craft, risk, weights), originality, craft, risk, weights, tuple(evidence))
 
 
-def _total(originality: float | None, craft: float, risk: float, weights: Weights) -> float:
-    w = weights.to_dict()
+def combine(originality: float | None, craft: float, risk: float, weights: Weights) -> float:
+    """The total of three sub-scores under ``weights`` (rounded to 0.1): the one formula, used
+    when a script is scored and when the desk re-scores after the weights change.
+
+    >>> combine(None, 80.0, 0.0, Weights(0.5, 0.25, 0.25))
+    90.0
+    """
+    w = weights.normalised()  # any finite weights, however large, combine without overflow
     if originality is None:  # unknown originality: its weight goes to the others, never a guess
         w["originality"] = 0.0
         if w["craft"] + w["risk"] == 0:
@@ -235,7 +245,7 @@ def rescore(s: Score, weights: Weights) -> Score:
     >>> s.total, rescore(s, Weights(originality=0, craft=1, risk=0)).total
     (55.0, 100.0)
     """
-    return Score(_total(s.originality, s.craft, s.risk, weights), s.originality, s.craft, s.risk, weights, s.evidence)
+    return Score(combine(s.originality, s.craft, s.risk, weights), s.originality, s.craft, s.risk, weights, s.evidence)
 
 
 def load_weights(conn: Connection | None = None, *, path: str | os.PathLike[str] | None = None) -> Weights:

@@ -1,8 +1,15 @@
 """Login throttling: failed logins counted in the database, lockout after too many.
 
-Two limits hold within a sliding window (defaults: 5 failures per account+address and 20 per
-address across all accounts, in 15 minutes). The rows live in ``triage_login_failures``, so
-every web process of one database sees the same counts and a restart forgets nothing.
+Three limits hold within a sliding window (defaults, in 15 minutes: 5 failures per
+account+address; 10 per account from any address — the per-account lockout, which a botnet
+rotating addresses cannot dodge; 20 per address across all accounts). The rows live in
+``triage_login_failures``, so every web process of one database sees the same counts and a
+restart forgets nothing.
+
+The address limit does not lock out an office behind one NAT address: an account that has
+logged in successfully from that address within ``known_days`` (table ``triage_known_logins``)
+is spared it — it still has its own two limits. Only names never seen there are refused, which
+is what a password-spraying attack from that address tries.
 
 - The account is the name as typed (casefolded), whether or not such a user exists: a locked
   unknown name answers exactly like a locked real one.
@@ -26,7 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..errors import ConfigError
 from .jobs import run_tx
-from .models import login_failures, settings
+from .models import known_logins, login_failures, settings
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -55,9 +62,14 @@ class ThrottlePolicy:
     account_limit: int = 5
     address_limit: int = 20
     window_seconds: float = 900.0
+    account_total_limit: int = 10
+    known_days: float = 30.0
 
     def __post_init__(self) -> None:
-        for name in ("account_limit", "address_limit"):
+        k = self.known_days
+        if not isinstance(k, (int, float)) or isinstance(k, bool) or not 0 <= k <= 3650:
+            raise ConfigError(f"login_throttle.known_days must be 0 to 3650 days, got {k!r}")
+        for name in ("account_limit", "address_limit", "account_total_limit"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10_000:
                 raise ConfigError(f"login_throttle.{name} must be an integer from 1 to 10000, got {value!r}")
@@ -119,7 +131,7 @@ def load_policy(engine: Engine) -> ThrottlePolicy:
         raise ConfigError(f"the login_throttle setting is not JSON: {exc}", hint="fix or delete the settings row") from exc
     if not isinstance(data, dict) or set(data) - set(DEFAULT_POLICY.to_dict()):
         raise ConfigError("the login_throttle setting must be an object with account_limit, address_limit, "
-                          "window_seconds", hint="fix or delete the settings row")
+                          "window_seconds, account_total_limit, known_days", hint="fix or delete the settings row")
     return ThrottlePolicy(**{**DEFAULT_POLICY.to_dict(), **data})
 
 
@@ -144,10 +156,20 @@ def check(engine: Engine, name: str | None, address: str | None, *, at: float,
     by_address = (login_failures.c.address == addr, login_failures.c.at > since)
     with engine.connect() as conn:
         if name is not None:
-            by_account = (login_failures.c.account == account_key(name), *by_address)
+            account = account_key(name)
+            by_account = (login_failures.c.account == account, *by_address)
             n = conn.execute(select(func.count()).select_from(login_failures).where(*by_account)).scalar_one()
             if n >= policy.account_limit:
                 return Lockout("account", _retry_at(conn, by_account, policy.account_limit, policy.window_seconds))
+            anywhere = (login_failures.c.account == account, login_failures.c.at > since)
+            n = conn.execute(select(func.count()).select_from(login_failures).where(*anywhere)).scalar_one()
+            if n >= policy.account_total_limit:
+                return Lockout("account", _retry_at(conn, anywhere, policy.account_total_limit, policy.window_seconds))
+            known = conn.execute(select(known_logins.c.at).where(
+                known_logins.c.account == account, known_logins.c.address == addr,
+                known_logins.c.at > at - policy.known_days * 86400)).first()
+            if known is not None:  # a colleague behind the same NAT: the address limit spares them
+                return None
         n = conn.execute(select(func.count()).select_from(login_failures).where(*by_address)).scalar_one()
         if n >= policy.address_limit:
             return Lockout("address", _retry_at(conn, by_address, policy.address_limit, policy.window_seconds))
@@ -168,10 +190,18 @@ def record_failure(engine: Engine, name: str, address: str | None, *, at: float,
     run_tx(engine, work)
 
 
-def clear(engine: Engine, name: str, address: str | None) -> None:
-    """Forget the failures of ``name`` from ``address`` (after a successful login).
+def clear(engine: Engine, name: str, address: str | None, *, at: float | None = None) -> None:
+    """Forget the failures of ``name`` from ``address`` after a successful login, and remember
+    that the account is known there (``at``: the time of the login; None remembers nothing).
 
-    >>> # clear(engine, "ann", "10.0.0.1")
+    >>> # clear(engine, "ann", "10.0.0.1", at=now())
     """
-    run_tx(engine, lambda conn: conn.execute(delete(login_failures).where(
-        login_failures.c.account == account_key(name), login_failures.c.address == _address(address))))
+    account, addr = account_key(name), _address(address)
+
+    def work(conn: Connection) -> None:
+        conn.execute(delete(login_failures).where(login_failures.c.account == account, login_failures.c.address == addr))
+        if at is not None:
+            conn.execute(delete(known_logins).where(known_logins.c.account == account, known_logins.c.address == addr))
+            conn.execute(insert(known_logins).values(account=account, address=addr, at=at))
+
+    run_tx(engine, work)

@@ -30,7 +30,6 @@ from sqlalchemy import Connection, select
 from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, DramalensError, InputError
-from ..parsing.source import decode_bytes
 from .intake import DEFAULT_INTAKE_LIMITS, IntakeLimits, SubmissionMeta, ensure_desk, submit, unpack_upload
 from .jobs import run_tx
 from .models import batches, submissions
@@ -43,7 +42,6 @@ STATE_DIR = ".dramalens-watch"
 DONE, FAILED = "done", "failed"
 # Names copy tools and editors use while a file is still being written: never taken, never failed.
 _TEMP_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".swp", ".filepart")
-_TEXT_TYPES = (".txt", ".fountain", ".spmd", ".md", ".fdx")
 _SIDECAR_FIELDS = ("title", "format", "episodes", "track", "synopsis", "budget")
 _MAX_SIDECAR = 256 * 1024
 
@@ -128,26 +126,6 @@ def _whole(value: object, key: str, source: str) -> int | None:
         raise InputError(f"sidecar {key} must be a whole number, got {value!r}"[:200], source=source) from None
 
 
-def _check_readable(files: list[tuple[str, bytes]], source: str) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """Drop scripts that are not text (binary renamed .txt); unpack_upload checks types, not bytes."""
-    kept, dropped = [], []
-    for fname, data in files:
-        suffix = PurePosixPath(fname).suffix.lower()
-        try:
-            if suffix in _TEXT_TYPES:
-                decode_bytes(data, name=fname)
-            elif suffix == ".docx" and not data.startswith(b"PK\x03\x04"):
-                raise InputError("not a .docx (no zip header)", source=fname)
-        except InputError as exc:
-            dropped.append(f"{fname} ({exc.message})")
-            continue
-        kept.append((fname, data))
-    if not kept:
-        raise InputError("nothing readable: " + "; ".join(dropped)[:500], source=source,
-                         hint="send the script as text (.txt .fountain .fdx .md) or .docx")
-    return kept, dropped
-
-
 class FolderWatcher:
     """Polls ``folder`` and submits every stable script or .zip to ``desk`` as ``by``.
 
@@ -226,7 +204,6 @@ class FolderWatcher:
         try:
             data, meta = self._read(name, path, sidecar, signature)
             files, skipped = unpack_upload(name, data, self.limits)
-            files, unreadable = _check_readable(files, name)
         except DramalensError as exc:
             self._fail(name, sidecar, exc.one_line())
             return WatchOutcome(name, "failed", reason=exc.one_line())
@@ -236,7 +213,6 @@ class FolderWatcher:
             return WatchOutcome(name, "waiting", reason="changed while it was read")
         except OSError as exc:  # permissions, a share gone away: left in place, tried again next poll
             return WatchOutcome(name, "waiting", reason=f"cannot read it now: {exc.strerror or exc}")
-        skipped = skipped + unreadable
         sha = hashlib.sha256(data).hexdigest()
         known = self._known(sha, desk_id, name, files)
         if known is not None:

@@ -9,6 +9,8 @@ Stopping is cooperative (:meth:`Worker.stop`); a killed worker is recovered by l
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.process
 import os
 import socket
 import threading
@@ -24,11 +26,11 @@ from ..errors import ConfigError
 from . import jobs as q
 from .catalogs import CatalogRef, open_catalog
 from .intake import SubmissionInput, SubmissionMeta
-from .models import init_db, submissions
+from .models import contents, init_db, submissions
 from .pipeline import PipelineFn, analyse_submission
 from .scoring import Weights, load_weights
 
-__all__ = ["Worker", "WorkerStats", "close_if_finished", "failure_detail", "load_submission", "record_failure", "run_worker"]
+__all__ = ["Worker", "WorkerProcesses", "WorkerStats", "close_if_finished", "failure_detail", "load_submission", "record_failure", "run_worker"]
 
 log = logging.getLogger("dramalens.triage.worker")
 
@@ -51,7 +53,8 @@ def load_submission(engine: Engine, submission_id: int) -> SubmissionInput:
     >>> # load_submission(engine, 7).meta.track
     """
     with engine.connect() as conn:
-        r = conn.execute(select(submissions).where(submissions.c.id == submission_id)).one()
+        r = conn.execute(select(submissions, contents.c.content).join(contents, contents.c.submission_id == submissions.c.id)
+                         .where(submissions.c.id == submission_id)).one()
     meta = SubmissionMeta(title=r.title, format=r.format, episodes=r.episodes, track=r.track, synopsis=r.synopsis,
                           budget=r.budget)
     return SubmissionInput(id=r.id, filename=r.filename, content=r.content, meta=meta)
@@ -149,7 +152,13 @@ class Worker:
             return True
         finally:
             beat_stop.set()
-        q.complete(self.engine, claim, result)
+        try:
+            q.complete(self.engine, claim, result)
+        except Exception as exc:  # a result that cannot be stored is a failed attempt, not "done"
+            log.debug("%s", traceback.format_exc())
+            status = record_failure(self.engine, claim, failure_detail(exc))
+            self._count("failed" if status == "failed" else "skipped", claim, False)
+            return True
         self._count("done", claim, True)
         return True
 
@@ -236,3 +245,42 @@ def run_worker(db_url: str | None = None, *, threads: int = 1, poll: float = 2.0
     except KeyboardInterrupt:
         worker.stop()
     return worker.stats
+
+
+class WorkerProcesses:
+    """``count`` worker processes beside the web process (what ``serve`` and ``demo`` start).
+
+    Analysis threads inside the web process share its interpreter lock with the page requests:
+    with 30 reviewers reading, the queue page's p95 went past a second and analysis slowed to a
+    crawl. Separate processes (spawned, so nothing of the web process is inherited) share only
+    the database. ``stop`` terminates them; a job they held is claimable again when its lease
+    runs out, as after any crash.
+
+    >>> # pool = WorkerProcesses("sqlite:///desk.sqlite", 2); pool.start(); ...; pool.stop()
+    """
+
+    def __init__(self, db_url: str, count: int, *, pipeline: PipelineFn = analyse_submission, poll: float = 1.0,
+                 weights_file: str | os.PathLike[str] | None = None) -> None:
+        if not 1 <= count <= 64:
+            raise ConfigError(f"worker processes must be between 1 and 64, got {count}")
+        if db_url in ("sqlite://", "sqlite:///:memory:"):
+            raise ConfigError("an in-memory database cannot be shared with worker processes",
+                              hint="use a database file, or worker threads")
+        self.db_url, self.count, self.pipeline, self.poll, self.weights_file = db_url, count, pipeline, poll, weights_file
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+
+    def start(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        for i in range(self.count):
+            proc = ctx.Process(target=run_worker, name=f"dramalens-worker-{i}", daemon=True,
+                               kwargs={"db_url": self.db_url, "threads": 1, "poll": self.poll,
+                                       "pipeline": self.pipeline, "weights_file": self.weights_file})
+            proc.start()
+            self.processes.append(proc)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for proc in self.processes:
+            proc.terminate()
+        for proc in self.processes:
+            proc.join(timeout)
+        self.processes.clear()

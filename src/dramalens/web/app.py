@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -29,14 +30,14 @@ from ..triage.intake import DEFAULT_INTAKE_LIMITS, IntakeLimits
 from ..triage.models import init_db, now
 from ..triage.pipeline import PipelineFn, pipeline_for, trope_label
 from ..triage.watch import FolderWatcher
-from ..triage.worker import Worker
-from . import routes_admin, routes_api, routes_auth, routes_pages
+from ..triage.worker import Worker, WorkerProcesses
+from . import routes_admin, routes_api, routes_auth, routes_ip, routes_pages
 from .deps import DeskState
 from .errors import install_error_handlers
 from .guard import guard
 from .i18n import translator
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "server_config"]
 
 HERE = Path(__file__).parent
 TITLE = "dramalens script desk"
@@ -58,6 +59,10 @@ def templates() -> Jinja2Templates:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Run the desk's worker threads and folder watcher while the app serves."""
     desk: DeskState = app.state.desk
+    if desk.worker_processes:
+        desk.pool = WorkerProcesses(str(desk.db_url), desk.worker_processes, pipeline=desk.pipeline,
+                                    weights_file=desk.weights_file)
+        desk.pool.start()
     if desk.workers:
         desk.worker = Worker(desk.engine, pipeline=desk.pipeline, threads=desk.workers, poll=desk.worker_poll,
                              catalog=open_catalog(desk.db_url), name="serve", weights_file=desk.weights_file)
@@ -71,12 +76,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             desk.watcher.stop()
         if desk.worker is not None:
             desk.worker.stop()
+        if desk.pool is not None:
+            desk.pool.stop()
 
 
 def create_app(
     db_url: str | None = None,
     *,
     workers: int = 0,
+    worker_processes: int = 0,
     pipeline: PipelineFn | None = None,
     limits: IntakeLimits = DEFAULT_INTAKE_LIMITS,
     secure_cookies: bool | None = None,
@@ -87,7 +95,9 @@ def create_app(
 ) -> FastAPI:
     """The web application over the database at ``db_url`` (migrated on creation).
 
-    ``workers`` > 0 runs that many queue-worker threads inside the app; ``pipeline`` replaces
+    ``workers`` > 0 runs that many queue-worker threads inside the app, ``worker_processes`` > 0
+    that many worker processes beside it (what ``serve`` does: threads inside the web process
+    slow its pages down under load); ``pipeline`` replaces
     the real analysis (tests only). ``watch``: a folder polled for dropped scripts (a
     :class:`~dramalens.triage.watch.FolderWatcher` thread, desk ``default``). ``clock``: a
     function giving epoch seconds, used by the login throttle (tests inject a fake one).
@@ -97,8 +107,8 @@ def create_app(
     >>> create_app("sqlite://").title
     'dramalens script desk'
     """
-    if workers < 0 or workers > 64:
-        raise ConfigError(f"workers must be between 0 and 64, got {workers}")
+    if not (0 <= workers <= 64 and 0 <= worker_processes <= 64):
+        raise ConfigError(f"workers and worker_processes must be between 0 and 64, got {workers}, {worker_processes}")
     settings = settings or load_settings()
     db_url = db_url or settings.db_url
     engine = init_db(make_engine(db_url))
@@ -108,11 +118,20 @@ def create_app(
     app.state.desk = DeskState(
         engine=engine, db_url=db_url, templates=templates(), key=secret_key(engine, settings.secret), limits=limits,
         secure_cookies=settings.secure_cookies if secure_cookies is None else secure_cookies, clock=clock or now,
-        weights_file=settings.triage_settings, pipeline=pipeline or pipeline_for(settings.compliance_rules),
-        workers=workers, worker_poll=worker_poll, watcher=watcher)
+        weights_file=settings.triage_settings, pipeline=pipeline or pipeline_for(settings.compliance_rules, settings.read_quality_threshold),
+        workers=workers, worker_processes=worker_processes, worker_poll=worker_poll, watcher=watcher)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.middleware("http")(guard)
     install_error_handlers(app)
-    for module in (routes_auth, routes_pages, routes_admin, routes_api):
+    for module in (routes_auth, routes_pages, routes_ip, routes_admin, routes_api):
         app.include_router(module.router)
     return app
+
+
+def server_config(app: FastAPI, host: str, port: int, *, log_level: str = "info") -> uvicorn.Config:
+    """How ``serve``, ``demo`` and the browser test run the app: no ``Server: uvicorn`` banner
+    (it tells an attacker what to look up), proxy headers from trusted proxies only.
+
+    >>> # uvicorn.Server(server_config(create_app(None), "127.0.0.1", 8000)).run()
+    """
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, server_header=False)

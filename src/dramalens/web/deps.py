@@ -18,7 +18,7 @@ from ..triage.intake import IntakeLimits
 from ..triage.pipeline import PipelineFn
 from ..triage.review import User
 from ..triage.watch import FolderWatcher
-from ..triage.worker import Worker
+from ..triage.worker import Worker, WorkerProcesses
 from .i18n import LANGUAGES, translator
 
 __all__ = ["COOKIE", "LANG_COOKIE", "DeskState", "LoginRequired", "Viewer", "admin_viewer", "api_user", "check_form",
@@ -50,6 +50,8 @@ class DeskState:
     worker_poll: float = 0.5
     watcher: FolderWatcher | None = None
     worker: Worker | None = None
+    worker_processes: int = 0
+    pool: WorkerProcesses | None = None
 
 
 @dataclass(frozen=True, slots=True)

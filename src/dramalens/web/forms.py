@@ -3,19 +3,25 @@ the API. Every parser refuses a bad value with a ConfigError naming the field (a
 
 from __future__ import annotations
 
+import math
+
 from fastapi import Request, UploadFile
 
 from ..errors import ConfigError, InputError
 from ..triage.intake import SubmissionMeta
 from ..triage.listing import QueueQuery
+from ..triage.models import MAX_DB_INT, MAX_PAGE
 
 __all__ = ["float_or_none", "int_or_none", "meta_from_form", "queue_query", "read_upload"]
 
 _CHUNK = 1024 * 1024
 
 
-def int_or_none(text: str | None, name: str) -> int | None:
-    """A whole number from a form field; None when the field is empty.
+def int_or_none(text: str | None, name: str, *, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> int | None:
+    """A whole number from a form field, between ``low`` and ``high``; None when the field is empty.
+
+    Past 64 bits no column holds it (the driver would raise OverflowError: a 500), so the
+    bounds default to the database's.
 
     >>> int_or_none(" 80 ", "episodes"), int_or_none("", "episodes")
     (80, None)
@@ -23,9 +29,12 @@ def int_or_none(text: str | None, name: str) -> int | None:
     if text is None or str(text).strip() == "":
         return None
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {text!r}") from None
+        raise ConfigError(f"{name} must be a whole number, got {str(text)[:40]!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be a whole number between {low:,} and {high:,}, got {str(text)[:40]}")
+    return value
 
 
 def float_or_none(text: str | None, name: str) -> float | None:
@@ -37,9 +46,12 @@ def float_or_none(text: str | None, name: str) -> float | None:
     if text is None or str(text).strip() == "":
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise ConfigError(f"{name} must be a number, got {text!r}") from None
+        raise ConfigError(f"{name} must be a number, got {str(text)[:40]!r}") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} must be a finite number, got {str(text)[:40]!r}")
+    return value
 
 
 def queue_query(request: Request) -> QueueQuery:
@@ -48,9 +60,9 @@ def queue_query(request: Request) -> QueueQuery:
     return QueueQuery(
         format=p.get("format", ""), track=p.get("track", ""), trope=p.get("trope", ""), language=p.get("language", ""),
         status=p.get("status", ""), state=p.get("state", ""), min_score=float_or_none(p.get("min_score"), "min_score"),
-        q=p.get("q", ""), batch=int_or_none(p.get("batch"), "batch"), sort=p.get("sort", "score"),
-        direction=p.get("direction", "desc"), page=int_or_none(p.get("page"), "page") or 1,
-        per_page=int_or_none(p.get("per_page"), "per_page") or 50,
+        q=p.get("q", ""), batch=int_or_none(p.get("batch"), "batch", low=1), sort=p.get("sort", "score"),
+        direction=p.get("direction", "desc"), page=int_or_none(p.get("page"), "page", low=1, high=MAX_PAGE) or 1,
+        per_page=int_or_none(p.get("per_page"), "per_page", low=1, high=500) or 50,
     )
 
 

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from ..errors import InputError
 from .deps import state
 
-__all__ = ["SECURITY_HEADERS", "guard"]
+__all__ = ["NO_STORE", "SECURITY_HEADERS", "guard"]
 
 #: Sent with every response unless a route set its own (the sandboxed report sets its CSP).
 SECURITY_HEADERS = {
@@ -21,7 +21,12 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "SAMEORIGIN",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                "frame-ancestors 'self'; form-action 'self'",
+    # The desk needs no camera, microphone, location, payment or USB: a flaw in a page cannot ask.
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
 }
+#: Pages and exports hold a desk's unpublished scripts: never kept by a browser or proxy cache
+#: (a shared computer's back button, a proxy's disk). Only the stylesheet may be cached.
+NO_STORE = "no-store"
 # Room for the multipart framing and the form's other fields around the file itself.
 _FORM_SLACK = 64 * 1024
 
@@ -55,4 +60,6 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
     response = await call_next(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if not request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = NO_STORE
     return response

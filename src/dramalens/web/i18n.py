@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["LANGUAGES", "MESSAGES", "translator"]
+__all__ = ["LANGUAGES", "MESSAGES", "labels", "translator"]
 
 LANGUAGES = ("zh", "en")
 
@@ -38,6 +38,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_similar": "Why it resembles", "fingerprint": "Fingerprint", "combined": "combined",
         "fp.minhash": "text (MinHash)", "fp.passages": "shared passages", "fp.text": "text",
         "fp.embedding": "embedding", "fp.tropes": "tropes", "fp.skeleton": "skeleton",
+        "ip": "IP adaptation", "novel_file": "Novel (.txt or .epub)", "plan": "Plan", "span": "Span (auto, all or 1-40)",
+        "minutes": "Minutes an episode", "free_episodes": "Free episodes", "download_json": "Download JSON",
+        "download_outline": "Download outline", "ip_hint": "Upload a novel to plan it as micro-drama episodes.",
+        "paywall_after": "Paywall after episode", "left_for_later": "Left for later",
         "shared_tropes": "Shared tropes", "skeleton_alignment": "Aligned plot functions",
         "skeleton_hint": "beat in this script ↔ beat in the similar work", "none": "none",
         "chart": "Chart", "growth_chart": "Supply growth vs plays growth", "supply_growth": "Supply growth",
@@ -46,6 +50,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart_hint": "Last four quarters against the four before. Bars right of the line grow, left shrink; clipped at ±200%.",
         "sat.crowded": "crowded", "sat.balanced": "balanced", "sat.under-served": "under-served",
         "kind.trope": "trope", "kind.track": "track",
+        "script": "Script", "contents": "Contents", "episode_n": "Episode {n}", "read_script": "Read the script",
+        "line_n": "line {n}", "ep_n": "ep {n}",
+        "coverage": "Coverage", "logline": "Logline", "grades": "Grades", "grade": "Grade", "dimension": "Dimension",
+        "verdict": "Suggested verdict", "verdict.recommend": "Recommend", "verdict.consider": "Consider",
+        "verdict.pass": "Pass", "download_docx": "Download as Word (.docx)", "print": "Print",
+        "coverage_hint": "Logline and synopsis are the script's own lines; the reviewer decides.",
+        "decide_next": "Decide and open the next script", "next_script": "Next script to read",
+        "bulk": "Decide the ticked scripts", "bulk_apply": "Apply", "select": "Select",
+        "bulk_result": "{n} decided, {refused} refused.",
+        "state.queued": "queued", "state.running": "analysing", "state.done": "done", "state.failed": "failed",
+        "receipt": "Upload receipt", "receipt_members": "Every member of the upload",
+        "receipt_summary": "{accepted} queued, {duplicates} duplicate(s), {skipped} skipped.",
+        "open_batch": "Open the batch in the queue", "file_name": "File", "outcome": "Outcome", "detail": "Detail",
+        "accepted": "queued", "duplicate": "duplicate", "duplicate_of": "same content as", "skipped": "skipped",
     },
     "zh": {
         "app": "dramalens 剧本评估台", "login": "登录", "logout": "退出", "user": "用户名", "password": "密码",
@@ -70,6 +88,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_similar": "相似原因", "fingerprint": "指纹", "combined": "综合",
         "fp.minhash": "文本（MinHash）", "fp.passages": "相同段落", "fp.text": "文本",
         "fp.embedding": "语义向量", "fp.tropes": "套路", "fp.skeleton": "情节骨架",
+        "ip": "IP改编", "novel_file": "小说文件（.txt 或 .epub）", "plan": "生成分集方案", "span": "改编范围（auto、all 或 1-40）",
+        "minutes": "单集分钟", "free_episodes": "免费集数", "download_json": "下载 JSON",
+        "download_outline": "下载分集大纲", "ip_hint": "上传小说，生成微短剧分集方案。",
+        "paywall_after": "付费卡点在第几集后", "left_for_later": "留待第二季",
         "shared_tropes": "共同套路", "skeleton_alignment": "对齐的情节功能",
         "skeleton_hint": "本剧本的节拍 ↔ 相似作品的节拍", "none": "无",
         "chart": "图表", "growth_chart": "供给增长与播放增长", "supply_growth": "供给增长",
@@ -84,6 +106,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fn.pregnancy": "怀孕", "fn.separation": "分离", "fn.pursuit": "追求", "fn.reconciliation": "和好",
         "fn.death": "死亡", "fn.rebirth": "重生", "fn.transmigration": "穿越", "fn.kidnapping": "绑架",
         "fn.injury": "受伤", "fn.contest": "较量", "fn.triumph": "逆袭",
+        "script": "剧本", "contents": "目录", "episode_n": "第{n}集", "read_script": "阅读剧本",
+        "line_n": "第 {n} 行", "ep_n": "第{n}集",
+        "coverage": "审读报告", "logline": "一句话梗概", "grades": "分项评级", "grade": "评级", "dimension": "维度",
+        "verdict": "建议结论", "verdict.recommend": "推荐", "verdict.consider": "待定", "verdict.pass": "不通过",
+        "download_docx": "下载 Word 文件（.docx）", "print": "打印",
+        "coverage_hint": "一句话梗概与梗概均摘自剧本原文；结论由审读人决定。",
+        "decide_next": "确定并打开下一部", "next_script": "下一部待审剧本",
+        "bulk": "批量决定所选剧本", "bulk_apply": "执行", "select": "选择",
+        "bulk_result": "已决定 {n} 部，{refused} 部未能处理。",
+        "state.queued": "排队中", "state.running": "分析中", "state.done": "已完成", "state.failed": "失败",
+        "receipt": "上传回执", "receipt_members": "本次上传的每个文件",
+        "receipt_summary": "已排队 {accepted} 个，重复 {duplicates} 个，跳过 {skipped} 个。",
+        "open_batch": "在队列中查看本批次", "file_name": "文件", "outcome": "结果", "detail": "说明",
+        "accepted": "已排队", "duplicate": "重复", "duplicate_of": "内容相同：", "skipped": "已跳过",
     },
 }
 
@@ -112,3 +148,15 @@ def translator(lang: str) -> Callable[[str], str]:
         return key[3:] if key.startswith("fn.") else key
 
     return t
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The whole catalogue of ``lang`` over the English one (for documents written outside a
+    template, such as the coverage's Word file).
+
+    >>> labels("zh")["coverage"]
+    '审读报告'
+    """
+    table = dict(MESSAGES["en"])
+    table.update(MESSAGES.get(lang, {}))
+    return table

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from ..triage import desk
+from ..triage.models import MAX_PAGE
 from ..triage.scoring import Weights
 from .charts import STATUS_COLOURS, growth_chart
 from .deps import Viewer, admin_viewer, check_form, render, state, viewer
@@ -19,7 +20,7 @@ router = APIRouter()
 
 @router.get("/catalog")
 def catalog_page(request: Request, page: str = "1", v: Viewer = Depends(viewer)) -> Response:
-    n = max(1, int_or_none(page, "page") or 1)
+    n = int_or_none(page, "page", low=1, high=MAX_PAGE) or 1
     return render(request, "catalog.html", {"listing": desk.catalog_page(state(request).db_url, n), "page_no": n}, v=v)
 
 

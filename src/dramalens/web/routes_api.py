@@ -27,7 +27,7 @@ async def api_submit(request: Request, file: UploadFile = File(...), title: str 
     meta = meta_from_form(title, format, episodes, track, synopsis, budget)
     data = await read_upload(file, st.limits.max_upload_bytes)
     receipt = desk.receive_upload(st.engine, file.filename or "", data, meta, user, limits=st.limits)
-    return JSONResponse(receipt.to_dict(), status_code=201)
+    return JSONResponse(receipt.to_dict(), status_code=201 if receipt.submission_ids else 200)
 
 
 @router.get("/submissions", response_model=None)

@@ -6,13 +6,18 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..triage import desk
+from ..triage.coverage import coverage_docx, coverage_for
+from ..triage.reader import script_view
 from ..triage.review import add_note, assign, decide
-from .deps import Viewer, check_form, render, state, viewer
+from .deps import Viewer, check_form, language_of, render, state, viewer
 from .forms import meta_from_form, queue_query, read_upload
+from .i18n import labels
 
 __all__ = ["REPORT_CSP", "csv_response", "router"]
 
 router = APIRouter()
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 #: The report is another module's HTML: it runs sandboxed (no same-origin, no forms), so even
 #: a flaw in it cannot act with the reviewer's session.
@@ -41,6 +46,25 @@ def submission_page(request: Request, submission_id: int, v: Viewer = Depends(vi
                                                "shown": d.effective, "choices": d.choices}, v=v)
 
 
+@router.get("/submissions/{submission_id}/script")
+def script_page(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
+    view = script_view(state(request).engine, submission_id, v.user)
+    return render(request, "script.html", {"view": view}, v=v)
+
+
+@router.get("/submissions/{submission_id}/coverage")
+def coverage_page(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
+    cov = coverage_for(state(request).engine, submission_id, v.user)
+    return render(request, "coverage.html", {"cov": cov}, v=v)
+
+
+@router.get("/submissions/{submission_id}/coverage.docx")
+def coverage_file(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
+    cov = coverage_for(state(request).engine, submission_id, v.user)
+    data = coverage_docx(cov, labels(language_of(request)))
+    return Response(data, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="coverage-{submission_id}.docx"'})
+
+
 @router.get("/submissions/{submission_id}/report")
 def submission_report(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
     response = HTMLResponse(desk.report_html(state(request).engine, submission_id, v.user))
@@ -50,10 +74,27 @@ def submission_report(request: Request, submission_id: int, v: Viewer = Depends(
 
 @router.post("/submissions/{submission_id}/decision")
 def decision(request: Request, submission_id: int, status: str = Form(...), version: int = Form(...),
-             note: str = Form("", max_length=10_000), csrf_token: str = Form(""), v: Viewer = Depends(viewer)) -> Response:
+             note: str = Form("", max_length=10_000), then: str = Form(""), csrf_token: str = Form(""),
+             v: Viewer = Depends(viewer)) -> Response:
     check_form(v, csrf_token)
     decide(state(request).engine, submission_id, v.user, status, version, note)
-    return RedirectResponse(f"/submissions/{submission_id}", status_code=303)
+    following = desk.next_submission(state(request).engine, v.user, after=submission_id) if then == "next" else None
+    target = f"/submissions/{following}" if following is not None else ("/queue" if then == "next" else f"/submissions/{submission_id}")
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/queue/decide")
+def bulk_decision(request: Request, ids: list[int] = Form([]), status: str = Form(""), csrf_token: str = Form(""),
+                  v: Viewer = Depends(viewer)) -> Response:
+    check_form(v, csrf_token)
+    done = desk.bulk_decide(state(request).engine, v.user, ids, status)
+    return RedirectResponse(f"/queue?decided={len(done.applied)}&refused={len(done.refused)}", status_code=303)
+
+
+@router.get("/next")
+def next_script(request: Request, v: Viewer = Depends(viewer)) -> Response:
+    following = desk.next_submission(state(request).engine, v.user)
+    return RedirectResponse(f"/submissions/{following}" if following is not None else "/queue", status_code=303)
 
 
 @router.post("/submissions/{submission_id}/notes")
@@ -87,7 +128,7 @@ async def upload(request: Request, file: UploadFile = File(...), title: str = Fo
     meta = meta_from_form(title, format, episodes, track, synopsis, budget)
     data = await read_upload(file, st.limits.max_upload_bytes)
     receipt = desk.receive_upload(st.engine, file.filename or "", data, meta, v.user, limits=st.limits)
-    return RedirectResponse(f"/queue?batch={receipt.batch_id}", status_code=303)
+    return render(request, "receipt.html", {"receipt": receipt}, v=v)
 
 
 @router.get("/export.csv")

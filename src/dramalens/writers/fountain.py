@@ -171,6 +171,10 @@ class _EpisodeWriter:
             self._open_group(name or "", name, e.dual)
         assert self.group is not None
         if t is _T.PARENTHETICAL:
+            if self.last_in_group is _T.PARENTHETICAL:
+                # Right after a parenthetical, "(…)" opens the dialogue (fountain.io); a
+                # two-space line in between keeps it a parenthetical.
+                self.group.append("  ")
             self.group.append("(" + _one_line(e.text) + ")")
         elif t is _T.LYRICS:
             self.group.extend("~" + part for part in e.text.split("\n"))

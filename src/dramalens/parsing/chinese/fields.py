@@ -8,7 +8,7 @@ from ...model import ElementType as T
 from .lexicon import IE, INNER_KEYS, TIMES, VO_KEYS
 from .patterns import DOTS, DOT_PART, HEAD_NOTE, HEAD_TOKEN, INLINE_CAST, NAME_SPLIT, OPEN_CLOSE, PARENS, QUOTES
 
-__all__ = ["ext_kind", "has_content", "heading_fields", "split_names", "time_ie", "unquote", "unwrap"]
+__all__ = ["comma_head", "ext_kind", "has_content", "heading_fields", "split_names", "time_ie", "unquote", "unwrap"]
 
 
 def unwrap(title: str) -> str:
@@ -46,6 +46,20 @@ def time_ie(token: str) -> tuple[str | None, str | None] | None:
     return None
 
 
+
+
+def comma_head(rest_m: str) -> bool:
+    """Is a line split by commas a scene head (``门前土路,日,外``): short parts, one of them a
+    time word and one a 内/外 word, nothing else that ends a sentence?
+
+    >>> comma_head("门前土路,日,外"), comma_head("他走了，日子还长，外面下雨")
+    (True, False)
+    """
+    parts = [p.strip() for p in rest_m.replace("，", ",").split(",")]
+    if len(parts) < 2 or any(not p or len(p) > 12 or any(c in p for c in "。！？!?；;“”\"…") for p in parts):
+        return False
+    hits = [time_ie(p) for p in parts]
+    return any(h and h[0] for h in hits) and any(h and h[1] for h in hits)
 
 
 def heading_fields(rest_m: str, rest: str) -> tuple[str | None, str | None, str | None, tuple[str, ...], bool]:
@@ -114,7 +128,7 @@ def split_names(text: str) -> tuple[str, ...]:
     """
     names = []
     for raw in NAME_SPLIT.split(PARENS.sub(" ", text)):
-        name = raw.strip("：:。.；;")
+        name = raw.strip("：:。.；;)）(（")
         if name and name != "等" and len(name) <= 12 and name not in names:
             names.append(name)
     return tuple(names)

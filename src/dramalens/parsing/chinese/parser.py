@@ -17,11 +17,13 @@ import re
 from ...model import ElementType as T
 from ...model import Script
 from ...text.normalise import WIDTH_TABLE, unify_newlines
-from .fields import ext_kind, has_content, heading_fields, split_names, unquote
+from ...text.numerals import parse_numeral
+from .fields import comma_head, ext_kind, has_content, heading_fields, split_names, unquote
 from .lexicon import MATCH_TABLE, NARRATORS
 from .patterns import (
     ACTION_LABELS,
     ACTION_MARK,
+    BACK_MATTER,
     BAD_CHARS,
     BARE_VO,
     BODY_HEAD,
@@ -29,6 +31,8 @@ from .patterns import (
     CLIFF,
     CUE,
     END_MARK,
+    EPISODE,
+    ENTRANCE,
     FLASH_BARE,
     FLASH_END,
     FLASH_START,
@@ -37,13 +41,18 @@ from .patterns import (
     LEAD_PAREN,
     NAME_CHARS,
     NAME_SUFFIX,
+    NESTED,
+    NO_COLON,
     ONE_MARK,
     OUTLINE_HEAD,
     PAGE_LINE,
     PAREN_PARTS,
+    PLACE_LINE,
     RULE_LINE,
     SECTION_WORDS,
+    SENTENCE,
     SPEAKER,
+    SPEAKER_INNER,
     SPEAKER_WIDE,
     SUBTITLE,
     TERMINAL,
@@ -51,9 +60,12 @@ from .patterns import (
     TRAIL_MARKS,
     TRANSITION_TO,
     TRANSITION_WORD,
+    VOICE_PREFIX,
     WHOLE_BRACKET,
     WHOLE_PAREN,
 )
+from .layout import LEGEND, NUMBERED, split_damaged
+from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
 from .structure import Structure
 
 __all__ = ["parse_chinese"]
@@ -63,6 +75,8 @@ _MD_HEAD = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=[^#\n]*$)(?![^\n]*#[ \t]*$)", re.M
 # Bold only where it opens the line (**林晚**：, **1-1 日 内 客厅**): a lone ** inside a
 # speech is a writer's own mark for a bleeped word (你这个**！) and stays.
 _MD_BOLD = re.compile(r"^\*\*(.+?)\*\*")
+# 坐下 / 放下 / 停顿一下: the last character before 下/上 makes a gesture, not an entrance.
+_NOT_ENTERING = frozenset("一坐躺蹲跪倒放低停趴摔拿写留扔按咽脱卸吞剩落爬跳递送戴穿关")
 # A first-character guard, so the page-number rule costs nothing on ordinary lines.
 _PAGE_FIRST = frozenset("0123456789-—–~～第Pp")
 
@@ -74,8 +88,20 @@ class _Parser(Structure):
     def line(self, lineno: int, line: str) -> None:
         m_line = line.translate(MATCH_TABLE)
         if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
+            self.b.hold(lineno, "page number")
+            return
+        if self.back and not self.later_episode(m_line):
+            self.end_speech()  # 附录 / 结语 after the script: a 第一幕 there (numbers going back) is not a new act
+            self.emit(T.NOTE, line, lineno)
             return
         if self.structure(lineno, line, m_line):
+            self.back = False
+            return
+        if not self.front and BACK_MATTER.match(m_line):
+            self.back = True  # 结语 / 后记 after the script: the writer's remarks, not story
+        if self.back:
+            self.end_speech()
+            self.emit(T.NOTE, line, lineno)
             return
         if (not self.front and self.toc and len(m_line) <= 12 and SECTION_WORDS.search(m_line)
                 and "：" not in m_line and ":" not in m_line
@@ -86,6 +112,10 @@ class _Parser(Structure):
                 self.outline = True
             elif BODY_HEAD.match(m_line):
                 self.outline = False
+            legend = LEGEND.match(m_line)
+            if legend and self.plausible(legend.group(2)):  # 1：林晚 — speakers coded as numbers
+                self.legend[legend.group(1)] = line[legend.start(2): legend.end(2)]
+                self.know((self.legend[legend.group(1)],))
             if not self.header(line, m_line):
                 self.front_lines.append((lineno, line, m_line))
             return
@@ -95,29 +125,39 @@ class _Parser(Structure):
         if BAD_CHARS.search(line):
             self.b.warn(lineno, "line holds control or undecodable characters; taken as action")
             self.end_speech()
-            self.emit(T.ACTION, line, lineno)
+            self.emit(T.ACTION, line, lineno, fallback="undecodable characters")
             return
         if RULE_LINE.match(m_line):  # ———— / ****: layout, not content
+            self.b.hold(lineno, "rule line")
             return
-        when = TIME_LINE.match(m_line) if m_line[0] == "时" else None
+        when = TIME_LINE.match(m_line) if m_line[0] in "时内外室" else None
         if when:
             ie, time, _, _, found = heading_fields(when.group(1), line[when.start(1):])
             scene = self.b.current_scene
-            if found and scene is not None and self.fresh_scene():  # 时：日 under 景：客厅
+            if (found or len(when.group(1)) > 12) and scene is not None and self.fresh_scene():  # 时：日 under 景：客厅
                 scene.time, scene.int_ext = scene.time or time, scene.int_ext or ie
+                self.b.read_line(lineno)
                 return
-            if found:  # 时间：夜 then 地点：客厅 — action unless a place line follows
+            if found or m_line[0] == "时":  # 时间：夜 then 地点：客厅 — action unless a place line follows
                 self.end_speech()
                 self.emit(T.ACTION, line, lineno)
                 self.loose_time = (self.b.scene.elements[-1], time, ie)
                 return
+        place = PLACE_LINE.match(m_line) if m_line[0] in "地背" else None
+        scene = self.b.current_scene
+        if place and scene is not None and scene.location is None and self.fresh_scene():
+            scene.location = line[place.start(1):].strip()  # 【场次 1】 / 时间：日 / 地点：宴会厅: one head
+            self.b.read_line(lineno)
+            return
         if self.cast_list and self.cast_name_line(line, m_line):
+            self.b.read_line(lineno)
             return
         cast = CAST.match(m_line)
         if cast:
             names = split_names(line[cast.start(1):])
             self.end_speech()
             self.add_cast(names)
+            self.b.read_line(lineno)
             # 人物： alone on its line: the names follow, one a line (see cast_name_line).
             self.cast_list = not names
             return
@@ -133,10 +173,18 @@ class _Parser(Structure):
         if action:
             self.end_speech()
             text = line[action.end():].strip()
-            if text:
+            whole = WHOLE_BRACKET.match(m_line[action.end():].strip())
+            kind = self.classify_mark(whole.group(1).strip()) if whole else None
+            if whole and kind is not None and kind[0] is not T.NOTE:  # ▲【闪回】: the mark, not action
+                self.mark(lineno, text[1:-1].strip(), whole.group(1).strip())
+            elif text:
                 self.emit(T.ACTION, text, lineno)
+            else:
+                self.b.hold(lineno, "an action mark with nothing after it")
             return
         whole = WHOLE_BRACKET.match(m_line)
+        if whole and self.bracket_head(lineno, line[1:-1].strip(), whole.group(1).strip()):
+            return
         if whole:
             self.end_speech()
             self.mark(lineno, line[1:-1].strip(), whole.group(1).strip())
@@ -165,7 +213,10 @@ class _Parser(Structure):
         if paren:
             inner, inner_m = line[1:-1].strip(), paren.group(1).strip()
             kind = self.classify_mark(inner_m)
-            if kind is not None and kind[0] is not T.NOTE:
+            if len(inner_m) <= 20 and self.entrance(inner_m):  # （皇后、魔镜上）: who enters or leaves
+                self.end_speech()
+                self.emit(T.ACTION, inner, lineno)
+            elif kind is not None and kind[0] is not T.NOTE:
                 self.end_speech()
                 self.mark(lineno, inner, inner_m)
             elif self.speech is not None and inner:
@@ -177,22 +228,82 @@ class _Parser(Structure):
             self.end_speech()
             self.mark(lineno, line, m_line, bare=True)
             return
+        numbered = NUMBERED.match(m_line)
+        if numbered:  # 4、 小李（低声）：… — the number is the writer's count, not the speaker
+            line, m_line = line[numbered.end():], m_line[numbered.end():]
         if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
             return
+        toned = NO_COLON.match(m_line)
+        if toned and toned.group(1) in self.known and not any(c.isdigit() for c in toned.group(2)):
+            k = toned.end(2) + 1  # 江河（调侃）你怎么…: a known name and its tone, the colon left out
+            if self.dialogue(lineno, line[:k] + "：" + line[k:], m_line[:k] + "：" + m_line[k:]):
+                return
         if self.speech is not None and (self.speech_pending or TERMINAL.search(self.speech_last)
-                                        or (self.triangles and not self.narration(m_line))):
+                                        or (self.triangles and not self.narration(m_line))
+                                        or (self.indent > self.speech_indent + 1 and "：" not in m_line)
+                                        or self.hard_wrapped()):
             name, voice, ext = self.speech
             lead = LEAD_PAREN.match(m_line) if self.speech_pending else None
             if lead and lead.group(2):  # 林晚： then （冷笑）你好。 on the next line
                 self.emit(T.PARENTHETICAL, line[lead.start(1): lead.end(1)].strip(), lineno, name)
                 line = line[lead.start(2):].strip()
+            # Read as speech on the writer's layout alone (no mark, no unfinished sentence above).
+            guess = "" if self.speech_pending or TERMINAL.search(self.speech_last) else "untagged line taken as more of the speech above"
             self.speech_pending = False
             self.cue = None
             self.speech_last = line
-            self.emit(voice, line, lineno, name, ext)
+            self.emit(voice, line, lineno, name, ext, fallback=guess)
             return
         self.end_speech()
-        self.emit(T.ACTION, line, lineno)
+        # Untagged prose is action by the convention of a script without △; a line with a colon
+        # whose speaker was refused, an untagged line where action is marked with △, or a line
+        # too long to be one thing is action only because nothing else matched.
+        why = ("colon line taken as action" if "：" in m_line or ":" in m_line
+               else "very long line taken as action" if len(line) > 300
+               else "untagged line taken as action in a script that marks action with △" if self.triangles else "")
+        self.emit(T.ACTION, line, lineno, fallback=why)
+
+    def bracket_head(self, lineno: int, inner: str, inner_m: str) -> bool:
+        """``11-2`` then ``【足浴店，内，晚】`` then ``【江河，若干警察】``: the head written over
+        three lines, the place and the cast in brackets under a bare scene number."""
+        scene = self.b.current_scene
+        if scene is None or scene.heading is None or not self.fresh_scene():
+            return False
+        if scene.location is None and scene.time is None and comma_head(inner_m):
+            ie, time, loc, _, _ = heading_fields(inner_m, inner)
+            scene.int_ext, scene.time, scene.location = ie, time, loc
+            self.b.read_line(lineno)
+            return True
+        names = split_names(inner)
+        if (not scene.cast and names and len(names) <= 12 and not SENTENCE.search(inner_m.replace("，", "、"))
+                and all(self.plausible(n.translate(MATCH_TABLE)) or n.startswith("若干") for n in names)):
+            self.add_cast(names)
+            self.b.read_line(lineno)
+            return True
+        return False
+
+    def entrance(self, inner_m: str) -> bool:
+        """（皇后、魔镜上） / （下） / （众人下）: who enters or leaves the stage — every name before
+        上/下 a speaker of the script, so （停顿一下） and （坐下） stay parentheticals."""
+        m = ENTRANCE.match(inner_m)
+        if m is None:
+            return False
+        names = [n for n in re.split(r"[、，,/和与及]", m.group(1).rstrip("等")) if n]
+        return all(n in self.known or n in self.elsewhere or n in ("众人", "众", "全体", "大家")
+                   or (len(n) >= 2 and n[-1] not in _NOT_ENTERING and self.plausible(n)) for n in names)
+
+    def hard_wrapped(self) -> bool:
+        """Did the speech so far stop mid-word at a long line's end (…通过ISO9002国家认 / 证体系…)?
+        A copy from a site that wraps lines at a fixed width leaves no punctuation there."""
+        last = self.speech_last
+        return len(last) >= 30 and last[-1].isalnum()
+
+    def later_episode(self, m_line: str) -> bool:
+        """Is the line an episode marker numbered after the current episode?"""
+        m = EPISODE.match(m_line)
+        number = parse_numeral(m.group(1) or m.group(3)) if m else None
+        current = self.b.current_episode
+        return number is not None and (current is None or number > current.number)
 
     def add_cast(self, names: tuple[str, ...]) -> None:
         self.know(names)
@@ -234,6 +345,7 @@ class _Parser(Structure):
         self.end_speech()
         self.dialogue(lineno, line + "：", m_line + "：")
         self.cue = (lineno, line)
+        self.b.read_line(lineno)
         return True
 
     def narration(self, m_line: str) -> bool:
@@ -289,35 +401,65 @@ class _Parser(Structure):
         self.emit(type_, inner, lineno)
 
     def dialogue(self, lineno: int, line: str, m_line: str) -> bool:
-        m = (SPEAKER_WIDE if "【" in m_line or "[" in m_line else SPEAKER).match(m_line)
+        m = (SPEAKER_WIDE if "【" in m_line or "[" in m_line else SPEAKER).match(m_line) or SPEAKER_INNER.match(m_line)
         if not m:
             return False
         name_m = m.group(1).replace(" ", "")
         name = line[: m.end(1)].replace(" ", "")
+        if name_m in self.legend:  # 1：… with a legend 1：林晚 before the script
+            name = name_m = self.legend[name_m]
+        text = line[m.start(4):].strip()
+        text_m = m.group(4).strip()
         kind, ext = T.DIALOGUE, None
-        suffix = NAME_SUFFIX.match(name_m)
-        if name_m.upper() in BARE_VO and not m.group(2):  # OS：… with no speaker: an unseen voice
-            text = unquote(line[m.start(3):].strip())
+        groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
+        bracket = line[m.start(2): m.end(2)].strip()
+        if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
+            groups = [bracket[1:-1].strip()]
+        if name_m.upper() in BARE_VO:  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
             self.end_speech()
+            for group in groups:  # the voice described: 低沉男声
+                self.emit(T.PARENTHETICAL, group.strip(" ：:"), lineno, None)
+            text = unquote(text)
             if text:
                 self.emit(T.VOICE_OVER, text, lineno, None, name)
+            self.b.read_line(lineno)
             return True
-        if suffix and self.plausible(suffix.group(1)):  # 林晚OS：
-            kind = ext_kind(suffix.group(2)) or T.VOICE_OVER
-            ext = name[len(suffix.group(1)):]
-            name, name_m = name[: len(suffix.group(1))], suffix.group(1)
+        prefix = VOICE_PREFIX.match(name_m)
+        if prefix and self.plausible(prefix.group(1)):  # VO系统：the voice of 系统
+            cut = len(name_m) - len(prefix.group(1))
+            kind, ext, name, name_m = T.VOICE_OVER, name[:cut], name[cut:], prefix.group(1)
+        if m.group(3):  # 名（表情）OS：
+            kind, ext = ext_kind(m.group(3)) or T.VOICE_OVER, line[m.start(3): m.end(3)]
+        suffix = NAME_SUFFIX.match(name_m) if kind is T.DIALOGUE else None
+        if suffix and suffix.group(2).islower() and suffix.group(1).isascii():
+            suffix = None  # Chaos： is a name, not Cha + os
+        if suffix:  # 林晚OS： / 小舟os：
+            cut = len(suffix.group(1))
+            kind, ext = ext_kind(suffix.group(2)) or T.VOICE_OVER, name[cut:]
+            name, name_m = name[:cut], name_m[:cut]
+        tone = ""
+        glued = tone_speaker(name_m, self.plausible, self.known | self.elsewhere) if name_m not in self.elsewhere else None
+        if glued is not None:  # 阿城冷声：
+            tone, name, name_m = name[glued:], name[:glued], name_m[:glued]
         elif not self.plausible(name_m):
-            joined = [n for n in JOINED.split(name_m) if n]
-            if len(joined) < 2 or not all(n in self.known for n in joined):  # 林晚、顾言：(both known)
+            group = group_speaker(name_m, self.known, self.plausible)
+            around = None
+            if group is None and (text or suffix):
+                around = action_speaker(name_m, self.known | self.elsewhere)
+            if group:
+                name = name_m = group  # 林晚&顾沉 and 林晚、顾沉 are one pair
+            elif around is not None:  # 雯雯猛地转过身：… — speech introduced by an action
+                start, end = around
+                tone = (name[:start] if start else name[end:]).strip("，, ")
+                name, name_m = name[start:end], name_m[start:end]
+            else:
                 if NAME_CHARS.match(name_m) and not suffix:
                     self.plausible(name_m, line=lineno)  # warns when only the length was against it
                 return False
-            name = name_m = "、".join(joined)  # 林晚&顾沉 and 林晚、顾沉 are one pair
         if name_m in NARRATORS:
             kind, ext = T.VOICE_OVER, name
-        text = line[m.start(3):].strip()
-        text_m = m.group(3).strip()
-        groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
+        if tone:
+            groups.insert(0, tone)
         lead = LEAD_PAREN.match(text_m)
         if lead:  # 林晚：（冷笑）你也配？
             groups.append(text[lead.start(1): lead.end(1)])
@@ -327,10 +469,15 @@ class _Parser(Structure):
         for group in groups:
             rest = []
             for part in PAREN_PARTS.split(group):
-                part = part.strip()
-                found = ext_kind(part.translate(MATCH_TABLE)) if part else None
+                part = part.strip(" ：:")
+                part_m = part.translate(MATCH_TABLE)
+                found = ext_kind(part_m) if part else None
+                voiced = NAME_SUFFIX.match(part_m) if part and found is None else None
                 if found is not None:
                     kind, ext = found, part
+                elif voiced is not None and ext_kind(voiced.group(2)) is not None:  # （震惊OS）
+                    kind, ext = ext_kind(voiced.group(2)) or T.VOICE_OVER, part[len(voiced.group(1)):]
+                    rest.append(part[: len(voiced.group(1))])
                 elif part:
                     rest.append(part)
             if rest:
@@ -340,10 +487,12 @@ class _Parser(Structure):
         for note in notes:
             self.emit(T.PARENTHETICAL, note, lineno, name)
         self.speech = (name, kind, ext)
+        self.speech_indent = self.indent
         self.speech_pending = not text
         self.speech_last = text
         if text:
             self.emit(kind, text, lineno, name, ext)
+        self.b.read_line(lineno)  # 林晚： with the speech on the next line
         return True
 
 
@@ -362,20 +511,43 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     source_text = unify_newlines(text)
     text = source_text.translate(WIDTH_TABLE)
     parser = _Parser(text, source, encoding)
+    parser.elsewhere = speakers_elsewhere(text.split("\n"), parser.plausible)
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
     last = 0
+    blank = False
+    source_lines = source_text.split("\n")
     for lineno, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.lstrip("\u200b\ufeff")
         line = raw.strip()
         if markdown and line:  # drafts pasted from a chat assistant: ## 第1集 / **林晚**：
-            line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).strip()
-        if line:
-            last = lineno
-            parser.line(lineno, line)
+            # ~~struck~~ words stay (no text is dropped), only the marks go.
+            line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).replace("~~", "").strip()
+        if not line:
+            if raw.strip() or source_lines[lineno - 1].strip():
+                parser.b.hold(lineno, "markup or invisible characters only")  # ** / ~~ / a lone BOM
+            blank = True
+            continue
+        last = lineno
+        parser.indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+        parser.after_blank, blank = blank, False
+        if parser.comment or line.startswith("/*"):  # /* a writer's note */, kept as a note
+            parser.comment = "*/" not in (line[2:] if line.startswith("/*") and not parser.comment else line)
+            parser.end_speech()
+            parser.emit(T.NOTE, line, lineno)
+            continue
+        pieces = split_damaged(line)
+        if len(pieces) > 1:
+            parser.b.warn(lineno, f"line holds {len(pieces)} lines run together (layout damage); read as that many lines")
+        for piece in pieces:
+            parser.line(lineno, piece)
     if parser.front:
         # No episode or scene anywhere: what looked like front matter is the script itself.
         lines, parser.front = parser.front_lines, False
         parser.front_lines = []
         for lineno, line, m_line in lines:
+            if LEGEND.match(m_line) and m_line.split()[0][:2].rstrip(":：=＝-—") in parser.legend:
+                parser.b.read_line(lineno)  # 1：林晚 — the legend itself
+                continue
             parser.body(lineno, line, m_line)
     if parser.pending_cast:
         parser.apply_cast(parser.pending_cast)

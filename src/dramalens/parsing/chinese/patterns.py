@@ -14,6 +14,7 @@ __all__ = [
     "ACTION_LABELS",
     "ACTION_LINES",
     "ACTION_MARK",
+    "BACK_MATTER",
     "BAD_CHARS",
     "BARE_VO",
     "BIO_NAME",
@@ -24,6 +25,7 @@ __all__ = [
     "DOTS",
     "DOT_PART",
     "END_MARK",
+    "ENTRANCE",
     "EPISODE",
     "FLASH_BARE",
     "FLASH_END",
@@ -43,6 +45,8 @@ __all__ = [
     "NAME_CHARS",
     "NAME_SPLIT",
     "NAME_SUFFIX",
+    "NESTED",
+    "NO_COLON",
     "ONE_MARK",
     "OPEN_CLOSE",
     "OUTLINE_HEAD",
@@ -59,6 +63,7 @@ __all__ = [
     "SECTION_WORDS",
     "SENTENCE",
     "SPEAKER",
+    "SPEAKER_INNER",
     "SPEAKER_WIDE",
     "SUBTITLE",
     "TERMINAL",
@@ -68,29 +73,31 @@ __all__ = [
     "TRAIL_MARKS",
     "TRANSITION_TO",
     "TRANSITION_WORD",
+    "VOICE_PREFIX",
     "WHOLE_BRACKET",
     "WHOLE_PAREN",
 ]
 
 EPISODE = re.compile(
-    rf"^[【\[(（]?\s*(?:第\s*(\d{{1,4}}|{CN_NUM}{{1,8}})\s*(?:[-－—–~～至到]\s*(\d{{1,4}}|{CN_NUM}{{1,8}})\s*)?集(?!团|合|中|市|体|结|会|资|装|训|成|锦)|(?:EP|Ep|ep|Episode|EPISODE|episode)\s*\.?\s*(\d{{1,4}})(?!\d))"
+    rf"^[【\[(（]?\s*(?:第\s*(\d{{1,4}}|{CN_NUM}{{1,8}})\s*(?:[-－—–~～至到]\s*(\d{{1,4}}|{CN_NUM}{{1,8}})\s*)?(?:集(?!团|合|中|市|体|结|会|资|装|训|成|锦)|幕(?![后前里中上下间布墙]))|(?:EP|Ep|ep|Episode|EPISODE|episode)\s*\.?\s*(\d{{1,4}})(?!\d))"
     r"\s*[】\])）]?(.*)$"
 )
-SCENE_NUM = re.compile(r"^[【\[]?\s*(?:场景|场次|场|第)?\s*(\d{1,4})\s*([-－—–‐_.．])\s*(\d{1,4})\s*场?\s*[】\]]?(?![\d%]|[.．]\d)(\s*[:：、,，.．]?\s*)(.*)$")
+SCENE_NUM = re.compile(r"^[【\[]?\s*(?:场景|场次|场|第)?\s*(\d{1,4})\s*([-－—–‐_.．])\s*(\d{1,4})\s*场?\s*[】\]]?(?![\d%]|[.．]\d)(\s*[:：、,，.．。]?\s*)(.*)$")
 SCENE_WORD = re.compile(
-    rf"^[【\[]?\s*(?:第\s*(\d{{1,4}}|{CN_NUM}{{1,6}})\s*场|场(?:景|次)?\s*(\d{{1,4}}|{CN_NUM}{{1,6}})|(?:场景|场次)(?=\s*[:：]))"
+    rf"^[【\[]?\s*(?:第\s*(\d{{1,4}}|{CN_NUM}{{1,6}})\s*场|场(?:景|次)?\s*(\d{{1,4}}|{CN_NUM}{{1,6}})|(?:场景|场次)(?=\s*[:：】\]]))"
     r"\s*[】\]]?(\s*[:：、,，.．]?\s*)(.*)$"
 )
 # 1、客厅 日 内 / （1）客厅/日/内 / 01 内景 书房 日 (a bare space after the number: needs 日 and 内).
 SCENE_SINGLE = re.compile(r"^(?:[（(](\d{1,3})[）)]|(\d{1,3})(?:\s*[、.．:：]|(?=\s)))\s*(.+)$")
 # 景：客厅 / 时：日 / 人：林晚、顾沉 — the three-line scene header some script mills use.
-PLACE_LINE = re.compile(r"^(?:景|地点)\s*[:：]\s*(.{1,30})$")
+PLACE_LINE = re.compile(r"^(?:景|地点|背景)\s*[:：]\s*(.{1,30})$")
 # A per-episode outline before the script: its 第N集 lines are entries, not episodes.
-OUTLINE_HEAD = re.compile(r"^[【\[]?\s*(?:分集大纲|分集梗概|分集剧情|分集简介|剧情大纲|大纲)\s*[】\]]?\s*[:：]?$")
+OUTLINE_HEAD = re.compile(r"^[【\[]?\s*(?:分集大纲|分集梗概|分集剧情|分集简介|剧情大纲|大纲|集纲|分集纲要|分集概括|分集概要|分集介绍)\s*[】\]]?\s*[:：]?$")
 BODY_HEAD = re.compile(r"^[【\[]?\s*(?:剧本正文|正文|剧本)\s*[】\]]?\s*[:：]?$")
 # 林晚，女，24岁… — a bio line in a 人物小传 section that names its character without a colon.
 BIO_NAME = re.compile(rf"^([{HAN_CLASS}A-Za-z·]{{1,8}}?)\s*(?:[，,（(—\-|｜/]|\s)")
-TIME_LINE = re.compile(r"^(?:时|时间)\s*[:：]\s*(.{1,12})$")
+# 时间：夜 / 内景：白天 (the 内/外 word is the key: kept in group 1 so the fields see it).
+TIME_LINE = re.compile(r"^(?:(?:时|时间)\s*[:：]\s*|(?=(?:内景|外景|内外景|室内|室外)\s*[:：]))(.{1,60})$")
 # Notes in a head's brackets that are not part of the place: 客厅（回忆）.
 HEAD_NOTE = re.compile(
     r"[（(](?:回忆|闪回|梦境|梦|幻想|想象|插叙|续|接上场|接上|同上)[^（()）]{0,6}[）)]"
@@ -101,10 +108,13 @@ HEAD_FLASHBACK = re.compile(r"[（(【\[]\s*(回忆|闪回)(?:中|戏|场景|片
 DOT_PART = re.compile(r"[^·・•\-—–.．]+")
 DOTS = re.compile(r"[·・•\-—–.．]")
 INLINE_CAST = re.compile(r"(?:出场人物|出场角色|人物)\s*[:：]")
-CAST = re.compile(r"^(?:出场人物|出场角色|登场人物|主要人物|人物表|人物|出场|人)\s*[:：]\s*(.*)$")
+CAST = re.compile(
+    r"^(?:[【\[](?:出场人物|出场角色|登场人物|主要人物|人物|角色)[】\]]\s*[:：]?"
+    r"|(?:出场人物|出场角色|登场人物|主要人物|人物表|人物|角色|出场|人)\s*[:：])\s*(.*)$"
+)
 NAME_SPLIT = re.compile(r"[、，,/／;；|｜&＆\s]+")
 PARENS = re.compile(r"[（(][^（()）]*[）)]")
-ACTION_MARK = re.compile(r"^[△▲※◆●■]+\s*")
+ACTION_MARK = re.compile(r"^[△▲※◆●■〔]+\s*")
 ACTION_LINES = re.compile(r"^[ \t]*[△▲※◆●■]", re.M)
 # Page numbers a Word export leaves between lines: 3 / - 3 - / 第3页 / 第3页 共80页 / 3/80 / Page 3.
 PAGE_LINE = re.compile(
@@ -112,6 +122,10 @@ PAGE_LINE = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$"
 )
 CUE = re.compile(r"^([^\s（()）：:【】\[\]“”\"「」《》，,。！？!?]{1,12})\s*((?:[（(][^（()）]{0,24}[）)]\s*)*)$")
+# （皇后、魔镜上） / （下）: who enters or leaves the stage.
+ENTRANCE = re.compile(r"^(.*?)(?:上场|下场|退场|登场|退下|同上|齐上|同下|分下|暗下|急下|上|下)$")
+# The writer's remarks after the script (结语, 后记): notes, not story.
+BACK_MATTER = re.compile(r"^[【\[]?(?:结语|后记|附录|创作说明|写在最后|作者的话|作者有话说|编剧的话)[】\]]?[:：]?$")
 ACTION_LABELS = frozenset({"动作", "画面", "镜头", "场景描述", "描述"})
 BARE_VO = frozenset({"OS", "VO", "V.O.", "O.S."})
 QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』"}
@@ -123,17 +137,30 @@ WHOLE_PAREN = re.compile(r"^[（(]([^（()）]*)[）)]$")
 LEAD_BRACKET = re.compile(r"^[【\[]([^【】\[\]]{1,30})[】\]]\s*(.+)$")
 TRAIL_MARKS = re.compile(r"((?:\s*[【\[（(][^【】\[\]（()）]{0,30}(?:卡点|钩子|悬念|反转|付费点|高能)[^【】\[\]（()）]{0,30}[】\]）)])+)\s*$")
 ONE_MARK = re.compile(r"[【\[（(]([^【】\[\]（()）]*)[】\]）)]")
-SPEAKER = re.compile(r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(][^（()）]{0,24}[）)]\s*)*)[：:]\s*(.*)$")
+# 名（表情）OS： — a voice mark after the tone, before the colon, is group 3; the speech is group 4.
+SPEAKER = re.compile(
+    r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(](?:[^（()）]|[（(][^（()）]{0,12}[）)]){0,30}[）)]\s*)*)"
+    r"((?:(?<=[）)])(?i:内心OS|OS|VO|V\.O\.))?)\s*[：:]\s*(.*)$"
+)
+# 江河（调侃）你怎么… — a name and its tone with the colon left out (known names only).
+NO_COLON = re.compile(r"^([^\s（(：:【】“”]{1,6})[（(]([^（）()：:]{1,16})[）)]\s*([^\s（(：:，。！？…].*)$")
+NESTED = re.compile(r"[（(][^）)]*[（(]")
+# 杀手（爆喝：）杀！ — the colon typed inside the tone's bracket.
+SPEAKER_INNER = re.compile(r"^([^：:（()）【】\[\]“”\"「」《》\s]{1,12}?)\s*([（(][^（()）：:]{1,12}[：:][）)])()\s*(\S.*)$")
 # The same with tones in square brackets too (林母【冷笑】：), tried only on lines holding one.
-SPEAKER_WIDE = re.compile(r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(【\[][^（()）【】\[\]]{0,24}[）)】\]]\s*)*)[：:]\s*(.*)$")
+SPEAKER_WIDE = re.compile(
+    r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(【\[][^（()）【】\[\]]{0,24}[）)】\]]\s*)*)()[：:]\s*(.*)$"
+)
 LEAD_PAREN = re.compile(r"^[（(]([^（()）]{1,24})[）)]\s*(.*)$")
-NAME_SUFFIX = re.compile(r"^(.+?)(内心OS|内心独白|内心|心声|OS|VO|V\.O\.|O\.S\.|画外音)$")
+NAME_SUFFIX = re.compile(r"^(.+?)(内心OS|内心独白|内心|心声|(?i:OS|VO|V\.O\.|O\.S\.)|画外音)$")
+# VO系统： / OS林晚： — the voice mark first, then who speaks.
+VOICE_PREFIX = re.compile(r"^(?i:OS|VO)(?![A-Za-z])(.+)$")
 
-FLASH_END = re.compile(r"^(?:(?:闪回|回忆|插叙)\s*(?:结束|完|毕|止)|回到(?:现实|现在|当下)|结束(?:闪回|回忆))")
+FLASH_END = re.compile(r"^(?:(?:闪回|回忆|插叙)\s*(?:结束|完|毕|止)|回到(?:现实|现在|当下)|结束(?:闪回|回忆)|闪出$|回忆出$)")
 FLASH_START = re.compile(r"^(?:闪回|回忆|插叙)(?:开始|起)?(?:$|[\s:：，,。].*)")
 CLIFF = re.compile(r"卡点|钩子|悬念")
-SUBTITLE = re.compile(r"^(?:画面|屏幕|片头|片尾|人物|人名)?(?:字幕卡|字幕条|字幕|人名条|花字)\s*(?:[:：]\s*(.*))?$")
-TRANSITION_WORD = re.compile(r"^(?:转场|黑场|黑屏|淡入|淡出|渐隐|渐显|叠化|闪白|闪黑|硬切|切|CUT TO|FADE IN|FADE OUT|FADE TO BLACK)[:：.。!！]?$", re.I)
+SUBTITLE = re.compile(r"^(?:画面|屏幕|片头|片尾|人物|人名)?(?:字幕卡|字幕条|字幕|人名条|人物卡|人名卡|角色卡|身份卡|花字)\s*(?:[:：]\s*(.*))?$")
+TRANSITION_WORD = re.compile(r"^[-—–~～]*\s*(?:转场|黑场|黑屏|淡入|淡出|渐隐|渐显|叠化|闪白|闪黑|硬切|切|转|幕落|幕闭|落幕|闭幕|CUT TO|FADE IN|FADE OUT|FADE TO BLACK)(?:[·・\s]*(?:全剧终|剧终|完))?[:：.。!！]?$", re.I)
 TRANSITION_TO = re.compile(r"^(?:切至|切到|切换至|切换到|转场至|画面切至|镜头切至|画面转至|转场|淡入|淡出|切(?=\s*[:：]))\s*[:：]?\s*\S[^。！？]{0,24}$")
 
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]{0,15}$")

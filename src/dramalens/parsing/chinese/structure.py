@@ -12,7 +12,7 @@ from ...model import Element
 from ...model import ElementType as T
 from ...text.numerals import parse_numeral
 from ..builder import ScriptBuilder
-from .fields import has_content, heading_fields, split_names, unwrap
+from .fields import comma_head, has_content, heading_fields, split_names, unwrap
 from .lexicon import (
     CLAUSE_CHARS,
     CLAUSE_WORDS,
@@ -26,6 +26,7 @@ from .lexicon import (
 )
 from .patterns import (
     ACTION_LINES,
+    ACTION_MARK,
     BIO_NAME,
     CAST,
     EPISODE,
@@ -58,6 +59,10 @@ _SINGLE_FIRST = frozenset(_DIGITS + "（(")
 
 __all__ = ["Structure"]
 
+# 片段一： / 镜头3： — a numbered beat or shot, never a speaker.
+_NUMBERED_LABEL = re.compile(r"^(?:片段|镜头|分镜|画面|场面|段落|桥段)[0-9一二三四五六七八九十]+$")
+_LISTED = re.compile(r"^([^\s—\-：:，。（）()]{1,6})\s*[—\-]{1,2}\s*\S")
+
 
 class Structure:
     """The state of one pass (builder, current speech, known speakers, front matter) and the
@@ -69,6 +74,13 @@ class Structure:
         # the dialogue above them. Without △, untagged lines are action.
         self.triangles = ACTION_LINES.search(text) is not None
         self.known: set[str] = set()
+        self.indent = 0  # the current line's indentation, and that of the line the speech began on
+        self.speech_indent = 0
+        self.after_blank = False  # a blank line came before the current line
+        self.comment = False  # inside a /* … */ note
+        self.back = False  # after 结语 / 后记: the writer's remarks
+        self.elsewhere: frozenset[str] = frozenset()
+        self.legend: dict[str, str] = {}  # 1 → 林晚: speakers coded as numbers  # names that speak with a bare 名： twice or more
         self.title: str | None = None
         self.front = True
         self.front_lines: list[tuple[int, str, str]] = []
@@ -94,11 +106,15 @@ class Structure:
         episode = self.b.current_episode
         return episode is not None and has_content(episode)
 
-    def emit(self, type: T, text: str, line: int, character: str | None = None, extension: str | None = None) -> None:
+    def emit(self, type: T, text: str, line: int, character: str | None = None, extension: str | None = None,
+             *, fallback: str = "") -> None:
+        """Add an element; ``fallback`` (why) says it was classified because nothing else matched,
+        which the script's read quality counts."""
         if self.pending_cast:
             self.apply_cast(self.pending_cast)
             self.pending_cast = ()
-        self.b.add(Element(type, text, line, character, extension))
+        self.b.add(Element(type, text, line, character, extension),
+                   evidence="fallback" if fallback else "strong", why=fallback)
 
     def apply_cast(self, names: tuple[str, ...]) -> None:
         scene = self.b.scene
@@ -163,6 +179,13 @@ class Structure:
             return
         self.front = False
         section = "前言"
+        # Body-shaped lines (△ action, numbered heads with a time word) kept as front matter:
+        # say so, so no scene vanishes into the title page unnoticed.
+        body_like = [n for n, _, m_line in self.front_lines
+                     if ACTION_MARK.match(m_line) or (SCENE_NUM.match(m_line) and HEAD_HINT.search(m_line))]
+        if body_like:
+            shown = ", ".join(str(n) for n in body_like[:5])
+            self.b.warn(body_like[0], f"{len(body_like)} line(s) kept as front matter look like script (△ or a scene head): lines {shown}")
         for index, (_, line, m_line) in enumerate(self.front_lines):
             cast = CAST.match(m_line)
             if cast:
@@ -179,6 +202,9 @@ class Structure:
             if not entry and (bracket or (short and len(m_line) <= 8) or (line.endswith(("：", ":")) and len(line) <= 12)):
                 section = (line[1:-1] if bracket else line).strip(" ：:") or section
                 continue
+            listed = _LISTED.match(m_line)  # 孙掌柜——男。五十岁。: a play's list of characters
+            if listed and self.plausible(listed.group(1), strict=True):
+                self.know((line[: listed.end(1)],))
             if "人物" in section or "角色" in section:
                 sp = SPEAKER.match(m_line) or BIO_NAME.match(m_line)
                 if sp and self.plausible(sp.group(1).replace(" ", ""), strict=True):
@@ -195,7 +221,8 @@ class Structure:
             return False
         if name_m in self.known and not strict:
             return True
-        if name_m in NOT_SPEAKERS or not NAME_CHARS.match(name_m) or not HAS_LETTER.search(name_m):
+        if (name_m in NOT_SPEAKERS or not NAME_CHARS.match(name_m) or not HAS_LETTER.search(name_m)
+                or _NUMBERED_LABEL.match(name_m)):
             return False
         if "·" in name_m or "•" in name_m or "・" in name_m:  # 艾米丽·布朗: a foreign name, not a clause
             parts = re.split(r"[·•・]", name_m)
@@ -244,6 +271,9 @@ class Structure:
             title = ""
         if number is None or len(title) > 24 or (len(title) > 12 and FULL_STOP.search(title)):
             return False  # 第1集：林晚重生，发现…。 is an outline entry, not an episode
+        if number == 0 and self.front and not head:
+            self.front_lines.append((lineno, line, m_line))  # 第0集: the pitch (大纲, 人物小传) before the script
+            return True
         if self.front and self.outline and not head:
             if number > self.outline_max:  # an entry of the 分集大纲: kept as front matter
                 self.outline_max = number
@@ -253,6 +283,7 @@ class Structure:
         if core in PARTS:
             title = ""  # 第三集（上）: a half of episode 3, not its title
             if self.saw_episode_marker and number == current:
+                self.b.read_line(lineno)
                 return True  # 第三集（下） goes on with episode 3
         self.leave_front()
         self.end_speech()
@@ -262,6 +293,13 @@ class Structure:
         title = TITLE_NOISE.sub("", title).strip()
         if last is not None and last != number:
             self.b.warn(lineno, f"merged episodes {number}-{last}: read as episode {number}")
+        episode = self.b.current_episode
+        if (self.saw_episode_marker and number == current and episode is not None and not has_content(episode)
+                and not self.front):
+            # 第 1 集 then 第一集: one episode marked twice (the second often carries the title).
+            episode.title = episode.title or title
+            self.b.read_line(lineno)
+            return True
         if self.saw_episode_marker and current is not None and number <= current:
             if not self.table_of_contents():
                 self.b.warn(lineno, f"episode {number} follows episode {current}")
@@ -297,7 +335,10 @@ class Structure:
         first = m_line[0]
         m = SCENE_NUM.match(m_line) if first in _NUM_FIRST else None
         if m:
-            rest_m, sep = m.group(5), m.group(4)
+            rest_m = m.group(5)
+            if self.front and self.outline and not HEAD_HINT.search(rest_m):
+                return False  # 1-5 / 1-10：剧情概括 under 分集梗概: a range of episodes, not scene 1-5
+            sep = m_line[m.end(3): m.start(5)]  # 1-1 客厅 / 1-1：客厅 / 15-2场 地下停车场 (not 1-1客厅)
             ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
             dashlike = m.group(2) not in ".．_"
             found_ok = found and not FULL_STOP.search(rest_m)
@@ -321,18 +362,25 @@ class Structure:
             else:
                 m = SCENE_SINGLE.match(m_line) if first in _SINGLE_FIRST else None
                 rest_m = m.group(3) if m else m_line
-                place = PLACE_LINE.match(m_line) if m_line[0] in "景地" else None
-                if place and not SENTENCE.search(place.group(1)) and self.place_head_ok(m_line):
+                place = PLACE_LINE.match(m_line) if m_line[0] in "景地背" else None
+                scene, loose = self.b.current_scene, self.loose_time
+                after_time = bool(loose and scene is not None and scene.elements and scene.elements[-1] is loose[0])
+                if place and (after_time or not SENTENCE.search(place.group(1))) and self.place_head_ok(m_line):
                     rest_m = place.group(1)  # 景：客厅 — a scene even with no time in it
                     ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
-                    scene, loose = self.b.current_scene, self.loose_time
-                    if loose and scene is not None and scene.elements and scene.elements[-1] is loose[0]:
-                        scene.elements.pop()  # the 时间 line just above belongs to this head
-                        time, ie = time or loose[1], ie or loose[2]
-                    return self.open_scene(lineno, line, None, ie, time, loc, cast, None)
-                if len(rest_m) > 30 or SENTENCE.search(rest_m) or rest_m[0] in "△▲※◆●■【[（(":
+                    start = lineno
+                    if loose and scene is not None and after_time:
+                        scene.elements.pop()  # the 时间 line just above belongs to this head: the scene starts there
+                        time, ie, start = time or loose[1], ie or loose[2], loose[0].line
+                    if not found and rest_m.strip() and "，" not in rest_m:
+                        loc = line[len(line) - len(rest_m):].strip()  # 背景：~~旧~~音乐室 — the place as written
+                    loc = loc.rstrip("。.") if loc else loc  # 地点：同前幕。
+                    return self.open_scene(lineno, line, None, ie, time, loc, cast, None, scene_line=start)
+                if len(rest_m) > 30 or rest_m[0] in "△▲※◆●■【[（(":
                     return False
                 if not HEAD_HINT.search(rest_m) or (not m and ("：" in rest_m or ":" in rest_m)):
+                    return False
+                if SENTENCE.search(rest_m) and ("。" in rest_m or not comma_head(rest_m)):  # 门前土路,日,外 is a head
                     return False
                 ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
                 spaced = m is not None and m.group(2) is not None and not m_line[m.end(2):m.start(3)].strip()
@@ -343,7 +391,8 @@ class Structure:
         return self.open_scene(lineno, line, number, ie, time, loc, cast, episode_from_number)
 
     def open_scene(self, lineno: int, line: str, number: str | None, ie: str | None, time: str | None,
-                   loc: str | None, cast: tuple[str, ...], episode_from_number: int | None) -> bool:
+                   loc: str | None, cast: tuple[str, ...], episode_from_number: int | None,
+                   scene_line: int = 0) -> bool:
         """Start the scene a head line announced (any of the head forms) and emit its heading."""
         if self.front and self.outline and self.front_lines and EPISODE.match(self.front_lines[-1][2]):
             self.outline = False  # 分集大纲 with no script marker after it: its last 第N集 starts the script
@@ -363,7 +412,7 @@ class Structure:
         names = tuple(dict.fromkeys(self.pending_cast + cast))
         self.pending_cast = ()
         line = " ".join(line.split())  # messy spacing: the heading reads with single spaces
-        self.b.start_scene(heading=line, line=lineno, number=number, int_ext=ie, time=time, location=loc, cast=names)
+        self.b.start_scene(heading=line, line=scene_line or lineno, number=number, int_ext=ie, time=time, location=loc, cast=names)
         self.know(cast)
         self.b.add(Element(T.HEADING, line, lineno))
         self.open_head_flashback(lineno, line.translate(MATCH_TABLE))
@@ -373,7 +422,7 @@ class Structure:
         """景：… always heads a scene; 地点：… only where the writer heads scenes that way (no
         numbered head is open, or the open one is a 景/地点 head, or 时间：… is just above), so
         ``地点：顾家老宅`` inside ``1-1 日 内 客厅`` stays a line of that scene."""
-        if m_line.startswith("景"):
+        if m_line.startswith(("景", "背景")):
             return True
         scene = self.b.current_scene
         if scene is None or scene.heading is None:

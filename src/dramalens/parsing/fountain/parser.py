@@ -19,7 +19,7 @@ peers disagree are listed in docs/fountain.md; the main ones:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from typing import Protocol
@@ -143,13 +143,17 @@ def parse_fountain(
     encoding: str | None = None,
     source_lines: Sequence[int] | None = None,
     source_text: str | None = None,
+    held: Mapping[int, str] | None = None,
+    fallback: Mapping[int, str] | None = None,
 ) -> Script:
     """Parse Fountain text into a Script (``source_format`` ``"fountain"``); never raises on a str.
 
     ``text`` is read as Fountain as it stands; plain text that may be a PDF or Word export goes
     through :func:`dramalens.parsing.screenplay_text.parse_screenplay_text`, which rewrites it
     into Fountain and passes ``source_lines`` (the source line of each line of ``text``) and
-    ``source_text`` (the file's text), so line numbers and ``Script.text`` refer to the source.
+    ``source_text`` (the file's text), so line numbers and ``Script.text`` refer to the source;
+    ``held`` and ``fallback`` map source lines to why they were kept out of the body or placed
+    by fallback (they feed :attr:`Script.quality`).
 
     >>> s = parse_fountain("INT. HOUSE - DAY #1A#\\n\\nBOB (V.O.)\\nHi.")
     >>> [(e.type.value, e.text, e.character) for e in s.episodes[0].scenes[0].elements]
@@ -160,6 +164,12 @@ def parse_fountain(
     if not isinstance(text, str):
         raise TypeError(f"parse_fountain needs a str, got {type(text).__name__}")
     parser = _Parser(source=source, encoding=encoding)
+    # ``held`` (source lines kept out, such as page furniture) and ``fallback`` (source lines
+    # placed by fallback) come from a rewritten layout and go to the read quality, with why.
+    for line, why in (held or {}).items():
+        parser.b.hold(line, why)
+    for line, why in (fallback or {}).items():
+        parser.b.mark_fallback(line, why)
     return parser.run(text, source_lines, text if source_text is None else source_text)
 
 
@@ -172,6 +182,7 @@ class _Parser:
         self.first_block = True
         self.last_dialogue_group: range | None = None  # indexes in the scene of the last cue group
         self._elements: list[Element] | None = None  # the current scene's elements
+        self.structured = False  # a heading or a cue was read
 
     # -- text preparation ------------------------------------------------------------------
     def _prepare(self, text: str) -> tuple[list[str], list[int], dict[int, list[tuple[str, int]]]]:
@@ -267,6 +278,12 @@ class _Parser:
         if block:
             self._emit_block(block, block_lines)
         self._flush_notes()
+        if not self.structured:
+            # Plain text with no heading and no cue comes here as the fallback format: its
+            # action was placed because nothing else matched, and read quality should say so.
+            for _, _, e in self.b.script.iter_elements():
+                if e.type is _T.ACTION:
+                    self.b.mark_fallback(e.line, "no scene heading or cue anywhere: taken as action")
         title = None
         for key, value in self.b.script.title_page:
             if key.lower() == "title":
@@ -348,6 +365,7 @@ class _Parser:
         if m:
             number = m.group(1)
             text = text[: m.start()].rstrip()
+        self.structured = True
         int_ext, time, location, _ = _heading_fields(text)
         self._elements = self.b.start_scene(
             heading=text, line=line, number=number, int_ext=int_ext, time=time, location=location
@@ -391,6 +409,7 @@ class _Parser:
     # -- dialogue --------------------------------------------------------------------------
     def _dialogue(self, cue: tuple[str, str, str | None, bool], block: list[str], numbers: list[int]) -> None:
         text, name, extension, dual = cue
+        self.structured = True
         self.b.note_character(name, text if text != name else None)
         elements = self._elements
         if elements is None:
@@ -405,17 +424,26 @@ class _Parser:
         append(_element(_T.CHARACTER, text, numbers[0], name, extension, dual))
         speech: list[str] = []
         speech_line = 0
+        after_paren = False  # the previous line was a parenthetical
         for k in range(1, len(block)):
             s = block[k].strip()
             kind = None
+            if not s and after_paren and k + 1 < len(block) and block[k + 1].strip()[:1] in ("(", "（"):
+                # A two-space line between two parentheticals keeps the second one a
+                # parenthetical (how the writer writes two in a row).
+                after_paren = False
+                continue
             if s:
                 c = s[0]
-                if (c == "(" or c == "（") and len(s) >= 2 and s[-1] in ")）":
+                # fountain.io: a parenthetical follows a cue or dialogue, so a second one in a
+                # row opens the dialogue, brackets and all (fountain-tools reads it so too).
+                if (c == "(" or c == "（") and len(s) >= 2 and s[-1] in ")）" and not after_paren:
                     kind = _T.PARENTHETICAL
                     s = s[1:-1].strip()
                 elif c == "~":
                     kind = _T.LYRICS
                     s = s[1:].strip()
+            after_paren = kind is _T.PARENTHETICAL
             if kind is None:
                 if not speech:
                     speech_line = numbers[k]

@@ -16,16 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...model.elements import ParseWarning
-from ...model.novel import Chapter
+from ...model.novel import Chapter, Removed
 from ...text.normalise import ZERO_WIDTH, clean_line
 from .headings import (
     Heading,
     classify_bare,
     classify_heading,
     couplet_like,
-    is_noise_line,
     is_note_start,
     is_toc_header,
+    noise_kind,
     title_like,
 )
 
@@ -66,6 +66,7 @@ class SplitResult:
     chapters: tuple[Chapter, ...]
     warnings: tuple[ParseWarning, ...]
     dropped_lines: int = 0
+    removed: tuple[Removed, ...] = ()
 
 
 def split_chapters(text: str, *, line_offset: int = 0) -> SplitResult:
@@ -92,7 +93,7 @@ class _Splitter:
         self.offset = offset
         self.warnings: list[ParseWarning] = []
         self.heads: dict[int, Heading] = {}
-        self.noise: set[int] = set()
+        self.noise: dict[int, str] = {}  # line index → the kind of no-story line it is
         self.title_lines: dict[int, int] = {}  # heading line → the line its title was taken from
         self.toc_lines: set[int] = set()  # a table of contents after the first chapter: kept as notes
         for i, s in enumerate(lines):
@@ -101,8 +102,8 @@ class _Splitter:
             head = classify_heading(s)
             if head is not None:
                 self.heads[i] = head
-            elif is_noise_line(s):
-                self.noise.add(i)
+            elif (kind := noise_kind(s)) is not None:
+                self.noise[i] = kind
 
     def run(self) -> SplitResult:
         self._demote_sections()
@@ -115,7 +116,31 @@ class _Splitter:
         self._drop_later_tables_of_contents()
         self._promote_volumes()
         self._check_numbering()
+        self._repeated_lines()
         return self._assemble()
+
+    def _repeated_lines(self) -> None:
+        """A line that recurs, word for word, in many chapters is a site's footer or header
+        (``最新网址：…``, ``本书由…首发``), not story: at least 3 chapters and half of them."""
+        chapter = 0
+        seen: dict[str, set[int]] = {}
+        where: dict[str, list[int]] = {}
+        for i, s in enumerate(self.lines):
+            head = self.heads.get(i)
+            if head is not None:
+                chapter += head.level == "chapter"
+                continue
+            # Short speech (“嗯。”) and punctuation recur in any novel: only lines that say something.
+            if not chapter or not s or i in self.noise or len(s) < 6 or s[0] in "“「『\"'‘（(—…" or i in self.toc_lines:
+                continue
+            seen.setdefault(s, set()).add(chapter)
+            where.setdefault(s, []).append(i)
+        need = max(3, (chapter + 1) // 2)
+        for s, chapters in seen.items():
+            # A footer comes once a chapter; a line said again and again inside chapters is story.
+            if len(chapters) >= need and len(where[s]) * 2 <= len(chapters) * 3:
+                for i in where[s]:
+                    self.noise[i] = "repeated"
 
     # -- deciding what the headings mean ---------------------------------------------------
 
@@ -386,11 +411,13 @@ class _Splitter:
         pending: list[str] | None = None  # text after a volume heading, before its first chapter
         dangling: list[str] = []  # a volume heading no chapter followed yet
         dropped = 0
+        removed: dict[str, list[int]] = {}
         for i, s in enumerate(lines):
             if i in consumed:
                 continue
             if i in self.noise:
                 dropped += 1
+                removed.setdefault(self.noise[i], []).append(i)
                 continue
             head = self.heads.get(i)
             if head is None:
@@ -415,15 +442,18 @@ class _Splitter:
         if pending is not None:
             _untoc(built, current)
             current.extend(dangling + pending)
+        report = tuple(Removed(kind, len(at), tuple(dict.fromkeys(lines[i] for i in at))[:3], tuple(i + 1 + off for i in at[:10]))
+                       for kind, at in removed.items())
         if dropped:
-            self.warnings.append(ParseWarning(0, f"dropped {dropped} separator or site boilerplate line{'s' if dropped != 1 else ''}"))
+            kinds = ", ".join(f"{r.count} {r.kind.replace('_', ' ')}" for r in report)
+            self.warnings.append(ParseWarning(0, f"dropped {dropped} line{'s' if dropped != 1 else ''} that are not story ({kinds})"))
         if not built:
             body = _tidy(front)
             first = next((i for i, s in enumerate(lines) if s and i not in self.noise), 0)
             if body:
                 self.warnings.append(ParseWarning(0, "no chapter headings found: the whole text is one chapter"))
-                return SplitResult("", (Chapter(1, "", body, line=first + 1 + off),), tuple(self.warnings), dropped)
-            return SplitResult("", (), tuple(self.warnings), dropped)
+                return SplitResult("", (Chapter(1, "", body, line=first + 1 + off),), tuple(self.warnings), dropped, report)
+            return SplitResult("", (), tuple(self.warnings), dropped, report)
         chapters = []
         for n, c in enumerate(built, 1):
             text, notes = split_notes(c.lines)
@@ -444,7 +474,7 @@ class _Splitter:
                     notes=notes,
                 )
             )
-        return SplitResult(_tidy(front), tuple(chapters), tuple(self.warnings), dropped)
+        return SplitResult(_tidy(front), tuple(chapters), tuple(self.warnings), dropped, report)
 
 
 def _untoc(built: list[_Draft], current: list[str]) -> None:

@@ -29,6 +29,7 @@ from ...text.normalise import clean_line
 from ..archive import SafeZip, ZipLimits, open_zip
 from .chapters import split_chapters, split_notes
 from .headings import classify_heading, en_number, is_toc_header
+from .sections import heading_sections
 
 __all__ = ["EPUB_LIMITS", "read_epub"]
 
@@ -257,6 +258,11 @@ class _Book:
         if len(chapter_targets) <= 1 and text_heads >= 2:
             # One document holding many chapters: its own headings split it.
             self.drafts.extend(self._split_by_text(doc, self.volume, self._sink()))
+            return []
+        sections = heading_sections(doc.headings, len(doc.lines)) if len(chapter_targets) <= 1 and not text_heads else []
+        if sections:  # many chapters in one document, its headings unnumbered: they split it
+            self._sink().extend(doc.lines[: sections[0][1]])
+            self.drafts.extend(_draft(t, doc.lines[a:b], doc.start + a + 1, self.volume) for t, a, b in sections)
             return []
         if chapter_targets:
             cuts: list[tuple[int, _Target]] = []

@@ -22,6 +22,7 @@ __all__ = [
     "is_noise_line",
     "is_note_start",
     "is_toc_header",
+    "noise_kind",
     "title_like",
 ]
 
@@ -163,7 +164,11 @@ def _title_extras(title: str) -> tuple[str, int | None]:
 def _zh_title_ok(title: str, separated: bool) -> bool:
     if not title:
         return True
-    if "。" in title or title[-1] in "，、；,;：:" or title.count("，") > 1:
+    if "。" in title or title[-1] in "，、；,;：:":
+        return False
+    # A short title after a space may hold commas (第143章 来，你出来，我拍死你); an unspaced
+    # run of clauses is prose.
+    if title.count("，") > 1 and not (separated and len(title) <= 24):
         return False
     if not separated:
         # "第三章开始了" with no space reads as a title only when it is short and plain.
@@ -379,29 +384,64 @@ _SITE_WORDS_EN = re.compile(r"Read more at|Visit\s+\S+\s+for", re.IGNORECASE)
 _BEG = re.compile(r"^[（(【\[]?\s*(?:新书|新人新书|新书上传)?[，,！!]?\s*(?:求|跪求|再求)(?:月票|收藏|推荐票?|订阅|打赏|票票|追读)[^（(）)【】\[\]]{0,12}[）)】\]]?$")
 
 
+# "---- Page 12 ----", "- 12 -", "第12页": page markers a PDF or scan export leaves behind.
+_PAGE_MARK = re.compile(
+    r"^[\s\-=—–_*~·.]*(?:(?:page|p\.)\s*\d{1,5}(?:\s*(?:/|of)\s*\d{1,5})?|第\s*\d{1,5}\s*[页頁])[\s\-=—–_*~·.]*$"
+    r"|^\s*[\-=—–_*~]+\s*\d{1,5}\s*[\-=—–_*~]+\s*$", re.IGNORECASE)
+# "输入：某某  校对：某某": the scanners' and typists' credits of a site's copy.
+_CREDIT = re.compile(r"^(?:[（(【\[]\s*)?(?:输入|輸入|录入|錄入|校对|校對|扫描|掃描|扫校|掃校|OCR|制作|製作|排版|整理)\s*[：:]")
+_COPYRIGHT = re.compile(
+    r"版权所有|版權所有|版权归.{0,12}所有|版權歸.{0,12}所有|copyright|©|all rights reserved|"
+    r"仅供(?:试读|学习|交流|个人)|僅供(?:試讀|學習|交流|個人)|下载后.{0,6}24小时内删除|下載後.{0,6}24小時內刪除|本作品来自互联网|本作品來自互聯網",
+    re.IGNORECASE,
+)
+_TAGS = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def noise_kind(line: str) -> str | None:
+    """What kind of no-story line ``line`` is (``separator``, ``chapter_end``, ``plea``,
+    ``page_marker``, ``credit``, ``copyright``, ``site``, ``url``), or None for story.
+
+    >>> noise_kind("---- Page 12 ----"), noise_kind("输入：小林"), noise_kind("www.example.la</b></div>"), noise_kind("他笑了。")
+    ('page_marker', 'credit', 'url', None)
+    """
+    if not line:
+        return None
+    if _DECORATION.match(line):
+        return "separator"
+    if _CHAPTER_END.match(line):
+        return "chapter_end"
+    if _BEG.match(line):
+        return "plea"
+    if len(line) > 120:
+        return None
+    if _PAGE_MARK.match(line):
+        return "page_marker"
+    if _CREDIT.match(line) and len(line) <= 60:
+        return "credit"
+    if len(line) <= 80 and _COPYRIGHT.search(line):
+        return "copyright"
+    if _SITE_WORDS.search(line):
+        return "site"
+    if "." not in line:
+        return None
+    if _SITE_WORDS_EN.search(line):
+        return "site"
+    bare = _TAGS.sub("", line) if "<" in line else line
+    url = _URL.search(bare)
+    # A line that is mostly a web address is an ad; a sentence that mentions one is story.
+    return "url" if url is not None and len(url.group(0)) * 2 >= len(bare.strip("()（）【】[]<>《》 :：")) else None
+
+
 def is_noise_line(line: str) -> bool:
     """True for a line that carries no story and is dropped: a ``===``/``***`` separator, a
-    ``（本章完）`` marker, a ``（求月票）`` plea, or a site's boilerplate (``天才一秒记住本站地址``,
-    a bare URL).
+    ``（本章完）`` marker, a ``（求月票）`` plea, a page marker, a typist's credit, a copyright
+    notice, or a site's boilerplate (``天才一秒记住本站地址``, a bare URL). See :func:`noise_kind`.
 
     >>> is_noise_line("=========="), is_noise_line("（本章完）"), is_noise_line("他笑了。")
     (True, True, False)
     """
-    if not line:
-        return False
-    if _DECORATION.match(line) or _CHAPTER_END.match(line) or _BEG.match(line):
-        return True
-    if len(line) > 120:
-        return False
-    if _SITE_WORDS.search(line):
-        return True
-    if "." not in line:
-        return False
-    if _SITE_WORDS_EN.search(line):
-        return True
-    url = _URL.search(line)
-    # A line that is mostly a web address is an ad; a sentence that mentions one is story.
-    return url is not None and len(url.group(0)) * 2 >= len(line.strip("()（）【】[]<>《》 :："))
+    return noise_kind(line) is not None
 
 
 _NOTE_START = re.compile(

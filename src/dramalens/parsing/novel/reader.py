@@ -90,8 +90,11 @@ def novel_from_text(text: str, *, source: str = "<text>", encoding: str = "") ->
     language = identify_language(sample)
     if result.front_matter:
         title, author = front_matter_metadata(result.front_matter)
-    else:  # no title page: only "书名：…"/"Title: …" lines count, not the story's first line
-        title, author = front_matter_metadata("\n".join(text.split("\n", 40)[:40]), title_page=False)
+    else:
+        # No title page: only the lines before the first chapter (site lines dropped as noise,
+        # such as "《书名》全集TXT下载") may name the book, never the story's own text.
+        first = result.chapters[0].line - 1 if result.chapters and result.chapters[0].heading else 0
+        title, author = front_matter_metadata("\n".join(text.split("\n", first)[:first]), title_page=False)
     if not title and source not in ("<text>", "<input>"):
         title = Path(source).stem
     return Novel(
@@ -104,5 +107,6 @@ def novel_from_text(text: str, *, source: str = "<text>", encoding: str = "") ->
         warnings=result.warnings,
         front_matter=result.front_matter,
         source_format="txt",
+        removed=result.removed,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .lines import COLON, EPISODE, HEADING, SCENE, colon_name_ok, cue_text, is_cue
+from .lines import COLON, COLON_CUE, EPISODE, FURNITURE, HEADING, SCENE, colon_name_ok, cue_text, is_cue
 from .writer import FountainLines, copy_title_page, cue_line, write_heading, write_marker
 
 __all__ = ["write_colon_script"]
@@ -57,6 +57,19 @@ def write_colon_script(lines: list[str], w: FountainLines) -> None:
             in_speech = False
             story = True
             continue
+        nxt = lines[i + 1].strip() if i + 1 < total else ""
+        mc = COLON_CUE.match(s)
+        if mc and story and nxt and colon_name_ok(mc.group("name")) and not FURNITURE.match(s):
+            # ``NICK:`` alone on its line: a cue, the speech below it.
+            cue, paren = cue_text(mc.group("name"), mc.group("ext"))
+            w.blank(n)
+            w.line(cue_line(cue), n)
+            if paren:
+                w.line(f"({paren})", n)
+            in_speech = dense
+            verbatim = not dense
+            i += 1
+            continue
         m = COLON.match(s)
         if m and story and colon_name_ok(m.group("name")):
             cue, paren = cue_text(m.group("name"), m.group("ext"))
@@ -73,7 +86,6 @@ def write_colon_script(lines: list[str], w: FountainLines) -> None:
             in_speech = False
             i += 1
             continue
-        nxt = lines[i + 1].strip() if i + 1 < total else ""
         if not dense:
             verbatim = starts and bool(nxt) and is_cue(s)
             w.line(lines[i].rstrip(), n)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..headings import is_time_of_day
 from .lines import (
     CREDIT,
     CUE,
     DRAFT,
+    EXTENSIONS,
     FURNITURE,
     HEADING,
     MORE,
@@ -23,6 +25,8 @@ from .lines import (
     TRANSITION,
     dual_cues,
     is_cue,
+    is_heading,
+    strip_scene_numbers,
 )
 from .writer import FountainLines, copy_title_page, cue_line, write_heading, write_marker
 
@@ -69,11 +73,15 @@ def undouble(lines: list[str]) -> tuple[list[str], list[int]] | None:
     return out, numbers
 
 
-def _clean(lines: list[str], numbers: list[int] | None = None) -> list[tuple[str, int, int]]:
+def _clean(
+    lines: list[str], numbers: list[int] | None = None, held: dict[int, str] | None = None
+) -> list[tuple[str, int, int]]:
     """``(stripped text, indent, source line)`` with page furniture gone; ``("", 0, n)`` for blanks.
 
-    A speech broken by a page (``(MORE)``, furniture, ``NAME (CONT'D)``) is joined again.
+    A speech broken by a page (``(MORE)``, furniture, ``NAME (CONT'D)``) is joined again. The
+    lines taken out are recorded in ``held`` (source line → why), so none is dropped unsaid.
     """
+    held = {} if held is None else held
     out: list[tuple[str, int, int]] = []
     last_cue: str | None = None
     pending_more: str | None = None
@@ -86,8 +94,9 @@ def _clean(lines: list[str], numbers: list[int] | None = None) -> list[tuple[str
         paged = PAGE_NUMBER_TAIL.search(line) if line.endswith(".") and line[-2:-1].isdigit() else None
         if paged:
             line = line[: paged.start()]
-            if REVISION_HEADER.search(line):
-                continue  # a page header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
+            if REVISION_HEADER.search(line) or not line.strip():
+                held[n] = "page furniture"
+                continue  # a page number alone, or a header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
         if line.endswith("*"):
             line = REVISION_TAIL.sub("", line)
         s = line.strip()
@@ -96,23 +105,25 @@ def _clean(lines: list[str], numbers: list[int] | None = None) -> list[tuple[str
                 out.append(("", 0, n))
             continue
         if MORE.match(s):
+            held[n] = "page furniture"
             pending_more = last_cue
             while out and out[-1][0] == "":
                 out.pop()
             continue
         indent = len(line) - len(line.lstrip())
         if FURNITURE.match(s) or (indent >= 30 and REVISION_HEADER.search(s)):
+            held[n] = "page furniture"
             continue
         if pending_more is not None:
             m = CUE.match(s)
             if m and m.group("name").strip() == pending_more and indent >= 12:
                 pending_more = None
+                held[n] = "page furniture"
                 continue  # the repeated cue at the page top: the speech goes on
             pending_more = None
             out.append(("", 0, n))
-        m = CUE.match(s)
-        if m and indent >= 12 and is_cue(s):
-            last_cue = m.group("name").strip()
+        if indent >= 12 and is_cue(s):
+            last_cue = _cue_name(s)
         out.append((s, indent, n))
     return out
 
@@ -121,21 +132,29 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     skip = 0 if numbers is not None else copy_title_page(lines, w)
     if skip:
         w.line("", skip)
-    rows = [("", 0, r[2]) if r[2] <= skip else r for r in _clean(lines, numbers)]
+    rows = [("", 0, r[2]) if r[2] <= skip else r for r in _clean(lines, numbers, w.held)]
     # The action column: where most lines with lowercase letters start.
     # The action column: the leftmost column where a fair share of the prose lines start (prose
     # also fills dialogue, and a stray title-page line may stand further left).
     lower = Counter(ind for s, ind, _ in rows if len(s) > 20 and any(c.islower() for c in s))
     if lower:
         top = max(lower.values())
-        action_col = min(c for c, k in lower.items() if k * 6 >= top)
+        action_col = min(c for c, k in lower.items() if k * 12 >= top or k >= 50)
     else:
         action_col = min((ind for s, ind, _ in rows if s), default=0)
-    speech_min = action_col + 4
     cue_min = action_col + 12
     _title_page(rows, w)
     texts = [r[0] for r in rows]
+    # Some exports put an empty line between every cue and its speech: read that only when the
+    # file does it more often than not, so a centred title over a paragraph stays what it is.
+    gap_cues = sum(1 for k in range(len(rows) - 2) if _gap_cue(rows, k, cue_min))
+    placed = [k for k in range(len(rows) - 1) if _cue_at(rows, k, action_col, cue_min, "none")]
+    gaps = gap_cues > len(placed)
+    # Names the file gives as cues where the layout leaves no doubt: some exports flatten a
+    # cue now and then onto the action column, where only its name (or extension) tells it.
+    known = {_cue_name(rows[k][0]) for k in placed}
     state = "none"  # none | action | speech | paren
+    floor = action_col + 4  # speech lines stand at or right of this column
     total = len(rows)
     i = 0
     while i < total:
@@ -155,6 +174,17 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             i += used
             state = "none"
             continue
+        if _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(c.isalpha() for c in nxt[0]):
+            # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
+            after = rows[i + 2] if i + 2 < total else ("", 0, n)
+            if after[0] and is_time_of_day(after[0]):
+                w.paragraph([f"{s} {nxt[0]} - {after[0]}"], n)  # and the time on the line after
+                i += 1
+            else:
+                w.paragraph([f"{s} {nxt[0]}"], n)
+            state = "none"
+            i += 2
+            continue
         if write_heading(s, n, w):
             state = "none"
             i += 1
@@ -169,13 +199,23 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             i = _dual(rows, i, dual, w)
             state = "none"
             continue
-        if ind >= cue_min and is_cue(s) and nxt[0] and nxt[1] >= speech_min and nxt[1] < ind:
+        first = i + 1 if _cue_at(rows, i, action_col, cue_min, state) else 0
+        if not first and gaps and state != "speech" and _gap_cue(rows, i, cue_min):
+            first = i + 2
+        if not first and state == "none" and ind == action_col and _flat_cue(rows, i, known):
+            first = i + 1
+        if first:
             w.blank(n)
             w.line(cue_line(s), n)
             state = "speech"
-            i += 1
+            # Speech sits right of the action column, or at it (or one column off) under a
+            # centred cue; then only an empty line ends it.
+            floor = min(action_col + 4, rows[first][1])
+            if rows[first][0].startswith("(") and first + 1 < total and rows[first + 1][0]:
+                floor = min(floor, rows[first + 1][1])  # the speech under a parenthetical
+            i = first
             continue
-        if state in ("speech", "paren") and ind >= speech_min:
+        if state in ("speech", "paren") and ind >= floor:
             if state == "paren" or (s.startswith("(") and not s.startswith("((")):
                 if state == "paren":
                     w.out[-1] += " " + s
@@ -197,13 +237,77 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             w.out[-1] += " " + s  # a wrapped action line
         else:
             w.blank(n)
-            w.line(("!" + s) if is_cue(s) or s.startswith(("!", "@", ".", ">", "#", "=", "~")) else s, n)
+            caps = is_cue(s)
+            w.line(("!" + s) if caps or s.startswith(("!", "@", ".", ">", "#", "=", "~")) else s, n)
+            if caps:
+                w.fallback[n] = "an upper-case line with no speech under it, taken as action"
+            elif ind >= action_col + 4:
+                w.fallback[n] = "indented text with no cue above it, taken as action"
             state = "action"
         i += 1
 
 
+_BARE_IE = re.compile(r"^(?:INT|EXT|INT\./EXT|INT/EXT|I/E|EST)\.?$")
+
+
+def _speech_line(row: tuple[str, int, int]) -> bool:
+    """Whether ``row`` can open a speech: text that is not a heading, a transition or another cue."""
+    s = row[0]
+    if not s or s == "\x00" or is_heading(strip_scene_numbers(s)[0]) or TRANSITION.match(s):
+        return False
+    return not (s == s.upper() and is_cue(s) and not s.startswith("("))
+
+
+def _cue_at(rows: list[tuple[str, int, int]], i: int, action_col: int, cue_min: int, state: str) -> bool:
+    """Whether row ``i`` is a cue with its speech on the next row (no empty line between).
+
+    A cue is known by what follows it, a speech or a parenthetical, not by one column: it may be
+    centred (its start or its middle past ``cue_min``, so long names starting further left
+    count) with the speech anywhere from the action column to its left, or, after an empty line
+    or action, stand right of the action column over a speech indented as far.
+    """
+    s, ind, _ = rows[i]
+    if i + 1 >= len(rows) or ind <= action_col or not is_cue(s):
+        return False
+    nxt = rows[i + 1]
+    if not _speech_line(nxt) or nxt[1] < action_col:
+        return False
+    if ind >= cue_min or (ind >= action_col + 6 and ind + len(s) // 2 >= cue_min + 2):
+        return nxt[1] < ind or nxt[0].startswith("(")
+    if state in ("speech", "paren"):
+        return False
+    return action_col < nxt[1] <= ind + 2 or nxt[0].startswith("(")
+
+
+def _cue_name(s: str) -> str:
+    m = CUE.match(s)
+    return m.group("name").strip() if m else s
+
+
+def _flat_cue(rows: list[tuple[str, int, int]], i: int, known: set[str]) -> bool:
+    """A cue at the action column: a name the file cues elsewhere, or a cue extension
+    (``(CONT'D)``, ``(V.O.)``), over a speech."""
+    s = rows[i][0]
+    if i + 1 >= len(rows) or not is_cue(s) or not _speech_line(rows[i + 1]) or rows[i + 1][1] < rows[i][1]:
+        return False
+    m = CUE.match(s)
+    if m is None:
+        return False
+    ext = re.sub(r"[\s.'’()]", "", m.group("ext") or "").upper()
+    return m.group("name").strip() in known or ext in EXTENSIONS
+
+
+def _gap_cue(rows: list[tuple[str, int, int]], i: int, cue_min: int) -> bool:
+    """A centred cue, one empty line, then its speech further left (even at column 0)."""
+    s, ind, _ = rows[i]
+    if i + 2 >= len(rows) or ind < cue_min or rows[i + 1][0] or not is_cue(s):
+        return False
+    nxt = rows[i + 2]
+    return _speech_line(nxt) and nxt[1] < ind
+
+
 def _is_cue_line(text: str) -> bool:
-    return text.startswith("@") or (text == text.upper() and is_cue(text))
+    return text.startswith("@") or is_cue(text)
 
 
 def _dual(rows: list[tuple[str, int, int]], i: int, dual: tuple[str, str, int], w: FountainLines) -> int:

@@ -17,6 +17,9 @@ Fountain files pass through untouched. See docs/fountain.md, "Plain-text screenp
 
 from __future__ import annotations
 
+import re
+
+from ..fountain import starts_title_page
 from .colon import write_colon_script
 from .export import format_export, undouble
 from .lines import (
@@ -26,6 +29,7 @@ from .lines import (
     FLASH_END,
     FLASH_START,
     FURNITURE,
+    HEADING,
     MARKER_LINE,
     MORE,
     REVISION_TAIL,
@@ -34,11 +38,12 @@ from .lines import (
     colon_name_ok,
     dual_cues,
     is_cue,
+    is_heading,
     strip_scene_numbers,
 )
-from .writer import FountainLines
+from .writer import FountainLines, write_heading
 
-__all__ = ["FOUNTAIN_MARK", "detect_layout", "is_layout_line", "normalise_layout"]
+__all__ = ["FOUNTAIN_MARK", "detect_layout", "fountain_syntax", "is_layout_line", "normalise_layout", "rewrite_layout"]
 
 #: A first line that says "this is Fountain, take it as it stands" (a boneyard, so invisible).
 FOUNTAIN_MARK = "/* fountain */"
@@ -61,24 +66,8 @@ def detect_layout(text: str) -> tuple[bool, bool, bool]:
     """
     sample = text[:SAMPLE]
     formatted = False
-    if "\n" + " " * 8 in sample or "\f" in sample or "\t" in sample:
-        lines = sample.expandtabs(8).split("\n")
-        cues = furniture = 0
-        for i, line in enumerate(lines[:-1]):
-            s = REVISION_TAIL.sub("", line.strip())
-            if not s:
-                continue
-            indent = len(line) - len(line.lstrip())
-            nxt = lines[i + 1]
-            if indent >= 12 and nxt.strip() and 4 <= len(nxt) - len(nxt.lstrip()) < indent and (
-                is_cue(s) or dual_cues(s, indent)
-            ):
-                cues += 1
-            elif MORE.match(s) or s in ("(CONTINUED)", "CONTINUED:"):
-                furniture += 1
-            elif s[0].isdigit() and strip_scene_numbers(s)[1] is not None:
-                furniture += 1
-        formatted = cues >= 2 or (cues >= 1 and (furniture >= 2 or "\f" in sample))
+    if ("\n" + " " * 8 in sample or "\f" in sample or "\t" in sample) and not fountain_syntax(sample):
+        formatted = _export_evidence(sample.expandtabs(8).split("\n"))
     markers = MARKER_LINE.search("\n" + sample) is not None  # a literal "\n" first: sre scans fast
     colon = False
     # The quick test runs over the whole sample in C; the line-by-line count only when it hits.
@@ -124,6 +113,73 @@ def is_layout_line(line: str) -> bool:
     return bool(m and colon_name_ok(m.group("name")))
 
 
+# Lines only hand-written Fountain has, flush left: forced headings, cues, transitions and
+# action, notes, boneyards, centred text, lyrics, synopses, page breaks, dual-dialogue cues.
+_FOUNTAIN_LINE = re.compile(
+    r"^(?:\.[A-Za-z0-9][^.]|@[^\s@]|>[^<\n]*<\s*$|> ?[A-Z]|~\S|= \S|={3,}\s*$|![^!\s]|\[\[|/\*|[A-Z][A-Z0-9 .'’]*\s*\^\s*$)",
+    re.M,
+)
+
+
+def fountain_syntax(sample: str) -> bool:
+    """Whether ``sample`` is written in Fountain's own syntax: a title page (``Title:``…) at the top,
+    or forcing marks (``.`` ``!`` ``@`` ``>`` ``~`` ``=``), notes, boneyards, ``^`` or ``><`` lines
+    of at least two kinds (or three of one). Such a file is never read as an export.
+
+    >>> fountain_syntax("Title: Dusk\\n\\nINT. A - DAY"), fountain_syntax("                BOB\\n        Hi.")
+    (True, False)
+    """
+    head = sample.lstrip("\ufeff \t\r\n")
+    if starts_title_page(head.split("\n", 1)[0].strip()):
+        return True
+    kinds: dict[str, int] = {}
+    for m in _FOUNTAIN_LINE.finditer(sample):
+        key = m.group(0)[:1]
+        if key.isalpha():
+            key = "^"
+        kinds[key] = kinds.get(key, 0) + 1
+    return len(kinds) >= 2 or any(k >= 3 for k in kinds.values())
+
+
+def _export_evidence(lines: list[str]) -> bool:
+    """Whether the lines (tabs expanded) read as a formatted export, weighing the evidence:
+    cues indented over less indented speech against flush-left Fountain cue blocks, page
+    furniture ((MORE), (CONTINUED), CONTINUED:, page numbers, numbered headings), and the share
+    of lines standing at the columns exports use."""
+    indented = flush = furniture = deep = nonblank = 0
+    prev_blank = True
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        s = REVISION_TAIL.sub("", line.strip())
+        if not s:
+            prev_blank = True
+            continue
+        nonblank += 1
+        indent = len(line) - len(line.lstrip())
+        if indent >= 8:
+            deep += 1
+        was_blank, prev_blank = prev_blank, False
+        if i == last:
+            break
+        nxt = lines[i + 1]
+        if not nxt.strip() and i + 2 <= last and indent >= 12:
+            nxt = lines[i + 2]  # a cue, an empty line, then the speech
+        nxt_indent = len(nxt) - len(nxt.lstrip())
+        if indent >= 12 and nxt.strip() and nxt_indent < indent and (is_cue(s) or dual_cues(s, indent)):
+            indented += 1
+        elif indent == 0 and was_blank and nxt.strip() and nxt_indent == 0 and is_cue(s):
+            flush += 1
+        elif MORE.match(s) or s.upper() in ("(CONTINUED)", "CONTINUED:", "CONTINUED") or FURNITURE.match(s):
+            furniture += 1
+        elif s[0].isdigit() and strip_scene_numbers(s)[1] is not None:
+            furniture += 1
+    if indented <= flush * 2:
+        return False
+    share = deep / nonblank if nonblank else 0.0
+    return (indented >= 3 and share >= 0.15) or (indented >= 1 and furniture >= 2) or (indented >= 2 and share >= 0.3)
+
+
+
 def _count_colon_lines(sample: str, enough: int) -> int:
     """How many lines read as ``NAME: speech`` (stopping at ``enough``), found colon by colon."""
     found = 0
@@ -149,6 +205,17 @@ def normalise_layout(text: str) -> tuple[str, list[int]] | None:
     >>> out.split("\\n")[:4], lines[:4]
     (['# Episode 1', '', 'LILY', 'You fired me?'], [1, 1, 2, 2])
     """
+    w = rewrite_layout(text)
+    return None if w is None else ("\n".join(w.out), w.numbers)
+
+
+def rewrite_layout(text: str) -> FountainLines | None:
+    """The Fountain lines written for a plain-text screenplay (with their source lines, the
+    page furniture held back and the lines placed by fallback), or None as in :func:`normalise_layout`.
+
+    >>> rewrite_layout("INT. A - DAY\\n\\nBOB\\nHi.") is None
+    True
+    """
     if text.lstrip("\ufeff \t\r\n").startswith(FOUNTAIN_MARK):
         return None
     formatted, colon, markers = detect_layout(text)
@@ -161,7 +228,7 @@ def normalise_layout(text: str) -> tuple[str, list[int]] | None:
         else:
             undoubled = None
     if not (formatted or colon or markers):
-        return None
+        return _numbered_headings(text)
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -172,5 +239,40 @@ def normalise_layout(text: str) -> tuple[str, list[int]] | None:
         format_export(lines, w, None if undoubled is None else undoubled)
     else:
         write_colon_script(lines, w)
-    return "\n".join(w.out), w.numbers
+    return w
 
+
+
+_HEADING_CANDIDATE = re.compile(r"^(?:\d{1,4}[A-Z]?\.?\s*(?:INT|EXT|I/E|EST)|INTERIOR|EXTERIOR)", re.M)
+
+
+def _numbered_headings(text: str) -> FountainLines | None:
+    """Flush-left text whose sluglines Fountain would not take (``2 INT. HALLWAY``,
+    ``INTERIOR - KITCHEN``, ``4EXT. FIELD``): those lines rewritten as headings, the rest as it
+    stands. None when there are fewer than three such lines or the text is written in Fountain."""
+    # One C-level scan decides for the common case (Fountain, or text with no such lines).
+    if len(_HEADING_CANDIDATE.findall(text[:SAMPLE], 0)) < 3:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    found = [k for k, line in enumerate(lines) if line[:1].isalnum() and _export_only_heading(line.strip())]
+    if len(found) < 3 or fountain_syntax(text[:SAMPLE]):
+        return None
+    w = FountainLines()
+    todo = set(found)
+    for k, line in enumerate(lines):
+        if k in todo:
+            write_heading(line.strip(), k + 1, w)
+        else:
+            w.line(line, k + 1)
+    return w
+
+
+def _export_only_heading(s: str) -> bool:
+    """A heading line as exports write it that Fountain would read as action."""
+    if HEADING.match(s) and not s[-1:].isdigit():
+        return False
+    rest, number = strip_scene_numbers(s)
+    return (number is not None and is_heading(rest)) or (not HEADING.match(rest) and is_heading(rest))

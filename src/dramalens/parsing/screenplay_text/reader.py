@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...model import Script
 from ..fountain import parse_fountain
-from .layout import normalise_layout
+from .layout import rewrite_layout
 
 __all__ = ["parse_screenplay_text"]
 
@@ -20,8 +20,18 @@ def parse_screenplay_text(text: str, *, source: str | None = None, encoding: str
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_screenplay_text needs a str, got {type(text).__name__}")
-    layout = normalise_layout(text)
-    if layout is None:
+    # A file named .fountain/.spmd is Fountain as it stands (fountain.io: indentation carries no
+    # meaning), however its speeches happen to be indented.
+    named_fountain = source is not None and source.lower().endswith((".fountain", ".spmd"))
+    w = None if named_fountain else rewrite_layout(text)
+    if w is None:
         return parse_fountain(text, source=source, encoding=encoding)
-    rewritten, lines = layout
-    return parse_fountain(rewritten, source=source, encoding=encoding, source_lines=lines, source_text=text)
+    return parse_fountain(
+        "\n".join(w.out),
+        source=source,
+        encoding=encoding,
+        source_lines=w.numbers,
+        source_text=text,
+        held=w.held,
+        fallback=w.fallback,
+    )

@@ -4,6 +4,8 @@ headings, a Fountain title page, forced cues)."""
 
 from __future__ import annotations
 
+import re
+
 from ..fountain.syntax import read_cue, starts_title_page
 from .lines import (
     CLIFFHANGER,
@@ -14,7 +16,10 @@ from .lines import (
     NUMBER_WORDS,
     OMITTED,
     SCENE,
+    SHOT,
     SUBTITLE,
+    is_heading,
+    numbered_shot,
     strip_scene_numbers,
 )
 
@@ -27,6 +32,10 @@ class FountainLines:
     def __init__(self) -> None:
         self.out: list[str] = []
         self.numbers: list[int] = []
+        # Source lines kept out of the Fountain (page furniture) and lines placed by fallback,
+        # each with why: the parser hands them to the builder's read quality.
+        self.held: dict[int, str] = {}
+        self.fallback: dict[int, str] = {}
 
     def line(self, text: str, n: int) -> None:
         self.out.append(text)
@@ -52,12 +61,21 @@ def cue_line(cue: str) -> str:
     return cue if read_cue(cue, True) is not None else "@" + cue
 
 
+# What every marker below starts with (after an optional bracket), any case.
+_MARKER_START = re.compile(
+    r"^[\[(]?\s*(?:EP|SCENE|SUPER|TITLE|ON|TEXT|CAPTION|CHYRON|SUBTITLE|FLASH|BEGIN|END|BACK|CLIFF|HOOK|INTERCUT)",
+    re.I,
+)
+
+
 def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> int:
     """Write a micro-drama marker line; the number of source lines used (0 when ``s`` is none).
 
     >>> w = FountainLines(); write_marker("EPISODE 2: The Deal", 5, w, [], 0), w.out, w.numbers
     (1, ['# Episode 2: The Deal', ''], [5, 5])
     """
+    if not _MARKER_START.match(s):  # one test for the many lines that start no marker
+        return 0
     m = EPISODE.match(s)
     if m:
         title = m.group("t") or ""
@@ -68,12 +86,17 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
     m = SCENE.match(s)
     if m:
         scene_no, rest = m.group("n"), (m.group("t") or "").strip()
+        if rest and SHOT.match(rest.upper()):
+            # Post-production scripts number every shot (``SCENE 12 - MCU ON NICK.``): a shot
+            # label inside a scene, not a scene of its own.
+            w.paragraph(["!" + s], n)
+            return 1
         used = 1
         if not rest:
             j = i + 1
             while j < len(lines) and not lines[j].strip():
                 j += 1
-            if j < len(lines) and HEADING.match(lines[j].strip()):
+            if j < len(lines) and is_heading(strip_scene_numbers(lines[j].strip())[0]):
                 rest, used = strip_scene_numbers(lines[j].strip())[0], j - i + 1
         w.paragraph([f".{rest or s} #{scene_no}#"], n)
         return used
@@ -99,14 +122,27 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
 
 
 
+_HEADING_STARTS = frozenset("0123456789IEie.")
+
+
 def write_heading(s: str, n: int, w: FountainLines) -> bool:
     """Write ``s`` as a heading (numbered on either side) or an omitted scene; False when it is neither.
 
     >>> w = FountainLines(); write_heading("12  INT. HOUSE - DAY  12", 3, w), w.out
     (True, ['INT. HOUSE - DAY #12#', ''])
     """
+    if s[:1] not in _HEADING_STARTS and not s[1:2].isdigit():  # a scene number (A12), I/E, or "."
+        return False
+    if s.startswith(".") and len(s) > 1 and s[1] not in ". " and s == s.upper() and any(c.isalpha() for c in s):
+        # Fountain's forced heading (``.SNIPER SCOPE POV``) means a heading in every layout;
+        # exports leave ``.he will come.`` (an ellipsis cut short) too, so only in capitals.
+        w.paragraph([s], n)
+        return True
     rest, number = strip_scene_numbers(s)
-    if number is None and not HEADING.match(rest):
+    if number is None and not is_heading(rest):
+        if numbered_shot(s):
+            w.paragraph(["!" + s], n)  # a numbered shot inside the scene, kept as written
+            return True
         return False
     if OMITTED.match(rest):
         w.paragraph([f"[[Scene {number} omitted]]" if number else "[[Scene omitted]]"], n)

@@ -1,0 +1,209 @@
+"""Load benchmark of the script desk: the queue page under concurrent readers while a batch is
+analysed, against the same run without readers (loopback only, bounded in time and count).
+
+One web process (uvicorn, as ``dramalens serve`` runs it: no analysis threads inside) and
+``--worker-processes`` queue workers (default 1) over one SQLite file holding ``--rows``
+analysed submissions and a batch of ``--batch`` generated scripts waiting for analysis.
+
+1. ``--seconds`` with no readers: analysis throughput (scripts/min) is the baseline.
+2. ``--seconds`` with ``--readers`` threads (default 50) each fetching GET /queue (its sorts
+   and filters in turn), back to back or with ``--think`` seconds between clicks on average:
+   p50/p95 latency, errors, requests/s,
+   and the analysis throughput in the same window.
+
+    PYTHONPATH=src python benchmarks/bench_desk_load.py                  # 50 readers, 20 s each
+    PYTHONPATH=src python benchmarks/bench_desk_load.py --readers 10 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+PASSWORD = "bench-reader-42"
+QUERIES = ["/queue", "/queue?sort=submitted", "/queue?sort=status&direction=asc", "/queue?state=done",
+           "/queue?sort=title&page=3", "/queue?min_score=40", "/queue?status=new&sort=score"]
+
+
+def _prepare(db_url: str, rows: int, batch: int, seed: int) -> None:
+    from sqlalchemy import update
+
+    from dramalens.db import make_engine
+    from dramalens.triage.auth import add_user
+    from dramalens.triage.intake import SubmissionMeta, submit
+    from dramalens.triage.models import init_db, jobs, submissions
+    from triage_support import make_script
+
+    engine = init_db(make_engine(db_url))
+    user = add_user(engine, "reader", PASSWORD, desk="都市")
+    rng = random.Random(seed)
+    old = [(f"old{i:05d}.txt", f"第1集\n林晚：旧稿{i}。\n".encode()) for i in range(rows)]
+    receipt = submit(engine, old, SubmissionMeta(), desk_id=int(user.desk_id or 0), by="reader", batch_name="old")
+    with engine.begin() as conn:  # the desk's history: analysed and scored, as after weeks of work
+        conn.execute(update(jobs).where(jobs.c.submission_id.in_(receipt.submission_ids)).values(status="done"))
+        for sid in receipt.submission_ids:
+            conn.execute(update(submissions).where(submissions.c.id == sid)
+                         .values(analysis_state="done", score=round(rng.uniform(20, 90), 1)))
+    fresh = [(f"new{i:04d}.txt", make_script(seed + i, episodes=rng.randint(20, 30)).encode()) for i in range(batch)]
+    submit(engine, fresh, SubmissionMeta(), desk_id=int(user.desk_id or 0), by="reader", batch_name="new")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _spawn(code: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _done(db_url: str) -> int:
+    from sqlalchemy import func, select
+
+    from dramalens.db import make_engine
+    from dramalens.triage.models import jobs
+
+    with make_engine(db_url).connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(jobs).where(jobs.c.status == "done")).scalar_one())
+
+
+def _login(port: int) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login")
+    r = conn.getresponse()
+    page = r.read().decode()
+    cookies = "; ".join(c.split(";", 1)[0] for c in r.headers.get_all("set-cookie") or [])
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, "no CSRF field on /login"
+    body = urllib.parse.urlencode({"name": "reader", "password": PASSWORD, "csrf_token": token.group(1)})
+    conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies})
+    r = conn.getresponse()
+    r.read()
+    session = "; ".join(c.split(";", 1)[0] for c in r.headers.get_all("set-cookie") or [])
+    assert r.status == 303 and "dl_session" in session, f"login failed: {r.status}"
+    return session
+
+
+def _reader(port: int, cookie: str, until: float, out: list[float], errors: list[str], offset: int,
+            think: float) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    i = offset
+    rng = random.Random(offset)
+    while time.perf_counter() < until:
+        if think:  # a reviewer reads the page before the next click (uniform 0..2×think seconds)
+            time.sleep(rng.uniform(0, 2 * think))
+        path = QUERIES[i % len(QUERIES)]
+        i += 1
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Cookie": cookie})
+            r = conn.getresponse()
+            r.read()
+            if r.status != 200:
+                errors.append(f"{path}: HTTP {r.status}")
+            else:
+                out.append(time.perf_counter() - t0)
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(f"{path}: {exc}")
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+
+def _phase(db_url: str, port: int, cookie: str, readers: int, seconds: float, think: float = 0.0) -> dict[str, object]:
+    before = _done(db_url)
+    t0 = time.perf_counter()
+    until = t0 + seconds
+    lat: list[float] = []
+    errors: list[str] = []
+    threads = [threading.Thread(target=_reader, args=(port, cookie, until, lat, errors, i, think)) for i in range(readers)]
+    for t in threads:
+        t.start()
+    if not threads:
+        time.sleep(seconds)
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    analysed = _done(db_url) - before
+    out: dict[str, object] = {"readers": readers, "think_s": think, "seconds": round(wall, 1), "scripts_per_min": round(60 * analysed / wall, 1)}
+    if readers:
+        lat.sort()
+        out.update(requests=len(lat), errors=len(errors), requests_per_s=round(len(lat) / wall, 1),
+                   p50_ms=round(1000 * statistics.median(lat), 1) if lat else None,
+                   p95_ms=round(1000 * lat[int(0.95 * (len(lat) - 1))], 1) if lat else None,
+                   first_errors=errors[:3])
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--readers", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--rows", type=int, default=2000, help="analysed submissions already on the desk")
+    ap.add_argument("--batch", type=int, default=400, help="scripts waiting for analysis (enough for both phases)")
+    ap.add_argument("--worker-processes", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean pause of a reader between requests (0: back to back, the harshest case)")
+    args = ap.parse_args()
+    if not (1 <= args.readers <= 200 and 1 <= args.seconds <= 120 and args.rows <= 50_000 and args.batch <= 5_000):
+        ap.error("bounded: readers 1-200, seconds 1-120, rows <= 50,000, batch <= 5,000")
+    folder = Path(tempfile.mkdtemp(prefix="dl-load-"))
+    db_url = f"sqlite:///{folder / 'load.sqlite'}"
+    t0 = time.perf_counter()
+    _prepare(db_url, args.rows, args.batch, args.seed)
+    print(f"prepared {args.rows} analysed rows + a batch of {args.batch} in {time.perf_counter() - t0:.1f} s", flush=True)
+    port = _free_port()
+    web = _spawn("import uvicorn; from dramalens.web.app import create_app, server_config; "
+                 f"uvicorn.Server(server_config(create_app({db_url!r}), '127.0.0.1', {port}, log_level='warning')).run()")
+    workers = [_spawn(f"from dramalens.triage.worker import run_worker; run_worker({db_url!r}, poll=0.2)")
+               for _ in range(args.worker_processes)]
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline or web.poll() is not None:
+                    raise SystemExit(f"the web process did not start: {web.stderr.read().decode()[-2000:] if web.stderr else ''}")
+                time.sleep(0.2)
+        cookie = _login(port)
+        time.sleep(3)  # the workers warm up (imports, catalog) before throughput is counted
+        quiet = _phase(db_url, port, cookie, 0, args.seconds)
+        print("without readers:", json.dumps(quiet, ensure_ascii=False), flush=True)
+        loaded = _phase(db_url, port, cookie, args.readers, args.seconds, args.think)
+        print(f"with {args.readers} readers:", json.dumps(loaded, ensure_ascii=False), flush=True)
+        remaining = args.batch - _done(db_url) + args.rows
+        single = _phase(db_url, port, cookie, 1, min(args.seconds, 10))
+        print("one reader:", json.dumps(single, ensure_ascii=False), flush=True)
+        if remaining <= 0:
+            print("warning: the batch ran out during the loaded phase; raise --batch")
+        ratio = (float(str(loaded["scripts_per_min"])) / float(str(quiet["scripts_per_min"]))) if quiet["scripts_per_min"] else 0.0
+        print(f"analysis throughput with readers / without: {ratio:.2f}")
+    finally:
+        for p in [web, *workers]:
+            p.terminate()
+        for p in [web, *workers]:
+            p.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""``dramalens adapt``: plan a novel as micro-drama episodes (JSON, outline, or a table)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..adaptation import AdaptationPlan, LibraryRanking, adapt_file, outline_text, plan_html, rank_paths
+from ..adaptation.draft import draft_plan
+from .context import current_settings
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``adapt`` to ``app``."""
+    app.command("adapt")(adapt_command)
+
+
+def _table(plan: AdaptationPlan) -> Table:
+    table = Table(title=f"{plan.title or 'novel'}: {len(plan.episodes)} {plan.format} episodes from chapters "
+                        f"{plan.span[0]}-{plan.span[1]} of {plan.chapters}; paywall after episode {plan.paywall.episode}")
+    for column in ("#", "from", "to", "runtime s", "ending", "cliffhanger"):
+        table.add_column(column, justify="right" if column in ("#", "runtime s", "ending") else "left")
+    for e in plan.episodes:
+        table.add_row(str(e.number), f"{e.start.chapter}.{e.start.paragraph}", f"{e.end.chapter}.{e.end.paragraph}",
+                      f"{e.runtime_s:.0f}", f"{e.cliffhanger.strength:.2f}", e.cliffhanger.text[:40])
+    return table
+
+
+def _rank_table(ranking: LibraryRanking) -> Table:
+    table = Table(title=f"Adaptation zone: {len(ranking.novels)} novels, best candidate first")
+    for column in ("#", "score", "novel", "lead", "why"):
+        table.add_column(column, justify="right" if column in ("#", "score") else "left")
+    for r in ranking.novels:
+        table.add_row(str(r.rank), f"{r.score:.3f}", r.profile.title, r.profile.protagonist or "", "; ".join(r.reasons[:3]))
+    return table
+
+
+def adapt_command(
+    novel: list[str] = typer.Argument(..., help="Novel (.txt any encoding, .epub); or `rank LIBRARY…` to rank files/folders."),
+    format: str = typer.Option("vertical", "--format", help="vertical (60-100 × 1-3 min) or horizontal (12-40 × 5-20 min)."),
+    episodes: int | None = typer.Option(None, "--episodes", help="Number of episodes (default: from the format)."),
+    minutes: float | None = typer.Option(None, "--minutes", help="Target minutes an episode (default: 2 vertical, 10 horizontal)."),
+    free_episodes: int | None = typer.Option(None, "--free-episodes", help="Last free episode: the paywall falls in 8..K."),
+    span: str = typer.Option("auto", "--span", help="auto (fit the budget), all, or FIRST-LAST chapters."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    html: Path | None = typer.Option(None, "--html", help="Write the plan as a self-contained HTML page."),
+    outline: Path | None = typer.Option(None, "--outline", help="Write the plan as a script outline (.fountain: Fountain; else 第N集)."),
+    draft: Path | None = typer.Option(None, "--draft", help="Draft each episode through the LLM endpoint in the settings "
+                                      "(DRAMALENS_LLM_URL) and write the script here; its measures go to stderr."),
+    catalog: str | None = typer.Option(None, "--catalog", help="rank: catalog database URL or path, for premise novelty."),
+    dask: str | None = typer.Option(None, "--dask", help="rank: run on Dask: 'local' (2 workers) or tcp://scheduler:8786."),
+) -> None:
+    """Plan NOVEL as episodes (span, cuts, beats, hooks, cliffhangers, paywall, checks), or
+    `adapt rank LIBRARY…`: score every novel of a library for adaptation, with the reasons."""
+    if novel[0] == "rank":
+        ranking = rank_paths(novel[1:], catalog_url=catalog, dask=dask)
+        if as_json:
+            sys.stdout.write(json.dumps(ranking.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            Console().print(_rank_table(ranking))
+        return
+    plan = adapt_file(Path(novel[0]), format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span,
+                      max_bytes=current_settings().max_bytes)
+    if html is not None:
+        html.write_text(plan_html(plan), encoding="utf-8")
+        print(f"dramalens: wrote {html}", file=sys.stderr)
+    if outline is not None:
+        style = "fountain" if outline.suffix.lower() == ".fountain" else "chinese"
+        outline.write_text(outline_text(plan, style), encoding="utf-8")
+        print(f"dramalens: wrote {outline}", file=sys.stderr)
+    if draft is not None:
+        drafted = draft_plan(plan, current_settings())
+        draft.write_text(drafted.text, encoding="utf-8")
+        print(f"dramalens: wrote {draft}: {drafted.parsed_episodes} episodes; ending strength drafted "
+              f"{drafted.mean_drafted_strength:.2f} vs planned {drafted.mean_planned_strength:.2f}", file=sys.stderr)
+    if as_json:
+        sys.stdout.write(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif outline is None and html is None and draft is None:
+        Console().print(_table(plan))

@@ -1,0 +1,240 @@
+"""Read quality: every parse says how well it read its file (dramalens.parsing.quality), the
+builder keeps what it holds back, and the desk routes a script it could not read to a person.
+
+The texts here are written for these tests, in the shapes real files take.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from dramalens.analysis import analyze
+from dramalens.cli import main
+from dramalens.model import ElementType, ReadQuality, Script
+from dramalens.parsing import parse_text
+from dramalens.parsing.builder import ScriptBuilder
+from dramalens.parsing.quality import WEIGHTS
+from dramalens.report import render_html
+from dramalens.serial import to_jsonable
+from dramalens.settings import load_settings
+from dramalens.triage import jobs as q
+from dramalens.triage.intake import SubmissionInput, SubmissionMeta, ensure_desk, submit
+from dramalens.triage.listing import STATES
+from dramalens.triage.models import submissions
+from dramalens.triage.pipeline import analyse_submission, pipeline_for, read_gate
+from dramalens.triage.result import NEEDS_HUMAN
+from triage_support import make_script, new_engine
+
+T = ElementType
+
+FOUNTAIN = """Title: Night Ferry
+Author: Kit Lowe
+
+INT. FERRY CABIN - NIGHT
+
+Rain on the portholes. MARA counts coins.
+
+MARA
+Two more crossings and we're out.
+
+JONAH (O.S.)
+You said that last winter.
+
+She pockets the coins.
+"""
+
+ZH = """第1集
+1-1 日 内 渡口小屋
+人物：阿梅、老周
+△阿梅把铜钱一枚一枚排在桌上。
+阿梅：再跑两趟，我们就走。
+老周（冷笑）：去年冬天你也这么说。
+"""
+
+
+# -- the score ---------------------------------------------------------------------------------
+
+
+def test_a_well_read_script_scores_one_and_counts_its_lines() -> None:
+    s = parse_text(FOUNTAIN)
+    q_ = s.quality
+    assert q_.measured and q_.score == 1.0 and not [r for r in q_.reasons if r.penalty > 0]
+    assert q_.lines == sum(1 for ln in FOUNTAIN.split("\n") if ln.strip())
+    assert q_.front_matter_lines == 2 and q_.unplaced_lines == 0 and q_.speakers == 2
+    assert [(h.line, h.why) for h in s.held] == [(1, "title page"), (2, "title page")]
+
+
+def test_a_chinese_script_with_its_cast_line_is_read_whole() -> None:
+    s = parse_text(ZH)
+    assert s.quality.score == 1.0 and s.quality.unplaced_lines == 0 and s.quality.speakers == 2
+
+
+def test_fallback_lines_lower_the_score_by_their_share() -> None:
+    b = ScriptBuilder(source_format="chinese")
+    b.start_episode(1, line=1)
+    b.add_new(T.DIALOGUE, "走。", 2, character="甲")
+    b.add_new(T.ACTION, "不知道是什么", 3, evidence="fallback", why="no rule matched: taken as action")
+    b.add_new(T.ACTION, "也不知道", 4, evidence="fallback", why="no rule matched: taken as action")
+    s = b.build(text="第1集\n甲：走。\n不知道是什么\n也不知道", language="zh")
+    q_ = s.quality
+    assert (q_.strong_lines, q_.fallback_lines) == (2, 2)
+    (reason,) = [r for r in q_.reasons if r.code == "fallback"]
+    assert reason.lines == (3, 4) and "taken as action" in reason.message
+    assert reason.penalty == WEIGHTS["fallback"] * 0.5 and q_.score == 1.0 - reason.penalty
+
+
+def test_held_lines_are_kept_and_counted_and_lost_lines_cost_the_most() -> None:
+    b = ScriptBuilder(source_format="fountain")
+    b.start_scene(heading="INT. A - DAY", line=1)
+    b.add_new(T.HEADING, "INT. A - DAY", 1)
+    b.hold(2, "page furniture")
+    b.add_new(T.ACTION, "Ann waits.", 3)
+    s = b.build(text="INT. A - DAY\nCONTINUED: (2)\nAnn waits.\nA line nobody took.")
+    assert [(h.line, h.why) for h in s.held] == [(2, "page furniture")]
+    assert s.quality.held_lines == 1 and s.quality.unplaced_lines == 1
+    (lost,) = [r for r in s.quality.reasons if r.code == "unplaced"]
+    assert lost.lines == (4,) and lost.penalty == WEIGHTS["unplaced"] * 0.25
+
+
+def test_a_script_without_line_breaks_and_without_speakers_is_flagged() -> None:
+    one_line = "第一集 " + "阿梅推门进来看见老周坐在桌边两人都没有说话窗外的雨一直下" * 80
+    q_ = parse_text(one_line).quality
+    assert q_.score < 0.5 and "no_line_breaks" in {r.code for r in q_.reasons}
+
+
+def test_speech_read_as_action_is_flagged() -> None:
+    # A cue glued to its speech by a misread export: the speaker never speaks.
+    lines = ["INT. GARAGE - NIGHT", ""]
+    for k in range(15):
+        lines += [f"RUSTY Hand me the wrench, will you{'?' if k % 2 else '.'}", "", "Sparks fly.", ""]
+    q_ = parse_text("\n".join(lines), format="fountain").quality
+    assert q_.score < 0.5
+    assert {"speech_as_action", "no_speaker"} <= {r.code for r in q_.reasons}
+
+
+def test_text_before_the_body_is_front_matter_and_too_much_of_it_costs() -> None:
+    front = "\n".join(f"第{n}场的剧情梗概写在这里，还没有开始正文" for n in range(1, 30))
+    s = parse_text(front + "\n第1集\n1-1 日 内 客厅\n阿梅：走吧。\n")
+    assert s.quality.front_matter_lines == 29
+    assert "front_matter" in {r.code for r in s.quality.reasons}
+
+
+def test_a_script_built_in_code_is_not_measured() -> None:
+    s = Script()
+    assert not s.quality.measured and not s.quality.needs_human(0.5)
+
+
+# -- where it shows -------------------------------------------------------------------------------
+
+
+def test_analysis_json_and_html_carry_the_read_quality() -> None:
+    a = analyze(parse_text(FOUNTAIN))
+    data = json.loads(json.dumps(to_jsonable(a)))
+    assert data["read_quality"]["score"] == 1.0 and data["read_quality"]["lines"] > 0
+    page = render_html(analyze(parse_text("第1集 " + "没有换行的一整段文字" * 300)))
+    assert 'id="read-quality"' in page and "Read quality" in page
+
+
+def test_stats_and_analyze_print_it(tmp_path, capsys) -> None:
+    path = tmp_path / "s.fountain"
+    path.write_text(FOUNTAIN, encoding="utf-8")
+    assert main(["stats", str(path)]) == 0
+    assert "read quality 1.00" in capsys.readouterr().out
+    assert main(["stats", "--json", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["read_quality"]["score"] == 1.0
+    assert main(["analyze", str(path)]) == 0
+    assert "read quality 1.00" in capsys.readouterr().out
+
+
+def test_the_threshold_is_a_setting() -> None:
+    assert load_settings(env={}, toml_path=False).read_quality_threshold == 0.5
+    assert load_settings(env={"DRAMALENS_READ_QUALITY_THRESHOLD": "0.7"}, toml_path=False).read_quality_threshold == 0.7
+    try:
+        load_settings(env={"DRAMALENS_READ_QUALITY_THRESHOLD": "1.5"}, toml_path=False)
+    except Exception as exc:  # noqa: BLE001 - the message is what is checked
+        assert "DRAMALENS_READ_QUALITY_THRESHOLD" in str(exc) and "0 to 1" in str(exc)
+    else:
+        raise AssertionError("1.5 was accepted")
+
+
+# -- the desk ------------------------------------------------------------------------------------
+
+UNREADABLE = ("第一集 " + "阿梅推门进来看见老周坐在桌边两人都没有说话窗外的雨一直下" * 80).encode()
+
+
+def test_the_desk_sends_an_unreadable_script_to_a_person_with_the_reasons(tmp_path) -> None:
+    sub = SubmissionInput(1, "blob.txt", UNREADABLE, SubmissionMeta())
+    result = analyse_submission(sub)
+    assert result.unread is not None and result.unread.quality < 0.5
+    assert any("line breaks" in r for r in result.unread.reasons)
+    assert result.score.total == 0.0 and {e.criterion for e in result.score.evidence} == {"read_quality"}
+    assert read_gate(parse_text(FOUNTAIN), 0.5) is None
+    # A threshold of 0 turns the gate off: the same file is scored.
+    assert pipeline_for(None, 0.0)(sub, weights=result.score.weights, catalog=None).unread is None
+
+    engine = new_engine(tmp_path)
+    desk = q.run_tx(engine, lambda c: ensure_desk(c, "d1"))
+    files = [("blob.txt", UNREADABLE), ("good.txt", make_script(3).encode())]
+    submit(engine, files, SubmissionMeta(), desk_id=desk, by="tester")
+    for _ in range(2):
+        claim = q.claim(engine, "w")
+        assert claim is not None
+        with engine.connect() as conn:
+            row = conn.execute(select(submissions.c.filename, submissions.c.content).where(submissions.c.id == claim.submission_id)).one()
+        q.complete(engine, claim, analyse_submission(SubmissionInput(claim.submission_id, row.filename, row.content, SubmissionMeta())))
+    with engine.connect() as conn:
+        rows = {r.filename: r for r in conn.execute(select(submissions.c.filename, submissions.c.score, submissions.c.analysis_state))}
+    assert rows["blob.txt"].analysis_state == NEEDS_HUMAN and rows["blob.txt"].score is None
+    assert rows["good.txt"].analysis_state == "done" and rows["good.txt"].score is not None
+    assert NEEDS_HUMAN in STATES
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+PIECES = [
+    "第1集", "第二集", "1-1 日 内 渡口小屋", "2-3 夜 外 码头", "人物：阿梅、老周", "△阿梅把铜钱排在桌上。", "阿梅：走吧。",
+    "老周（冷笑）：你去年也这么说。", "阿梅（OS）：别回头。", "【闪回】", "【闪回结束】", "【卡点】", "剧名：渡口",
+    "简介：一个关于离开的故事", "INT. FERRY - NIGHT", "EXT. DOCK - DAY", "MARA", "JONAH (O.S.)", "(quietly)",
+    "Two more crossings.", "She pockets the coins.", "CUT TO:", "Title: Night Ferry", "Author: Kit", "[[check this]]",
+    "/* an old scene */", "# Act One", "= the ferry leaves", "> THE END <", "~la la", "!SHOUTING", ".ENGINE ROOM",
+    "                         MARA", "          You said that.", "          CONTINUED:", "2.", "", "", "",
+]
+
+
+def _accounted(script: Script) -> bool:
+    return script.quality.unplaced_lines == 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.randoms(use_true_random=False))
+@example(["/* an old", "scene */", "INT. FERRY - NIGHT", "", "MARA", "Hi."], random.Random(0))
+def test_no_line_of_a_generated_script_is_lost(pieces: list[str], rng: random.Random) -> None:
+    text = "\n".join(pieces)
+    script = parse_text(text) if text.strip() else None
+    if script is None:
+        return
+    q_ = script.quality
+    assert 0.0 <= q_.score <= 1.0
+    # Every non-blank line landed in an element or the structure, or is held (front matter,
+    # title page, furniture) with its text kept in Script.text.
+    assert _accounted(script), [r for r in q_.reasons if r.code == "unplaced"]
+    assert q_.strong_lines + q_.fallback_lines + q_.held_lines >= q_.lines
+    held = {h.line for h in script.held}
+    for line in held:
+        assert script.line_text(line).strip()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=400), st.sampled_from([None, "fountain", "chinese"]))
+def test_read_quality_stays_in_bounds_on_any_text(text: str, fmt: str | None) -> None:
+    script = parse_text(text, format=fmt)
+    q_ = script.quality
+    assert isinstance(q_, ReadQuality) and 0.0 <= q_.score <= 1.0
+    assert all(r.penalty >= 0 for r in q_.reasons) and q_.lines >= 0
+    assert 0 <= q_.dialogue_share <= 1 and q_.unplaced_lines <= q_.lines
+    assert _accounted(script)  # no text is lost, whatever the text
