@@ -6,37 +6,12 @@ Run: ``.venv/bin/python scripts/arch_report.py [SRC_ROOT]`` (default: this check
 
 from __future__ import annotations
 
-import ast
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import architecture  # noqa: E402  (the import graph lives beside the tests that enforce it)
-
-HANDLER_DECORATORS = ("get", "post", "put", "patch", "delete", "command", "callback", "api_route")
-
-
-def handler_lengths(root: Path) -> list[tuple[int, str]]:
-    """(lines, "module:function") for every web route and CLI command under ``root``."""
-    out = []
-    for path in sorted(root.rglob("*.py")):
-        if not {"web", "cli"} & set(path.parts):
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            for deco in node.decorator_list:
-                call = deco.func if isinstance(deco, ast.Call) else deco
-                if isinstance(call, ast.Attribute) and call.attr in HANDLER_DECORATORS:
-                    # Body lines without the docstring: what the handler does, not what it says.
-                    body = node.body[1:] if ast.get_docstring(node) else node.body
-                    length = (body[-1].end_lineno or 0) - body[0].lineno + 1 if body else 0
-                    out.append((length, f"{path.relative_to(root)}:{node.name}"))
-                    break
-    return sorted(out, reverse=True)
-
 
 def main() -> None:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else architecture.SRC / architecture.ROOT
@@ -48,7 +23,7 @@ def main() -> None:
     for name, count in lines.most_common():
         print(f"  {name:<20} {count:>6}")
     print(f"  {'total':<20} {sum(lines.values()):>6}")
-    handlers = handler_lengths(root)
+    handlers = architecture.handler_lengths(root)
     print("longest handlers (body lines):")
     for length, name in handlers[:8]:
         print(f"  {length:>4}  {name}")

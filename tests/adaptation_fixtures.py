@@ -27,8 +27,16 @@ def zh_novel(chapters: int = 12, turns: tuple[int, ...] = ZH_TURNS, late: int = 
             body.insert(1, _ZH_LATE_LINE)
         if c in turns:
             body.append(_ZH_TURN)
-        parts.append(f"第{c}章 风起\n" + "\n".join(body))
+        parts.append(f"第{c}章 风起\n" + "\n".join(_dated(line, f"第{c}天，") for line in body))
     return "\n\n".join(parts) + "\n"
+
+
+def _dated(line: str, day: str) -> str:
+    """The line told on a given day: a real novel does not repeat a sentence word for word in
+    every chapter (the novel reader drops such lines as a site's header or footer)."""
+    if line[0] in "“\"":
+        return line
+    return day + (line[0].lower() + line[1:] if line[0].isascii() and not line.startswith(("Mr.", "Elizabeth", "Everyone")) else line)
 
 
 EN_TURNS = (3, 6)
@@ -51,5 +59,5 @@ def en_novel(chapters: int = 9, turns: tuple[int, ...] = EN_TURNS) -> str:
             body.append("Mr. Darcy stood by the window and said nothing at all.")
         if c in turns:
             body.append("Then the letter fell open. The truth was out: it was you all along?")
-        parts.append(f"Chapter {c}\n\n" + "\n\n".join(body))
+        parts.append(f"Chapter {c}\n\n" + "\n\n".join(_dated(line, f"On day {c}, ") for line in body))
     return "Quiet Lanes\n\n" + "\n\n".join(parts) + "\n"

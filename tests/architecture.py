@@ -146,3 +146,36 @@ def cycles(edges: list[Import]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return found
+
+
+HANDLER_DECORATORS = ("get", "post", "put", "patch", "delete", "command", "callback", "api_route")
+
+
+def _is_registration(node: ast.expr) -> bool:
+    call = node.func if isinstance(node, ast.Call) else node
+    return isinstance(call, ast.Attribute) and call.attr in HANDLER_DECORATORS
+
+
+def handler_lengths(root: Path | None = None) -> list[tuple[int, str]]:
+    """(body lines without the docstring, "path:function") for every web route and CLI command
+    under ``root``, longest first: decorated (``@router.get``, ``@app.command``) or registered
+    by call (``app.command("adapt")(adapt_command)``)."""
+    root = root or SRC / ROOT
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        if not {"web", "cli"} & set(path.relative_to(root).parts):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        registered = {
+            node.args[0].id for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and _is_registration(node.func)
+            and node.args and isinstance(node.args[0], ast.Name)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if node.name in registered or any(_is_registration(d) for d in node.decorator_list):
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                length = (body[-1].end_lineno or 0) - body[0].lineno + 1 if body else 0
+                out.append((length, f"{path.relative_to(root)}:{node.name}"))
+    return sorted(out, reverse=True)

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from architecture import STAGE_OF, cycles, imports, modules, stage
+from architecture import STAGE_OF, cycles, handler_lengths, imports, modules, stage
 
 TESTS = Path(__file__).resolve().parent
 EDGES = list(imports())
 #: Lazy imports of our own modules allowed in all: each must carry a comment saying why.
 MAX_LAZY = 8
 MAX_MODULE_LINES = 600
+#: A web or CLI handler parses arguments, calls one library function and renders.
+MAX_HANDLER_LINES = 15
 
 
 def test_every_room_is_a_known_stage():
@@ -85,3 +87,10 @@ def test_no_probe_treats_our_modules_as_optional():
 def test_modules_stay_small(module):
     lines = len(modules()[module].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_MODULE_LINES, f"{module} has {lines} lines: split it by concept"
+
+
+def test_handlers_are_thin():
+    handlers = handler_lengths()
+    assert handlers, "no handler found: the detection in architecture.handler_lengths is broken"
+    long = [f"{name}: {n} lines" for n, name in handlers if n > MAX_HANDLER_LINES]
+    assert not long, "move the logic into a library function:\n" + "\n".join(long)

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..adaptation import AdaptationPlan, LibraryRanking, adapt_file, outline_text, plan_html, rank_paths
-from ..adaptation.draft import draft_plan
+from ..adaptation import AdaptationPlan, LibraryRanking, adapt_file, rank_paths
+from ..adaptation.files import write_plan_files
 from .context import current_settings
 
 __all__ = ["register"]
@@ -60,27 +60,19 @@ def adapt_command(
     """Plan NOVEL as episodes (span, cuts, beats, hooks, cliffhangers, paywall, checks), or
     `adapt rank LIBRARY…`: score every novel of a library for adaptation, with the reasons."""
     if novel[0] == "rank":
-        ranking = rank_paths(novel[1:], catalog_url=catalog, dask=dask)
-        if as_json:
-            sys.stdout.write(json.dumps(ranking.to_dict(), ensure_ascii=False, indent=2) + "\n")
-        else:
-            Console().print(_rank_table(ranking))
+        _show(rank_paths(novel[1:], catalog_url=catalog, dask=dask), as_json)
         return
+    settings = current_settings()
     plan = adapt_file(Path(novel[0]), format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span,
-                      max_bytes=current_settings().max_bytes)
-    if html is not None:
-        html.write_text(plan_html(plan), encoding="utf-8")
-        print(f"dramalens: wrote {html}", file=sys.stderr)
-    if outline is not None:
-        style = "fountain" if outline.suffix.lower() == ".fountain" else "chinese"
-        outline.write_text(outline_text(plan, style), encoding="utf-8")
-        print(f"dramalens: wrote {outline}", file=sys.stderr)
-    if draft is not None:
-        drafted = draft_plan(plan, current_settings())
-        draft.write_text(drafted.text, encoding="utf-8")
-        print(f"dramalens: wrote {draft}: {drafted.parsed_episodes} episodes; ending strength drafted "
-              f"{drafted.mean_drafted_strength:.2f} vs planned {drafted.mean_planned_strength:.2f}", file=sys.stderr)
+                      max_bytes=settings.max_bytes)
+    for message in write_plan_files(plan, settings, html=html, outline=outline, draft=draft):
+        print(f"dramalens: {message}", file=sys.stderr)
+    if as_json or not (html or outline or draft):
+        _show(plan, as_json)
+
+
+def _show(result: AdaptationPlan | LibraryRanking, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    elif outline is None and html is None and draft is None:
-        Console().print(_table(plan))
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        Console().print(_table(result) if isinstance(result, AdaptationPlan) else _rank_table(result))

@@ -528,7 +528,11 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
             blank = True
             continue
         last = lineno
-        parser.indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+        if raw[0] in " \t":
+            spaced = raw.expandtabs(4)
+            parser.indent = len(spaced) - len(spaced.lstrip())
+        else:
+            parser.indent = 0
         parser.after_blank, blank = blank, False
         if parser.comment or line.startswith("/*"):  # /* a writer's note */, kept as a note
             parser.comment = "*/" not in (line[2:] if line.startswith("/*") and not parser.comment else line)

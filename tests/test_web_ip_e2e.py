@@ -1,0 +1,89 @@
+"""The IP section in a real headless Chromium (Debian's) against a live uvicorn server: upload a
+novel, re-plan with 4 episodes over all chapters, see the plan, download its JSON; no console
+error (the plan page's CSP, the sandboxed frame)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from adaptation_fixtures import ZH_TURNS, zh_novel
+
+from dramalens.triage.auth import add_user
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+]
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path):
+    import uvicorn
+
+    from dramalens.web.app import create_app
+
+    app = create_app(f"sqlite:///{tmp_path / 'ip.sqlite'}", workers=0)
+    add_user(app.state.desk.engine, "editor", "editor-pass-1", desk="都市")
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 15
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+def test_ip_flow_in_chromium(server, tmp_path):
+    novel = tmp_path / "晚霞.txt"
+    novel.write_text(zh_novel(), encoding="gb18030")
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            errors: list[str] = []
+            page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+            page.goto(f"{server}/login")
+            page.get_by_label("User name").fill("editor")
+            page.get_by_label("Password").fill("editor-pass-1")
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url("**/queue")
+            page.get_by_role("link", name="IP adaptation").click()
+            page.get_by_label("Novel (.txt or .epub)").set_input_files(str(novel))
+            page.get_by_role("button", name="Send").click()
+            page.wait_for_url("**/ip/*")
+            page.get_by_label("Episodes", exact=True).fill("4")
+            page.get_by_label("Span (auto, all or 1-40)").fill("all")
+            page.get_by_role("button", name="Plan").click()
+            page.wait_for_url("**episodes=4**")
+            frame = page.frame_locator("iframe")
+            assert frame.locator("h1").inner_text() == "晚霞"
+            assert frame.locator("#episodes tbody tr").count() == 4
+            with page.expect_download() as info:
+                page.locator("#download-json").click()
+            data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+            assert [e["to"]["chapter"] for e in data["episodes"]][:3] == list(ZH_TURNS)
+            assert errors == []
+        finally:
+            browser.close()
