@@ -25,7 +25,7 @@ from dramalens.settings import load_settings
 from dramalens.triage import jobs as q
 from dramalens.triage.intake import SubmissionInput, SubmissionMeta, ensure_desk, submit
 from dramalens.triage.listing import STATES
-from dramalens.triage.models import submissions
+from dramalens.triage.models import contents, submissions
 from dramalens.triage.pipeline import analyse_submission, pipeline_for, read_gate
 from dramalens.triage.result import NEEDS_HUMAN
 from triage_support import make_script, new_engine
@@ -185,7 +185,9 @@ def test_the_desk_sends_an_unreadable_script_to_a_person_with_the_reasons(tmp_pa
         claim = q.claim(engine, "w")
         assert claim is not None
         with engine.connect() as conn:
-            row = conn.execute(select(submissions.c.filename, submissions.c.content).where(submissions.c.id == claim.submission_id)).one()
+            row = conn.execute(select(submissions.c.filename, contents.c.content)
+                               .join(contents, contents.c.submission_id == submissions.c.id)
+                               .where(submissions.c.id == claim.submission_id)).one()
         q.complete(engine, claim, analyse_submission(SubmissionInput(claim.submission_id, row.filename, row.content, SubmissionMeta())))
     with engine.connect() as conn:
         rows = {r.filename: r for r in conn.execute(select(submissions.c.filename, submissions.c.score, submissions.c.analysis_state))}
