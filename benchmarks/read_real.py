@@ -656,6 +656,11 @@ def line_types(script) -> dict[int, str]:
         if old is None or (t in spoken and old not in spoken) or (old == "parenthetical" and t != "parenthetical"):
             types[n] = t
 
+    # The second of a doubled marker (第 13 集 then 第十三集) is held by the parser as the same
+    # episode's marker: it is read as a section, not lost.
+    for held in getattr(script, "held", ()):
+        if held.why == "episode marker repeated":
+            put(held.line, "section")
     for ep in script.episodes:
         if ep.line:
             put(ep.line, "section")

@@ -88,6 +88,15 @@ def test_episode_numbers_and_titles():
     ]
 
 
+def test_a_doubled_episode_marker_is_one_episode_and_the_second_is_held_as_a_repeat():
+    # 第 13 集 then 第十三集 (the second often with the title): one episode, and the model says
+    # what became of the second line rather than it vanishing into the structure.
+    script = parse_chinese("第 12 集\n△a。\n第 13 集\n第十三集 风起\n13-1 日 内 客厅\n△b。")
+    assert [(e.number, e.title, e.line) for e in script.episodes] == [(12, "", 1), (13, "风起", 3)]
+    assert [(h.line, h.why) for h in script.held] == [(4, "episode marker repeated")]
+    assert script.quality.unplaced_lines == 0
+
+
 def test_episode_going_backwards_warns():
     script = parse_chinese("第2集\n△a。\n第1集\n△b。")
     assert any("episode 1 follows episode 2" in w.message for w in script.warnings)

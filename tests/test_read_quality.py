@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -210,6 +212,15 @@ PIECES = [
 
 def _accounted(script: Script) -> bool:
     return script.quality.unplaced_lines == 0
+
+
+@pytest.mark.parametrize("text", ["/* x */\n【闪回】\n第1集", "/* x */\n【卡点】\n第1集", "人物：阿梅、老周\n/* x */\nMARA\n第1集"])
+def test_a_line_after_a_comment_in_chinese_front_matter_is_held(text: str) -> None:
+    # A /* */ note before the first episode starts the body early; the front-matter lines after
+    # it (a bracketed mark, a bare name read as a section head) are held, not lost.
+    script = parse_text(text)
+    assert script.quality.unplaced_lines == 0
+    assert [h.why for h in script.held if h.line == text.count("\n")] == ["front matter"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

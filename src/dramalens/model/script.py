@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .elements import Element, ElementType, ParseWarning
@@ -117,8 +117,25 @@ class Script:
     source: str | None = None
     encoding: str | None = None
     text: str = field(default="", repr=False)
-    held: list[HeldLine] = field(default_factory=list, repr=False)
-    quality: ReadQuality = field(default_factory=lambda: ReadQuality(measured=False))
+    #: How the parse measures itself (the builder sets it): called once, on the first use of
+    #: :attr:`quality` or :attr:`held`, so a parse that nobody asks about costs nothing more.
+    reading: Callable[[], tuple[ReadQuality, tuple[HeldLine, ...]]] | None = field(default=None, repr=False, compare=False)
+    _measured: tuple[ReadQuality, tuple[HeldLine, ...]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def quality(self) -> ReadQuality:
+        """How well the file was read (``measured`` False for a script assembled in code)."""
+        return self._measure()[0]
+
+    @property
+    def held(self) -> tuple[HeldLine, ...]:
+        """The source lines kept out of the body, in line order."""
+        return self._measure()[1]
+
+    def _measure(self) -> tuple[ReadQuality, tuple[HeldLine, ...]]:
+        if self._measured is None:
+            self._measured = self.reading() if self.reading is not None else (ReadQuality(measured=False), ())
+        return self._measured
 
     def line_text(self, line: int) -> str:
         """The source line ``line`` (1-based) of :attr:`text`; "" outside it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from ..model import Character, Element, ElementType, Episode, Evidence, ParseWarning, Scene, Script
 from ..text import identify_language
@@ -202,8 +203,7 @@ class ScriptBuilder:
             sample = text if text is not None else "\n".join(e.text for _, _, e in script.iter_elements())
             script.language = identify_language(sample)
         if text:
-            # assess() also holds the lines before the body that no element took (front matter):
-            # with the parser's own holds, they are every line kept out of the body.
-            script.quality, held = assess(script, fallback=self._fallback, read=self._read, held=self._held)
-            script.held = list(held)
+            # Measured when first asked for (Script.quality/held): assess() also holds the lines
+            # before the body that no element took (front matter), with the parser's own holds.
+            script.reading = partial(assess, script, fallback=dict(self._fallback), read=frozenset(self._read), held=dict(self._held))
         return script

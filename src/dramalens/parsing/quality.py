@@ -145,7 +145,7 @@ def assess(
             if why is not None:
                 fb_line.setdefault(k, why)
             continue
-        for j in _element_lines(k, e.text, lines, blank, starts):
+        for j in _element_lines(k, e.text, lines, blank, starts, held_map):
             covered[j] = True
             if why is not None:
                 fb_line.setdefault(j, why)
@@ -254,7 +254,9 @@ def _reason(code: str, message: str, lines: list[int], severity: float) -> Quali
     return QualityReason(code, message, len(lines), tuple(lines[:_EXAMPLES]), round(WEIGHTS[code] * severity, 4))
 
 
-def _element_lines(start: int, text: str, lines: list[str], blank: list[bool], starts: set[int]) -> list[int]:
+def _element_lines(
+    start: int, text: str, lines: list[str], blank: list[bool], starts: set[int], held: Mapping[int, str]
+) -> list[int]:
     """The source lines an element starting at ``start`` took: one per line of its text,
     stepping over blank source lines a parser joined across, then the following lines whose
     text the element holds (an export's wrapped lines, joined with spaces)."""
@@ -284,6 +286,9 @@ def _element_lines(start: int, text: str, lines: list[str], blank: list[bool], s
     if k < n and not blank[k] and k + 1 not in starts:
         flat = " ".join(text.split())
         while k < n and not blank[k] and k + 1 not in starts:
+            if k + 1 in held:  # page furniture the reader took out from between wrapped lines
+                k += 1
+                continue
             piece = " ".join(lines[k].split())
             if piece not in flat:
                 break

@@ -85,6 +85,11 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     else:  # what was misread is not scored: the evidence is why a person must read it
         marks = Score(0.0, None, 0.0, 0.0, weights, tuple(
             Evidence("read_quality", r.message, line=r.lines[0] if r.lines else None) for r in script.quality.reasons))
+        # The read-quality verdict is the "unreadable" gate, so a ranking (triage rank) never
+        # orders a misread script by a total recomputed from its placeholder sub-scores.
+        why = "; ".join(unread.reasons[:3]) or "no reason recorded"
+        gates = (Gate("unreadable", f"read quality {unread.quality:.2f} under {unread.threshold:.2f}: {why}"),) + tuple(
+            g for g in gates_for(script, analysis) if g.code != "unreadable")
     return TriageResult(
         score=marks,
         unread=unread,

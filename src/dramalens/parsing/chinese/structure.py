@@ -186,21 +186,27 @@ class Structure:
         if body_like:
             shown = ", ".join(str(n) for n in body_like[:5])
             self.b.warn(body_like[0], f"{len(body_like)} line(s) kept as front matter look like script (△ or a scene head): lines {shown}")
-        for index, (_, line, m_line) in enumerate(self.front_lines):
+        for index, (lineno, line, m_line) in enumerate(self.front_lines):
+            # Each line is held here, not left to the builder's 'before the body' rule: a /* */
+            # note emitted before the first episode starts the body early, and a section head
+            # (【闪回】, a bare name) has no title-page pair of its own, so it would land nowhere.
             cast = CAST.match(m_line)
             if cast:
                 self.know(split_names(line[cast.start(1):]))
                 self.b.script.title_page.append((line[: cast.start(1)].rstrip(" ：:"), line[cast.start(1):].strip()))
+                self.b.hold(lineno, "title page")
                 continue
             bracket = WHOLE_BRACKET.match(m_line)
             short = len(m_line) <= 30 and not SENTENCE.search(m_line) and ":" not in m_line and "：" not in m_line
             if index == 0 and self.title is None and short and not bracket and not SECTION_WORDS.search(m_line):
                 self.title = line  # a bare first line: the title
                 self.b.script.title_page.append(("剧名", line))
+                self.b.hold(lineno, "title page")
                 continue
             entry = EPISODE.match(m_line) is not None  # 第1集 闪婚 in an outline: an entry, not a section
             if not entry and (bracket or (short and len(m_line) <= 8) or (line.endswith(("：", ":")) and len(line) <= 12)):
                 section = (line[1:-1] if bracket else line).strip(" ：:") or section
+                self.b.hold(lineno, "front matter")
                 continue
             listed = _LISTED.match(m_line)  # 孙掌柜——男。五十岁。: a play's list of characters
             if listed and self.plausible(listed.group(1), strict=True):
@@ -210,6 +216,7 @@ class Structure:
                 if sp and self.plausible(sp.group(1).replace(" ", ""), strict=True):
                     self.know((line[: len(sp.group(1))].replace(" ", ""),))
             self.b.script.title_page.append((section, line))
+            self.b.hold(lineno, "title page")
         self.front_lines = []
 
     # -- the speaker rule --------------------------------------------------------------------
@@ -297,8 +304,9 @@ class Structure:
         if (self.saw_episode_marker and number == current and episode is not None and not has_content(episode)
                 and not self.front):
             # 第 1 集 then 第一集: one episode marked twice (the second often carries the title).
+            # Held with why, so Script.held says what became of the second marker.
             episode.title = episode.title or title
-            self.b.read_line(lineno)
+            self.b.hold(lineno, "episode marker repeated")
             return True
         if self.saw_episode_marker and current is not None and number <= current:
             if not self.table_of_contents():
