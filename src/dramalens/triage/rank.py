@@ -67,7 +67,7 @@ def order(results: Sequence[tuple[str, TriageResult]], weights: Weights = DEFAUL
     for name, result in results:
         s = rescore(result.score, weights)
         gates = result.gates
-        if result.unread is not None:  # read too poorly to score: a person reads it, it is not ranked
+        if result.unread is not None and not any(g.code == "unreadable" for g in gates):  # never ranked; said once
             u = result.unread
             why = "; ".join(u.reasons[:3]) or "see the read-quality reasons"
             gates = (Gate("unreadable", f"read quality {u.quality:.2f} under {u.threshold:.2f}: {why}"), *gates)
