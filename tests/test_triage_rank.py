@@ -118,5 +118,16 @@ def test_rank_paths_and_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert [r["file"] for r in rows][0] == "batch/micro.txt" and rows[0]["score"] is not None
     by_file = {r["file"]: r for r in rows}
     assert by_file["batch/film.fountain"]["score"] is None and by_file["batch/film.fountain"]["gates"][0].startswith("not_micro_drama")
-    assert by_file["batch/tiny.txt"]["score"] is None and any(g.startswith("too_short") for g in by_file["batch/tiny.txt"]["gates"])
+    # 11 bytes: the reader's quality gate (issue 9) or too_short, whichever closes first
+    assert by_file["batch/tiny.txt"]["score"] is None and any(g.startswith(("too_short", "unreadable")) for g in by_file["batch/tiny.txt"]["gates"])
     assert all(isinstance(r["flags"], list) for r in rows)
+
+
+def test_an_unread_script_is_gated_not_ranked_at_zero() -> None:
+    from dramalens.triage.result import Unread
+
+    unread = TriageResult(score(Features()), unread=Unread(0.2, 0.5, ("nobody speaks in 40 body lines",)))
+    good = TriageResult(score(Features(episodes=4, hook_endings=1, novelty=0.1)))
+    ranked = order([("a.txt", unread), ("b.txt", good)])
+    assert [r.file for r in ranked] == ["b.txt", "a.txt"] and ranked[1].score is None
+    assert str(ranked[1].gates[0]).startswith("unreadable: read quality 0.20 under 0.50: nobody speaks")

@@ -66,7 +66,12 @@ def order(results: Sequence[tuple[str, TriageResult]], weights: Weights = DEFAUL
     ranked = []
     for name, result in results:
         s = rescore(result.score, weights)
-        ranked.append(RankedScript(name, None if result.gates else s.total, result.gates, replace(result, score=s)))
+        gates = result.gates
+        if result.unread is not None and not any(g.code == "unreadable" for g in gates):  # never ranked; said once
+            u = result.unread
+            why = "; ".join(u.reasons[:3]) or "see the read-quality reasons"
+            gates = (Gate("unreadable", f"read quality {u.quality:.2f} under {u.threshold:.2f}: {why}"), *gates)
+        ranked.append(RankedScript(name, None if gates else s.total, gates, replace(result, score=s)))
     return sorted(ranked, key=lambda r: (r.score is None, -(r.score or 0.0), r.file))
 
 
