@@ -30,7 +30,7 @@ from .result import Detected, TriageResult, Unread
 from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Score, Weights, score
 
 __all__ = ["PipelineFn", "analyse_submission", "compliance_flags", "detected_metadata", "features_from_analysis",
-           "pipeline_for", "read_gate", "trope_label"]
+           "pipeline_for", "read_gate", "trope_label", "unreadable_gate"]
 
 #: Similar works kept with a result (and shown on the submission's page).
 SIMILAR_K = 5
@@ -87,9 +87,7 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
             Evidence("read_quality", r.message, line=r.lines[0] if r.lines else None) for r in script.quality.reasons))
         # The read-quality verdict is the "unreadable" gate, so a ranking (triage rank) never
         # orders a misread script by a total recomputed from its placeholder sub-scores.
-        why = "; ".join(unread.reasons[:3]) or "no reason recorded"
-        gates = (Gate("unreadable", f"read quality {unread.quality:.2f} under {unread.threshold:.2f}: {why}"),) + tuple(
-            g for g in gates_for(script, analysis) if g.code != "unreadable")
+        gates = (unreadable_gate(unread),) + tuple(g for g in gates_for(script, analysis) if g.code != "unreadable")
     return TriageResult(
         score=marks,
         unread=unread,
@@ -115,6 +113,17 @@ def pipeline_for(compliance_rules: str | Path | None = None,
     if compliance_rules is None and read_quality_threshold == DEFAULT_READ_QUALITY_THRESHOLD:
         return analyse_submission
     return partial(analyse_submission, compliance_rules=compliance_rules, read_quality_threshold=read_quality_threshold)
+
+
+def unreadable_gate(unread: Unread) -> Gate:
+    """The ``unreadable`` gate for a script read under the desk's quality threshold, with the
+    first read-quality reasons as its evidence.
+
+    >>> str(unreadable_gate(Unread(0.3, 0.5, ("no line breaks",))))
+    'unreadable: read quality 0.30 under 0.50: no line breaks'
+    """
+    why = "; ".join(unread.reasons[:3]) or "see the read-quality reasons"
+    return Gate("unreadable", f"read quality {unread.quality:.2f} under {unread.threshold:.2f}: {why}")
 
 
 def read_gate(script: Script, threshold: float) -> Unread | None:

@@ -17,7 +17,7 @@ from ..errors import ConfigError
 from .catalogs import open_catalog
 from .gates import Gate
 from .intake import SubmissionInput
-from .pipeline import PipelineFn, analyse_submission
+from .pipeline import PipelineFn, analyse_submission, unreadable_gate
 from .result import TriageResult
 from .runs import read_scripts
 from .scoring import DEFAULT_WEIGHTS, Score, Weights, rescore
@@ -68,9 +68,7 @@ def order(results: Sequence[tuple[str, TriageResult]], weights: Weights = DEFAUL
         s = rescore(result.score, weights)
         gates = result.gates
         if result.unread is not None and not any(g.code == "unreadable" for g in gates):  # never ranked; said once
-            u = result.unread
-            why = "; ".join(u.reasons[:3]) or "see the read-quality reasons"
-            gates = (Gate("unreadable", f"read quality {u.quality:.2f} under {u.threshold:.2f}: {why}"), *gates)
+            gates = (unreadable_gate(result.unread), *gates)
         ranked.append(RankedScript(name, None if gates else s.total, gates, replace(result, score=s)))
     return sorted(ranked, key=lambda r: (r.score is None, -(r.score or 0.0), r.file))
 
