@@ -23,16 +23,17 @@ if os.environ.get("DRAMALENS_TEST_PG"):
 
 def _app(kind, tmp_path):
     if kind == "pg":
-        from sqlalchemy import text
+        from sqlalchemy import inspect, text
 
         from dramalens.db import make_engine
 
         url = os.environ["DRAMALENS_TEST_PG"]
         engine = make_engine(url)
-        with engine.begin() as c:
-            c.execute(text("DROP TABLE IF EXISTS triage_login_failures, triage_assignments, triage_notes, triage_decisions, triage_scores, "
-                           "triage_jobs, triage_submissions, triage_batches, triage_sessions, triage_users, "
-                           "triage_settings, triage_desks, alembic_version_triage CASCADE"))
+        # Every table of the desk, whatever later migrations added: a fresh schema each run.
+        names = [n for n in inspect(engine).get_table_names() if n.startswith("triage_") or n == "alembic_version_triage"]
+        if names:
+            with engine.begin() as c:
+                c.execute(text(f"DROP TABLE IF EXISTS {', '.join(names)} CASCADE"))
     else:
         url = f"sqlite:///{tmp_path / 'api.sqlite'}"
     return create_app(url, workers=1, pipeline=REAL_PIPELINE, worker_poll=0.1)
