@@ -8,6 +8,6 @@
 from __future__ import annotations
 
 from .reader import parse_fdx
-from .safexml import parse_xml
+from ..safexml import parse_xml
 
 __all__ = ["parse_fdx", "parse_xml"]

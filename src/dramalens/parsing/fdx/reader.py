@@ -18,7 +18,7 @@ from ...errors import InputError, ParseError
 from ...model import Script
 from ..archive import open_zip
 from ..paragraphs import RawParagraph, build_from_paragraphs, title_page_pairs
-from .safexml import parse_xml, to_expat_encoding
+from ..safexml import parse_xml, to_expat_encoding
 
 __all__ = ["parse_fdx"]
 

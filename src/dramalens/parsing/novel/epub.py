@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-import defusedxml
-import defusedxml.ElementTree as safe_et
-from xml.etree.ElementTree import Element as XmlElement, ParseError as XmlParseError
+from xml.etree.ElementTree import Element as XmlElement
 
 from ...errors import InputError
 from ...model.elements import ParseWarning
@@ -27,6 +25,7 @@ from ...text import identify_language
 from ...text.language import LANGUAGES
 from ...text.normalise import clean_line
 from ..archive import SafeZip, ZipLimits, open_zip
+from ..safexml import parse_xml
 from .chapters import split_chapters, split_notes
 from .headings import classify_heading, en_number, is_toc_header
 from .sections import heading_sections
@@ -100,7 +99,7 @@ def read_epub(data: bytes, *, source: str = "<input>") -> Novel:
     with open_zip(data, source=source, limits=EPUB_LIMITS, what=".epub file") as zf:
         if not zf.has("META-INF/container.xml"):
             raise InputError("not an EPUB: META-INF/container.xml is missing", source=source, hint=_HINT)
-        container = _xml(zf.read("META-INF/container.xml"), "META-INF/container.xml", source)
+        container = parse_xml(zf.read("META-INF/container.xml"), member="META-INF/container.xml", source=source, error=InputError, hint=_HINT)
         opf_path = next((el.get("full-path") for el in container.iter() if _local(el.tag) == "rootfile" and el.get("full-path")), None)
         if not opf_path:
             raise InputError("not an EPUB: container.xml names no package document (OPF)", source=source, hint=_HINT)
@@ -118,7 +117,7 @@ class _Book:
         self.zf, self.source = zf, source
         self.warnings: list[ParseWarning] = []
         self.base = posixpath.dirname(opf_path)
-        opf = _xml(zf.read(opf_path), opf_path, source)
+        opf = parse_xml(zf.read(opf_path), member=opf_path, source=source, error=InputError, hint=_HINT)
         self.meta: dict[str, str] = {}
         self.manifest: dict[str, tuple[str, str, str]] = {}  # id → (path, media type, properties)
         self.spine: list[str] = []
@@ -200,7 +199,7 @@ class _Book:
             ncx = self.manifest.get(self.ncx_id, ("", "", ""))[0] or next(
                 (p for p, media, _ in self.manifest.values() if media == "application/x-dtbncx+xml"), "")
             if ncx and self.zf.has(ncx):
-                tree = _ncx_tree(_xml(self.zf.read(ncx), ncx, self.source), ncx)
+                tree = _ncx_tree(parse_xml(self.zf.read(ncx), member=ncx, source=self.source, error=InputError, hint=_HINT), ncx)
         out: list[_Target] = []
 
         def walk(nodes: list[_TocNode], volume: str | None) -> None:
@@ -393,21 +392,6 @@ def _is_front_page(doc: _Doc, targets: list[_Target]) -> bool:
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _xml(data: bytes, member: str, source: str) -> XmlElement:
-    try:
-        return safe_et.fromstring(data)
-    except defusedxml.DefusedXmlException as exc:
-        raise InputError(
-            f"refused: {member} declares XML entities or external references ({type(exc).__name__})",
-            source=source,
-            hint="an e-book never needs these; the file may be hostile (an entity-expansion bomb)",
-        ) from exc
-    except XmlParseError as exc:
-        raise InputError(f"malformed XML in {member}: {exc}", source=source, hint=_HINT) from exc
-    except (ValueError, LookupError, RecursionError, MemoryError) as exc:
-        raise InputError(f"cannot read the XML in {member}: {exc}", source=source, hint=_HINT) from exc
 
 
 def _ncx_tree(root: XmlElement, ncx_path: str) -> list[_TocNode]:

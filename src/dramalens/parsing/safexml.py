@@ -1,6 +1,7 @@
 """XML read with a hardened parser: entity declarations, DTDs and external references are
 refused (defusedxml) before anything is expanded or fetched, and encodings expat cannot read
-(GBK, Big5, Shift_JIS…) are transcoded to UTF-8 first."""
+(GBK, Big5, Shift_JIS…) are transcoded to UTF-8 first. Used by the FDX reader and the .epub
+reader, each with its own error class and hint."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import xml.etree.ElementTree as stdlib_et
 import defusedxml
 import defusedxml.ElementTree as safe_et
 
-from ...errors import ParseError
+from ..errors import DramalensError, ParseError
 
 __all__ = ["parse_xml", "to_expat_encoding"]
 
@@ -65,30 +66,32 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def parse_xml(data: bytes, *, source: str) -> stdlib_et.Element:
+def parse_xml(data: bytes, *, source: str, member: str | None = None, error: type[DramalensError] = ParseError,
+              hint: str = "the file is damaged or not finished; re-export it") -> stdlib_et.Element:
     """Parse XML with entity declarations and external references forbidden.
+
+    ``member`` names the part of a container (an .epub's ``content.opf``) in messages;
+    ``error`` is the class raised (a script's reader says ParseError, an e-book's InputError);
+    ``hint`` is what to do when the XML is damaged.
 
     >>> parse_xml(b"<a><b/></a>", source="x").tag
     'a'
     """
+    where = f" in {member}" if member else ""
     try:
         return safe_et.fromstring(data)
     except defusedxml.DefusedXmlException as exc:
-        raise ParseError(
-            f"refused: the XML {_defused_reason(exc)}",
+        raise error(
+            f"refused: the XML{where} {_defused_reason(exc)}",
             source=source,
-            hint="a script file never needs these; the file may be hostile. Re-export it from the screenwriting app",
+            hint="a script or an e-book never needs these; the file may be hostile. Re-export it from the app that made it",
         ) from exc
     except stdlib_et.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         reason = str(exc).split(":")[0]
-        raise ParseError(
-            f"malformed XML at line {line}, column {column + 1}: {reason}",
-            source=source,
-            hint="the file is damaged or not finished; re-export it",
-        ) from exc
+        raise error(f"malformed XML{where} at line {line}, column {column + 1}: {reason}", source=source, hint=hint) from exc
     except (ValueError, LookupError, RecursionError, MemoryError) as exc:
-        raise ParseError(f"cannot read the XML: {exc}", source=source, hint="re-export the file as UTF-8 .fdx") from exc
+        raise error(f"cannot read the XML{where}: {exc}", source=source, hint=hint) from exc
 
 
 def _defused_reason(exc: Exception) -> str:
