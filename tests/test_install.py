@@ -72,3 +72,55 @@ def test_dask_missing_is_one_clear_config_error(monkeypatch):
     with pytest.raises(ConfigError, match=r"Dask is not installed.*pip install 'dramalens\[dask\]'"):
         with dask_client("local", processes=False):
             pass
+
+
+def test_every_module_level_import_comes_from_a_core_dependency():
+    """A third-party module imported at module level (so on every run) must be installed by the
+    run lock: `adapt --draft` once imported httpx2 from the test extra, and the README's first
+    command then died on import. Lazy imports (inside a function) are the extras' way in."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    dists = packages_distributions()
+    core = _names(PROJECT["dependencies"])
+    stdlib = set(sys.stdlib_module_names)
+    missing = set()
+    for path in (ROOT / "src" / "dramalens").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue  # Alembic's env/version files import only inside a migration run
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level only; `if TYPE_CHECKING:` blocks are not run
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in stdlib or top in ("dramalens", "__future__"):
+                    continue
+                providers = {canonicalize_name(d) for d in dists.get(top, [top])}
+                # A core dependency's own dependencies are installed with it (starlette with fastapi...).
+                if not providers & core and not providers & _installed_with(core):
+                    missing.add(f"{path.relative_to(ROOT)}: {top} ({', '.join(sorted(providers))})")
+    assert not missing, "add to [project].dependencies (and run bash scripts/lock.sh), or import lazily:\n" + "\n".join(sorted(missing))
+
+
+def _installed_with(core: set[str]) -> set[str]:
+    """Every distribution the core dependencies pull in, by their declared requirements."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    seen: set[str] = set()
+    todo = list(core)
+    while todo:
+        name = todo.pop()
+        try:
+            reqs = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        for spec in reqs:
+            req = Requirement(spec)
+            dep = canonicalize_name(req.name)
+            if req.marker is not None and "extra" in str(req.marker):
+                continue
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
