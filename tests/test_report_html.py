@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 import dramalens
+from browser_support import CHROMIUM, chromium_page
 from dramalens.model import ElementType as T
 from dramalens.parsing.builder import ScriptBuilder
 from dramalens.report.html import render_html
 from dramalens.serial import to_jsonable
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 CHARTS = ("chart-runtime", "chart-arc", "chart-hooks", "chart-presence", "chart-share")
 INJECTION = "<script>window.__pwned = 1</script>"
 EVIL_NAME = '<img src=x onerror="window.__pwned=2">'
@@ -138,7 +138,6 @@ def test_report_renders_in_chromium(tmp_path, page_html):
     report.write_text(page_html, encoding="utf-8")
     artifacts = ROOT / "artifacts"
     artifacts.mkdir(exist_ok=True)
-    errors: list[str] = []
     blocked: list[str] = []
 
     def guard(route):
@@ -149,15 +148,7 @@ def test_report_renders_in_chromium(tmp_path, page_html):
             route.abort()
 
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+        with chromium_page(p, viewport={"width": 1200, "height": 900}) as (page, errors):
             page.route("**/*", guard)
             page.goto(report.as_uri())
             for chart in CHARTS:
@@ -171,7 +162,5 @@ def test_report_renders_in_chromium(tmp_path, page_html):
             assert page.locator("script").count() == 0
             assert INJECTION in page.inner_text("body")
             page.screenshot(path=str(artifacts / "report.png"), full_page=True)
-        finally:
-            browser.close()
     assert errors == []
     assert blocked == []

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -23,10 +21,10 @@ import pytest
 import dramalens
 
 from dramalens.triage.auth import add_user
+from browser_support import CHROMIUM, chromium_page, live_server
 from support import make_gbk_zip
 from triage_support import REAL_PIPELINE, make_script
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 pytestmark = [
@@ -56,17 +54,9 @@ def _scripts(n: int, catalog_dir: Path | None) -> dict[str, str]:
     return {f"{'k' if p in known else 'n'}-{p.name}": p.read_text(encoding="utf-8") for p in known + new}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
-    import uvicorn
-
-    from dramalens.web.app import create_app, server_config
+    from dramalens.web.app import create_app
 
     db_url = f"sqlite:///{tmp_path / 'e2e.sqlite'}"
     catalog_dir = _corpus(30, seed=7)
@@ -79,17 +69,8 @@ def server(tmp_path):
     app.state.catalog_dir = catalog_dir
     add_user(app.state.desk.engine, "editor", "editor-pass-1", desk="都市")
     add_user(app.state.desk.engine, "chief", "chief-pass-22", admin=True, desk="都市")
-    port = _free_port()
-    srv = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", app
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(app) as base:
+        yield base, app
 
 
 def test_desk_flow_in_chromium(server, tmp_path):
@@ -104,15 +85,8 @@ def test_desk_flow_in_chromium(server, tmp_path):
     app.state.known_titles = {dramalens.parse(text).title or Path(name).stem for name, text in scripts.items()
                               if name.startswith("k-")}
     with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        with chromium_page(p, viewport={"width": 1280, "height": 900}, accept_downloads=True) as (page, errors):
             # Every console error (a 404 for /favicon.ico, a blocked resource, a script error) fails the run.
-            errors: list[str] = []
-            page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
             page.goto(f"{base}/queue")
             assert page.url.endswith("/login")  # anonymous: sent to log in
             page.get_by_label("User name").fill("editor")
@@ -285,5 +259,3 @@ def test_desk_flow_in_chromium(server, tmp_path):
             assert before != after  # same scripts, new order
             page.screenshot(path=str(ARTIFACTS / "e2e-12-reweighted.png"), full_page=True)
             assert errors == [], errors
-        finally:
-            browser.close()

@@ -5,17 +5,14 @@ error (the plan page's CSP, the sandboxed frame)."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from adaptation_fixtures import ZH_TURNS, zh_novel
+from browser_support import CHROMIUM, chromium_page, live_server
 
 from dramalens.triage.auth import add_user
 
-CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,45 +22,21 @@ pytestmark = [
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path):
-    import uvicorn
-
     from dramalens.web.app import create_app
 
     app = create_app(f"sqlite:///{tmp_path / 'ip.sqlite'}", workers=0)
     add_user(app.state.desk.engine, "editor", "editor-pass-1", desk="都市")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(app) as base:
+        yield base
 
 
 def test_ip_flow_in_chromium(server, tmp_path):
     novel = tmp_path / "晚霞.txt"
     novel.write_text(zh_novel(), encoding="gb18030")
     with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-            errors: list[str] = []
-            page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        with chromium_page(p, viewport={"width": 1280, "height": 900}, accept_downloads=True) as (page, errors):
             page.goto(f"{server}/login")
             page.get_by_label("User name").fill("editor")
             page.get_by_label("Password").fill("editor-pass-1")
@@ -85,5 +58,3 @@ def test_ip_flow_in_chromium(server, tmp_path):
             data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
             assert [e["to"]["chapter"] for e in data["episodes"]][:3] == list(ZH_TURNS)
             assert errors == []
-        finally:
-            browser.close()
