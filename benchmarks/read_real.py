@@ -23,8 +23,7 @@ speeches    dialogue blocks: a cue (CHARACTER element) starts one; so does a spo
             Chinese ``名：台词`` lines therefore count one each, and consecutive lines of one
             speaker count once.
 dlg share   characters of spoken elements / characters of all body elements.
-quality     the script's read quality, when the Script has a ``quality`` or ``read_quality``
-            attribute (its ``score``, or the value itself when it is a number), else ``-``.
+quality     the script's read quality (``Script.quality.score``, 0-1; docs/read-quality.md).
 
 For English screenplays (a text file that is not mostly CJK and has at least one slugline by the
 reference below) the same figures come from screenplain and Jouvence on the same decoded text,
@@ -281,20 +280,13 @@ def dramalens_figures(script) -> dict:
                 current = who
         else:
             current = None
-    quality = getattr(script, "quality", None)
-    if quality is None:
-        quality = getattr(script, "read_quality", None)
-    score = quality if isinstance(quality, (int, float)) else getattr(quality, "score", None)
+    scenes = sum(1 for sc in script.scenes if sc.heading is not None)
     return {
-        "episodes": len(script.episodes),
-        "scenes": sum(1 for sc in script.scenes if sc.heading is not None),
-        "speakers": len(speakers),
-        "speeches": speeches,
-        "dialogue_share": round(dialogue_chars / all_chars, 4) if all_chars else 0.0,
-        "quality": None if score is None else round(float(score), 3),
-        "language": getattr(script, "language", None),
-        "format": getattr(script, "source_format", None),
-        "warnings": len(getattr(script, "warnings", []) or []),
+        **_figures(len(script.episodes), scenes, speakers, speeches, dialogue_chars, all_chars),
+        "quality": round(script.quality.score, 3),
+        "language": script.language,
+        "format": script.source_format,
+        "warnings": len(script.warnings),
     }
 
 
@@ -338,8 +330,13 @@ def screenplain_figures(text: str) -> dict:
             dialog(p.right)
         elif isinstance(p, (Action, Transition)):
             all_chars += sum(len(str(x)) for x in p.lines)
+    return _figures(1, scenes, speakers, speeches, dialogue_chars, all_chars)
+
+
+def _figures(episodes: int, scenes: int, speakers: set[str], speeches: int, dialogue_chars: int, all_chars: int) -> dict:
+    """The figures every reader is compared on, computed the same way for each."""
     return {
-        "episodes": 1,
+        "episodes": episodes,
         "scenes": scenes,
         "speakers": len(speakers),
         "speeches": speeches,
@@ -366,13 +363,7 @@ def jouvence_figures(text: str) -> dict:
                 speakers.add(_peer_name(t))
             elif p.type in (jd.TYPE_DIALOG, jd.TYPE_LYRICS):
                 dialogue_chars += len(t)
-    return {
-        "episodes": 1,
-        "scenes": scenes,
-        "speakers": len(speakers),
-        "speeches": speeches,
-        "dialogue_share": round(dialogue_chars / all_chars, 4) if all_chars else 0.0,
-    }
+    return _figures(1, scenes, speakers, speeches, dialogue_chars, all_chars)
 
 
 def _peer_available(module: str) -> bool:
