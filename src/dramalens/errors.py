@@ -85,9 +85,22 @@ class ConflictError(DramalensError):
 
 
 class TooManyRequests(DramalensError):
-    """Too many attempts in a short time (e.g. failed logins); try again later."""
+    """Too many attempts in a short time (e.g. failed logins); try again later.
+
+    ``retry_after``: seconds to wait (the web layer's ``Retry-After``); ``retry_at``: when the
+    wait ends, in epoch seconds.
+
+    >>> TooManyRequests("slow down", retry_after=30, retry_at=1030.0).retry_after
+    30
+    """
 
     status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int = 1, retry_at: float = 0.0,
+                 source: str | None = None, hint: str | None = None):
+        self.retry_after = retry_after
+        self.retry_at = retry_at
+        super().__init__(message, source=source, hint=hint)
 
 
 class StoreError(DramalensError):

@@ -106,12 +106,9 @@ def authenticate(engine: Engine, name: str, password: str) -> User | None:
 def _too_many(lock: throttle.Lockout, at: float) -> TooManyRequests:
     wait = lock.retry_after(at)
     # The same words for every name, real or not: the lockout must not confirm an account.
-    err = TooManyRequests(f"too many failed logins; try again in {-(-wait // 60)} minute(s)",
-                          hint=f"wait {wait} s (until {_utc(lock.retry_at)} UTC) before the next attempt")
-    # TooManyRequests carries no fields of its own: the web layer reads these for Retry-After.
-    setattr(err, "retry_after", wait)  # noqa: B010
-    setattr(err, "retry_at", lock.retry_at)  # noqa: B010
-    return err
+    return TooManyRequests(f"too many failed logins; try again in {-(-wait // 60)} minute(s)",
+                           retry_after=wait, retry_at=lock.retry_at,
+                           hint=f"wait {wait} s (until {_utc(lock.retry_at)} UTC) before the next attempt")
 
 
 def _utc(t: float) -> str:

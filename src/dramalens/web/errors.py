@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from ..errors import DramalensError, InputError, NotFoundError, PermissionDenied
+from ..errors import DramalensError, InputError, NotFoundError, PermissionDenied, TooManyRequests
 from .deps import LoginRequired, language_of, state
 from .i18n import translator
 
@@ -41,9 +41,8 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 async def _library_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DramalensError)  # registered for DramalensError only
     response = error_response(request, exc, exc.status_code)
-    retry_after = getattr(exc, "retry_after", None)  # TooManyRequests from the login throttle
-    if retry_after:
-        response.headers["Retry-After"] = str(retry_after)
+    if isinstance(exc, TooManyRequests):  # the login throttle says how long to wait
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -47,7 +47,7 @@ def _prelogin_token(request: Request) -> str | None:
 
 def _locked_out(request: Request, name: str, exc: TooManyRequests) -> Response:
     """The login form again, saying for how long the throttle refuses (429 with Retry-After)."""
-    wait = int(getattr(exc, "retry_after", 1))
+    wait = exc.retry_after
     response = _login_form(request, {"failed": False, "name": name, "locked_minutes": -(-wait // 60)}, 429)
     response.headers["Retry-After"] = str(wait)
     return response
