@@ -132,3 +132,17 @@ def test_html_page_is_self_contained(tmp_path):
     assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
     assert "<script" not in page and "http://" not in page and "https://" not in page
     assert page.count("<svg") >= 3 and "林晚" in page and "凶手" in page
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)) * 40, b""])
+def test_cli_refuses_a_broken_novel_in_one_line(tmp_path, capsys, content):
+    path = tmp_path / "broken.txt"
+    path.write_bytes(content)
+    assert main(["adapt", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "broken.txt" in err[0]
+
+
+def test_cli_names_a_missing_novel(tmp_path, capsys):
+    assert main(["adapt", str(tmp_path / "nowhere.txt")]) == 2
+    assert "nowhere.txt" in capsys.readouterr().err

@@ -131,3 +131,16 @@ def test_an_unread_script_is_gated_not_ranked_at_zero() -> None:
     ranked = order([("a.txt", unread), ("b.txt", good)])
     assert [r.file for r in ranked] == ["b.txt", "a.txt"] and ranked[1].score is None
     assert str(ranked[1].gates[0]).startswith("unreadable: read quality 0.20 under 0.50: nobody speaks")
+
+
+def test_rank_keeps_a_broken_file_in_the_output_and_names_a_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "micro.txt").write_text(micro_drama(), encoding="utf-8")
+    (batch / "junk.txt").write_bytes(bytes(range(256)) * 40)
+    assert main(["triage", "rank", str(batch), "--json"]) == 0
+    rows = {r["file"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows) == {"batch/micro.txt", "batch/junk.txt"}  # nothing dropped
+    assert rows["batch/junk.txt"]["score"] is None and rows["batch/junk.txt"]["gates"]
+    assert main(["triage", "rank", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err

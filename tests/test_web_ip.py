@@ -44,3 +44,18 @@ def test_upload_plan_replan_and_download(tmp_path):
         client.post("/logout", data={"csrf_token": csrf_of(page.text)})
         login(client, "bob", "password-b")
         assert client.get(where).status_code == 404  # another user's upload is not found
+
+
+@pytest.mark.parametrize("name, content", [("junk.txt", bytes(range(256)) * 40), ("empty.txt", b""), ("book.epub", b"PK\x03\x04not a zip")])
+def test_a_broken_upload_gets_one_clear_refusal(tmp_path, name, content):
+    app = create_app(f"sqlite:///{tmp_path / 'ip.sqlite'}", workers=0)
+    add_user(app.state.desk.engine, "ann", "password-a", desk="都市")
+    with TestClient(app) as client:
+        login(client, "ann", "password-a")
+        form = client.get("/ip")
+        sent = client.post("/ip", data={"csrf_token": csrf_of(form.text)}, files={"file": (name, content)},
+                           follow_redirects=False, headers={"accept": "application/json"})
+        assert 400 <= sent.status_code < 500, sent.text
+        assert sent.json()["message"]  # what went wrong, in one message
+        # Nothing half-stored: the broken upload has no plan page to visit.
+        assert "/ip/" not in sent.headers.get("location", "")

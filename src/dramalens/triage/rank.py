@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, DramalensError
 from .catalogs import open_catalog
 from .gates import Gate
 from .intake import SubmissionInput
 from .pipeline import PipelineFn, analyse_submission, unreadable_gate
 from .result import TriageResult
 from .runs import read_scripts
-from .scoring import DEFAULT_WEIGHTS, Score, Weights, rescore
+from .scoring import DEFAULT_WEIGHTS, Evidence, Score, Weights, rescore
 
 __all__ = ["RankedScript", "order", "parse_weights", "rank_paths"]
 
@@ -99,14 +99,27 @@ def rank_paths(paths: Sequence[Path], *, db_url: str | None = None, weights: Wei
     []
     """
     files: list[tuple[str, bytes]] = []
+    results: list[tuple[str, TriageResult]] = []
     for path in paths:
-        got, _skipped = read_scripts(Path(path))
+        got, skipped = read_scripts(Path(path))
         prefix = f"{Path(path).name}/" if Path(path).is_dir() or Path(path).suffix.lower() == ".zip" else ""
         files += [(prefix + name, data) for name, data in got]
+        # A member the intake skipped (not a script file) stays in the ranking, gated with why.
+        # The intake writes them "NAME (reason)"; the whole entry stays in the gate's text.
+        results += [(prefix + entry.partition(" (")[0], _refused(entry, weights)) for entry in skipped]
     catalog = open_catalog(db_url) if db_url else None
-    results: list[tuple[str, TriageResult]] = []
     for done, (name, data) in enumerate(files, 1):
-        results.append((name, pipeline(SubmissionInput(done, Path(name).name, data), weights=weights, catalog=catalog)))
+        try:
+            result = pipeline(SubmissionInput(done, Path(name).name, data), weights=weights, catalog=catalog)
+        except DramalensError as exc:  # one unreadable file must not sink the batch: it is listed, gated
+            result = _refused(exc.message, weights)
+        results.append((name, result))
         if on_progress is not None:
             on_progress(done, len(files))
     return order(results, weights)
+
+
+def _refused(reason: str, weights: Weights) -> TriageResult:
+    """The result of a file that could not be read at all: no marks, the ``unreadable`` gate."""
+    return TriageResult(Score(0.0, None, 0.0, 0.0, weights, (Evidence("gate", reason),)),
+                        gates=(Gate("unreadable", f"{reason}: route to a human"),))

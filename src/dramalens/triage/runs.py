@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from .. import cluster
 from ..db import make_engine
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError, DramalensError, InputError
 from .catalogs import open_catalog
 from .distributed import DaskClient, run_dask
 from .intake import SCRIPT_EXTENSIONS, Receipt, SubmissionMeta, ensure_desk, submit, unpack_upload
@@ -61,7 +61,10 @@ def read_scripts(path: Path, *, on_progress: Progress = _quiet) -> tuple[list[tu
     candidates = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SCRIPT_EXTENSIONS)
     on_progress(0, len(candidates))
     for done, p in enumerate(candidates, 1):
-        got, skip = unpack_upload(p.name, p.read_bytes())
+        try:
+            got, skip = unpack_upload(p.name, p.read_bytes())
+        except DramalensError as exc:  # one unreadable file is skipped with its reason, as in a zip
+            got, skip = [], [f"{p.name} ({exc.message})"]
         files += got
         skipped += skip
         on_progress(done, len(candidates))

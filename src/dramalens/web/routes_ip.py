@@ -19,6 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..adaptation import AdaptationPlan, adapt_file, outline_text, plan_html
 from ..errors import ConfigError, InputError, NotFoundError
+from ..parsing.novel import read_novel
 from .deps import Viewer, check_form, render, state, viewer
 from .forms import read_upload
 
@@ -86,6 +87,7 @@ async def ip_upload(request: Request, file: UploadFile | None = File(None), csrf
     if file is None:
         raise InputError("no novel was uploaded", hint="choose a .txt or .epub file")
     data = await read_upload(file, state(request).limits.max_upload_bytes)
+    read_novel(data)  # a file that cannot be read is refused here, with its reason, not held for later
     return RedirectResponse(f"/ip/{_NOVELS.put(v.user.name, file.filename or 'novel.txt', data)}", status_code=303)
 
 
