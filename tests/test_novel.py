@@ -479,3 +479,19 @@ def test_cli_bad_file_exits_2(tmp_path, capsys) -> None:
     path.write_bytes(b"not a zip")
     assert main(["chapters", str(path)]) == 2
     assert "not a zip" in capsys.readouterr().err
+
+
+def test_epub_site_lines_are_removed_and_reported() -> None:
+    # A pirated epub carries the site's footer in every chapter and a URL in one: both leave the
+    # chapter text and are reported in Novel.removed, as the .txt reader does.
+    footer = "本书由某某中文网首发，请勿转载"
+    files = {f"OEBPS/c{n}.xhtml": mk.xhtml(f"<h1>第{n}章 {t}</h1>" + mk.paragraphs(story, footer))
+             for n, t, story in ((1, "甲", "他推门进来。"), (2, "乙", "她回头一笑。"), (3, "丙", "雨停了。"))}
+    files["OEBPS/c2.xhtml"] = files["OEBPS/c2.xhtml"].replace("她回头一笑。", "她回头一笑。</p><p>www.example-novel.com")
+    files["OEBPS/content.opf"] = mk.opf("t", "a", "zh", [(f"c{n}", f"c{n}.xhtml", "") for n in (1, 2, 3)], ["c1", "c2", "c3"])
+    novel = read_novel(mk.build(files))
+    assert [c.text for c in novel.chapters] == ["他推门进来。", "她回头一笑。", "雨停了。"]
+    kinds = {r.kind: r for r in novel.removed}
+    assert kinds["repeated"].count == 3 and kinds["repeated"].examples == (footer,)
+    assert sum(r.count for r in novel.removed) == 4
+    assert any("not story" in w.message for w in novel.warnings)

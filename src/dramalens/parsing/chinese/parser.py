@@ -65,6 +65,7 @@ from .patterns import (
     WHOLE_PAREN,
 )
 from .layout import LEGEND, NUMBERED, split_damaged
+from .stage import FOOTNOTE, INTERLUDE
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
 from .structure import Structure
 
@@ -90,12 +91,21 @@ class _Parser(Structure):
         if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
             self.b.hold(lineno, "page number")
             return
+        if (self.back or self.interludes) and self.stage_marks and INTERLUDE.match(m_line):
+            # 附录 then 第一幕幕前: played before the curtain, not remarks; the same performer
+            # usually plays them all, so who spoke last carries over.
+            self.end_speech()
+            if self.back:  # the first piece: nobody from the play's last scene is on stage
+                self.resume = None
+            self.back, self.interludes = False, True
+            self.b.start_scene(heading=line, line=lineno)
+            return
         if self.back and not self.later_episode(m_line):
             self.end_speech()  # 附录 / 结语 after the script: a 第一幕 there (numbers going back) is not a new act
             self.emit(T.NOTE, line, lineno)
             return
         if self.structure(lineno, line, m_line):
-            self.back = False
+            self.back, self.resume = False, None
             return
         if not self.front and BACK_MATTER.match(m_line):
             self.back = True  # 结语 / 后记 after the script: the writer's remarks, not story
@@ -171,6 +181,7 @@ class _Parser(Structure):
             return
         action = ACTION_MARK.match(line)
         if action:
+            self.direction(line[action.end():])
             self.end_speech()
             text = line[action.end():].strip()
             whole = WHOLE_BRACKET.match(m_line[action.end():].strip())
@@ -205,6 +216,10 @@ class _Parser(Structure):
                 self.mark(lineno, line[1: lead.end(1)].strip(), lead.group(1).strip())
                 self.body(lineno, rest, rest_m)
                 return
+        if FOOTNOTE.match(line):  # ＊初载于…: the printer's footnote, not the play
+            self.end_speech()
+            self.emit(T.NOTE, line, lineno)
+            return
         if len(m_line) <= 24 and END_MARK.match(m_line.strip("（）()【】[]-—*=~～ ")):  # 本集完 /（未完待续）/ ——第1集完——
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
@@ -253,6 +268,12 @@ class _Parser(Structure):
             self.cue = None
             self.speech_last = line
             self.emit(voice, line, lineno, name, ext, fallback=guess)
+            return
+        speaker = self.stage_speaker(m_line)
+        if speaker is not None:  # no direction goes untagged in this play: the line is speech
+            self.end_speech()
+            self.speech, self.speech_last = (speaker, T.DIALOGUE, None), line
+            self.emit(T.DIALOGUE, line, lineno, speaker, fallback="untagged line of a play that marks its directions with 〔: read as speech")
             return
         self.end_speech()
         # Untagged prose is action by the convention of a script without △; a line with a colon
@@ -536,6 +557,10 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
         parser.after_blank, blank = blank, False
         if parser.comment or line.startswith("/*"):  # /* a writer's note */, kept as a note
             parser.comment = "*/" not in (line[2:] if line.startswith("/*") and not parser.comment else line)
+            parser.notes.add(lineno)
+            if parser.front:  # before the first episode: front matter, not an episode of its own
+                parser.front_lines.append((lineno, line, line.translate(MATCH_TABLE)))
+                continue
             parser.end_speech()
             parser.emit(T.NOTE, line, lineno)
             continue
@@ -549,6 +574,9 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
         lines, parser.front = parser.front_lines, False
         parser.front_lines = []
         for lineno, line, m_line in lines:
+            if lineno in parser.notes:
+                parser.emit(T.NOTE, line, lineno)
+                continue
             if LEGEND.match(m_line) and m_line.split()[0][:2].rstrip(":：=＝-—") in parser.legend:
                 parser.b.read_line(lineno)  # 1：林晚 — the legend itself
                 continue

@@ -139,7 +139,7 @@ TRAIL_MARKS = re.compile(r"((?:\s*[【\[（(][^【】\[\]（()）]{0,30}(?:卡�
 ONE_MARK = re.compile(r"[【\[（(]([^【】\[\]（()）]*)[】\]）)]")
 # 名（表情）OS： — a voice mark after the tone, before the colon, is group 3; the speech is group 4.
 SPEAKER = re.compile(
-    r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(](?:[^（()）]|[（(][^（()）]{0,12}[）)]){0,30}[）)]\s*)*)"
+    r"^([^：:（()）【】\[\]“”\"「」《》]{1,24}?)\s*((?:[（(](?:[^（()）]|[（(][^（()）]{0,12}[）)]){0,60}[）)]\s*)*)"
     r"((?:(?<=[）)])(?i:内心OS|OS|VO|V\.O\.))?)\s*[：:]\s*(.*)$"
 )
 # 江河（调侃）你怎么… — a name and its tone with the colon left out (known names only).

@@ -49,6 +49,7 @@ from .patterns import (
     TITLE_SEP,
     WHOLE_BRACKET,
 )
+from .stage import entering, leaving, role_nouns, self_named, stage_marked
 
 # First-character guards, so the rarer head forms cost nothing on ordinary lines.
 _DIGITS = "0123456789"
@@ -73,11 +74,17 @@ class Structure:
         # A writer who marks action with △ leaves untagged lines to speech: they continue
         # the dialogue above them. Without △, untagged lines are action.
         self.triangles = ACTION_LINES.search(text) is not None
+        # A play that opens every direction with 〔 leaves bare lines to speech (see .stage).
+        self.stage_marks = stage_marked(text)
+        self.resume: str | None = None  # who speaks a bare line there: interrupted or just entered
+        self.roles = role_nouns(text)
+        self.interludes = False  # inside the 幕前 pieces printed after the play
         self.known: set[str] = set()
         self.indent = 0  # the current line's indentation, and that of the line the speech began on
         self.speech_indent = 0
         self.after_blank = False  # a blank line came before the current line
         self.comment = False  # inside a /* … */ note
+        self.notes: set[int] = set()  # the lines of those notes
         self.back = False  # after 结语 / 后记: the writer's remarks
         self.elsewhere: frozenset[str] = frozenset()
         self.legend: dict[str, str] = {}  # 1 → 林晚: speakers coded as numbers  # names that speak with a bare 名： twice or more
@@ -127,6 +134,31 @@ class Structure:
             self.cue = None
         self.speech = None
         self.speech_pending = False
+
+    # -- stage plays (see .stage) ------------------------------------------------------------
+    def direction(self, text: str) -> None:
+        """A ``〔`` direction in a stage-marked play: who speaks a bare line after it — the one it
+        brings on, else whoever it interrupted; nobody once that one leaves."""
+        if not self.stage_marks:
+            return
+        names = self.known | self.elsewhere
+        if self.speech is not None:
+            self.resume = self.speech[0]
+        came = entering(text, names)
+        if came is not None:
+            self.resume = came
+        elif not self.interludes and self.resume is not None and leaving(text, names) == self.resume:
+            # (The pieces before the curtain all belong to one performer, who exits each.)
+            self.resume = None
+
+    def stage_speaker(self, m_line: str) -> str | None:
+        """Who speaks an untagged line of a stage-marked play, or None when it stays action."""
+        if not self.stage_marks:  # (pronouns and refused colons too: no direction is bare here)
+            return None
+        named = self_named(m_line, self.known | self.elsewhere)
+        if named is not None:
+            return named
+        return self.speech[0] if self.speech is not None else self.resume
 
     def know(self, names: Iterable[str]) -> None:
         for name in names:
@@ -190,6 +222,10 @@ class Structure:
             # Each line is held here, not left to the builder's 'before the body' rule: a /* */
             # note emitted before the first episode starts the body early, and a section head
             # (【闪回】, a bare name) has no title-page pair of its own, so it would land nowhere.
+            if lineno in self.notes:  # a /* */ note: the writer's remark, never the title
+                self.b.script.title_page.append(("备注", line))
+                self.b.hold(lineno, "front matter")
+                continue
             cast = CAST.match(m_line)
             if cast:
                 self.know(split_names(line[cast.start(1):]))
@@ -226,7 +262,7 @@ class Structure:
         With ``line``, a name that fails only on length gets a warning."""
         if not name_m or len(name_m) > 12:
             return False
-        if name_m in self.known and not strict:
+        if (name_m in self.known or name_m in self.roles) and not strict:
             return True
         if (name_m in NOT_SPEAKERS or not NAME_CHARS.match(name_m) or not HAS_LETTER.search(name_m)
                 or _NUMBERED_LABEL.match(name_m)):

@@ -28,6 +28,7 @@ from ..archive import SafeZip, ZipLimits, open_zip
 from ..safexml import parse_xml
 from .chapters import split_chapters, split_notes
 from .headings import classify_heading, en_number, is_toc_header
+from .noise import strip_noise
 from .sections import heading_sections
 
 __all__ = ["EPUB_LIMITS", "read_epub"]
@@ -163,9 +164,13 @@ class _Book:
             doc.start = total
             total += len(doc.lines)
         front, drafts = self._assemble(docs, by_path)
+        bodies, removed = strip_noise([d.lines for d in drafts], [d.line + 1 for d in drafts])
+        if removed:
+            kinds = ", ".join(f"{r.count} {r.kind.replace('_', ' ')}" for r in removed)
+            self.warnings.append(ParseWarning(0, f"dropped {sum(r.count for r in removed)} lines that are not story ({kinds})"))
         chapters = []
-        for n, d in enumerate(drafts, 1):
-            text, notes = split_notes(d.lines)
+        for n, (d, body) in enumerate(zip(drafts, bodies, strict=True), 1):
+            text, notes = split_notes(body)
             chapters.append(Chapter(n, d.title, text, line=d.line, volume=d.volume[0] if d.volume else None, kind=d.kind,
                                     source_number=d.number, heading=d.heading, volume_line=d.volume[1] if d.volume else 0, notes=notes))
         sample = "\n".join(c.text for c in chapters[:50])[:200_000]
@@ -185,6 +190,7 @@ class _Book:
             warnings=tuple(self.warnings),
             front_matter="\n".join(front),
             source_format="epub",
+            removed=removed,
         )
 
     # -- table of contents ---------------------------------------------------------------------
