@@ -649,6 +649,7 @@ def line_types(script) -> dict[int, str]:
 
     # The second of a doubled marker (第 13 集 then 第十三集) is held by the parser as the same
     # episode's marker: it is read as a section, not lost.
+    held_lines = {held.line for held in getattr(script, "held", ())}
     for held in getattr(script, "held", ()):
         if held.why == "episode marker repeated":
             put(held.line, "section")
@@ -668,8 +669,12 @@ def line_types(script) -> dict[int, str]:
                 for k in range(span):
                     put(el.line + k, el.type.value)
             if sc.heading is not None and sc.cast and sc.line and first:
-                for n in range(sc.line + 1, first):  # the cast line(s) under the heading
-                    types.setdefault(n, "heading")
+                # The cast line(s) under the heading, also after a music cue (第一场 / (音乐) /
+                # 皇后、魔镜): a line of the scene that is no element and was not held.
+                last = max((el.line for el in sc.elements if el.line), default=first)
+                for n in range(sc.line + 1, last):
+                    if n < first or n not in held_lines:
+                        types.setdefault(n, "heading")
     return types
 
 

@@ -54,6 +54,7 @@ from .patterns import (
     SPEAKER,
     SPEAKER_INNER,
     SPEAKER_WIDE,
+    SUBTITLED_VO,
     SUBTITLE,
     TERMINAL,
     TIME_LINE,
@@ -65,14 +66,14 @@ from .patterns import (
     WHOLE_PAREN,
 )
 from .layout import LEGEND, NUMBERED, split_damaged
-from .stage import FOOTNOTE, INTERLUDE
+from .stage import FOOTNOTE, INTERLUDE, TITLE_AGAIN
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
 from .structure import Structure
 
 __all__ = ["parse_chinese"]
 
-# Markdown pasted from a chat assistant: ``## 第1集`` heads.
-_MD_HEAD = re.compile(r"^[ \t]*#{1,6}[ \t]+(?=[^#\n]*$)(?![^\n]*#[ \t]*$)", re.M)
+# Markdown pasted from a chat assistant: ``## 第1集`` heads (``##第一部分``: the space is often left out).
+_MD_HEAD = re.compile(r"^[ \t]*#{1,6}(?:[ \t]+|(?=[\u4e00-\u9fff]))(?=[^#\n]*$)(?![^\n]*#[ \t]*$)", re.M)
 # Bold only where it opens the line (**林晚**：, **1-1 日 内 客厅**): a lone ** inside a
 # speech is a writer's own mark for a bleeped word (你这个**！) and stays.
 _MD_BOLD = re.compile(r"^\*\*(.+?)\*\*")
@@ -162,6 +163,9 @@ class _Parser(Structure):
         if self.cast_list and self.cast_name_line(line, m_line):
             self.b.read_line(lineno)
             return
+        if self.cast_under_head(line, m_line):
+            self.b.read_line(lineno)
+            return
         cast = CAST.match(m_line)
         if cast:
             names = split_names(line[cast.start(1):])
@@ -216,7 +220,7 @@ class _Parser(Structure):
                 self.mark(lineno, line[1: lead.end(1)].strip(), lead.group(1).strip())
                 self.body(lineno, rest, rest_m)
                 return
-        if FOOTNOTE.match(line):  # ＊初载于…: the printer's footnote, not the play
+        if FOOTNOTE.match(line) or TITLE_AGAIN.match(m_line):  # ＊初载于… / …剧本: the printer's, not the play's
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
@@ -234,9 +238,10 @@ class _Parser(Structure):
             elif kind is not None and kind[0] is not T.NOTE:
                 self.end_speech()
                 self.mark(lineno, inner, inner_m)
-            elif self.speech is not None and inner:
+            elif self.speech is not None and inner and not self.someone_else(inner_m):
                 self.emit(T.PARENTHETICAL, inner, lineno, self.speech[0])
             elif inner:
+                self.end_speech()  # (众躲在床后。) under a speech: what others do, not how it is said
                 self.emit(T.ACTION, inner, lineno)
             return
         if self.classify_mark(m_line, bare=True) is not None:
@@ -325,14 +330,6 @@ class _Parser(Structure):
         number = parse_numeral(m.group(1) or m.group(3)) if m else None
         current = self.b.current_episode
         return number is not None and (current is None or number > current.number)
-
-    def add_cast(self, names: tuple[str, ...]) -> None:
-        self.know(names)
-        scene = self.b.current_scene
-        if scene is None or (scene.heading is None and not scene.elements):
-            self.pending_cast = tuple(dict.fromkeys(self.pending_cast + names))  # before the first scene
-        else:
-            self.apply_cast(names)
 
     def cast_name_line(self, line: str, m_line: str) -> bool:
         """A line of the list under an empty ``人物：`` (``林晚`` / ``顾沉（28岁）`` / ``A、B``)?
@@ -436,7 +433,7 @@ class _Parser(Structure):
         bracket = line[m.start(2): m.end(2)].strip()
         if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
             groups = [bracket[1:-1].strip()]
-        if name_m.upper() in BARE_VO:  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
+        if name_m.upper() in BARE_VO or SUBTITLED_VO.match(name_m):  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
             self.end_speech()
             for group in groups:  # the voice described: 低沉男声
                 self.emit(T.PARENTHETICAL, group.strip(" ：:"), lineno, None)

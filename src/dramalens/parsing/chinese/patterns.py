@@ -65,6 +65,7 @@ __all__ = [
     "SPEAKER",
     "SPEAKER_INNER",
     "SPEAKER_WIDE",
+    "SUBTITLED_VO",
     "SUBTITLE",
     "TERMINAL",
     "TIME_LINE",
@@ -79,7 +80,7 @@ __all__ = [
 ]
 
 EPISODE = re.compile(
-    rf"^[【\[(（]?\s*(?:第\s*(\d{{1,4}}|{CN_NUM}{{1,8}})\s*(?:[-－—–~～至到]\s*(\d{{1,4}}|{CN_NUM}{{1,8}})\s*)?(?:集(?!团|合|中|市|体|结|会|资|装|训|成|锦)|幕(?![后前里中上下间布墙]))|(?:EP|Ep|ep|Episode|EPISODE|episode)\s*\.?\s*(\d{{1,4}})(?!\d))"
+    rf"^[【\[(（]?\s*(?:第\s*(\d{{1,4}}|{CN_NUM}{{1,8}})\s*(?:[-－—–~～至到]\s*(\d{{1,4}}|{CN_NUM}{{1,8}})\s*)?(?:集(?!团|合|中|市|体|结|会|资|装|训|成|锦)|幕(?![后前里中上下间布墙])|部分(?=$|[\s:：（(【\[]))|(?:EP|Ep|ep|Episode|EPISODE|episode)\s*\.?\s*(\d{{1,4}})(?!\d))"
     r"\s*[】\])）]?(.*)$"
 )
 SCENE_NUM = re.compile(r"^[【\[]?\s*(?:场景|场次|场|第)?\s*(\d{1,4})\s*([-－—–‐_.．])\s*(\d{1,4})\s*场?\s*[】\]]?(?![\d%]|[.．]\d)(\s*[:：、,，.．。]?\s*)(.*)$")
@@ -128,6 +129,8 @@ ENTRANCE = re.compile(r"^(.*?)(?:上场|下场|退场|登场|退下|同上|齐�
 BACK_MATTER = re.compile(r"^[【\[]?(?:结语|后记|附录|创作说明|写在最后|作者的话|作者有话说|编剧的话)[】\]]?[:：]?$")
 ACTION_LABELS = frozenset({"动作", "画面", "镜头", "场景描述", "描述"})
 BARE_VO = frozenset({"OS", "VO", "V.O.", "O.S."})
+# 字幕+VO： / VO+字幕： — an unseen voice whose words are also put on screen.
+SUBTITLED_VO = re.compile(r"^(?:字幕\s*[+＋/&、]\s*(?i:VO|OS)|(?i:VO|OS)\s*[+＋/&、]\s*字幕)$")
 QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』"}
 SENTENCE = re.compile(r"[。！？!?，,；;“”\"…]")
 TERMINAL = re.compile(r"[，,、；;：:—\-]$")
@@ -160,7 +163,7 @@ FLASH_END = re.compile(r"^(?:(?:闪回|回忆|插叙)\s*(?:结束|完|毕|止)|�
 FLASH_START = re.compile(r"^(?:闪回|回忆|插叙)(?:开始|起)?(?:$|[\s:：，,。].*)")
 CLIFF = re.compile(r"卡点|钩子|悬念")
 SUBTITLE = re.compile(r"^(?:画面|屏幕|片头|片尾|人物|人名)?(?:字幕卡|字幕条|字幕|人名条|人物卡|人名卡|角色卡|身份卡|花字)\s*(?:[:：]\s*(.*))?$")
-TRANSITION_WORD = re.compile(r"^[-—–~～]*\s*(?:转场|黑场|黑屏|淡入|淡出|渐隐|渐显|叠化|闪白|闪黑|硬切|切|转|幕落|幕闭|落幕|闭幕|CUT TO|FADE IN|FADE OUT|FADE TO BLACK)(?:[·・\s]*(?:全剧终|剧终|完))?[:：.。!！]?$", re.I)
+TRANSITION_WORD = re.compile(r"^[-—–~～]*\s*(?:转场|黑场|黑屏|淡入|淡出|渐隐|渐显|叠化|闪白|闪黑|硬切|切镜头|切画面|切|转|幕落|幕闭|落幕|闭幕|CUT TO|FADE IN|FADE OUT|FADE TO BLACK)(?:[·・\s]*(?:全剧终|剧终|完))?[:：.。!！]?$", re.I)
 TRANSITION_TO = re.compile(r"^(?:切至|切到|切换至|切换到|转场至|画面切至|镜头切至|画面转至|转场|淡入|淡出|切(?=\s*[:：]))\s*[:：]?\s*\S[^。！？]{0,24}$")
 
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\-]{0,15}$")

@@ -65,6 +65,12 @@ _NUMBERED_LABEL = re.compile(r"^(?:片段|镜头|分镜|画面|场面|段落|桥
 _LISTED = re.compile(r"^([^\s—\-：:，。（）()]{1,6})\s*[—\-]{1,2}\s*\S")
 
 
+# The words that open a play's prologue, which is played before 第一幕 (not front matter).
+_PROLOGUE = ("序幕", "序章", "序场", "楔子", "开场", "开幕", "引子", "序曲")
+# 皇后、魔镜、猎人 / 小动物们和白雪公主: the names of a cast line with no 人物： label.
+_CAST_JOIN = re.compile(r"[、&＆和与]")
+
+
 class Structure:
     """The state of one pass (builder, current speech, known speakers, front matter) and the
     rules for what frames a script: title page, episode markers, tables of contents, scene heads."""
@@ -123,6 +129,14 @@ class Structure:
         self.b.add(Element(type, text, line, character, extension),
                    evidence="fallback" if fallback else "strong", why=fallback)
 
+    def add_cast(self, names: tuple[str, ...]) -> None:
+        self.know(names)
+        scene = self.b.current_scene
+        if scene is None or (scene.heading is None and not scene.elements):
+            self.pending_cast = tuple(dict.fromkeys(self.pending_cast + names))  # before the first scene
+        else:
+            self.apply_cast(names)
+
     def apply_cast(self, names: tuple[str, ...]) -> None:
         scene = self.b.scene
         scene.cast = tuple(dict.fromkeys(scene.cast + names))
@@ -150,6 +164,34 @@ class Structure:
         elif not self.interludes and self.resume is not None and leaving(text, names) == self.resume:
             # (The pieces before the curtain all belong to one performer, who exits each.)
             self.resume = None
+
+    def cast_under_head(self, line: str, m_line: str) -> bool:
+        """``皇后、魔镜、猎人`` under ``第一场 皇宫内`` (a music cue may come between): the scene's
+        cast with no 人物： label — every part a plausible name, one of them a speaker already or
+        one who speaks twice later, and no line of the scene spoken yet."""
+        scene = self.b.current_scene
+        if (scene is None or scene.heading is None or scene.cast or len(scene.elements) > 3 or len(m_line) > 30
+                or any(e.type not in (T.HEADING, T.ACTION) for e in scene.elements)
+                or not _CAST_JOIN.search(m_line) or SENTENCE.search(m_line.replace("，", "、"))):
+            return False
+        names = split_names(_CAST_JOIN.sub("、", line))
+        if len(names) < 2 or not all(self.plausible(n.translate(MATCH_TABLE)) for n in names):
+            return False
+        speakers = self.known | self.elsewhere  # 白雪公主 for the 白雪 who speaks
+        if not any(n.translate(MATCH_TABLE).startswith(k) for n in names for k in speakers if len(k) >= 2):
+            return False
+        self.add_cast(names)
+        return True
+
+    def someone_else(self, inner_m: str) -> bool:
+        """Does a bracketed line under a speech say what somebody other than the speaker does
+        (``众躲在床后`` / ``小鹿走上前`` under 小兔's line)? Then it is action, not a tone."""
+        if self.speech is None:
+            return False
+        if inner_m.startswith(("众", "大家", "全体", "所有人")):
+            return True
+        speaker = self.speech[0].translate(MATCH_TABLE)
+        return any(inner_m.startswith(k) and not speaker.startswith(k) for k in self.known | self.elsewhere if len(k) >= 2)
 
     def stage_speaker(self, m_line: str) -> str | None:
         """Who speaks an untagged line of a stage-marked play, or None when it stays action."""
@@ -218,6 +260,10 @@ class Structure:
         if body_like:
             shown = ", ".join(str(n) for n in body_like[:5])
             self.b.warn(body_like[0], f"{len(body_like)} line(s) kept as front matter look like script (△ or a scene head): lines {shown}")
+        start = self.prologue_start()
+        prologue = self.front_lines[start:] if start is not None else []
+        if start is not None:
+            self.front_lines = self.front_lines[:start]
         for index, (lineno, line, m_line) in enumerate(self.front_lines):
             # Each line is held here, not left to the builder's 'before the body' rule: a /* */
             # note emitted before the first episode starts the body early, and a section head
@@ -254,6 +300,24 @@ class Structure:
             self.b.script.title_page.append((section, line))
             self.b.hold(lineno, "title page")
         self.front_lines = []
+        if prologue:  # 序幕 / 楔子 / 开场 before 第一幕: played, so an episode 0 of its own
+            self.b.start_episode(0, prologue[0][1].strip(" #"), prologue[0][0])
+            for lineno, line, m_line in prologue[1:]:
+                self.body(lineno, line, m_line)
+            self.end_speech()
+
+    def prologue_start(self) -> int | None:
+        """Where a prologue (序幕, 楔子, 开场, 开幕…) begins among the lines before the first
+        act or episode: a short head line with a prologue word and text under it."""
+        for index in range(len(self.front_lines) - 2, 0, -1):
+            squeezed = "".join(self.front_lines[index][2].split()).strip("#【】[]（）() ：:")
+            if len(squeezed) <= 12 and squeezed.startswith(_PROLOGUE) and not SENTENCE.search(squeezed):
+                return index
+        return None
+
+    def body(self, lineno: int, line: str, m_line: str) -> None:
+        """Read one line of the script's body (the parser's rules)."""
+        raise NotImplementedError
 
     # -- the speaker rule --------------------------------------------------------------------
     def plausible(self, name_m: str, *, strict: bool = False, line: int = 0) -> bool:
@@ -395,10 +459,13 @@ class Structure:
             m = SCENE_WORD.match(m_line) if first in _WORD_FIRST else None
             if m:
                 rest_m, sep = m.group(4), m.group(3)
+                # 第一场 皇宫内: a space parts number and place as well as a colon does.
+                before = m_line[m.start(4) - 1: m.start(4)]
+                parted = bool(sep) or (before != "" and before.isspace())
                 ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
                 if found and FULL_STOP.search(rest_m):
                     return False
-                if rest_m and not found and (not sep or SENTENCE.search(rest_m) or len(rest_m) > 24):
+                if rest_m and not found and (not parted or SENTENCE.search(rest_m) or len(rest_m) > 24):
                     return False
                 raw = m.group(1) or m.group(2)
                 if raw:
