@@ -631,7 +631,11 @@ def docx_lines(path: Path) -> list[str]:
     return out
 
 
-def source_lines(path: Path) -> list[str]:
+def source_lines(path: Path, script=None) -> list[str]:
+    """The lines dramalens numbered (its own decoded text when the script carries it: a .docx
+    with text boxes or line breaks inside paragraphs numbers differently from python-docx)."""
+    if script is not None and getattr(script, "text", ""):
+        return script.text.split("\n")
     if path.suffix.lower() == ".docx":
         return docx_lines(path)
     return decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -690,7 +694,7 @@ def sample(root: Path, n: int, seed: int) -> None:
             continue
         if getattr(script, "language", None) != "zh":
             continue
-        lines = source_lines(path)
+        lines = source_lines(path, script)
         types = line_types(script)
         candidates = [i for i, ln in enumerate(lines, start=1) if ln.strip()]
         picked = sorted(rng.sample(candidates, min(n, len(candidates))))
@@ -732,7 +736,7 @@ def check(tsv_paths: list[str]) -> dict:
             path = (tsv_path.parent / path).resolve()
         script = dramalens.parse(str(path))
         types = line_types(script)
-        lines = source_lines(path)
+        lines = source_lines(path, script)
         bad = []
         for n, expected in labels:
             got = types.get(n, "none")

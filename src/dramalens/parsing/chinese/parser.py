@@ -66,7 +66,7 @@ from .patterns import (
     WHOLE_PAREN,
 )
 from .layout import LEGEND, NUMBERED, split_damaged
-from .stage import FOOTNOTE, INTERLUDE, TITLE_AGAIN
+from .stage import FOOTNOTE, INTERLUDE, LINK, TITLE_AGAIN
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
 from .structure import Structure
 
@@ -229,6 +229,10 @@ class _Parser(Structure):
             self.emit(T.NOTE, line, lineno)
             return
         paren = WHOLE_PAREN.match(m_line)
+        if paren and LINK.search(m_line):  # （以下参见：https://…）: a reference for the crew
+            self.end_speech()
+            self.emit(T.NOTE, line, lineno)
+            return
         if paren:
             inner, inner_m = line[1:-1].strip(), paren.group(1).strip()
             kind = self.classify_mark(inner_m)

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Collection
 
-__all__ = ["FOOTNOTE", "INTERLUDE", "TITLE_AGAIN", "entering", "leaving", "role_nouns", "self_named", "stage_marked"]
+__all__ = ["FOOTNOTE", "INTERLUDE", "LINK", "TITLE_AGAIN", "entering", "leaving", "role_nouns", "self_named", "stage_marked"]
 
 # 第一幕幕前 / 第二幕幕间: a piece played before the curtain, often printed after the play.
 INTERLUDE = re.compile(r"^第\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*幕\s*幕?(?:前|间)$")
@@ -31,6 +31,9 @@ FOOTNOTE = re.compile(r"^[*＊](?![*＊\s])")
 
 # 白雪公主的故事剧本 between two scenes: the title said again, not something that happens.
 TITLE_AGAIN = re.compile(r"^[^，,。！!？?：:（(）)]{1,18}剧本$")
+
+# A web address in a bracketed line: a reference the writer left for the crew (a clip to copy).
+LINK = re.compile(r"https?://|www\.", re.I)
 
 _DIRECTION = re.compile(r"^[ \t]*〔", re.M)
 _ROLE_CUE = re.compile(r"^[ \t]*([\u4e00-\u9fff]{1,6}的)\s*(?:[（(][^）)]{0,60}[）)])?\s*[：:]", re.M)

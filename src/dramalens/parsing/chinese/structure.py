@@ -65,6 +65,8 @@ _NUMBERED_LABEL = re.compile(r"^(?:片段|镜头|分镜|画面|场面|段落|桥
 _LISTED = re.compile(r"^([^\s—\-：:，。（）()]{1,6})\s*[—\-]{1,2}\s*\S")
 
 
+# …溜下场 / …下 at the end of a clause: who leaves or enters the stage.
+_MOVES = re.compile(r"(?:下场|上场|退场|登场|溜下|走下|跑下|退下)(?=$|[，,。；;])")
 # The words that open a play's prologue, which is played before 第一幕 (not front matter).
 _PROLOGUE = ("序幕", "序章", "序场", "楔子", "开场", "开幕", "引子", "序曲")
 # 皇后、魔镜、猎人 / 小动物们和白雪公主: the names of a cast line with no 人物： label.
@@ -188,10 +190,15 @@ class Structure:
         (``众躲在床后`` / ``小鹿走上前`` under 小兔's line)? Then it is action, not a tone."""
         if self.speech is None:
             return False
-        if inner_m.startswith(("众", "大家", "全体", "所有人")):
-            return True
+        if inner_m.startswith(("众", "大家", "全体", "所有人")) or _MOVES.search(inner_m):
+            return True  # a group, or someone entering or leaving: stage movement is never a tone
         speaker = self.speech[0].translate(MATCH_TABLE)
-        return any(inner_m.startswith(k) and not speaker.startswith(k) for k in self.known | self.elsewhere if len(k) >= 2)
+        names = [k for k in self.known | self.elsewhere if len(k) >= 2]
+        lead = [k for k in names if inner_m.startswith(k)]
+        if any(not speaker.startswith(k) for k in lead):
+            return True
+        # 小矮人A，小矮人B将…: the speaker and another, named in a row, act together.
+        return any(inner_m[len(k) + 1:].startswith(n) for k in lead for n in names if inner_m[len(k): len(k) + 1] in "，,、和与")
 
     def stage_speaker(self, m_line: str) -> str | None:
         """Who speaks an untagged line of a stage-marked play, or None when it stays action."""
