@@ -53,7 +53,11 @@ def sniff_text_format(text: str) -> str:
     # An English script (EP 01, 1-2 INT. CAFE) can show the Chinese markers' shapes; text not
     # written in an East Asian language is never a Chinese-convention script.
     if identify_language(sample[:20000]) not in _HAN_LANGUAGES:
-        return "fountain"
+        # …unless its speakers are named in Han before a full-width colon on many lines
+        # (皇后：I'm the new queen.): a bilingual school play in the Chinese layout.
+        cues = len(_ZH_DIALOGUE.findall(sample))
+        lines = sum(1 for line in sample.split("\n") if line.strip())
+        return "chinese" if cues >= 5 and cues * 3 >= lines else "fountain"
     kinds = sum(
         1 for rx in (_ZH_EPISODE, _ZH_SCENE, _ZH_ACTION, _ZH_CAST) if rx.search(sample)
     )
