@@ -348,7 +348,8 @@ def queue_screen(engine: Engine, user: User, query: QueueQuery = QueueQuery(), *
 class ReviewPage:
     """A submission's review page: its detail, the evidence made readable, the similar works
     above the desk's threshold, the reviewers it may go to, the note templates to pick from, its
-    due day (and whether overdue), and the analysis report's body to show in the page."""
+    due day (and whether overdue), the analysis report's body to show in the page, and who it is
+    assigned to."""
 
     detail: SubmissionDetail
     evidence: tuple[ReadableEvidence, ...]
@@ -358,6 +359,7 @@ class ReviewPage:
     due: str
     overdue: bool
     report: str
+    assignee: str = ""
 
 
 _BODY = re.compile(r"<main>(?P<body>.*)</main>", re.S)
@@ -404,11 +406,12 @@ def review_page(engine: Engine, submission_id: int, user: User, *, similar_thres
         reviewers = desk_reviewers(conn, desk_id)
         templates = _templates(conn, desk_id)
         html = conn.execute(select(scores.c.report_html).where(scores.c.submission_id == submission_id)).scalar()
+        assignee = conn.execute(select(users.c.name).where(users.c.id == detail.submission["assignee_id"])).scalar()
     score = detail.score
     due_at = detail.submission.get("due_at")
     due = day_text(float(str(due_at))) if due_at is not None else ""
     overdue = due_at is not None and float(str(due_at)) < today_start(at) and detail.submission["status"] not in FINAL
     return ReviewPage(detail, readable_evidence(score.evidence) if score else (),
                       similar_above(score.similar, similar_threshold) if score else (), reviewers, templates, due,
-                      overdue, report_body(str(html)) if html else "")
+                      overdue, report_body(str(html)) if html else "", str(assignee or ""))
 
