@@ -172,15 +172,22 @@ def test_receipt_per_file_table_sets_each_files_details(app):
         ids = [int(x) for x in re.findall(r'name="title-(\d+)"', r.text)]
         assert len(ids) == 2 and 'id="per-file"' in r.text
         batch = re.search(r'action="/batches/(\d+)/meta"', r.text).group(1)
+        assert f'name="language-{ids[0]}"' in r.text and '<option value="ko">Korean</option>' in r.text
         form = {"csrf_token": c.csrf, f"title-{ids[0]}": "第一部", f"format-{ids[0]}": "vertical", f"episodes-{ids[0]}": "60",
-                f"track-{ids[0]}": "甜宠", f"title-{ids[1]}": "", f"format-{ids[1]}": "horizontal",
-                f"episodes-{ids[1]}": "", f"track-{ids[1]}": "悬疑"}
+                f"track-{ids[0]}": "甜宠", f"language-{ids[0]}": "ko", f"title-{ids[1]}": "",
+                f"format-{ids[1]}": "horizontal", f"episodes-{ids[1]}": "", f"track-{ids[1]}": "悬疑", f"language-{ids[1]}": ""}
         r = c.post(f"/batches/{batch}/meta", data=form, follow_redirects=False)
         assert r.status_code == 303 and "meta_saved=2" in r.headers["location"]
         api_rows = {row["id"]: row for row in _rows(app, ids)}
         assert (api_rows[ids[0]]["title"], api_rows[ids[0]]["format"], api_rows[ids[0]]["episodes"], api_rows[ids[0]]["track"]) \
             == ("第一部", "vertical", 60, "甜宠")
         assert (api_rows[ids[1]]["title"], api_rows[ids[1]]["format"], api_rows[ids[1]]["track"]) == ("二", "horizontal", "悬疑")
+        assert (api_rows[ids[0]]["language"], api_rows[ids[1]]["language"]) == ("ko", "")
+        # The analysis identifies Chinese (the double says zh) but keeps the declared language.
+        Worker(app.state.desk.engine, pipeline=desk_pipeline, poll=0.05).run_until_empty()
+        assert [r["language"] for r in _rows(app, ids)] == ["ko", "zh"]
+        assert f'href="/submissions/{ids[0]}"' in c.get("/queue", params={"language": "ko"}).text
+        assert c.post(f"/batches/{batch}/meta", data={"csrf_token": c.csrf, f"language-{ids[0]}": "xx"}).status_code == 400
         # An id outside the batch (here: another desk's) changes nothing at all.
         form[f"title-{app.state.other}"] = "hijack"
         form[f"title-{ids[0]}"] = "改名"
@@ -286,3 +293,27 @@ def test_catalog_search_by_title_synopsis_and_track(tmp_path):
         assert found("总裁") == ["w1"] and found("契约") == ["w1"] and found("古装") == ["w3"]
         assert found("MAID") == ["w2"] and found("%") == ["w3"] and found("_") == []
         assert c.get("/catalog", params={"q": "x" * 101}).status_code == 400
+
+
+def test_migration_0005_adds_due_language_and_templates_to_a_deployed_desk(tmp_path):
+    from sqlalchemy import inspect, text
+
+    from dramalens.db import make_engine, upgrade
+    from dramalens.triage.models import MIGRATIONS, VERSION_TABLE, init_db
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, MIGRATIONS, VERSION_TABLE, revision="0004")  # a desk deployed before 0005
+    with engine.begin() as conn:
+        conn.execute(text("insert into triage_desks (id, name, created_at) values (1, 'd', 0)"))
+        conn.execute(text("insert into triage_submissions (id, desk_id, title, filename, format, track, synopsis, "
+                          "submitted_by, submitted_at, sha256, language, tropes, detected_track, detected_format, "
+                          "analysis_state, status, version, updated_at) values (1, 1, 't', 't.txt', '', '', '', 'a', 0, "
+                          "'x', 'zh', '', '', '', 'done', 'new', 1, 0)"))
+        conn.execute(text("insert into triage_contents (submission_id, content) values (1, x'00')"))
+    init_db(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("triage_submissions")}
+    assert {"due_at", "declared_language"} <= columns and "triage_note_templates" in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        row = conn.execute(text("select due_at, declared_language, language from triage_submissions")).one()
+        assert tuple(row) == (None, "", "zh")
+        assert conn.execute(text("select count(*) from triage_contents")).scalar_one() == 1  # no cascade fired

@@ -106,7 +106,7 @@ def test_workflow_forms_never_answer_500(client, sid, due, work, template, ids):
 
 
 @BOUNDED
-@given(batch=st.one_of(_junk, st.just("1")), keys=st.lists(st.tuples(st.sampled_from(["title", "format", "episodes", "track", "x"]),
+@given(batch=st.one_of(_junk, st.just("1")), keys=st.lists(st.tuples(st.sampled_from(["title", "format", "episodes", "track", "language", "x"]),
                                                                     st.one_of(_junk, st.just("1"))), max_size=4),
        value=_junk, desk=st.one_of(_junk, st.just("都市")), name=_junk, tid=_junk)
 def test_meta_and_template_forms_never_answer_500(client, batch, keys, value, desk, name, tid):

@@ -148,6 +148,9 @@ submissions = Table(
     Column("updated_at", Float, nullable=False),
     # When the desk wants the read done (revision 0005): epoch seconds of the due day's start (UTC).
     Column("due_at", Float, nullable=True),
+    # The language the desk declared for the file (revision 0005, the receipt's per-file table):
+    # when set, ``language`` holds it and the pipeline's identification does not replace it.
+    Column("declared_language", String(8), nullable=False, default="", server_default=""),
 )
 Index("ix_sub_desk_score", submissions.c.desk_id, submissions.c.score)
 Index("ix_sub_desk_submitted", submissions.c.desk_id, submissions.c.submitted_at)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigError, InputError, NotFoundError, PermissionDenied
+from ..text.language import LANGUAGES
 from .desk import BulkOutcome, QueueView, SubmissionDetail, bulk_decide, current_weights, queue_view, submission_detail
 from .intake import SubmissionMeta
 from .jobs import run_tx
@@ -31,7 +32,9 @@ from .scoring import Weights
 
 __all__ = [
     "DAY",
+    "DECLARABLE_LANGUAGES",
     "MAX_TEMPLATES",
+    "MemberMeta",
     "NoteTemplate",
     "QueueScreen",
     "ReadableEvidence",
@@ -237,23 +240,49 @@ def desk_reviewers(conn: Connection, desk_id: int) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------- per-file metadata
-def update_member_meta(engine: Engine, user: User, batch_id: int, items: Mapping[int, SubmissionMeta]) -> int:
-    """Set each submission's declared title, format, episodes and track from the receipt's
-    per-file table. Every id must be in batch ``batch_id`` on a desk ``user`` sees (else
-    NotFoundError, nothing changed); an empty title keeps the current one. Returns how many
-    submissions changed."""
+#: Languages a file may be declared in (those the identifier knows, less "undetermined").
+DECLARABLE_LANGUAGES = tuple(sorted(LANGUAGES - {"und"}, key=lambda c: (c not in ("zh", "en"), c)))
+
+
+@dataclass(frozen=True, slots=True)
+class MemberMeta:
+    """One row of the receipt's per-file table: what the sender declares for that file, and
+    its language ('' leaves it to the pipeline's identification).
+
+    >>> MemberMeta(SubmissionMeta(title="甲"), "ja").language
+    'ja'
+    """
+
+    meta: SubmissionMeta
+    language: str = ""
+
+    def __post_init__(self) -> None:
+        if self.language and self.language not in DECLARABLE_LANGUAGES:
+            raise ConfigError(f"language must be one of {', '.join(DECLARABLE_LANGUAGES)} (or empty), "
+                              f"got {self.language[:20]!r}")
+
+
+def update_member_meta(engine: Engine, user: User, batch_id: int, items: Mapping[int, MemberMeta]) -> int:
+    """Set each submission's declared title, format, episodes, track and language from the
+    receipt's per-file table. Every id must be in batch ``batch_id`` on a desk ``user`` sees
+    (else NotFoundError, nothing changed); an empty title keeps the current one, an empty
+    language the identified one. Returns how many submissions changed."""
     if not 1 <= len(items) <= MAX_MEMBERS:
         raise InputError(f"the per-file table names 1 to {MAX_MEMBERS} files, got {len(items)}")
 
     def work(conn: Connection) -> int:
         changed = 0
-        for sid, meta in items.items():
+        for sid, member in items.items():
             row = get_visible(conn, sid, user)
             if row.batch_id != batch_id:
                 raise NotFoundError(f"no submission {sid} in batch {batch_id}", hint="reload the receipt")
-            values: dict[str, object] = {"format": meta.format, "episodes": meta.episodes, "track": meta.track}
+            meta = member.meta
+            values: dict[str, object] = {"format": meta.format, "episodes": meta.episodes, "track": meta.track,
+                                         "declared_language": member.language}
             if meta.title:
                 values["title"] = meta.title
+            if member.language:  # the queue's language filter reads this column
+                values["language"] = member.language
             if any(row._mapping[k] != v for k, v in values.items()):
                 conn.execute(update(submissions).where(submissions.c.id == sid).values(**values, updated_at=now()))
                 conn.execute(insert(decisions).values(submission_id=sid, user_id=user.id, user_name=user.name,

@@ -12,6 +12,7 @@ from ..errors import ConfigError, InputError
 from ..triage.intake import SubmissionMeta
 from ..triage.listing import QueueQuery
 from ..triage.models import MAX_DB_INT, MAX_PAGE
+from ..triage.workflow import MemberMeta
 
 __all__ = ["float_or_none", "int_or_none", "member_meta", "meta_from_form", "queue_query", "read_upload"]
 
@@ -93,13 +94,13 @@ def meta_from_form(title: str, format: str, episodes: str, track: str, synopsis:
 
 
 #: The fields of one row of the receipt's per-file table (inputs named ``title-<id>`` …).
-MEMBER_FIELDS = ("title", "format", "episodes", "track")
+MEMBER_FIELDS = ("title", "format", "episodes", "track", "language")
 
 
-def member_meta(form: Mapping[str, object]) -> dict[int, SubmissionMeta]:
+def member_meta(form: Mapping[str, object]) -> dict[int, MemberMeta]:
     """The per-file table of a receipt: ``{submission id: what was declared for that file}``.
 
-    >>> member_meta({"title-7": "甲", "format-7": "vertical", "episodes-7": "60", "track-7": "", "csrf_token": "x"})[7].episodes
+    >>> member_meta({"title-7": "甲", "format-7": "vertical", "episodes-7": "60", "track-7": "", "csrf_token": "x"})[7].meta.episodes
     60
     """
     rows: dict[int, dict[str, str]] = {}
@@ -109,6 +110,7 @@ def member_meta(form: Mapping[str, object]) -> dict[int, SubmissionMeta]:
             number = int_or_none(sid, "file id", low=1)
             if number is not None:
                 rows.setdefault(number, {})[name] = value if isinstance(value, str) else ""
-    return {sid: SubmissionMeta(title=r.get("title", "").strip(), format=r.get("format", ""),
-                                episodes=int_or_none(r.get("episodes"), "episodes"), track=r.get("track", "").strip())
+    return {sid: MemberMeta(SubmissionMeta(title=r.get("title", "").strip(), format=r.get("format", ""),
+                                           episodes=int_or_none(r.get("episodes"), "episodes"), track=r.get("track", "").strip()),
+                            r.get("language", "").strip())
             for sid, r in rows.items()}

@@ -9,7 +9,7 @@ from ..triage import desk
 from ..triage.coverage import coverage_docx, coverage_for
 from ..triage.reader import script_view
 from ..triage.review import add_note, assign
-from ..triage.workflow import bulk_decide_with_template, decide_with_template, queue_screen, review_page
+from ..triage.workflow import DECLARABLE_LANGUAGES, bulk_decide_with_template, decide_with_template, queue_screen, review_page
 from .deps import Viewer, check_form, language_of, render, state, viewer
 from .forms import int_or_none, meta_from_form, queue_query, read_upload
 from .i18n import labels
@@ -131,7 +131,7 @@ async def upload(request: Request, file: UploadFile = File(...), title: str = Fo
     meta = meta_from_form(title, format, episodes, track, synopsis, budget)
     data = await read_upload(file, st.limits.max_upload_bytes)
     receipt = desk.receive_upload(st.engine, file.filename or "", data, meta, v.user, limits=st.limits)
-    return render(request, "receipt.html", {"receipt": receipt, "meta": meta}, v=v)
+    return render(request, "receipt.html", {"receipt": receipt, "meta": meta, "languages": DECLARABLE_LANGUAGES}, v=v)
 
 
 @router.get("/export.csv")
