@@ -161,6 +161,8 @@ Index("ix_sub_score", submissions.c.score)
 Index("ix_sub_submitted", submissions.c.submitted_at)
 Index("ix_sub_desk_sha", submissions.c.desk_id, submissions.c.sha256)
 Index("ix_sub_desk_due", submissions.c.desk_id, submissions.c.due_at)
+# The queue's language filter lists the languages a desk holds: an index-only DISTINCT.
+Index("ix_sub_desk_language", submissions.c.desk_id, submissions.c.language)
 
 #: A script's bytes, apart from its queue row (revision 0004): sorting and filtering the queue
 #: never reads them; the workers and the script reader do.

@@ -24,6 +24,7 @@ def upgrade() -> None:
     op.add_column('triage_submissions', sa.Column('due_at', sa.Float(), nullable=True))
     op.add_column('triage_submissions', sa.Column('declared_language', sa.String(length=8), nullable=False, server_default=''))
     op.create_index('ix_sub_desk_due', 'triage_submissions', ['desk_id', 'due_at'], unique=False)
+    op.create_index('ix_sub_desk_language', 'triage_submissions', ['desk_id', 'language'], unique=False)
     op.create_table('triage_note_templates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('desk_id', sa.Integer(), nullable=False),
@@ -38,6 +39,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('triage_note_templates')
+    op.drop_index('ix_sub_desk_language', table_name='triage_submissions')
     op.drop_index('ix_sub_desk_due', table_name='triage_submissions')
     op.execute('ALTER TABLE triage_submissions DROP COLUMN declared_language')
     op.execute('ALTER TABLE triage_submissions DROP COLUMN due_at')
