@@ -71,7 +71,7 @@ def due_from_text(text: str) -> float | None:
     """The start (UTC) of the day ``YYYY-MM-DD`` names, as epoch seconds; None for an empty field.
 
     >>> due_from_text("2027-01-31"), due_from_text(" ")
-    (1801612800.0, None)
+    (1801353600.0, None)
     """
     text = text.strip()
     if not text:
@@ -88,7 +88,7 @@ def due_from_text(text: str) -> float | None:
 def day_text(at: float) -> str:
     """The UTC day of epoch seconds ``at``, as ``YYYY-MM-DD``.
 
-    >>> day_text(1801612800.0)
+    >>> day_text(1801353600.0)
     '2027-01-31'
     """
     return datetime.fromtimestamp(at, UTC).date().isoformat()
