@@ -243,6 +243,8 @@ def test_compliance_flags_read_as_labels_in_both_languages(app):
         assert "剧名低俗猎奇" in c.get(f"/submissions/{a}").text
     custom = readable_evidence([{"criterion": "risk", "text": "house.no_smoking (low): No smoking on screen: 抽烟"}])[0]
     assert (custom.rule, custom.words, custom.text) == ("house.no_smoking", "no smoking", "抽烟")
+    gate = readable_evidence([{"criterion": "gate", "text": "near-copy of w-near", "work": "w-near"}, "junk", {"line": "x"}])
+    assert [(g.criterion, g.work, g.line) for g in gate] == [("gate", "w-near", None), ("", "", None)]
 
 
 def test_report_is_in_the_page_and_unsafe_markup_is_not(app):

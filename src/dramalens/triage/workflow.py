@@ -312,6 +312,7 @@ class ReadableEvidence:
     rule: str = ""
     severity: str = ""
     words: str = ""
+    work: str = ""  # the catalog work the evidence names (a near-copy gate): its similar-work page
 
 
 def readable_evidence(stored: object) -> tuple[ReadableEvidence, ...]:
@@ -327,14 +328,14 @@ def readable_evidence(stored: object) -> tuple[ReadableEvidence, ...]:
         if not isinstance(item, dict):
             continue
         text = str(item.get("text") or "")
-        episode, line = item.get("episode"), item.get("line")
+        episode, line, work = item.get("episode"), item.get("line"), item.get("work")
         ev = ReadableEvidence(str(item.get("criterion") or ""), text, episode if isinstance(episode, int) else None,
-                              line if isinstance(line, int) else None)
+                              line if isinstance(line, int) else None, work=work if isinstance(work, str) else "")
         found = _RULE.match(text) if ev.criterion == "risk" else None
         if found is not None:
             _, _, matched = found["rest"].partition(": ")
             ev = ReadableEvidence(ev.criterion, matched.strip() or found["rest"], ev.episode, ev.line, found["rule"],
-                                  found["sev"], found["rule"].split(".", 1)[1].replace("_", " ").replace(".", " "))
+                                  found["sev"], found["rule"].split(".", 1)[1].replace("_", " ").replace(".", " "), ev.work)
         out.append(ev)
     return tuple(out)
 
