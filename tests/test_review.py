@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from dramalens.errors import ConfigError, ConflictError, NotFoundError, PermissionDenied
+from dramalens.errors import ConfigError, ConflictError, NotFoundError
 from dramalens.triage.auth import add_user
 from dramalens.triage.export import export_csv
 from dramalens.triage.intake import SubmissionMeta, submit
@@ -90,14 +90,15 @@ def test_notes_and_assignment(desk):
     with pytest.raises(ConfigError):
         add_note(engine, sid, ann, "   ")
     assign(engine, sid, ann, "ann")
-    with pytest.raises(PermissionDenied):
-        assign(engine, sid, ann, "bob")
+    assign(engine, sid, ann, "bob")  # a reviewer hands the script to a colleague on the desk
+    with pytest.raises(ConfigError, match="not a reviewer of this"):
+        assign(engine, sid, ann, "eve")  # but not to another desk
     with pytest.raises(ConfigError, match="not a reviewer of this"):
         assign(engine, sid, boss, "eve")
     assign(engine, sid, boss, "bob")
     with engine.connect() as c:
         actions = [d["action"] for d in audit_log(c, sid)]
-    assert actions == ["note", "assign", "assign"]
+    assert actions == ["note", "assign", "assign", "assign"]
 
 
 def test_export_neutralises_formulas_and_lists_decisions(desk):

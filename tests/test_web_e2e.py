@@ -1,17 +1,24 @@
 """The script desk in a real headless Chromium (Debian's), against a live uvicorn server.
 
 Flow: log in, upload a zip of 20 generated scripts (one named in GBK by a Chinese Windows, plus
-an .exe that is skipped: the receipt lists both), upload it again (all duplicates), watch the
-queue fill, open a report, follow an evidence link into the script reader, read the coverage in
-English and Chinese (and download it as .docx), assign, decide and open the next script, decide
-two scripts in bulk, export CSV, log out; an admin changes the weights and the queue's order
-changes. Screenshots go to artifacts/ (gitignored).
+an .exe that is skipped: the receipt lists both), give the GBK member its own title and episodes
+in the receipt's per-file table, upload it again (all duplicates), watch the queue fill, open a
+script already in the catalog: its report in the page, its similar works (only those above the
+threshold) and a similar work's own page with the shared passages side by side, whose line
+links open the script reader on the highlighted line; follow an evidence link into the reader,
+read the coverage in English and Chinese (and download it as .docx), set a due date (overdue in
+the queue, sorted by due), assign to a colleague, decide with a note template and open the next
+script, decide two scripts in bulk with a template, search the catalog, export CSV, log out; an
+admin adds a note template and changes the weights, and the queue's order changes.
+Screenshots go to ``$DRAMALENS_ARTIFACTS/desk-e2e`` (default ``artifacts/desk-e2e``, gitignored).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -21,11 +28,12 @@ import pytest
 import dramalens
 
 from dramalens.triage.auth import add_user
+from dramalens.triage.workflow import add_template
 from browser_support import CHROMIUM, chromium_page, live_server
 from support import make_gbk_zip
 from triage_support import REAL_PIPELINE, make_script
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+ARTIFACTS = Path(os.environ.get("DRAMALENS_ARTIFACTS") or Path(__file__).resolve().parent.parent / "artifacts") / "desk-e2e"
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,14 +76,16 @@ def server(tmp_path):
     app = create_app(db_url, workers=2, pipeline=REAL_PIPELINE, worker_poll=0.2)
     app.state.catalog_dir = catalog_dir
     add_user(app.state.desk.engine, "editor", "editor-pass-1", desk="都市")
-    add_user(app.state.desk.engine, "chief", "chief-pass-22", admin=True, desk="都市")
+    add_user(app.state.desk.engine, "reader2", "reader2-pass-3", desk="都市")
+    chief = add_user(app.state.desk.engine, "chief", "chief-pass-22", admin=True, desk="都市")
+    add_template(app.state.desk.engine, chief, "都市", "礼貌退稿", "感谢投稿，本组暂不采用。")
     with live_server(app) as base:
         yield base, app
 
 
 def test_desk_flow_in_chromium(server, tmp_path):
     base, app = server
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     zip_path = tmp_path / "batch.zip"
     scripts = _scripts(20, app.state.catalog_dir)
     gbk_name = "新剧本甲.txt"  # a member name in GBK without the UTF-8 flag (Windows' own zip tool)
@@ -104,6 +114,14 @@ def test_desk_flow_in_chromium(server, tmp_path):
             assert gbk_name in receipt.inner_text() and "setup.exe" in receipt.locator("tr.skipped").inner_text()
             assert receipt.locator("tr.accepted").count() == 20
             page.screenshot(path=str(ARTIFACTS / "e2e-1b-receipt.png"), full_page=True)
+            # The per-file table: the GBK member gets its own title and episode count.
+            gbk_row = receipt.locator("tr.accepted", has_text=gbk_name)
+            gbk_row.locator("input[name^=title-]").fill("甲剧·改名")
+            gbk_row.locator("input[name^=episodes-]").fill("5")
+            page.locator("#save-per-file").click()
+            page.wait_for_url("**/queue?batch=*")
+            assert "1" in page.locator("#meta-result").inner_text()
+            assert page.locator("table.queue a", has_text="甲剧·改名").count() == 1
             page.get_by_role("link", name="Upload").click()  # the same zip again: a retry after a cut-off upload
             page.get_by_label("Script file or .zip batch").set_input_files(str(zip_path))
             page.get_by_role("button", name="Send").click()
@@ -127,9 +145,10 @@ def test_desk_flow_in_chromium(server, tmp_path):
             assert seen == sorted(seen)  # it only ever fills
             rows = page.locator("table.queue tbody tr")
             assert rows.count() == 20
-            # Track and format were declared on the form; the episode count was not: it is detected.
+            # Track and format were declared on the form; the episode count was not (it is detected),
+            # except for the GBK member's, set in the per-file table.
             assert rows.locator("td.c-track .detected").count() == 0
-            assert rows.locator("td.c-episodes .detected").count() == 20
+            assert rows.locator("td.c-episodes .detected").count() == 19
             page.screenshot(path=str(ARTIFACTS / "e2e-2-queue.png"), full_page=True)
 
             if app.state.catalog_dir is not None:  # open a script the catalog already holds
@@ -142,19 +161,33 @@ def test_desk_flow_in_chromium(server, tmp_path):
             first.click()
             page.wait_for_url("**/submissions/*")
             assert page.locator("h1").inner_text() == title
-            frame = page.frame_locator("iframe.report")
-            frame.locator("body").wait_for()
-            assert frame.locator("body").inner_text().strip()  # the analysis report rendered inside
+            # The analysis report is part of the page (no frame), its charts included.
+            assert page.locator("iframe").count() == 0
+            assert page.locator("#report .kpis").count() == 1 and page.locator("#report svg").count() >= 1
+            page.screenshot(path=str(ARTIFACTS / "e2e-3-page.png"), full_page=True)
+            page.locator("#report").scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "e2e-3-report.png"))
+            scores_shown = [float(x) for x in page.locator("article.similar h3 .num").all_inner_texts()]
+            assert all(x >= app.state.desk.similar_threshold for x in scores_shown)  # none under the threshold
             if app.state.catalog_dir is not None:  # a script already in the catalog: its twin, side by side
                 assert page.locator("article.similar").count() >= 1
                 assert page.locator(".side-by-side mark").count() >= 2
                 page.locator("article.similar").first.scroll_into_view_if_needed()
                 page.screenshot(path=str(ARTIFACTS / "e2e-3-similar.png"))
-            page.screenshot(path=str(ARTIFACTS / "e2e-3-page.png"), full_page=True)
-            # A sandboxed frame paints out of process: a viewport shot with it in view shows it.
-            page.locator("iframe.report").scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(ARTIFACTS / "e2e-3-report.png"))
+                # The similar work's own page: shared passages, this script's lines beside the work's.
+                page.locator("a.similar-link").first.click()
+                page.wait_for_url("**/similar?work=*")
+                assert page.locator("section.pair").count() >= 1
+                assert page.locator("section.pair .ours li").count() >= 1 and page.locator("section.pair .theirs li").count() >= 1
+                page.screenshot(path=str(ARTIFACTS / "e2e-3b-similar-work.png"), full_page=True)
+                page.locator("section.pair .ours a.line-link").first.click()
+                page.wait_for_url("**/script#L*")
+                line_id = page.url.rsplit("#", 1)[1]
+                assert page.locator(f"li#{line_id}").is_visible()
+                page.screenshot(path=str(ARTIFACTS / "e2e-3c-reader-from-similar.png"))
+                page.go_back()
+                page.go_back()
+                page.wait_for_url("**/submissions/*")
 
             page.get_by_label("Status", exact=True).select_option("signed")
             page.get_by_label("Note", exact=True).fill("开篇钩子强，签。")
@@ -192,19 +225,39 @@ def test_desk_flow_in_chromium(server, tmp_path):
             assert Path(info.value.path()).read_bytes()[:2] == b"PK"
             page.get_by_role("link", name="EN").click()
 
-            # Assign to me, then decide another script and go straight to the next one.
+            # Assign to me, then take the next script to read.
             page.goto(script_page)
             page.get_by_role("button", name="Assign to me").click()
+            assert page.locator("dd#assignee").inner_text() == "editor"
             assert "assign" in page.locator("table.audit").inner_text()
             page.get_by_role("link", name="Queue").click()
             page.locator("#next-script").click()
             page.wait_for_url("**/submissions/*")
             first_next = page.url
+            next_title = page.locator("h1").inner_text()
+            # Its read is due on a day already past: overdue here and in the queue; hand it to a colleague.
+            page.locator("#due-date").fill("2020-01-15")
+            page.locator("#set-due").click()
+            assert "overdue" in page.locator("dd#due").inner_text()
+            page.locator("select#assign-to").select_option("reader2")
+            page.locator("#assign").click()
+            assert page.locator("dd#assignee").inner_text() == "reader2"
+            page.screenshot(path=str(ARTIFACTS / "e2e-9b-due-assigned.png"), full_page=True)
+            page.goto(f"{base}/queue?sort=due&direction=asc")
+            first_row = page.locator("table.queue tbody tr").first
+            assert first_row.locator("a").first.inner_text() == next_title
+            assert first_row.locator(".overdue-tag").count() == 1 and first_row.locator("td.c-assignee").inner_text() == "reader2"
+            page.screenshot(path=str(ARTIFACTS / "e2e-9c-queue-by-due.png"), full_page=True)
+            # Decide it with a note template and go straight to the next script.
+            page.goto(first_next)
             page.get_by_label("Status", exact=True).select_option("consider")
+            page.locator("#decision-template").select_option(label="礼貌退稿")
             page.get_by_role("button", name="Decide and open the next script").click()
             page.wait_for_url("**/submissions/*")
             assert page.url != first_next
             page.screenshot(path=str(ARTIFACTS / "e2e-10-next.png"), full_page=True)
+            page.goto(first_next)
+            assert "感谢投稿，本组暂不采用。" in page.locator("#notes-h + ul").inner_text()  # the template's note
 
             # Bulk: two scripts still new, passed in one go.
             page.get_by_role("link", name="Queue").click()
@@ -212,6 +265,7 @@ def test_desk_flow_in_chromium(server, tmp_path):
             fresh.nth(0).locator("input[type=checkbox]").check()
             fresh.nth(1).locator("input[type=checkbox]").check()
             page.locator("#bulk-status").select_option("passed")
+            page.locator("#bulk-template").select_option(label="礼貌退稿")
             page.locator("#bulk-apply").click()
             assert "2 decided" in page.locator("#bulk-result").inner_text()
             page.screenshot(path=str(ARTIFACTS / "e2e-11-bulk.png"), full_page=True)
@@ -233,6 +287,14 @@ def test_desk_flow_in_chromium(server, tmp_path):
             page.screenshot(path=str(ARTIFACTS / "e2e-6-saturation.png"), full_page=True)
             page.get_by_role("link", name="Catalog").click()
             page.screenshot(path=str(ARTIFACTS / "e2e-7-catalog.png"))
+            total = int(re.match(r"\d+", page.locator("#catalog-total").inner_text()).group(0))
+            if app.state.catalog_dir is not None:  # search the catalog for one known title
+                known_title = sorted(app.state.known_titles)[0]
+                page.locator("#catalog-q").fill(known_title)
+                page.locator("#catalog-search").click()
+                found = page.locator("table.catalog tbody tr")
+                assert 1 <= found.count() < total and known_title in found.first.inner_text()
+                page.screenshot(path=str(ARTIFACTS / "e2e-7b-catalog-search.png"))
             page.get_by_role("link", name="Queue").click()
             page.get_by_role("link", name="中文").click()
             assert page.locator("h1").inner_text() == "待审队列"
@@ -250,6 +312,12 @@ def test_desk_flow_in_chromium(server, tmp_path):
             page.wait_for_url("**/queue")
             before = page.locator("table.queue tbody tr td:nth-child(3)").all_inner_texts()
             page.get_by_role("link", name="Settings").click()
+            page.locator("#tpl-desk").select_option("都市")
+            page.locator("#tpl-name").fill("请补后续剧集")
+            page.locator("#tpl-text").fill("前三集不错，请补第4-10集。")
+            page.locator("#add-template").click()
+            assert page.locator("table.templates tbody tr").count() == 2
+            page.screenshot(path=str(ARTIFACTS / "e2e-12a-templates.png"), full_page=True)
             page.get_by_label("Originality").fill("0")
             page.get_by_label("Craft").fill("0")
             page.get_by_label("Risk").fill("1")

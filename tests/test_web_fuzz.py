@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from dramalens.triage.auth import add_user, issue_token
 from dramalens.triage.intake import SubmissionMeta, submit
 from dramalens.web.app import create_app
-from triage_support import csrf_of, login, make_script
+from dramalens.triage.worker import Worker
+from triage_support import csrf_of, fake_pipeline_for_tests, login, make_script
 
 PASSWORD = "plum-ladder-77"
 
@@ -29,6 +30,7 @@ def _desk():
     add_user(engine, "boss", PASSWORD, admin=True, desk="都市")
     ann = add_user(engine, "ann", PASSWORD, desk="都市")
     submit(engine, [("a.txt", make_script(1).encode())], SubmissionMeta(), desk_id=ann.desk_id, by="ann")
+    Worker(engine, pipeline=fake_pipeline_for_tests, poll=0.05).run_until_empty()  # its pages show a score
     return app, issue_token(engine, "boss")
 
 
@@ -65,14 +67,17 @@ _junk = st.one_of(
 )
 _QUEUE_KEYS = ["page", "batch", "per_page", "min_score", "sort", "direction", "status", "state", "format", "track",
                "trope", "language", "q"]
+# Values the queue knows, so examples also reach the sorts and filters past validation.
+_known = st.sampled_from(["due", "score", "asc", "desc", "needs_human", "done", "ja", "zh", "new", "vertical", "1"])
 
 
 @BOUNDED
-@given(params=st.dictionaries(st.sampled_from(_QUEUE_KEYS), _junk, max_size=5), lang=st.sampled_from(["en", "zh"]))
+@given(params=st.dictionaries(st.sampled_from(_QUEUE_KEYS), st.one_of(_junk, _known), max_size=5),
+       lang=st.sampled_from(["en", "zh"]))
 def test_queue_filters_never_answer_500(client, params, lang):
     client.cookies.set("dl_lang", lang)
     assert client.get("/queue", params=params).status_code < 500
-    assert client.get("/catalog", params={"page": params.get("page", "1")}).status_code < 500
+    assert client.get("/catalog", params={"page": params.get("page", "1"), "q": params.get("q", "")}).status_code < 500
 
 
 @BOUNDED
@@ -85,6 +90,33 @@ def test_script_forms_never_answer_500(client, sid, status, version, text, assig
     assert client.post(path + "/decision", data={**form, "status": status, "version": version}).status_code < 500
     assert client.post(path + "/notes", data={**form, "text": text}).status_code < 500
     assert client.post(path + "/assign", data={**form, "assignee": assignee}).status_code < 500
+
+
+@BOUNDED
+@given(sid=st.one_of(_junk, st.just("1")), due=_junk, work=_junk, template=st.one_of(_junk, st.just("1")),
+       ids=st.lists(st.one_of(_junk, st.just("1")), max_size=3))
+def test_workflow_forms_never_answer_500(client, sid, due, work, template, ids):
+    path = "/submissions/" + urllib.parse.quote(sid, safe="")
+    form = {"csrf_token": client.csrf}
+    assert client.post(path + "/due", data={**form, "due": due}).status_code < 500
+    assert client.get(path + "/similar", params={"work": work}).status_code < 500
+    assert client.post(path + "/decision", data={**form, "status": "consider", "version": "1", "template": template}).status_code < 500
+    assert client.post("/queue/decide", data={**form, "ids": ids, "status": "passed", "template": template}).status_code < 500
+    assert client.get(path).status_code < 500
+
+
+@BOUNDED
+@given(batch=st.one_of(_junk, st.just("1")), keys=st.lists(st.tuples(st.sampled_from(["title", "format", "episodes", "track", "language", "x"]),
+                                                                    st.one_of(_junk, st.just("1"))), max_size=4),
+       value=_junk, desk=st.one_of(_junk, st.just("都市")), name=_junk, tid=_junk)
+def test_meta_and_template_forms_never_answer_500(client, batch, keys, value, desk, name, tid):
+    form = {"csrf_token": client.csrf, **{f"{field}-{sid}": value for field, sid in keys}}
+    assert client.post("/batches/" + urllib.parse.quote(batch, safe="") + "/meta", data=form).status_code < 500
+    made = client.post("/settings/templates", data={"csrf_token": client.csrf, "desk": desk, "name": name, "text": value})
+    assert made.status_code < 500
+    drop = "/settings/templates/" + urllib.parse.quote(tid, safe="") + "/delete"
+    assert client.post(drop, data={"csrf_token": client.csrf}).status_code < 500
+    assert client.get("/settings").status_code < 500
 
 
 @BOUNDED

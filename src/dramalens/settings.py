@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_DB_URL",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_READ_QUALITY_THRESHOLD",
+    "DEFAULT_SIMILAR_THRESHOLD",
     "DEFAULT_TRIAGE_SETTINGS",
     "MAX_MAX_BYTES",
     "Settings",
@@ -47,6 +48,8 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_MAX_BYTES = 4 * 1024**3
 #: Under this read quality a script goes to a person instead of being scored (docs/read-quality.md).
 DEFAULT_READ_QUALITY_THRESHOLD = 0.5
+#: Similar works scoring under this are not listed on a submission's page (a 0.14 "match" is noise).
+DEFAULT_SIMILAR_THRESHOLD = 0.3
 #: The TOML file of default triage weights, relative to the working directory.
 DEFAULT_TRIAGE_SETTINGS = Path("triage.toml")
 #: The settings file looked for in the working directory, and the variable that names another.
@@ -82,6 +85,9 @@ class Settings:
     #: Read quality under which the desk routes a script to "needs a human read" instead of
     #: scoring it (``DRAMALENS_READ_QUALITY_THRESHOLD``, 0 to 1; 0 turns the gate off).
     read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD
+    #: The least combined similarity (0 to 1) at which the desk lists a catalog work as similar to
+    #: a submission (``DRAMALENS_SIMILAR_THRESHOLD``; 0 lists every match found).
+    similar_threshold: float = DEFAULT_SIMILAR_THRESHOLD
     #: The settings file that was read, if any (for messages; not itself a setting).
     config_file: Path | None = None
 
@@ -225,6 +231,8 @@ _SPECS: dict[str, _Spec] = {
     "llm_api_key": _Spec("DRAMALENS_LLM_API_KEY", "--llm-api-key", "a non-empty key", _password, secret=True),
     "read_quality_threshold": _Spec("DRAMALENS_READ_QUALITY_THRESHOLD", "--read-quality-threshold",
                                     "a number from 0 to 1 (0 turns the gate off)", _unit_float),
+    "similar_threshold": _Spec("DRAMALENS_SIMILAR_THRESHOLD", "--similar-threshold",
+                               "a number from 0 to 1 (0 lists every similar work found)", _unit_float),
 }
 
 _Origin = Literal["toml", "env", "flag"]

@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
+from sqlalchemy import func, or_, select
+
 from ..catalog import Catalog, SaturationRow, saturation
-from ..errors import DramalensError
+from ..catalog.store import works
+from ..errors import ConfigError, DramalensError
 
 __all__ = ["CatalogListing", "CatalogRef", "catalog_listing", "open_catalog", "opened_catalog", "saturation_rows"]
 
@@ -90,16 +93,34 @@ class CatalogListing(NamedTuple):
     total: int
 
 
-def catalog_listing(db_url: str | None, *, limit: int = 50, offset: int = 0) -> CatalogListing | None:
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def catalog_listing(db_url: str | None, *, limit: int = 50, offset: int = 0, q: str = "") -> CatalogListing | None:
     """(works, total) from the catalog for the catalog browser; None when there is no catalog.
+    ``q`` keeps the works whose title, synopsis or track holds it (any case, as typed).
 
     >>> catalog_listing("sqlite://")
     CatalogListing(works=[], total=0)
     """
+    q = q.strip()
+    if len(q) > 100:
+        raise ConfigError("a catalog search is at most 100 characters")
     with opened_catalog(db_url) as catalog:
         if catalog is None:
             return None
-        return CatalogListing(catalog.list_works(limit=limit, offset=offset), catalog.count())
+        if not q:
+            return CatalogListing(catalog.list_works(limit=limit, offset=offset), catalog.count())
+        pattern = _like(q)
+        cond = or_(works.c.title.ilike(pattern, escape="\\"), works.c.synopsis.ilike(pattern, escape="\\"),
+                   works.c.track.ilike(pattern, escape="\\"))
+        cols = (works.c.id, works.c.title, works.c.language, works.c.track, works.c.episodes, works.c.synopsis)
+        with catalog.engine.connect() as conn:
+            rows = conn.execute(select(*cols).where(cond).order_by(works.c.id).limit(limit).offset(offset)).all()
+            total = int(conn.execute(select(func.count()).select_from(works).where(cond)).scalar_one())
+        found: list[dict[str, object]] = [dict(r._mapping) for r in rows]
+        return CatalogListing(found, total)
 
 
 def saturation_rows(db_url: str | None) -> tuple[SaturationRow, ...] | None:

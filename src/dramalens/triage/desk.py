@@ -268,13 +268,14 @@ def saturation_view(engine: Engine, db_url: str | None, user: User) -> Saturatio
     return SaturationView(desk_supply(engine, user), saturation_rows(db_url))
 
 
-def catalog_page(db_url: str | None, page: int) -> CatalogListing | None:
-    """Page ``page`` (from 1) of the catalog browser; None when there is no catalog.
+def catalog_page(db_url: str | None, page: int, q: str = "") -> CatalogListing | None:
+    """Page ``page`` (from 1) of the catalog browser, of the works matching ``q`` when given
+    (title, synopsis or track); None when there is no catalog.
 
     >>> catalog_page("sqlite://", 1)
     CatalogListing(works=[], total=0)
     """
-    return catalog_listing(db_url, limit=CATALOG_PAGE, offset=(max(1, page) - 1) * CATALOG_PAGE)
+    return catalog_listing(db_url, limit=CATALOG_PAGE, offset=(max(1, page) - 1) * CATALOG_PAGE, q=q)
 
 
 def current_weights(engine: Engine, weights_file: str | os.PathLike[str] | None = None) -> Weights:

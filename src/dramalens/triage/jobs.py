@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, case, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -238,7 +238,7 @@ def complete(engine: Engine, claim_: Claim, result: TriageResult) -> bool:
             conn.execute(
                 update(submissions)
                 .where(submissions.c.id == claim_.submission_id)
-                .values(score=None if result.unread else row["total"], language=result.language[:8], tropes=",".join(result.tropes)[:500],
+                .values(score=None if result.unread else row["total"], language=_language(result.language), tropes=",".join(result.tropes)[:500],
                         detected_track=detected.track[:60],
                         detected_format=detected.format if detected.format in ("vertical", "horizontal") else "",
                         detected_episodes=detected.episodes if detected.episodes and detected.episodes > 0 else None)
@@ -287,6 +287,11 @@ def plain_title(title: str) -> str:
         return title.strip()
     text = html.unescape(_TAG.sub(" ", title))
     return " ".join(text.split())
+
+
+def _language(found: str) -> ColumnElement[str]:
+    """The language a row keeps: the one the desk declared for the file, else the one identified."""
+    return case((submissions.c.declared_language != "", submissions.c.declared_language), else_=literal(found[:8]))
 
 
 def _adopt_title(conn: Connection, submission_id: int, title: str) -> None:

@@ -73,6 +73,7 @@ SORTS = {
     "submitted": submissions.c.submitted_at,
     "title": submissions.c.title,
     "status": submissions.c.status,
+    "due": submissions.c.due_at,
 }
 STATES = ("queued", "running", "done", "failed", NEEDS_HUMAN)
 

@@ -43,6 +43,7 @@ __all__ = [
     "known_logins",
     "login_failures",
     "metadata",
+    "note_templates",
     "notes",
     "now",
     "scores",
@@ -145,6 +146,11 @@ submissions = Table(
     Column("version", Integer, nullable=False, default=1),
     Column("assignee_id", Integer, ForeignKey("triage_users.id"), nullable=True),
     Column("updated_at", Float, nullable=False),
+    # When the desk wants the read done (revision 0005): epoch seconds of the due day's start (UTC).
+    Column("due_at", Float, nullable=True),
+    # The language the desk declared for the file (revision 0005, the receipt's per-file table):
+    # when set, ``language`` holds it and the pipeline's identification does not replace it.
+    Column("declared_language", String(8), nullable=False, default="", server_default=""),
 )
 Index("ix_sub_desk_score", submissions.c.desk_id, submissions.c.score)
 Index("ix_sub_desk_submitted", submissions.c.desk_id, submissions.c.submitted_at)
@@ -154,6 +160,9 @@ Index("ix_sub_batch", submissions.c.batch_id, submissions.c.analysis_state)
 Index("ix_sub_score", submissions.c.score)
 Index("ix_sub_submitted", submissions.c.submitted_at)
 Index("ix_sub_desk_sha", submissions.c.desk_id, submissions.c.sha256)
+Index("ix_sub_desk_due", submissions.c.desk_id, submissions.c.due_at)
+# The queue's language filter lists the languages a desk holds: an index-only DISTINCT.
+Index("ix_sub_desk_language", submissions.c.desk_id, submissions.c.language)
 
 #: A script's bytes, apart from its queue row (revision 0004): sorting and filtering the queue
 #: never reads them; the workers and the script reader do.
@@ -239,6 +248,19 @@ assignments = Table(
     Column("assigned_by", Integer, ForeignKey("triage_users.id"), nullable=False),
     Column("at", Float, nullable=False),
     UniqueConstraint("submission_id", "user_id", name="uq_assignment"),
+)
+
+#: Notes a desk writes again and again (a polite pass, a request for the next episodes): the
+#: admin keeps them per desk (revision 0005), a reviewer picks one when deciding.
+note_templates = Table(
+    "triage_note_templates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("desk_id", Integer, ForeignKey("triage_desks.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("desk_id", "name", name="uq_note_template"),
 )
 
 settings = Table(

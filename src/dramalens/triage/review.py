@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.engine import Engine
 
-from ..errors import ConfigError, ConflictError, NotFoundError, PermissionDenied
+from ..errors import ConfigError, ConflictError, NotFoundError
 from .jobs import run_tx
 from .models import MAX_DB_INT, REVIEW_STATUSES, assignments, decisions, notes, now, submissions, users
 
@@ -143,18 +143,18 @@ def add_note(engine: Engine, submission_id: int, user: User, text: str) -> None:
 
 
 def assign(engine: Engine, submission_id: int, user: User, assignee_name: str) -> None:
-    """Assign a reviewer of the submission's desk; reviewers may assign only themselves.
+    """Assign a user of the submission's desk (a reviewer hands a script to a colleague, or
+    takes it); admins may also assign an admin of any desk.
 
-    A name that does not exist and a name on another desk get the same answer: the form must
-    not tell who has an account elsewhere.
+    A name that does not exist, a name on another desk and a name no one may assign get the
+    same answer: the form must not tell who has an account elsewhere.
     """
 
     def work(conn: Connection) -> None:
         row = get_visible(conn, submission_id, user)
-        if not user.is_admin and assignee_name != user.name:  # decided before any lookup
-            raise PermissionDenied("reviewers may assign submissions only to themselves")
-        target = conn.execute(select(users).where(users.c.name == assignee_name)).first()
-        if target is None or (not target.is_admin and target.desk_id != row.desk_id):
+        target = conn.execute(select(users).where(users.c.name == assignee_name[:100])).first()
+        on_desk = target is not None and target.desk_id == row.desk_id
+        if target is None or not (on_desk or (user.is_admin and target.is_admin)):
             raise ConfigError(f"{assignee_name[:100]!r} is not a reviewer of this submission's desk",
                               hint="pick a reviewer of the desk")
         exists = conn.execute(select(assignments.c.id).where(assignments.c.submission_id == submission_id,

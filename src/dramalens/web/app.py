@@ -31,7 +31,7 @@ from ..triage.models import init_db, now
 from ..triage.pipeline import PipelineFn, pipeline_for, trope_label
 from ..triage.watch import FolderWatcher
 from ..triage.worker import Worker, WorkerProcesses
-from . import routes_admin, routes_api, routes_auth, routes_ip, routes_pages
+from . import routes_admin, routes_api, routes_auth, routes_ip, routes_pages, routes_workflow
 from .deps import DeskState
 from .errors import install_error_handlers
 from .guard import guard
@@ -119,11 +119,12 @@ def create_app(
         engine=engine, db_url=db_url, templates=templates(), key=secret_key(engine, settings.secret), limits=limits,
         secure_cookies=settings.secure_cookies if secure_cookies is None else secure_cookies, clock=clock or now,
         weights_file=settings.triage_settings, pipeline=pipeline or pipeline_for(settings.compliance_rules, settings.read_quality_threshold),
-        workers=workers, worker_processes=worker_processes, worker_poll=worker_poll, watcher=watcher)
+        workers=workers, worker_processes=worker_processes, worker_poll=worker_poll, watcher=watcher,
+        similar_threshold=settings.similar_threshold)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.middleware("http")(guard)
     install_error_handlers(app)
-    for module in (routes_auth, routes_pages, routes_ip, routes_admin, routes_api):
+    for module in (routes_auth, routes_pages, routes_workflow, routes_ip, routes_admin, routes_api):
         app.include_router(module.router)
     return app
 

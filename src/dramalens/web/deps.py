@@ -52,6 +52,8 @@ class DeskState:
     worker: Worker | None = None
     worker_processes: int = 0
     pool: WorkerProcesses | None = None
+    #: Similar works under this combined score are not listed (Settings.similar_threshold).
+    similar_threshold: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

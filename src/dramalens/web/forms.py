@@ -4,6 +4,7 @@ the API. Every parser refuses a bad value with a ConfigError naming the field (a
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from fastapi import Request, UploadFile
 
@@ -11,8 +12,9 @@ from ..errors import ConfigError, InputError
 from ..triage.intake import SubmissionMeta
 from ..triage.listing import QueueQuery
 from ..triage.models import MAX_DB_INT, MAX_PAGE
+from ..triage.workflow import MemberMeta
 
-__all__ = ["float_or_none", "int_or_none", "meta_from_form", "queue_query", "read_upload"]
+__all__ = ["float_or_none", "int_or_none", "member_meta", "meta_from_form", "queue_query", "read_upload"]
 
 _CHUNK = 1024 * 1024
 
@@ -89,3 +91,26 @@ def meta_from_form(title: str, format: str, episodes: str, track: str, synopsis:
     """
     return SubmissionMeta(title=title.strip(), format=format, episodes=int_or_none(episodes, "episodes"),
                           track=track.strip(), synopsis=synopsis.strip(), budget=int_or_none(budget, "budget"))
+
+
+#: The fields of one row of the receipt's per-file table (inputs named ``title-<id>`` …).
+MEMBER_FIELDS = ("title", "format", "episodes", "track", "language")
+
+
+def member_meta(form: Mapping[str, object]) -> dict[int, MemberMeta]:
+    """The per-file table of a receipt: ``{submission id: what was declared for that file}``.
+
+    >>> member_meta({"title-7": "甲", "format-7": "vertical", "episodes-7": "60", "track-7": "", "csrf_token": "x"})[7].meta.episodes
+    60
+    """
+    rows: dict[int, dict[str, str]] = {}
+    for key, value in form.items():
+        name, _, sid = key.partition("-")
+        if name in MEMBER_FIELDS and sid:
+            number = int_or_none(sid, "file id", low=1)
+            if number is not None:
+                rows.setdefault(number, {})[name] = value if isinstance(value, str) else ""
+    return {sid: MemberMeta(SubmissionMeta(title=r.get("title", "").strip(), format=r.get("format", ""),
+                                           episodes=int_or_none(r.get("episodes"), "episodes"), track=r.get("track", "").strip()),
+                            r.get("language", "").strip())
+            for sid, r in rows.items()}

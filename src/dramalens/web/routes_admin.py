@@ -9,6 +9,7 @@ from starlette.responses import Response
 from ..triage import desk
 from ..triage.models import MAX_PAGE
 from ..triage.scoring import Weights
+from ..triage.workflow import settings_screen
 from .charts import STATUS_COLOURS, growth_chart
 from .deps import Viewer, admin_viewer, check_form, render, state, viewer
 from .forms import int_or_none
@@ -19,9 +20,10 @@ router = APIRouter()
 
 
 @router.get("/catalog")
-def catalog_page(request: Request, page: str = "1", v: Viewer = Depends(viewer)) -> Response:
+def catalog_page(request: Request, page: str = "1", q: str = "", v: Viewer = Depends(viewer)) -> Response:
     n = int_or_none(page, "page", low=1, high=MAX_PAGE) or 1
-    return render(request, "catalog.html", {"listing": desk.catalog_page(state(request).db_url, n), "page_no": n}, v=v)
+    return render(request, "catalog.html", {"listing": desk.catalog_page(state(request).db_url, n, q), "page_no": n,
+                                            "q": q}, v=v)
 
 
 @router.get("/saturation")
@@ -34,8 +36,8 @@ def saturation_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
 
 @router.get("/settings")
 def settings_page(request: Request, saved: str = "", v: Viewer = Depends(admin_viewer)) -> Response:
-    weights = desk.current_weights(state(request).engine, state(request).weights_file)
-    return render(request, "settings.html", {"weights": weights, "saved": bool(saved)}, v=v)
+    screen = settings_screen(state(request).engine, v.user, state(request).weights_file)
+    return render(request, "settings.html", {"weights": screen.weights, "screen": screen, "saved": bool(saved)}, v=v)
 
 
 @router.post("/settings")

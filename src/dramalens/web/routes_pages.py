@@ -8,9 +8,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..triage import desk
 from ..triage.coverage import coverage_docx, coverage_for
 from ..triage.reader import script_view
-from ..triage.review import add_note, assign, decide
+from ..triage.review import add_note, assign
+from ..triage.workflow import DECLARABLE_LANGUAGES, bulk_decide_with_template, decide_with_template, queue_screen, review_page
 from .deps import Viewer, check_form, language_of, render, state, viewer
-from .forms import meta_from_form, queue_query, read_upload
+from .forms import int_or_none, meta_from_form, queue_query, read_upload
 from .i18n import labels
 
 __all__ = ["REPORT_CSP", "csv_response", "router"]
@@ -33,17 +34,18 @@ def csv_response(text: str, kind: str) -> Response:
 @router.get("/queue")
 def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
     query = queue_query(request)
-    view = desk.queue_view(state(request).engine, v.user, query)
+    screen = queue_screen(state(request).engine, v.user, query)
     params = {k: val for k, val in request.query_params.items() if k != "page"}
-    return render(request, "queue.html", {"page": view.page, "query": query, "progress": view.progress, "params": params},
-                  v=v)
+    return render(request, "queue.html", {"page": screen.view.page, "query": query, "progress": screen.view.progress,
+                                          "params": params, "screen": screen}, v=v)
 
 
 @router.get("/submissions/{submission_id}")
 def submission_page(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
-    d = desk.submission_detail(state(request).engine, submission_id, v.user)
+    rp = review_page(state(request).engine, submission_id, v.user, similar_threshold=state(request).similar_threshold)
+    d = rp.detail
     return render(request, "submission.html", {"sub": d.submission, "score": d.score, "log": d.audit, "notes": d.notes,
-                                               "shown": d.effective, "choices": d.choices}, v=v)
+                                               "shown": d.effective, "choices": d.choices, "rp": rp}, v=v)
 
 
 @router.get("/submissions/{submission_id}/script")
@@ -74,20 +76,21 @@ def submission_report(request: Request, submission_id: int, v: Viewer = Depends(
 
 @router.post("/submissions/{submission_id}/decision")
 def decision(request: Request, submission_id: int, status: str = Form(...), version: int = Form(...),
-             note: str = Form("", max_length=10_000), then: str = Form(""), csrf_token: str = Form(""),
-             v: Viewer = Depends(viewer)) -> Response:
+             note: str = Form("", max_length=10_000), then: str = Form(""), template: str = Form(""),
+             csrf_token: str = Form(""), v: Viewer = Depends(viewer)) -> Response:
     check_form(v, csrf_token)
-    decide(state(request).engine, submission_id, v.user, status, version, note)
+    decide_with_template(state(request).engine, submission_id, v.user, status, version, note,
+                         int_or_none(template, "template", low=1))
     following = desk.next_submission(state(request).engine, v.user, after=submission_id) if then == "next" else None
     target = f"/submissions/{following}" if following is not None else ("/queue" if then == "next" else f"/submissions/{submission_id}")
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/queue/decide")
-def bulk_decision(request: Request, ids: list[int] = Form([]), status: str = Form(""), csrf_token: str = Form(""),
-                  v: Viewer = Depends(viewer)) -> Response:
+def bulk_decision(request: Request, ids: list[int] = Form([]), status: str = Form(""), template: str = Form(""),
+                  csrf_token: str = Form(""), v: Viewer = Depends(viewer)) -> Response:
     check_form(v, csrf_token)
-    done = desk.bulk_decide(state(request).engine, v.user, ids, status)
+    done = bulk_decide_with_template(state(request).engine, v.user, ids, status, int_or_none(template, "template", low=1))
     return RedirectResponse(f"/queue?decided={len(done.applied)}&refused={len(done.refused)}", status_code=303)
 
 
@@ -128,7 +131,7 @@ async def upload(request: Request, file: UploadFile = File(...), title: str = Fo
     meta = meta_from_form(title, format, episodes, track, synopsis, budget)
     data = await read_upload(file, st.limits.max_upload_bytes)
     receipt = desk.receive_upload(st.engine, file.filename or "", data, meta, v.user, limits=st.limits)
-    return render(request, "receipt.html", {"receipt": receipt}, v=v)
+    return render(request, "receipt.html", {"receipt": receipt, "meta": meta, "languages": DECLARABLE_LANGUAGES}, v=v)
 
 
 @router.get("/export.csv")
