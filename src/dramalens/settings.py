@@ -82,6 +82,9 @@ class Settings:
     #: Read quality under which the desk routes a script to "needs a human read" instead of
     #: scoring it (``DRAMALENS_READ_QUALITY_THRESHOLD``, 0 to 1; 0 turns the gate off).
     read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD
+    #: Works a trope or track needs before ``catalog saturation`` labels it, and releases each
+    #: growth window needs (``DRAMALENS_SATURATION_MIN_WORKS``, a whole number from 1).
+    saturation_min_works: int = 5
     #: The settings file that was read, if any (for messages; not itself a setting).
     config_file: Path | None = None
 
@@ -155,6 +158,15 @@ def _unit_float(value: object) -> float:
     return number
 
 
+def _min_works(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(value)
+    n = int(value)  # a string that is not a whole number raises ValueError here
+    if not 1 <= n <= 1_000_000:
+        raise ValueError(value)
+    return n
+
+
 def _secret(value: object) -> str | None:
     if not isinstance(value, str):
         raise ValueError(value)
@@ -225,6 +237,7 @@ _SPECS: dict[str, _Spec] = {
     "llm_api_key": _Spec("DRAMALENS_LLM_API_KEY", "--llm-api-key", "a non-empty key", _password, secret=True),
     "read_quality_threshold": _Spec("DRAMALENS_READ_QUALITY_THRESHOLD", "--read-quality-threshold",
                                     "a number from 0 to 1 (0 turns the gate off)", _unit_float),
+    "saturation_min_works": _Spec("DRAMALENS_SATURATION_MIN_WORKS", "--min-works", "a whole number from 1", _min_works),
 }
 
 _Origin = Literal["toml", "env", "flag"]
