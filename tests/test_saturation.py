@@ -42,22 +42,21 @@ def _monthly(released: date, per_month: int) -> tuple[tuple[date, int], ...]:
 
 @pytest.fixture()
 def catalogue() -> Catalog:
-    """- "ceo" / urban: 2 releases a month in Jan-Mar, 6 a month in Apr-Jun, sharing a flat
-      12,000 plays a month: titles on the platform grow fast, plays not at all → crowded;
+    """Each title earns its plays in its release month (plays fade fast; a flow like releases):
+
+    - "ceo" / urban: 2 releases a month in Jan-Mar, 6 a month in Apr-Jun, sharing a flat 12,000
+      plays a month: releases triple, plays do not grow → crowded;
     - "rebirth" / period: 3 releases a month, plays per title doubling every month: plays
-      outgrow the titles → under-served (its share is below the median);
-    - "mid" / family: 4 releases a month, 800 plays per title a month: plays grow exactly as
-      the titles do → balanced;
+      outgrow releases → under-served (its share is below the median);
+    - "mid" / family: 4 releases a month, 800 plays each: both flat → balanced;
     - "rare" / scifi: 2 works with huge plays → too few works, whatever the plays."""
-    ceo_live = [sum(2 if k < 3 else 6 for k in range(j + 1)) for j in range(len(MONTHS))]
     recs = []
     for k, m in enumerate(MONTHS):
-        for _ in range(2 if k < 3 else 6):
-            recs.append(_rec("ceo", "urban", m, tuple((p, 12_000 // ceo_live[j]) for j, p in enumerate(MONTHS) if p >= m)))
-        for _ in range(3):
-            recs.append(_rec("rebirth", "period", m, tuple((p, 1000 * 2 ** j) for j, p in enumerate(MONTHS) if p >= m)))
-        for _ in range(4):
-            recs.append(_rec("mid", "family", m, _monthly(m, 800)))
+        ceo = 2 if k < 3 else 6
+        day = m.replace(day=15)  # released mid-month; the monthly series is keyed by the month
+        recs += [_rec("ceo", "urban", day, ((m, 12_000 // ceo),)) for _ in range(ceo)]
+        recs += [_rec("rebirth", "period", day, ((m, 1000 * 2**k),)) for _ in range(3)]
+        recs += [_rec("mid", "family", day, ((m, 800),)) for _ in range(4)]
     recs += [_rec("rare", "scifi", MONTHS[0], _monthly(MONTHS[0], 10**7)) for _ in range(2)]
     cat = Catalog("sqlite://")
     cat.upsert(recs)
@@ -74,9 +73,10 @@ def test_labels_on_a_catalogue_with_known_trends(catalogue: Catalog) -> None:
     assert result.periods == tuple(f"2025-{m:02d}" for m in range(1, 7)) and result.as_of == "2025-06"
     ceo = rows[("trope", "ceo")]
     assert ceo.works == 24 and ceo.status == "crowded", ceo.reason
-    assert dict(ceo.supply)["2025-06"] == 24
-    assert ceo.supply_growth == pytest.approx((54 / 12) ** (1 / WINDOW) - 1, abs=1e-3)  # 2+4+6 → 12+18+24 titles on the platform
-    assert ceo.plays_growth is not None and abs(ceo.plays_growth) < 0.02  # ~12,000 a month throughout
+    assert dict(ceo.supply)["2025-06"] == 6
+    assert ceo.supply_growth == pytest.approx(3 ** (1 / WINDOW) - 1, abs=1e-3)  # 6 → 18 releases a window
+    assert ceo.plays_growth is not None and abs(ceo.plays_growth) < 0.01  # 12,000 a month throughout
+    assert ceo.per_title_interval is not None and ceo.per_title_interval[1] < 0
     assert ceo.supply_interval is not None and ceo.supply_interval[0] < ceo.supply_growth < ceo.supply_interval[1]
     assert rows[("trope", "rebirth")].status == "under-served", rows[("trope", "rebirth")].reason
     assert rows[("trope", "mid")].status == "balanced", rows[("trope", "mid")].reason
@@ -91,7 +91,7 @@ def test_minimum_works_is_a_setting(catalogue: Catalog) -> None:
     assert load_settings(env={"DRAMALENS_SATURATION_MIN_WORKS": "30"}, toml_path=False).saturation_min_works == 30
     strict = _by_name(saturation(catalogue, min_works=25).rows)
     assert strict[("trope", "ceo")].status == "too few works"  # 24 works < 25
-    assert _by_name(saturation(catalogue, min_works=6).rows)[("trope", "ceo")].status == "crowded"  # 6 titles live by March
+    assert _by_name(saturation(catalogue, min_works=6).rows)[("trope", "ceo")].status == "crowded"  # 6 releases in Jan-Mar
     with pytest.raises(ConfigError):
         saturation(catalogue, min_works=0)
     with pytest.raises(Exception, match="SATURATION_MIN_WORKS"):
@@ -120,14 +120,14 @@ def test_one_to_eight_works_is_not_seven_hundred_percent() -> None:
 
 def _follows(r: SaturationRow, median: float, min_works: int) -> bool:
     """The documented rule, written again from the row's own fields."""
-    if r.works < min_works or r.supply_interval is None:
+    if r.works < min_works or r.supply_growth is None or r.supply_interval is None:
         return r.status == "too few works"
-    s, p = r.supply_interval, r.plays_interval
-    if p is None:
-        want = "crowded" if s[0] > 0 and r.share >= 1.5 * median else "balanced"
-    elif r.share >= median and s[0] > p[1]:
+    t = r.per_title_interval
+    if t is None:
+        want = "crowded" if r.supply_interval[0] > 0 and r.share >= 1.5 * median else "balanced"
+    elif r.share >= median and r.supply_growth >= 0 and t[1] < 0:
         want = "crowded"
-    elif r.share <= median and p[0] > s[1]:
+    elif r.share <= median and t[0] > 0:
         want = "under-served"
     else:
         want = "balanced"
@@ -141,17 +141,21 @@ def test_every_label_follows_from_the_figures_shown(catalogue: Catalog) -> None:
         assert _follows(r, medians[r.kind], result.min_works), r
         if r.supply_growth is not None and r.supply_interval is not None:
             assert r.supply_interval[0] <= r.supply_growth <= r.supply_interval[1]
-        if r.plays_growth is not None and r.plays_interval is not None:
-            assert r.plays_interval[0] - 1e-9 <= r.plays_growth <= r.plays_interval[1] + 1e-9
+        for g, iv in ((r.plays_growth, r.plays_interval), (r.per_title_growth, r.per_title_interval)):
+            if g is not None and iv is not None:
+                assert iv[0] <= g <= iv[1]
 
 
-_iv = st.tuples(st.floats(-0.9, 2.0), st.floats(0.0, 1.0)).map(lambda t: (round(t[0], 4), round(t[0] + t[1], 4)))
+_growth = st.tuples(st.floats(-0.9, 2.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0)).map(
+    lambda t: (round(t[0], 4), (round(t[0] - t[1], 4), round(t[0] + t[2], 4))))
 
 
 @settings(max_examples=200, deadline=None)
-@given(works=st.integers(0, 50), share=st.floats(0, 1), median=st.floats(0.001, 1), supply=st.one_of(st.none(), _iv),
-       plays=st.one_of(st.none(), _iv), min_works=st.integers(1, 10))
-def test_the_rule_agrees_with_its_restatement(works, share, median, supply, plays, min_works) -> None:
-    status, reason = label(works, share, median, supply, plays, min_works)
-    row = SaturationRow("trope", "x", "x", works, share, (), (), None, None, status, supply, plays if supply else plays, reason)
+@given(works=st.integers(0, 50), share=st.floats(0, 1), median=st.floats(0.001, 1), supply=st.one_of(st.none(), _growth),
+       per_title=st.one_of(st.none(), _growth), min_works=st.integers(1, 10))
+def test_the_rule_agrees_with_its_restatement(works, share, median, supply, per_title, min_works) -> None:
+    status, reason = label(works, share, median, supply, per_title, min_works)
+    row = SaturationRow("trope", "x", "x", works, share, (), (), None if supply is None else supply[0], None, status,
+                        None if supply is None else supply[1], None, reason,
+                        None if per_title is None else per_title[0], None if per_title is None else per_title[1])
     assert _follows(row, median, min_works) and reason

@@ -1,30 +1,30 @@
 """Saturation: which tropes and tracks are crowded and which are under-served.
 
-Per trope and per track: works and share, supply (titles on the platform each month), effective
-plays (plays per month on the platform), their month-over-month growth with a 90% interval, and
-a label that follows from those figures alone (:func:`label`). Supply is the stock of titles,
-not the month's releases, so that the two growths compare like with like: plays growing slower
-than the titles sharing them is plays per title falling.
+Per trope and per track: works and share; supply (titles released each month); effective plays
+(plays per month on the platform); plays per active title (a title is active in a month it has
+plays); the month-over-month growth of each with a 90% interval; and a label that follows from
+the figures shown beside it (:func:`label`).
 
 - **Effective plays.** A monthly series counts as given. A work with one play total dated at its
   release (a catalogue sheet's cumulative count) has been collecting plays since release, so its
   plays per month are that total over its months on the platform up to the catalog's as-of month
-  (the latest release or play date, unless given), spread evenly: an old hit no longer outweighs
-  a new title because it has had longer to collect.
+  (the month of the latest release, unless given: later months hold no releases to compare),
+  spread evenly: an old hit no longer outweighs a new title because it has had longer to collect.
 - **Growth** is month over month, as the industry quotes it, but averaged over a window so a
   single month's noise does not decide: the last :data:`WINDOW` months against the
   :data:`WINDOW` before, as a compound monthly rate ``(recent / before) ** (1 / WINDOW) − 1``.
-  Each growth needs ``min_works`` works on the platform (for plays: with plays) in the earlier
-  window (1 → 8 works is not "+700%"). Both intervals come from one bootstrap over the works
-  (which works happen to carry the label is the uncertainty, not the play counts, which are
-  large): the works are resampled :data:`BOOTSTRAP` times and both growths recomputed.
-- **Labels** (``min_works`` is the setting ``saturation_min_works``):
-  *too few works* below ``min_works`` works or without a supply growth figure; *crowded* when
-  its share is at least the median share of its kind and supply surely outgrows plays (the
-  supply interval's low end above the plays interval's high end; without play data: supply
-  surely growing and share ≥ 1.5 × the median); *under-served* when its share is at most the
-  median and plays surely outgrow supply (plays' low end above supply's high end; without play
-  data: never, since demand is unknown); *balanced* otherwise.
+  Supply growth needs ``min_works`` releases in each window (1 → 8 works is not "+700%"), plays
+  growth ``min_works`` works with plays in the earlier one. The intervals come from one
+  bootstrap over the works (which works happen to carry the label is the uncertainty, not the
+  play counts, which are large): the works are resampled :data:`BOOTSTRAP` times and every
+  growth recomputed on the same resample, so the per-title interval is that of the ratio.
+- **Labels** (``min_works`` is the setting ``saturation_min_works``): *too few works* below
+  ``min_works`` works or without a supply growth figure; *crowded* when its share is at least
+  the median share of its kind, supply is not shrinking and plays per title are surely falling
+  (the interval's high end below 0); *under-served* when its share is at most the median and
+  plays per title are surely rising (the interval's low end above 0); without play data,
+  *crowded* when supply is surely growing and the share is ≥ 1.5 × the median, else *balanced*;
+  *balanced* otherwise.
 """
 
 from __future__ import annotations
@@ -49,20 +49,21 @@ WINDOW = 3
 BOOTSTRAP = 400
 
 RULE = (
-    "Supply: titles on the platform. Growth: the last 3 months against the 3 before, as a compound monthly rate, "
-    "with a 90% bootstrap interval over the works. Plays: per month on the platform "
-    "(a single total is spread over the months since release). too few works: fewer than the minimum works "
-    "or releases; crowded: share ≥ median share and supply's low end > plays' high end (no plays: supply's low "
-    "end > 0 and share ≥ 1.5 × median); under-served: share ≤ median and plays' low end > supply's high end; "
-    "balanced otherwise."
+    "Supply: titles released a month. Plays: per month on the platform (a single total is spread over the months "
+    "since release). Growth: the last 3 months against the 3 before, as a compound monthly rate, with a 90% "
+    "bootstrap interval over the works. too few works: fewer than the minimum works, or releases in a window; "
+    "crowded: share ≥ median share, supply growth ≥ 0 and plays per active title surely falling (interval below 0); "
+    "under-served: share ≤ median and plays per active title surely rising (interval above 0); without plays: "
+    "crowded if supply surely grows and share ≥ 1.5 × median; balanced otherwise."
 )
 
 
 @dataclass(frozen=True, slots=True)
 class SaturationRow:
     """One trope or track (``kind`` ``"trope"`` or ``"track"``). Growths are monthly rates
-    (0.05 = +5% a month) with their 90% intervals; ``plays_per_work`` is effective plays per
-    month per work on the platform; ``reason`` says in words which figures gave the label."""
+    (0.05 = +5% a month) with their 90% intervals: supply (releases), effective plays, and plays
+    per active title (``per_title_*``, what the label reads); ``plays_per_work`` is effective
+    plays per active title each month; ``reason`` says which figures gave the label."""
 
     kind: str
     name: str
@@ -77,6 +78,8 @@ class SaturationRow:
     supply_interval: tuple[float, float] | None = None
     plays_interval: tuple[float, float] | None = None
     reason: str = ""
+    per_title_growth: float | None = None
+    per_title_interval: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,65 +107,74 @@ def _rate(recent: float, before: float) -> float:
     return float((recent / before) ** (1.0 / WINDOW) - 1.0)
 
 
-def _growths(live: np.ndarray, plays: np.ndarray, recent: slice, before: slice, min_works: int,
-             seed: int) -> tuple[tuple[float, tuple[float, float]] | None, tuple[float, tuple[float, float]] | None]:
-    """Monthly growth of supply (``live``: works × months, 1 while a work is on the platform)
-    and of effective plays (works × months), each with a 90% interval from one bootstrap over
-    the works; None where fewer than ``min_works`` works count in the earlier window.
+Growth = tuple[float, tuple[float, float]]  # a monthly rate and its 90% interval
 
-    >>> live = np.array([[1, 1, 1, 1, 1, 1]] * 6 + [[0, 0, 0, 1, 1, 1]] * 6, float)
-    >>> s, p = _growths(live, live * 100.0, slice(3, 6), slice(0, 3), 5, 0)
-    >>> round(s[0], 3), round(p[0], 3), s[1][0] <= s[0] <= s[1][1]
-    (0.26, 0.26, True)
+
+def _growths(released: np.ndarray, plays: np.ndarray, recent: slice, before: slice, min_works: int,
+             seed: int) -> tuple[Growth | None, Growth | None, Growth | None]:
+    """Monthly growth of supply (``released``: works × months, 1 in a work's release month), of
+    effective plays (works × months) and of plays per active title (a title is active in a
+    month it has plays), each with a 90% interval from one bootstrap over the works (paired, so
+    the per-title interval is not the two others' widths added). None under ``min_works``
+    releases in a window (then there is no label), or works with plays in the earlier window.
+
+    >>> released = np.eye(6)[[0, 1, 2, 3, 3, 4, 4, 5, 5] * 2]  # 6 releases, then 12
+    >>> s, p, t = _growths(released, released * 100.0, slice(3, 6), slice(0, 3), 5, 0)
+    >>> round(s[0], 3), round(p[0], 3), t[0], s[1][0] <= s[0] <= s[1][1]
+    (0.26, 0.26, 0.0, True)
     """
-    lr, lb = live[:, recent].sum(axis=1), live[:, before].sum(axis=1)
-    pr, pb = plays[:, recent].sum(axis=1), plays[:, before].sum(axis=1)
-    supply_ok = int(np.count_nonzero(lb > 0)) >= min_works
-    plays_ok = int(np.count_nonzero(pb > 0)) >= min_works
-    if not supply_ok:
-        return None, None
-    pick = np.random.default_rng(seed).integers(0, live.shape[0], size=(BOOTSTRAP, live.shape[0]))
+    active = (plays > 0).astype(float)
+    sums = [(m[:, recent].sum(axis=1), m[:, before].sum(axis=1)) for m in (released, plays, active)]
+    (lr, lb), (pr, pb), (ar, ab) = sums
+    if min(lr.sum(), lb.sum()) < min_works:
+        return None, None, None
+    pick = np.random.default_rng(seed).integers(0, released.shape[0], size=(BOOTSTRAP, released.shape[0]))
 
-    def one(r: np.ndarray, b: np.ndarray) -> tuple[float, tuple[float, float]]:
+    def one(r: np.ndarray, b: np.ndarray, rd: np.ndarray | None = None, bd: np.ndarray | None = None) -> Growth:
         rs, bs = r[pick].sum(axis=1), b[pick].sum(axis=1)
-        ok = bs > 0
+        g_r, g_b = float(r.sum()), float(b.sum())
+        if rd is not None and bd is not None:  # per active title: plays over active title-months
+            rs, bs = rs / np.maximum(rd[pick].sum(axis=1), 1), bs / np.maximum(bd[pick].sum(axis=1), 1)
+            g_r, g_b = g_r / max(float(rd.sum()), 1.0), g_b / max(float(bd.sum()), 1.0)
+        ok = (bs > 0) & (rs > 0)
         rates = (rs[ok] / bs[ok]) ** (1.0 / WINDOW) - 1.0
-        lo, hi = np.quantile(rates, [0.05, 0.95])
-        g = _rate(float(r.sum()), float(b.sum()))
+        g = _rate(g_r, g_b)
+        lo, hi = np.quantile(rates, [0.05, 0.95]) if rates.size else (g, g)
         return round(g, 4), (round(min(float(lo), g), 4), round(max(float(hi), g), 4))
 
-    return one(lr, lb), (one(pr, pb) if plays_ok and pb.sum() > 0 else None)
+    if int(np.count_nonzero(pb > 0)) < min_works or pr.sum() <= 0:
+        return one(lr, lb), None, None
+    return one(lr, lb), one(pr, pb), one(pr, pb, ar, ab)
 
 
-def label(works: int, share: float, median_share: float, supply: tuple[float, float] | None,
-          plays: tuple[float, float] | None, min_works: int = MIN_SUPPORT) -> tuple[str, str]:
+def label(works: int, share: float, median_share: float, supply: Growth | None, per_title: Growth | None,
+          min_works: int = MIN_SUPPORT) -> tuple[str, str]:
     """(status, reason) from the figures a row shows: works, share, the median share of its
-    kind and the two growth intervals (module doc).
+    kind, supply growth and plays-per-title growth with their intervals (module doc).
 
-    >>> label(20, 0.3, 0.1, (0.05, 0.2), (-0.1, 0.0))[0]
+    >>> label(20, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))[0]
     'crowded'
-    >>> label(20, 0.05, 0.1, (-0.1, 0.0), (0.02, 0.1))[0]
+    >>> label(20, 0.05, 0.1, (0.0, (-0.1, 0.1)), (0.05, (0.02, 0.1)))[0]
     'under-served'
-    >>> label(3, 0.3, 0.1, (0.05, 0.2), (-0.1, 0.0))[0]
+    >>> label(3, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))[0]
     'too few works'
     """
-    def pct(iv: tuple[float, float]) -> str:
-        return f"[{iv[0] * 100:+.0f}%, {iv[1] * 100:+.0f}%]/month"
+    def pct(g: Growth) -> str:
+        return f"{g[0] * 100:+.1f}%/month [{g[1][0] * 100:+.0f}%, {g[1][1] * 100:+.0f}%]"
 
     if works < min_works:
         return "too few works", f"{works} works < {min_works}"
     if supply is None:
         return "too few works", f"fewer than {min_works} releases in a {WINDOW}-month window"
-    big, small = share >= median_share, share <= median_share
-    if plays is None:
-        if supply[0] > 0 and share >= 1.5 * median_share:
-            return "crowded", f"supply {pct(supply)} growing, share {share:.1%} ≥ 1.5 × median {median_share:.1%}, no plays"
+    if per_title is None:
+        if supply[1][0] > 0 and share >= 1.5 * median_share:
+            return "crowded", f"supply {pct(supply)} surely growing, share {share:.1%} ≥ 1.5 × median {median_share:.1%}, no plays"
         return "balanced", f"supply {pct(supply)}, no play data"
-    if big and supply[0] > plays[1]:
-        return "crowded", f"supply {pct(supply)} outgrows plays {pct(plays)}, share {share:.1%} ≥ median {median_share:.1%}"
-    if small and plays[0] > supply[1]:
-        return "under-served", f"plays {pct(plays)} outgrow supply {pct(supply)}, share {share:.1%} ≤ median {median_share:.1%}"
-    return "balanced", f"supply {pct(supply)} and plays {pct(plays)} overlap or share is on the other side of the median"
+    if share >= median_share and supply[0] >= 0 and per_title[1][1] < 0:
+        return "crowded", f"supply {pct(supply)} while plays per title fall {pct(per_title)}, share {share:.1%} ≥ median {median_share:.1%}"
+    if share <= median_share and per_title[1][0] > 0:
+        return "under-served", f"plays per title rise {pct(per_title)}, share {share:.1%} ≤ median {median_share:.1%}"
+    return "balanced", f"plays per title {pct(per_title)}, supply {pct(supply)}, share {share:.1%} (median {median_share:.1%})"
 
 
 def _effective_plays(catalog: Catalog, rows: int, position: dict[str, int], released: list[date | None],
@@ -206,11 +218,10 @@ def saturation(catalog: Catalog, *, min_works: int = MIN_SUPPORT, as_of: date | 
             groups[("track", track)].add(row)
             names[("track", track)] = track
     dates = [d for d in index.release_dates if d]
-    play_dates = [d for _, d, _ in catalog.plays()]
     if not dates:
         return Saturation((), (), len(index), min_works=min_works)
     first = min(_month(d) for d in dates)
-    last = _month(as_of) if as_of is not None else max(_month(d) for d in dates + play_dates)
+    last = _month(as_of) if as_of is not None else max(_month(d) for d in dates)
     if last < first:
         raise ConfigError(f"as_of {as_of} is before the first release ({_name(first)})")
     months = list(range(first, last + 1))
@@ -227,21 +238,22 @@ def saturation(catalog: Catalog, *, min_works: int = MIN_SUPPORT, as_of: date | 
         rows = np.array(sorted(members), dtype=np.int64)
         released = [(r, d) for r in rows.tolist() if (d := index.release_dates[r]) is not None]
         dated = np.array([r for r, _ in released], dtype=np.int64)
-        live = np.zeros((dated.size, len(months)))
+        flow = np.zeros((dated.size, len(months)))
         for i, (_, d) in enumerate(released):
-            live[i, max(_month(d) - first, 0) :] = 1.0
-        sg, pg = _growths(live, plays[dated], recent, before, min_works, seed) if two_windows and dated.size else (None, None)
-        stock = live.sum(axis=0)
+            if _month(d) <= last:
+                flow[i, _month(d) - first] = 1.0
+        sg, pg, tg = _growths(flow, plays[dated], recent, before, min_works, seed) if two_windows and dated.size else (None, None, None)
+        supply = flow.sum(axis=0)
         with_plays = rows[has_plays[rows]]
         on = (plays[with_plays] > 0).sum(axis=0) if with_plays.size else np.zeros(len(months))
         ppw = tuple((_name(m), round(float(plays[with_plays, i].sum() / on[i]), 2)) for i, m in enumerate(months) if on[i] > 0)
         share = len(rows) / n_works
-        status, reason = label(len(rows), round(share, 4), round(medians[kind], 4), None if sg is None else sg[1],
-                               None if pg is None else pg[1], min_works)
+        status, reason = label(len(rows), round(share, 4), round(medians[kind], 4), sg, tg, min_works)
         out.append(SaturationRow(kind, name, names[(kind, name)], len(rows), round(share, 4),
-                                 tuple((_name(m), int(stock[i])) for i, m in enumerate(months)), ppw,
+                                 tuple((_name(m), int(supply[i])) for i, m in enumerate(months)), ppw,
                                  None if sg is None else round(sg[0], 4), None if pg is None else round(pg[0], 4), status,
-                                 None if sg is None else sg[1], None if pg is None else pg[1], reason))
+                                 None if sg is None else sg[1], None if pg is None else pg[1], reason,
+                                 None if tg is None else tg[0], None if tg is None else tg[1]))
     out.sort(key=lambda r: (r.kind != "trope", -r.works, r.name))
     return Saturation(tuple(out), tuple(_name(m) for m in months), len(index), RULE, _name(last), min_works,
                       tuple((k, round(v, 4)) for k, v in medians.items()))
@@ -286,13 +298,14 @@ def saturation_html(result: Saturation, *, title: str = "Catalog saturation") ->
             continue
         top = max(r.works for r in rows)
         parts.append(f"<h2>{'Tropes' if kind == 'trope' else 'Tracks'}</h2><table><tr><th>{kind}</th><th>works</th><th>share</th><th></th>"
-                     "<th>supply growth</th><th>plays growth</th><th>status</th><th>titles on the platform</th><th>plays per work / month</th></tr>")
+                     "<th>supply growth</th><th>plays growth</th><th>plays per title</th><th>status</th><th>releases / month</th><th>plays per work / month</th></tr>")
         for r in rows:
             colour = _COLOURS[r.status]
             bar = f'<svg width="160" height="14" role="img"><rect width="{160 * r.works / top:.1f}" height="14" fill="{colour}"/></svg>'
             parts.append(
                 f"<tr><td>{html.escape(r.label or r.name)}</td><td class='n'>{r.works}</td><td class='n'>{r.share:.1%}</td><td>{bar}</td>"
                 f"<td class='n'>{_growth_cell(r.supply_growth, r.supply_interval)}</td><td class='n'>{_growth_cell(r.plays_growth, r.plays_interval)}</td>"
+                f"<td class='n'>{_growth_cell(r.per_title_growth, r.per_title_interval)}</td>"
                 f"<td style='color:{colour}'>{r.status}<br><small>{html.escape(r.reason)}</small></td><td>{_spark([float(v) for _, v in r.supply])}</td>"
                 f"<td>{_spark([v for _, v in r.plays_per_work], colour='#1f6fb2')}</td></tr>"
             )
