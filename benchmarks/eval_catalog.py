@@ -17,6 +17,11 @@ for Chinese), the combined score of the catalog's ``similar_to_work`` (``similar
 versions), and each per-fingerprint score it reports (whatever fields ``Match.scores`` has),
 ranked on its own.
 
+``all`` then cross-validates the one parameter of the catalog's topic fusion (the lexical share,
+:mod:`dramalens.catalog.fusion`) leave-one-source-out over the retrieval sets it ran: for each
+source, the share that maximises the mean of hit@1, hit@5 and MRR on the other sources, scored
+on the held-out one, beside the best single signal (``fusion_cv``).
+
 ``tags``: platform tags are mapped to trope ids (benchmarks/catalog_tag_map.toml); micro/macro F1
 and per-trope precision/recall of dramalens' tagger (text only, the platform tags are withheld),
 of finding the mapped tag words in the text, and of TF-IDF + one-vs-rest logistic regression
