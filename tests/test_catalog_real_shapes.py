@@ -65,6 +65,8 @@ def test_empty_fingerprints_never_match(tmp_path: Path) -> None:
     for m in similar_to_work(cat, "h0", k=9, evidence=False):
         assert m.scores.minhash == 0.0 and m.scores.text == 0.0
         assert m.score < 0.9  # identical heading-only texts are not "the same work"
+        if m.work_id.startswith("h"):
+            assert m.score == 0.0 and m.scores.topic == 0.0, m  # nor any evidence of a shared topic
 
 
 def test_markup_is_stripped_before_fingerprinting(tmp_path: Path) -> None:
