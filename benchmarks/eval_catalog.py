@@ -17,6 +17,11 @@ for Chinese), the combined score of the catalog's ``similar_to_work`` (``similar
 versions), and each per-fingerprint score it reports (whatever fields ``Match.scores`` has),
 ranked on its own.
 
+``all`` then cross-validates the one parameter of the catalog's topic fusion (the lexical share,
+:mod:`dramalens.catalog.fusion`) leave-one-source-out over the retrieval sets it ran: for each
+source, the share that maximises the mean of hit@1, hit@5 and MRR on the other sources, scored
+on the held-out one, beside the best single signal (``fusion_cv``).
+
 ``tags``: platform tags are mapped to trope ids (benchmarks/catalog_tag_map.toml); micro/macro F1
 and per-trope precision/recall of dramalens' tagger (text only, the platform tags are withheld),
 of finding the mapped tag words in the text, and of TF-IDF + one-vs-rest logistic regression
@@ -414,6 +419,8 @@ def cmd_retrieval(args) -> dict:
         results.append((key, evaluate(mats[key], docs)))
     results[1][1]["seconds"] = round(info["import_s"] + info["query_s"], 2)
     notes = diagnostics(docs, mats, info)
+    if "dramalens lexical" in mats and "dramalens embedding" in mats:
+        FUSION_INPUTS[name] = (Path(args.dir).name, docs, mats["dramalens lexical"], mats["dramalens embedding"])
     out = {"set": name, "documents": len(docs), "queries": results[0][1]["queries"], "results": dict(results), "notes": notes,
            "dramalens_import_s": info["import_s"], "dramalens_query_s": info["query_s"], "total_s": round(time.perf_counter() - t0, 1)}
     text = (f"### {name} ({len(docs)} documents, {out['queries']} queries)\n\n" + _table(results, ["hit@1", "hit@5", "MRR", "tied", "seconds"])
@@ -694,6 +701,71 @@ def cmd_import_check(args) -> dict:
     return out
 
 
+# ------------------------------------------------------------------------ fusion, cross-validated
+#: Per retrieval set run in this process: (source folder, docs, lexical matrix, embedding matrix).
+FUSION_INPUTS: dict[str, tuple[str, list[Doc], np.ndarray, np.ndarray]] = {}
+SHARES = tuple(round(x, 2) for x in np.arange(0.0, 1.0001, 0.05))
+
+
+def _fused_matrix(docs: list[Doc], lex: np.ndarray, emb: np.ndarray, share: float) -> np.ndarray:
+    """The catalog's topic fusion (dramalens.catalog.fusion) with another lexical share, per
+    query over the harness's own score matrices: background from the query's other documents."""
+    from dramalens.catalog.fusion import background, fused_z
+
+    out = np.full(lex.shape, -np.inf)
+    weights = {"lexical": share, "embedding": 1.0 - share}
+    for i, d in enumerate(docs):
+        if d.group is None:
+            continue
+        ok = np.isfinite(lex[i]) & np.isfinite(emb[i])
+        ok[i] = False
+        bg = background(np.clip(lex[i, ok], 0, 1).astype(np.float32), np.clip(emb[i, ok], 0, 1).astype(np.float32))
+        out[i, ok] = fused_z(np.clip(lex[i, ok], 0, 1), np.clip(emb[i, ok], 0, 1), bg, weights)
+    return out
+
+
+def fusion_cv(args) -> dict:
+    """Leave-one-source-out choice of the lexical share: for each source (StoryEmb; both
+    ROCStories configurations together; each pairs set), the share that maximises the mean of
+    hit@1, hit@5 and MRR over the other sources, scored on the held-out one. Beside it: each
+    single signal on the held-out set and the share chosen on all sets (what ships)."""
+    from dramalens.catalog.fusion import TOPIC_WEIGHTS
+
+    if len({src for src, *_ in FUSION_INPUTS.values()}) < 2:
+        return {}
+    metrics = ("hit@1", "hit@5", "MRR")
+    table: dict[tuple[str, float], dict] = {}
+    for name, (_src, docs, lex, emb) in FUSION_INPUTS.items():
+        for share in SHARES:
+            table[(name, share)] = evaluate(_fused_matrix(docs, lex, emb, share), docs)
+
+    def objective(names: list[str], share: float) -> float:
+        return float(np.mean([np.mean([table[(n, share)][m] for m in metrics]) for n in names]))
+
+    sources = sorted({src for src, *_ in FUSION_INPUTS.values()})
+    rows, out = [], {}
+    for held in sources:
+        test = [n for n, v in FUSION_INPUTS.items() if v[0] == held]
+        train = [n for n, v in FUSION_INPUTS.items() if v[0] != held]
+        share = max(SHARES, key=lambda s: (objective(train, s), -abs(s - 0.5)))
+        for n in test:
+            _src, docs, lex, emb = FUSION_INPUTS[n]
+            single = {"lexical": evaluate(lex, docs), "embedding": evaluate(emb, docs)}
+            best = {m: max(single["lexical"][m], single["embedding"][m]) for m in metrics}
+            cv = table[(n, share)]
+            out[n] = {"share": share, "held_out": cv, "best_single": best, **single}
+            rows.append(f"| {n} | {share:.2f} | " + " / ".join(f"{cv[m]:.3f}" for m in metrics) + " | "
+                        + " / ".join(f"{best[m]:.3f}" for m in metrics) + " | "
+                        + " / ".join(f"{cv[m] - best[m]:+.3f}" for m in metrics) + " |")
+    chosen = max(SHARES, key=lambda s: (objective(list(FUSION_INPUTS), s), -abs(s - 0.5)))
+    text = ("### topic fusion, lexical share chosen leave-one-source-out\n\n"
+            f"Shipped share: {TOPIC_WEIGHTS['lexical']:.2f}; chosen on all sets in this run: {chosen:.2f}.\n\n"
+            "| held-out set | share chosen on the other sources | fusion hit@1 / hit@5 / MRR | best single signal | margin |\n|---|---|---|---|---|\n"
+            + "\n".join(rows) + "\n")
+    _emit(text, {"fusion_cv": out, "chosen_on_all": chosen}, args)
+    return out
+
+
 # ------------------------------------------------------------------------------------- all
 def cmd_all(args) -> None:
     """Every set found under ROOT, in one run: storyemb/, tellmeagain/, narrativetwins/ (two
@@ -718,6 +790,7 @@ def cmd_all(args) -> None:
     for pairs in sorted(root.glob("*/pairs.csv")):
         cat = pairs.parent / "catalog.csv"
         run(["retrieval", str(pairs.parent), "--set", pairs.name] + (["--catalog", str(cat)] if cat.exists() else []))
+    fusion_cv(argparse.Namespace(md=args.md, json=None))
     for cat in sorted(root.glob("*/catalog.csv")):
         run(["tags", str(cat), "--text-col", args.text_col, "--tags-col", args.tags_col, "--title-col", args.title_col])
     for export in sorted(set(root.glob("*/catalog.csv")) | set(root.glob("*/export*.csv"))):

@@ -86,12 +86,18 @@ def test_renamed_retellings_rank_in_the_top_five(planted):
 
 
 @pytest.mark.slow
-def test_saturated_tracks_are_labelled_crowded(planted):
+def test_saturated_tracks_are_never_called_under_served(planted):
     cat, _truth = planted
     rows = {r.name: r for r in saturation(cat).rows if r.kind == "track"}
-    # Tracks the generator made saturated: supply rising fast while plays per work fall.
+    # Tracks the generator made saturated: supply rising while plays per work fall. Their trends
+    # (about +3% and -1.5% a month) lie inside the 90% intervals of 3-month windows over a few
+    # hundred works, so an honest label may be "balanced" (issue 10: labels that agree with the
+    # numbers beside them); what it must never be is "under-served", and "crowded" only with a
+    # per-title interval below zero.
     saturated = [t for t, (supply, demand) in TRACK_TRENDS.items() if supply >= 0.7 and demand <= -0.5 and t in rows]
     assert saturated
     for track in saturated:
-        print(f"{track}: {rows[track].status}, supply {rows[track].supply_growth:+.2f}, plays/work {rows[track].plays_growth:+.2f}")
-        assert rows[track].status == "crowded"
+        r = rows[track]
+        print(f"{track}: {r.status}, {r.reason}")
+        assert r.status in ("crowded", "balanced")
+        assert r.status != "crowded" or (r.per_title_interval is not None and r.per_title_interval[1] < 0)

@@ -53,8 +53,8 @@ def test_tropes_are_evidence_not_score(tmp_path: Path) -> None:
     cat = _catalog(tmp_path, [{"id": k, "title": "", "synopsis": v, "language": "en"} for k, v in STORIES.items()])
     for m in similar_to_work(cat, "chef", k=5, evidence=False):
         s = m.scores
-        blend = (0.85 * (s.lexical or 0) + 0.15 * (s.embedding or 0)) / (0.85 + 0.15)
-        assert abs(m.score - max(round(blend, 4), s.text)) < 1e-3  # whatever the trope overlap is
+        assert s.topic is not None
+        assert abs(m.score - max(s.topic, s.text)) < 1e-3  # whatever the trope overlap is
 
 
 def test_empty_fingerprints_never_match(tmp_path: Path) -> None:
@@ -65,6 +65,8 @@ def test_empty_fingerprints_never_match(tmp_path: Path) -> None:
     for m in similar_to_work(cat, "h0", k=9, evidence=False):
         assert m.scores.minhash == 0.0 and m.scores.text == 0.0
         assert m.score < 0.9  # identical heading-only texts are not "the same work"
+        if m.work_id.startswith("h"):
+            assert m.score == 0.0 and m.scores.topic == 0.0, m  # nor any evidence of a shared topic
 
 
 def test_markup_is_stripped_before_fingerprinting(tmp_path: Path) -> None:

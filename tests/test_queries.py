@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dramalens.analysis.tropes import TropeHit
-from dramalens.catalog import (Catalog, Document, Work, compare, dedupe, import_paths, novelty_of_script, saturation, saturation_html,
-                               similar_to_script, similar_to_text, similar_to_work)
-from dramalens.catalog.fingerprint import fingerprint
+from dramalens.catalog import (Catalog, compare, dedupe, import_paths, novelty_of_script, saturation, similar_to_script, similar_to_text,
+                               similar_to_work)
 from dramalens.errors import ConfigError, NotFoundError
 from dramalens.parsing import parse, parse_text
 
@@ -135,42 +131,7 @@ def test_dedupe_clusters_the_copy(corpus):
         dedupe(cat, 0.5, measure="cosine")
 
 
-def _rec(i: int, trope: str, track: str, released: date, plays: tuple = ()):
-    doc = Document(Work(f"s{i:03d}", f"t{i}", "en", synopsis=f"story {i}", track=track, release_date=released, plays=plays))
-    rec = fingerprint(doc, semantic=False)
-    return replace(rec, tropes=(TropeHit(trope, trope, trope, 0.9),), work=replace(rec.work, track=track))
-
-
-def test_saturation_labels_follow_the_documented_rule():
-    cat = Catalog("sqlite://")
-    quarters = [date(2025, m, 1) for m in (1, 4, 7, 10)]
-    recs = []
-    i = 0
-    # "ceo": many works, supply rising, plays per work falling → crowded.
-    for q, n in zip(quarters, (3, 4, 6, 8)):
-        for _ in range(n):
-            recs.append(_rec(i, "ceo", "urban", q, ((q, 1000 - 200 * quarters.index(q)),)))
-            i += 1
-    # "rare": few works, high plays → under-served. "mid": in between → balanced.
-    for q in quarters[:2]:
-        recs.append(_rec(i, "rare", "scifi", q, ((q, 5000),)))
-        i += 1
-    for q in quarters:
-        for _ in range(2):
-            recs.append(_rec(i, "mid", "family", q, ((q, 800),)))
-            i += 1
-    cat.upsert(recs)
-    result = saturation(cat)
-    status = {(r.kind, r.name): r for r in result.rows}
-    assert status[("trope", "ceo")].status == "crowded"
-    assert status[("trope", "ceo")].supply_growth > 0 and status[("trope", "ceo")].plays_growth < 0
-    # 2 works are too few to label (issue 10: minimum support), whatever their plays
-    assert status[("trope", "rare")].status == "too few works" and status[("trope", "rare")].supply_growth is None
-    assert status[("trope", "mid")].status == "balanced" and status[("trope", "mid")].supply_growth is None  # 4 releases a window
-    assert status[("track", "urban")].works == 21
-    assert result.periods == ("2025Q1", "2025Q2", "2025Q3", "2025Q4")
-    html = saturation_html(result)
-    assert html.count("<svg") >= 6 and "<script" not in html and "crowded" in html
+# Saturation's labels are tested on their own fixture in tests/test_saturation.py.
 
 
 def test_saturation_of_an_empty_catalog():

@@ -88,6 +88,9 @@ class Settings:
     #: The least combined similarity (0 to 1) at which the desk lists a catalog work as similar to
     #: a submission (``DRAMALENS_SIMILAR_THRESHOLD``; 0 lists every match found).
     similar_threshold: float = DEFAULT_SIMILAR_THRESHOLD
+    #: Works a trope or track needs before ``catalog saturation`` labels it, and releases each
+    #: growth window needs (``DRAMALENS_SATURATION_MIN_WORKS``, a whole number from 1).
+    saturation_min_works: int = 5
     #: The settings file that was read, if any (for messages; not itself a setting).
     config_file: Path | None = None
 
@@ -159,6 +162,15 @@ def _unit_float(value: object) -> float:
     if not 0.0 <= number <= 1.0:  # also refuses nan
         raise ValueError(value)
     return number
+
+
+def _min_works(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(value)
+    n = int(value)  # a string that is not a whole number raises ValueError here
+    if not 1 <= n <= 1_000_000:
+        raise ValueError(value)
+    return n
 
 
 def _secret(value: object) -> str | None:
@@ -233,6 +245,7 @@ _SPECS: dict[str, _Spec] = {
                                     "a number from 0 to 1 (0 turns the gate off)", _unit_float),
     "similar_threshold": _Spec("DRAMALENS_SIMILAR_THRESHOLD", "--similar-threshold",
                                "a number from 0 to 1 (0 lists every similar work found)", _unit_float),
+    "saturation_min_works": _Spec("DRAMALENS_SATURATION_MIN_WORKS", "--min-works", "a whole number from 1", _min_works),
 }
 
 _Origin = Literal["toml", "env", "flag"]

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..errors import ConfigError
 from .distributed import LocalMapper, Mapper
-from .minhash import MAX_DF, band_keys, candidate_pairs, passage_containment
+from .boilerplate import discounted, overlap
+from .minhash import MAX_DF, band_keys, candidate_pairs
 from .store import Catalog
 
 __all__ = ["Cluster", "Dedupe", "dedupe"]
@@ -54,14 +55,15 @@ def _passage_pairs(key_sorted: np.ndarray, key_owner: np.ndarray) -> np.ndarray:
     return pairs
 
 
-def _score_pairs(index_arrays: tuple[np.ndarray, list[np.ndarray], np.ndarray], pairs: np.ndarray) -> np.ndarray:
-    """(jaccard, passages, text) for each candidate pair: ``(m, 3)`` float64."""
-    signatures, keys, common = index_arrays
+def _score_pairs(index_arrays: tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray], pairs: np.ndarray) -> np.ndarray:
+    """(jaccard, passages, text) for each candidate pair, shared boilerplate discounted
+    (:mod:`.boilerplate`): ``(m, 3)`` float64."""
+    signatures, keys, common, shared = index_arrays
     out = np.zeros((len(pairs), 3))
     if len(pairs):
         out[:, 0] = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
     for i, (a, b) in enumerate(pairs.tolist()):
-        out[i, 1] = passage_containment(keys[a], keys[b], common=common)[1]
+        out[i, 0], out[i, 1] = discounted(float(out[i, 0]), overlap(keys[a], keys[b], common=common, shared=shared))
     out[:, 2] = np.maximum(out[:, 0], out[:, 1])
     return out
 
@@ -114,7 +116,7 @@ def dedupe(catalog: Catalog, threshold: float = 0.08, *, measure: str = "passage
     pairs = np.concatenate([p for p in found if len(p)]) if any(len(p) for p in found) else np.zeros((0, 2), np.int64)
     pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
     chunks = [pairs[i : i + 2000] for i in range(0, len(pairs), 2000)]
-    arrays = (index.signatures, index.passage_keys, index.common_prints)
+    arrays = (index.signatures, index.passage_keys, index.common_prints, index.shared_prints)
     scored = mapper.map(_score_pairs, [arrays] * len(chunks), chunks) if chunks else []
     scores = np.concatenate(scored) if scored else np.zeros((0, 3))
     keep = scores[:, measures[measure]] >= threshold if len(scores) else np.zeros(0, bool)

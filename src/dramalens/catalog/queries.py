@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..model import Script
-from .minhash import passage_containment
+from .boilerplate import discounted, overlap
 from .lexical import catalog_lexical
 from .probe import Probe, probe_script, probe_text, probe_work
 from .ranking import MIN_SHINGLES, Scores, rank, skeleton_match, text_score, trope_overlap
@@ -138,7 +138,8 @@ def _shared_tropes(q: Probe, index: CatalogIndex, row: int) -> tuple[str, ...]:
 
 def compare(catalog: Catalog, a: Script, b: Script) -> Match:
     """Score two parsed scripts against each other with every fingerprint (the embedding is
-    the catalog's; passage prints common in the catalog are not counted).
+    the catalog's; passage prints common in the catalog are not counted, and those shared by
+    several of its works are discounted as boilerplate: :mod:`.boilerplate`).
 
     Symmetric, and 1.0 for a script compared with itself.
 
@@ -148,8 +149,9 @@ def compare(catalog: Catalog, a: Script, b: Script) -> Match:
     1.0
     """
     qa, qb = probe_script(catalog, a), probe_script(catalog, b)
-    jacc = float(np.mean(qa.signature == qb.signature))
-    passages = passage_containment(qa.keys, qb.keys, common=catalog.index().common_prints)[1]
+    index = catalog.index()
+    measured = float(np.mean(qa.signature == qb.signature))
+    jacc, passages = discounted(measured, overlap(qa.keys, qb.keys, common=index.common_prints, shared=index.shared_prints))
     cos = None
     if qa.embedding is not None and qb.embedding is not None:
         cos = round(float(np.clip(qa.embedding @ qb.embedding, 0.0, 1.0)), 4)
@@ -159,9 +161,9 @@ def compare(catalog: Catalog, a: Script, b: Script) -> Match:
     if lexical is not None and qa.lexical is not None and qb.lexical is not None:
         lex = round(float(np.clip(lexical.vector(qa.lexical) @ lexical.vector(qb.lexical), 0.0, 1.0)), 4)
     if min(qa.shingles, qb.shingles) < MIN_SHINGLES:  # an empty text is no evidence of anything
-        jacc = passages = 0.0
+        measured = jacc = passages = 0.0
     scores = Scores(
-        minhash=round(jacc, 4),
+        minhash=round(measured, 4),
         passages=round(passages, 4),
         text=round(text_score(jacc, passages), 4),
         embedding=cos,

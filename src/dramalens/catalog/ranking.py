@@ -3,12 +3,14 @@ combination, computed cheaply for every row and in full for the best candidates.
 
 Every score is in 0..1: MinHash Jaccard, passage containment, ``text`` (the larger of
 Jaccard and √containment), lexical TF-IDF cosine, embedding cosine, trope overlap
-(confidence-weighted Jaccard) and skeleton alignment. A fingerprint one side lacks is None and
-drops out of the combination, whose remaining weights are renormalised.
+(confidence-weighted Jaccard), skeleton alignment, and ``topic``: the lexical and embedding
+cosines standardised against the query's own background and fused (:mod:`.fusion`). A
+fingerprint one side lacks is None and drops out of the combination, whose remaining weights
+are renormalised.
 
 The weights depend on what the two works have (:data:`WEIGHTS`). Between synopses the topic
-signals (lexical, embedding) carry the score: on real retelling sets they were the only ones
-with information, while skeletons of one paragraph align trivially and trope sets tie for most
+score is the score: on real retelling sets the topical signals were the only ones with
+information, while skeletons of one paragraph align trivially and trope sets tie for most
 pairs. Skeletons count only when both sides are scripts with scenes to align. Tropes are
 evidence (shown, shared tropes listed) and never part of the score. Verbatim reuse is never
 diluted: the combined score is at least the text score. A work whose text gave fewer than
@@ -26,6 +28,8 @@ import numpy as np
 
 from ..analysis.skeleton import SkeletonMatch, skeleton_similarity
 from ..analysis.tropes import TropeHit
+from .fusion import PRIOR, STATS_ROWS, Background, background, fused_z, topic_score
+from .boilerplate import Overlap, discounted
 from .minhash import MAX_DF, MIN_SHARED
 from .lexical import LexicalIndex
 from .probe import Probe
@@ -34,11 +38,13 @@ from .vectors import EXACT_LIMIT, VectorIndex
 
 __all__ = ["MIN_SHINGLES", "MIN_TOPIC_SHINGLES", "WEIGHTS", "Ranked", "Scores", "rank", "skeleton_match", "text_score", "trope_overlap"]
 
-#: How the per-fingerprint scores combine: between a synopsis and anything (``synopsis``), and
-#: between two full scripts (``script``). Chosen on the real sets in docs/catalog.md.
+#: How the per-fingerprint scores combine: between a synopsis and anything (``synopsis``: the
+#: topic score, validated on the real sets in docs/catalog.md), and between two full scripts
+#: (``script``: the topical share as before, 0.2 lexical + 0.15 embedding; not validated on real
+#: scripts, held by the synthetic retelling test).
 WEIGHTS: dict[str, dict[str, float]] = {
-    "synopsis": {"lexical": 0.85, "embedding": 0.15},
-    "script": {"text": 0.3, "lexical": 0.2, "embedding": 0.15, "skeleton": 0.35},
+    "synopsis": {"topic": 1.0},
+    "script": {"text": 0.3, "topic": 0.35, "skeleton": 0.35},
 }
 #: A MinHash signature of fewer shingles than this is no evidence of copying (Jaccard of two
 #: 1-3-shingle sets is 0 or near 1 by chance).
@@ -61,6 +67,15 @@ class Scores:
     skeleton: float | None
     lexical: float | None = None
     script: bool = False  # both sides are full scripts: the ``script`` weights apply
+    topic: float | None = None  # the fused topical score; None: computed against the prior background
+
+    def topic_value(self) -> float | None:
+        """The topic score: as ranked against the catalog, or (two works compared alone) from
+        the two cosines against the prior background (:data:`.fusion.PRIOR`)."""
+        if self.topic is not None or (self.lexical is None and self.embedding is None):
+            return self.topic
+        z = fused_z(self.lexical, self.embedding, PRIOR)
+        return round(float(topic_score(z)[()]), 4)
 
     def combined(self) -> float:
         """The weighted combination (:data:`WEIGHTS` for what the works have), never below
@@ -68,11 +83,11 @@ class Scores:
 
         >>> Scores(0.5, 0.0, 0.5, None, None, 1.0, script=True).combined()
         0.7692
-        >>> Scores(0.0, 0.0, 0.0, 0.5, 1.0, None, lexical=0.8).combined()  # tropes are evidence only
-        0.755
+        >>> Scores(0.0, 0.0, 0.0, 0.5, 1.0, None, lexical=0.8, topic=0.6).combined()  # tropes are evidence only
+        0.6
         """
         weights = WEIGHTS["script" if self.script else "synopsis"]
-        values = {"text": self.text, "lexical": self.lexical, "embedding": self.embedding, "skeleton": self.skeleton, "tropes": self.tropes}
+        values = {"text": self.text, "topic": self.topic_value(), "skeleton": self.skeleton}
         parts = [(w, values[k]) for k, w in weights.items() if values[k] is not None]
         total = sum(w for w, _ in parts)
         blend = sum(w * float(v or 0.0) for w, v in parts) / total if total else 0.0
@@ -80,7 +95,7 @@ class Scores:
 
     def to_dict(self) -> dict[str, float | None]:
         return {"minhash": self.minhash, "passages": self.passages, "text": self.text, "lexical": self.lexical,
-                "embedding": self.embedding, "tropes": self.tropes, "skeleton": self.skeleton}
+                "embedding": self.embedding, "topic": self.topic, "tropes": self.tropes, "skeleton": self.skeleton}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +140,9 @@ def skeleton_match(fa: Sequence[str], fb: Sequence[str], alignment: bool = False
     return skeleton_similarity(fa, fb, alignment=alignment)
 
 
-def _passage_hits(index: CatalogIndex, prints: np.ndarray) -> dict[int, int]:
-    """Rows sharing passage prints with ``prints``: row → prints shared (≥ MIN_SHARED)."""
+def _passage_hits(index: CatalogIndex, prints: np.ndarray) -> dict[int, tuple[int, int]]:
+    """Rows sharing passage prints with ``prints``: row → (distinctive prints shared, shared
+    boilerplate prints: ``index.shared_prints``), for rows sharing MIN_SHARED prints or more."""
     if prints.size == 0 or index.key_sorted.size == 0:
         return {}
     lo = np.searchsorted(index.key_sorted, prints, "left")
@@ -138,9 +154,12 @@ def _passage_hits(index: CatalogIndex, prints: np.ndarray) -> dict[int, int]:
     counts = counts[found]
     offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     owners = index.key_owner[np.repeat(lo[found], counts) + offsets]
-    rows, shared = np.unique(owners, return_counts=True)
-    keep = shared >= MIN_SHARED
-    return dict(zip(rows[keep].tolist(), shared[keep].tolist()))
+    boiler = np.repeat(np.isin(prints[found], index.shared_prints), counts)
+    n = len(index)
+    distinct = np.bincount(owners[~boiler], minlength=n)
+    shared = np.bincount(owners[boiler], minlength=n)
+    rows = np.flatnonzero(distinct + shared >= MIN_SHARED)
+    return {r: (int(distinct[r]), int(shared[r])) for r in rows.tolist()}
 
 
 def _trope_scores(index: CatalogIndex, tropes: Sequence[TropeHit]) -> np.ndarray:
@@ -164,13 +183,12 @@ def _trope_scores(index: CatalogIndex, tropes: Sequence[TropeHit]) -> np.ndarray
         return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
 
 
-def _score_rows(index: CatalogIndex, q: Probe, rows: np.ndarray, jacc: np.ndarray, cos: np.ndarray | None, hits: dict[int, int],
-                tropes: np.ndarray, lex: np.ndarray | None) -> list[Ranked]:
+def _score_rows(index: CatalogIndex, q: Probe, rows: np.ndarray, jacc: np.ndarray, cos: np.ndarray | None,
+                evidence: dict[int, tuple[float, float]], tropes: np.ndarray, lex: np.ndarray | None, topic: np.ndarray) -> list[Ranked]:
     out = []
     for r in rows.tolist():
-        size = min(q.keys.size, index.passage_keys[r].size)
-        passages = hits[r] / size if r in hits and size else 0.0
-        text = text_score(float(jacc[r]), passages)
+        j, passages = evidence.get(r, (float(jacc[r]), 0.0))
+        text = text_score(j, passages)
         script = q.script and bool(index.has_text[r])
         skel = skeleton_match(q.functions, index.functions[r]) if script else None
         scores = Scores(
@@ -182,6 +200,7 @@ def _score_rows(index: CatalogIndex, q: Probe, rows: np.ndarray, jacc: np.ndarra
             skeleton=None if skel is None else round(float(skel.score), 4),
             lexical=None if lex is None else round(min(max(float(lex[r]), 0.0), 1.0), 4),
             script=script,
+            topic=None if np.isnan(topic[r]) else round(float(topic[r]), 4),
         )
         out.append(Ranked(scores.combined(), r, scores))
     out.sort(key=lambda t: (-t.score, index.ids[t.row]))
@@ -247,22 +266,14 @@ def rank(index: CatalogIndex, q: Probe, k: int, ann: bool | None = None, lexical
             signal[empty] = 0.0
     hits = _passage_hits(index, q.keys)
     tropes = _trope_scores(index, q.tropes)
+    evidence = {r: discounted(float(jacc[r]), Overlap(d, b, min(q.keys.size, index.passage_keys[r].size))) for r, (d, b) in hits.items()}
     text = jacc.copy()
-    for r, shared in hits.items():
-        size = min(q.keys.size, index.passage_keys[r].size)
-        if size:
-            text[r] = text_score(float(text[r]), shared / size)
-    # The pre-score: the synopsis blend (no skeleton), never below the text score.
-    w = WEIGHTS["synopsis"]
-    num = np.zeros(n)
-    den = np.zeros(n)
-    if lex is not None:
-        num += w["lexical"] * np.clip(lex, 0, 1)
-        den += w["lexical"]
-    if cos is not None:
-        num += w["embedding"] * np.clip(cos, 0, 1)
-        den += w["embedding"]
-    pre = np.maximum(np.divide(num, den, out=np.zeros(n), where=den > 0), text)
+    for r, (j, c) in evidence.items():
+        text[r] = text_score(j, c)
+    bg = _background(index, q, lex, cos, empty, bool(ann_rows))
+    topic = _topic(index, lex, cos, bg)
+    # The pre-score: the synopsis score (no skeleton), never below the text score.
+    pre = np.maximum(np.nan_to_num(topic), text)
     if q.script:  # candidates only: a retelling in new words shares tropes, and its skeleton is scored below
         pre = pre + 0.5 * np.nan_to_num(tropes) * index.has_text
     if q.row is not None:
@@ -275,4 +286,31 @@ def rank(index: CatalogIndex, q: Probe, k: int, ann: bool | None = None, lexical
         rows = np.fromiter(cands, dtype=np.int64)
         cos[rows] = index.embeddings[rows] @ q.embedding
         cos[empty] = 0.0
-    return _score_rows(index, q, np.array(sorted(cands), dtype=np.int64), jacc, cos, hits, tropes, lex)
+        topic = _topic(index, lex, cos, bg)
+    return _score_rows(index, q, np.array(sorted(cands), dtype=np.int64), jacc, cos, evidence, tropes, lex, topic)
+
+
+def _background(index: CatalogIndex, q: Probe, lex: np.ndarray | None, cos: np.ndarray | None, empty: np.ndarray,
+                approximate: bool) -> Background:
+    """The query's background on each topical signal, from every other non-empty work (an
+    evenly spaced sample of :data:`.fusion.STATS_ROWS` in a larger catalog). When the embedding
+    search was approximate, the sample's cosines are computed exactly here."""
+    valid = ~empty
+    if q.row is not None:
+        valid[q.row] = False
+    rows = np.flatnonzero(valid)
+    if rows.size > STATS_ROWS:
+        rows = rows[np.linspace(0, rows.size - 1, STATS_ROWS).astype(np.int64)]
+    emb = None
+    if cos is not None and q.embedding is not None:
+        rows_e = rows[index.has_embedding[rows]]
+        emb = (index.embeddings[rows_e] @ q.embedding) if approximate else cos[rows_e]
+    return background(None if lex is None else lex[rows], emb)
+
+
+def _topic(index: CatalogIndex, lex: np.ndarray | None, cos: np.ndarray | None, bg: Background) -> np.ndarray:
+    """Every row's topic score (:mod:`.fusion`); NaN where neither topical signal exists."""
+    if lex is None and cos is None:
+        return np.full(len(index), np.nan)
+    emb = None if cos is None else np.where(index.has_embedding, cos, np.nan)
+    return topic_score(fused_z(lex, emb, bg))

@@ -1,16 +1,30 @@
 """Saturation: which tropes and tracks are crowded and which are under-served.
 
-Per trope and per track: works count and share, supply over time (works released per quarter),
-plays per work over time where play data exist, and a label by this rule (documented in
-docs/catalog.md):
+Per trope and per track: works and share; supply (titles released each month); effective plays
+(plays per month on the platform); plays per active title (a title is active in a month it has
+plays); the month-over-month growth of each with a 90% interval; and a label that follows from
+the figures shown beside it (:func:`label`).
 
-- **crowded**: share ≥ 1.5 × the median share of its kind, supply not shrinking (the last four
-  quarters ≥ the four before), and plays per work not growing by more than 5% (or no play data);
-- **under-served**: share ≤ 0.5 × the median share, and plays per work at or above the median
-  of its kind (or, without play data, supply not growing);
-- **balanced** otherwise;
-- **too few works**: fewer than :data:`MIN_SUPPORT` works carry it, and growth is shown only when
-  both windows hold at least :data:`MIN_SUPPORT` releases: 1 → 8 works is not "+700%".
+- **Effective plays.** A monthly series counts as given. A work with one play total dated at its
+  release (a catalogue sheet's cumulative count) has been collecting plays since release, so its
+  plays per month are that total over its months on the platform up to the catalog's as-of month
+  (the month of the latest release, unless given: later months hold no releases to compare),
+  spread evenly: an old hit no longer outweighs a new title because it has had longer to collect.
+- **Growth** is month over month, as the industry quotes it, but averaged over a window so a
+  single month's noise does not decide: the last :data:`WINDOW` months against the
+  :data:`WINDOW` before, as a compound monthly rate ``(recent / before) ** (1 / WINDOW) − 1``.
+  Supply growth needs ``min_works`` releases in each window (1 → 8 works is not "+700%"), plays
+  growth ``min_works`` works with plays in the earlier one. The intervals come from one
+  bootstrap over the works (which works happen to carry the label is the uncertainty, not the
+  play counts, which are large): the works are resampled :data:`BOOTSTRAP` times and every
+  growth recomputed on the same resample, so the per-title interval is that of the ratio.
+- **Labels** (``min_works`` is the setting ``saturation_min_works``): *too few works* below
+  ``min_works`` works or without a supply growth figure; *crowded* when its share is at least
+  the median share of its kind, supply is not shrinking and plays per title are surely falling
+  (the interval's high end below 0); *under-served* when its share is at most the median and
+  plays per title are surely rising (the interval's low end above 0); without play data,
+  *crowded* when supply is surely growing and the share is ≥ 1.5 × the median, else *balanced*;
+  *balanced* otherwise.
 """
 
 from __future__ import annotations
@@ -22,24 +36,34 @@ from datetime import date
 
 import numpy as np
 
+from ..errors import ConfigError
 from .store import Catalog
 
-__all__ = ["MIN_SUPPORT", "RULE", "Saturation", "SaturationRow", "saturation", "saturation_html"]
+__all__ = ["MIN_SUPPORT", "RULE", "WINDOW", "Saturation", "SaturationRow", "label", "saturation", "saturation_html"]
 
-#: Works a trope or track needs before it gets a label, and releases each growth window needs.
+#: Default works a trope or track needs before it gets a label (``Settings.saturation_min_works``).
 MIN_SUPPORT = 5
+#: Months in each of the two windows a growth compares.
+WINDOW = 3
+#: Resamples of the works behind the 90% growth intervals.
+BOOTSTRAP = 400
 
 RULE = (
-    "crowded: share ≥ 1.5×median share of its kind, supply growth ≥ 0 and plays-per-work growth ≤ 5% (or no plays); "
-    "under-served: share ≤ 0.5×median share and plays per work ≥ the median of its kind (without plays: supply growth ≤ 0); "
-    "balanced otherwise; too few works below 5 works. Growth compares the last four quarters with the four before "
-    "(fewer when the data are shorter), and is shown only when each window holds at least 5 releases."
+    "Supply: titles released a month. Plays: per month on the platform (a single total is spread over the months "
+    "since release). Growth: the last 3 months against the 3 before, as a compound monthly rate, with a 90% "
+    "bootstrap interval over the works. too few works: fewer than the minimum works, or releases in a window; "
+    "crowded: share ≥ median share, supply growth ≥ 0 and plays per active title surely falling (interval below 0); "
+    "under-served: share ≤ median and plays per active title surely rising (interval above 0); without plays: "
+    "crowded if supply surely grows and share ≥ 1.5 × median; balanced otherwise."
 )
 
 
 @dataclass(frozen=True, slots=True)
 class SaturationRow:
-    """One trope or track: ``kind`` is ``"trope"`` or ``"track"``."""
+    """One trope or track (``kind`` ``"trope"`` or ``"track"``). Growths are monthly rates
+    (0.05 = +5% a month) with their 90% intervals: supply (releases), effective plays, and plays
+    per active title (``per_title_*``, what the label reads); ``plays_per_work`` is effective
+    plays per active title each month; ``reason`` says which figures gave the label."""
 
     kind: str
     name: str
@@ -51,115 +75,188 @@ class SaturationRow:
     supply_growth: float | None
     plays_growth: float | None
     status: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "kind": self.kind, "name": self.name, "label": self.label, "works": self.works, "share": self.share,
-            "supply": [list(s) for s in self.supply], "plays_per_work": [list(p) for p in self.plays_per_work],
-            "supply_growth": self.supply_growth, "plays_growth": self.plays_growth, "status": self.status,
-        }
+    supply_interval: tuple[float, float] | None = None
+    plays_interval: tuple[float, float] | None = None
+    reason: str = ""
+    per_title_growth: float | None = None
+    per_title_interval: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Saturation:
-    """Every trope and track row, the quarters covered and the rule that labelled them."""
+    """Every trope and track row, the months covered, and what labelled them."""
 
     rows: tuple[SaturationRow, ...]
     periods: tuple[str, ...]
     works: int
     rule: str = RULE
-
-    def to_dict(self) -> dict[str, object]:
-        return {"works": self.works, "periods": list(self.periods), "rule": self.rule, "rows": [r.to_dict() for r in self.rows]}
-
-
-def _quarter(d: date) -> str:
-    return f"{d.year}Q{(d.month - 1) // 3 + 1}"
+    as_of: str = ""
+    min_works: int = MIN_SUPPORT
+    median_share: tuple[tuple[str, float], ...] = ()
 
 
-def _growth(series: dict[str, float], periods: list[str], support: dict[str, int] | None = None) -> float | None:
-    """Change of the last (up to) four quarters over the four before them: a year over the
-    year before, which evens out seasonal releases and one-quarter noise."""
-    window = min(4, len(periods) // 2)
-    if window < 1:
-        return None
-    recent = sum(series.get(p, 0.0) for p in periods[-window:])
-    before = sum(series.get(p, 0.0) for p in periods[-2 * window : -window])
-    if support is not None:  # too few releases in either window: no growth figure at all
-        if min(sum(support.get(p, 0) for p in periods[-window:]), sum(support.get(p, 0) for p in periods[-2 * window : -window])) < MIN_SUPPORT:
-            return None
-    if before == 0:
-        return None if recent == 0 else 1.0
-    return round(recent / before - 1.0, 4)
+def _month(d: date) -> int:
+    return d.year * 12 + d.month - 1
 
 
-def saturation(catalog: Catalog) -> Saturation:
+def _name(m: int) -> str:
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _rate(recent: float, before: float) -> float:
+    return float((recent / before) ** (1.0 / WINDOW) - 1.0)
+
+
+Growth = tuple[float, tuple[float, float]]  # a monthly rate and its 90% interval
+
+
+def _growths(released: np.ndarray, plays: np.ndarray, recent: slice, before: slice, min_works: int,
+             seed: int) -> tuple[Growth | None, Growth | None, Growth | None]:
+    """Monthly growth of supply (``released``: works × months, 1 in a work's release month), of
+    effective plays (works × months) and of plays per active title (a title is active in a
+    month it has plays), each with a 90% interval from one bootstrap over the works (paired, so
+    the per-title interval is not the two others' widths added). None under ``min_works``
+    releases in a window (then there is no label), or works with plays in the earlier window.
+
+    >>> released = np.eye(6)[[0, 1, 2, 3, 3, 4, 4, 5, 5] * 2]  # 6 releases, then 12
+    >>> s, p, t = _growths(released, released * 100.0, slice(3, 6), slice(0, 3), 5, 0)
+    >>> round(s[0], 3), round(p[0], 3), t[0], s[1][0] <= s[0] <= s[1][1]
+    (0.26, 0.26, 0.0, True)
+    """
+    active = (plays > 0).astype(float)
+    sums = [(m[:, recent].sum(axis=1), m[:, before].sum(axis=1)) for m in (released, plays, active)]
+    (lr, lb), (pr, pb), (ar, ab) = sums
+    if min(lr.sum(), lb.sum()) < min_works:
+        return None, None, None
+    pick = np.random.default_rng(seed).integers(0, released.shape[0], size=(BOOTSTRAP, released.shape[0]))
+
+    def one(r: np.ndarray, b: np.ndarray, rd: np.ndarray | None = None, bd: np.ndarray | None = None) -> Growth:
+        rs, bs = r[pick].sum(axis=1), b[pick].sum(axis=1)
+        g_r, g_b = float(r.sum()), float(b.sum())
+        if rd is not None and bd is not None:  # per active title: plays over active title-months
+            rs, bs = rs / np.maximum(rd[pick].sum(axis=1), 1), bs / np.maximum(bd[pick].sum(axis=1), 1)
+            g_r, g_b = g_r / max(float(rd.sum()), 1.0), g_b / max(float(bd.sum()), 1.0)
+        ok = (bs > 0) & (rs > 0)
+        rates = (rs[ok] / bs[ok]) ** (1.0 / WINDOW) - 1.0
+        g = _rate(g_r, g_b)
+        lo, hi = np.quantile(rates, [0.05, 0.95]) if rates.size else (g, g)
+        return round(g, 4), (round(min(float(lo), g), 4), round(max(float(hi), g), 4))
+
+    if int(np.count_nonzero(pb > 0)) < min_works or pr.sum() <= 0:
+        return one(lr, lb), None, None
+    return one(lr, lb), one(pr, pb), one(pr, pb, ar, ab)
+
+
+def label(works: int, share: float, median_share: float, supply: Growth | None, per_title: Growth | None,
+          min_works: int = MIN_SUPPORT) -> tuple[str, str]:
+    """(status, reason) from the figures a row shows: works, share, the median share of its
+    kind, supply growth and plays-per-title growth with their intervals (module doc).
+
+    >>> label(20, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))[0]
+    'crowded'
+    >>> label(20, 0.05, 0.1, (0.0, (-0.1, 0.1)), (0.05, (0.02, 0.1)))[0]
+    'under-served'
+    >>> label(3, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))[0]
+    'too few works'
+    """
+    def pct(g: Growth) -> str:
+        return f"{g[0] * 100:+.1f}%/month [{g[1][0] * 100:+.0f}%, {g[1][1] * 100:+.0f}%]"
+
+    if works < min_works:
+        return "too few works", f"{works} works < {min_works}"
+    if supply is None:
+        return "too few works", f"fewer than {min_works} releases in a {WINDOW}-month window"
+    if per_title is None:
+        if supply[1][0] > 0 and share >= 1.5 * median_share:
+            return "crowded", f"supply {pct(supply)} surely growing, share {share:.1%} ≥ 1.5 × median {median_share:.1%}, no plays"
+        return "balanced", f"supply {pct(supply)}, no play data"
+    if share >= median_share and supply[0] >= 0 and per_title[1][1] < 0:
+        return "crowded", f"supply {pct(supply)} while plays per title fall {pct(per_title)}, share {share:.1%} ≥ median {median_share:.1%}"
+    if share <= median_share and per_title[1][0] > 0:
+        return "under-served", f"plays per title rise {pct(per_title)}, share {share:.1%} ≤ median {median_share:.1%}"
+    return "balanced", f"plays per title {pct(per_title)}, supply {pct(supply)}, share {share:.1%} (median {median_share:.1%})"
+
+
+def _effective_plays(catalog: Catalog, rows: int, position: dict[str, int], released: list[date | None],
+                     first: int, last: int) -> np.ndarray:
+    """(works, months) effective plays from ``first`` to ``last`` month (module doc)."""
+    out = np.zeros((rows, last - first + 1))
+    points: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for work_id, period, n in catalog.plays():
+        r = position.get(work_id)
+        if r is not None:
+            points[r].append((period, n))
+    for r, pts in points.items():
+        rel = released[r]
+        if len(pts) == 1 and rel is not None and pts[0][0] == rel:  # one cumulative total, dated at release
+            start = max(_month(rel), first)
+            out[r, start - first :] = pts[0][1] / (last - _month(rel) + 1)
+        else:
+            for d, n in pts:
+                if first <= _month(d) <= last:
+                    out[r, _month(d) - first] += n
+    return out
+
+
+def saturation(catalog: Catalog, *, min_works: int = MIN_SUPPORT, as_of: date | None = None) -> Saturation:
     """Supply and demand per trope and per track, labelled crowded / balanced / under-served.
 
     >>> saturation(Catalog("sqlite://")).rows
     ()
     """
+    if isinstance(min_works, bool) or not isinstance(min_works, int) or min_works < 1:
+        raise ConfigError(f"min_works must be a whole number ≥ 1, got {min_works!r}")
     index = catalog.index()
     groups: dict[tuple[str, str], set[int]] = defaultdict(set)
-    labels: dict[tuple[str, str], str] = {}
+    names: dict[tuple[str, str], str] = {}
     for row, tropes in enumerate(index.tropes):
         for t in tropes:
             groups[("trope", t.trope)].add(row)
-            labels[("trope", t.trope)] = f"{t.label_zh} / {t.label_en}".strip(" /")
+            names[("trope", t.trope)] = f"{t.label_zh} / {t.label_en}".strip(" /")
     for row, track in enumerate(index.tracks):
         if track:
             groups[("track", track)].add(row)
-            labels[("track", track)] = track
-    dated = [d for d in index.release_dates if d]
-    periods = sorted({_quarter(d) for d in dated})
-    if periods:  # fill gaps so growth compares calendar quarters, not whatever had releases
-        y0, q0 = int(periods[0][:4]), int(periods[0][-1])
-        y1, q1 = int(periods[-1][:4]), int(periods[-1][-1])
-        periods = [f"{y}Q{q}" for y in range(y0, y1 + 1) for q in range(1, 5) if (y, q) >= (y0, q0) and (y, q) <= (y1, q1)]
-    plays_by_row: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for work_id, period, n in catalog.plays():
-        r = index.position.get(work_id)
-        if r is not None:
-            plays_by_row[r][_quarter(period)] += n
+            names[("track", track)] = track
+    dates = [d for d in index.release_dates if d]
+    if not dates:
+        return Saturation((), (), len(index), min_works=min_works)
+    first = min(_month(d) for d in dates)
+    last = _month(as_of) if as_of is not None else max(_month(d) for d in dates)
+    if last < first:
+        raise ConfigError(f"as_of {as_of} is before the first release ({_name(first)})")
+    months = list(range(first, last + 1))
+    plays = _effective_plays(catalog, len(index), index.position, index.release_dates, first, last)
+    has_plays = plays.sum(axis=1) > 0
     n_works = max(len(index), 1)
-    raw = []
-    for (kind, name), rows in groups.items():
-        supply: dict[str, int] = defaultdict(int)
-        for r in rows:
-            released = index.release_dates[r]
-            if released:
-                supply[_quarter(released)] += 1
-        ppw: dict[str, float] = {}
-        for p in periods:
-            vals = [plays_by_row[r][p] for r in rows if r in plays_by_row and p in plays_by_row[r]]
-            if vals:
-                ppw[p] = round(sum(vals) / len(vals), 2)
-        raw.append((kind, name, rows, supply, ppw))
+    recent = slice(len(months) - WINDOW, len(months))
+    before = slice(max(len(months) - 2 * WINDOW, 0), max(len(months) - WINDOW, 0))
+    two_windows = len(months) >= 2 * WINDOW
+    medians = {kind: float(np.median([len(v) / n_works for (k, _), v in groups.items() if k == kind]))
+               for kind in ("trope", "track") if any(k == kind for k, _ in groups)}
     out = []
-    for kind in ("trope", "track"):
-        mine = [x for x in raw if x[0] == kind]
-        if not mine:
-            continue
-        median_share = float(np.median([len(x[2]) / n_works for x in mine]))
-        mean_ppw = [np.mean(list(x[4].values())) for x in mine if x[4]]
-        median_ppw = float(np.median(mean_ppw)) if mean_ppw else None
-        for _, name, rows, supply, ppw in mine:
-            share = len(rows) / n_works
-            sg = _growth({p: float(v) for p, v in supply.items()}, periods, supply)
-            pg = _growth(ppw, periods, supply) if ppw else None
-            has_plays = bool(ppw)
-            crowded = share >= 1.5 * median_share and (sg is None or sg >= 0) and (not has_plays or pg is None or pg <= 0.05)
-            if has_plays and median_ppw is not None:
-                under = share <= 0.5 * median_share and float(np.mean(list(ppw.values()))) >= median_ppw
-            else:
-                under = share <= 0.5 * median_share and (sg is None or sg <= 0)
-            status = "crowded" if crowded else "under-served" if under else "balanced"
-            if len(rows) < MIN_SUPPORT:
-                status = "too few works"
-            out.append(SaturationRow(kind, name, labels[(kind, name)], len(rows), round(share, 4),
-                                     tuple((p, supply.get(p, 0)) for p in periods), tuple(ppw.items()), sg, pg, status))
+    for seed, ((kind, name), members) in enumerate(sorted(groups.items())):
+        rows = np.array(sorted(members), dtype=np.int64)
+        released = [(r, d) for r in rows.tolist() if (d := index.release_dates[r]) is not None]
+        dated = np.array([r for r, _ in released], dtype=np.int64)
+        flow = np.zeros((dated.size, len(months)))
+        for i, (_, d) in enumerate(released):
+            if _month(d) <= last:
+                flow[i, _month(d) - first] = 1.0
+        sg, pg, tg = _growths(flow, plays[dated], recent, before, min_works, seed) if two_windows and dated.size else (None, None, None)
+        supply = flow.sum(axis=0)
+        with_plays = rows[has_plays[rows]]
+        on = (plays[with_plays] > 0).sum(axis=0) if with_plays.size else np.zeros(len(months))
+        ppw = tuple((_name(m), round(float(plays[with_plays, i].sum() / on[i]), 2)) for i, m in enumerate(months) if on[i] > 0)
+        share = len(rows) / n_works
+        status, reason = label(len(rows), round(share, 4), round(medians[kind], 4), sg, tg, min_works)
+        out.append(SaturationRow(kind, name, names[(kind, name)], len(rows), round(share, 4),
+                                 tuple((_name(m), int(supply[i])) for i, m in enumerate(months)), ppw,
+                                 None if sg is None else round(sg[0], 4), None if pg is None else round(pg[0], 4), status,
+                                 None if sg is None else sg[1], None if pg is None else pg[1], reason,
+                                 None if tg is None else tg[0], None if tg is None else tg[1]))
     out.sort(key=lambda r: (r.kind != "trope", -r.works, r.name))
-    return Saturation(tuple(out), tuple(periods), len(index))
+    return Saturation(tuple(out), tuple(_name(m) for m in months), len(index), RULE, _name(last), min_works,
+                      tuple((k, round(v, 4)) for k, v in medians.items()))
 
 
 _COLOURS = {"crowded": "#d9534f", "balanced": "#8a8f98", "under-served": "#2e8b57", "too few works": "#b0b0b0"}
@@ -174,15 +271,25 @@ def _spark(values: list[float], width: int = 160, height: int = 28, colour: str 
     return f'<svg width="{width}" height="{height}" role="img"><polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{pts}"/></svg>'
 
 
+def _growth_cell(value: float | None, interval: tuple[float, float] | None) -> str:
+    if value is None or interval is None:
+        return "—"
+    return f"{value * 100:+.1f}%/mo [{interval[0] * 100:+.0f}%, {interval[1] * 100:+.0f}%]"
+
+
 def saturation_html(result: Saturation, *, title: str = "Catalog saturation") -> str:
-    """A self-contained HTML page: bars of works per trope/track coloured by label, with
-    sparklines of supply and plays per work over the quarters (inline SVG, no scripts)."""
+    """A self-contained HTML page: bars of works per trope/track coloured by label, the two
+    growth figures with their intervals and the reason for each label, and sparklines of
+    supply and plays per work over the months (inline SVG, no scripts)."""
+    span = ", ".join(result.periods[:1] + result.periods[-1:]) or "—"
+    medians = "; ".join(f"median share of a {k}: {v:.1%}" for k, v in result.median_share)
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
         "<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}.n{text-align:right}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1><p>{result.works} works; quarters {html.escape(', '.join(result.periods[:1] + result.periods[-1:]) or '—')}.</p>",
+        "td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}.n{text-align:right}small{color:#666}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1><p>{result.works} works; months {html.escape(span)} (as of {html.escape(result.as_of or '—')}); "
+        f"at least {result.min_works} works before a label; {html.escape(medians)}.</p>",
         f"<p><small>Rule: {html.escape(result.rule)}</small></p>",
     ]
     for kind in ("trope", "track"):
@@ -190,13 +297,16 @@ def saturation_html(result: Saturation, *, title: str = "Catalog saturation") ->
         if not rows:
             continue
         top = max(r.works for r in rows)
-        parts.append(f"<h2>{'Tropes' if kind == 'trope' else 'Tracks'}</h2><table><tr><th>{kind}</th><th>works</th><th></th><th>status</th><th>supply / quarter</th><th>plays per work</th></tr>")
+        parts.append(f"<h2>{'Tropes' if kind == 'trope' else 'Tracks'}</h2><table><tr><th>{kind}</th><th>works</th><th>share</th><th></th>"
+                     "<th>supply growth</th><th>plays growth</th><th>plays per title</th><th>status</th><th>releases / month</th><th>plays per work / month</th></tr>")
         for r in rows:
             colour = _COLOURS[r.status]
-            bar = f'<svg width="200" height="14" role="img"><rect width="{200 * r.works / top:.1f}" height="14" fill="{colour}"/></svg>'
+            bar = f'<svg width="160" height="14" role="img"><rect width="{160 * r.works / top:.1f}" height="14" fill="{colour}"/></svg>'
             parts.append(
-                f"<tr><td>{html.escape(r.label or r.name)}</td><td class='n'>{r.works}</td><td>{bar}</td>"
-                f"<td style='color:{colour}'>{r.status}</td><td>{_spark([float(v) for _, v in r.supply])}</td>"
+                f"<tr><td>{html.escape(r.label or r.name)}</td><td class='n'>{r.works}</td><td class='n'>{r.share:.1%}</td><td>{bar}</td>"
+                f"<td class='n'>{_growth_cell(r.supply_growth, r.supply_interval)}</td><td class='n'>{_growth_cell(r.plays_growth, r.plays_interval)}</td>"
+                f"<td class='n'>{_growth_cell(r.per_title_growth, r.per_title_interval)}</td>"
+                f"<td style='color:{colour}'>{r.status}<br><small>{html.escape(r.reason)}</small></td><td>{_spark([float(v) for _, v in r.supply])}</td>"
                 f"<td>{_spark([v for _, v in r.plays_per_work], colour='#1f6fb2')}</td></tr>"
             )
         parts.append("</table>")

@@ -42,6 +42,7 @@ from ..db import make_engine, upgrade
 from ..analysis.skeleton import RoleShare, Skeleton
 from ..analysis.tropes import TropeHit
 from ..errors import ConfigError, NotFoundError
+from .boilerplate import boilerplate_prints
 from .minhash import MAX_DF
 from .records import Work, WorkRecord
 from .vectors import VectorIndex
@@ -145,6 +146,7 @@ class CatalogIndex:
     key_sorted: npt.NDArray[np.uint32]  # all passage keys, sorted
     key_owner: npt.NDArray[np.int64]  # the row owning each sorted key
     common_prints: npt.NDArray[np.uint32]  # prints in more than MAX_DF works: stock phrases
+    shared_prints: npt.NDArray[np.uint32]  # shared boilerplate (boilerplate.boilerplate_prints), sorted
     trope_names: list[str]  # the columns of trope_matrix
     trope_matrix: npt.NDArray[np.float32]  # (n, tropes) confidences
     trope_totals: npt.NDArray[np.float32]  # (n,) row sums of trope_matrix
@@ -416,6 +418,7 @@ class Catalog:
             ids=ids, titles=titles, languages=langs, tracks=tracks, release_dates=dates,
             signatures=signatures, passage_keys=keys, embeddings=emb, tropes=tropes, functions=functions,
             key_sorted=flat[order], key_owner=owners[order], common_prints=values[counts > MAX_DF],
+            shared_prints=boilerplate_prints(flat[order], owners[order], ~np.asarray(texts, bool)),
             trope_names=trope_names, trope_matrix=trope_matrix, trope_totals=trope_matrix.sum(axis=1),
             has_embedding=np.any(emb != 0, axis=1) if emb.size else np.zeros(len(ids), bool),
             has_text=np.asarray(texts, bool), shingles=np.asarray(shingles, np.int64),

@@ -29,6 +29,7 @@ from ..catalog.distributed import mapper_for
 from ..catalog.importer import EMBEDDERS
 from ..catalog.metadata import MAX_LINE_BYTES
 from ..parsing import parse
+from ..serial import to_jsonable
 from .context import current_settings
 from .progress import progress_bar
 
@@ -131,18 +132,18 @@ def novelty_cmd(
 def saturation_cmd(
     db: Optional[str] = _DB,
     html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML chart here."),
+    min_works: Optional[int] = typer.Option(None, "--min-works", help="Works before a label (default: the setting saturation_min_works)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Works, supply growth and plays per work by trope and track; crowded / under-served labels."""
-    result = saturation(_open(db))
+    """Works, month-over-month supply and plays growth (90% intervals) by trope and track; crowded / under-served labels."""
+    result = saturation(_open(db), min_works=current_settings().saturation_min_works if min_works is None else min_works)
     if html:
         html.write_text(saturation_html(result), encoding="utf-8")
     if as_json:
-        _dump(result.to_dict())
+        _dump(to_jsonable(result))
         return
     for r in result.rows:
-        sg = "—" if r.supply_growth is None else f"{r.supply_growth:+.0%}"
-        typer.echo(f"{r.kind:<6} {r.label or r.name:<28} {r.works:>6} works  supply {sg:>6}  {r.status}")
+        typer.echo(f"{r.kind:<6} {r.label or r.name:<28} {r.works:>6} works  {r.status:<13} {r.reason}")
     if html:
         typer.echo(f"chart written to {html}")
 

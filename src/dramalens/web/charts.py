@@ -20,7 +20,7 @@ __all__ = ["CLIP", "STATUS_COLOURS", "Bar", "ChartRow", "GrowthChart", "growth_c
 #: Growth beyond ±200% is drawn clipped (an arrow head marks it): one outlier (a trope whose
 #: plays went from 1 to 400) would otherwise squash every other bar to a line.
 CLIP = 2.0
-STATUS_COLOURS = {"crowded": "#c0392b", "balanced": "#8a8f98", "under-served": "#2e8b57"}
+STATUS_COLOURS = {"crowded": "#c0392b", "balanced": "#8a8f98", "under-served": "#2e8b57", "too few works": "#b0b0b0"}
 LABEL_W, PLOT_W, VALUE_W, ROW_H, TOP, BOTTOM = 220, 440, 70, 26, 8, 24
 
 
