@@ -109,7 +109,10 @@ def _prepare_names(names: Iterable[str], language: str) -> tuple[str, ...]:
                 out.add(fold_width(to_simplified(name)))
         else:
             out.update(w for w in _WORD.findall(fold_width(name).lower()) if len(w) > 1)
-    return tuple(sorted(out, key=len, reverse=True))
+    # Longest first (a name inside a longer one is masked after it), then by the name itself:
+    # set order follows the per-process string hash, and two names of one length that overlap
+    # would otherwise be masked in a different order in each worker.
+    return tuple(sorted(out, key=lambda name: (-len(name), name)))
 
 
 def shingle_lines(lines: list[str], language: str, *, k: int | None = None, names: Iterable[str] = ()) -> Shingled:
