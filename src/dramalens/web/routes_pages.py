@@ -33,7 +33,7 @@ def csv_response(text: str, kind: str) -> Response:
 @router.get("/queue")
 def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
     query = queue_query(request)
-    view = desk.queue_view(state(request).engine, v.user, query)
+    view = desk.queue_view(state(request).engine, v.user, query, state(request).weights_file)
     params = {k: val for k, val in request.query_params.items() if k != "page"}
     return render(request, "queue.html", {"page": view.page, "query": query, "progress": view.progress, "params": params},
                   v=v)
