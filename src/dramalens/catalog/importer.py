@@ -236,7 +236,9 @@ def import_paths(
     total = len(plan)
     finished = total - len(todo)
     origin = {row.work.id: str(script or "metadata") for row, script in todo}
-    expected = sum(script.stat().st_size for _row, script in todo if script is not None and script.is_file())
+    # What the workers will read (script bytes, or a row's title and synopsis): whether a pool pays.
+    expected = sum(script.stat().st_size if script is not None and script.is_file() else len(row.work.title) + len(row.work.synopsis)
+                   for row, script in todo)
     closing: deque[list[str] | None] = deque()
     records: list[WorkRecord] = []
     unchanged = 0
