@@ -7,6 +7,7 @@ import json
 import pytest
 
 import dramalens.catalog.importer as importer
+import dramalens.catalog.distributed as distributed
 from dramalens.catalog import Catalog, import_paths
 from dramalens.catalog.importer import read_metadata
 from dramalens.errors import ConfigError, InputError
@@ -73,20 +74,20 @@ def test_interrupted_import_resumes_without_duplicates_or_loss(tmp_path, monkeyp
     (tmp_path / "m.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     cat = Catalog(f"sqlite:///{tmp_path / 'c.sqlite'}")
     monkeypatch.setattr(importer, "BATCH", 4)
-    real = importer.fingerprint_batch
+    real = distributed.prepare_batch
     calls = {"n": 0}
 
-    def flaky(docs, *a, **kw):
+    def flaky(tasks, *a, **kw):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("power cut")
-        return real(docs, *a, **kw)
+        return real(tasks, *a, **kw)
 
-    monkeypatch.setattr(importer, "fingerprint_batch", flaky)
+    monkeypatch.setattr(distributed, "prepare_batch", flaky)
     with pytest.raises(RuntimeError):
         import_paths(cat, [tmp_path / "m.jsonl"])
     assert cat.count() == 4  # the first batch committed, the failed one left nothing behind
-    monkeypatch.setattr(importer, "fingerprint_batch", real)
+    monkeypatch.setattr(distributed, "prepare_batch", real)
     report = import_paths(cat, [tmp_path / "m.jsonl"])
     assert report.resumed and report.imported == 6
     assert sorted(cat.ids()) == sorted(r["id"] for r in rows)

@@ -1,10 +1,11 @@
-"""Dask scale-out: the same fingerprint and dedupe functions, mapped over partitions.
+"""Scale-out: the same import and dedupe functions, on all local cores or on Dask.
 
 ``--dask local`` starts a ``LocalCluster(n_workers=2, threads_per_worker=1)``; ``--dask
 tcp://host:8786`` connects to a running scheduler (:func:`dramalens.cluster.dask_client`).
-Nothing is computed differently: the workers run :func:`~.fingerprint.fingerprint_batch` and
-the dedupe helpers exactly as the single-machine path does (hashes are seeded, never Python's
-per-process ``hash``), so signatures and clusters are identical. Dask is the optional ``dask``
+Nothing is computed differently: the workers run :func:`~.prepare.prepare_batch` (parse and
+fingerprint a chunk of works) and the dedupe helpers exactly as the single-machine path does
+(hashes are seeded, never Python's per-process ``hash``), so signatures and clusters are
+identical. Dask is the optional ``dask``
 extra: it is imported only by the functions that use it.
 """
 
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -20,12 +22,13 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from ..cluster import dask_client
 from ..errors import ConfigError
 from .fingerprint import fingerprint_batch
+from .prepare import ImportTask, Prepared, prepare_batch
 from .records import Document, WorkRecord
 
 if TYPE_CHECKING:  # the dask extra may be absent; only the type is needed here
     from distributed import Client
 
-__all__ = ["DaskMapper", "LocalMapper", "Mapper", "fingerprint_many", "mapper_for"]
+__all__ = ["DaskMapper", "LocalMapper", "Mapper", "fingerprint_many", "mapper_for", "usable_cores"]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -33,51 +36,77 @@ R = TypeVar("R")
 
 
 class Mapper(Protocol):
-    """Where partitions of work run: in this process (:class:`LocalMapper`) or on a cluster
-    (:class:`DaskMapper`). The import maps :meth:`fingerprint`, dedupe maps :meth:`map`."""
+    """Where work runs: on this machine (:class:`LocalMapper`) or on a cluster
+    (:class:`DaskMapper`). The import streams chunks of works through :meth:`prepare`,
+    dedupe maps :meth:`map`."""
 
-    def fingerprint(self, parts: list[list[Document]]) -> list[list[WorkRecord]]: ...
+    def prepare(self, chunks: Iterable[list[ImportTask]], *, expected_bytes: int = 0) -> Iterator[list[Prepared]]: ...
 
     def map(self, fn: Callable[[A, B], R], first: Sequence[A], second: Sequence[B]) -> list[R]: ...
 
 
-#: Documents (or characters of script text) a call must bring before LocalMapper starts worker
-#: processes: below both, starting them (each imports dramalens, ~1 s) costs more than it saves.
-POOL_MIN_DOCS = 2_000
-POOL_MIN_CHARS = 50_000_000
+#: Bytes of scripts (or works) an import must bring before LocalMapper starts worker
+#: processes: each imports dramalens and jieba (~2 s of one core), which a handful of scripts
+#: does not repay.
+POOL_MIN_BYTES = 4_000_000
+#: Chunks in flight per worker: one running, one queued, so no worker waits on the importer.
+IN_FLIGHT = 2
+
+
+class _Pending(Protocol):
+    """A submitted chunk: a ``concurrent.futures`` or a Dask future."""
+
+    def result(self) -> list[Prepared]: ...
+
+
+def _windowed(chunks: Iterable[list[ImportTask]], submit: Callable[[list[ImportTask]], _Pending], window: int) -> Iterator[list[Prepared]]:
+    """Results of ``submit(chunk)`` in chunk order, with at most ``window`` chunks submitted and
+    not yet handed back: the importer never holds more than a window of script bytes."""
+    pending: deque[_Pending] = deque()
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS has one, as in a container
+    limited to 2 of a host's cores), else the machine's count.
+
+    >>> usable_cores() >= 1
+    True
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 class LocalMapper:
-    """Runs every partition on this machine: in worker processes, one per core (``processes``,
-    default ``os.cpu_count()``) when a call brings at least :data:`POOL_MIN_DOCS` documents,
-    otherwise here, one after the other. Same functions, same seeds: the same fingerprints.
+    """Runs every chunk on this machine: in worker processes, one per core (``processes``,
+    default :func:`usable_cores`), when an import brings at least :data:`POOL_MIN_BYTES`,
+    otherwise here, one chunk after the other. Same function, same seeds: the same fingerprints.
 
     >>> LocalMapper().map(pow, [2, 3], [3, 2])
     [8, 9]
     """
 
     def __init__(self, processes: int | None = None):
-        self.processes = processes if processes is not None else (os.cpu_count() or 1)
+        self.processes = processes if processes is not None else usable_cores()
         if self.processes < 1:
             raise ConfigError(f"processes must be ≥ 1, got {processes!r}")
         self._pool: ProcessPoolExecutor | None = None
 
-    def fingerprint(self, parts: list[list[Document]]) -> list[list[WorkRecord]]:
-        flat = [d for p in parts for d in p]
-        if self.processes > 1 and len(flat) > 1 and _worth_a_pool(parts):
-            if self._pool is None:  # started once, kept for every batch of the import
+    def prepare(self, chunks: Iterable[list[ImportTask]], *, expected_bytes: int = 0) -> Iterator[list[Prepared]]:
+        if self.processes > 1 and expected_bytes >= POOL_MIN_BYTES:
+            if self._pool is None:  # started once, kept for every chunk of the import
                 # spawn, not fork: the importer's process may hold threads (a web worker, jieba's lock)
                 self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"))
-            # Re-cut into a few chunks per process (a partition of 64 full scripts is one task
-            # otherwise), then put the records back into the caller's partitions.
-            size = max(1, -(-len(flat) // (self.processes * 4)))
-            done = [r for chunk in self._pool.map(fingerprint_batch, [flat[i : i + size] for i in range(0, len(flat), size)]) for r in chunk]
-            out, start = [], 0
-            for p in parts:
-                out.append(done[start : start + len(p)])
-                start += len(p)
-            return out
-        return [fingerprint_batch(p) for p in parts]
+            pool = self._pool
+            return _windowed(chunks, lambda chunk: pool.submit(prepare_batch, chunk), self.processes * IN_FLIGHT)
+        # prepare_batch is looked up here, at call time, so tests can interrupt an import.
+        return (prepare_batch(chunk) for chunk in chunks)
 
     def close(self) -> None:
         """Stop the worker processes, if any were started."""
@@ -89,28 +118,21 @@ class LocalMapper:
         return [fn(a, b) for a, b in zip(first, second)]
 
 
-def _worth_a_pool(parts: list[list[Document]]) -> bool:
-    if sum(len(p) for p in parts) >= POOL_MIN_DOCS:
-        return True
-    return sum(len(line) for p in parts for d in p for line in (d.lines or ())) >= POOL_MIN_CHARS
-
-
 class DaskMapper:
-    """Runs every partition as a task on a Dask ``client`` and gathers the results in order."""
+    """Runs every chunk as a task on a Dask ``client`` and hands the results back in order."""
 
     def __init__(self, client: Client):
         self.client = client
 
-    def fingerprint(self, parts: list[list[Document]]) -> list[list[WorkRecord]]:
-        return self.map(_fingerprint_part, parts, [1] * len(parts))
+    def prepare(self, chunks: Iterable[list[ImportTask]], *, expected_bytes: int = 0) -> Iterator[list[Prepared]]:
+        threads = sum(self.client.nthreads().values()) or 1  # type: ignore[no-untyped-call]  # dask is unannotated
+        submit = self.client.submit
+
+        return _windowed(chunks, lambda chunk: submit(prepare_batch, chunk, pure=False), threads * IN_FLIGHT)
 
     def map(self, fn: Callable[[A, B], R], first: Sequence[A], second: Sequence[B]) -> list[R]:
         futures = self.client.map(fn, list(first), list(second), pure=False)
         return list(self.client.gather(futures))  # type: ignore[no-untyped-call]  # dask's gather is unannotated
-
-
-def _fingerprint_part(part: list[Document], seed: int) -> list[WorkRecord]:
-    return fingerprint_batch(part, seed)
 
 
 def fingerprint_many(docs: Sequence[Document], client: Client | None = None, *, partition: int = 64, seed: int = 1) -> list[WorkRecord]:

@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import ConfigError, StoreError
 from ..text.han import HAN_CLASS
 from ..text.segment import dictionary_words
-from .shingles import mix64
+from .shingles import keep_table, mix64
 from .store import Catalog
 from ..text.convert import to_simplified
 
@@ -62,6 +62,7 @@ _CRC_MAX = 500_000
 
 
 def _tokens(text: str, language: str, max_chars: int) -> list[str]:
+    """Tokens of a text as embedders that segment Chinese words see it (``words=True``)."""
     text = text[:max_chars].lower()
     if language == "zh":
         text = _ZH_KEEP.sub(" ", to_simplified(text))
@@ -70,6 +71,30 @@ def _tokens(text: str, language: str, max_chars: int) -> list[str]:
         bigrams = [compact[i : i + 2] for i in range(len(compact) - 1)]
         return words + ["\x01" + b for b in bigrams]  # prefix keeps bigrams apart from words
     return [w for w in _EN_WORD.findall(text) if w not in _EN_STOP]
+
+
+# crc32 of "\x01" + a character pair, keyed by the pair's code points (first << 21 | second).
+_PAIR_CRC: dict[int, int] = {}
+
+
+def _pair_crcs(text: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """The distinct character bigrams of the Chinese text as :func:`_tokens` makes them (Han,
+    a-z and 0-9 kept after OpenCC, everything else dropped, pairs over what is left): their
+    crc32 (uint64) and counts, and how many bigrams there are, counted with NumPy."""
+    codes = np.frombuffer(to_simplified(text).encode("utf-32-le"), dtype="<u4")
+    codes = codes[keep_table()[codes]].astype(np.int64)
+    if codes.size < 2:
+        return np.zeros(0, np.uint64), np.zeros(0, np.float64), 0
+    distinct, counts = np.unique((codes[:-1] << 21) | codes[1:], return_counts=True)
+    cache = _PAIR_CRC
+    if len(cache) >= _CRC_MAX:
+        cache.clear()
+    keys = distinct.tolist()
+    for key in keys:
+        if key not in cache:
+            cache[key] = zlib.crc32(("\x01" + chr(key >> 21) + chr(key & 0x1FFFFF)).encode("utf-8"))
+    crcs = np.fromiter(map(cache.__getitem__, keys), dtype=np.uint64, count=len(keys))
+    return crcs, counts.astype(np.float64), int(codes.size - 1)
 
 
 def _token_crcs(tokens: list[str]) -> np.ndarray:
@@ -97,7 +122,8 @@ class HashedTfidfEmbedder:
 
     name = "hashed-tfidf"
 
-    def __init__(self, dim: int = 128, *, buckets: int = 1 << 14, max_chars: int = 4000, k1: float = 1.2, b: float = 0.75, seed: int = 0):
+    def __init__(self, dim: int = 128, *, buckets: int = 1 << 14, max_chars: int = 4000, k1: float = 1.2, b: float = 0.75, seed: int = 0,
+                 words: bool = False):
         if dim < 1 or buckets < 16 or buckets & (buckets - 1):
             raise ConfigError(f"dim must be ≥ 1 and buckets a power of two ≥ 16; got dim={dim}, buckets={buckets}")
         self.dim = dim
@@ -106,25 +132,33 @@ class HashedTfidfEmbedder:
         self.k1 = k1
         self.b = b
         self.seed = seed
+        # Chinese words from jieba besides the character bigrams: off by default, since over a
+        # catalog of scripts segmentation cost ~50 ms a work (as much as fingerprinting) for no
+        # measured gain (docs/catalog.md, "Chinese tokenisation").
+        self.words = words
         self.idf: np.ndarray | None = None
         self.components: np.ndarray | None = None  # (buckets, dim)
         self.avg_len = 1.0
 
     # -- features -------------------------------------------------------------------------
     def _hashed(self, text: str, language: str) -> tuple[np.ndarray, np.ndarray, int]:
-        tokens = _tokens(text or "", language, self.max_chars)
-        if not tokens:
+        if language == "zh" and not self.words:
+            raw, weights, length = _pair_crcs((text or "")[: self.max_chars].lower())
+        else:
+            tokens = _tokens(text or "", language, self.max_chars)
+            # Hash each distinct token once, then add up its occurrences per bucket (whole
+            # numbers, so the float32 counts equal counting every occurrence).
+            distinct = Counter(tokens)
+            raw = _token_crcs(list(distinct))
+            weights = np.fromiter(distinct.values(), dtype=np.float64, count=len(distinct))
+            length = len(tokens)
+        if not length:
             return np.zeros(0, np.int32), np.zeros(0, np.float32), 0
-        # Hash each distinct token once, then add up its occurrences per bucket (whole numbers,
-        # so the float32 counts equal counting every occurrence).
-        distinct = Counter(tokens)
-        raw = _token_crcs(list(distinct))
-        weights = np.fromiter(distinct.values(), dtype=np.float64, count=len(distinct))
         idx = (mix64(raw) & np.uint64(self.buckets - 1)).astype(np.int64)
         cols, inverse = np.unique(idx, return_inverse=True)
         counts = np.bincount(inverse.ravel(), weights=weights, minlength=cols.size)
         # int32 bucket numbers: the rows of a 40,000-work catalog are held at once while fitting
-        return cols.astype(np.int32), counts.astype(np.float32), len(tokens)
+        return cols.astype(np.int32), counts.astype(np.float32), length
 
     def _rows(self, texts: list[str], languages: list[str]) -> list[_Row]:
         if len(texts) != len(languages):
@@ -222,7 +256,7 @@ class HashedTfidfEmbedder:
             buf,
             idf=self.idf,
             components=self.components,
-            config=np.array([self.dim, self.buckets, self.max_chars, self.seed], np.int64),
+            config=np.array([self.dim, self.buckets, self.max_chars, self.seed, int(self.words)], np.int64),
             floats=np.array([self.k1, self.b, self.avg_len], np.float64),
         )
         return buf.getvalue()
@@ -230,9 +264,13 @@ class HashedTfidfEmbedder:
     @classmethod
     def from_bytes(cls, data: bytes) -> "HashedTfidfEmbedder":
         with np.load(io.BytesIO(data)) as z:
-            dim, buckets, max_chars, seed = (int(v) for v in z["config"])
+            config = [int(v) for v in z["config"]]
+            dim, buckets, max_chars, seed = config[:4]
+            # Embedders stored before the choice existed were fitted with jieba words: a query
+            # must be tokenised as the catalog was.
+            words = bool(config[4]) if len(config) > 4 else True
             k1, b, avg_len = (float(v) for v in z["floats"])
-            e = cls(dim, buckets=buckets, max_chars=max_chars, k1=k1, b=b, seed=seed)
+            e = cls(dim, buckets=buckets, max_chars=max_chars, k1=k1, b=b, seed=seed, words=words)
             e.idf = z["idf"]
             e.components = z["components"]
             e.avg_len = avg_len

@@ -6,8 +6,9 @@ Resumable: every batch of :data:`~.store.BATCH` works is one transaction that al
 which items are done, so an interrupted import run again with the same sources skips what was
 committed and loses nothing.
 
-Scripts are read once, by the parsers (:func:`dramalens.parsing.parse`), and fingerprinted
-from the parsed model (:mod:`.documents`). Bad metadata never stops an import: each broken
+Scripts are read once, by the parsers, and fingerprinted from the parsed model
+(:mod:`.documents`): both in the workers (:mod:`.prepare`, on all cores by default or on Dask,
+:mod:`.distributed`); this process reads the files and writes the database in batches. Bad metadata never stops an import: each broken
 row becomes a :class:`RowError` and good rows are kept (reading and validating metadata files
 lives in :mod:`.metadata`).
 """
@@ -16,17 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, DramalensError, InputError
-from ..parsing import parse
-from .distributed import Mapper, mapper_for
-from .documents import script_document, text_language
+from ..parsing.source import read_bytes
+from .distributed import LocalMapper, Mapper, mapper_for
 from .embed import Embedder, MiniLMEmbedder, refresh_embeddings
 from .lexical import refresh_lexical
-from .fingerprint import content_hash, fingerprint_batch
 from .metadata import (  # the public names stay importable from here
     MAX_LINE_BYTES,
     METADATA_EXTENSIONS,
@@ -38,7 +38,8 @@ from .metadata import (  # the public names stay importable from here
     parse_count,
     read_metadata,
 )
-from .records import Document, Work
+from .prepare import ImportTask
+from .records import Work, WorkRecord
 from .store import BATCH, Catalog
 
 __all__ = [
@@ -58,8 +59,11 @@ __all__ = [
 SCRIPT_EXTENSIONS = (".txt", ".fountain", ".spmd", ".fdx", ".docx")
 #: The embedders an import can fit: the built-in lexical one, or MiniLM (the ml extra).
 EMBEDDERS = ("hashed-tfidf", "minilm")
-#: Documents per fingerprinting task (one Dask task, or one local call).
+#: Most works in one chunk (one worker call: one Dask task, one pool task, or one local call).
 PARTITION = 64
+#: Script bytes a chunk is cut at: ~2 s of a core's parsing and fingerprinting, small enough
+#: that both cores stay busy to the end and the importer holds only a few chunks of text.
+CHUNK_BYTES = 1_500_000
 
 Progress = Callable[[int, int], None]
 
@@ -165,16 +169,33 @@ def _plan(scripts: list[Path], metas: list[Path], report: ImportReport, max_line
     return plan
 
 
-def _document(row: MetadataRow, script: Path | None) -> Document:
-    """A work's document: its script parsed (once) and read as content, or its metadata alone."""
-    work = row.work
-    if script is not None:
-        doc = script_document(parse(script), replace(work, source=str(script)))
-        if not doc.work.title:
-            doc = replace(doc, work=replace(doc.work, title=script.stem))
-    else:
-        doc = Document(replace(work, language=work.language or text_language(f"{work.title}\n{work.synopsis}")))
-    return replace(doc, content_hash=content_hash(doc))
+def _chunks(catalog: Catalog, todo: list[tuple[MetadataRow, Path | None]], report: ImportReport,
+            closing: deque[list[str] | None]) -> Iterator[list[ImportTask]]:
+    """The import's tasks in chunks of about :data:`CHUNK_BYTES` (at most :data:`PARTITION`
+    works), cut at every :data:`~.store.BATCH` works so that each commit is one batch. Files are
+    read here, as the workers ask for more. For each chunk handed out, ``closing`` gets the work
+    ids of the batch it completes (None if it completes none). A file that cannot be read is
+    reported and left out."""
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        stored = catalog.hashes([row.work.id for row, _s in batch])
+        chunk: list[ImportTask] = []
+        size = 0
+        for row, script in batch:
+            try:
+                data = read_bytes(script) if script is not None else None
+            except DramalensError as exc:
+                report.errors.append(RowError(str(script), 0, exc.message, row.work.id))
+                continue
+            task = ImportTask(row.work, data, str(script) if script is not None else None, stored.get(row.work.id))
+            chunk.append(task)
+            size += task.size
+            if size >= CHUNK_BYTES or len(chunk) >= PARTITION:
+                closing.append(None)
+                yield chunk
+                chunk, size = [], 0
+        closing.append([row.work.id for row, _s in batch])
+        yield chunk  # possibly empty: it closes the batch
 
 
 # --------------------------------------------------------------------------------- import
@@ -190,7 +211,9 @@ def import_paths(
 ) -> ImportReport:
     """Import scripts (files or folders) and metadata files into ``catalog``.
 
-    ``mapper`` fingerprints partitions elsewhere (:class:`~.distributed.DaskMapper`);
+    ``mapper`` parses and fingerprints chunks of works elsewhere (all local cores:
+    :class:`~.distributed.LocalMapper`; a cluster: :class:`~.distributed.DaskMapper`); without
+    one, everything runs in this process;
     ``progress(done, total)`` is called after each batch; ``embed=False`` leaves fitting the
     embedder to the caller.
 
@@ -212,25 +235,30 @@ def import_paths(
     todo = [item for item in plan if item[0].work.id not in run.done]
     total = len(plan)
     finished = total - len(todo)
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        docs: list[Document] = []
-        for row, script in batch:
-            try:
-                docs.append(_document(row, script))
-            except DramalensError as exc:
-                report.errors.append(RowError(str(script or "metadata"), 0, exc.message, row.work.id))
-        stored = catalog.hashes([d.work.id for d in docs])
-        changed = [d for d in docs if stored.get(d.work.id) != d.content_hash]
-        parts = [changed[i : i + PARTITION] for i in range(0, len(changed), PARTITION)]
-        # fingerprint_batch is looked up here, at call time, so tests can interrupt an import.
-        fingerprinted = mapper.fingerprint(parts) if mapper else [fingerprint_batch(p) for p in parts]
-        finished += len(batch)
-        ins, upd = catalog.commit_batch(run, [r for part in fingerprinted for r in part], [row.work.id for row, _s in batch],
-                                        processed=finished, unchanged=len(docs) - len(changed))
+    origin = {row.work.id: str(script or "metadata") for row, script in todo}
+    # What the workers will read (script bytes, or a row's title and synopsis): whether a pool pays.
+    expected = sum(script.stat().st_size if script is not None and script.is_file() else len(row.work.title) + len(row.work.synopsis)
+                   for row, script in todo)
+    closing: deque[list[str] | None] = deque()
+    records: list[WorkRecord] = []
+    unchanged = 0
+    for prepared in (mapper or LocalMapper(processes=1)).prepare(_chunks(catalog, todo, report, closing), expected_bytes=expected):
+        for p in prepared:
+            if p.error is not None:
+                report.errors.append(RowError(origin[p.work_id], 0, p.error, p.work_id))
+            elif p.record is not None:
+                records.append(p.record)
+            unchanged += p.unchanged
+        done = closing.popleft()
+        if done is None:
+            continue
+        # The batch's last chunk is back: store it in one transaction with its items marked done.
+        finished += len(done)
+        ins, upd = catalog.commit_batch(run, records, done, processed=finished, unchanged=unchanged)
         report.imported += ins
         report.updated += upd
-        report.unchanged += len(docs) - len(changed)
+        report.unchanged += unchanged
+        records, unchanged = [], 0
         if progress:
             progress(finished, total)
     catalog.finish_import(run, [e.to_dict() for e in report.errors])

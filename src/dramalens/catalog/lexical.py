@@ -25,12 +25,13 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from ..text.convert import to_simplified
-from ..text.han import HAN_CLASS
+from ..text.han import HAN_CLASS, class_ranges
 from .store import Catalog
 
 __all__ = ["BUCKETS", "LexicalIndex", "LexicalRow", "catalog_lexical", "lexical_row", "refresh_lexical"]
@@ -58,6 +59,43 @@ def _bucket(token: str) -> int:
     return zlib.crc32(token.encode("utf-8")) & (BUCKETS - 1)
 
 
+# Buckets of Han characters and character pairs, keyed by code point (a pair: first << 21 |
+# second), memoised across texts: a catalog's texts share most of them.
+_HAN_BUCKETS: dict[int, int] = {}
+_HAN_BUCKETS_MAX = 2_000_000
+
+
+@lru_cache(maxsize=1)
+def _han_table() -> npt.NDArray[np.bool_]:
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in class_ranges(HAN_CLASS):
+        table[lo : hi + 1] = True
+    return table
+
+
+def _han_counts(text: str) -> Counter[int]:
+    """Bucket counts of the Han characters of ``text`` and of each pair of adjacent ones (the
+    unigrams and bigrams of every run of :data:`_ZH_RUN`), counted with NumPy: each distinct
+    character or pair is hashed once, and its bucket is the crc32 of its UTF-8 as for any token."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    han = _han_table()[codes]
+    pairs = han[:-1] & han[1:]
+    keys = np.concatenate((codes[han], (codes[:-1][pairs] << 21) | codes[1:][pairs]))
+    if not keys.size:
+        return Counter()
+    distinct, counts = np.unique(keys, return_counts=True)
+    cache = _HAN_BUCKETS
+    if len(cache) >= _HAN_BUCKETS_MAX:
+        cache.clear()
+    for key in distinct.tolist():
+        if key not in cache:
+            cache[key] = _bucket(chr(key) if key < 0x110000 else chr(key >> 21) + chr(key & 0x1FFFFF))
+    buckets = np.fromiter(map(cache.__getitem__, distinct.tolist()), dtype=np.int64, count=distinct.size)
+    cols, inverse = np.unique(buckets, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=counts, minlength=cols.size)
+    return Counter(dict(zip(cols.tolist(), summed.astype(np.int64).tolist())))
+
+
 def lexical_row(text: str, language: str) -> LexicalRow:
     """The hashed term counts of ``text`` (``language`` ``zh`` or anything else for words).
 
@@ -69,19 +107,15 @@ def lexical_row(text: str, language: str) -> LexicalRow:
     7
     """
     text = text[:LEXICAL_CHARS].lower()
-    tokens: list[str] = []
     if language == "zh":
         text = to_simplified(text)
-        for run in _ZH_RUN.findall(text):
-            tokens.extend(run)
-            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
-        tokens.extend(_LATIN.findall(text))
+        counted = _han_counts(text)
+        counted.update(_bucket(t) for t in _LATIN.findall(text))
     else:
         words = _EN_WORD.findall(text)
-        tokens = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
-    if not tokens:
+        counted = Counter(_bucket(t) for t in words + [f"{a} {b}" for a, b in zip(words, words[1:])])
+    if not counted:
         return LexicalRow(np.zeros(0, np.int32), np.zeros(0, np.float32))
-    counted = Counter(_bucket(t) for t in tokens)
     cols = np.fromiter(counted.keys(), dtype=np.int32, count=len(counted))
     counts = np.fromiter(counted.values(), dtype=np.float32, count=len(counted))
     order = np.argsort(cols)

@@ -24,7 +24,7 @@ from ..text.convert import to_simplified
 from ..text.han import HAN_CLASS
 from ..text.normalise import fold_width
 
-__all__ = ["MASK", "Shingled", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
+__all__ = ["MASK", "Shingled", "keep_table", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
 
 #: What a masked name becomes: a rare Han character, so "林晚" and "苏晴" shingle the same.
 MASK = "囗"
@@ -109,7 +109,10 @@ def _prepare_names(names: Iterable[str], language: str) -> tuple[str, ...]:
                 out.add(fold_width(to_simplified(name)))
         else:
             out.update(w for w in _WORD.findall(fold_width(name).lower()) if len(w) > 1)
-    return tuple(sorted(out, key=len, reverse=True))
+    # Longest first (a name inside a longer one is masked after it), then by the name itself:
+    # set order follows the per-process string hash, and two names of one length that overlap
+    # would otherwise be masked in a different order in each worker.
+    return tuple(sorted(out, key=lambda name: (-len(name), name)))
 
 
 def shingle_lines(lines: list[str], language: str, *, k: int | None = None, names: Iterable[str] = ()) -> Shingled:
@@ -215,7 +218,7 @@ def _zh_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np
         if name in text:
             text = text.replace(name, MASK)
     codes = np.frombuffer(text.lower().encode("utf-32-le"), dtype="<u4")
-    keep = _keep_table()[codes]
+    keep = keep_table()[codes]
     if len(parts) > 1:
         line_of = np.cumsum(codes == 10, dtype=np.int32)[keep]
         line_of += 1
@@ -246,8 +249,13 @@ _MASK_CODE = ord(MASK)
 
 
 @lru_cache(maxsize=1)
-def _keep_table() -> np.ndarray:
-    """Code points :data:`_KEEP_ZH` keeps (Han, a-z, 0-9), as a lookup table."""
+def keep_table() -> np.ndarray:
+    """Code points the Chinese normalisation keeps (Han, a-z, 0-9), as a lookup table by code
+    point (a bool per code point up to U+10FFFF).
+
+    >>> bool(keep_table()[ord("林")]), bool(keep_table()[ord("，")])
+    (True, False)
+    """
     table = np.zeros(0x110000, dtype=bool)
     for lo, hi in (*_class_ranges(HAN_CLASS), (0x61, 0x7A), (0x30, 0x39)):
         table[lo : hi + 1] = True

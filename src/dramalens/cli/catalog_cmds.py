@@ -56,7 +56,7 @@ def import_cmd(
     paths: list[Path] = typer.Argument(None, help="Script files or folders (scripts and .csv/.jsonl metadata inside are picked up)."),
     metadata: list[Path] = typer.Option([], "--metadata", "-m", help="CSV or JSONL metadata (id, title, language, synopsis, tags, episodes, format, track, release_date, file, plays)."),
     db: Optional[str] = _DB,
-    dask: Optional[str] = typer.Option(None, "--dask", help="Fingerprint on Dask: 'local' (2 workers) or tcp://scheduler:8786."),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Parse and fingerprint on Dask: 'local' (2 workers) or tcp://scheduler:8786 (default: all local cores)."),
     max_line_bytes: int = typer.Option(MAX_LINE_BYTES, "--max-line-bytes", help="Longest metadata line read; longer lines are reported and skipped."),
     as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
     embedder: str = typer.Option(EMBEDDERS[0], "--embedder", help="hashed-tfidf (built in) or minilm (English; needs the ml extra)."),

@@ -43,6 +43,7 @@ __all__ = [
     "SupplyRow",
     "bulk_decide",
     "catalog_page",
+    "apply_current_weights",
     "current_weights",
     "desk_supply",
     "export",
@@ -224,13 +225,33 @@ def batch_progress(conn: Connection, user: User, batch_id: int | None) -> BatchP
     return BatchProgress(batch, queue_stats(conn, batch_id=row.id))
 
 
-def queue_view(engine: Engine, user: User, query: QueueQuery = QueueQuery()) -> QueueView:
-    """The page of the queue ``user`` asked for and the progress of its batch (or their latest).
+def queue_view(engine: Engine, user: User, query: QueueQuery = QueueQuery(),
+               weights_file: str | os.PathLike[str] | None = None) -> QueueView:
+    """The page of the queue ``user`` asked for and the progress of its batch (or their latest),
+    ranked under the weights in force now (:func:`apply_current_weights`).
 
     >>> # queue_view(engine, reviewer, QueueQuery(track="都市")).page.total
     """
+    apply_current_weights(engine, weights_file)
     with engine.connect() as conn:
         return QueueView(list_queue(conn, user, query), batch_progress(conn, user, query.batch))
+
+
+def apply_current_weights(engine: Engine, weights_file: str | os.PathLike[str] | None = None) -> int:
+    """Recombine the stored scores when the weights in force (the settings row, else
+    ``weights_file``, else the defaults) are not those they were combined with, so the queue is
+    ranked under today's weights whichever way they changed: on /settings (which re-scores at
+    once), or in the TOML file, which nothing else notices. Only the totals are recomputed, from
+    the stored sub-scores: no script is analysed again. Returns how many totals changed.
+
+    >>> # apply_current_weights(engine, "triage.toml")
+    """
+    with engine.connect() as conn:
+        weights = load_weights(conn, path=weights_file)
+        stale = conn.execute(select(scores.c.submission_id).where(scores.c.weights != json.dumps(weights.to_dict())).limit(1)).first()
+    if stale is None:  # the usual case: one probe that finds nothing
+        return 0
+    return run_tx(engine, lambda conn: rescore(conn, load_weights(conn, path=weights_file)))
 
 
 def desk_supply(engine: Engine, user: User) -> tuple[SupplyRow, ...]:

@@ -354,9 +354,11 @@ class QueueScreen:
     templates: tuple[NoteTemplate, ...] = ()
 
 
-def queue_screen(engine: Engine, user: User, query: QueueQuery = QueueQuery(), *, at: float | None = None) -> QueueScreen:
-    """:func:`~.desk.queue_view` and what the queue page shows beside it."""
-    view = queue_view(engine, user, query)
+def queue_screen(engine: Engine, user: User, query: QueueQuery = QueueQuery(),
+                 weights_file: str | os.PathLike[str] | None = None, *, at: float | None = None) -> QueueScreen:
+    """:func:`~.desk.queue_view` (ranked under the weights in force) and what the queue page
+    shows beside it."""
+    view = queue_view(engine, user, query, weights_file)
     rows = view.page.rows
     unread = [int(str(r["id"])) for r in rows if r.get("analysis_state") == NEEDS_HUMAN]
     langs = select(submissions.c.language).distinct().where(submissions.c.language != "")

@@ -32,7 +32,7 @@ async def api_submit(request: Request, file: UploadFile = File(...), title: str 
 
 @router.get("/submissions", response_model=None)
 def api_list(request: Request, user: User = Depends(api_user)) -> dict[str, object]:
-    return desk.queue_view(state(request).engine, user, queue_query(request)).to_dict()
+    return desk.queue_view(state(request).engine, user, queue_query(request), state(request).weights_file).to_dict()
 
 
 @router.get("/submissions/{submission_id}", response_model=None)

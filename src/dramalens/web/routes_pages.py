@@ -34,7 +34,7 @@ def csv_response(text: str, kind: str) -> Response:
 @router.get("/queue")
 def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
     query = queue_query(request)
-    screen = queue_screen(state(request).engine, v.user, query)
+    screen = queue_screen(state(request).engine, v.user, query, state(request).weights_file)
     params = {k: val for k, val in request.query_params.items() if k != "page"}
     return render(request, "queue.html", {"page": screen.view.page, "query": query, "progress": screen.view.progress,
                                           "params": params, "screen": screen}, v=v)

@@ -1,0 +1,96 @@
+"""The import's per-work step: script bytes → parsed script → document → fingerprints.
+
+This is what runs in the workers (the local process pool or Dask, :mod:`.distributed`), one
+chunk of works per call, so parsing and fingerprinting use every core and the importer's
+process only reads files and writes the database. One function, :func:`prepare_batch`, serves
+every path, so a work gets the same fingerprints wherever it was prepared.
+
+A task carries the script's bytes rather than its path: a Dask worker on another machine may
+not see the importer's files, and reading a file is a small share of parsing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import DramalensError
+from ..parsing import parse_bytes
+from .documents import script_document, text_language
+from .fingerprint import content_hash, fingerprint_batch
+from .records import Document, Work, WorkRecord
+
+__all__ = ["ImportTask", "Prepared", "prepare_batch", "task_document"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportTask:
+    """One work to prepare: its metadata, its script file's bytes and name (None for a work
+    known by its metadata alone) and the content hash the catalog holds for it (None if new)."""
+
+    work: Work
+    script: bytes | None = None
+    source: str | None = None
+    stored_hash: str | None = None
+
+    @property
+    def size(self) -> int:
+        """Bytes this task brings (what chunks are cut by)."""
+        return len(self.script) if self.script is not None else len(self.work.synopsis) + len(self.work.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What a worker sends back for one task: the record to store (None when the work is
+    unchanged or failed), or the reason the script could not be read."""
+
+    work_id: str
+    record: WorkRecord | None = None
+    unchanged: bool = False
+    error: str | None = None
+
+
+def task_document(task: ImportTask) -> Document:
+    """A task's document with its content hash: the script parsed (once) and read as content,
+    or the metadata alone (title and synopsis).
+
+    >>> task_document(ImportTask(Work("w1", "Rain", "", synopsis="A maid marries the heir."))).work.language
+    'en'
+    """
+    work = task.work
+    if task.script is not None:
+        path = Path(task.source or work.id)
+        script = parse_bytes(task.script, source=task.source, extension=path.suffix)
+        doc = script_document(script, replace(work, source=task.source))
+        if not doc.work.title:
+            doc = replace(doc, work=replace(doc.work, title=path.stem))
+    else:
+        doc = Document(replace(work, language=work.language or text_language(f"{work.title}\n{work.synopsis}")))
+    return replace(doc, content_hash=content_hash(doc))
+
+
+def prepare_batch(tasks: list[ImportTask], seed: int = 1) -> list[Prepared]:
+    """Parse and fingerprint a chunk of works (one MinHash kernel call for the chunk); a work
+    whose content hash equals ``stored_hash`` comes back ``unchanged`` without fingerprints.
+
+    >>> [p.record.work.id for p in prepare_batch([ImportTask(Work("a", "A", "en", synopsis="x y z"))])]
+    ['a']
+    >>> prepare_batch([ImportTask(Work("b", "B", "en"), script=b"  ", source="b.txt")])[0].error
+    'the input is empty'
+    """
+    out: list[Prepared | None] = []
+    todo: list[tuple[int, Document]] = []
+    for task in tasks:
+        try:
+            doc = task_document(task)
+        except DramalensError as exc:  # an unreadable script is reported, the others go on
+            out.append(Prepared(task.work.id, error=exc.message))
+            continue
+        if task.stored_hash is not None and task.stored_hash == doc.content_hash:
+            out.append(Prepared(task.work.id, unchanged=True))
+            continue
+        todo.append((len(out), doc))
+        out.append(None)
+    for (i, doc), record in zip(todo, fingerprint_batch([d for _i, d in todo], seed)):
+        out[i] = Prepared(doc.work.id, record)
+    return [p for p in out if p is not None]
