@@ -19,8 +19,11 @@ ranked on its own.
 
 ``tags``: platform tags are mapped to trope ids (benchmarks/catalog_tag_map.toml); micro/macro F1
 and per-trope precision/recall of dramalens' tagger (text only, the platform tags are withheld),
-of finding the mapped tag words in the text, and of TF-IDF + one-vs-rest logistic regression
-(5-fold cross-validated predictions; thresholds p ≥ 0.5 and prior-matched, see _cv_logreg).
+of finding the mapped tag words in the text, of dramalens' per-catalog learned tagger
+(``dramalens.catalog.tagger_train.out_of_fold``: what ``catalog tagger train`` would learn from
+the training folds, the vocabulary for the tropes it leaves alone) and of TF-IDF + one-vs-rest
+logistic regression (thresholds p ≥ 0.5 and prior-matched, see _cv_logreg); the last two on the
+same k folds (``--folds``, ``--seed``), with the micro-F1 margin between them.
 
 ``import-check``: imports the export as it is, then once more with the platform's column names
 renamed to the catalog's, then its text alone (id, title, synopsis), and reports rows accepted

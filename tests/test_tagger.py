@@ -111,7 +111,10 @@ def _tropes(cat: Catalog, work_id: str) -> set[str]:
 def test_train_reports_cross_validated_figures_per_trope(catalog: Catalog) -> None:
     report = train_catalog_tagger(catalog, folds=3)
     assert report.works == 32 and report.tagged_works == 29  # the two vampire works are tagged too
-    assert set(report.labels) == {"mafia", "ceo", "revenge", "werewolf"}
+    # Each trope tagged often enough is learned, unless the vocabulary did better on held-out
+    # works; mafia cannot be left to it (the synopses never use its cue words).
+    assert set(report.labels) | set(report.vocabulary_kept) == {"mafia", "ceo", "revenge", "werewolf"}
+    assert "mafia" in report.labels and not set(report.labels) & set(report.vocabulary_kept)
     assert ("vampire", 2) in report.not_learned  # below MIN_SUPPORT: stays with the vocabulary
     cv = report.cv
     assert cv.folds == 3 and cv.works == 29
@@ -129,13 +132,14 @@ def test_model_is_stored_with_the_catalog_as_plain_arrays(catalog: Catalog) -> N
     stored = catalog.get_model(MODEL_NAME)
     assert stored is not None and stored[0]
     blob, meta = stored
-    assert meta["labels"] == ["ceo", "revenge", "mafia", "werewolf"] or set(meta["labels"]) == {"ceo", "revenge", "mafia", "werewolf"}
+    assert "mafia" in meta["labels"] and set(meta["labels"]) | set(meta["vocabulary"]) == {"ceo", "revenge", "mafia", "werewolf"}
     with np.load(io.BytesIO(blob), allow_pickle=False) as z:  # no object arrays: loading runs no code
         assert all(z[k].dtype != object for k in z.files)
     model = stored_tagger(Catalog(str(catalog.engine.url)))  # a fresh handle reads the same model
     assert model is not None
     again = TaggerModel.from_bytes(model.to_bytes())
-    assert again.labels == model.labels and np.array_equal(again.coef, model.coef) and np.array_equal(again.thresholds, model.thresholds)
+    assert again.labels == model.labels and again.cap == model.cap
+    assert np.array_equal(again.coef, model.coef) and np.array_equal(again.thresholds, model.thresholds)
     text = "The don of the syndicate calls in a favour."
     assert np.allclose(again.probabilities(text, "en"), model.probabilities(text, "en"))
 

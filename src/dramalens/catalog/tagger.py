@@ -36,7 +36,7 @@ from ..analysis.tropes import TropeHit, TropeVocabulary, load_vocabulary, tag_tr
 from ..errors import ConfigError
 from ..text import HAN_CLASS, to_simplified
 
-__all__ = ["CUE_WEIGHT", "MODEL_NAME", "TAGGER_CHARS", "LearnedTag", "TaggerModel", "Vocabulary", "block_counts", "cue_features", "merge_hits", "tagger_text"]
+__all__ = ["CUE_WEIGHT", "MODEL_NAME", "TAGGER_CHARS", "LearnedTag", "TaggerModel", "Vocabulary", "block_counts", "cue_features", "decide", "merge_hits", "tagger_text"]
 
 #: The catalog_models row the tagger is kept under.
 MODEL_NAME = "tagger"
@@ -151,7 +151,8 @@ class LearnedTag:
 
 @dataclass(frozen=True, slots=True)
 class TaggerModel:
-    """A fitted tagger: per trope a weight per feature, an intercept and a decision threshold.
+    """A fitted tagger: per trope a weight per feature, an intercept and a decision threshold;
+    at most ``cap`` tags per text (the most probable of those over their thresholds).
 
     Features are ``words.terms`` then ``chars.terms`` then one column per ``cue_tropes``
     (the vocabulary's confidence for that trope).
@@ -164,6 +165,7 @@ class TaggerModel:
     coef: npt.NDArray[np.float32]  # (labels, features)
     intercept: npt.NDArray[np.float32]  # (labels,)
     thresholds: npt.NDArray[np.float32]  # (labels,)
+    cap: int = 0  # at most this many tags per text, the most probable (0: no cap)
 
     @property
     def width(self) -> int:
@@ -191,6 +193,16 @@ class TaggerModel:
         cols, vals, _ = self.features(text, language, vocabulary)
         return _sigmoid(self.coef[:, cols].astype(np.float64) @ vals.astype(np.float64) + self.intercept)
 
+    def decide(self, probs: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        """Which labels ``probs`` (one row per text, or one text) give: over the threshold and
+        among the ``cap`` most probable.
+
+        >>> m = TaggerModel.empty(("a", "b", "c"))
+        >>> m.decide(np.array([0.9, 0.2, 0.6])).tolist()
+        [True, False, True]
+        """
+        return decide(np.atleast_2d(probs), self.thresholds, self.cap).reshape(np.shape(probs))
+
     def tag(self, text: str, language: str, *, vocabulary: TropeVocabulary | None = None, top: int = 5) -> tuple[LearnedTag, ...]:
         """The tropes whose probability reaches their threshold, most probable first, each with
         the ``top`` words that weighed most for it and its cue words."""
@@ -201,7 +213,7 @@ class TaggerModel:
         names = self.words.terms + self.chars.terms + tuple(f"cue:{t}" for t in self.cue_tropes)
         known = {t.id: t for t in vocab.tropes}
         out = []
-        for j in np.flatnonzero(probs >= self.thresholds):
+        for j in np.flatnonzero(self.decide(probs)):
             lab = self.labels[j]
             order = np.argsort(-scores[j], kind="stable")[:top]
             feats = tuple(names[int(cols[i])].strip() for i in order if scores[j, i] > 0)
@@ -227,6 +239,7 @@ class TaggerModel:
             word_terms=np.array(self.words.terms, dtype=str), word_idf=self.words.idf,
             char_terms=np.array(self.chars.terms, dtype=str), char_idf=self.chars.idf,
             cue_tropes=np.array(self.cue_tropes, dtype=str), coef=self.coef, intercept=self.intercept, thresholds=self.thresholds,
+            cap=np.array([self.cap], np.int32),
         )
         return buf.getvalue()
 
@@ -253,6 +266,7 @@ class TaggerModel:
                     Vocabulary(tuple(str(x) for x in z["char_terms"]), z["char_idf"].astype(np.float32)),
                     tuple(str(x) for x in z["cue_tropes"]),
                     z["coef"].astype(np.float32), z["intercept"].astype(np.float32), z["thresholds"].astype(np.float32),
+                    int(z["cap"][0]),
                 )
         except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise ConfigError(f"the stored trope tagger cannot be read ({type(exc).__name__})",
@@ -260,6 +274,19 @@ class TaggerModel:
         if model.coef.shape != (len(labels), model.width) or model.intercept.shape != (len(labels),) or model.thresholds.shape != (len(labels),):
             raise ConfigError("the stored trope tagger is inconsistent (array shapes)", hint="run `dramalens catalog tagger train` again")
         return model
+
+
+def decide(probs: npt.NDArray[np.float64], thresholds: npt.NDArray[np.float32], cap: int) -> npt.NDArray[np.bool_]:
+    """Per row, the labels over their threshold, keeping the ``cap`` most probable (0: all).
+
+    >>> decide(np.array([[0.9, 0.8, 0.7], [0.1, 0.6, 0.2]]), np.full(3, 0.5, np.float32), 2).tolist()
+    [[True, True, False], [False, True, False]]
+    """
+    over = probs >= thresholds
+    if cap <= 0 or probs.shape[1] <= cap:
+        return np.asarray(over, bool)
+    rank = np.argsort(np.argsort(-probs, axis=1, kind="stable"), axis=1, kind="stable")
+    return np.asarray(over & (rank < cap), bool)
 
 
 def _sigmoid(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

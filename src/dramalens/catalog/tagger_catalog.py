@@ -33,8 +33,10 @@ __all__ = ["TaggedText", "TaggerReport", "apply_tagger", "learned_tropes", "stor
 
 @dataclass(frozen=True, slots=True)
 class TaggerReport:
-    """What ``catalog tagger train`` did: the works it learned from, the tropes it learned,
-    its cross-validated figures, the threshold it chose and how many untagged works it retagged."""
+    """What ``catalog tagger train`` did: the works it learned from, the tropes it learned (the
+    cross-validated figures cover these and the tropes it left to the vocabulary),
+    its cross-validated figures, the decision rule it chose (threshold, cap on tags per work)
+    and how many untagged works it retagged."""
 
     works: int
     tagged_works: int
@@ -44,6 +46,8 @@ class TaggerReport:
     retagged: int
     not_learned: tuple[tuple[str, int], ...] = ()  # (trope, tagged works) below MIN_SUPPORT
     trained_at: str = ""
+    cap: int = 0  # at most this many learned tags per work (0: no cap)
+    vocabulary_kept: tuple[str, ...] = ()  # tagged often enough, but the vocabulary did better on held-out works
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +80,15 @@ def train_catalog_tagger(catalog: Catalog, *, folds: int = 5, seed: int = 0, min
     texts = [rows[i][1] for i in tagged]
     langs = [rows[i][2] for i in tagged]
     gold = np.array([[lab in named[i] for lab in labels] for i in tagged], bool).reshape(len(tagged), len(labels))
-    cv = cross_validate(texts, langs, gold, labels, folds=folds, seed=seed, vocabulary=vocab)
-    model = fit_tagger(texts, langs, gold, labels, vocabulary=vocab, seed=seed)
+    cv = cross_validate(texts, langs, gold, labels, folds=folds, seed=seed, vocabulary=vocab, min_support=min_support)
+    model = fit_tagger(texts, langs, gold, labels, vocabulary=vocab, seed=seed, min_support=min_support)
     trained_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    catalog.set_model(MODEL_NAME, model.to_bytes(), {"labels": list(labels), "threshold": float(model.thresholds[0]) if labels else 0.5,
-                                                     "works": len(tagged), "folds": folds, "micro_f1": cv.micro_f1, "trained_at": trained_at})
+    threshold = float(model.thresholds[0]) if model.labels else 0.5
+    kept = tuple(lab for lab in labels if lab not in model.labels)
+    catalog.set_model(MODEL_NAME, model.to_bytes(), {"labels": list(model.labels), "vocabulary": list(kept), "threshold": threshold,
+                                                     "cap": model.cap, "works": len(tagged), "folds": folds, "micro_f1": cv.micro_f1, "trained_at": trained_at})
     retagged = apply_tagger(catalog, model, vocabulary=vocab) if apply else 0
-    return TaggerReport(len(rows), len(tagged), labels, float(model.thresholds[0]), cv, retagged, not_learned, trained_at)
+    return TaggerReport(len(rows), len(tagged), model.labels, threshold, cv, retagged, not_learned, trained_at, model.cap, kept)
 
 
 def stored_tagger(catalog: Catalog) -> TaggerModel | None:

@@ -212,13 +212,15 @@ def tagger_train_cmd(
 def _tagger_table(report: TaggerReport) -> Table:
     cv = report.cv
     title = (f"{report.tagged_works} tagged works of {report.works}, {len(report.labels)} tropes learned, {cv.folds}-fold CV: "
-             f"micro P {cv.micro_precision:.3f} R {cv.micro_recall:.3f} F1 {cv.micro_f1:.3f}; threshold {report.threshold:.2f}; "
+             f"micro P {cv.micro_precision:.3f} R {cv.micro_recall:.3f} F1 {cv.micro_f1:.3f}; threshold {report.threshold:.2f}"
+             + (f", at most {report.cap} tags a work; " if report.cap else "; ") +
              f"{report.retagged} untagged works retagged")
-    table = Table("trope", "support", "predicted", "precision", "recall", "F1", title=title)
+    table = Table("trope", "tagged by", "support", "predicted", "precision", "recall", "F1", title=title)
     for t in cv.per_tag:
-        table.add_row(t.trope, str(t.support), str(t.predicted), f"{t.precision:.2f}", f"{t.recall:.2f}", f"{t.f1:.2f}")
+        by = "learned" if t.trope in report.labels else "vocabulary"
+        table.add_row(t.trope, by, str(t.support), str(t.predicted), f"{t.precision:.2f}", f"{t.recall:.2f}", f"{t.f1:.2f}")
     for trope, n in report.not_learned:
-        table.add_row(trope, str(n), "—", "—", "—", "not learned (vocabulary)")
+        table.add_row(trope, "vocabulary", str(n), "—", "—", "—", "too few to learn")
     return table
 
 
