@@ -234,3 +234,17 @@ def test_tagging_never_raises_and_probabilities_are_probabilities(text: str, lan
     assert np.all((probs >= 0.0) & (probs <= 1.0))
     for tag in model.tag(text, language):
         assert 0.0 <= tag.probability <= 1.0 and tag.probability >= tag.threshold
+
+
+def test_the_desk_lists_a_submission_under_its_learned_tropes(catalog: Catalog) -> None:
+    from dramalens.triage.catalogs import CatalogRef
+    from dramalens.triage.intake import SubmissionInput, SubmissionMeta
+    from dramalens.triage.pipeline import analyse_submission
+
+    script = ("INT. HARBOUR WAREHOUSE - NIGHT\n\nMARCO\nThe syndicate wants the ledger. The don wants it tonight.\n\n"
+              "LUCIA\nThen the don can come and ask me himself.\n").encode()
+    sub = SubmissionInput(1, "harbour.fountain", script, SubmissionMeta(title="Harbour"))
+    before = analyse_submission(sub, catalog=CatalogRef(str(catalog.engine.url)))
+    train_catalog_tagger(catalog, folds=3)
+    after = analyse_submission(sub, catalog=CatalogRef(str(catalog.engine.url)))
+    assert "mafia" not in before.tropes and "mafia" in after.tropes

@@ -213,10 +213,12 @@ class TaggerModel:
         names = self.words.terms + self.chars.terms + tuple(f"cue:{t}" for t in self.cue_tropes)
         known = {t.id: t for t in vocab.tropes}
         out = []
+        # The explanation names words and cue hits; character n-grams weigh in but read as noise.
+        readable = (cols < len(self.words.terms)) | (cols >= len(self.words.terms) + len(self.chars.terms))
         for j in np.flatnonzero(self.decide(probs)):
             lab = self.labels[j]
-            order = np.argsort(-scores[j], kind="stable")[:top]
-            feats = tuple(names[int(cols[i])].strip() for i in order if scores[j, i] > 0)
+            order = np.argsort(-np.where(readable, scores[j], -np.inf), kind="stable")[:top]
+            feats = tuple(names[int(cols[i])] for i in order if readable[i] and scores[j, i] > 0)
             t = known.get(lab)
             out.append(LearnedTag(lab, t.label_zh if t else lab, t.label_en if t else lab, round(float(probs[j]), 4),
                                   round(float(self.thresholds[j]), 4), feats, cues.get(lab, ())))

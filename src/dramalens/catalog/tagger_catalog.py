@@ -22,13 +22,15 @@ import numpy as np
 
 from ..analysis.tropes import TropeHit, TropeVocabulary, load_vocabulary, tag_tropes, tropes_named_by
 from ..errors import ConfigError
+from ..model import Script
 from ..parsing import parse
 from ..text import identify_language
 from .store import Catalog
 from .tagger import MODEL_NAME, TAGGER_CHARS, LearnedTag, TaggerModel, merge_hits, tagger_text
 from .tagger_train import MIN_SUPPORT, CVReport, cross_validate, fit_tagger, require_sklearn
 
-__all__ = ["TaggedText", "TaggerReport", "apply_tagger", "learned_tropes", "stored_tagger", "tag_input", "tag_text", "train_catalog_tagger"]
+__all__ = ["TaggedText", "TaggerReport", "apply_tagger", "learned_tropes", "script_tropes_in", "stored_tagger", "tag_input", "tag_text",
+           "train_catalog_tagger"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +171,17 @@ def tag_input(catalog: Catalog, path: str | Path | None, text: str | None) -> Ta
         return tag_text(catalog, text, identify_language(text))
     script = parse(Path(path or ""))
     return tag_text(catalog, tagger_text(script.title or "", "", script.text), script.language)
+
+
+def script_tropes_in(catalog: Catalog | None, script: Script, hits: Sequence[TropeHit]) -> tuple[TropeHit, ...]:
+    """A submitted script's tropes as ``catalog`` sees them: the vocabulary's ``hits`` (from its
+    analysis) with the catalog's learned tags for the tropes it learned; ``hits`` as they are
+    without a catalog or before its tagger is trained.
+
+    >>> script_tropes_in(None, Script(title="T"), [TropeHit("ceo", "霸道总裁", "billionaire CEO", 0.6)])[0].trope
+    'ceo'
+    """
+    if catalog is None:
+        return tuple(hits)
+    text = tagger_text(script.title or "", "", script.text)
+    return learned_tropes(stored_tagger(catalog), text, script.language, hits)
