@@ -248,3 +248,27 @@ def test_the_desk_lists_a_submission_under_its_learned_tropes(catalog: Catalog) 
     train_catalog_tagger(catalog, folds=3)
     after = analyse_submission(sub, catalog=CatalogRef(str(catalog.engine.url)))
     assert "mafia" not in before.tropes and "mafia" in after.tropes
+
+
+ZH = {
+    "赘婿": ["入赘三年，他在岳家受尽白眼，今天终于亮出身份。", "上门女婿被丈母娘赶出家门，转身成了集团董事。",
+             "他是全城笑话的上门女婿，岳父寿宴上却无人敢坐主位。", "入赘的第五年，他决定不再隐忍，岳家人慌了。",
+             "丈母娘嫌他窝囊，却不知上门女婿一句话就能救公司。", "岳家逼他离婚，入赘三年的他只笑了笑。"],
+    "宫斗": ["冷宫里的废妃重回后宫，贵妃和皇后都坐不住了。", "她入宫为妃，一步步斗倒皇后，成为太后。",
+             "后宫争宠，贵妃设局，她在冷宫里等一个翻身的机会。", "皇上独宠一人，后宫众妃联手陷害她。",
+             "她被贵妃陷害打入冷宫，三年后凤袍加身。", "选秀入宫的少女，在后宫学会了不再天真。"],
+}
+
+
+def test_a_chinese_catalogue_is_learned_from_characters() -> None:
+    texts = [t for plots in ZH.values() for t in plots]
+    # Platform labels the vocabulary does not know: whatever is found is learned from characters.
+    labels = ["platform_a", "platform_b"]
+    gold = np.array([[tag == "赘婿", tag == "宫斗"] for tag, plots in ZH.items() for _ in plots], bool)
+    cv = cross_validate(texts, ["zh"] * len(texts), gold, labels, folds=3)
+    assert cv.micro_f1 >= 0.8, cv
+    model = fit_tagger(texts, ["zh"] * len(texts), gold, labels)
+    assert model.labels == ("platform_a", "platform_b")
+    # Traditional characters are read as simplified.
+    found = {t.trope for t in model.tag("他入贅到岳家，丈母娘天天罵他是上門女婿。", "zh")}
+    assert found == {"platform_a"}
