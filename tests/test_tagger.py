@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -180,12 +179,6 @@ def test_too_few_tagged_works_is_one_clear_error(tmp_path: Path) -> None:
         train_catalog_tagger(cat, folds=3)
     with pytest.raises(ConfigError, match="no trope tagger"):
         apply_tagger(cat)
-
-
-def test_without_scikit_learn_training_says_what_to_install(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn now raises ImportError
-    with pytest.raises(ConfigError, match=r"dramalens\[learn\]"):
-        train_catalog_tagger(catalog, folds=3)
 
 
 def test_cli_train_json_and_tag(catalog: Catalog) -> None:
