@@ -24,8 +24,11 @@ on the held-out one, beside the best single signal (``fusion_cv``).
 
 ``tags``: platform tags are mapped to trope ids (benchmarks/catalog_tag_map.toml); micro/macro F1
 and per-trope precision/recall of dramalens' tagger (text only, the platform tags are withheld),
-of finding the mapped tag words in the text, and of TF-IDF + one-vs-rest logistic regression
-(5-fold cross-validated predictions; thresholds p ≥ 0.5 and prior-matched, see _cv_logreg).
+of finding the mapped tag words in the text, of dramalens' per-catalog learned tagger
+(``dramalens.catalog.tagger_train.out_of_fold``: what ``catalog tagger train`` would learn from
+the training folds, the vocabulary for the tropes it leaves alone) and of TF-IDF + one-vs-rest
+logistic regression (thresholds p ≥ 0.5 and prior-matched, see _cv_logreg); the last two on the
+same k folds (``--folds``, ``--seed``), with the micro-F1 margin between them.
 
 ``import-check``: imports the export as it is, then once more with the platform's column names
 renamed to the catalog's, then its text alone (id, title, synopsis), and reports rows accepted
@@ -515,7 +518,15 @@ def cmd_tags(args) -> dict:
         for lab, pat in pats.items():
             pred[i, col[lab]] = bool(pat.search(text))
     methods["tag words found in the text (baseline)"] = pred
-    for rule, p in _cv_logreg(texts, langs, gold, args.folds, args.seed).items():
+    from sklearn.model_selection import KFold
+
+    splits = [test for _train, test in KFold(args.folds, shuffle=True, random_state=args.seed).split(texts)]
+    learned = _learned_tagger()
+    if learned is not None:
+        t0 = time.perf_counter()
+        methods[f"dramalens learned tagger ({learned.__module__}), {args.folds}-fold CV"] = learned(texts, langs, gold, labels, splits=splits, seed=args.seed, vocabulary=vocab)
+        t_learned = time.perf_counter() - t0
+    for rule, p in _cv_logreg(texts, langs, gold, args.folds, args.seed, splits).items():
         methods[f"TF-IDF + logistic regression, {args.folds}-fold CV, threshold {rule} (baseline)"] = p
     results = {name: score_tags(gold, p, labels, args.min_support) for name, p in methods.items()}
     support = gold.sum(0)
@@ -524,7 +535,8 @@ def cmd_tags(args) -> dict:
     for name, r in results.items():
         lines.append(f"| {name} | {r['micro_p']:.3f} | {r['micro_r']:.3f} | {r['micro_f1']:.3f} | {'–' if r['macro_f1'] is None else format(r['macro_f1'], '.3f')} |")
     names = list(results)
-    lines += ["", "| trope | support | " + " | ".join(f"P/R {k}" for k in ("dramalens", "tag words", "TF-IDF+LR prior", "TF-IDF+LR 0.5")) + " |", "|---|---|---|---|---|---|"]
+    short = ["dramalens vocabulary", "tag words"] + (["dramalens learned"] if learned is not None else []) + ["TF-IDF+LR prior", "TF-IDF+LR 0.5"]
+    lines += ["", "| trope | support | " + " | ".join(f"P/R {k}" for k in short) + " |", "|---|---|" + "---|" * len(short)]
     for j in np.argsort(-support):
         lab = labels[j]
         cells = [f"{results[m]['per_tag'][lab]['precision']:.2f}/{results[m]['per_tag'][lab]['recall']:.2f}" for m in names]
@@ -539,14 +551,26 @@ def cmd_tags(args) -> dict:
     if skipped:
         notes.append(f"mapped tropes not in the vocabulary (left out of the label space): {', '.join(skipped)}")
     notes.append("most frequent unmapped platform tags: " + ", ".join(f"{t} ({k})" for t, k in unmapped.most_common(12)))
-    notes.append(f"dramalens tagger time {t_tagger:.2f} s")
+    notes.append(f"dramalens vocabulary tagger time {t_tagger:.2f} s" + (f"; learned tagger (all folds, inner CV included) {t_learned:.1f} s" if learned is not None else ""))
+    if learned is not None:
+        base = results[names[-2]]["micro_f1"]
+        mine = results[names[2]]["micro_f1"]
+        notes.append(f"micro-F1 margin, learned tagger − TF-IDF+LR (prior threshold), same folds: {mine - base:+.3f}")
     text = "\n".join(lines) + "\n\n" + "\n".join(f"- {x}" for x in notes) + "\n"
     out = {"csv": str(args.csv), "works": n, "labels": labels, "results": results, "notes": notes}
     _emit(text, out, args)
     return out
 
 
-def _cv_logreg(texts: list[str], langs: list[str], gold: np.ndarray, folds: int, seed: int) -> dict[str, np.ndarray]:
+def _learned_tagger():
+    """dramalens' per-catalog tagger's out-of-fold predictions (None when this version has none)."""
+    try:
+        return importlib.import_module("dramalens.catalog.tagger_train").out_of_fold
+    except ImportError:
+        return None
+
+
+def _cv_logreg(texts: list[str], langs: list[str], gold: np.ndarray, folds: int, seed: int, splits=None) -> dict[str, np.ndarray]:
     """Out-of-fold predictions of TF-IDF (fitted on the training folds) + one-vs-rest logistic
     regression (balanced class weights, C = ``LR_C``), with two decision rules:
 
@@ -564,7 +588,8 @@ def _cv_logreg(texts: list[str], langs: list[str], gold: np.ndarray, folds: int,
     zh = sum(1 for lang in langs if lang == "zh") > len(langs) / 2
     half = np.zeros_like(gold)
     prior = np.zeros_like(gold)
-    for train, test in KFold(folds, shuffle=True, random_state=seed).split(texts):
+    for test in splits if splits is not None else [te for _tr, te in KFold(folds, shuffle=True, random_state=seed).split(texts)]:
+        train = np.setdiff1d(np.arange(len(texts)), test)
         vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, **({"analyzer": "char"} if zh else {}))
         xtr = vec.fit_transform([texts[i] for i in train])
         xte = vec.transform([texts[i] for i in test])

@@ -45,6 +45,7 @@ __all__ = [
     "script_tropes",
     "tag_script",
     "tag_tropes",
+    "tropes_named_by",
 ]
 
 #: The coarse genres ``infer_track`` answers with, per language (the first is the default).
@@ -298,6 +299,18 @@ def _vocabulary_tag_names(vocab: "TropeVocabulary") -> tuple[frozenset[str], ...
             _TAG_NAMES.clear()
         entry = _TAG_NAMES[id(vocab)] = (vocab, tuple(_tag_names(t) for t in vocab.tropes))
     return entry[1]
+
+
+def tropes_named_by(tags: Sequence[str], vocabulary: TropeVocabulary | None = None) -> tuple[str, ...]:
+    """The trope ids a work's platform tags name (its id, a label or an alias), in vocabulary order:
+    the labels a per-catalog tagger learns from.
+
+    >>> tropes_named_by(["Billionaire", "Second Chance", "Female"])
+    ('ceo', 'second_chance')
+    """
+    vocab = vocabulary or _default_vocabulary()
+    wanted = {_norm_tag(t) for t in tags if t and t.strip()}
+    return tuple(t.id for t, names in zip(vocab.tropes, _vocabulary_tag_names(vocab)) if wanted & names)
 
 
 def _count_cues(pattern: re.Pattern[str], cues: Mapping[str, object], text: str) -> dict[str, int]:

@@ -22,6 +22,8 @@ from .lexical import LEXICAL_CHARS, LexicalRow, catalog_lexical, lexical_row
 from .minhash import MinHasher
 from .records import Document, Work
 from .store import Catalog, embedding_text
+from .tagger import tagger_text
+from .tagger_catalog import learned_tropes, stored_tagger
 
 __all__ = ["Probe", "probe_script", "probe_text", "probe_work"]
 
@@ -114,6 +116,10 @@ def probe_document(catalog: Catalog, doc: Document, *, script: bool = False) -> 
         emb = embedder.embed([embedding_text(doc.work.title, doc.work.synopsis, rec.text)], [doc.work.language])[0]
     functions = rec.skeleton.functions if rec.skeleton is not None else ()
     body = "\n".join(x for x in (doc.work.title, doc.work.synopsis, (rec.text or "")[:LEXICAL_CHARS]) if x)
-    return Probe(np.frombuffer(rec.minhash, np.uint32), np.frombuffer(rec.passages, np.uint32), emb, rec.tropes,
+    # Untagged, as submissions are: the catalog's learned tagger speaks for the tropes it learned,
+    # as it did for the catalog's own untagged works (tagger_catalog.apply_tagger).
+    tropes = rec.tropes if doc.work.tags else learned_tropes(
+        stored_tagger(catalog), tagger_text(doc.work.title, doc.work.synopsis, rec.text), doc.work.language, rec.tropes)
+    return Probe(np.frombuffer(rec.minhash, np.uint32), np.frombuffer(rec.passages, np.uint32), emb, tropes,
                  functions, doc.work.language, doc.work.title, None, doc.lines, doc.work.names,
                  shingles=rec.shingles, lexical=lexical_row(body, doc.work.language), script=script)

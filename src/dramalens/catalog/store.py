@@ -438,6 +438,22 @@ class Catalog:
                 langs.append(r[4])
         return ids, texts, langs
 
+    def texts_for_tagger(self, chars: int) -> list[tuple[str, str, str, tuple[str, ...], tuple[TropeHit, ...]]]:
+        """(id, title + synopsis + the first ``chars`` characters of the script, language, tags,
+        stored tropes) of every work, by id: what the trope tagger learns from and retags."""
+        with self.engine.connect() as conn:
+            q = select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, chars), works.c.language, works.c.tags, works.c.tropes).order_by(works.c.id)
+            return [(r[0], "\n".join(x for x in (r[1], r[2], r[3] or "") if x), r[4], tuple(json.loads(r[5] or "[]")), _tropes(r[6]))
+                    for r in conn.execute(q)]
+
+    def set_tropes(self, pairs: list[tuple[str, tuple[TropeHit, ...]]]) -> None:
+        """Replace the stored tropes of the given works (the content and its hash stay)."""
+        with self.engine.begin() as conn:
+            for start in range(0, len(pairs), BATCH):
+                rows = [{"b_id": i, "tropes": json.dumps([_trope_json(t) for t in ts], ensure_ascii=False)} for i, ts in pairs[start : start + BATCH]]
+                conn.execute(update(works).where(works.c.id == bindparam("b_id")).values(tropes=bindparam("tropes")), rows)
+        self.invalidate()
+
     def texts_for_embedding(self) -> tuple[list[str], list[str], list[str], list[bool]]:
         """(ids, texts, languages, has_embedding) of every work: title + synopsis + the first 4,000 characters of the script."""
         ids: list[str] = []

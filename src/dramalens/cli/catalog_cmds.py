@@ -1,4 +1,4 @@
-"""``dramalens catalog …``: import works, ask similar / novelty / saturation / dedupe, list."""
+"""``dramalens catalog …``: import works, ask similar / novelty / saturation / dedupe, list; train the trope tagger."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ from ..catalog import (
 from ..catalog.distributed import mapper_for
 from ..catalog.importer import EMBEDDERS
 from ..catalog.metadata import MAX_LINE_BYTES
+from ..catalog.tagger_catalog import TaggerReport, apply_tagger, tag_input, train_catalog_tagger
+from ..catalog.tagger_train import MIN_SUPPORT
+from ..serial import to_jsonable
 from ..parsing import parse
 from ..serial import to_jsonable
 from .context import current_settings
@@ -184,6 +187,68 @@ def list_cmd(
     for r in rows:
         typer.echo(f"{r['id']}\t{r['title']}\t{r['language']}\t{r['track'] or ''}\t{r['episodes'] or ''}\t{r['release_date'] or ''}")
     typer.echo(f"{catalog.count()} works", err=True)
+
+
+tagger_app = typer.Typer(help="The catalog's own trope tagger, learned from its works' platform tags.", no_args_is_help=True)
+catalog_app.add_typer(tagger_app, name="tagger")
+
+
+@tagger_app.command("train")
+def tagger_train_cmd(
+    db: Optional[str] = _DB,
+    folds: int = typer.Option(5, "--folds", help="k of the k-fold cross-validation reported."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the fold split."),
+    min_support: int = typer.Option(MIN_SUPPORT, "--min-support", help="Tagged works a trope needs to be learned."),
+    no_apply: bool = typer.Option(False, "--no-apply", help="Store the model but leave the untagged works' tropes as they are."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report (per-trope precision/recall) as JSON."),
+) -> None:
+    """Learn the platform's tags from the tagged works: cross-validate, store with the catalog, retag untagged works."""
+    report = train_catalog_tagger(_open(db), folds=folds, seed=seed, min_support=min_support, apply=not no_apply)
+    if as_json:
+        _dump(to_jsonable(report))
+        return
+    Console().print(_tagger_table(report))
+
+
+def _tagger_table(report: TaggerReport) -> Table:
+    cv = report.cv
+    title = (f"{report.tagged_works} tagged works of {report.works}, {len(report.labels)} tropes learned, {cv.folds}-fold CV: "
+             f"micro P {cv.micro_precision:.3f} R {cv.micro_recall:.3f} F1 {cv.micro_f1:.3f}; threshold {report.threshold:.2f}"
+             + (f", at most {report.cap} tags a work; " if report.cap else "; ") +
+             f"{report.retagged} untagged works retagged")
+    table = Table("trope", "tagged by", "support", "predicted", "precision", "recall", "F1", title=title)
+    for t in cv.per_tag:
+        by = "learned" if t.trope in report.labels else "vocabulary"
+        table.add_row(t.trope, by, str(t.support), str(t.predicted), f"{t.precision:.2f}", f"{t.recall:.2f}", f"{t.f1:.2f}")
+    for trope, n in report.not_learned:
+        table.add_row(trope, "vocabulary", str(n), "—", "—", "—", "too few to learn")
+    return table
+
+
+@tagger_app.command("apply")
+def tagger_apply_cmd(db: Optional[str] = _DB) -> None:
+    """Retag the works without platform tags with the stored tagger (after importing more)."""
+    typer.echo(f"{apply_tagger(_open(db))} works retagged")
+
+
+@tagger_app.command("tag")
+def tagger_tag_cmd(
+    file: Optional[Path] = typer.Argument(None, help="A script or synopsis file."),
+    text: Optional[str] = typer.Option(None, "--text", help="Tag this text instead of a file."),
+    db: Optional[str] = _DB,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The tropes of a submission as the catalog's tagger sees them, with the words behind each."""
+    tagged = tag_input(_open(db), file, text)
+    if as_json:
+        _dump(to_jsonable(tagged))
+        return
+    for t in tagged.learned:
+        typer.echo(f"{t.trope:<20} p={t.probability:.2f} (≥{t.threshold:.2f})  words: {', '.join(t.features)}" + (f"  cues: {', '.join(t.cues)}" if t.cues else ""))
+    for h in tagged.vocabulary:
+        typer.echo(f"{h.trope:<20} vocabulary {h.confidence:.2f}  cues: {', '.join(h.cues)}")
+    if not tagged.model:
+        typer.echo("(no tagger trained for this catalog: vocabulary only — see `dramalens catalog tagger train`)", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,8 +17,9 @@ from typing import Protocol
 
 from ..analysis import Analysis, analyze
 from ..analysis.compliance import ComplianceReport
-from ..analysis.tropes import ScriptTropes, load_vocabulary
+from ..analysis.tropes import ScriptTropes, TropeHit, load_vocabulary
 from ..catalog import Catalog, Match, novelty_of_script, similar_to_script
+from ..catalog.tagger_catalog import script_tropes_in
 from ..model import Script
 from ..parsing import parse_bytes
 from ..report.html import render_html
@@ -73,10 +74,12 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     unread = read_gate(script, read_quality_threshold)
     matches: tuple[Match, ...] = ()
     gates: tuple[Gate, ...] = ()
+    hits = analysis.tropes.hits
     if unread is None:
         opened = catalog.get() if catalog is not None else None
         with _CATALOG_LOCK:
             matches, novel = _compare(opened, script)
+            hits = script_tropes_in(opened, script, hits)  # the catalog's learned tagger, once trained
         features = features_from_analysis(analysis, novelty=novel, similar=matches)
         gates = gates_for(script, analysis, matches)
         marks = score(features, weights)
@@ -96,7 +99,7 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
         report_html=render_html(analysis),
         language=script.language,
         script_title=script.title,
-        tropes=_trope_labels(analysis.tropes, script.language),
+        tropes=_trope_labels(hits, script.language),
         detected=detected_metadata(analysis.episode_count, analysis.format.format, _track(analysis.tropes, script.language)),
         gates=gates,
     )
@@ -164,9 +167,9 @@ def _track(tropes: ScriptTropes, language: str) -> str:
     return tropes.track if language in ("zh", "en") else ""
 
 
-def _trope_labels(tropes: ScriptTropes, language: str) -> tuple[str, ...]:
+def _trope_labels(hits: Sequence[TropeHit], language: str) -> tuple[str, ...]:
     """Trope labels in the script's language (the queue filters on them)."""
-    return tuple((h.label_zh if language == "zh" else h.label_en) or h.trope for h in tropes.hits)[:MAX_TROPES]
+    return tuple((h.label_zh if language == "zh" else h.label_en) or h.trope for h in hits)[:MAX_TROPES]
 
 
 def features_from_analysis(analysis: Analysis, *, novelty: float | None = None,
