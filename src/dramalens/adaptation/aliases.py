@@ -60,7 +60,9 @@ _EN_NARRATION_NAME = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)[, ]+(?:called
 _EN_SAYS = "said|replied|cried|answered|returned|added|continued|observed|exclaimed|asked|whispered"
 _EN_NAME_RE = r"((?:(?:Mr|Mrs|Ms|Dr)\. |Miss |Lady |Sir |Colonel |Captain )?[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
 _EN_AFTER = re.compile(rf"^\s*,?\s*(?:{_EN_SAYS})\s+{_EN_NAME_RE}|^\s*,?\s*{_EN_NAME_RE}\s+(?:{_EN_SAYS})\b")
-_ZH_SPEECH = re.compile(rf"([^。！？”\n“]{{0,14}}?)(?:道|说|问|叫|喝|骂|笑|答|嚷|曰)[^：:“”。\n]{{0,3}}[：:]\s*“([^”]*)”")
+_EN_BEFORE = re.compile(rf"{_EN_NAME_RE}\s+(?:{_EN_SAYS})[^.]{{0,20}}$")
+_ZH_SPEECH = re.compile(r"(?:道|说|问|叫|喝|骂|笑|答|嚷|曰)[^：:“”。\n]{0,3}[：:]\s*“([^”]*)”")
+_CLAUSE_START = re.compile(r"[。！？”“\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,12 @@ class AliasLink:
     count: int
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=[　 \t])")
+# A speech running on past its paragraph has no closing mark there: cut to the end.
+_QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|「[^」]*(?:」|$)")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+")
+
+
 @dataclass(frozen=True, slots=True)
 class NameTexts:
     """What the evidence is read from: the book's paragraphs and its narration sentences
@@ -84,14 +92,13 @@ class NameTexts:
 
     @classmethod
     def of(cls, text: str) -> NameTexts:
-        paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n|\n(?=[　 \t])", text) if p.strip())
+        paragraphs = tuple(p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip())
         if len(paragraphs) < 2:
             paragraphs = tuple(line.strip() for line in text.split("\n") if line.strip())
         narration: list[str] = []
         for p in paragraphs:
-            # A speech running on past its paragraph has no closing mark here: cut to the end.
-            bare = re.sub(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|「[^」]*(?:」|$)", "。", p)
-            narration.extend(s for s in re.split(r"(?<=[。！？!?；;])|(?<=\.)\s+", bare) if s.strip())
+            bare = _QUOTED.sub("。", p)
+            narration.extend(s for s in _SENTENCE_END.split(bare) if s.strip())
         return cls(paragraphs, tuple(narration))
 
 
@@ -125,7 +132,10 @@ def _utterances(texts: NameTexts, language: str, pattern: re.Pattern[str] | None
     for i, para in enumerate(texts.paragraphs):
         if language == "zh":
             for m in _ZH_SPEECH.finditer(para):
-                out.append((i, _rightmost(m.group(1), pattern), m.group(2)))
+                # The speaker stands in the clause before the verb (the regex starts at the
+                # verb: a lazy prefix in front of it backtracks at every character).
+                prefix = _CLAUSE_START.split(para[max(0, m.start() - 14):m.start()])[-1]
+                out.append((i, _rightmost(prefix, pattern), m.group(1)))
             continue
         parts = re.split(r"[\"“”]", para)
         # Straight quotes alternate: odd pieces are speech; the speaker is named right after
@@ -134,7 +144,7 @@ def _utterances(texts: NameTexts, language: str, pattern: re.Pattern[str] | None
             after = _EN_AFTER.match(parts[k + 1]) if k + 1 < len(parts) else None
             speaker = next((g for g in after.groups() if g), None) if after else None
             if speaker is None:
-                before = re.search(rf"{_EN_NAME_RE}\s+(?:{_EN_SAYS})[^.]{{0,20}}$", parts[k - 1])
+                before = _EN_BEFORE.search(parts[k - 1])
                 speaker = before.group(1) if before else None
             out.append((i, speaker, parts[k]))
     return out
@@ -289,7 +299,11 @@ def cooccurrence(texts: NameTexts, names: Iterable[str]) -> tuple[Counter[tuple[
         found = list(pattern.finditer(sentence))
         if not found:
             continue
-        present.update({m.group() for m in found})
+        if len(found) == 1:
+            present[found[0].group()] += 1
+            continue
+        for name in {m.group() for m in found}:
+            present[name] += 1
         seen: set[tuple[str, str]] = set()
         for i, a in enumerate(found):
             for b in found[i + 1:]:
@@ -297,7 +311,8 @@ def cooccurrence(texts: NameTexts, names: Iterable[str]) -> tuple[Counter[tuple[
                     continue
                 key = (a.group(), b.group()) if a.group() < b.group() else (b.group(), a.group())
                 seen.add(key)
-        pairs.update(seen)
+        for key in seen:
+            pairs[key] += 1
     return pairs, present
 
 

@@ -42,6 +42,7 @@ SEPARATE_LIMIT = 0.05
 SEPARATE_LIMIT_STATED = 0.12
 STATED = frozenset({"self-naming", "naming", "address"})
 _MAX_FORMS_FOR = 40
+_EXTENSION_SAMPLE = 4000
 _ZH_TITLES = ("小姐", "姑娘", "公子", "先生", "夫人", "太太", "老爷", "少爷", "总", "哥", "姐")
 _EN_TITLES = ("Mr.", "Mrs.", "Miss", "Ms.", "Lady", "Sir", "Lord", "Dr.", "Mr", "Mrs", "Dr",
               "Colonel", "Captain", "Major", "General", "Aunt", "Uncle")
@@ -135,10 +136,13 @@ def _zh_extensions(text: str, names: Counter[str], min_count: int) -> Counter[st
     own (孙行者 and 齐天大圣 beside 行者 and 大圣, 美猴王 beside 猴王), so containment can join
     them; a determiner in front (那行者) is not a fuller form."""
     out: Counter[str] = Counter()
-    for name, n in names.most_common(_MAX_FORMS_FOR):
+    for name, _ in names.most_common(_MAX_FORMS_FOR):
         starts: Counter[str] = Counter()
         at = text.find(name)
-        while at >= 0:
+        seen = 0
+        # The first few thousand uses tell the book's forms; a 10 MB web novel needs no more.
+        while at >= 0 and seen < _EXTENSION_SAMPLE:
+            seen += 1
             # One or two Han characters in front, with no Han before them: a clause opener.
             for k in (1, 2):
                 head = text[max(0, at - k):at]
@@ -146,7 +150,7 @@ def _zh_extensions(text: str, names: Counter[str], min_count: int) -> Counter[st
                     starts[head + name] += 1
             at = text.find(name, at + 1)
         for form, k in starts.items():
-            if (k >= max(min_count, 0.01 * n) and form not in names and not form.startswith(_ZH_STOP_START)
+            if (k >= max(min_count, 0.01 * seen) and form not in names and not form.startswith(_ZH_STOP_START)
                     and not _ZH_LEAD.match(form) and form[-len(name) - 1] not in _ZH_STOP_END):
                 out[form] = text.count(form)
     return out
