@@ -97,3 +97,19 @@ def test_separate_share_counts_names_apart_not_side_by_side() -> None:
     pairs, present = cooccurrence(texts, ["八戒", "沙僧", "悟能"])
     assert separate_share(["八戒"], ["沙僧"], pairs, present) == pytest.approx(1 / 2)
     assert separate_share(["八戒"], ["悟能"], pairs, present) == 0.0
+
+
+def test_story_break_moves_a_cut_to_a_change_of_cast() -> None:
+    # Four equal chapters, two episodes, no cue anywhere: length alone cannot choose between
+    # cutting after chapter 1, 2 or 3 within a wide band; the cast changes after chapter 3.
+    from dramalens.adaptation.planner import CutParams, plan_cuts
+    from dramalens.adaptation.reading import Paragraph
+    from dramalens.adaptation.tension import story_breaks
+
+    ps = [Paragraph(c, 1, "x", 10, 60.0, 0.0, 0.0, ()) for c in (1, 2, 3, 4)]
+    cast = [("林晚", "顾沉"), ("林晚", "顾沉"), ("林晚", "顾沉"), ("林晚", "苏念")]
+    breaks = story_breaks(ps, cast, "林晚")
+    assert breaks == [0.0, 0.0, 1.0, 0.0]
+    plain = plan_cuts(ps, [60.0] * 4, 2, (30.0, 200.0), 120.0, CutParams(cue_weight=0.0))
+    broken = plan_cuts(ps, [60.0] * 4, 2, (30.0, 200.0), 120.0, CutParams(cue_weight=0.0, break_weight=1.0), breaks)
+    assert plain.starts == (0, 2) and broken.starts == (0, 3)
