@@ -113,3 +113,22 @@ def test_story_break_moves_a_cut_to_a_change_of_cast() -> None:
     plain = plan_cuts(ps, [60.0] * 4, 2, (30.0, 200.0), 120.0, CutParams(cue_weight=0.0))
     broken = plan_cuts(ps, [60.0] * 4, 2, (30.0, 200.0), 120.0, CutParams(cue_weight=0.0, break_weight=1.0), breaks)
     assert plain.starts == (0, 2) and broken.starts == (0, 3)
+
+
+def test_a_term_answered_under_two_names_of_one_person() -> None:
+    from collections import Counter
+
+    from dramalens.adaptation.aliases import address_links
+
+    # 师父 is answered by 三藏 (40 %), 唐僧 (25 %) and 行者 (35 %, who speaks up when his master
+    # is called). 三藏 and 唐僧 never stand apart; 行者 stands apart from 三藏 in 30 % of
+    # their sentences: the term is 三藏's and 唐僧's, not 行者's.
+    answers = {"师父": Counter({"三藏": 8, "行者": 7, "唐僧": 5})}
+    present = Counter({"三藏": 100, "唐僧": 50, "行者": 200})
+    pairs = Counter({("三藏", "行者"): 30, ("唐僧", "行者"): 10})
+    links = address_links(answers, pairs, present, min_count=3, apart=0.025)
+    assert sorted((x.a, x.b) for x in links) == [("师父", "三藏"), ("师父", "唐僧")]
+    # A term nobody answers to often enough names nobody.
+    assert address_links({"大王": Counter({"甲": 3, "乙": 3, "丙": 3, "丁": 3})}, Counter(
+        {("乙", "甲"): 5, ("丙", "甲"): 5, ("丁", "甲"): 5}), Counter({"甲": 10, "乙": 10, "丙": 10, "丁": 10}),
+        min_count=3, apart=0.025) == []

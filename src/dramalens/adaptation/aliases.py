@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from ..text import HAN_CLASS as HAN
 
-__all__ = ["ADDRESS_TERMS", "AliasLink", "NameTexts", "alias_links", "best_referent", "company", "cooccurrence", "name_pattern",
+__all__ = ["ADDRESS_TERMS", "AliasLink", "NameTexts", "address_links", "alias_links", "best_referent", "company", "cooccurrence", "name_pattern",
            "separate_share"]
 
 # Chinese titles and kinship terms by which people are addressed: a general lexicon of the languages,
@@ -159,12 +159,13 @@ def _vocative(line: str, language: str) -> str | None:
 
 
 def alias_links(text: str, language: str, names: Counter[str], *, min_count: int = 3,
-                texts: NameTexts | None = None) -> tuple[list[AliasLink], Counter[str]]:
+                texts: NameTexts | None = None) -> tuple[list[AliasLink], Counter[str], dict[str, Counter[str]]]:
     """The alias evidence of ``text`` for the candidate ``names`` (name → mentions).
 
-    Returns the links, strongest first, and the names the evidence brought in that were not
+    Returns the links, strongest first; the names the evidence brought in that were not
     candidates yet (a form the book names someone by: 齐天大圣, 美猴王; an address term the
-    book resolves: 师父), each with its mentions.
+    book resolves: 师父), each with its mentions; and who answered each name called
+    (for :func:`address_links`).
     """
     texts = texts or NameTexts.of(text)
     new: Counter[str] = Counter()
@@ -206,14 +207,10 @@ def alias_links(text: str, language: str, names: Counter[str], *, min_count: int
         if called not in known and (language != "zh" or called not in ADDRESS_TERMS):
             continue
         answers.setdefault(called, Counter())[answerer] += 1
-    for called, who in answers.items():
-        total = sum(who.values())
-        # The names that answer to it a good share of the time (三藏 and 唐僧 both answer to
-        # 师父): a term many people answer to (大王 in a book of many kings) names none of
-        # them; two of them that are two people are kept apart by co-occurrence.
-        for answerer, n in who.items():
-            if n >= min_count and n >= ADDRESS_SHARE * total and called != answerer and admit(called):
-                raw[(called, answerer, "address")] += n
+    # Who answers is resolved in address_links, once co-occurrence is known; the names called
+    # often enough are admitted here so that co-occurrence counts them.
+    answers = {called: who for called, who in answers.items()
+               if who.most_common(1)[0][1] >= min_count and admit(called)}
     if language == "zh":
         for form, name in _epithets(text, names, known, min_count):
             if admit(form):
@@ -235,9 +232,32 @@ def alias_links(text: str, language: str, names: Counter[str], *, min_count: int
                     raw[(a, m.group(), "apposition")] += 1
                 previous = m
     links = [AliasLink(a, b, kind, n) for (a, b, kind), n in raw.items() if n >= (1 if kind == "self-naming" else 2)]
-    order = {"self-naming": 0, "naming": 1, "address": 2, "apposition": 3}
+    order = {"self-naming": 0, "naming": 1, "apposition": 3}
     links.sort(key=lambda x: (order[x.kind], -x.count, x.a, x.b))
-    return links, new
+    return links, new, answers
+
+
+def address_links(answers: dict[str, Counter[str]], pairs: Counter[tuple[str, str]], present: Counter[str],
+                  *, min_count: int, apart: float) -> list[AliasLink]:
+    """Who a called name (悟空, 师父, *Lizzy*) belongs to: the answerers that never stand apart
+    from the most frequent one in a sentence (``apart``: the share above which they are two
+    people) are one person under several names (三藏 and 唐僧 both answer to 师父; 行者, who
+    also answers when the master is called, stands apart from 三藏 and is left out); the name is
+    theirs when that person gives at least :data:`ADDRESS_SHARE` of the answers. A term many
+    people answer to (大王 in a book of many kings) names none of them."""
+    out: list[AliasLink] = []
+    for called, who in answers.items():
+        total = sum(who.values())
+        ranked = [(name, n) for name, n in who.most_common() if name != called and n >= min_count]
+        if not ranked:
+            continue
+        group = [ranked[0][0]]
+        for name, _ in ranked[1:]:
+            if separate_share(group, [name], pairs, present) <= apart:
+                group.append(name)
+        if sum(who[g] for g in group) >= ADDRESS_SHARE * total:
+            out.extend(AliasLink(called, g, "address", who[g]) for g in group)
+    return out
 
 
 # What an epithet does not open or close on: pronouns, connectives, particles, a verb's tail.

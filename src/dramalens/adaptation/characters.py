@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..text import HAN_CLASS as HAN
-from .aliases import ADDRESS_TERMS, NameTexts, alias_links, best_referent, company, cooccurrence, separate_share
+from .aliases import ADDRESS_TERMS, NameTexts, address_links, alias_links, best_referent, company, cooccurrence, separate_share
 
 __all__ = ["NameIndex", "find_names"]
 
@@ -208,9 +208,16 @@ def find_names(text: str, language: str, *, min_count: int = 3) -> NameIndex:
     """
     names = _zh_candidates(text, min_count) if language == "zh" else _en_candidates(text, min_count)
     texts = NameTexts.of(text)
-    links, brought = alias_links(text, language, names, min_count=min_count, texts=texts)
+    links, brought, answers = alias_links(text, language, names, min_count=min_count, texts=texts)
     names.update(brought)
     pairs, present = cooccurrence(texts, names)
+    # Stated evidence first (a book saying who is who), then who answers to what, then the
+    # pieces side by side. Two answerers count as one person only when they stand apart in
+    # under half the share that vetoes a merge: never standing apart is weak evidence of
+    # sameness (八戒 and 三藏 stand apart in 4 % of their sentences, 三藏 and 唐僧 in 1 %).
+    links = ([link for link in links if link.kind != "apposition"]
+             + address_links(answers, pairs, present, min_count=min_count, apart=SEPARATE_LIMIT / 2)
+             + [link for link in links if link.kind == "apposition"])
     profile = company(texts, names) if language != "zh" else {}
     parent = {n: n for n in names}
 
