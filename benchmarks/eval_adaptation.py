@@ -31,8 +31,11 @@ import time
 from pathlib import Path
 
 from dramalens.adaptation import AdaptParams, adapt
+from dramalens.adaptation.characters import find_names
+from dramalens.adaptation.events import mentions
 from dramalens.adaptation.planner import CutParams
-from dramalens.adaptation.reading import chapter_paragraphs
+from dramalens.adaptation.reading import chapter_paragraphs, read_paragraphs
+from dramalens.adaptation.tension import story_breaks
 from dramalens.model.novel import Novel
 from dramalens.parsing.novel import read_novel
 
@@ -80,13 +83,94 @@ def plan_cuts_of(novel: Novel, episodes: int, span: tuple[int, int], params: Ada
     return out
 
 
+def _auc(scored: dict[int, float], positive: set[int]) -> float:
+    pos = [v for c, v in scored.items() if c in positive]
+    neg = [v for c, v in scored.items() if c not in positive]
+    if not pos or not neg:
+        return float("nan")
+    return sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+
+
+def signal_auc(novel: Novel, rows: list[dict[str, str]]) -> dict[str, float]:
+    """How well each cut signal ranks the chapter ends an adaptation cuts at above those it
+    does not (AUC over the span's chapter ends): the cue-based ending strength (plus half the
+    next opening, as the objective adds them) and the change of cast (``story_breaks``)."""
+    span = (min(int(r["first_chapter"]) for r in rows), max(int(r["last_chapter"]) for r in rows))
+    cut_at = {int(c) for lo, hi in real_cuts(rows) for c in range(int(lo), int(hi) + 1)}
+    paragraphs = [p for p in read_paragraphs(novel) if span[0] <= p.chapter <= span[1]]
+    names = find_names("\n".join(c.text for c in novel.chapters), novel.language).alias_map()
+    found = mentions(paragraphs, names, novel.language)
+    lead = found.counts[0][0] if found.counts else None
+    breaks = story_breaks(paragraphs, found.per_paragraph, lead)
+    ending: dict[int, float] = {}
+    change: dict[int, float] = {}
+    for i, p in enumerate(paragraphs[:-1]):
+        if paragraphs[i + 1].chapter != p.chapter:
+            ending[p.chapter] = p.ending + 0.5 * paragraphs[i + 1].opening
+            change[p.chapter] = breaks[i]
+    return {"ending_auc": round(_auc(ending, cut_at), 3), "cast_change_auc": round(_auc(change, cut_at), 3)}
+
+
+GRID_CUE = (1.0, 0.5, 0.0)
+GRID_BREAK = (0.0, 0.25, 0.5, 1.0, 2.0)
+
+
+def leave_one_out(args: argparse.Namespace, rows: list[dict[str, str]]) -> int:
+    """Choose (cue_weight, break_weight) on every adaptation but one, report on that one: no
+    figure comes from weights chosen on its own book."""
+    books = list(dict.fromkeys((r["book_file"], r["adaptation"]) for r in rows))
+    table: dict[tuple[str, str], dict[tuple[float, float], dict[str, float]]] = {}
+    baselines: dict[tuple[str, str], dict[str, dict[str, float]]] = {}
+    for book, adaptation in books:
+        mine = [r for r in rows if r["book_file"] == book and r["adaptation"] == adaptation]
+        novel = load(args.dir / book)
+        span = (min(int(r["first_chapter"]) for r in mine), max(int(r["last_chapter"]) for r in mine))
+        real, n = real_cuts(mine), len(mine)
+        width = (span[1] - span[0] + 1) / n
+        uniform = [float(round(span[0] - 1 + width * k)) for k in range(1, n)]
+        equal = plan_cuts_of(novel, n, span, AdaptParams(cuts=CutParams(cue_weight=0.0)))
+        baselines[(book, adaptation)] = {"uniform": scores(uniform, real), "equal_length": scores(equal, real),
+                                         "signals": signal_auc(novel, mine)}
+        table[(book, adaptation)] = {
+            (c, b): scores(plan_cuts_of(novel, n, span, AdaptParams(cuts=CutParams(cue_weight=c, break_weight=b))), real)
+            for c in GRID_CUE for b in GRID_BREAK
+        }
+    out = []
+    for held in books:
+        train = [b for b in books if b != held]
+
+        def loss(key: tuple[float, float]) -> tuple[float, float]:
+            return (sum(table[b][key]["mae_chapters"] for b in train), -sum(table[b][key]["f1_pm1"] for b in train))
+
+        chosen = min(table[held], key=loss)
+        out.append({"held_out": held[0], "adaptation": held[1], "chosen_on": [b[0] for b in train],
+                    "cue_weight": chosen[0], "break_weight": chosen[1], "planner": table[held][chosen],
+                    "default_planner": table[held][(1.0, CutParams().break_weight)], **baselines[held],
+                    "grid": {f"cue={c},break={b}": v for (c, b), v in table[held].items()}})
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for r in out:
+        print(f"{r['held_out']} — {r['adaptation']}: weights chosen on {', '.join(r['chosen_on'])}: "
+              f"cue {r['cue_weight']}, break {r['break_weight']}")
+        for name in ("planner", "default_planner", "equal_length", "uniform"):
+            s = r[name]
+            print(f"  {name:15s} MAE {s['mae_chapters']:5.2f} chapters   F1±1 {s['f1_pm1']:.3f}")
+        sig = r["signals"]
+        print(f"  chapter-end AUC: cue ending {sig['ending_auc']:.3f}, change of cast {sig['cast_change_auc']:.3f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("dir", type=Path)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--loo", action="store_true", help="choose the cut weights leaving each adaptation out")
     args = ap.parse_args(argv)
     with open(args.dir / "episodes.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    if args.loo:
+        return leave_one_out(args, rows)
     results = []
     for (book, adaptation) in dict.fromkeys((r["book_file"], r["adaptation"]) for r in rows):
         mine = [r for r in rows if r["book_file"] == book and r["adaptation"] == adaptation]

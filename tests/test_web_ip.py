@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 
+import httpx
 import pytest
 from adaptation_fixtures import ZH_TURNS, zh_novel
 from fastapi.testclient import TestClient
@@ -59,3 +65,65 @@ def test_a_broken_upload_gets_one_clear_refusal(tmp_path, name, content):
         assert sent.json()["message"]  # what went wrong, in one message
         # Nothing half-stored: the broken upload has no plan page to visit.
         assert "/ip/" not in sent.headers.get("location", "")
+
+
+def test_an_upload_is_seen_by_every_server_process(tmp_path):
+    """Two app instances on one SQLite file, in two processes (a server started here in a
+    subprocess): the novel uploaded through one is planned and downloaded through the other,
+    for its uploader only. An upload held in one process's memory would be a 404 there."""
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    first = create_app(url, workers=0)
+    add_user(first.state.desk.engine, "ann", "password-a", desk="都市")
+    add_user(first.state.desk.engine, "bob", "password-b", desk="都市")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = ("import uvicorn, sys; from dramalens.web.app import create_app, server_config; "
+            "uvicorn.Server(server_config(create_app(sys.argv[1], workers=0), '127.0.0.1', int(sys.argv[2]), "
+            "log_level='warning')).run()")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    other = subprocess.Popen([sys.executable, "-c", code, url, str(port)], env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):  # the server imports and binds: seconds, never assumed
+            try:
+                if httpx.get(base + "/login", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        with TestClient(first) as a:
+            login(a, "ann", "password-a")
+            sent = a.post("/ip", data={"csrf_token": csrf_of(a.get("/ip").text)},
+                          files={"file": ("晚霞.txt", zh_novel().encode("utf-8"))}, follow_redirects=False)
+            where = sent.headers["location"]
+            # The same browser: its next requests served by the other process.
+            with httpx.Client(base_url=base, cookies=dict(a.cookies), timeout=60) as b:
+                got = b.get(where + "/plan.json?episodes=4&span=all")
+                assert got.status_code == 200, got.text
+                data = got.json()
+                assert [e["to"]["chapter"] for e in data["episodes"]][:3] == list(ZH_TURNS)
+                assert "第4集" in b.get(where + "/outline.txt?episodes=4&span=all").text
+            with TestClient(first) as bob:
+                login(bob, "bob", "password-b")
+                with httpx.Client(base_url=base, cookies=dict(bob.cookies), timeout=60) as b:
+                    assert b.get(where).status_code == 404
+    finally:
+        other.terminate()
+        other.wait(timeout=30)
+
+
+def test_each_account_keeps_its_last_uploads(tmp_path):
+    from dramalens.errors import NotFoundError
+    from dramalens.triage.ip_novels import HELD_PER_OWNER, held_novel, hold_novel
+
+    app = create_app(f"sqlite:///{tmp_path / 'ip.sqlite'}", workers=0)
+    engine = app.state.desk.engine
+    novel = zh_novel(chapters=3).encode("utf-8")
+    tokens = [hold_novel(engine, "ann", f"{k}.txt", novel) for k in range(HELD_PER_OWNER + 2)]
+    theirs = hold_novel(engine, "bob", "b.txt", novel)
+    with pytest.raises(NotFoundError):
+        held_novel(engine, "ann", tokens[0])  # the oldest went first
+    assert held_novel(engine, "ann", tokens[-1])[0] == f"{HELD_PER_OWNER + 1}.txt"
+    assert held_novel(engine, "bob", theirs)[0] == "b.txt"  # another account's uploads untouched
+    with pytest.raises(NotFoundError):
+        held_novel(engine, "bob", tokens[-1])

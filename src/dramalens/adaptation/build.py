@@ -20,7 +20,7 @@ from .plan import AdaptationPlan, Beat, CharacterCluster, Cliffhanger, EpisodePl
 from .planner import CutParams, plan_cuts
 from .reading import Paragraph, read_paragraphs
 from .span import budget, choose_span, parse_span
-from .tension import agency_counts, book_shape
+from .tension import agency_counts, book_shape, story_breaks
 
 __all__ = ["AdaptParams", "adapt"]
 
@@ -108,7 +108,8 @@ def adapt(
     n_episodes = min(n_episodes, len(span_pars)) if not plan_budget.episodes_given else n_episodes
     keep = n_episodes * plan_budget.target_s / raw_total if raw_total > 0 else params.keep
     seconds = [raw[i] * keep for i in inside]
-    cuts = plan_cuts(span_pars, seconds, n_episodes, plan_budget.band_s, plan_budget.target_s, params.cuts)
+    breaks = story_breaks(span_pars, [found.per_paragraph[i] for i in inside], protagonist)
+    cuts = plan_cuts(span_pars, seconds, n_episodes, plan_budget.band_s, plan_budget.target_s, params.cuts, breaks)
     bounds = [*cuts.starts, len(span_pars)]
     plans: list[EpisodePlan] = []
     for number, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1):

@@ -4,7 +4,10 @@ person's agency on the scripts' scale (``agency_score``: (acts − undergoes)/(a
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..analysis.agency import agency_score
@@ -12,7 +15,7 @@ from ..analysis.arc import smooth
 from .plan import Arc, Beat
 from .reading import Paragraph
 
-__all__ = ["BookShape", "agency_counts", "book_shape"]
+__all__ = ["BookShape", "agency_counts", "book_shape", "story_breaks"]
 
 _ZH_PASSIVE = "被|遭|挨了|受了"
 _ZH_ACTIVE = "决定|冲|打|抓|推|救|拿起|拔出|走向|冷笑|喝道|反问|拦住|命令|出手|站起|转身|追|夺|杀"
@@ -90,3 +93,34 @@ def book_shape(paragraphs: list[Paragraph], events: list[Beat], protagonist: str
         arcs.append(Arc(seg[0], seg[-1], peak, antagonist))
     return BookShape(tuple(chapters), tuple(tension), tuple(arcs))
 
+
+
+def story_breaks(paragraphs: Sequence[Paragraph], persons: Sequence[Sequence[str]], lead: str | None) -> list[float]:
+    """For each paragraph, how much the story turns over after it: 0 inside a chapter; at a
+    chapter's end, 1 − cosine between the casts (mentions, the lead left out: the lead is in
+    every chapter) of that chapter and the next. A new set of people is a new story unit — the
+    next demon in 西游记, Pemberley after Hunsford — and adaptations cut there.
+
+    >>> from dramalens.adaptation.reading import Paragraph
+    >>> ps = [Paragraph(c, 1, "x", 1, 1.0, 0.0, 0.0, ()) for c in (1, 2, 3)]
+    >>> story_breaks(ps, [("林晚", "顾沉"), ("林晚", "顾沉"), ("林晚", "苏念")], "林晚")
+    [0.0, 1.0, 0.0]
+    """
+    cast: dict[int, Counter[str]] = {}
+    for p, who in zip(paragraphs, persons):
+        counter = cast.setdefault(p.chapter, Counter())
+        counter.update(n for n in who if n != lead)
+    out = [0.0] * len(paragraphs)
+    for i in range(len(paragraphs) - 1):
+        here, there = paragraphs[i].chapter, paragraphs[i + 1].chapter
+        if here != there:
+            out[i] = 1.0 - _cosine(cast.get(here, Counter()), cast.get(there, Counter()))
+    return out
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    if not na or not nb:
+        return 1.0 if not na and not nb else 0.0
+    return sum(a[k] * b[k] for k in a.keys() & b.keys()) / (na * nb)

@@ -39,6 +39,7 @@ __all__ = [
     "decisions",
     "desks",
     "init_db",
+    "ip_novels",
     "jobs",
     "known_logins",
     "login_failures",
@@ -292,6 +293,20 @@ known_logins = Table(
     Column("address", String(64), primary_key=True),
     Column("at", Float, nullable=False),
 )
+#: Novels uploaded to the IP section (revision 0007), by a random token, for their uploader
+#: only: in the database so every server process sees them (they were held in one process's
+#: memory). A few per account; the oldest go first (``triage.ip_novels``).
+ip_novels = Table(
+    "triage_ip_novels",
+    metadata,
+    Column("id", Integer, primary_key=True),  # upload order: the oldest go first
+    Column("token", String(64), nullable=False, unique=True),
+    Column("owner", String(100), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("at", Float, nullable=False),
+)
+Index("ix_ip_novels_owner", ip_novels.c.owner, ip_novels.c.at)
 Index("ix_login_fail_account", login_failures.c.account, login_failures.c.address, login_failures.c.at)
 Index("ix_login_fail_address", login_failures.c.address, login_failures.c.at)
 Index("ix_login_fail_at", login_failures.c.at)

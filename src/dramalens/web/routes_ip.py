@@ -1,59 +1,29 @@
 """The IP section: upload a novel, see its episode plan, change format/episodes/span, and
 download the plan's JSON and outline.
 
-An uploaded novel is held in memory for its uploader under a random token (a few at a time per
-process, oldest dropped first), so changing the plan's parameters needs no second upload; a
-token another user holds is not found. Each handler calls one library function
+An uploaded novel is held in the desk's database for its uploader under a random token
+(:mod:`dramalens.triage.ip_novels`: a few per account, oldest dropped first), so changing the
+plan's parameters needs no second upload and every server process finds it; a token another
+user holds is not found. Each handler calls one library function
 (:func:`dramalens.adaptation.adapt_file`, :func:`~dramalens.adaptation.outline_text`).
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-import threading
-from collections import OrderedDict
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from ..adaptation import AdaptationPlan, adapt_file, outline_text, plan_html
-from ..errors import ConfigError, InputError, NotFoundError
-from ..parsing.novel import read_novel
+from ..errors import ConfigError, InputError
+from ..triage.ip_novels import held_novel, hold_novel
 from .deps import Viewer, check_form, render, state, viewer
 from .forms import read_upload
 
 __all__ = ["router"]
 
 router = APIRouter()
-
-_HELD = 16
-
-
-class _Held:
-    """Uploaded novels by token: (owner, file name, bytes), the oldest dropped past ``_HELD``."""
-
-    def __init__(self) -> None:
-        self.items: OrderedDict[str, tuple[str, str, bytes]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def put(self, owner: str, name: str, data: bytes) -> str:
-        token = secrets.token_urlsafe(16)
-        with self.lock:
-            self.items[token] = (owner, name, data)
-            while len(self.items) > _HELD:
-                self.items.popitem(last=False)
-        return token
-
-    def get(self, owner: str, token: str) -> tuple[str, bytes]:
-        with self.lock:
-            item = self.items.get(token)
-        if item is None or item[0] != owner:
-            raise NotFoundError("this novel is no longer held: upload it again", source=token)
-        return item[1], item[2]
-
-
-_NOVELS = _Held()
 
 
 def _int(value: str | None, name: str) -> int | None:
@@ -68,7 +38,7 @@ def _int(value: str | None, name: str) -> int | None:
 def _plan(request: Request, v: Viewer, token: str) -> tuple[str, AdaptationPlan, dict[str, str]]:
     q = request.query_params
     params = {k: q.get(k, "") for k in ("format", "episodes", "minutes", "free", "span")}
-    name, data = _NOVELS.get(v.user.name, token)
+    name, data = held_novel(state(request).engine, v.user.name, token)
     minutes = float(params["minutes"]) if params["minutes"].replace(".", "", 1).isdigit() else None
     plan = adapt_file(data, params["format"] or "vertical", episodes=_int(params["episodes"], "episodes"), minutes=minutes,
                       free_episodes=_int(params["free"], "free episodes"), span=params["span"] or "auto")
@@ -87,8 +57,8 @@ async def ip_upload(request: Request, file: UploadFile | None = File(None), csrf
     if file is None:
         raise InputError("no novel was uploaded", hint="choose a .txt or .epub file")
     data = await read_upload(file, state(request).limits.max_upload_bytes)
-    read_novel(data)  # a file that cannot be read is refused here, with its reason, not held for later
-    return RedirectResponse(f"/ip/{_NOVELS.put(v.user.name, file.filename or 'novel.txt', data)}", status_code=303)
+    token = hold_novel(state(request).engine, v.user.name, file.filename or "novel.txt", data)
+    return RedirectResponse(f"/ip/{token}", status_code=303)
 
 
 @router.get("/ip/{token}")
