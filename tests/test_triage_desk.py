@@ -158,4 +158,4 @@ def test_complete_writes_the_json_columns_once(engine):
         row = conn.execute(select(scores).where(scores.c.submission_id == sid)).one()
     assert json.loads(row.weights) == Weights().to_dict() and json.loads(row.similar) == []
     assert json.loads(row.evidence)[0] == {"criterion": "craft", "text": "fake score of s0.txt", "episode": None,
-                                          "line": None, "work": None}
+                                          "line": None, "work": None, "key": "", "params": []}

@@ -11,20 +11,20 @@ label; a key that names an id (``status.new``, ``track.werewolf``) falls back to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 
 from babel.messages.pofile import read_po
 
-__all__ = ["LANGUAGES", "Message", "Translator", "catalogue", "labels", "language_or_default", "translator"]
+__all__ = ["LANGUAGES", "Message", "Param", "Translator", "catalogue", "labels", "language_or_default", "translator"]
 
 LANGUAGES = ("zh", "en")
 
 #: Keys whose tail is an id worth showing as it is when no label exists (a new plot function,
 #: a status added by a migration): ``fn.meet`` → ``meet`` rather than ``fn.meet``.
-ID_PREFIXES = ("status.", "fn.", "track.", "cue.", "agency.", "tier.", "sev.", "drive.", "shape.")
+ID_PREFIXES = ("status.", "fn.", "track.", "cue.", "agency.", "tier.", "sev.", "drive.", "shape.", "rule.", "gate.")
 
 #: One value a message's ``{field}`` can take.
 Param = str | int | float
@@ -74,7 +74,7 @@ class Message:
     params: tuple[tuple[str, Param], ...] = ()
 
     def render(self, t: Translator) -> str:
-        return t(self.key, **dict(self.params))
+        return t.say(self.key, self.params)
 
 
 class Translator:
@@ -111,6 +111,31 @@ class Translator:
             # A field the caller did not pass (an older stored message): the text unfilled
             # is still readable, an exception on a reviewer's page is not.
             return text
+
+    def say(self, key: object, params: object = (), fallback: object = "") -> str:
+        """A stored message in this language: ``key`` with ``params`` (pairs, or a mapping, as
+        JSON gives them back); ``fallback`` (the English text stored with it) when there is no
+        key, as in rows written before messages had keys. A field named ``x_key`` holds a key
+        itself: it is translated and filled in as ``x`` (a rule's label inside a flag's sentence).
+
+        >>> t = translator("zh")
+        >>> t.say("ev.weak_ending", [["episode", 4]]), t.say("", (), "old text")
+        ('第4集结尾没有钩子', 'old text')
+        >>> t.say("ev.flag", {"rule_key": "rule.title.badao_zongcai", "severity_key": "sev.high", "detail": "霸总"})
+        '标题含“霸总”（高）：霸总'
+        """
+        if not key or not isinstance(key, str):
+            return "" if fallback is None else str(fallback)
+        pairs = params.items() if isinstance(params, Mapping) else params
+        fields: dict[str, Param] = {}
+        for pair in pairs if isinstance(pairs, Iterable) else ():
+            if isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str):
+                name, value = pair
+                if name.endswith("_key"):
+                    fields[name[:-4]] = self(str(value))
+                else:
+                    fields[name] = value if isinstance(value, (str, int, float)) else str(value)
+        return self(key, **fields)
 
     def has(self, key: str) -> bool:
         """Whether ``key`` has a text in this language or in English."""

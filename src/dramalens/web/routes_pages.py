@@ -54,13 +54,13 @@ def script_page(request: Request, submission_id: int, v: Viewer = Depends(viewer
 
 @router.get("/submissions/{submission_id}/coverage")
 def coverage_page(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
-    cov = coverage_for(state(request).engine, submission_id, v.user)
+    cov = coverage_for(state(request).engine, submission_id, v.user, language_of(request))
     return render(request, "coverage.html", {"cov": cov}, v=v)
 
 
 @router.get("/submissions/{submission_id}/coverage.docx")
 def coverage_file(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
-    cov = coverage_for(state(request).engine, submission_id, v.user)
+    cov = coverage_for(state(request).engine, submission_id, v.user, language_of(request))
     data = coverage_docx(cov, labels(language_of(request)))
     return Response(data, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="coverage-{submission_id}.docx"'})
 
