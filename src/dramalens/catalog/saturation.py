@@ -22,6 +22,7 @@ from datetime import date
 
 import numpy as np
 
+from ..analysis.tracks import TRACK_SYNONYMS, canonical_track, track_label
 from .store import Catalog
 
 __all__ = ["MIN_SUPPORT", "RULE", "Saturation", "SaturationRow", "saturation", "saturation_html"]
@@ -106,10 +107,13 @@ def saturation(catalog: Catalog) -> Saturation:
         for t in tropes:
             groups[("trope", t.trope)].add(row)
             labels[("trope", t.trope)] = f"{t.label_zh} / {t.label_en}".strip(" /")
-    for row, track in enumerate(index.tracks):
+    for row, written in enumerate(index.tracks):
+        # One vocabulary: a Chinese work's 家庭 and an English work's family are one track.
+        track = canonical_track(written)
         if track:
             groups[("track", track)].add(row)
-            labels[("track", track)] = track
+            labels[("track", track)] = f"{track_label(track, 'zh')} / {track_label(track, 'en')}" \
+                if track in TRACK_SYNONYMS else track
     dated = [d for d in index.release_dates if d]
     periods = sorted({_quarter(d) for d in dated})
     if periods:  # fill gaps so growth compares calendar quarters, not whatever had releases

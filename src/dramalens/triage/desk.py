@@ -18,6 +18,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, bindparam, case, desc, func, insert, select, true, update
 from sqlalchemy.engine import Engine
 
+from ..analysis.tracks import canonical_track
 from ..catalog import SaturationRow
 from ..errors import ConfigError, DramalensError, InputError
 from .catalogs import CatalogListing, catalog_listing, saturation_rows
@@ -245,10 +246,21 @@ def desk_supply(engine: Engine, user: User) -> tuple[SupplyRow, ...]:
     q = (select(track, func.count().label("n"),
                 func.sum(case((submissions.c.status == "signed", 1), else_=0)).label("signed"),
                 func.avg(submissions.c.score).label("score"))
-         .where(visible).group_by(track).order_by(func.count().desc(), track).limit(SUPPLY_ROWS))
+         .where(visible).group_by(track).order_by(func.count().desc(), track).limit(4 * SUPPLY_ROWS))
     with engine.connect() as conn:
-        return tuple(SupplyRow(r.effective_track, int(r.n), int(r.signed or 0), None if r.score is None else float(r.score))
-                     for r in conn.execute(q))
+        found = conn.execute(q).all()
+    # Spellings of one track (家庭 from a Chinese script, family from an English one) are one row.
+    merged: dict[str, list[float]] = {}
+    for r in found:
+        n, signed, mean = int(r.n), int(r.signed or 0), r.score
+        row = merged.setdefault(canonical_track(r.effective_track), [0, 0, 0.0, 0])
+        row[0] += n
+        row[1] += signed
+        if mean is not None:
+            row[2] += float(mean) * n
+            row[3] += n
+    rows = [SupplyRow(t, int(v[0]), int(v[1]), v[2] / v[3] if v[3] else None) for t, v in merged.items()]
+    return tuple(sorted(rows, key=lambda r: (-r.n, r.effective_track))[:SUPPLY_ROWS])
 
 
 @dataclass(frozen=True, slots=True)
