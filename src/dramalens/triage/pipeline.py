@@ -31,7 +31,7 @@ from .result import Detected, TriageResult, Unread
 from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Score, Weights, evidence, score
 
 __all__ = ["PipelineFn", "analyse_submission", "compliance_flags", "detected_metadata", "features_from_analysis",
-           "gate_evidence", "pipeline_for", "read_gate", "trope_label", "unreadable_gate"]
+           "gate_evidence", "pipeline_for", "report_in", "read_gate", "trope_label", "unreadable_gate"]
 
 #: Similar works kept with a result (and shown on the submission's page).
 SIMILAR_K = 5
@@ -65,12 +65,7 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     >>> r.language, r.detected.episodes, r.score.originality is None
     ('zh', 1, True)
     """
-    meta = sub.meta
-    suffix = PurePosixPath(sub.filename).suffix.lower()
-    script = parse_bytes(sub.content, source=sub.filename, extension=suffix)
-    if meta.title and not script.title:
-        script.title = meta.title
-    analysis = analyze(script, format=meta.format or None, budget_yuan=meta.budget, compliance_rules=compliance_rules)
+    script, analysis = _read_and_analyse(sub, compliance_rules)
     unread = read_gate(script, read_quality_threshold)
     matches: tuple[Match, ...] = ()
     gates: tuple[Gate, ...] = ()
@@ -101,6 +96,27 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
         detected=detected_metadata(analysis.episode_count, analysis.format.format, _track(analysis.tropes, script.language)),
         gates=gates,
     )
+
+
+def _read_and_analyse(sub: SubmissionInput, compliance_rules: str | Path | None) -> tuple[Script, Analysis]:
+    meta = sub.meta
+    suffix = PurePosixPath(sub.filename).suffix.lower()
+    script = parse_bytes(sub.content, source=sub.filename, extension=suffix)
+    if meta.title and not script.title:
+        script.title = meta.title
+    return script, analyze(script, format=meta.format or None, budget_yuan=meta.budget, compliance_rules=compliance_rules)
+
+
+def report_in(sub: SubmissionInput, lang: str, compliance_rules: str | Path | None = None) -> str:
+    """The HTML report of ``sub`` in ``lang``: the stored one is in the script's language, a
+    reader who works in the other language gets it re-rendered from the same analysis inputs.
+
+    >>> from dramalens.triage.intake import SubmissionMeta
+    >>> page = report_in(SubmissionInput(1, "a.txt", "第1集\\n1-1 日 内 客厅\\n林晚：你好。".encode(), SubmissionMeta()), "en")
+    >>> "Emotional arc" in page
+    True
+    """
+    return render_html(_read_and_analyse(sub, compliance_rules)[1], lang)
 
 
 def pipeline_for(compliance_rules: str | Path | None = None,

@@ -67,7 +67,7 @@ def coverage_file(request: Request, submission_id: int, v: Viewer = Depends(view
 
 @router.get("/submissions/{submission_id}/report")
 def submission_report(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
-    response = HTMLResponse(desk.report_html(state(request).engine, submission_id, v.user))
+    response = HTMLResponse(desk.report_html(state(request).engine, submission_id, v.user, language_of(request)))
     response.headers["Content-Security-Policy"] = REPORT_CSP
     return response
 
