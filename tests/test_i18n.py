@@ -161,3 +161,60 @@ def test_catalog_saturation_merges_the_spellings_of_a_track():
     rows = {r.name: r for r in saturation(cat).rows if r.kind == "track"}
     assert set(rows) == {"family", "urban"} and rows["family"].works == 3
     assert rows["family"].label == "家庭 / family"
+
+
+# --- the desk's pages in Chinese: errors, the conflict, the audit log, evidence, the report -----
+
+@pytest.mark.usefixtures("fast_hash")
+def test_the_desk_says_errors_conflicts_audit_and_evidence_in_chinese(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from dramalens.web.app import create_app
+    from triage_support import csrf_of, login
+
+    app = create_app(f"sqlite:///{tmp_path / 'zh.sqlite'}", workers=0)
+    engine = app.state.desk.engine
+    ann = add_user(engine, "ann", "plum-ladder-77", desk="d")
+    sid = desk.receive_upload(engine, "a.txt", make_script(5).encode(), SubmissionMeta(track="家庭"), ann).submission_ids[0]
+    Worker(engine, pipeline=_scored, poll=0.05).run_until_empty()
+    with TestClient(app) as client:
+        login(client, "ann", "plum-ladder-77")
+        client.cookies.set("dl_lang", "zh")
+        assert "没有编号为 999999 的投稿" in client.get("/submissions/999999").text
+        assert "必须是 1 到" in client.get("/queue", params={"page": "9" * 30}).text
+        page = client.get(f"/submissions/{sid}").text
+        assert "第2集结尾没有钩子" in page and "标题含“霸总”（高）" in page and ">家庭<" in page
+        token = csrf_of(page)
+        client.post(f"/submissions/{sid}/decision", data={"csrf_token": token, "status": "in_review", "version": "1"})
+        stale = client.post(f"/submissions/{sid}/decision", data={"csrf_token": token, "status": "consider", "version": "1"})
+        assert stale.status_code == 409
+        assert "已被他人修改（现在是“审读中”" in stale.text and "请刷新页面后重新决定" in stale.text
+        audit = client.get(f"/submissions/{sid}").text.split('class="audit"')[1]
+        assert "操作" in audit and "冲突" in audit and "已生效" in audit and "新投稿 → 审读中" in audit
+        client.cookies.set("dl_lang", "en")
+        assert "no submission 999999" in client.get("/submissions/999999").text
+        assert "episode 2 ends without a hook" in client.get(f"/submissions/{sid}").text
+
+
+def _scored(sub, *, weights, catalog=None):
+    """A TEST DOUBLE with real rubric evidence: one weak ending and one compliance flag."""
+    from dramalens.triage.result import TriageResult
+
+    s = score(Features(episodes=3, hook_endings=2, weak_endings=((2, 7),),
+                       flags=(Flag("title.badao_zongcai", "high", "霸总", detail="霸总归来"),)), weights)
+    return TriageResult(s, report_html="<p>r</p>", language="zh", tropes=("复仇",))
+
+
+def test_the_report_follows_the_readers_language(tmp_path):
+    from dramalens.triage.pipeline import analyse_submission
+
+    engine = new_engine(tmp_path)
+    ann = add_user(engine, "ann", "plum-ladder-77", desk="d")
+    sid = desk.receive_upload(engine, "a.txt", make_script(6).encode(), SubmissionMeta(), ann).submission_ids[0]
+    Worker(engine, pipeline=analyse_submission, poll=0.05).run_until_empty()
+    stored = desk.report_html(engine, sid, ann)
+    assert '<html lang="zh-CN"' in stored and "情绪弧线" in stored  # the script's language
+    assert desk.report_html(engine, sid, ann, "zh") == stored
+    english = desk.report_html(engine, sid, ann, "en")
+    assert '<html lang="en"' in english and "Emotional arc" in english and "情绪弧线" not in english
+    assert "cliffhanger_mark" not in english and "opens_scene" not in english

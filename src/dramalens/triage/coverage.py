@@ -104,7 +104,8 @@ def coverage_for(engine: Engine, submission_id: int, user: User, lang: str = "en
         stored = conn.execute(select(scores).where(scores.c.submission_id == submission_id)).first()
         data = conn.execute(select(contents.c.content).where(contents.c.submission_id == submission_id)).scalar()
     if stored is None or data is None:
-        raise InputError(f"submission {submission_id} is not analysed yet", hint="coverage follows the analysis")
+        raise InputError(f"submission {submission_id} is not analysed yet", hint="coverage follows the analysis",
+                         key="err.not_analysed", params=(("id", submission_id),))
     evidence = json.loads(stored.evidence)
     say = translator(lang).say
     by_dimension: dict[str, list[str]] = {"originality": [], "craft": [], "risk": []}

@@ -201,7 +201,8 @@ def report_html(engine: Engine, submission_id: int, user: User, lang: str | None
         get_visible(conn, submission_id, user)
         row = conn.execute(select(scores.c.report_html).where(scores.c.submission_id == submission_id)).first()
     if row is None:
-        raise InputError(f"submission {submission_id} is not analysed yet", hint="wait for the queue to reach it")
+        raise InputError(f"submission {submission_id} is not analysed yet", hint="wait for the queue to reach it",
+                         key="err.not_analysed", params=(("id", submission_id),))
     stored = str(row.report_html)
     if lang is None or f'<html lang="{lang}' in stored[:200]:
         return stored
