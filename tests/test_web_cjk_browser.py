@@ -72,7 +72,6 @@ def test_chinese_labels_never_wrap_one_character_a_line(server, width):
             statuses = page.evaluate(LINES_JS, "table.queue .status")
             buttons = page.evaluate(LINES_JS, "main button, main .button, header nav a")
             page.screenshot(path=str(ARTIFACTS / f"cjk-queue-zh-{width}.png"), full_page=True)
-            print(width, headers, statuses, buttons)
             labelled = [h for h in headers if h[0] and h[0] != "选择"]  # the tick-box column's name is for screen readers only
             assert {"剧名", "评分", "赛道", "状态"} <= {h[0] for h in labelled}
             assert [h for h in labelled if h[1] != 1] == []  # every header on one line
@@ -81,6 +80,10 @@ def test_chinese_labels_never_wrap_one_character_a_line(server, width):
             # One track vocabulary: 家庭 and family are one label in the reader's language.
             tracks = {c[0] for c in page.evaluate(LINES_JS, "table.queue td.c-track")}
             assert tracks == {"家庭", "都市"}
+            page.goto(f"{server}/submissions/1")
+            labels = page.evaluate(LINES_JS, "#status, main button, dl.meta dt, table.audit th, .evidence .crit")
+            assert any(x[0] == "新投稿" for x in labels) and [x for x in labels if x[1] != 1] == []
+            page.screenshot(path=str(ARTIFACTS / f"cjk-submission-zh-{width}.png"), full_page=True)
             page.goto(f"{server}/saturation")
             sat = page.evaluate(LINES_JS, "#desk-supply thead th")
             assert [h for h in sat if h[0] and h[1] != 1] == []
