@@ -408,7 +408,7 @@ def _tropes_section(tropes: ScriptTropes, skeleton: Skeleton, t: Translator) -> 
     shown = " → ".join(_e(t(f"fn.{f}")) for f in skeleton.functions[:MAX_SKELETON_STEPS])
     more = len(skeleton.functions) - MAX_SKELETON_STEPS
     steps = (shown + (f' <span class="note">{_e(t("r.more_steps", n=more))}</span>' if more > 0 else "")) if shown else _na(t)
-    roles = ", ".join(f"{_e(r.role)} {r.share:.0%}" for r in skeleton.roles)
+    roles = ", ".join(f"{_e(t(f'role.{r.role}'))} {r.share:.0%}" for r in skeleton.roles)
     return (f'<section id="tropes"><h2>{_e(t("r.sec.tropes"))}</h2><p>{t("r.track", track=_e(track_label(tropes.track, t.lang)))}</p>'
             f'{table}<h3>{_e(t("r.skeleton"))}</h3><p id="skeleton">{steps}</p>'
             + (f'<p class="note">{t("r.roles", roles=roles)}</p>' if roles else "") + "</section>")
