@@ -12,6 +12,8 @@ Every script under the folders (.txt, .md, .fountain, .docx) is parsed, analysed
 * **evidence**: every rubric evidence sentence rendered through the catalogue; the share of
   sentences with an English word of four letters or more outside what the script or a rule id
   supplies.
+* **tracks** (scripts of both languages): the tracks the tagger detected, as written (the rows
+  a desk's supply table and the saturation page had) and as canonical ids (the rows they have).
 
 Baseline, in the same run: the same analysis rendered the way the desk showed it before the
 catalogue (the report in English for every script, the evidence's stored English ``text``).
@@ -26,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from dramalens import analyze, parse
+from dramalens.analysis.tracks import canonical_track
 from dramalens.errors import DramalensError
 from dramalens.i18n import translator
 from dramalens.report.html import render_html
@@ -91,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     files = files[: args.limit] if args.limit else files
     zh = translator("zh")
     rows: list[tuple[str, float, float, int, int, int]] = []
+    tracks: dict[str, set[str]] = {}
     for path in files:
         try:
             script = parse(path)
@@ -98,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         except DramalensError as exc:
             print(f"skip {path.name}: {exc}", file=sys.stderr)
             continue
+        if script.language in ("zh", "en"):
+            tracks.setdefault(canonical_track(analysis.tropes.track), set()).add(analysis.tropes.track)
         if script.language != "zh":
             continue
         before = latin_share(chrome_text(render_html(analysis, "en")))
@@ -118,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
           f"max after {max(r[2] for r in rows):.1%}")
     print(f"evidence sentences with an English word: baseline {sum(r[4] for r in rows)}/{ev}, catalogue (zh) "
           f"{sum(r[5] for r in rows)}/{ev}")
+    written = sorted(w for ws in tracks.values() for w in ws)
+    print(f"tracks detected: {len(written)} as written ({', '.join(written)}) -> {len(tracks)} canonical; merged across "
+          f"languages: {', '.join(f'{k} = ' + ' / '.join(sorted(v)) for k, v in sorted(tracks.items()) if len(v) > 1) or 'none'}")
     return 0
 
 
