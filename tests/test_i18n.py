@@ -226,7 +226,9 @@ def test_the_report_follows_the_readers_language(tmp_path):
     Worker(engine, pipeline=analyse_submission, poll=0.05).run_until_empty()
     stored = desk.report_html(engine, sid, ann)
     assert '<html lang="zh-CN"' in stored and "情绪弧线" in stored  # the script's language
+    assert "集超出竖屏剧时长范围" in stored  # the analysis' own warnings too (its episodes are short)
     assert desk.report_html(engine, sid, ann, "zh") == stored
     english = desk.report_html(engine, sid, ann, "en")
     assert '<html lang="en"' in english and "Emotional arc" in english and "情绪弧线" not in english
     assert "cliffhanger_mark" not in english and "opens_scene" not in english
+    assert "outside the vertical band" in english

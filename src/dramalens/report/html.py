@@ -351,8 +351,9 @@ def _drive(report: CharacterReport, t: Translator) -> str:
     html = "<p>" + t("r.drive", driven=_num(report.scenes_driven_by_character), opened=_num(report.scenes_opened_by_character),
                      turned=_num(report.scenes_turned_by_character), agency=_num(report.mean_primary_agency),
                      drive=_e(t(f"drive.{report.drive}")), index=_num(report.drive_index)) + "</p>"
-    if report.warnings:
-        html += '<ul class="note" id="character-warnings">' + "".join(f"<li>{_e(w)}</li>" for w in report.warnings[:20]) + "</ul>"
+    said = [m.render(t) for m in report.notes] if report.notes else list(report.warnings)
+    if said:
+        html += '<ul class="note" id="character-warnings">' + "".join(f"<li>{_e(w)}</li>" for w in said[:20]) + "</ul>"
     return html
 
 
@@ -456,7 +457,8 @@ def render_html(analysis: Analysis, lang: str | None = None) -> str:
         ("r.kpi.quality", f"{a.read_quality.score:.2f}" if a.read_quality.measured else t("r.not_measured")),
     ]
     kpi_html = "".join(f'<div class="kpi"><b>{_e(v)}</b><span>{_e(t(k))}</span></div>' for k, v in kpis)
-    warn_html = ('<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in a.warnings[:50]) + "</ul>") if a.warnings else ""
+    said = [m.render(t) for m in a.notes] if a.notes else list(a.warnings)
+    warn_html = ('<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in said[:50]) + "</ul>") if said else ""
     meta = " · ".join(_e(x) for x in (a.language, a.source_format, a.source) if x)
     parts = [
         "<!DOCTYPE html>",

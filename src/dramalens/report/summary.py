@@ -160,7 +160,8 @@ def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float
     flags = len(analysis.compliance.findings)
     items.append(t("s.compliance", n=flags) + (t("s.compliance_more") if flags else ""))
     items.extend(_trope_lines(analysis, t))
-    items.extend(Text.from_markup(f"[yellow]{escape(t('s.warning'))}[/yellow] {escape(w)}") for w in analysis.warnings)
+    said = [m.render(t) for m in analysis.notes] if analysis.notes else list(analysis.warnings)
+    items.extend(Text.from_markup(f"[yellow]{escape(t('s.warning'))}[/yellow] {escape(w)}") for w in said)
     return items
 
 
