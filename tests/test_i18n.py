@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dramalens import analyze
 from dramalens.analysis.tracks import TRACK_IDS, canonical_track, track_label, track_variants
 from dramalens.analysis.tropes import TRACKS, infer_track, tag_tropes
 from dramalens.catalog import Catalog, Document, Work, saturation
@@ -232,3 +233,23 @@ def test_the_report_follows_the_readers_language(tmp_path):
     assert '<html lang="en"' in english and "Emotional arc" in english and "情绪弧线" not in english
     assert "cliffhanger_mark" not in english and "opens_scene" not in english
     assert "outside the vertical band" in english
+
+
+def test_read_quality_reasons_are_said_in_the_readers_language():
+    from dramalens import parse
+    from dramalens.report.html import render_html
+    from dramalens.triage.intake import SubmissionInput
+    from dramalens.triage.pipeline import analyse_submission
+
+    text = "第1集 " + "没有换行的一整段文字" * 300
+    script = parse(text)
+    reasons = [r for r in script.quality.reasons if r.penalty > 0]
+    assert reasons and all(r.params for r in reasons)
+    en = translator("en")
+    for r in reasons:  # the catalogue's English is the parser's own sentence
+        assert en(f"quality.{r.code}", **dict(r.params)) == r.message
+    page = render_html(analyze(script))
+    assert "缺少换行" in page.split('id="read-quality"')[1].split("</section>")[0]
+    result = analyse_submission(SubmissionInput(1, "a.txt", text.encode(), SubmissionMeta()))
+    said = [translator("zh").say(e.key, e.params, e.text) for e in result.score.evidence if e.criterion == "read_quality"]
+    assert said and any("缺少换行" in s for s in said)

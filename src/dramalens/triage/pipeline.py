@@ -80,7 +80,8 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
             marks = replace(marks, evidence=tuple(gate_evidence(g) for g in gates) + marks.evidence)
     else:  # what was misread is not scored: the evidence is why a person must read it
         marks = Score(0.0, None, 0.0, 0.0, weights, tuple(
-            Evidence("read_quality", r.message, line=r.lines[0] if r.lines else None) for r in script.quality.reasons))
+            Evidence("read_quality", r.message, line=r.lines[0] if r.lines else None,
+                     key=f"quality.{r.code}" if r.params else "", params=r.params) for r in script.quality.reasons))
         # The read-quality verdict is the "unreadable" gate, so a ranking (triage rank) never
         # orders a misread script by a total recomputed from its placeholder sub-scores.
         gates = (unreadable_gate(unread),) + tuple(g for g in gates_for(script, analysis) if g.code != "unreadable")
