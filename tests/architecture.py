@@ -19,7 +19,7 @@ ROOT = "dramalens"
 #: earlier stage, and nothing later. Infrastructure shared by every stage comes first.
 STAGES: tuple[tuple[str, ...], ...] = (
     ("errors",),
-    ("settings", "serial", "text", "db", "cluster"),
+    ("settings", "serial", "text", "db", "cluster", "i18n"),
     ("model",),
     ("parsing",),
     ("writers", "conformance"),

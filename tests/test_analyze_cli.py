@@ -29,7 +29,10 @@ def run(capsys, *args):
 
 
 def test_summary(zh_file, capsys):
-    code, out, err = run(capsys, "analyze", zh_file)
+    code, out, err = run(capsys, "analyze", zh_file)  # a Chinese script: the summary is in Chinese
+    assert code == 0, err
+    assert "类型：竖屏" in out and "3 集" in out and "◆ 付费卡点" in out and "主要人物" in out and "合规：" in out
+    code, out, err = run(capsys, "analyze", zh_file, "--lang", "en")
     assert code == 0, err
     assert "vertical" in out and "episodes" in out
     assert "◆ paywall" in out  # episode 1 (the only one before the last with a hook) carries the marker
@@ -55,8 +58,10 @@ def test_tropes_and_skeleton_in_json_and_summary(zh_file, capsys):
     d = json.loads(out)
     assert set(d["tropes"]) == {"hits", "track"} and d["tropes"]["track"]
     assert set(d["skeleton"]) == {"functions", "steps", "roles", "language"}
-    code, out, _ = run(capsys, "analyze", zh_file)
+    code, out, _ = run(capsys, "analyze", zh_file, "--lang", "en")
     assert code == 0 and "tropes: " in out and "; track: " in out
+    code, out, _ = run(capsys, "analyze", zh_file)
+    assert code == 0 and "套路：" in out and "；赛道：" in out
 
 
 def test_csv(zh_file, tmp_path, capsys):
@@ -78,7 +83,12 @@ def test_html(zh_file, tmp_path, capsys):
     out = tmp_path / "r.html"
     code, _, err = run(capsys, "analyze", zh_file, "--html", out)
     assert code == 0, err
-    assert "<html" in out.read_text(encoding="utf-8").lower()
+    assert "<html" in out.read_text(encoding="utf-8").lower() and "情绪弧线" in out.read_text(encoding="utf-8")
+    code, _, err = run(capsys, "analyze", zh_file, "--html", out, "--lang", "en")
+    assert code == 0, err
+    assert "Emotional arc" in out.read_text(encoding="utf-8")
+    code, _, err = run(capsys, "analyze", zh_file, "--lang", "fr")
+    assert code == 2 and "zh, en" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize(

@@ -138,8 +138,9 @@ def test_analysis_json_and_html_carry_the_read_quality() -> None:
     a = analyze(parse_text(FOUNTAIN))
     data = json.loads(json.dumps(to_jsonable(a)))
     assert data["read_quality"]["score"] == 1.0 and data["read_quality"]["lines"] > 0
-    page = render_html(analyze(parse_text("第1集 " + "没有换行的一整段文字" * 300)))
+    page = render_html(analyze(parse_text("第1集 " + "没有换行的一整段文字" * 300)), "en")
     assert 'id="read-quality"' in page and "Read quality" in page
+    assert "读取质量" in render_html(analyze(parse_text("第1集 " + "没有换行的一整段文字" * 300)))
 
 
 def test_stats_and_analyze_print_it(tmp_path, capsys) -> None:

@@ -78,7 +78,8 @@ def test_hundred_episode_report_is_self_contained_and_small(page_html):
     for chart in CHARTS:
         assert f'id="{chart}"' in page_html
     # 100 episodes × 3 scenes = 300 scenes > the 200-column cap: the heatmap folds into episodes.
-    assert "ep 100" in page_html and "share of its scenes" in page_html
+    # The script is Chinese, so the page is too (the reader may ask for the other language).
+    assert "第100集" in page_html and "在该集场次中的占比" in page_html
     # The budget tier and the flags reach the page.
     assert "重点" in page_html and "content.wealth_worship" in page_html and "title.badao_zongcai" in page_html
 
@@ -90,11 +91,12 @@ def test_tropes_section_lists_hits_track_and_skeleton():
     b.add_new(T.ACTION, "她重生回到十八岁，发誓复仇。<b>初遇</b>", 3)
     b.add_new(T.DIALOGUE, "我要让你付出代价！", 4, character="林晚")
     a = dramalens.analyze(b.build(language="zh", title="T"))
-    html = render_html(a)
+    html = render_html(a, "en")
     section = html.split('<section id="tropes">', 1)[1].split("</section>", 1)[0]
-    assert f"Track: <b>{a.tropes.track}</b>" in section
+    assert "Track: <b>urban</b>" in section and a.tropes.track == "都市"  # one track vocabulary, labelled in English
+    assert "赛道：<b>都市</b>" in render_html(a) and "重生 → 复仇" in render_html(a)
     for hit in a.tropes.hits:
-        assert f"{hit.label_zh} <span" in section and f"{hit.confidence:.2f}" in section
+        assert f"{hit.label_en} <span" in section and f"{hit.confidence:.2f}" in section
     assert " → ".join(a.skeleton.functions) in section
     assert "<b>初遇</b>" not in html  # script text never reaches the page unescaped
 
@@ -108,7 +110,8 @@ def test_character_drive_shows_both_numbers_and_alias_warnings():
     b.add_new(T.DIALOGUE, "<b>都别吵</b>", 5, character="王总")  # 王总: two 王 full names → a warning
     a = dramalens.analyze(b.build(language="zh", title="T"))
     summary = to_jsonable(a.characters)["summary"]
-    html = render_html(a)
+    html = render_html(a, "en")
+    assert "<td>做出决定</td>" in render_html(a) and "<td>decides</td>" in html  # agency kinds by name, not id
     section = html.split('id="characters"', 1)[1].split("</section>", 1)[0]
     assert f"<b>{summary['scenes_driven_by_character']:.0%}</b>" in section
     assert f"<b>{summary['mean_primary_agency']:+.2f}</b>" in section and f"<b>{summary['drive']}</b>" in section
@@ -118,10 +121,12 @@ def test_character_drive_shows_both_numbers_and_alias_warnings():
 
 
 def test_missing_parts_render_not_available():
-    html = render_html(dramalens.analyze(ScriptBuilder(source_format="chinese").build(language="zh", title="T")))
-    for chart in CHARTS:
-        block = html.split(f'id="{chart}"', 1)[1].split("</figure>", 1)[0]
-        assert "not available" in block and "<svg" not in block
+    a = dramalens.analyze(ScriptBuilder(source_format="chinese").build(language="zh", title="T"))
+    for lang, na in (("en", "not available"), ("zh", "暂无")):
+        html = render_html(a, lang)
+        for chart in CHARTS:
+            block = html.split(f'id="{chart}"', 1)[1].split("</figure>", 1)[0]
+            assert na in block and "<svg" not in block
 
 
 def test_rejects_other_objects():

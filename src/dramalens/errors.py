@@ -30,10 +30,15 @@ class DramalensError(Exception):
     #: The HTTP status the web layer answers with.
     status_code = 400
 
-    def __init__(self, message: str, *, source: str | None = None, hint: str | None = None):
+    def __init__(self, message: str, *, source: str | None = None, hint: str | None = None,
+                 key: str = "", params: tuple[tuple[str, str | int | float], ...] = ()):
         self.message = message
         self.source = source
         self.hint = hint
+        # The same sentence as a message-catalogue key and its fields, so a page can say it in
+        # its reader's language (``key + ".hint"`` for the hint); ``message`` stays the English.
+        self.key = key
+        self.params = params
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
@@ -97,10 +102,11 @@ class TooManyRequests(DramalensError):
     status_code = 429
 
     def __init__(self, message: str, *, retry_after: int = 1, retry_at: float = 0.0,
-                 source: str | None = None, hint: str | None = None):
+                 source: str | None = None, hint: str | None = None,
+                 key: str = "", params: tuple[tuple[str, str | int | float], ...] = ()):
         self.retry_after = retry_after
         self.retry_at = retry_at
-        super().__init__(message, source=source, hint=hint)
+        super().__init__(message, source=source, hint=hint, key=key, params=params)
 
 
 class StoreError(DramalensError):

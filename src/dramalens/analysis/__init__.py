@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..i18n import Message, translator
 from ..model import ReadQuality, Script
 from ..parsing import parse
-from ..serial import JSON, Scalar, jsonable_dict
+from ..serial import JSON, Scalar, json_field, jsonable_dict
 from .arc import ArcResult, emotional_arc
 from .characters import CharacterReport, analyze_characters
 from .compliance import ComplianceReport, check_rules_file, lint_compliance
@@ -54,6 +55,9 @@ class Analysis:
     tropes: ScriptTropes
     skeleton: Skeleton
     warnings: tuple[str, ...] = ()
+    #: The same warnings as catalogue messages (``report`` renders them in the reader's language);
+    #: not in the JSON, which keeps its English ``warnings``.
+    notes: tuple[Message, ...] = field(default=(), metadata=json_field(omit=True))
     #: How well the file was read (the parse's :class:`~dramalens.model.ReadQuality`).
     read_quality: ReadQuality = ReadQuality(measured=False)
 
@@ -183,6 +187,7 @@ def analyze(
     hooks = find_hooks(script, params, hook_params, lexicon)
     paywall = recommend_paywall(hooks, free_episodes, window=paywall_window, threshold=hook_params.weak_threshold)
     characters = analyze_characters(script, params)
+    notes = _warnings(script, fmt, format_params, paywall, characters)
     return Analysis(
         title=script.title,
         language=script.language,
@@ -199,29 +204,33 @@ def analyze(
         compliance=lint_compliance(script, budget_yuan=budget_yuan, audience=audience, rules_path=compliance_rules),
         tropes=script_tropes(script),
         skeleton=extract_skeleton(script),
-        warnings=_warnings(script, fmt, format_params, paywall, characters),
+        warnings=tuple(m.render(translator("en")) for m in notes),
+        notes=notes,
         read_quality=script.quality,
     )
 
 
 def _warnings(
     script: Script, fmt: FormatResult, format_params: FormatParams, paywall: PaywallResult, characters: CharacterReport
-) -> tuple[str, ...]:
+) -> tuple[Message, ...]:
     """What a reader of the numbers should know first: names left unmerged, empty scripts,
-    episodes outside the band or over the NRTA ceiling, a weak paywall."""
-    warnings = list(characters.warnings)  # names left unmerged on purpose
+    episodes outside the band or over the NRTA ceiling, a weak paywall. (The format's and the
+    paywall's own notes are still English sentences: they pass through as ``note.text``.)"""
+    warnings = list(characters.notes)  # names left unmerged on purpose
     if not script.episodes:
-        warnings.append("the script has no episodes: nothing to measure")
+        warnings.append(Message("note.no_episodes"))
     if fmt.note:
-        warnings.append(fmt.note)
+        warnings.append(Message("note.text", (("text", fmt.note),)))
     if fmt.outside:
         shown = ", ".join(str(o.number) for o in fmt.outside[:10]) + (" …" if len(fmt.outside) > 10 else "")
         lo, hi = fmt.band
-        warnings.append(f"{len(fmt.outside)} episode(s) outside the {fmt.format} band {lo / 60:g}-{hi / 60:g} min: {shown}")
+        warnings.append(Message("note.outside_band", (("n", len(fmt.outside)), ("format_key", fmt.format),
+                                                      ("lo", lo / 60), ("hi", hi / 60), ("shown", shown))))
     if fmt.over_nrta:
-        warnings.append(f"{len(fmt.over_nrta)} episode(s) over the NRTA micro-drama ceiling (~{format_params.nrta_ceiling_seconds / 60:g} min)")
+        warnings.append(Message("note.over_nrta", (("n", len(fmt.over_nrta)),
+                                                   ("ceiling", format_params.nrta_ceiling_seconds / 60))))
     if paywall.warning:
-        warnings.append(paywall.warning)
+        warnings.append(Message("note.text", (("text", paywall.warning),)))
     return tuple(warnings)
 
 

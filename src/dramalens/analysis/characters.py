@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError
+from ..i18n import Message, translator
 from ..model import SPOKEN_TYPES, Element, ElementType, Scene, Script
 from ..serial import JSON, insert_after, json_field, pairs_to_dict
 from ..text import HAN_CLASS, speech_units
@@ -125,6 +126,8 @@ class CharacterReport:
     drive_index: float = 0.0
     drive_label: str = ""
     warnings: tuple[str, ...] = ()
+    # The warnings as catalogue messages, for a reader of either language (the JSON keeps the English).
+    notes: tuple[Message, ...] = field(default=(), metadata=json_field(omit=True))
 
     def get(self, name: str) -> CharacterStats | None:
         for c in self.characters:
@@ -184,10 +187,10 @@ def alias_warnings(script: Script, names: set[str] | None = None) -> list[str]:
     >>> alias_warnings(s)
     ['王总 not merged: 2 full names share the surname 王 (王振华, 王磊)']
     """
-    return _resolve(script, names)[1]
+    return [m.render(translator("en")) for m in _resolve(script, names)[1]]
 
 
-def _resolve(script: Script, names: set[str] | None) -> tuple[dict[str, str], list[str]]:
+def _resolve(script: Script, names: set[str] | None) -> tuple[dict[str, str], list[Message]]:
     mapping: dict[str, str] = {}
     for character in script.characters.values():
         mapping[character.name] = character.name
@@ -209,7 +212,7 @@ def _resolve(script: Script, names: set[str] | None) -> tuple[dict[str, str], li
                 for token in {tokens[0].lower(), tokens[-1].lower()}:
                     en_full[token].append(name)
     merged: dict[str, str] = {}
-    warnings: list[str] = []
+    warnings: list[Message] = []
     for name in canon:
         surname = _zh_title_surname(name)
         if surname is None:
@@ -223,9 +226,8 @@ def _resolve(script: Script, names: set[str] | None) -> tuple[dict[str, str], li
             merged[name] = candidates[0]
         elif len(candidates) > 1:
             # Guessing would pour one character's lines into another's: leave both, say so.
-            warnings.append(
-                f"{name} not merged: {len(candidates)} full names share the surname {surname} ({', '.join(candidates)})"
-            )
+            warnings.append(Message("note.alias", (("name", name), ("n", len(candidates)), ("surname", surname or ""),
+                                                   ("candidates", ", ".join(candidates)))))
     return {n: merged.get(mapping[n], mapping[n]) for n in seen}, warnings
 
 
@@ -456,7 +458,8 @@ def analyze_characters(script: Script, params: RuntimeParams | None = None) -> C
         scenes_driven_by_character=round(driven_share, 6),
         drive_index=round(drive_index, 6),
         drive_label=label,
-        warnings=tuple(alias_notes),
+        warnings=tuple(m.render(translator("en")) for m in alias_notes),
+        notes=tuple(alias_notes),
     )
 
 

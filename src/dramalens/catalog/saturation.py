@@ -36,6 +36,7 @@ from datetime import date
 
 import numpy as np
 
+from ..analysis.tracks import TRACK_SYNONYMS, canonical_track, track_label
 from ..errors import ConfigError
 from .store import Catalog
 
@@ -213,10 +214,13 @@ def saturation(catalog: Catalog, *, min_works: int = MIN_SUPPORT, as_of: date | 
         for t in tropes:
             groups[("trope", t.trope)].add(row)
             names[("trope", t.trope)] = f"{t.label_zh} / {t.label_en}".strip(" /")
-    for row, track in enumerate(index.tracks):
+    for row, written in enumerate(index.tracks):
+        # One vocabulary: a Chinese work's 家庭 and an English work's family are one track.
+        track = canonical_track(written)
         if track:
             groups[("track", track)].add(row)
-            names[("track", track)] = track
+            names[("track", track)] = f"{track_label(track, 'zh')} / {track_label(track, 'en')}" \
+                if track in TRACK_SYNONYMS else track
     dates = [d for d in index.release_dates if d]
     if not dates:
         return Saturation((), (), len(index), min_works=min_works)

@@ -40,6 +40,8 @@ def analyze_command(
         "(default: compliance_rules in the settings: DRAMALENS_COMPLIANCE_RULES or dramalens.toml)."),
     input_format: str | None = typer.Option(None, "--input-format", help="Force the input format: fountain, chinese, fdx, docx."),
     encoding: str | None = typer.Option(None, "--encoding", help="Force the text encoding (e.g. gb18030, big5, utf-16)."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the summary and the HTML report: zh or en "
+                                    "(default: the script's language)."),
 ) -> None:
     """Measure FILE: runtime, format, pacing, hooks, paywall, characters, arc, compliance and tropes."""
     settings = current_settings()
@@ -48,11 +50,11 @@ def analyze_command(
         free_episodes=free_episodes, budget_yuan=budget, audience=audience, params_path=params_file,
         compliance_rules=rules_file if rules_file is not None else settings.compliance_rules,
     )
-    written = write_reports(analysis, html=html, csv_dir=csv_dir)
+    written = write_reports(analysis, html=html, csv_dir=csv_dir, lang=lang)
     if as_json:
         sys.stdout.write(to_json(analysis) + "\n")
     else:
-        _print(summary(analysis, file.name, read_quality_threshold=settings.read_quality_threshold))
+        _print(summary(analysis, file.name, read_quality_threshold=settings.read_quality_threshold, lang=lang))
     for path in written:
         print(f"dramalens: wrote {path}", file=sys.stderr)
 

@@ -9,8 +9,10 @@ text into a :class:`ReadQuality`; a desk never ranks a script whose score is und
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from ..serial import json_field
 
 __all__ = ["Evidence", "HeldLine", "QualityReason", "ReadQuality"]
 
@@ -51,6 +53,9 @@ class QualityReason:
     count: int = 0
     lines: tuple[int, ...] = ()
     penalty: float = 0.0
+    #: The fields of ``message`` for the catalogue key ``quality.<code>`` (a page says the reason
+    #: in its reader's language); not in the JSON, which keeps the English ``message``.
+    params: tuple[tuple[str, str | int | float], ...] = field(default=(), metadata=json_field(omit=True))
 
     def __str__(self) -> str:
         where = f" (e.g. lines {', '.join(map(str, self.lines))})" if self.lines else ""

@@ -183,12 +183,13 @@ def assess(
         return count / total if total else 0.0
 
     if unplaced:
-        reasons.append(_reason("unplaced", f"{len(unplaced)} non-blank lines landed in no element and were not held back", unplaced, of_total(len(unplaced))))
+        reasons.append(_reason("unplaced", f"{len(unplaced)} non-blank lines landed in no element and were not held back", unplaced, of_total(len(unplaced)),
+                               n=len(unplaced)))
     if fallback_lines:
         by_why = Counter(fb_line[k] for k in fallback_lines)
         for why, count in by_why.most_common():
             where = [k for k in fallback_lines if fb_line[k] == why]
-            reasons.append(_reason("fallback", f"{count} lines classified by fallback: {why}", where, of_total(count)))
+            reasons.append(_reason("fallback", f"{count} lines classified by fallback: {why}", where, of_total(count), n=count, why=why))
 
     body_chars, spoken_chars = 0, 0
     speakers: set[str] = set()
@@ -211,25 +212,30 @@ def assess(
     if glued:
         # Over at least ten paragraphs: two odd lines in a short script are not a pattern.
         share = len(glued) / max(len(action), _MIN_ACTION)
-        reasons.append(_reason("speech_as_action", f"{len(glued)} of {len(action)} action paragraphs are shaped like a speech", glued, share / _SPEECH_FULL))
+        reasons.append(_reason("speech_as_action", f"{len(glued)} of {len(action)} action paragraphs are shaped like a speech", glued, share / _SPEECH_FULL,
+                               n=len(glued), of=len(action)))
 
     zh = script.language == "zh" or len(_HAN.findall(script.text[:4000])) > 400
     limit = _LONG_ZH if zh else _LONG_OTHER
     long_lines = [k for k in nonblank if sizes[k - 1] > limit]
     text_chars = sum(sizes)
     if total < 5 and text_chars >= 2000:
-        reasons.append(_reason("no_line_breaks", f"{text_chars} characters on {total} lines: the line breaks are missing", nonblank, 1.0))
+        reasons.append(_reason("no_line_breaks", f"{text_chars} characters on {total} lines: the line breaks are missing", nonblank, 1.0,
+                               chars=text_chars, rows=total))
     elif long_lines:
         long_chars = sum(sizes[k - 1] for k in long_lines)
-        reasons.append(_reason("long_lines", f"{len(long_lines)} lines over {limit} characters hold {long_chars} characters", long_lines, long_chars / text_chars))
+        reasons.append(_reason("long_lines", f"{len(long_lines)} lines over {limit} characters hold {long_chars} characters", long_lines, long_chars / text_chars,
+                               n=len(long_lines), limit=limit, chars=long_chars))
 
     if total and len(front_total) / total > _FRONT_ALLOWED:
         over = (len(front_total) / total - _FRONT_ALLOWED) / (1 - _FRONT_ALLOWED)
-        reasons.append(_reason("front_matter", f"{len(front_total)} of {total} lines held back as front matter before the body", front_total, over))
+        reasons.append(_reason("front_matter", f"{len(front_total)} of {total} lines held back as front matter before the body", front_total, over,
+                               n=len(front_total), of=total))
     if body_lines >= _MIN_BODY_LINES and not speakers:
-        reasons.append(_reason("no_speaker", f"nobody speaks in {body_lines} body lines", [], 1.0))
+        reasons.append(_reason("no_speaker", f"nobody speaks in {body_lines} body lines", [], 1.0, n=body_lines))
     elif body_lines >= _MIN_BODY_LINES and dialogue_share < _LOW_DIALOGUE:
-        reasons.append(_reason("low_dialogue", f"only {dialogue_share:.1%} of the body is speech", [], 1 - dialogue_share / _LOW_DIALOGUE))
+        reasons.append(_reason("low_dialogue", f"only {dialogue_share:.1%} of the body is speech", [], 1 - dialogue_share / _LOW_DIALOGUE,
+                               share=dialogue_share))
 
     reasons.sort(key=lambda r: -r.penalty)
     score = max(0.0, min(1.0, 1.0 - sum(r.penalty for r in reasons)))
@@ -249,9 +255,11 @@ def assess(
     return quality, tuple(HeldLine(k, why) for k, why in sorted(held_map.items()))
 
 
-def _reason(code: str, message: str, lines: list[int], severity: float) -> QualityReason:
+def _reason(code: str, message: str, lines: list[int], severity: float, **params: str | int | float) -> QualityReason:
+    # ``params`` are the fields of ``message``, so a page can say it again in its reader's language.
     severity = max(0.0, min(1.0, severity))
-    return QualityReason(code, message, len(lines), tuple(lines[:_EXAMPLES]), round(WEIGHTS[code] * severity, 4))
+    return QualityReason(code, message, len(lines), tuple(lines[:_EXAMPLES]), round(WEIGHTS[code] * severity, 4),
+                         tuple(params.items()))
 
 
 def _element_lines(

@@ -26,9 +26,10 @@ __all__ = [
 ]
 
 
-def write_reports(analysis: Analysis, *, html: Path | None = None, csv_dir: Path | None = None) -> list[Path]:
-    """Write the CSV tables into ``csv_dir`` and the HTML page to ``html`` (each when given);
-    returns the paths written, CSV files first.
+def write_reports(analysis: Analysis, *, html: Path | None = None, csv_dir: Path | None = None,
+                  lang: str | None = None) -> list[Path]:
+    """Write the CSV tables into ``csv_dir`` and the HTML page (in ``lang``, by default the
+    script's language) to ``html`` (each when given); returns the paths written, CSV files first.
 
     >>> from dramalens import analyze, parse
     >>> write_reports(analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你好。")))
@@ -38,5 +39,5 @@ def write_reports(analysis: Analysis, *, html: Path | None = None, csv_dir: Path
     if csv_dir is not None:
         written.extend(write_csv_tables(analysis, csv_dir))
     if html is not None:
-        written.append(write_html(analysis, html))
+        written.append(write_html(analysis, html, lang))
     return written

@@ -17,11 +17,14 @@ from rich.text import Text
 
 from ..analysis import Analysis
 from ..analysis.calibrate import CalibrationResult
+from ..analysis.tracks import track_label
+from ..errors import ConfigError
+from ..i18n import LANGUAGES, Translator, translator
 from ..model import ReadQuality
 
 __all__ = ["calibration_summary", "quality_lines", "summary"]
 
-# Short labels keep the episode table inside an 80-column terminal.
+# Short labels keep the episode table inside an 80-column terminal (English; Chinese labels are short).
 _SHORT = {"cliffhanger_mark": "mark", "interruption": "cut-off", "reversal": "twist", "question": "q"}
 _SHOWN_TROPES = 5
 _SHOWN_FUNCTIONS = 12
@@ -35,54 +38,62 @@ def _mmss(seconds: float | None) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def _episode_table(analysis: Analysis) -> Table:
+def _cue(category: str, t: Translator) -> str:
+    return _SHORT.get(category, category) if t.lang == "en" else t(f"cue.{category}")
+
+
+def _episode_table(analysis: Analysis, t: Translator) -> Table:
     rt, fmt, hooks = analysis.runtime, analysis.format, analysis.hooks
-    table = Table(title="episodes (hook s: seconds to the first conflict/question; end: ending strength 0-1)")
+    table = Table(title=t("s.episodes_title"))
     # Short headers so that the table fits an 80-column terminal.
-    for col in ("ep", "runtime", "band", "scn", "hook s", "end"):
-        table.add_column(col, justify="left" if col == "band" else "right", no_wrap=True,
-                         min_width=5 if col == "band" else len(col))
+    for col in ("ep", "runtime", "band", "scn", "hook", "end"):
+        name = t(f"s.col.{col}")
+        table.add_column(name, justify="left" if col == "band" else "right", no_wrap=True,
+                         min_width=5 if col == "band" else len(name))
     # One line a row: the strongest cues first, cut with an ellipsis when the terminal is narrow.
-    table.add_column("ending cues", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column(t("s.col.cues"), no_wrap=True, overflow="ellipsis", max_width=18)
     table.add_column("", no_wrap=True)
     by_hooks = {h.number: h for h in hooks.episodes}
     paywall_ep = analysis.paywall.paywall_episode
     for ep in rt.episodes:
         h = by_hooks.get(ep.number)
-        band = {"ok": "[green]ok[/green]", "short": "[yellow]short[/yellow]", "long": "[red]long[/red]"}[fmt.status(ep.number)]
+        status = fmt.status(ep.number)
+        band = f"[{dict(ok='green', short='yellow', long='red')[status]}]{t('s.band.' + status)}[/]"
         strength = h.ending_strength if h else 0.0
         colour = "green" if strength >= hooks.weak_threshold else "yellow"
-        cues = ",".join(list(dict.fromkeys(_SHORT.get(c.category, c.category) for c in h.ending_cues))[:3]) if h else ""
-        marker = "◆ paywall" if ep.number == paywall_ep else ""
+        cues = ",".join(list(dict.fromkeys(_cue(c.category, t) for c in h.ending_cues))[:3]) if h else ""
+        marker = t("s.paywall_marker") if ep.number == paywall_ep else ""
         first = f"{h.first_hook_seconds:.0f}" if h and h.first_hook_seconds is not None else "—"
         table.add_row(str(ep.number), _mmss(ep.seconds), band, str(ep.scenes), first,
                       f"[{colour}]{strength:.2f}[/{colour}]", cues, marker)
     return table
 
 
-def _character_lines(analysis: Analysis) -> list[RenderableType]:
+def _character_lines(analysis: Analysis, t: Translator) -> list[RenderableType]:
     report = analysis.characters
     if not report.characters:
         return []
-    top = Table(title="top characters")
+    top = Table(title=t("s.top_characters"))
     for col in ("name", "lines", "screen", "tier", "agency"):
-        top.add_column(col)
+        top.add_column(t(f"s.col.{col}"))
     for c in report.characters[:5]:
-        top.add_row(c.name, str(c.lines), _mmss(c.screen_seconds), c.tier, f"{c.agency:+.2f}")
+        top.add_row(c.name, str(c.lines), _mmss(c.screen_seconds), t(f"tier.{c.tier}"), f"{c.agency:+.2f}")
     lines: list[RenderableType] = [top]
     if report.drive_label:
-        lines.append(Text(f"drive: {report.drive_label}"))
+        label = report.drive_label if t.lang == "en" else t(f"drive.{report.drive}")
+        lines.append(Text(t("s.drive", label=label)))
     return lines
 
 
-def _trope_lines(analysis: Analysis) -> list[RenderableType]:
-    zh = analysis.language == "zh"
+def _trope_lines(analysis: Analysis, t: Translator) -> list[RenderableType]:
+    zh = t.lang == "zh"
     hits = ", ".join(f"{h.label_zh if zh else h.label_en} {h.confidence:.2f}" for h in analysis.tropes.hits[:_SHOWN_TROPES])
-    lines: list[RenderableType] = [Text(f"tropes: {hits or 'none found'}; track: {analysis.tropes.track}")]
+    track = track_label(analysis.tropes.track, t.lang)
+    lines: list[RenderableType] = [Text(t("s.tropes", hits=hits or t("s.none_found"), track=track))]
     functions = analysis.skeleton.functions
     if functions:
-        more = f" … ({len(functions) - _SHOWN_FUNCTIONS} more)" if len(functions) > _SHOWN_FUNCTIONS else ""
-        lines.append(Text("skeleton: " + " → ".join(functions[:_SHOWN_FUNCTIONS]) + more))
+        more = t("s.more", n=len(functions) - _SHOWN_FUNCTIONS) if len(functions) > _SHOWN_FUNCTIONS else ""
+        lines.append(Text(t("s.skeleton", steps=" → ".join(t(f"fn.{f}") for f in functions[:_SHOWN_FUNCTIONS]) + more)))
     return lines
 
 
@@ -109,41 +120,48 @@ def quality_lines(quality: ReadQuality, threshold: float = 0.5) -> list[Renderab
     return lines
 
 
-def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float = 0.5) -> list[RenderableType]:
-    """The lines and tables of the terminal summary, in order (``name`` titles an untitled script).
+def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float = 0.5,
+            lang: str | None = None) -> list[RenderableType]:
+    """The lines and tables of the terminal summary, in order (``name`` titles an untitled
+    script), in ``lang`` ('zh' or 'en'; by default the script's language). The read-quality
+    lines stay in English (their reasons come from the parser in English).
 
     >>> from dramalens import analyze, parse
-    >>> items = summary(analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？")), "s.txt")
-    >>> str(items[0]).startswith("[bold]s.txt[/bold] — chinese, zh, 1 episodes")
+    >>> a = analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？"))
+    >>> str(summary(a, "s.txt", lang="en")[0]).startswith("[bold]s.txt[/bold] — chinese, zh, 1 episodes")
+    True
+    >>> str(summary(a, "s.txt")[0]).startswith("[bold]s.txt[/bold] — chinese，zh，1 集")
     True
     """
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    t = translator(lang or (analysis.language if analysis.language in LANGUAGES else "en"))
     rt, fmt, hooks, pw = analysis.runtime, analysis.format, analysis.hooks, analysis.paywall
     lo, hi = fmt.band
-    pages = f", ~{rt.pages:.1f} pages (1 page ≈ 1 min)" if rt.pages is not None else ""
-    how = "chosen" if fmt.chosen else "classified"
+    pages = t("s.pages", pages=rt.pages) if rt.pages is not None else ""
+    how = t("s.chosen") if fmt.chosen else t("s.classified")
     items: list[RenderableType] = [
-        f"[bold]{analysis.title or name}[/bold] — {analysis.source_format}, {analysis.language}, "
-        f"{analysis.episode_count} episodes, {rt.total_minutes:.1f} min{pages}",
-        f"format: [bold]{fmt.format}[/bold] ({how}; median episode {_mmss(fmt.median_seconds)}, band "
-        f"{_mmss(lo)}-{_mmss(hi)}); {len(fmt.outside)} outside the band",
-        f"hooks: {hooks.hooks_per_minute:.2f}/min (target {hooks.hook_target_per_minute:.0f}/min); reversals "
-        f"{hooks.reversals_per_minute:.2f}/min (target {hooks.reversal_target_per_minute:.0f}/min) — folk rules, not verdicts",
+        f"[bold]{analysis.title or name}[/bold] — " + t("s.head", source=analysis.source_format, language=analysis.language,
+                                                         episodes=analysis.episode_count, minutes=rt.total_minutes, pages=pages),
+        t("s.format", format=t(fmt.format) if fmt.format else "—", how=how, median=_mmss(fmt.median_seconds),
+          lo=_mmss(lo), hi=_mmss(hi), outside=len(fmt.outside)),
+        t("s.hooks", hooks=hooks.hooks_per_minute, target=hooks.hook_target_per_minute, reversals=hooks.reversals_per_minute,
+          rtarget=hooks.reversal_target_per_minute),
         *quality_lines(analysis.read_quality, read_quality_threshold),
-        _episode_table(analysis),
+        _episode_table(analysis, t),
     ]
     if pw.chosen is not None:
         strength = "—" if pw.chosen_strength is None else f"{pw.chosen_strength:.2f}"
-        items.append(f"paywall: chosen after episode {pw.chosen} (ending {strength})")
+        items.append(t("s.paywall_chosen", n=pw.chosen, strength=strength))
     if pw.recommended is not None and pw.recommended_strength is not None and pw.window is not None:
-        items.append(
-            f"paywall: recommended after episode {pw.recommended} (ending {pw.recommended_strength:.2f}; "
-            f"searched episodes {pw.window[0]}-{pw.window[1]})"
-        )
-    items.extend(_character_lines(analysis))
+        items.append(t("s.paywall_recommended", n=pw.recommended, strength=pw.recommended_strength,
+                       a=pw.window[0], b=pw.window[1]))
+    items.extend(_character_lines(analysis, t))
     flags = len(analysis.compliance.findings)
-    items.append(f"compliance: {flags} flag(s)" + (" — see --json or --html" if flags else ""))
-    items.extend(_trope_lines(analysis))
-    items.extend(Text.from_markup(f"[yellow]warning:[/yellow] {escape(w)}") for w in analysis.warnings)
+    items.append(t("s.compliance", n=flags) + (t("s.compliance_more") if flags else ""))
+    items.extend(_trope_lines(analysis, t))
+    said = [m.render(t) for m in analysis.notes] if analysis.notes else list(analysis.warnings)
+    items.extend(Text.from_markup(f"[yellow]{escape(t('s.warning'))}[/yellow] {escape(w)}") for w in said)
     return items
 
 

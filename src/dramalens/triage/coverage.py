@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from ..errors import InputError
+from ..i18n import translator
 from ..model import Element, ElementType, Script
 from ..parsing import parse_bytes
 from .models import contents, scores
@@ -92,8 +93,9 @@ def verdict_for(total: float, risk: float) -> str:
     return "consider" if total >= 50 else "pass"
 
 
-def coverage_for(engine: Engine, submission_id: int, user: User) -> Coverage:
-    """The coverage of an analysed submission ``user`` may see (InputError while not analysed).
+def coverage_for(engine: Engine, submission_id: int, user: User, lang: str = "en") -> Coverage:
+    """The coverage of an analysed submission ``user`` may see (InputError while not analysed),
+    its evidence said in ``lang`` (from the message catalogue).
 
     >>> # coverage_for(engine, 7, reviewer).verdict
     """
@@ -102,12 +104,14 @@ def coverage_for(engine: Engine, submission_id: int, user: User) -> Coverage:
         stored = conn.execute(select(scores).where(scores.c.submission_id == submission_id)).first()
         data = conn.execute(select(contents.c.content).where(contents.c.submission_id == submission_id)).scalar()
     if stored is None or data is None:
-        raise InputError(f"submission {submission_id} is not analysed yet", hint="coverage follows the analysis")
+        raise InputError(f"submission {submission_id} is not analysed yet", hint="coverage follows the analysis",
+                         key="err.not_analysed", params=(("id", submission_id),))
     evidence = json.loads(stored.evidence)
+    say = translator(lang).say
     by_dimension: dict[str, list[str]] = {"originality": [], "craft": [], "risk": []}
     for e in evidence if isinstance(evidence, list) else []:
         if isinstance(e, dict) and e.get("criterion") in by_dimension:
-            by_dimension[str(e["criterion"])].append(str(e.get("text", "")))
+            by_dimension[str(e["criterion"])].append(say(e.get("key"), e.get("params", ()), e.get("text", "")))
     grades = (
         Grade("originality", stored.originality, grade_letter(stored.originality), tuple(by_dimension["originality"][:6])),
         Grade("craft", stored.craft, grade_letter(stored.craft), tuple(by_dimension["craft"][:6])),

@@ -9,6 +9,8 @@ an HTTP body, never back into the library.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -18,6 +20,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, bindparam, case, desc, func, insert, select, true, update
 from sqlalchemy.engine import Engine
 
+from ..analysis.tracks import canonical_track
 from ..catalog import SaturationRow
 from ..errors import ConfigError, DramalensError, InputError
 from .catalogs import CatalogListing, catalog_listing, saturation_rows
@@ -26,8 +29,10 @@ from .intake import DEFAULT_INTAKE_LIMITS, IntakeLimits, Receipt, SubmissionMeta
 from .jobs import QueueStats, queue_stats, run_tx
 from .listing import EFFECTIVE, QueuePage, QueueQuery, effective_values, list_queue
 from .models import REVIEW_STATUSES, batches, decisions, jobs, now, scores, submissions
+from .pipeline import report_in
 from .review import User, audit_log, decide, get_visible, list_notes, transitions
 from .scoring import Weights, combine, load_weights, save_weights
+from .worker import load_submission
 
 __all__ = [
     "CATALOG_PAGE",
@@ -187,17 +192,28 @@ def submission_detail(engine: Engine, submission_id: int, user: User, *, with_an
     )
 
 
-def report_html(engine: Engine, submission_id: int, user: User) -> str:
-    """The stored HTML report of a submission ``user`` may see; InputError while not analysed.
+def report_html(engine: Engine, submission_id: int, user: User, lang: str | None = None) -> str:
+    """The HTML report of a submission ``user`` may see, in ``lang`` (None: as stored, in the
+    script's language); InputError while not analysed.
 
-    >>> # report_html(engine, 7, reviewer).startswith("<!doctype html>")
+    >>> # report_html(engine, 7, reviewer, "en").startswith("<!DOCTYPE html>")
     """
     with engine.connect() as conn:
         get_visible(conn, submission_id, user)
         row = conn.execute(select(scores.c.report_html).where(scores.c.submission_id == submission_id)).first()
     if row is None:
-        raise InputError(f"submission {submission_id} is not analysed yet", hint="wait for the queue to reach it")
-    return str(row.report_html)
+        raise InputError(f"submission {submission_id} is not analysed yet", hint="wait for the queue to reach it",
+                         key="err.not_analysed", params=(("id", submission_id),))
+    stored = str(row.report_html)
+    if lang is None or f'<html lang="{lang}' in stored[:200]:
+        return stored
+    return _report_in(engine, submission_id, hashlib.sha256(stored.encode("utf-8")).hexdigest(), lang)
+
+
+@functools.lru_cache(maxsize=32)
+def _report_in(engine: Engine, submission_id: int, stored_digest: str, lang: str) -> str:
+    # Keyed by the stored report's digest: a re-analysis (new version, new rules) misses the cache.
+    return report_in(load_submission(engine, submission_id), lang)
 
 
 def batch_progress(conn: Connection, user: User, batch_id: int | None) -> BatchProgress | None:
@@ -266,10 +282,21 @@ def desk_supply(engine: Engine, user: User) -> tuple[SupplyRow, ...]:
     q = (select(track, func.count().label("n"),
                 func.sum(case((submissions.c.status == "signed", 1), else_=0)).label("signed"),
                 func.avg(submissions.c.score).label("score"))
-         .where(visible).group_by(track).order_by(func.count().desc(), track).limit(SUPPLY_ROWS))
+         .where(visible).group_by(track).order_by(func.count().desc(), track).limit(4 * SUPPLY_ROWS))
     with engine.connect() as conn:
-        return tuple(SupplyRow(r.effective_track, int(r.n), int(r.signed or 0), None if r.score is None else float(r.score))
-                     for r in conn.execute(q))
+        found = conn.execute(q).all()
+    # Spellings of one track (家庭 from a Chinese script, family from an English one) are one row.
+    merged: dict[str, list[float]] = {}
+    for r in found:
+        n, signed, mean = int(r.n), int(r.signed or 0), r.score
+        row = merged.setdefault(canonical_track(r.effective_track), [0, 0, 0.0, 0])
+        row[0] += n
+        row[1] += signed
+        if mean is not None:
+            row[2] += float(mean) * n
+            row[3] += n
+    rows = [SupplyRow(t, int(v[0]), int(v[1]), v[2] / v[3] if v[3] else None) for t, v in merged.items()]
+    return tuple(sorted(rows, key=lambda r: (-r.n, r.effective_track))[:SUPPLY_ROWS])
 
 
 @dataclass(frozen=True, slots=True)

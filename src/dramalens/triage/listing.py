@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Label, Row, case, func, literal_column, select, true
 
+from ..analysis.tracks import track_variants
 from ..errors import ConfigError
 from .models import MAX_DB_INT, MAX_PAGE, REVIEW_STATUSES, submissions, users
 from .result import NEEDS_HUMAN
@@ -154,7 +155,8 @@ def list_queue(conn: Connection, user: User, query: QueueQuery = QueueQuery()) -
     if query.format:
         conds.append(EFFECTIVE["format"] == query.format)
     if query.track:
-        conds.append(EFFECTIVE["track"] == query.track)
+        # Any spelling of the same track (家庭, family, Family): one vocabulary over old and new rows.
+        conds.append(func.lower(EFFECTIVE["track"]).in_(track_variants(query.track)))
     if query.trope:
         conds.append(submissions.c.tropes.like(_like(query.trope), escape="\\"))
     if query.language:

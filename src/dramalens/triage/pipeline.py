@@ -20,6 +20,7 @@ from ..analysis.compliance import ComplianceReport
 from ..analysis.tropes import ScriptTropes, TropeHit, load_vocabulary
 from ..catalog import Catalog, Match, novelty_of_script, similar_to_script
 from ..catalog.tagger_catalog import script_tropes_in
+from ..i18n import Message, translator
 from ..model import Script
 from ..parsing import parse_bytes
 from ..report.html import render_html
@@ -28,10 +29,10 @@ from .catalogs import CatalogRef
 from .gates import Gate, gates_for
 from .intake import SubmissionInput
 from .result import Detected, TriageResult, Unread
-from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Score, Weights, score
+from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Score, Weights, evidence, score
 
 __all__ = ["PipelineFn", "analyse_submission", "compliance_flags", "detected_metadata", "features_from_analysis",
-           "pipeline_for", "read_gate", "trope_label", "unreadable_gate"]
+           "gate_evidence", "pipeline_for", "report_in", "read_gate", "trope_label", "unreadable_gate"]
 
 #: Similar works kept with a result (and shown on the submission's page).
 SIMILAR_K = 5
@@ -65,12 +66,7 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     >>> r.language, r.detected.episodes, r.score.originality is None
     ('zh', 1, True)
     """
-    meta = sub.meta
-    suffix = PurePosixPath(sub.filename).suffix.lower()
-    script = parse_bytes(sub.content, source=sub.filename, extension=suffix)
-    if meta.title and not script.title:
-        script.title = meta.title
-    analysis = analyze(script, format=meta.format or None, budget_yuan=meta.budget, compliance_rules=compliance_rules)
+    script, analysis = _read_and_analyse(sub, compliance_rules)
     unread = read_gate(script, read_quality_threshold)
     matches: tuple[Match, ...] = ()
     gates: tuple[Gate, ...] = ()
@@ -84,10 +80,11 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
         gates = gates_for(script, analysis, matches)
         marks = score(features, weights)
         if gates:  # shown first among the evidence, so the page says why it is not ranked
-            marks = replace(marks, evidence=tuple(Evidence("gate", str(g), work=g.work_id) for g in gates) + marks.evidence)
+            marks = replace(marks, evidence=tuple(gate_evidence(g) for g in gates) + marks.evidence)
     else:  # what was misread is not scored: the evidence is why a person must read it
         marks = Score(0.0, None, 0.0, 0.0, weights, tuple(
-            Evidence("read_quality", r.message, line=r.lines[0] if r.lines else None) for r in script.quality.reasons))
+            Evidence("read_quality", r.message, line=r.lines[0] if r.lines else None,
+                     key=f"quality.{r.code}" if r.params else "", params=r.params) for r in script.quality.reasons))
         # The read-quality verdict is the "unreadable" gate, so a ranking (triage rank) never
         # orders a misread script by a total recomputed from its placeholder sub-scores.
         gates = (unreadable_gate(unread),) + tuple(g for g in gates_for(script, analysis) if g.code != "unreadable")
@@ -105,6 +102,27 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
     )
 
 
+def _read_and_analyse(sub: SubmissionInput, compliance_rules: str | Path | None) -> tuple[Script, Analysis]:
+    meta = sub.meta
+    suffix = PurePosixPath(sub.filename).suffix.lower()
+    script = parse_bytes(sub.content, source=sub.filename, extension=suffix)
+    if meta.title and not script.title:
+        script.title = meta.title
+    return script, analyze(script, format=meta.format or None, budget_yuan=meta.budget, compliance_rules=compliance_rules)
+
+
+def report_in(sub: SubmissionInput, lang: str, compliance_rules: str | Path | None = None) -> str:
+    """The HTML report of ``sub`` in ``lang``: the stored one is in the script's language, a
+    reader who works in the other language gets it re-rendered from the same analysis inputs.
+
+    >>> from dramalens.triage.intake import SubmissionMeta
+    >>> page = report_in(SubmissionInput(1, "a.txt", "第1集\\n1-1 日 内 客厅\\n林晚：你好。".encode(), SubmissionMeta()), "en")
+    >>> "Emotional arc" in page
+    True
+    """
+    return render_html(_read_and_analyse(sub, compliance_rules)[1], lang)
+
+
 def pipeline_for(compliance_rules: str | Path | None = None,
                  read_quality_threshold: float = DEFAULT_READ_QUALITY_THRESHOLD) -> PipelineFn:
     """The real pipeline function, with a platform's compliance rules (``Settings.compliance_rules``)
@@ -116,6 +134,15 @@ def pipeline_for(compliance_rules: str | Path | None = None,
     if compliance_rules is None and read_quality_threshold == DEFAULT_READ_QUALITY_THRESHOLD:
         return analyse_submission
     return partial(analyse_submission, compliance_rules=compliance_rules, read_quality_threshold=read_quality_threshold)
+
+
+def gate_evidence(gate: Gate) -> Evidence:
+    """A gate as evidence: its label in the reader's language, then its (English) detail.
+
+    >>> translator("zh").say(*(lambda e: (e.key, e.params))(gate_evidence(Gate("too_short", "12 words"))))
+    '篇幅过短：12 words'
+    """
+    return evidence("gate", Message("ev.gate", (("gate_key", f"gate.{gate.code}"), ("detail", gate.text))), work=gate.work_id)
 
 
 def unreadable_gate(unread: Unread) -> Gate:
@@ -190,16 +217,17 @@ def features_from_analysis(analysis: Analysis, *, novelty: float | None = None,
     weak_numbers = set(analysis.hooks.weak_endings)
     weak = tuple((e.number, e.ending_cues[-1].line if e.ending_cues else 0) for e in episodes if e.number in weak_numbers)
     fmt = analysis.format
-    pacing_fit, pacing_note = None, ""
+    pacing_fit, pacing_note = None, None
     if episodes:
         outside = len(fmt.outside)
         pacing_fit = max(0.0, 1.0 - outside / len(episodes))
-        pacing_note = f"{len(episodes) - outside} of {len(episodes)} episodes inside the {fmt.format} length band"
-    agency, agency_note = None, ""
+        pacing_note = Message("ev.pacing", (("inside", len(episodes) - outside), ("episodes", len(episodes)),
+                                            ("format_key", fmt.format or "format")))
+    agency, agency_note = None, None
     if analysis.characters is not None:
         raw = float(analysis.characters.mean_primary_agency)  # in [-1, 1]
         agency = (raw + 1.0) / 2.0
-        agency_note = f"lead characters' agency {raw:+.2f} ({analysis.characters.drive})"
+        agency_note = Message("ev.agency", (("agency", raw), ("drive_key", f"drive.{analysis.characters.drive}")))
     return Features(
         episodes=len(episodes),
         hook_endings=len(episodes) - len(weak),
@@ -224,11 +252,12 @@ def compliance_flags(report: ComplianceReport | None) -> tuple[Flag, ...]:
     if report is None:
         return ()
     flags = [Flag(rule=f.rule_id or "compliance", severity=(f.severity or "medium").lower(),
-                  text=f"{f.rule_text}: {f.context or f.matched}".strip(": "), episode=f.episode, line=f.line)
+                  text=f"{f.rule_text}: {f.context or f.matched}".strip(": "), episode=f.episode, line=f.line,
+                  detail=f.context or f.matched)
              for f in report.findings]
     if report.budget is not None:
         b = report.budget
-        flags.append(Flag(rule=f"budget.{b.tier}", severity="info", text=f"{b.label}: {b.review}"))
+        flags.append(Flag(rule=f"budget.{b.tier}", severity="info", text=f"{b.label}: {b.review}", detail=b.label))
     return tuple(flags)
 
 

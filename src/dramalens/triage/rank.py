@@ -17,10 +17,10 @@ from ..errors import ConfigError, DramalensError
 from .catalogs import open_catalog
 from .gates import Gate
 from .intake import SubmissionInput
-from .pipeline import PipelineFn, analyse_submission, unreadable_gate
+from .pipeline import PipelineFn, analyse_submission, gate_evidence, unreadable_gate
 from .result import TriageResult
 from .runs import read_scripts
-from .scoring import DEFAULT_WEIGHTS, Evidence, Score, Weights, rescore
+from .scoring import DEFAULT_WEIGHTS, Score, Weights, rescore
 
 __all__ = ["RankedScript", "order", "parse_weights", "rank_paths"]
 
@@ -121,5 +121,5 @@ def rank_paths(paths: Sequence[Path], *, db_url: str | None = None, weights: Wei
 
 def _refused(reason: str, weights: Weights) -> TriageResult:
     """The result of a file that could not be read at all: no marks, the ``unreadable`` gate."""
-    return TriageResult(Score(0.0, None, 0.0, 0.0, weights, (Evidence("gate", reason),)),
-                        gates=(Gate("unreadable", f"{reason}: route to a human"),))
+    gate = Gate("unreadable", f"{reason}: route to a human")
+    return TriageResult(Score(0.0, None, 0.0, 0.0, weights, (gate_evidence(gate),)), gates=(gate,))

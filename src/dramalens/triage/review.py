@@ -60,10 +60,12 @@ def get_visible(conn: Connection, submission_id: int, user: User) -> Row[Any]:
     >>> # get_visible(conn, 7, reviewer).title
     """
     if not 1 <= submission_id <= MAX_DB_INT:  # past 64 bits the driver raises OverflowError
-        raise NotFoundError(f"no submission {str(submission_id)[:40]}", hint="check the id")
+        raise NotFoundError(f"no submission {str(submission_id)[:40]}", hint="check the id",
+                            key="err.no_submission", params=(("id", str(submission_id)[:40]),))
     row = conn.execute(select(submissions).where(submissions.c.id == submission_id)).first()
     if row is None or not user.can_see(row.desk_id):
-        raise NotFoundError(f"no submission {submission_id}", hint="check the id, or the desk you belong to")
+        raise NotFoundError(f"no submission {submission_id}", hint="check the id, or the desk you belong to",
+                            key="err.no_submission", params=(("id", submission_id),))
     return row
 
 
@@ -122,10 +124,13 @@ def decide(engine: Engine, submission_id: int, user: User, to_status: str, expec
         raise ConflictError(
             f"submission {submission_id} was changed by someone else (now {row.status!r}, version {row.version}; "
             f"you saw version {expected_version})",
-            hint="reload the page and decide again",
+            hint="reload the page and decide again", key="err.conflict",
+            params=(("id", submission_id), ("status_key", f"status.{row.status}"), ("version", row.version),
+                    ("seen", expected_version)),
         )
     raise ConfigError(f"cannot move from {row.status!r} to {to_status!r}; allowed: "
-                      f"{', '.join(transitions(row.status, user)) or 'none (final; an admin may reopen)'}")
+                      f"{', '.join(transitions(row.status, user)) or 'none (final; an admin may reopen)'}",
+                      key="err.cannot_move", params=(("from_key", f"status.{row.status}"), ("to_key", f"status.{to_status}")))
 
 
 def add_note(engine: Engine, submission_id: int, user: User, text: str) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from ..catalog import Match
 from ..errors import ConfigError
+from ..i18n import Message, Param, translator
 from ..settings import DEFAULT_TRIAGE_SETTINGS
 from .models import now
 from .models import settings as settings_table
@@ -38,6 +39,7 @@ __all__ = [
     "Flag",
     "Score",
     "Weights",
+    "evidence",
     "combine",
     "load_weights",
     "rescore",
@@ -102,16 +104,34 @@ DEFAULT_WEIGHTS = Weights()
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Why a sub-score is what it is: a sentence, and where to look."""
+    """Why a sub-score is what it is: a sentence, and where to look.
+
+    ``key`` and ``params`` say the sentence in the message catalogue, so a page renders it in
+    its reader's language (``Translator.say``); ``text`` is the same sentence in English, for the
+    JSON and CSV outputs and for rows stored before evidence had keys.
+    """
 
     criterion: str
     text: str
     episode: int | None = None
     line: int | None = None
     work: str | None = None
+    key: str = ""
+    params: tuple[tuple[str, Param], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def evidence(criterion: str, message: Message, *, episode: int | None = None, line: int | None = None,
+             work: str | None = None) -> Evidence:
+    """Evidence saying ``message``, with its English text filled in from the catalogue.
+
+    >>> e = evidence("craft", Message("ev.weak_ending", (("episode", 4),)), episode=4)
+    >>> e.text, e.key, translator("zh").say(e.key, e.params)
+    ('episode 4 ends without a hook', 'ev.weak_ending', '第4集结尾没有钩子')
+    """
+    return Evidence(criterion, message.render(translator("en")), episode, line, work, message.key, message.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +147,7 @@ class Flag:
     text: str = ""
     episode: int | None = None
     line: int | None = None
+    detail: str = ""  # the script's own words that raised it (shown after the rule's label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +166,8 @@ class Features:
     flags: tuple[Flag, ...] = ()
     weak_endings: tuple[tuple[int, int], ...] = ()  # (episode, line) of endings without a hook
     similar: tuple[Match, ...] = ()  # the catalog's most similar works, best first
-    pacing_note: str = ""
-    agency_note: str = ""
+    pacing_note: Message | None = None
+    agency_note: Message | None = None
 
     @property
     def hook_rate(self) -> float | None:
@@ -186,38 +207,54 @@ def score(features: Features, weights: Weights = DEFAULT_WEIGHTS) -> Score:
     >>> s.total, s.risk
     (100.0, 0.0)
     """
-    evidence: list[Evidence] = []
+    found: list[Evidence] = []
     originality = None
     if features.novelty is not None:
         originality = round(100 * _clip(features.novelty), 1)
-        evidence.append(Evidence("originality", f"catalog novelty {features.novelty:.2f}"))
+        found.append(evidence("originality", Message("ev.novelty", (("novelty", features.novelty),))))
         for work in features.similar[:5]:
-            evidence.append(Evidence("originality", f"resembles {work.title} ({work.score:.2f})", work=work.title))
+            found.append(evidence("originality", Message("ev.resembles", (("title", work.title), ("score", work.score))),
+                                  work=work.title))
     else:
-        evidence.append(Evidence("originality", "no catalog to compare against: originality not scored"))
+        found.append(evidence("originality", Message("ev.no_catalog")))
 
     parts: list[float] = []
     if features.hook_rate is not None:
         parts.append(_clip(features.hook_rate))
-        evidence.append(Evidence("craft", f"{features.hook_endings} of {features.episodes} episodes end on a hook"))
+        found.append(evidence("craft", Message("ev.hook_rate", (("hooks", features.hook_endings),
+                                                                ("episodes", features.episodes)))))
         for ep, line in features.weak_endings[:5]:
-            evidence.append(Evidence("craft", f"episode {ep} ends without a hook", episode=ep, line=line))
+            found.append(evidence("craft", Message("ev.weak_ending", (("episode", ep),)), episode=ep, line=line))
     if features.pacing_fit is not None:
         parts.append(_clip(features.pacing_fit))
-        evidence.append(Evidence("craft", features.pacing_note or f"{features.pacing_fit:.0%} of episodes inside the format's length range"))
+        found.append(evidence("craft", features.pacing_note or Message("ev.pacing_fit", (("share", features.pacing_fit),))))
     if features.agency is not None:
         parts.append(_clip(features.agency))
-        evidence.append(Evidence("craft", features.agency_note or f"character agency {features.agency:.2f}"))
+        found.append(evidence("craft", features.agency_note or Message("ev.agency_raw", (("agency", features.agency),))))
     craft = round(100 * sum(parts) / len(parts), 1) if parts else 0.0
 
     risk_points = 0.0
     for flag in features.flags:
         sev = flag.severity.lower()
         risk_points += SEVERITY_POINTS.get(sev, SEVERITY_POINTS["medium"])
-        evidence.append(Evidence("risk", f"{flag.rule} ({sev}): {flag.text}"[:300], episode=flag.episode, line=flag.line))
+        found.append(evidence("risk", flag_message(flag, sev), episode=flag.episode, line=flag.line))
     risk = round(min(100.0, risk_points), 1)
 
-    return Score(combine(originality, craft, risk, weights), originality, craft, risk, weights, tuple(evidence))
+    return Score(combine(originality, craft, risk, weights), originality, craft, risk, weights, tuple(found))
+
+
+def flag_message(flag: Flag, severity: str) -> Message:
+    """A flag as a sentence: the rule's label in the reader's language and the script's own
+    words; a rule the catalogue has no label for (a platform's own rules file) keeps its id and
+    its English text.
+
+    >>> flag_message(Flag("title.badao_zongcai", "high", "No 霸总 in a title: 霸总归来", detail="霸总归来"), "high").render(translator("zh"))
+    '标题含“霸总”（高）：霸总归来'
+    """
+    known = translator("en").has(f"rule.{flag.rule}")
+    detail = (flag.detail or flag.text) if known else flag.text
+    return Message("ev.flag", (("rule_key", f"rule.{flag.rule}"), ("severity_key", f"sev.{severity}"),
+                               ("detail", detail[:300])))
 
 
 def combine(originality: float | None, craft: float, risk: float, weights: Weights) -> float:

@@ -313,6 +313,8 @@ class ReadableEvidence:
     severity: str = ""
     words: str = ""
     work: str = ""  # the catalog work the evidence names (a near-copy gate): its similar-work page
+    key: str = ""  # the message catalogue's key and fields, to say it in the reader's language
+    params: tuple[tuple[str, object], ...] = ()
 
 
 def readable_evidence(stored: object) -> tuple[ReadableEvidence, ...]:
@@ -329,13 +331,18 @@ def readable_evidence(stored: object) -> tuple[ReadableEvidence, ...]:
             continue
         text = str(item.get("text") or "")
         episode, line, work = item.get("episode"), item.get("line"), item.get("work")
+        key, params = item.get("key"), item.get("params")
+        pairs = tuple(params.items()) if isinstance(params, dict) else tuple(
+            (str(p[0]), p[1]) for p in params if isinstance(p, list | tuple) and len(p) == 2) if isinstance(params, list) else ()
         ev = ReadableEvidence(str(item.get("criterion") or ""), text, episode if isinstance(episode, int) else None,
-                              line if isinstance(line, int) else None, work=work if isinstance(work, str) else "")
+                              line if isinstance(line, int) else None, work=work if isinstance(work, str) else "",
+                              key=key if isinstance(key, str) else "", params=pairs)
         found = _RULE.match(text) if ev.criterion == "risk" else None
         if found is not None:
             _, _, matched = found["rest"].partition(": ")
             ev = ReadableEvidence(ev.criterion, matched.strip() or found["rest"], ev.episode, ev.line, found["rule"],
-                                  found["sev"], found["rule"].split(".", 1)[1].replace("_", " ").replace(".", " "), ev.work)
+                                  found["sev"], found["rule"].split(".", 1)[1].replace("_", " ").replace(".", " "), ev.work,
+                                  ev.key, ev.params)
         out.append(ev)
     return tuple(out)
 

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from ..analysis.tracks import TRACK_IDS, track_label
 from ..db import make_engine
 from ..errors import ConfigError
 from ..settings import Settings, load_settings
@@ -52,6 +53,8 @@ def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(HERE / "templates"))
     found.env.globals["status_label"] = _status_label
     found.env.globals["trope_label"] = trope_label
+    found.env.globals["track_label"] = track_label
+    found.env.globals["track_ids"] = TRACK_IDS
     return found
 
 

@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..analysis.tracks import TRACK_SYNONYMS, track_label
 from ..catalog import SaturationRow
 from ..errors import ConfigError
 
@@ -76,9 +77,10 @@ def _bar(value: float | None, zero_x: float, scale: float) -> Bar:
     return Bar(round(x, 1), round(width, 1), float(value), abs(value) > CLIP, _pct(float(value)))
 
 
-def growth_chart(rows: Sequence[SaturationRow], kind: str, *, limit: int = 40) -> GrowthChart | None:
+def growth_chart(rows: Sequence[SaturationRow], kind: str, *, limit: int = 40, lang: str = "en") -> GrowthChart | None:
     """Lay out the supply-growth and plays-growth bars of the ``kind`` rows (``track`` or
     ``trope``) of :func:`dramalens.triage.catalogs.saturation_rows`; None when there are none.
+    A track is labelled in ``lang`` (the page's language).
 
     >>> row = SaturationRow(kind="track", name="dushi", label="都市", works=9, share=0.3, supply=(), plays_per_work=(),
     ...                     supply_growth=0.5, plays_growth=None, status="crowded")
@@ -96,7 +98,8 @@ def growth_chart(rows: Sequence[SaturationRow], kind: str, *, limit: int = 40) -
     scale = (PLOT_W / 2) / CLIP
     out = []
     for i, r in enumerate(mine):
-        out.append(ChartRow(r.label or r.name or "?", r.status, STATUS_COLOURS.get(r.status, STATUS_COLOURS["balanced"]),
+        label = track_label(r.name, lang) if kind == "track" and r.name in TRACK_SYNONYMS else r.label or r.name or "?"
+        out.append(ChartRow(label, r.status, STATUS_COLOURS.get(r.status, STATUS_COLOURS["balanced"]),
                             r.works, TOP + i * ROW_H, _bar(r.supply_growth, zero_x, scale),
                             _bar(r.plays_growth, zero_x, scale)))
     ticks = tuple((round(zero_x + v * scale, 1), _pct(v) if v else "0") for v in (-2.0, -1.0, 0.0, 1.0, 2.0))

@@ -28,13 +28,16 @@ def error_response(request: Request, exc: DramalensError, status: int) -> Respon
     if wants_json(request):
         return JSONResponse(exc.to_dict(), status_code=status)
     lang = language_of(request)
-    context = {"error": exc, "lang": lang, "t": translator(lang), "user": None, "csrf": ""}
+    t = translator(lang)
+    hint = t.say(f"{exc.key}.hint", exc.params, exc.hint) if exc.key and t.has(f"{exc.key}.hint") else exc.hint
+    context = {"error": exc, "message": t.say(exc.key, exc.params, exc.message), "hint": hint,
+               "lang": lang, "t": t, "user": None, "csrf": ""}
     return state(request).templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
     if wants_json(request) or request.method != "GET":
-        return JSONResponse(PermissionDenied("log in first").to_dict(), status_code=401)
+        return JSONResponse(PermissionDenied("log in first", key="err.login_first").to_dict(), status_code=401)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -49,12 +52,13 @@ async def _library_error(request: Request, exc: Exception) -> Response:
 async def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     fields = ", ".join(".".join(str(p) for p in e.get("loc", ())) for e in exc.errors())
-    return error_response(request, InputError(f"invalid request: {fields}", hint="check the fields sent"), 422)
+    return error_response(request, InputError(f"invalid request: {fields}", hint="check the fields sent",
+                                              key="err.invalid_request", params=(("fields", fields),)), 422)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    err = NotFoundError("no such page") if exc.status_code == 404 else DramalensError(str(exc.detail))
+    err = NotFoundError("no such page", key="err.no_page") if exc.status_code == 404 else DramalensError(str(exc.detail))
     return error_response(request, err, exc.status_code)
 
 

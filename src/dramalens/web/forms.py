@@ -33,9 +33,11 @@ def int_or_none(text: str | None, name: str, *, low: int = -MAX_DB_INT, high: in
     try:
         value = int(text)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {str(text)[:40]!r}") from None
+        raise ConfigError(f"{name} must be a whole number, got {str(text)[:40]!r}",
+                          key="err.not_whole", params=(("name", name), ("got", str(text)[:40]))) from None
     if not low <= value <= high:
-        raise ConfigError(f"{name} must be a whole number between {low:,} and {high:,}, got {str(text)[:40]}")
+        raise ConfigError(f"{name} must be a whole number between {low:,} and {high:,}, got {str(text)[:40]}",
+                          key="err.out_of_range", params=(("name", name), ("low", low), ("high", high), ("got", str(text)[:40])))
     return value
 
 
@@ -50,9 +52,11 @@ def float_or_none(text: str | None, name: str) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        raise ConfigError(f"{name} must be a number, got {str(text)[:40]!r}") from None
+        raise ConfigError(f"{name} must be a number, got {str(text)[:40]!r}",
+                          key="err.not_number", params=(("name", name), ("got", str(text)[:40]))) from None
     if not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number, got {str(text)[:40]!r}")
+        raise ConfigError(f"{name} must be a finite number, got {str(text)[:40]!r}",
+                          key="err.not_number", params=(("name", name), ("got", str(text)[:40])))
     return value
 
 
@@ -78,7 +82,7 @@ async def read_upload(file: UploadFile, limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise InputError(f"the upload is over the limit of {limit:,} bytes", source=file.filename,
-                             hint="split the batch into several zips")
+                             hint="split the batch into several zips", key="err.too_big", params=(("limit", limit),))
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -11,7 +11,7 @@ from ..triage.models import MAX_PAGE
 from ..triage.scoring import Weights
 from ..triage.workflow import settings_screen
 from .charts import STATUS_COLOURS, growth_chart
-from .deps import Viewer, admin_viewer, check_form, render, state, viewer
+from .deps import Viewer, admin_viewer, check_form, language_of, render, state, viewer
 from .forms import int_or_none
 
 __all__ = ["router"]
@@ -29,7 +29,7 @@ def catalog_page(request: Request, page: str = "1", q: str = "", v: Viewer = Dep
 @router.get("/saturation")
 def saturation_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
     view = desk.saturation_view(state(request).engine, state(request).db_url, v.user)
-    charts = {kind: growth_chart(view.rows or (), kind) for kind in ("track", "trope")}
+    charts = {kind: growth_chart(view.rows or (), kind, lang=language_of(request)) for kind in ("track", "trope")}
     return render(request, "saturation.html", {"supply": view.supply, "rows": view.rows, "charts": charts,
                                                "status_colours": STATUS_COLOURS}, v=v)
 

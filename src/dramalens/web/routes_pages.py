@@ -56,20 +56,20 @@ def script_page(request: Request, submission_id: int, v: Viewer = Depends(viewer
 
 @router.get("/submissions/{submission_id}/coverage")
 def coverage_page(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
-    cov = coverage_for(state(request).engine, submission_id, v.user)
+    cov = coverage_for(state(request).engine, submission_id, v.user, language_of(request))
     return render(request, "coverage.html", {"cov": cov}, v=v)
 
 
 @router.get("/submissions/{submission_id}/coverage.docx")
 def coverage_file(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
-    cov = coverage_for(state(request).engine, submission_id, v.user)
+    cov = coverage_for(state(request).engine, submission_id, v.user, language_of(request))
     data = coverage_docx(cov, labels(language_of(request)))
     return Response(data, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="coverage-{submission_id}.docx"'})
 
 
 @router.get("/submissions/{submission_id}/report")
 def submission_report(request: Request, submission_id: int, v: Viewer = Depends(viewer)) -> Response:
-    response = HTMLResponse(desk.report_html(state(request).engine, submission_id, v.user))
+    response = HTMLResponse(desk.report_html(state(request).engine, submission_id, v.user, language_of(request)))
     response.headers["Content-Security-Policy"] = REPORT_CSP
     return response
 
