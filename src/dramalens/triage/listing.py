@@ -12,13 +12,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Label, Row, case, func, literal_column, select, true
+from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError
-from .models import MAX_DB_INT, MAX_PAGE, REVIEW_STATUSES, submissions, users
+from .models import MAX_DB_INT, MAX_PAGE, REVIEW_STATUSES, data_version, submissions, users
 from .result import NEEDS_HUMAN
 from .review import User
 
-__all__ = ["EFFECTIVE", "SORTS", "QueueQuery", "QueuePage", "effective_columns", "effective_values", "list_queue"]
+__all__ = ["EFFECTIVE", "SORTS", "DataVersion", "QueueQuery", "QueuePage", "effective_columns", "effective_values", "list_queue",
+           "queue_data_version"]
 
 #: "Declared or else detected": most senders leave the form empty, so the pipeline's findings
 #: stand in. Filters, the CSV and the saturation page all use these same expressions.
@@ -177,3 +179,28 @@ def list_queue(conn: Connection, user: User, query: QueueQuery = QueueQuery()) -
     rows = tuple(dict(r._mapping) for r in conn.execute(q))
     total = conn.execute(select(func.count()).select_from(submissions).where(*conds)).scalar_one()
     return QueuePage(rows, int(total), query.page, query.per_page)
+
+
+
+@dataclass(frozen=True, slots=True)
+class DataVersion:
+    """Where the desk's data stands: ``people`` moves with what people do (uploads, decisions,
+    assignments, users, batches, weights), ``progress`` with what the workers do (a job's
+    status, a submission's analysis columns). Database triggers bump them (revision 0006)."""
+
+    people: int
+    progress: int
+
+
+def queue_data_version(engine: Engine) -> DataVersion:
+    """The desk data's version, bumped by triggers inside every writing transaction: read it
+    *before* the rows it stands for, and rows read after it are at least that new.
+
+    >>> from dramalens.db import make_engine
+    >>> from dramalens.triage.models import init_db
+    >>> queue_data_version(init_db(make_engine("sqlite://")))
+    DataVersion(people=0, progress=0)
+    """
+    with engine.connect() as conn:
+        row = conn.execute(select(data_version.c.n, data_version.c.progress).where(data_version.c.id == 1)).one()
+    return DataVersion(int(row.n), int(row.progress))

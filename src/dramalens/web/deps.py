@@ -5,24 +5,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from ..errors import PermissionDenied
 from ..triage.auth import check_csrf, session_user, token_user
 from ..triage.intake import IntakeLimits
+from ..triage.listing import queue_data_version
 from ..triage.pipeline import PipelineFn
 from ..triage.review import User
 from ..triage.watch import FolderWatcher
 from ..triage.worker import Worker, WorkerProcesses
 from .i18n import LANGUAGES, translator
+from .pagecache import CSRF_MARK, NAME_MARK, PageCache, personalise
 
 __all__ = ["COOKIE", "LANG_COOKIE", "DeskState", "LoginRequired", "Viewer", "admin_viewer", "api_user", "check_form",
-           "client_address", "language_of", "render", "state", "viewer"]
+           "client_address", "language_of", "render", "render_shared", "state", "viewer"]
 
 COOKIE = "dl_session"
 LANG_COOKIE = "dl_lang"
@@ -52,6 +54,7 @@ class DeskState:
     worker: Worker | None = None
     worker_processes: int = 0
     pool: WorkerProcesses | None = None
+    pages: PageCache = field(default_factory=PageCache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +129,27 @@ def render(request: Request, name: str, context: Mapping[str, object], *, v: Vie
            "path": request.url.path}
     ctx.update(context)
     return state(request).templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def render_shared(request: Request, name: str, context: Callable[[], Mapping[str, object]], *, v: Viewer) -> Response:
+    """Template ``name`` as every user of ``v``'s desk sees it alike (the queue), from the desk's
+    page cache while the data is unchanged (:mod:`.pagecache`); ``context()`` runs only to build.
+
+    The shared render knows the reader only as a desk (or admin) and a language: the name and
+    CSRF token are markers filled per request, and the user id is 0, so a template that starts
+    showing one reader's own rows cannot leak them to a colleague (a test compares the kept page
+    with a fresh render for another reader).
+    """
+    st, lang, user = state(request), language_of(request), v.user
+    key = (name, lang, user.is_admin, None if user.is_admin else user.desk_id, request.url.path,
+           tuple(sorted(request.query_params.multi_items())))
+    version = queue_data_version(st.engine)  # before the rows (see .pagecache)
+
+    def build() -> str:
+        ctx: dict[str, object] = {"lang": lang, "t": translator(lang), "user": replace(user, id=0, name=NAME_MARK),
+                                  "csrf": CSRF_MARK, "path": request.url.path, "request": request}
+        ctx.update(context())
+        return st.templates.get_template(name).render(ctx)
+
+    page = st.pages.page(key, version, build, busy=st.pages.traffic.busy)
+    return HTMLResponse(personalise(page, user.name, v.csrf))

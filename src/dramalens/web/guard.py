@@ -57,7 +57,12 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
     refused = _refusal(request)
     if refused is not None:
         return refused
-    response = await call_next(request)
+    traffic = state(request).pages.traffic  # how busy the server is: the page cache may lag when it is
+    traffic.enter()
+    try:
+        response = await call_next(request)
+    finally:
+        traffic.leave()
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if not request.url.path.startswith("/static/"):

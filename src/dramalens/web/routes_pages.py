@@ -9,7 +9,7 @@ from ..triage import desk
 from ..triage.coverage import coverage_docx, coverage_for
 from ..triage.reader import script_view
 from ..triage.review import add_note, assign, decide
-from .deps import Viewer, check_form, language_of, render, state, viewer
+from .deps import Viewer, check_form, language_of, render, render_shared, state, viewer
 from .forms import meta_from_form, queue_query, read_upload
 from .i18n import labels
 
@@ -33,10 +33,13 @@ def csv_response(text: str, kind: str) -> Response:
 @router.get("/queue")
 def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
     query = queue_query(request)
-    view = desk.queue_view(state(request).engine, v.user, query)
     params = {k: val for k, val in request.query_params.items() if k != "page"}
-    return render(request, "queue.html", {"page": view.page, "query": query, "progress": view.progress, "params": params},
-                  v=v)
+
+    def context() -> dict[str, object]:  # only when the desk's kept page is out of date
+        view = desk.queue_view(state(request).engine, v.user, query)
+        return {"page": view.page, "query": query, "progress": view.progress, "params": params}
+
+    return render_shared(request, "queue.html", context, v=v)
 
 
 @router.get("/submissions/{submission_id}")

@@ -1,0 +1,138 @@
+"""Rendered pages that every reviewer of a desk sees alike (the queue), kept until the desk's data
+changes.
+
+Fifty reviewers on one desk ask for the same few queue pages again and again while a batch is
+analysed; building one costs two queries and a 28 KB template (about 10 ms of CPU), serving a
+kept one a string lookup. A page is kept under its key (template, language, desk or admin,
+path and query) with the data version it was built at
+(:func:`dramalens.triage.listing.queue_data_version`, bumped by database triggers) and is built
+again when the version moves. The reader's own name and CSRF token are not in the kept page: it
+is rendered with markers in their place, filled per request.
+
+Why the version is read *before* the rows: the triggers bump it in the same transaction as the
+change, so rows read after it are at least as new as it says. A page may hold rows newer than
+its version (then it is built once more than needed), never older.
+
+What people do (an upload, a decision, an assignment, new weights) is on the next page at once.
+What the workers do moves the version many times a second during a batch (each claim and each
+result), and rebuilding seven pages at every step would take the core the workers need: so while
+the server is *busy* (another request in flight) a page up to ``lag`` seconds behind on analysis
+progress is served as it is. A lone reader, and every test that reads after a write, gets a fresh
+page. Pages are also rebuilt after ``max_age`` seconds whatever the version: a page may show
+marks that change with the clock alone (overdue).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from markupsafe import escape
+
+from ..triage.listing import DataVersion
+
+__all__ = ["CSRF_MARK", "NAME_MARK", "PageCache", "Traffic", "personalise"]
+
+#: Stand-ins rendered into a shared page where the reader's name and CSRF token go. Random per
+#: process, letters and digits only (no escaping changes them, no script text can guess them).
+NAME_MARK = "dlname" + secrets.token_hex(12)
+CSRF_MARK = "dlcsrf" + secrets.token_hex(12)
+
+
+def personalise(page: str, name: str, csrf: str) -> str:
+    """``page`` with the markers replaced by this reader's name and CSRF token (HTML-escaped).
+
+    >>> personalise(f"<b>{NAME_MARK}</b> {CSRF_MARK}", "ann", "t0k")
+    '<b>ann</b> t0k'
+    """
+    return page.replace(NAME_MARK, str(escape(name))).replace(CSRF_MARK, str(escape(csrf)))
+
+
+class Traffic:
+    """Requests in flight in this process (counted by the request guard): more than one means
+    the server is busy and readers are queueing behind each other."""
+
+    def __init__(self) -> None:
+        self.inflight = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._lock:
+            self.inflight += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self.inflight -= 1
+
+    @property
+    def busy(self) -> bool:
+        return self.inflight > 1
+
+
+class PageCache:
+    """At most ``size`` pages, least recently used dropped first (see the module's note for
+    ``lag`` and ``max_age``).
+
+    Builds are serialised: when a version moves, the readers that miss together wait for one
+    build instead of each building the same page (they would only contend for the same core).
+
+    >>> cache = PageCache(size=2)
+    >>> cache.page("queue", DataVersion(1, 1), lambda: "v1"), cache.page("queue", DataVersion(1, 1), lambda: "no")
+    ('v1', 'v1')
+    >>> cache.page("queue", DataVersion(1, 2), lambda: "v2", busy=True)  # busy: progress may lag
+    'v1'
+    >>> cache.page("queue", DataVersion(1, 2), lambda: "v2"), cache.page("queue", DataVersion(2, 2), lambda: "v3", busy=True)
+    ('v2', 'v3')
+    """
+
+    def __init__(self, size: int = 256, *, lag: float = 1.0, max_age: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.size = size
+        self.lag = lag
+        self.max_age = max_age
+        self.clock = clock
+        self.traffic = Traffic()
+        self.hits = 0
+        self.builds = 0
+        self._pages: OrderedDict[Hashable, tuple[DataVersion, float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building = threading.Lock()
+
+    def _fresh(self, key: Hashable, version: DataVersion, busy: bool) -> str | None:
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is None:
+                return None
+            at, age = kept[0], self.clock() - kept[1]
+            current = at.progress == version.progress or (busy and age <= self.lag)
+            if at.people != version.people or not current or age > self.max_age:
+                return None
+            self._pages.move_to_end(key)
+            self.hits += 1
+            return kept[2]
+
+    def page(self, key: Hashable, version: DataVersion, build: Callable[[], str], *, busy: bool = False) -> str:
+        """The page kept under ``key`` if still current at ``version``, else ``build()`` (kept)."""
+        found = self._fresh(key, version, busy)
+        if found is not None:
+            return found
+        with self._building:
+            found = self._fresh(key, version, busy)  # another reader built it while this one waited
+            if found is not None:
+                return found
+            built_at = self.clock()
+            page = build()
+            with self._lock:
+                self.builds += 1
+                self._pages[key] = (version, built_at, page)
+                self._pages.move_to_end(key)
+                while len(self._pages) > self.size:
+                    self._pages.popitem(last=False)
+            return page
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
