@@ -34,7 +34,7 @@ from ..triage.worker import Worker, WorkerProcesses
 from . import routes_admin, routes_api, routes_auth, routes_ip, routes_pages
 from .deps import DeskState
 from .errors import install_error_handlers
-from .guard import guard
+from .guard import Guard
 from .i18n import translator
 
 __all__ = ["create_app", "server_config"]
@@ -121,7 +121,7 @@ def create_app(
         weights_file=settings.triage_settings, pipeline=pipeline or pipeline_for(settings.compliance_rules, settings.read_quality_threshold),
         workers=workers, worker_processes=worker_processes, worker_poll=worker_poll, watcher=watcher)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.middleware("http")(guard)
+    app.add_middleware(Guard)
     install_error_handlers(app)
     for module in (routes_auth, routes_pages, routes_ip, routes_admin, routes_api):
         app.include_router(module.router)

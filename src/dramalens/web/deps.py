@@ -151,5 +151,4 @@ def render_shared(request: Request, name: str, context: Callable[[], Mapping[str
         ctx.update(context())
         return st.templates.get_template(name).render(ctx)
 
-    page = st.pages.page(key, version, build, busy=st.pages.traffic.busy)
-    return HTMLResponse(personalise(page, user.name, v.csrf))
+    return HTMLResponse(personalise(st.pages.page(key, version, build), user.name, v.csrf))

@@ -15,11 +15,11 @@ its version (then it is built once more than needed), never older.
 
 What people do (an upload, a decision, an assignment, new weights) is on the next page at once.
 What the workers do moves the version many times a second during a batch (each claim and each
-result), and rebuilding seven pages at every step would take the core the workers need: so while
-the server is *busy* (another request in flight) a page up to ``lag`` seconds behind on analysis
-progress is served as it is. A lone reader, and every test that reads after a write, gets a fresh
-page. Pages are also rebuilt after ``max_age`` seconds whatever the version: a page may show
-marks that change with the clock alone (overdue).
+result), and rebuilding every page a desk reads at every step would take the core the workers
+need: so a page at most ``lag`` seconds old (1 s) is served even when analysis has moved on
+since; the page refreshes itself every 3 s while a batch runs, so no reader can tell. Pages are
+also rebuilt after ``max_age`` seconds whatever the version: a page may show marks that change
+with the clock alone (overdue).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from markupsafe import escape
 
 from ..triage.listing import DataVersion
 
-__all__ = ["CSRF_MARK", "NAME_MARK", "PageCache", "Traffic", "personalise"]
+__all__ = ["CSRF_MARK", "NAME_MARK", "PageCache", "personalise"]
 
 #: Stand-ins rendered into a shared page where the reader's name and CSRF token go. Random per
 #: process, letters and digits only (no escaping changes them, no script text can guess them).
@@ -51,27 +51,6 @@ def personalise(page: str, name: str, csrf: str) -> str:
     return page.replace(NAME_MARK, str(escape(name))).replace(CSRF_MARK, str(escape(csrf)))
 
 
-class Traffic:
-    """Requests in flight in this process (counted by the request guard): more than one means
-    the server is busy and readers are queueing behind each other."""
-
-    def __init__(self) -> None:
-        self.inflight = 0
-        self._lock = threading.Lock()
-
-    def enter(self) -> None:
-        with self._lock:
-            self.inflight += 1
-
-    def leave(self) -> None:
-        with self._lock:
-            self.inflight -= 1
-
-    @property
-    def busy(self) -> bool:
-        return self.inflight > 1
-
-
 class PageCache:
     """At most ``size`` pages, least recently used dropped first (see the module's note for
     ``lag`` and ``max_age``).
@@ -82,10 +61,12 @@ class PageCache:
     >>> cache = PageCache(size=2)
     >>> cache.page("queue", DataVersion(1, 1), lambda: "v1"), cache.page("queue", DataVersion(1, 1), lambda: "no")
     ('v1', 'v1')
-    >>> cache.page("queue", DataVersion(1, 2), lambda: "v2", busy=True)  # busy: progress may lag
+    >>> cache.page("queue", DataVersion(1, 2), lambda: "v2")  # analysis moved on: a second's lag is allowed
     'v1'
-    >>> cache.page("queue", DataVersion(1, 2), lambda: "v2"), cache.page("queue", DataVersion(2, 2), lambda: "v3", busy=True)
-    ('v2', 'v3')
+    >>> cache.page("queue", DataVersion(2, 2), lambda: "v3")  # a person changed something: built again
+    'v3'
+    >>> PageCache(lag=0).page("queue", DataVersion(2, 3), lambda: "v4")
+    'v4'
     """
 
     def __init__(self, size: int = 256, *, lag: float = 1.0, max_age: float = 60.0,
@@ -94,33 +75,32 @@ class PageCache:
         self.lag = lag
         self.max_age = max_age
         self.clock = clock
-        self.traffic = Traffic()
         self.hits = 0
         self.builds = 0
         self._pages: OrderedDict[Hashable, tuple[DataVersion, float, str]] = OrderedDict()
         self._lock = threading.Lock()
         self._building = threading.Lock()
 
-    def _fresh(self, key: Hashable, version: DataVersion, busy: bool) -> str | None:
+    def _fresh(self, key: Hashable, version: DataVersion) -> str | None:
         with self._lock:
             kept = self._pages.get(key)
             if kept is None:
                 return None
             at, age = kept[0], self.clock() - kept[1]
-            current = at.progress == version.progress or (busy and age <= self.lag)
+            current = at.progress == version.progress or age <= self.lag
             if at.people != version.people or not current or age > self.max_age:
                 return None
             self._pages.move_to_end(key)
             self.hits += 1
             return kept[2]
 
-    def page(self, key: Hashable, version: DataVersion, build: Callable[[], str], *, busy: bool = False) -> str:
+    def page(self, key: Hashable, version: DataVersion, build: Callable[[], str]) -> str:
         """The page kept under ``key`` if still current at ``version``, else ``build()`` (kept)."""
-        found = self._fresh(key, version, busy)
+        found = self._fresh(key, version)
         if found is not None:
             return found
         with self._building:
-            found = self._fresh(key, version, busy)  # another reader built it while this one waited
+            found = self._fresh(key, version)  # another reader built it while this one waited
             if found is not None:
                 return found
             built_at = self.clock()
