@@ -151,7 +151,7 @@ def _cpu_seconds(pid: int) -> float:
 def _phase(db_url: str, port: int, cookies: list[str], readers: int, seconds: float, think: float = 0.0,
            web_pid: int = 0) -> dict[str, object]:
     before = _done(db_url)
-    cpu0 = _cpu_seconds(web_pid)
+    cpu0, own0 = _cpu_seconds(web_pid), _cpu_seconds(os.getpid())
     t0 = time.perf_counter()
     until = t0 + seconds
     lat: list[float] = []
@@ -165,7 +165,7 @@ def _phase(db_url: str, port: int, cookies: list[str], readers: int, seconds: fl
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    web_cpu = _cpu_seconds(web_pid) - cpu0
+    web_cpu, own_cpu = _cpu_seconds(web_pid) - cpu0, _cpu_seconds(os.getpid()) - own0
     analysed = _done(db_url) - before
     out: dict[str, object] = {"readers": readers, "think_s": think, "seconds": round(wall, 1), "scripts_per_min": round(60 * analysed / wall, 1)}
     if readers:
@@ -174,7 +174,8 @@ def _phase(db_url: str, port: int, cookies: list[str], readers: int, seconds: fl
                    p50_ms=round(1000 * statistics.median(lat), 1) if lat else None,
                    p95_ms=round(1000 * lat[int(0.95 * (len(lat) - 1))], 1) if lat else None,
                    web_cpu_ms_per_request=round(1000 * web_cpu / len(lat), 2) if lat else None,
-                   web_cpu_share=round(web_cpu / wall, 2), first_errors=errors[:3])
+                   web_cpu_share=round(web_cpu / wall, 2), client_cpu_share=round(own_cpu / wall, 2),
+                   first_errors=errors[:3])
     return out
 
 

@@ -201,3 +201,32 @@ def test_queue_page_builds_once_for_many_readers_of_one_desk(tmp_path):
     finally:
         for client in clients:
             client.__exit__(None, None, None)
+
+
+def test_readers_do_not_queue_behind_a_rebuild_unless_a_person_changed_something():
+    import threading
+
+    now = [0.0]
+    cache = PageCache(lag=1.0, clock=lambda: now[0])
+    cache.page("q", DataVersion(1, 1), lambda: "old")
+    now[0] = 5.0  # past the lag: the next reader rebuilds
+    release, started = threading.Event(), threading.Event()
+
+    def slow_build() -> str:
+        started.set()
+        release.wait(10)
+        return "new"
+
+    builder = threading.Thread(target=cache.page, args=("q", DataVersion(1, 2), slow_build))
+    builder.start()
+    assert started.wait(10)
+    assert cache.page("q", DataVersion(1, 3), lambda: "never") == "old"  # analysis only: served at once
+    waiting: list[str] = []
+    person = threading.Thread(target=lambda: waiting.append(cache.page("q", DataVersion(2, 3), lambda: "mine")))
+    person.start()
+    person.join(0.2)
+    assert not waiting  # a person's change waits for a build of its own
+    release.set()
+    builder.join(10)
+    person.join(10)
+    assert waiting == ["mine"]

@@ -56,7 +56,8 @@ class PageCache:
     ``lag`` and ``max_age``).
 
     Builds are serialised: when a version moves, the readers that miss together wait for one
-    build instead of each building the same page (they would only contend for the same core).
+    build instead of each building the same page (they would only contend for the same core);
+    while a page is being built, readers of it get the kept one if only analysis moved since.
 
     >>> cache = PageCache(size=2)
     >>> cache.page("queue", DataVersion(1, 1), lambda: "v1"), cache.page("queue", DataVersion(1, 1), lambda: "no")
@@ -80,6 +81,7 @@ class PageCache:
         self._pages: OrderedDict[Hashable, tuple[DataVersion, float, str]] = OrderedDict()
         self._lock = threading.Lock()
         self._building = threading.Lock()
+        self._rebuilding: set[Hashable] = set()
 
     def _fresh(self, key: Hashable, version: DataVersion) -> str | None:
         with self._lock:
@@ -99,12 +101,23 @@ class PageCache:
         found = self._fresh(key, version)
         if found is not None:
             return found
+        with self._lock:
+            kept = self._pages.get(key)
+            if key in self._rebuilding and kept is not None and kept[0].people == version.people:
+                # Another reader is building this page right now: behind on analysis only, the
+                # kept one is served rather than queueing every reader behind one build.
+                self.hits += 1
+                return kept[2]
         with self._building:
             found = self._fresh(key, version)  # another reader built it while this one waited
             if found is not None:
                 return found
             built_at = self.clock()
-            page = build()
+            self._rebuilding.add(key)
+            try:
+                page = build()
+            finally:
+                self._rebuilding.discard(key)
             with self._lock:
                 self.builds += 1
                 self._pages[key] = (version, built_at, page)
