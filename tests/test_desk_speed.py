@@ -4,6 +4,7 @@ older than their own action, or a colleague's name or CSRF token, or another des
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -33,8 +34,28 @@ def _submit(engine, user, n=2, seed=0):
     return submit(engine, files, SubmissionMeta(), desk_id=user.desk_id, by=user.name).submission_ids
 
 
-def test_people_move_one_counter_workers_the_other_and_heartbeats_neither(tmp_path):
-    engine = new_engine(tmp_path)
+DATABASES = ["sqlite"] + ([pytest.param("pg", marks=pytest.mark.pg)] if os.environ.get("DRAMALENS_TEST_PG") else [])
+
+
+def _engine(kind, tmp_path):
+    if kind == "sqlite":
+        return new_engine(tmp_path)
+    from sqlalchemy import inspect, text
+
+    from dramalens.db import make_engine
+    from dramalens.triage.models import init_db
+
+    engine = make_engine(os.environ["DRAMALENS_TEST_PG"])
+    names = [n for n in inspect(engine).get_table_names() if n.startswith("triage_") or n == "alembic_version_triage"]
+    if names:  # a fresh schema: the triggers are created again with the tables
+        with engine.begin() as c:
+            c.execute(text(f"DROP TABLE IF EXISTS {', '.join(names)} CASCADE"))
+    return init_db(engine)
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_people_move_one_counter_workers_the_other_and_heartbeats_neither(kind, tmp_path):
+    engine = _engine(kind, tmp_path)
     boss = add_user(engine, "boss", "teal-kettle-42", admin=True, desk="都市")
     ann = add_user(engine, "ann", "plum-ladder-77", desk="都市")
     v0 = queue_data_version(engine)
@@ -230,3 +251,26 @@ def test_readers_do_not_queue_behind_a_rebuild_unless_a_person_changed_something
     builder.join(10)
     person.join(10)
     assert waiting == ["mine"]
+
+
+def test_migration_0006_counts_from_a_desk_deployed_before_it(tmp_path):
+    from sqlalchemy import text
+
+    from dramalens.db import make_engine, upgrade
+    from dramalens.triage.models import MIGRATIONS, VERSION_TABLE, init_db
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, MIGRATIONS, VERSION_TABLE, revision="0004")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO triage_desks (id, name, created_at) VALUES (1, 'd', 0)"))
+        c.execute(text(
+            "INSERT INTO triage_submissions (id, desk_id, title, filename, format, track, synopsis, submitted_by,"
+            " submitted_at, sha256, language, tropes, analysis_state, status, version, updated_at) VALUES"
+            " (1, 1, 't', 't.txt', '', '', '', 'x', 0, 'h', 'zh', '', 'done', 'new', 1, 0)"))
+    init_db(engine)
+    assert queue_data_version(engine) == DataVersion(0, 0)
+    with engine.begin() as c:
+        c.execute(text("UPDATE triage_submissions SET status = 'consider', version = 2 WHERE id = 1"))
+        c.execute(text("UPDATE triage_submissions SET score = 40 WHERE id = 1"))
+        c.execute(text("UPDATE triage_submissions SET status = 'consider' WHERE id = 1"))  # nothing changed
+    assert queue_data_version(engine) == DataVersion(1, 2)

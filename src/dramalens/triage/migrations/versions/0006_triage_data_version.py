@@ -56,9 +56,9 @@ def upgrade() -> None:
     )
     op.execute('INSERT INTO triage_data_version (id, n, progress) VALUES (1, 0, 0)')
     pg = op.get_bind().dialect.name == 'postgresql'
-    if pg:
+    if pg:  # OR REPLACE: dropping the tables (as a test's fresh schema does) leaves functions behind
         for counter in ('n', 'progress'):
-            op.execute(f'CREATE FUNCTION triage_bump_{counter}() RETURNS trigger AS $$ BEGIN '
+            op.execute(f'CREATE OR REPLACE FUNCTION triage_bump_{counter}() RETURNS trigger AS $$ BEGIN '
                        f'UPDATE triage_data_version SET {counter} = {counter} + 1 WHERE id = 1; RETURN NULL; END $$ '
                        'LANGUAGE plpgsql')
     for name, event, table, condition, counter in TRIGGERS:
@@ -75,7 +75,7 @@ def downgrade() -> None:
     pg = op.get_bind().dialect.name == 'postgresql'
     for name, _event, table, _condition, _counter in TRIGGERS:
         op.execute(f'DROP TRIGGER {name} ON {table}' if pg else f'DROP TRIGGER {name}')
-    if pg:
+    if pg:  # OR REPLACE: dropping the tables (as a test's fresh schema does) leaves functions behind
         for counter in ('n', 'progress'):
             op.execute(f'DROP FUNCTION triage_bump_{counter}()')
     op.drop_table('triage_data_version')
