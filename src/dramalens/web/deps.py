@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from ..errors import PermissionDenied
@@ -87,9 +88,12 @@ def state(request: Request) -> DeskState:
     return desk
 
 
-def viewer(request: Request) -> Viewer:
+async def viewer(request: Request) -> Viewer:
     """The session's user, or LoginRequired. API tokens are not accepted here (and cookies are
-    not accepted by the API): each surface has one way in, so CSRF has one place to guard."""
+    not accepted by the API): each surface has one way in, so CSRF has one place to guard.
+
+    Run on the event loop: the lookup is one read by primary key, and handing it to a thread
+    and back cost more than the read (under load, each hand-off waits for the GIL)."""
     st = state(request)
     found = session_user(st.engine, st.key, request.cookies.get(COOKIE))
     if found is None:
@@ -97,9 +101,9 @@ def viewer(request: Request) -> Viewer:
     return Viewer(*found)
 
 
-def admin_viewer(request: Request) -> Viewer:
+async def admin_viewer(request: Request) -> Viewer:
     """The session's user if an admin; PermissionDenied for a reviewer."""
-    v = viewer(request)
+    v = await viewer(request)
     if not v.user.is_admin:
         raise PermissionDenied("only admins may open this page")
     return v
@@ -131,9 +135,11 @@ def render(request: Request, name: str, context: Mapping[str, object], *, v: Vie
     return state(request).templates.TemplateResponse(request, name, ctx, status_code=status_code)
 
 
-def render_shared(request: Request, name: str, context: Callable[[], Mapping[str, object]], *, v: Viewer) -> Response:
+async def render_shared(request: Request, name: str, context: Callable[[], Mapping[str, object]], *,
+                        v: Viewer) -> Response:
     """Template ``name`` as every user of ``v``'s desk sees it alike (the queue), from the desk's
-    page cache while the data is unchanged (:mod:`.pagecache`); ``context()`` runs only to build.
+    page cache while the data is unchanged (:mod:`.pagecache`); ``context()`` runs only to build,
+    in a worker thread (a kept page is served on the event loop: no thread hand-off).
 
     The shared render knows the reader only as a desk (or admin) and a language: the name and
     CSRF token are markers filled per request, and the user id is 0, so a template that starts
@@ -151,4 +157,7 @@ def render_shared(request: Request, name: str, context: Callable[[], Mapping[str
         ctx.update(context())
         return st.templates.get_template(name).render(ctx)
 
-    return HTMLResponse(personalise(st.pages.page(key, version, build), user.name, v.csrf))
+    page = st.pages.kept(key, version)  # on the event loop: a kept page costs a dict lookup
+    if page is None:  # building (or waiting for a build) happens in a worker thread
+        page = await run_in_threadpool(st.pages.page, key, version, build)
+    return HTMLResponse(personalise(page, user.name, v.csrf))

@@ -96,18 +96,25 @@ class PageCache:
             self.hits += 1
             return kept[2]
 
-    def page(self, key: Hashable, version: DataVersion, build: Callable[[], str]) -> str:
-        """The page kept under ``key`` if still current at ``version``, else ``build()`` (kept)."""
+    def kept(self, key: Hashable, version: DataVersion) -> str | None:
+        """The page to serve without building or waiting, if there is one: the kept page while
+        current, or while another reader is rebuilding it and only analysis moved since (the
+        kept one is served rather than queueing every reader behind one build)."""
         found = self._fresh(key, version)
         if found is not None:
             return found
         with self._lock:
             kept = self._pages.get(key)
             if key in self._rebuilding and kept is not None and kept[0].people == version.people:
-                # Another reader is building this page right now: behind on analysis only, the
-                # kept one is served rather than queueing every reader behind one build.
                 self.hits += 1
                 return kept[2]
+        return None
+
+    def page(self, key: Hashable, version: DataVersion, build: Callable[[], str]) -> str:
+        """The page kept under ``key`` if still current at ``version``, else ``build()`` (kept)."""
+        found = self.kept(key, version)
+        if found is not None:
+            return found
         with self._building:
             found = self._fresh(key, version)  # another reader built it while this one waited
             if found is not None:

@@ -31,7 +31,7 @@ def csv_response(text: str, kind: str) -> Response:
 
 
 @router.get("/queue")
-def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
+async def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
     query = queue_query(request)
     params = {k: val for k, val in request.query_params.items() if k != "page"}
 
@@ -39,7 +39,7 @@ def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
         view = desk.queue_view(state(request).engine, v.user, query)
         return {"page": view.page, "query": query, "progress": view.progress, "params": params}
 
-    return render_shared(request, "queue.html", context, v=v)
+    return await render_shared(request, "queue.html", context, v=v)
 
 
 @router.get("/submissions/{submission_id}")
