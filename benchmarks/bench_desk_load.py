@@ -11,14 +11,16 @@ Phases, each ``--seconds`` long, in one run:
 1. no readers: analysis throughput (scripts/min), the baseline;
 2. ``--readers`` readers back to back (each asks for the next page the moment the previous one
    arrives: the harshest reading of "50 concurrent readers");
-3. the same readers with ``--think`` seconds between clicks on average (uniform 0..2×think);
-4. no readers again (the baseline is the mean of 1 and 4, so drift in a shared machine's load
-   does not pass for an effect of the readers);
-5. one reader back to back (the latency a lone reviewer sees during the batch).
+3. no readers again;
+4. the same readers with ``--think`` seconds between clicks on average (uniform 0..2×think);
+5. no readers again (each loaded phase is compared with the mean of the quiet phases either
+   side of it, so drift in a shared machine's load does not pass for an effect of the readers);
+6. one reader back to back (the latency a lone reviewer sees during the batch).
 
 Each reader phase reports p50/p95 latency, errors, requests/s, the web process's CPU per
-request, and the analysis throughput in the same window. The load average of the machine is
-printed at the start and end: other processes on it take cores from both sides.
+request, and the analysis throughput in the same window; every phase reports the workers' CPU
+share and the machine's load average (other processes on a shared machine take cores from both
+sides).
 
     PYTHONPATH=src python benchmarks/bench_desk_load.py                  # 50 readers, 20 s phases
     PYTHONPATH=src python benchmarks/bench_desk_load.py --readers 10 --seconds 10
@@ -149,9 +151,10 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _phase(db_url: str, port: int, cookies: list[str], readers: int, seconds: float, think: float = 0.0,
-           web_pid: int = 0) -> dict[str, object]:
+           web_pid: int = 0, worker_pids: tuple[int, ...] = ()) -> dict[str, object]:
     before = _done(db_url)
     cpu0, own0 = _cpu_seconds(web_pid), _cpu_seconds(os.getpid())
+    work0 = sum(_cpu_seconds(pid) for pid in worker_pids)
     t0 = time.perf_counter()
     until = t0 + seconds
     lat: list[float] = []
@@ -166,8 +169,13 @@ def _phase(db_url: str, port: int, cookies: list[str], readers: int, seconds: fl
         t.join()
     wall = time.perf_counter() - t0
     web_cpu, own_cpu = _cpu_seconds(web_pid) - cpu0, _cpu_seconds(os.getpid()) - own0
+    work_cpu = sum(_cpu_seconds(pid) for pid in worker_pids) - work0
     analysed = _done(db_url) - before
-    out: dict[str, object] = {"readers": readers, "think_s": think, "seconds": round(wall, 1), "scripts_per_min": round(60 * analysed / wall, 1)}
+    # The workers' CPU share says whether the readers took cores from analysis, or other
+    # processes on a shared machine did (they take from every phase alike).
+    out: dict[str, object] = {"readers": readers, "think_s": think, "seconds": round(wall, 1),
+                              "scripts_per_min": round(60 * analysed / wall, 1), "worker_cpu_share": round(work_cpu / wall, 2),
+                              "load_average": round(os.getloadavg()[0], 1)}
     if readers:
         lat.sort()
         out.update(requests=len(lat), errors=len(errors), requests_per_s=round(len(lat) / wall, 1),
@@ -184,7 +192,7 @@ def main() -> None:
     ap.add_argument("--readers", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--rows", type=int, default=2000, help="analysed submissions already on the desk")
-    ap.add_argument("--batch", type=int, default=800, help="scripts waiting for analysis (enough for every phase)")
+    ap.add_argument("--batch", type=int, default=1000, help="scripts waiting for analysis (enough for every phase)")
     ap.add_argument("--worker-processes", type=int, default=1)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--think", type=float, default=1.0, help="mean pause of a reader between clicks in phase 3")
@@ -222,23 +230,31 @@ def main() -> None:
         time.sleep(3)  # the workers warm up (imports, catalog) before throughput is counted
 
         def run(label: str, readers: int, seconds: float, think: float = 0.0) -> dict[str, object]:
-            out = _phase(db_url, port, cookies, readers, seconds, think, web.pid)
+            out = _phase(db_url, port, cookies, readers, seconds, think, web.pid, tuple(p.pid for p in workers))
             print(f"{label}:", json.dumps(out, ensure_ascii=False), flush=True)
             figures[label] = out
             return out
 
+        # Quiet phases between the loaded ones: each loaded phase is compared with the mean of
+        # the quiet phases either side of it, so a shared machine's drifting load is not
+        # counted as the readers' effect.
         quiet1 = run("without readers", 0, args.seconds)
         burst = run("back to back", args.readers, args.seconds)
+        quiet2 = run("without readers (2)", 0, args.seconds)
         paced = run(f"think {args.think:g} s", args.readers, args.seconds, args.think)
-        quiet2 = run("without readers again", 0, args.seconds)
+        quiet3 = run("without readers (3)", 0, args.seconds)
         if args.batch - (_done(db_url) - args.rows) <= 0:
             print("warning: the batch ran out before the last phase; raise --batch")
         run("one reader", 1, min(args.seconds, 10))
-        base = (float(str(quiet1["scripts_per_min"])) + float(str(quiet2["scripts_per_min"]))) / 2
-        for label, loaded in (("back to back", burst), (f"think {args.think:g} s", paced)):
+
+        def pace(*phases: dict[str, object]) -> float:
+            return sum(float(str(p["scripts_per_min"])) for p in phases) / len(phases)
+
+        for label, loaded, base in (("back to back", burst, pace(quiet1, quiet2)),
+                                    (f"think {args.think:g} s", paced, pace(quiet2, quiet3))):
             ratio = float(str(loaded["scripts_per_min"])) / base if base else 0.0
             figures[f"throughput ratio, {label}"] = round(ratio, 2)
-            print(f"analysis throughput, {label} / without readers: {ratio:.2f} "
+            print(f"analysis throughput, {label} / without readers either side: {ratio:.2f} "
                   f"({loaded['scripts_per_min']} vs {base:.1f} scripts/min)")
         figures["load_average_end"] = round(os.getloadavg()[0], 2)
         print(f"load average at the end: {figures['load_average_end']}")
