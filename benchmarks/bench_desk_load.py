@@ -10,7 +10,8 @@ Phases, each ``--seconds`` long, in one run:
 
 1. no readers: analysis throughput (scripts/min), the baseline;
 2. ``--readers`` readers back to back (each asks for the next page the moment the previous one
-   arrives: the harshest reading of "50 concurrent readers");
+   arrives: the harshest reading of "50 concurrent readers"; each its own keep-alive
+   connection, all driven by one asyncio loop in this process);
 3. no readers again;
 4. the same readers with ``--think`` seconds between clicks on average (uniform 0..2×think);
 5. no readers again (each loaded phase is compared with the mean of the quiet phases either
@@ -29,6 +30,7 @@ sides).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -40,7 +42,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -116,29 +117,48 @@ def _login(port: int, name: str = "reader") -> str:
     return session
 
 
-def _reader(port: int, cookie: str, until: float, out: list[float], errors: list[str], offset: int,
-            think: float) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+async def _reader(port: int, cookie: str, until: float, out: list[float], errors: list[str], offset: int,
+                  think: float) -> None:
+    """One reviewer: a keep-alive connection, the queue's sorts and filters in turn."""
     i = offset
     rng = random.Random(offset)
+    conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
     while time.perf_counter() < until:
         if think:  # a reviewer reads the page before the next click (uniform 0..2×think seconds)
-            time.sleep(rng.uniform(0, 2 * think))
+            await asyncio.sleep(rng.uniform(0, 2 * think))
         path = QUERIES[i % len(QUERIES)]
         i += 1
         t0 = time.perf_counter()
         try:
-            conn.request("GET", path, headers={"Cookie": cookie})
-            r = conn.getresponse()
-            r.read()
-            if r.status != 200:
-                errors.append(f"{path}: HTTP {r.status}")
+            if conn is None:
+                conn = await asyncio.open_connection("127.0.0.1", port)
+            reader, writer = conn
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+            status = int(head.split(b" ", 2)[1])
+            length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+            if length is None:
+                raise http.client.HTTPException("no Content-Length")
+            await asyncio.wait_for(reader.readexactly(int(length.group(1))), 30)
+            if status != 200:
+                errors.append(f"{path}: HTTP {status}")
             else:
                 out.append(time.perf_counter() - t0)
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(f"{path}: {exc}")
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError, http.client.HTTPException) as exc:
+            errors.append(f"{path}: {exc!r}")
+            if conn is not None:
+                conn[1].close()
+            conn = None
+    if conn is not None:
+        conn[1].close()
+
+
+async def _readers(port: int, cookies: list[str], readers: int, until: float, out: list[float], errors: list[str],
+                   think: float) -> None:
+    # One thread, one event loop for every reader: 50 client threads woke and preempted the
+    # server's and the worker's processes far more than 50 remote browsers would.
+    await asyncio.gather(*(_reader(port, cookies[i % len(cookies)], until, out, errors, i, think)
+                           for i in range(readers)))
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -159,14 +179,10 @@ def _phase(db_url: str, port: int, cookies: list[str], readers: int, seconds: fl
     until = t0 + seconds
     lat: list[float] = []
     errors: list[str] = []
-    threads = [threading.Thread(target=_reader, args=(port, cookies[i % len(cookies)], until, lat, errors, i, think))
-               for i in range(readers)]
-    for t in threads:
-        t.start()
-    if not threads:
+    if readers:
+        asyncio.run(_readers(port, cookies, readers, until, lat, errors, think))
+    else:
         time.sleep(seconds)
-    for t in threads:
-        t.join()
     wall = time.perf_counter() - t0
     web_cpu, own_cpu = _cpu_seconds(web_pid) - cpu0, _cpu_seconds(os.getpid()) - own0
     work_cpu = sum(_cpu_seconds(pid) for pid in worker_pids) - work0
@@ -192,7 +208,7 @@ def main() -> None:
     ap.add_argument("--readers", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--rows", type=int, default=2000, help="analysed submissions already on the desk")
-    ap.add_argument("--batch", type=int, default=1000, help="scripts waiting for analysis (enough for every phase)")
+    ap.add_argument("--batch", type=int, default=2000, help="scripts waiting for analysis (enough for every phase)")
     ap.add_argument("--worker-processes", type=int, default=1)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--think", type=float, default=1.0, help="mean pause of a reader between clicks in phase 3")
