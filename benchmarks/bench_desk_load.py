@@ -3,32 +3,45 @@ analysed, against the same run without readers (loopback only, bounded in time a
 
 One web process (uvicorn, as ``dramalens serve`` runs it: no analysis threads inside) and
 ``--worker-processes`` queue workers (default 1) over one SQLite file holding ``--rows``
-analysed submissions and a batch of ``--batch`` generated scripts waiting for analysis.
+analysed submissions and a batch of ``--batch`` generated scripts waiting for analysis. Each
+reader logs in as its own reviewer of the desk (``--readers`` accounts), as on a real desk.
 
-1. ``--seconds`` with no readers: analysis throughput (scripts/min) is the baseline.
-2. ``--seconds`` with ``--readers`` threads (default 50) each fetching GET /queue (its sorts
-   and filters in turn), back to back or with ``--think`` seconds between clicks on average:
-   p50/p95 latency, errors, requests/s,
-   and the analysis throughput in the same window.
+Phases, each ``--seconds`` long, in one run:
 
-    PYTHONPATH=src python benchmarks/bench_desk_load.py                  # 50 readers, 20 s each
+1. no readers: analysis throughput (scripts/min), the baseline;
+2. ``--readers`` readers back to back (each asks for the next page the moment the previous one
+   arrives: the harshest reading of "50 concurrent readers"; each its own keep-alive
+   connection, all driven by one asyncio loop in this process);
+3. no readers again;
+4. the same readers with ``--think`` seconds between clicks on average (uniform 0..2×think);
+5. no readers again (each loaded phase is compared with the mean of the quiet phases either
+   side of it, so drift in a shared machine's load does not pass for an effect of the readers);
+6. one reader back to back (the latency a lone reviewer sees during the batch).
+
+Each reader phase reports p50/p95 latency, errors, requests/s, the web process's CPU per
+request, and the analysis throughput in the same window; every phase reports the workers' CPU
+share and the machine's load average (other processes on a shared machine take cores from both
+sides).
+
+    PYTHONPATH=src python benchmarks/bench_desk_load.py                  # 50 readers, 20 s phases
     PYTHONPATH=src python benchmarks/bench_desk_load.py --readers 10 --seconds 10
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -41,7 +54,7 @@ QUERIES = ["/queue", "/queue?sort=submitted", "/queue?sort=status&direction=asc"
            "/queue?sort=title&page=3", "/queue?min_score=40", "/queue?status=new&sort=score"]
 
 
-def _prepare(db_url: str, rows: int, batch: int, seed: int) -> None:
+def _prepare(db_url: str, rows: int, batch: int, seed: int, readers: int) -> None:
     from sqlalchemy import update
 
     from dramalens.db import make_engine
@@ -52,6 +65,8 @@ def _prepare(db_url: str, rows: int, batch: int, seed: int) -> None:
 
     engine = init_db(make_engine(db_url))
     user = add_user(engine, "reader", PASSWORD, desk="都市")
+    for i in range(1, readers):
+        add_user(engine, f"reader{i:03d}", PASSWORD, desk="都市")
     rng = random.Random(seed)
     old = [(f"old{i:05d}.txt", f"第1集\n林晚：旧稿{i}。\n".encode()) for i in range(rows)]
     receipt = submit(engine, old, SubmissionMeta(), desk_id=int(user.desk_id or 0), by="reader", batch_name="old")
@@ -85,7 +100,7 @@ def _done(db_url: str) -> int:
         return int(conn.execute(select(func.count()).select_from(jobs).where(jobs.c.status == "done")).scalar_one())
 
 
-def _login(port: int) -> str:
+def _login(port: int, name: str = "reader") -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/login")
     r = conn.getresponse()
@@ -93,7 +108,7 @@ def _login(port: int) -> str:
     cookies = "; ".join(c.split(";", 1)[0] for c in r.headers.get_all("set-cookie") or [])
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token, "no CSRF field on /login"
-    body = urllib.parse.urlencode({"name": "reader", "password": PASSWORD, "csrf_token": token.group(1)})
+    body = urllib.parse.urlencode({"name": name, "password": PASSWORD, "csrf_token": token.group(1)})
     conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies})
     r = conn.getresponse()
     r.read()
@@ -102,52 +117,88 @@ def _login(port: int) -> str:
     return session
 
 
-def _reader(port: int, cookie: str, until: float, out: list[float], errors: list[str], offset: int,
-            think: float) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+async def _reader(port: int, cookie: str, until: float, out: list[float], errors: list[str], offset: int,
+                  think: float) -> None:
+    """One reviewer: a keep-alive connection, the queue's sorts and filters in turn."""
     i = offset
     rng = random.Random(offset)
+    conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
     while time.perf_counter() < until:
         if think:  # a reviewer reads the page before the next click (uniform 0..2×think seconds)
-            time.sleep(rng.uniform(0, 2 * think))
+            await asyncio.sleep(rng.uniform(0, 2 * think))
         path = QUERIES[i % len(QUERIES)]
         i += 1
         t0 = time.perf_counter()
         try:
-            conn.request("GET", path, headers={"Cookie": cookie})
-            r = conn.getresponse()
-            r.read()
-            if r.status != 200:
-                errors.append(f"{path}: HTTP {r.status}")
+            if conn is None:
+                conn = await asyncio.open_connection("127.0.0.1", port)
+            reader, writer = conn
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+            status = int(head.split(b" ", 2)[1])
+            length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+            if length is None:
+                raise http.client.HTTPException("no Content-Length")
+            await asyncio.wait_for(reader.readexactly(int(length.group(1))), 30)
+            if status != 200:
+                errors.append(f"{path}: HTTP {status}")
             else:
                 out.append(time.perf_counter() - t0)
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(f"{path}: {exc}")
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError, http.client.HTTPException) as exc:
+            errors.append(f"{path}: {exc!r}")
+            if conn is not None:
+                conn[1].close()
+            conn = None
+    if conn is not None:
+        conn[1].close()
 
 
-def _phase(db_url: str, port: int, cookie: str, readers: int, seconds: float, think: float = 0.0) -> dict[str, object]:
+async def _readers(port: int, cookies: list[str], readers: int, until: float, out: list[float], errors: list[str],
+                   think: float) -> None:
+    # One thread, one event loop for every reader: 50 client threads woke and preempted the
+    # server's and the worker's processes far more than 50 remote browsers would.
+    await asyncio.gather(*(_reader(port, cookies[i % len(cookies)], until, out, errors, i, think)
+                           for i in range(readers)))
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of process ``pid`` so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _phase(db_url: str, port: int, cookies: list[str], readers: int, seconds: float, think: float = 0.0,
+           web_pid: int = 0, worker_pids: tuple[int, ...] = ()) -> dict[str, object]:
     before = _done(db_url)
+    cpu0, own0 = _cpu_seconds(web_pid), _cpu_seconds(os.getpid())
+    work0 = sum(_cpu_seconds(pid) for pid in worker_pids)
     t0 = time.perf_counter()
     until = t0 + seconds
     lat: list[float] = []
     errors: list[str] = []
-    threads = [threading.Thread(target=_reader, args=(port, cookie, until, lat, errors, i, think)) for i in range(readers)]
-    for t in threads:
-        t.start()
-    if not threads:
+    if readers:
+        asyncio.run(_readers(port, cookies, readers, until, lat, errors, think))
+    else:
         time.sleep(seconds)
-    for t in threads:
-        t.join()
     wall = time.perf_counter() - t0
+    web_cpu, own_cpu = _cpu_seconds(web_pid) - cpu0, _cpu_seconds(os.getpid()) - own0
+    work_cpu = sum(_cpu_seconds(pid) for pid in worker_pids) - work0
     analysed = _done(db_url) - before
-    out: dict[str, object] = {"readers": readers, "think_s": think, "seconds": round(wall, 1), "scripts_per_min": round(60 * analysed / wall, 1)}
+    # The workers' CPU share says whether the readers took cores from analysis, or other
+    # processes on a shared machine did (they take from every phase alike).
+    out: dict[str, object] = {"readers": readers, "think_s": think, "seconds": round(wall, 1),
+                              "scripts_per_min": round(60 * analysed / wall, 1), "worker_cpu_share": round(work_cpu / wall, 2),
+                              "load_average": round(os.getloadavg()[0], 1)}
     if readers:
         lat.sort()
         out.update(requests=len(lat), errors=len(errors), requests_per_s=round(len(lat) / wall, 1),
                    p50_ms=round(1000 * statistics.median(lat), 1) if lat else None,
                    p95_ms=round(1000 * lat[int(0.95 * (len(lat) - 1))], 1) if lat else None,
+                   web_cpu_ms_per_request=round(1000 * web_cpu / len(lat), 2) if lat else None,
+                   web_cpu_share=round(web_cpu / wall, 2), client_cpu_share=round(own_cpu / wall, 2),
                    first_errors=errors[:3])
     return out
 
@@ -157,24 +208,29 @@ def main() -> None:
     ap.add_argument("--readers", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--rows", type=int, default=2000, help="analysed submissions already on the desk")
-    ap.add_argument("--batch", type=int, default=400, help="scripts waiting for analysis (enough for both phases)")
+    ap.add_argument("--batch", type=int, default=2000, help="scripts waiting for analysis (enough for every phase)")
     ap.add_argument("--worker-processes", type=int, default=1)
     ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--think", type=float, default=0.0,
-                    help="mean pause of a reader between requests (0: back to back, the harshest case)")
+    ap.add_argument("--think", type=float, default=1.0, help="mean pause of a reader between clicks in phase 3")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = ap.parse_args()
-    if not (1 <= args.readers <= 200 and 1 <= args.seconds <= 120 and args.rows <= 50_000 and args.batch <= 5_000):
-        ap.error("bounded: readers 1-200, seconds 1-120, rows <= 50,000, batch <= 5,000")
+    if not (1 <= args.readers <= 200 and 1 <= args.seconds <= 120 and args.rows <= 50_000 and args.batch <= 5_000
+            and 0 < args.think <= 30 and 1 <= args.worker_processes <= 8):
+        ap.error("bounded: readers 1-200, seconds 1-120, rows <= 50,000, batch <= 5,000, think 0-30 s, 1-8 workers")
     folder = Path(tempfile.mkdtemp(prefix="dl-load-"))
     db_url = f"sqlite:///{folder / 'load.sqlite'}"
     t0 = time.perf_counter()
-    _prepare(db_url, args.rows, args.batch, args.seed)
-    print(f"prepared {args.rows} analysed rows + a batch of {args.batch} in {time.perf_counter() - t0:.1f} s", flush=True)
+    _prepare(db_url, args.rows, args.batch, args.seed, args.readers)
+    print(f"prepared {args.rows} analysed rows + a batch of {args.batch} in {time.perf_counter() - t0:.1f} s; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}", flush=True)
     port = _free_port()
     web = _spawn("import uvicorn; from dramalens.web.app import create_app, server_config; "
                  f"uvicorn.Server(server_config(create_app({db_url!r}), '127.0.0.1', {port}, log_level='warning')).run()")
     workers = [_spawn(f"from dramalens.triage.worker import run_worker; run_worker({db_url!r}, poll=0.2)")
                for _ in range(args.worker_processes)]
+    figures: dict[str, object] = {"readers": args.readers, "seconds": args.seconds, "rows": args.rows,
+                                  "worker_processes": args.worker_processes, "cores": os.cpu_count(),
+                                  "load_average_start": round(os.getloadavg()[0], 2)}
     try:
         deadline = time.time() + 60
         while True:
@@ -185,25 +241,47 @@ def main() -> None:
                 if time.time() > deadline or web.poll() is not None:
                     raise SystemExit(f"the web process did not start: {web.stderr.read().decode()[-2000:] if web.stderr else ''}")
                 time.sleep(0.2)
-        cookie = _login(port)
+        names = ["reader", *(f"reader{i:03d}" for i in range(1, args.readers))]
+        cookies = [_login(port, name) for name in names]
         time.sleep(3)  # the workers warm up (imports, catalog) before throughput is counted
-        quiet = _phase(db_url, port, cookie, 0, args.seconds)
-        print("without readers:", json.dumps(quiet, ensure_ascii=False), flush=True)
-        loaded = _phase(db_url, port, cookie, args.readers, args.seconds, args.think)
-        print(f"with {args.readers} readers:", json.dumps(loaded, ensure_ascii=False), flush=True)
-        remaining = args.batch - _done(db_url) + args.rows
-        single = _phase(db_url, port, cookie, 1, min(args.seconds, 10))
-        print("one reader:", json.dumps(single, ensure_ascii=False), flush=True)
-        if remaining <= 0:
-            print("warning: the batch ran out during the loaded phase; raise --batch")
-        ratio = (float(str(loaded["scripts_per_min"])) / float(str(quiet["scripts_per_min"]))) if quiet["scripts_per_min"] else 0.0
-        print(f"analysis throughput with readers / without: {ratio:.2f}")
+
+        def run(label: str, readers: int, seconds: float, think: float = 0.0) -> dict[str, object]:
+            out = _phase(db_url, port, cookies, readers, seconds, think, web.pid, tuple(p.pid for p in workers))
+            print(f"{label}:", json.dumps(out, ensure_ascii=False), flush=True)
+            figures[label] = out
+            return out
+
+        # Quiet phases between the loaded ones: each loaded phase is compared with the mean of
+        # the quiet phases either side of it, so a shared machine's drifting load is not
+        # counted as the readers' effect.
+        quiet1 = run("without readers", 0, args.seconds)
+        burst = run("back to back", args.readers, args.seconds)
+        quiet2 = run("without readers (2)", 0, args.seconds)
+        paced = run(f"think {args.think:g} s", args.readers, args.seconds, args.think)
+        quiet3 = run("without readers (3)", 0, args.seconds)
+        if args.batch - (_done(db_url) - args.rows) <= 0:
+            print("warning: the batch ran out before the last phase; raise --batch")
+        run("one reader", 1, min(args.seconds, 10))
+
+        def pace(*phases: dict[str, object]) -> float:
+            return sum(float(str(p["scripts_per_min"])) for p in phases) / len(phases)
+
+        for label, loaded, base in (("back to back", burst, pace(quiet1, quiet2)),
+                                    (f"think {args.think:g} s", paced, pace(quiet2, quiet3))):
+            ratio = float(str(loaded["scripts_per_min"])) / base if base else 0.0
+            figures[f"throughput ratio, {label}"] = round(ratio, 2)
+            print(f"analysis throughput, {label} / without readers either side: {ratio:.2f} "
+                  f"({loaded['scripts_per_min']} vs {base:.1f} scripts/min)")
+        figures["load_average_end"] = round(os.getloadavg()[0], 2)
+        print(f"load average at the end: {figures['load_average_end']}")
+        if args.json:
+            args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1))
     finally:
         for p in [web, *workers]:
             p.terminate()
         for p in [web, *workers]:
             p.wait(10)
-
+        shutil.rmtree(folder, ignore_errors=True)
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ import uvicorn
 from rich.console import Console
 
 from ..demo import DemoSite, prepare_demo
+from ..triage.worker import default_worker_processes
 from .context import current_settings
 
 __all__ = ["register"]
@@ -20,12 +21,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _serve(site: DemoSite, host: str, port: int, console: Console) -> None:
-    """Run the desk over the demo database with two worker threads, saying how to log in."""
+    """Run the desk over the demo database with its worker processes, saying how to log in."""
     # Lazy: the web stack (FastAPI, pydantic, Jinja2) takes ~0.7 s to import, and every other
     # command of the CLI would pay for it at start-up.
     from ..web.app import create_app, server_config
 
-    app = create_app(site.db_url, worker_processes=2, settings=current_settings())  # not threads: pages stay fast
+    # Processes, not threads, and one core left to the pages: they stay fast while the batch runs.
+    app = create_app(site.db_url, worker_processes=default_worker_processes(), settings=current_settings())
     console.print(f"[bold]script desk: http://{host}:{port}/[/bold]  log in as {site.user} / {site.password}"
                   f"  (password also in {site.folder / 'admin-password.txt'})", highlight=False)
     uvicorn.Server(server_config(app, host, port, log_level="warning")).run()

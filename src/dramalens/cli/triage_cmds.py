@@ -20,7 +20,7 @@ from ..triage.rank import parse_weights, rank_paths
 from ..triage.scoring import load_weights
 from ..triage.runs import drain_queue, open_desk, submit_path
 from ..triage.watch import FolderWatcher, ScanReport, watch_once
-from ..triage.worker import run_worker
+from ..triage.worker import default_worker_processes, run_worker
 from .context import current_settings
 from .progress import progress_bar
 
@@ -129,7 +129,8 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
-    workers: int = typer.Option(2, "--workers", help="Queue workers started with the server (0: none)."),
+    workers: int = typer.Option(None, "--workers", help="Queue workers started with the server (0: none; default: "
+                                "one per core but one, so pages keep a core while a batch runs)."),
     in_process: bool = typer.Option(False, "--in-process", help="Run the workers as threads inside the web process "
                                     "(slower pages under load; the default is separate worker processes)."),
     watch: Path = typer.Option(None, "--watch", help="Also watch this folder for dropped scripts (desk 'default')."),
@@ -144,6 +145,7 @@ def serve_cmd(
     settings = current_settings()
     url = db or settings.db_url
     separate = not in_process and url not in ("sqlite://", "sqlite:///:memory:")  # memory: one process only
+    workers = default_worker_processes() if workers is None else workers
     app = create_app(db, workers=0 if separate else workers, worker_processes=workers if separate else 0, watch=watch,
                      settings=settings)
     uvicorn.Server(server_config(app, host, port, log_level="info")).run()

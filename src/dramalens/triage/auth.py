@@ -22,7 +22,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from ..errors import ConfigError, PermissionDenied, TooManyRequests
@@ -197,6 +197,7 @@ def secret_key(engine: Engine, secret: str | None = None) -> str:
     return run_tx(engine, work)
 
 
+@functools.lru_cache(maxsize=8)  # one per key: made on every page request otherwise
 def signer(key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(key, salt="dramalens.session")
 
@@ -215,6 +216,12 @@ def start_session(engine: Engine, user: User) -> tuple[str, str]:
     return sid, csrf
 
 
+# Built once: every page request looks its session up, and building the statement cost more
+# than running it.
+_SESSION_LOOKUP = (select(users, sessions.c.csrf, sessions.c.expires_at).join(sessions, sessions.c.user_id == users.c.id)
+                   .where(sessions.c.id == bindparam("sid")))
+
+
 def session_user(engine: Engine, key: str, cookie: str | None) -> tuple[User, str] | None:
     """(user, CSRF token) of a signed session cookie, or None when absent, forged or expired."""
     if not cookie or len(cookie) > 500:
@@ -224,11 +231,7 @@ def session_user(engine: Engine, key: str, cookie: str | None) -> tuple[User, st
     except BadSignature:
         return None
     with engine.connect() as conn:
-        row = conn.execute(
-            select(users, sessions.c.csrf, sessions.c.expires_at)
-            .join(sessions, sessions.c.user_id == users.c.id)
-            .where(sessions.c.id == sid)
-        ).first()
+        row = conn.execute(_SESSION_LOOKUP, {"sid": sid}).first()
     if row is None or row.expires_at < now():
         return None
     return _row_user(row), row.csrf

@@ -12,14 +12,16 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Label, Row, case, func, literal_column, select, true
+from sqlalchemy.engine import Engine
 
 from ..analysis.tracks import track_variants
 from ..errors import ConfigError
-from .models import MAX_DB_INT, MAX_PAGE, REVIEW_STATUSES, submissions, users
+from .models import MAX_DB_INT, MAX_PAGE, REVIEW_STATUSES, data_version, submissions, users
 from .result import NEEDS_HUMAN
 from .review import User
 
-__all__ = ["EFFECTIVE", "SORTS", "QueueQuery", "QueuePage", "effective_columns", "effective_values", "list_queue"]
+__all__ = ["EFFECTIVE", "SORTS", "DataVersion", "QueueQuery", "QueuePage", "effective_columns", "effective_values", "list_queue",
+           "queue_data_version"]
 
 #: "Declared or else detected": most senders leave the form empty, so the pipeline's findings
 #: stand in. Filters, the CSV and the saturation page all use these same expressions.
@@ -173,10 +175,42 @@ def list_queue(conn: Connection, user: User, query: QueueQuery = QueueQuery()) -
         conds.append(submissions.c.batch_id == query.batch)
     col = SORTS[query.sort]
     order = col.desc().nulls_last() if query.direction == "desc" else col.asc().nulls_last()
+    # Ties go the sort's own way: (desk, column) indexes end in the row id, so one direction
+    # reads the page straight off the index; mixed directions sorted every row of the desk.
+    tiebreak = submissions.c.id.desc() if query.direction == "desc" else submissions.c.id.asc()
     cols = [c for c in submissions.c if c.name not in ("content", "synopsis")]
     q = (select(*cols, *effective_columns(), users.c.name.label("assignee")).outerjoin(users, users.c.id == submissions.c.assignee_id)
-         .where(*conds).order_by(order, submissions.c.id.desc())
+         .where(*conds).order_by(order, tiebreak)
          .limit(query.per_page).offset((query.page - 1) * query.per_page))
     rows = tuple(dict(r._mapping) for r in conn.execute(q))
     total = conn.execute(select(func.count()).select_from(submissions).where(*conds)).scalar_one()
     return QueuePage(rows, int(total), query.page, query.per_page)
+
+
+
+@dataclass(frozen=True, slots=True)
+class DataVersion:
+    """Where the desk's data stands: ``people`` moves with what people do (uploads, decisions,
+    assignments, users, batches, weights), ``progress`` with what the workers do (a job's
+    status, a submission's analysis columns). Database triggers bump them (revision 0006)."""
+
+    people: int
+    progress: int
+
+
+# Built once: it runs on every queue page, and building it cost more than running it.
+_VERSION = select(data_version.c.n, data_version.c.progress).where(data_version.c.id == 1)
+
+
+def queue_data_version(engine: Engine) -> DataVersion:
+    """The desk data's version, bumped by triggers inside every writing transaction: read it
+    *before* the rows it stands for, and rows read after it are at least that new.
+
+    >>> from dramalens.db import make_engine
+    >>> from dramalens.triage.models import init_db
+    >>> queue_data_version(init_db(make_engine("sqlite://")))
+    DataVersion(people=0, progress=0)
+    """
+    with engine.connect() as conn:
+        row = conn.execute(_VERSION).one()
+    return DataVersion(int(row.n), int(row.progress))

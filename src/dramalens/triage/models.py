@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -36,6 +37,7 @@ __all__ = [
     "assignments",
     "batches",
     "contents",
+    "data_version",
     "decisions",
     "desks",
     "init_db",
@@ -310,6 +312,17 @@ Index("ix_ip_novels_owner", ip_novels.c.owner, ip_novels.c.at)
 Index("ix_login_fail_account", login_failures.c.account, login_failures.c.address, login_failures.c.at)
 Index("ix_login_fail_address", login_failures.c.address, login_failures.c.at)
 Index("ix_login_fail_at", login_failures.c.at)
+
+#: Bumped by database triggers (revision 0006) on every change the queue page shows: ``n`` by
+#: what people do, ``progress`` by what the workers do. The web process keys its rendered queue
+#: pages by them (:func:`dramalens.triage.listing.queue_data_version`).
+data_version = Table(
+    "triage_data_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("progress", BigInteger, nullable=False),
+)
 
 
 def init_db(engine: Engine) -> Engine:

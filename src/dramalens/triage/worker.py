@@ -30,7 +30,7 @@ from .models import contents, init_db, submissions
 from .pipeline import PipelineFn, analyse_submission
 from .scoring import Weights, load_weights
 
-__all__ = ["Worker", "WorkerProcesses", "WorkerStats", "close_if_finished", "failure_detail", "load_submission", "record_failure", "run_worker"]
+__all__ = ["Worker", "WorkerProcesses", "WorkerStats", "close_if_finished", "default_worker_processes", "failure_detail", "load_submission", "record_failure", "run_worker"]
 
 log = logging.getLogger("dramalens.triage.worker")
 
@@ -245,6 +245,19 @@ def run_worker(db_url: str | None = None, *, threads: int = 1, poll: float = 2.0
     except KeyboardInterrupt:
         worker.stop()
     return worker.stats
+
+
+def default_worker_processes(cores: int | None = None) -> int:
+    """How many worker processes ``serve`` and ``demo`` start beside the web process: one per
+    core but one, at least one. The web process needs a core of its own while reviewers read:
+    with as many analysis processes as cores, 50 readers took a third of the analysis pace and
+    the pages waited behind it; with one core left, analysis keeps its pace while they read.
+
+    >>> default_worker_processes(2), default_worker_processes(8), default_worker_processes(1)
+    (1, 7, 1)
+    """
+    found = cores if cores is not None else (os.cpu_count() or 2)
+    return max(1, found - 1)
 
 
 class WorkerProcesses:

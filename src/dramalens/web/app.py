@@ -35,7 +35,7 @@ from ..triage.worker import Worker, WorkerProcesses
 from . import routes_admin, routes_api, routes_auth, routes_ip, routes_pages, routes_workflow
 from .deps import DeskState
 from .errors import install_error_handlers
-from .guard import guard
+from .guard import Guard
 from .i18n import translator
 
 __all__ = ["create_app", "server_config"]
@@ -125,7 +125,7 @@ def create_app(
         workers=workers, worker_processes=worker_processes, worker_poll=worker_poll, watcher=watcher,
         similar_threshold=settings.similar_threshold)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.middleware("http")(guard)
+    app.add_middleware(Guard)
     install_error_handlers(app)
     for module in (routes_auth, routes_pages, routes_workflow, routes_ip, routes_admin, routes_api):
         app.include_router(module.router)

@@ -5,24 +5,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
-from starlette.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, Response
 
 from ..errors import PermissionDenied
 from ..triage.auth import check_csrf, session_user, token_user
 from ..triage.intake import IntakeLimits
+from ..triage.listing import queue_data_version
 from ..triage.pipeline import PipelineFn
 from ..triage.review import User
 from ..triage.watch import FolderWatcher
 from ..triage.worker import Worker, WorkerProcesses
 from .i18n import LANGUAGES, translator
+from .pagecache import CSRF_MARK, NAME_MARK, PageCache, personalise
 
 __all__ = ["COOKIE", "LANG_COOKIE", "DeskState", "LoginRequired", "Viewer", "admin_viewer", "api_user", "check_form",
-           "client_address", "language_of", "render", "state", "viewer"]
+           "client_address", "language_of", "render", "render_shared", "state", "viewer"]
 
 COOKIE = "dl_session"
 LANG_COOKIE = "dl_lang"
@@ -54,6 +57,7 @@ class DeskState:
     pool: WorkerProcesses | None = None
     #: Similar works under this combined score are not listed (Settings.similar_threshold).
     similar_threshold: float = 0.0
+    pages: PageCache = field(default_factory=PageCache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +90,12 @@ def state(request: Request) -> DeskState:
     return desk
 
 
-def viewer(request: Request) -> Viewer:
+async def viewer(request: Request) -> Viewer:
     """The session's user, or LoginRequired. API tokens are not accepted here (and cookies are
-    not accepted by the API): each surface has one way in, so CSRF has one place to guard."""
+    not accepted by the API): each surface has one way in, so CSRF has one place to guard.
+
+    Run on the event loop: the lookup is one read by primary key, and handing it to a thread
+    and back cost more than the read (under load, each hand-off waits for the GIL)."""
     st = state(request)
     found = session_user(st.engine, st.key, request.cookies.get(COOKIE))
     if found is None:
@@ -96,9 +103,9 @@ def viewer(request: Request) -> Viewer:
     return Viewer(*found)
 
 
-def admin_viewer(request: Request) -> Viewer:
+async def admin_viewer(request: Request) -> Viewer:
     """The session's user if an admin; PermissionDenied for a reviewer."""
-    v = viewer(request)
+    v = await viewer(request)
     if not v.user.is_admin:
         raise PermissionDenied("only admins may open this page")
     return v
@@ -128,3 +135,31 @@ def render(request: Request, name: str, context: Mapping[str, object], *, v: Vie
            "path": request.url.path}
     ctx.update(context)
     return state(request).templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+async def render_shared(request: Request, name: str, context: Callable[[], Mapping[str, object]], *,
+                        v: Viewer) -> Response:
+    """Template ``name`` as every user of ``v``'s desk sees it alike (the queue), from the desk's
+    page cache while the data is unchanged (:mod:`.pagecache`); ``context()`` runs only to build,
+    in a worker thread (a kept page is served on the event loop: no thread hand-off).
+
+    The shared render knows the reader only as a desk (or admin) and a language: the name and
+    CSRF token are markers filled per request, and the user id is 0, so a template that starts
+    showing one reader's own rows cannot leak them to a colleague (a test compares the kept page
+    with a fresh render for another reader).
+    """
+    st, lang, user = state(request), language_of(request), v.user
+    key = (name, lang, user.is_admin, None if user.is_admin else user.desk_id, request.url.path,
+           tuple(sorted(request.query_params.multi_items())))
+    version = queue_data_version(st.engine)  # before the rows (see .pagecache)
+
+    def build() -> str:
+        ctx: dict[str, object] = {"lang": lang, "t": translator(lang), "user": replace(user, id=0, name=NAME_MARK),
+                                  "csrf": CSRF_MARK, "path": request.url.path, "request": request}
+        ctx.update(context())
+        return st.templates.get_template(name).render(ctx)
+
+    page = st.pages.kept(key, version)  # on the event loop: a kept page costs a dict lookup
+    if page is None:  # building (or waiting for a build) happens in a worker thread
+        page = await run_in_threadpool(st.pages.page, key, version, build)
+    return HTMLResponse(personalise(page, user.name, v.csrf))

@@ -10,7 +10,7 @@ from ..triage.coverage import coverage_docx, coverage_for
 from ..triage.reader import script_view
 from ..triage.review import add_note, assign
 from ..triage.workflow import DECLARABLE_LANGUAGES, bulk_decide_with_template, decide_with_template, queue_screen, review_page
-from .deps import Viewer, check_form, language_of, render, state, viewer
+from .deps import Viewer, check_form, language_of, render, render_shared, state, viewer
 from .forms import int_or_none, meta_from_form, queue_query, read_upload
 from .i18n import labels
 
@@ -32,12 +32,16 @@ def csv_response(text: str, kind: str) -> Response:
 
 
 @router.get("/queue")
-def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
+async def queue_page(request: Request, v: Viewer = Depends(viewer)) -> Response:
     query = queue_query(request)
-    screen = queue_screen(state(request).engine, v.user, query, state(request).weights_file)
     params = {k: val for k, val in request.query_params.items() if k != "page"}
-    return render(request, "queue.html", {"page": screen.view.page, "query": query, "progress": screen.view.progress,
-                                          "params": params, "screen": screen}, v=v)
+
+    def context() -> dict[str, object]:  # only when the desk's kept page is out of date
+        screen = queue_screen(state(request).engine, v.user, query, state(request).weights_file)
+        return {"page": screen.view.page, "query": query, "progress": screen.view.progress,
+                "params": params, "screen": screen}
+
+    return await render_shared(request, "queue.html", context, v=v)
 
 
 @router.get("/submissions/{submission_id}")

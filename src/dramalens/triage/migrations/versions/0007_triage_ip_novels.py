@@ -1,7 +1,7 @@
 """triage: novels uploaded to the IP section, held in the database instead of one process's memory
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 
 With several server processes (``serve --workers``, or several machines on one PostgreSQL),
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
