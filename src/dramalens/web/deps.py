@@ -137,6 +137,16 @@ def render(request: Request, name: str, context: Mapping[str, object], *, v: Vie
     return state(request).templates.TemplateResponse(request, name, ctx, status_code=status_code)
 
 
+def _file_stamp(path: object) -> tuple[int, int] | None:
+    """(modified time, size) of the weights file: an edited file re-ranks the queue at once, so
+    it is part of the kept page's key (the data-version counters only see the database)."""
+    try:
+        info = os.stat(path) if isinstance(path, str | os.PathLike) else None
+    except OSError:
+        return None
+    return None if info is None else (info.st_mtime_ns, info.st_size)
+
+
 async def render_shared(request: Request, name: str, context: Callable[[], Mapping[str, object]], *,
                         v: Viewer) -> Response:
     """Template ``name`` as every user of ``v``'s desk sees it alike (the queue), from the desk's
@@ -150,7 +160,7 @@ async def render_shared(request: Request, name: str, context: Callable[[], Mappi
     """
     st, lang, user = state(request), language_of(request), v.user
     key = (name, lang, user.is_admin, None if user.is_admin else user.desk_id, request.url.path,
-           tuple(sorted(request.query_params.multi_items())))
+           tuple(sorted(request.query_params.multi_items())), _file_stamp(st.weights_file))
     version = queue_data_version(st.engine)  # before the rows (see .pagecache)
 
     def build() -> str:
