@@ -124,3 +124,31 @@ def _installed_with(core: set[str]) -> set[str]:
                 seen.add(dep)
                 todo.append(dep)
     return seen
+
+
+def test_every_test_import_comes_from_the_test_lock():
+    """A third-party module a test imports must be installed by the test lock (what CI installs):
+    a test once imported plain httpx, present in a developer's venv from an older lock, and CI's
+    clean clone stopped at collection. Modules of the repository itself (test helpers, the
+    benchmarks) and optional imports guarded by importorskip are not dependencies."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    locked = {canonicalize_name(m.group(1)) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", (ROOT / "requirements" / "test.lock").read_text(encoding="utf-8"), re.M)}
+    local = {p.stem for folder in ("tests", "benchmarks", "tests/fixtures_src") for p in (ROOT / folder).glob("*.py")}
+    dists = packages_distributions()
+    stdlib = set(sys.stdlib_module_names)
+    missing = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        skipped = set(re.findall(r"importorskip\(\s*[\"']([\w.]+)", source))
+        for node in ast.walk(ast.parse(source)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in stdlib or top in local or top in ("dramalens", "__future__") or name in skipped or top in skipped:
+                    continue
+                if not {canonicalize_name(d) for d in dists.get(top, [top])} & locked:
+                    missing.add(f"{path.relative_to(ROOT)}: {top}")
+    assert not missing, "not in requirements/test.lock (add it to the test extra and run bash scripts/lock.sh):\n" + "\n".join(sorted(missing))

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-import httpx
+import httpx2
 import pytest
 from adaptation_fixtures import ZH_TURNS, zh_novel
 from fastapi.testclient import TestClient
@@ -87,9 +87,9 @@ def test_an_upload_is_seen_by_every_server_process(tmp_path):
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):  # the server imports and binds: seconds, never assumed
             try:
-                if httpx.get(base + "/login", timeout=1).status_code == 200:
+                if httpx2.get(base + "/login", timeout=1).status_code == 200:
                     break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 time.sleep(0.1)
         with TestClient(first) as a:
             login(a, "ann", "password-a")
@@ -97,7 +97,7 @@ def test_an_upload_is_seen_by_every_server_process(tmp_path):
                           files={"file": ("晚霞.txt", zh_novel().encode("utf-8"))}, follow_redirects=False)
             where = sent.headers["location"]
             # The same browser: its next requests served by the other process.
-            with httpx.Client(base_url=base, cookies=dict(a.cookies), timeout=60) as b:
+            with httpx2.Client(base_url=base, cookies=dict(a.cookies), timeout=60) as b:
                 got = b.get(where + "/plan.json?episodes=4&span=all")
                 assert got.status_code == 200, got.text
                 data = got.json()
@@ -105,7 +105,7 @@ def test_an_upload_is_seen_by_every_server_process(tmp_path):
                 assert "第4集" in b.get(where + "/outline.txt?episodes=4&span=all").text
             with TestClient(first) as bob:
                 login(bob, "bob", "password-b")
-                with httpx.Client(base_url=base, cookies=dict(bob.cookies), timeout=60) as b:
+                with httpx2.Client(base_url=base, cookies=dict(bob.cookies), timeout=60) as b:
                     assert b.get(where).status_code == 404
     finally:
         other.terminate()
