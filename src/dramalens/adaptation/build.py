@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from ..analysis.agency import agency_score
 from ..analysis.runtime import DEFAULT_PARAMS, RuntimeParams
 from ..errors import ConfigError, InputError
+from ..i18n import Message
 from ..model.novel import Novel
 from ..text import split_sentences
 from .characters import find_names
@@ -177,7 +178,7 @@ def _chapters_of(number: int, bounds: list[int], pars: list[Paragraph], first: i
 
 def _paywall(plans: list[EpisodePlan], free_episodes: int | None, window: tuple[int, int]) -> Paywall:
     if len(plans) < 2:
-        return Paywall(len(plans), "too few episodes for a paywall: everything is free", 0.0)
+        return Paywall(len(plans), "too few episodes for a paywall: everything is free", 0.0, Message("ap.paywall.too_few"))
     lo, hi = window
     if free_episodes is not None:
         if free_episodes < 1:
@@ -192,4 +193,5 @@ def _paywall(plans: list[EpisodePlan], free_episodes: int | None, window: tuple[
                    or {b.kind for b in best.beats[-2:]})
     reason = (f"strongest ending in the free window {lo}-{hi}: strength {best.cliffhanger.strength:.2f}"
               + (f" ({', '.join(kinds)})" if kinds else ""))
-    return Paywall(best.number, reason, best.cliffhanger.strength)
+    note = Message("ap.paywall.strongest", (("lo", lo), ("hi", hi), ("strength", best.cliffhanger.strength)))
+    return Paywall(best.number, reason, best.cliffhanger.strength, note, tuple(kinds))

@@ -18,18 +18,19 @@ __all__ = ["write_plan_files"]
 
 
 def write_plan_files(plan: AdaptationPlan, settings: Settings, *, html: Path | None = None,
-                     outline: Path | None = None, draft: Path | None = None) -> list[str]:
+                     outline: Path | None = None, draft: Path | None = None, lang: str | None = None) -> list[str]:
     """Write the files asked for and return one message for each (what was written where).
 
     ``outline``: Fountain when its suffix is ``.fountain``, else the Chinese ``第N集`` style.
     ``draft`` sends every episode's beats to the LLM endpoint in ``settings`` (``llm_url``).
+    ``lang`` is the HTML page's language ('zh' or 'en'; by default the plan's own).
 
     >>> write_plan_files(None, None)  # type: ignore[arg-type]  # nothing asked, nothing written
     []
     """
     messages = []
     if html is not None:
-        html.write_text(plan_html(plan), encoding="utf-8")
+        html.write_text(plan_html(plan, lang), encoding="utf-8")
         messages.append(f"wrote {html}")
     if outline is not None:
         style = "fountain" if outline.suffix.lower() == ".fountain" else "chinese"

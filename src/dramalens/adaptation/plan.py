@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import Message, Param, translator
 from ..serial import JSON, json_field, jsonable_dict
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Paywall",
     "PlanScore",
     "Position",
+    "check",
 ]
 
 
@@ -109,20 +111,44 @@ class Arc:
 
 @dataclass(frozen=True, slots=True)
 class Paywall:
-    """The episode after which viewers pay, and why it is that one."""
+    """The episode after which viewers pay, and why it is that one.
+
+    ``reason`` is the English sentence of the JSON contract; ``note`` says it in the message
+    catalogue and ``kinds`` are the turns (beat kinds) it names, so a page says both in its
+    reader's language. Neither is in the JSON.
+    """
 
     episode: int
     reason: str
     strength: float = field(default=0.0, metadata=json_field(digits=3))
+    note: Message = field(default=Message(""), metadata=json_field(omit=True))
+    kinds: tuple[str, ...] = field(default=(), metadata=json_field(omit=True))
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """A finding a producer reads: the rule, the episodes it concerns, and what it means."""
+    """A finding a producer reads: the rule, the episodes it concerns, and what it means.
+
+    ``message`` is the English sentence of the JSON contract; ``note`` is the same finding as a
+    catalogue key and its fields (not in the JSON), which a page renders in its reader's language.
+    """
 
     rule: str
     episodes: tuple[int, ...]
     message: str
+    note: Message = field(default=Message(""), metadata=json_field(omit=True))
+
+
+def check(rule: str, episodes: tuple[int, ...], key: str, *params: tuple[str, Param], english: str | None = None) -> Check:
+    """A :class:`Check` saying catalogue ``key`` with ``params``; its English ``message`` is the
+    catalogue's English unless ``english`` gives the contract's own sentence.
+
+    >>> c = check("no_conflict", (2, 3), "ap.check.no_conflict", ("n", 2))
+    >>> c.message, translator("zh").say(c.note.key, c.note.params)
+    ('2 episode(s) carry no conflict, reversal or reveal in their source', '2集的原文没有冲突、反转或揭秘')
+    """
+    note = Message(key, params)
+    return Check(rule, episodes, note.render(translator("en")) if english is None else english, note)
 
 
 @dataclass(frozen=True, slots=True)

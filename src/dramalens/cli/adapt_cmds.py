@@ -51,6 +51,7 @@ def adapt_command(
     span: str = typer.Option("auto", "--span", help="auto (fit the budget), all, or FIRST-LAST chapters."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
     html: Path | None = typer.Option(None, "--html", help="Write the plan as a self-contained HTML page."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the HTML page: zh or en (default: the novel's)."),
     outline: Path | None = typer.Option(None, "--outline", help="Write the plan as a script outline (.fountain: Fountain; else 第N集)."),
     draft: Path | None = typer.Option(None, "--draft", help="Draft each episode through the LLM endpoint in the settings "
                                       "(DRAMALENS_LLM_URL) and write the script here; its measures go to stderr."),
@@ -65,7 +66,7 @@ def adapt_command(
     settings = current_settings()
     plan = adapt_file(Path(novel[0]), format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span,
                       max_bytes=settings.max_bytes)
-    for message in write_plan_files(plan, settings, html=html, outline=outline, draft=draft):
+    for message in write_plan_files(plan, settings, html=html, outline=outline, draft=draft, lang=lang):
         print(f"dramalens: {message}", file=sys.stderr)
     if as_json or not (html or outline or draft):
         _show(plan, as_json)

@@ -1,5 +1,6 @@
 """The IP section: upload a novel, see its episode plan, change format/episodes/span, and
-download the plan's JSON and outline.
+download the plan's JSON and outline. The plan's page speaks the reader's UI language (its
+labels, checks and paywall reason from the message catalogue); the JSON stays the English contract.
 
 An uploaded novel is held in the desk's database for its uploader under a random token
 (:mod:`dramalens.triage.ip_novels`: a few per account, oldest dropped first), so changing the
@@ -18,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from ..adaptation import AdaptationPlan, adapt_file, outline_text, plan_html
 from ..errors import ConfigError, InputError
 from ..triage.ip_novels import held_novel, hold_novel
-from .deps import Viewer, check_form, render, state, viewer
+from .deps import Viewer, check_form, language_of, render, state, viewer
 from .forms import read_upload
 
 __all__ = ["router"]
@@ -66,7 +67,7 @@ def ip_plan(request: Request, token: str, v: Viewer = Depends(viewer)) -> Respon
     name, plan, params = _plan(request, v, token)
     query = "&".join(f"{k}={val}" for k, val in params.items() if val)
     return render(request, "ip.html", {"plan": plan, "name": name, "token": token, "params": params, "query": query,
-                                       "page": plan_html(plan)}, v=v)
+                                       "page": plan_html(plan, language_of(request))}, v=v)
 
 
 @router.get("/ip/{token}/plan.json")
