@@ -38,6 +38,7 @@ def test_upload_plan_replan_and_download(tmp_path):
         where = sent.headers["location"]
         page = client.get(where + "?episodes=4&span=all")
         assert page.status_code == 200 and "srcdoc=" in page.text and "download-json" in page.text
+        assert "Book to episodes" in page.text and "原著到分集" not in page.text  # the plan in the reader's language
         data = json.loads(client.get(where + "/plan.json?episodes=4&span=all").text)
         assert [e["to"]["chapter"] for e in data["episodes"]][:3] == list(ZH_TURNS)
         outline = client.get(where + "/outline.txt?episodes=4&span=all")
@@ -46,7 +47,8 @@ def test_upload_plan_replan_and_download(tmp_path):
         assert horizontal["format"] == "horizontal" and horizontal["left_for_later"] == list(range(7, 13))
         assert client.get(where + "?span=nonsense").status_code == 400
         client.cookies.set("dl_lang", "zh")
-        assert "IP改编" in client.get(where + "?episodes=4&span=all").text
+        in_zh = client.get(where + "?episodes=4&span=all").text
+        assert "IP改编" in in_zh and "原著到分集" in in_zh and "Book to episodes" not in in_zh
         client.post("/logout", data={"csrf_token": csrf_of(page.text)})
         login(client, "bob", "password-b")
         assert client.get(where).status_code == 404  # another user's upload is not found
