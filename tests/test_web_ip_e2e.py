@@ -53,6 +53,7 @@ def test_ip_flow_in_chromium(server, tmp_path):
             frame = page.frame_locator("iframe")
             assert frame.locator("h1").inner_text() == "晚霞"
             assert frame.locator("#episodes tbody tr").count() == 4
+            assert frame.locator("#map h2").inner_text() == "Book to episodes"  # the reader's UI language, not the novel's
             with page.expect_download() as info:
                 page.locator("#download-json").click()
             data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
