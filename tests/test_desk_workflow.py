@@ -20,7 +20,7 @@ from dramalens.errors import ConfigError
 from dramalens.parsing import parse_text
 from dramalens.settings import load_settings
 from dramalens.triage.auth import add_user
-from dramalens.triage.intake import SubmissionMeta, submit
+from dramalens.triage.intake import Receipt, SubmissionMeta, submit, unpack_upload
 from dramalens.triage.likeness import content_line_numbers
 from dramalens.triage.result import TriageResult, Unread
 from dramalens.triage.scoring import Evidence, Score
@@ -194,6 +194,27 @@ def test_receipt_per_file_table_sets_each_files_details(app):
         assert c.post(f"/batches/{batch}/meta", data=form).status_code == 404
         assert _rows(app, ids)[0]["title"] == "第一部"
         assert c.post(f"/batches/{batch}/meta", data={"csrf_token": c.csrf, f"episodes-{ids[0]}": "1e9"}).status_code == 400
+
+
+
+def test_receipt_says_why_each_member_was_skipped_in_the_readers_language(app):
+    zip_bytes = make_zip({"一.txt": make_script(23), "setup.exe": b"MZ", "inner.zip": b"PK", "README": "read me",
+                          "空.txt": "  \n"})
+    with _client(app, "ann") as c:
+        c.cookies.set("dl_lang", "zh")
+        page = c.post("/upload", data={"csrf_token": c.csrf}, files={"file": ("mixed.zip", zip_bytes)}).text
+        rows = {m.group(1): m.group(2) for m in re.finditer(
+            r'<tr class="skipped"><td>([^<]+)</td><td>已跳过</td><td>([^<]+)</td>', page)}
+        assert rows == {"setup.exe": "不是剧本文件（.exe）", "inner.zip": "压缩包内又套了压缩包（.zip）：请解压后再发送其中的剧本",
+                        "README": "不是剧本文件（无扩展名）", "空.txt": "文件为空"}
+        c.cookies.set("dl_lang", "en")
+        page = c.post("/upload", data={"csrf_token": c.csrf}, files={"file": ("mixed.zip", zip_bytes)}).text
+        assert '<td>setup.exe</td><td>skipped</td><td>not a script file (.exe)</td>' in page
+    # The JSON receipt keeps its English "NAME (why)" strings for API clients.
+    files, skipped = unpack_upload("mixed.zip", zip_bytes)
+    assert Receipt(1, (2,), tuple(skipped), ("一.txt",)).to_dict()["skipped"] == [
+        "setup.exe (not a script file: .exe)", "inner.zip (not a script file: .zip)",
+        "README (not a script file: (no extension))", "空.txt (the file is empty)"]
 
 
 def _rows(app, ids):
