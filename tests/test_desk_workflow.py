@@ -48,7 +48,9 @@ def desk_pipeline(sub, *, weights, catalog=None) -> TriageResult:
     passage = SharedPassage((2, 3), (5, 6), 12, "text a", "text b")
     similar = (_match("w-near", 0.82, [passage]), _match("w-noise", 0.14))
     if sub.filename.startswith("unread-"):
-        ev = (Evidence("read_quality", "nobody speaks in 40 body lines", line=3),)
+        ev = (Evidence("read_quality", "nobody speaks in 40 body lines", line=3),
+              Evidence("read_quality", "3 lines classified by fallback: colon line taken as action", line=4,
+                       key="quality.fallback", params=(("n", 3), ("why_key", "why.colon_action"))))
         return TriageResult(Score(0.0, None, 0.0, 0.0, weights, ev), report_html="", language="zh",
                             unread=Unread(0.2, 0.5, ("nobody speaks in 40 body lines",)))
     return TriageResult(Score(total, 50.0, total, 20.0, weights, (flag,)), similar=similar,
@@ -284,6 +286,10 @@ def test_needs_human_label_filter_and_reasons(app):
     with _client(app, "ann") as c:
         queue = c.get("/queue").text
         assert 'class="label needs-human"' in queue and "nobody speaks in 40 body lines" in queue
+        assert "3 lines classified by fallback: colon line taken as action" in queue
+        c.cookies.set("dl_lang", "zh")  # a reason with a key is said in Chinese, the parser's why included
+        assert "3 行靠推测归类：带冒号的行按动作处理" in c.get("/queue").text
+        c.cookies.set("dl_lang", "en")
         only = c.get("/queue", params={"state": "needs_human"}).text
         assert f'href="/submissions/{unread}"' in only and only.count('<tr class="state-') == 1
         assert 'value="needs_human"' in queue
