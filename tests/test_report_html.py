@@ -184,5 +184,6 @@ def test_format_and_paywall_notes_are_said_in_the_reports_language():
     zh_page, en_page = render_html(a, lang="zh"), render_html(a, lang="en")
     zh_note = a.paywall.message.render(dramalens.i18n.translator("zh"))
     assert zh_note.startswith("付费点设在第15集之后") and escape(zh_note) in zh_page
+    assert "ends stronger" not in english and "更强" not in zh_note  # every ending ties: none is named as stronger
     assert "ends weakly" not in zh_page and escape(a.paywall.message.render(dramalens.i18n.translator("en"))) in en_page
     assert any(zh_note in str(line) for line in summary(a, "s.txt", lang="zh"))

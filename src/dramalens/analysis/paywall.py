@@ -112,7 +112,9 @@ def recommend_paywall(
                 fields = (("n", free_episodes), ("strength", chosen_strength), ("threshold", threshold),
                           ("found_keys", _cue_keys(found_ids)), ("missing_keys", _cue_keys(missing)))
                 message = Message("pw.weak_chosen", fields)
-                if recommended is not None and recommended != free_episodes and rec_strength is not None:
+                # Only a strictly stronger ending is worth naming: a tie is no better a paywall.
+                if recommended is not None and recommended != free_episodes and rec_strength is not None \
+                        and rec_strength > chosen_strength:
                     warning += f"; episode {recommended} ends stronger ({rec_strength:.2f})"
                     message = Message("pw.weak_chosen_stronger", (*fields, ("better", recommended), ("better_strength", rec_strength)))
     elif recommended is not None and rec_strength is not None and win is not None and rec_strength < threshold:
