@@ -182,6 +182,25 @@ def test_coverage_in_both_languages_and_as_docx(tmp_path):
         assert "审读报告" in body and "一句话梗概" in body
 
 
+
+def test_coverage_says_the_paywall_note_in_the_readers_language(tmp_path):
+    from dramalens.triage.coverage import coverage_for
+    from dramalens.triage.worker import Worker
+    from triage_support import REAL_PIPELINE
+
+    app = create_app(f"sqlite:///{tmp_path / 'n.sqlite'}", workers=0)
+    engine = app.state.desk.engine
+    ann = add_user(engine, "ann", "plum-ladder-77", desk="都市")
+    # Twenty episodes that each end on a flat line: no episode of 8-16 ends strongly.
+    text = "".join(f"第{n}集\n{n}-1 日 内 客厅\n林晚：今天吃了饭，我们明天去公司把这件事说清楚。\n顾沉：好的，明天见。\n"
+                   for n in range(1, 21))
+    sid = submit(engine, [("flat.txt", text.encode())], SubmissionMeta(), desk_id=ann.desk_id, by="ann").submission_ids[0]
+    Worker(engine, pipeline=REAL_PIPELINE, poll=0.05).run_until_empty()
+    craft = {c.dimension: c for c in coverage_for(engine, sid, ann, "zh").grades}["craft"].evidence
+    assert any(e.startswith("第8-16集没有强结尾") for e in craft), craft
+    craft_en = {c.dimension: c for c in coverage_for(engine, sid, ann, "en").grades}["craft"].evidence
+    assert any(e.startswith("no episode in 8-16 ends strongly") for e in craft_en), craft_en
+
 def test_bulk_decisions_and_next_script(tmp_path):
     from dramalens.triage import desk
     from dramalens.triage.worker import Worker

@@ -159,7 +159,7 @@ def test_gbk_member_names_are_read_as_gbk():
     data = make_gbk_zip({"第一部.txt": make_script(1).encode(), "说明.exe": b"MZ\x90\x00"})
     assert open_zip(data).names() == ["第一部.txt", "说明.exe"]
     files, skipped = unpack_upload("batch.zip", data)
-    assert [f for f, _ in files] == ["第一部.txt"] and skipped == ["说明.exe (not a script file: .exe)"]
+    assert [f for f, _ in files] == ["第一部.txt"] and [str(s) for s in skipped] == ["说明.exe (not a script file: .exe)"]
 
 
 def test_random_bytes_txt_is_refused_at_intake_with_a_reason():
@@ -174,7 +174,9 @@ def test_random_bytes_txt_is_refused_at_intake_with_a_reason():
         unpack_upload("noise.txt", noise)
     files, skipped = unpack_upload("b.zip", make_zip({"ok.txt": make_script(2), "noise.txt": noise, "inner.zip": b"PK"}))
     assert [f for f, _ in files] == ["ok.txt"]
-    assert skipped[0].startswith("noise.txt (not text") and skipped[1] == "inner.zip (not a script file: .zip)"
+    assert str(skipped[0]).startswith("noise.txt (not text") and str(skipped[1]) == "inner.zip (not a script file: .zip)"
+    # Each reason is a catalogue key as well: the random bytes fit no encoding, the inner zip is named as an archive.
+    assert [s.reason_key for s in skipped] == ["skip.not_text", "skip.nested_archive"]
 
 
 def test_the_same_content_twice_is_a_duplicate_not_a_second_submission(engine):

@@ -20,7 +20,7 @@ from dramalens.errors import ConfigError
 from dramalens.parsing import parse_text
 from dramalens.settings import load_settings
 from dramalens.triage.auth import add_user
-from dramalens.triage.intake import SubmissionMeta, submit
+from dramalens.triage.intake import Receipt, SubmissionMeta, submit, unpack_upload
 from dramalens.triage.likeness import content_line_numbers
 from dramalens.triage.result import TriageResult, Unread
 from dramalens.triage.scoring import Evidence, Score
@@ -48,7 +48,9 @@ def desk_pipeline(sub, *, weights, catalog=None) -> TriageResult:
     passage = SharedPassage((2, 3), (5, 6), 12, "text a", "text b")
     similar = (_match("w-near", 0.82, [passage]), _match("w-noise", 0.14))
     if sub.filename.startswith("unread-"):
-        ev = (Evidence("read_quality", "nobody speaks in 40 body lines", line=3),)
+        ev = (Evidence("read_quality", "nobody speaks in 40 body lines", line=3),
+              Evidence("read_quality", "3 lines classified by fallback: colon line taken as action", line=4,
+                       key="quality.fallback", params=(("n", 3), ("why_key", "why.colon_action"))))
         return TriageResult(Score(0.0, None, 0.0, 0.0, weights, ev), report_html="", language="zh",
                             unread=Unread(0.2, 0.5, ("nobody speaks in 40 body lines",)))
     return TriageResult(Score(total, 50.0, total, 20.0, weights, (flag,)), similar=similar,
@@ -196,6 +198,27 @@ def test_receipt_per_file_table_sets_each_files_details(app):
         assert c.post(f"/batches/{batch}/meta", data={"csrf_token": c.csrf, f"episodes-{ids[0]}": "1e9"}).status_code == 400
 
 
+
+def test_receipt_says_why_each_member_was_skipped_in_the_readers_language(app):
+    zip_bytes = make_zip({"一.txt": make_script(23), "setup.exe": b"MZ", "inner.zip": b"PK", "README": "read me",
+                          "空.txt": "  \n"})
+    with _client(app, "ann") as c:
+        c.cookies.set("dl_lang", "zh")
+        page = c.post("/upload", data={"csrf_token": c.csrf}, files={"file": ("mixed.zip", zip_bytes)}).text
+        rows = {m.group(1): m.group(2) for m in re.finditer(
+            r'<tr class="skipped"><td>([^<]+)</td><td>已跳过</td><td>([^<]+)</td>', page)}
+        assert rows == {"setup.exe": "不是剧本文件（.exe）", "inner.zip": "压缩包内又套了压缩包（.zip）：请解压后再发送其中的剧本",
+                        "README": "不是剧本文件（无扩展名）", "空.txt": "文件为空"}
+        c.cookies.set("dl_lang", "en")
+        page = c.post("/upload", data={"csrf_token": c.csrf}, files={"file": ("mixed.zip", zip_bytes)}).text
+        assert '<td>setup.exe</td><td>skipped</td><td>not a script file (.exe)</td>' in page
+    # The JSON receipt keeps its English "NAME (why)" strings for API clients.
+    files, skipped = unpack_upload("mixed.zip", zip_bytes)
+    assert Receipt(1, (2,), tuple(skipped), ("一.txt",)).to_dict()["skipped"] == [
+        "setup.exe (not a script file: .exe)", "inner.zip (not a script file: .zip)",
+        "README (not a script file: (no extension))", "空.txt (the file is empty)"]
+
+
 def _rows(app, ids):
     from sqlalchemy import select
 
@@ -263,6 +286,10 @@ def test_needs_human_label_filter_and_reasons(app):
     with _client(app, "ann") as c:
         queue = c.get("/queue").text
         assert 'class="label needs-human"' in queue and "nobody speaks in 40 body lines" in queue
+        assert "3 lines classified by fallback: colon line taken as action" in queue
+        c.cookies.set("dl_lang", "zh")  # a reason with a key is said in Chinese, the parser's why included
+        assert "3 行靠推测归类：带冒号的行按动作处理" in c.get("/queue").text
+        c.cookies.set("dl_lang", "en")
         only = c.get("/queue", params={"state": "needs_human"}).text
         assert f'href="/submissions/{unread}"' in only and only.count('<tr class="state-') == 1
         assert 'value="needs_human"' in queue

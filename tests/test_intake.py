@@ -23,7 +23,8 @@ def test_single_file_and_zip_batch():
                      "__MACOSX/._one.txt": b"x", ".hidden.txt": "x", "dir/": b""})
     files, skipped = unpack_upload("batch.zip", data)
     assert sorted(f for f, _ in files) == ["a/one.txt", "two.fountain"]
-    assert skipped == ["readme.pdf (not a script file: .pdf)"]
+    assert [str(s) for s in skipped] == ["readme.pdf (not a script file: .pdf)"]
+    assert [(s.reason_key, s.params) for s in skipped] == [("skip.not_script", (("kind", ".pdf"),))]
 
 
 def test_submit_records_metadata_and_queues(tmp_path):

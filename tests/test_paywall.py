@@ -107,3 +107,32 @@ def test_from_a_built_script():
     assert r.recommended == 9 and r.window == (8, 11)
     d = to_jsonable(r)
     assert d["recommended"] == 9 and len(d["candidates"]) == 4
+
+
+def test_paywall_warnings_carry_a_message_said_in_both_languages():
+    from dramalens.analysis.episode_format import classify_format
+    from types import SimpleNamespace
+    from dramalens.i18n import translator
+
+    zh, en = translator("zh"), translator("en")
+    weak = recommend_paywall(hooks([0.5] * 9 + [0.2] + [0.9] + [0.5] * 9), free_episodes=10)
+    assert weak.message is not None and weak.message.key == "pw.weak_chosen_stronger"
+    said = weak.message.render(zh)
+    # The cue kinds are said with their labels (悬念标记, 反转), not their ids.
+    assert "第10集之后" in said and "悬念标记、反转" in said and "第11集结尾更强（0.90）" in said and "_" not in said
+    assert weak.message.render(en).startswith("paywall after episode 10 ends weakly (0.20 < 0.50)")
+    # The JSON keeps the English text it always had, and no message field.
+    assert "message" not in to_jsonable(weak) and "cliffhanger_mark" in to_jsonable(weak)["warning"]
+    window = recommend_paywall(hooks([0.1] * 20))
+    assert window.message is not None and window.message.render(zh).startswith("第8-16集没有强结尾：最好的第8集得分 0.10 < 0.50")
+    gap = hooks([0.5] * 20)
+    gap = HookResult(tuple(e for e in gap.episodes if e.number != 5), 0.0, 0.0, 4.0, 2.0, 0.5)  # episode 5 lost
+    missing = recommend_paywall(gap, free_episodes=5)
+    assert missing.warning == "episode 5 is not in the script" and missing.message is not None and missing.message.render(zh) == "剧本中没有第5集"
+    assert recommend_paywall(hooks([0.6] * 20), free_episodes=3).message is None
+
+    # classify_format reads only the episodes' numbers, lines and seconds: 4 min is between the bands.
+    between = classify_format(SimpleNamespace(episodes=(SimpleNamespace(number=1, seconds=240.0, line=1),)))
+    assert between.note.startswith("median episode (4.0 min)") and between.note_message is not None
+    assert between.note_message.render(zh) == "单集时长中位数（4.0 分钟）介于竖屏与横屏两档之间"
+    assert "note_message" not in to_jsonable(between)

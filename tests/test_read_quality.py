@@ -252,3 +252,73 @@ def test_read_quality_stays_in_bounds_on_any_text(text: str, fmt: str | None) ->
     assert all(r.penalty >= 0 for r in q_.reasons) and q_.lines >= 0
     assert 0 <= q_.dialogue_share <= 1 and q_.unplaced_lines <= q_.lines
     assert _accounted(script)  # no text is lost, whatever the text
+
+
+def _literal_whys() -> set[str]:
+    """Every fallback reason written as a literal in ``parsing/``: ``why=``/``fallback=``
+    arguments, ``mark_fallback(line, "…")``, ``….fallback[n] = "…"``, the builder's default, and
+    names assigned a literal (or a choice of literals) that a function then passes as ``why=``."""
+    import ast
+    from pathlib import Path
+
+    def consts(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value] if node.value else []
+        if isinstance(node, ast.IfExp):
+            return consts(node.body) + consts(node.orelse)
+        if isinstance(node, ast.BoolOp):
+            return [c for v in node.values for c in consts(v)]
+        return []
+
+    found: set[str] = set()
+    root = Path(__file__).resolve().parents[1] / "src" / "dramalens" / "parsing"
+    for path in root.rglob("*.py"):
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            passed: set[str] = set()
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Call):
+                    for kw in node.keywords:
+                        if kw.arg in ("why", "fallback"):
+                            found.update(consts(kw.value))
+                            if isinstance(kw.value, ast.Name):
+                                passed.add(kw.value.id)
+                    f = node.func
+                    if isinstance(f, ast.Attribute) and f.attr in ("mark_fallback", "setdefault") and len(node.args) > 1 \
+                            and (f.attr == "mark_fallback" or "fallback" in ast.unparse(f.value)):
+                        found.update(consts(node.args[1]))
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Subscript) and "fallback" in ast.unparse(target.value):
+                            found.update(consts(node.value))
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in passed for t in node.targets):
+                    found.update(consts(node.value))
+    return found
+
+
+def test_every_fallback_reason_of_the_parsers_has_a_catalogue_key() -> None:
+    from dramalens.i18n import catalogue
+    from dramalens.parsing.fallbacks import FALLBACK_KEYS
+
+    whys = _literal_whys()
+    # The scan finds each kind of site: a why= literal, a choice of literals, a name passed on, a subscript.
+    assert {"unknown paragraph style taken as action", "very long line taken as action",
+            "untagged line taken as more of the speech above", "indented text with no cue above it, taken as action",
+            "no scene heading or cue anywhere: taken as action", "classified by fallback"} <= whys
+    assert sorted(whys - set(FALLBACK_KEYS)) == []
+    # The English of each key is the parser's sentence itself, and Chinese has its own.
+    for why, key in FALLBACK_KEYS.items():
+        assert catalogue("en")[key] == why and catalogue("zh")[key] != why
+
+
+def test_a_chinese_reader_sees_the_fallback_reasons_in_chinese() -> None:
+    # A colon whose "speaker" is a whole clause: no one is speaking, so the line is action by fallback.
+    text = "第1集\n1-1 日 内 客厅\n林晚：你来了。\n顾沉：嗯。\n他回头说了一句很长很长的话然后停下：好吧\n林晚：好。\n"
+    a = analyze(parse_text(text))
+    (reason,) = [r for r in a.read_quality.reasons if r.code == "fallback"]
+    assert reason.message.endswith("colon line taken as action")  # the JSON's English is unchanged
+    assert ("why_key", "why.colon_action") in reason.params
+    assert "带冒号的行按动作处理" in render_html(a, "zh")
+    assert "colon line taken as action" in render_html(a, "en")

@@ -7,6 +7,7 @@ saves artifacts/report.png for a human to look at.
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,20 @@ def test_report_renders_in_chromium(tmp_path, page_html):
             page.screenshot(path=str(artifacts / "report.png"), full_page=True)
     assert errors == []
     assert blocked == []
+
+
+def test_format_and_paywall_notes_are_said_in_the_reports_language():
+    from dramalens.report.summary import summary
+
+    # Twenty episodes that each end on a flat line: the paywall after episode 15 ends weakly.
+    text = "".join(f"第{n}集\n{n}-1 日 内 客厅\n林晚：今天吃了饭，我们明天见。\n顾沉：好的。\n" for n in range(1, 21))
+    a = dramalens.analyze(dramalens.parse(text), free_episodes=15)
+    assert a.paywall.message is not None
+    english = a.paywall.warning
+    assert english in a.warnings and english in to_jsonable(a)["warnings"]  # the JSON's English is unchanged
+    zh_page, en_page = render_html(a, lang="zh"), render_html(a, lang="en")
+    zh_note = a.paywall.message.render(dramalens.i18n.translator("zh"))
+    assert zh_note.startswith("付费点设在第15集之后") and escape(zh_note) in zh_page
+    assert "ends stronger" not in english and "更强" not in zh_note  # every ending ties: none is named as stronger
+    assert "ends weakly" not in zh_page and escape(a.paywall.message.render(dramalens.i18n.translator("en"))) in en_page
+    assert any(zh_note in str(line) for line in summary(a, "s.txt", lang="zh"))

@@ -117,13 +117,18 @@ class Translator:
         """A stored message in this language: ``key`` with ``params`` (pairs, or a mapping, as
         JSON gives them back); ``fallback`` (the English text stored with it) when there is no
         key, as in rows written before messages had keys. A field named ``x_key`` holds a key
-        itself: it is translated and filled in as ``x`` (a rule's label inside a flag's sentence).
+        itself: it is translated and filled in as ``x`` (a rule's label inside a flag's sentence);
+        one named ``x_keys`` holds comma-separated keys, each translated, joined with the
+        language's list separator (``list_none`` when there are none) and filled in as ``x``.
 
         >>> t = translator("zh")
         >>> t.say("ev.weak_ending", [["episode", 4]]), t.say("", (), "old text")
         ('第4集结尾没有钩子', 'old text')
         >>> t.say("ev.flag", {"rule_key": "rule.title.badao_zongcai", "severity_key": "sev.high", "detail": "霸总"})
         '标题含“霸总”（高）：霸总'
+        >>> t.say("pw.weak_window", {"lo": 8, "hi": 16, "n": 9, "strength": 0.3, "threshold": 0.5,
+        ...                          "missing_keys": "cue.reversal,cue.threat"})
+        '第8-16集没有强结尾：最好的第9集得分 0.30 < 0.50；缺少：反转、威胁'
         """
         if not key or not isinstance(key, str):
             return "" if fallback is None else str(fallback)
@@ -134,6 +139,9 @@ class Translator:
                 name, value = pair
                 if name.endswith("_key"):
                     fields[name[:-4]] = self(str(value))
+                elif name.endswith("_keys"):
+                    items = [self(k) for k in str(value).split(",") if k]
+                    fields[name[:-5]] = self("list_sep").join(items) if items else self("list_none")
                 else:
                     fields[name] = value if isinstance(value, (str, int, float)) else str(value)
         return self(key, **fields)

@@ -187,7 +187,7 @@ def analyze(
     hooks = find_hooks(script, params, hook_params, lexicon)
     paywall = recommend_paywall(hooks, free_episodes, window=paywall_window, threshold=hook_params.weak_threshold)
     characters = analyze_characters(script, params)
-    notes = _warnings(script, fmt, format_params, paywall, characters)
+    said = _warnings(script, fmt, format_params, paywall, characters)
     return Analysis(
         title=script.title,
         language=script.language,
@@ -204,33 +204,38 @@ def analyze(
         compliance=lint_compliance(script, budget_yuan=budget_yuan, audience=audience, rules_path=compliance_rules),
         tropes=script_tropes(script),
         skeleton=extract_skeleton(script),
-        warnings=tuple(m.render(translator("en")) for m in notes),
-        notes=notes,
+        warnings=tuple(english for _, english in said),
+        notes=tuple(m for m, _ in said),
         read_quality=script.quality,
     )
 
 
 def _warnings(
     script: Script, fmt: FormatResult, format_params: FormatParams, paywall: PaywallResult, characters: CharacterReport
-) -> tuple[Message, ...]:
-    """What a reader of the numbers should know first: names left unmerged, empty scripts,
-    episodes outside the band or over the NRTA ceiling, a weak paywall. (The format's and the
-    paywall's own notes are still English sentences: they pass through as ``note.text``.)"""
-    warnings = list(characters.notes)  # names left unmerged on purpose
+) -> tuple[tuple[Message, str], ...]:
+    """What a reader of the numbers should know first, as (message, English sentence): names
+    left unmerged, empty scripts, episodes outside the band or over the NRTA ceiling, a weak
+    paywall. The format's and the paywall's notes keep the English their results have always
+    carried (the JSON's ``warnings``); the rest are their messages said in English."""
+    en = translator("en")
+    warnings = [(m, m.render(en)) for m in characters.notes]  # names left unmerged on purpose
+
+    def add(message: Message, english: str | None = None) -> None:
+        warnings.append((message, message.render(en) if english is None else english))
+
     if not script.episodes:
-        warnings.append(Message("note.no_episodes"))
+        add(Message("note.no_episodes"))
     if fmt.note:
-        warnings.append(Message("note.text", (("text", fmt.note),)))
+        add(fmt.note_message or Message("note.text", (("text", fmt.note),)), fmt.note)
     if fmt.outside:
         shown = ", ".join(str(o.number) for o in fmt.outside[:10]) + (" …" if len(fmt.outside) > 10 else "")
         lo, hi = fmt.band
-        warnings.append(Message("note.outside_band", (("n", len(fmt.outside)), ("format_key", fmt.format),
-                                                      ("lo", lo / 60), ("hi", hi / 60), ("shown", shown))))
+        add(Message("note.outside_band", (("n", len(fmt.outside)), ("format_key", fmt.format),
+                                          ("lo", lo / 60), ("hi", hi / 60), ("shown", shown))))
     if fmt.over_nrta:
-        warnings.append(Message("note.over_nrta", (("n", len(fmt.over_nrta)),
-                                                   ("ceiling", format_params.nrta_ceiling_seconds / 60))))
+        add(Message("note.over_nrta", (("n", len(fmt.over_nrta)), ("ceiling", format_params.nrta_ceiling_seconds / 60))))
     if paywall.warning:
-        warnings.append(Message("note.text", (("text", paywall.warning),)))
+        add(paywall.message or Message("note.text", (("text", paywall.warning),)), paywall.warning)
     return tuple(warnings)
 
 

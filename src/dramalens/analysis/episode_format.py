@@ -12,6 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError
+from ..i18n import Message
 from ..serial import json_field
 from .runtime import RuntimeResult
 
@@ -70,7 +71,9 @@ class FormatResult:
     band: tuple[float, float] = field(metadata=json_field(name="band_seconds"))
     outside: tuple[EpisodeOutside, ...]
     over_nrta: tuple[int, ...]
-    note: str = ""
+    note: str = ""  # English, as the JSON has always carried it
+    #: The same note as a catalogue key and fields, for a reader in either language.
+    note_message: Message | None = field(default=None, metadata=json_field(omit=True))
 
     def status(self, number: int) -> str:
         """``"ok"``, ``"short"`` or ``"long"`` for episode ``number``."""
@@ -98,6 +101,7 @@ def classify_format(
     seconds = [e.seconds for e in runtime.episodes]
     median = statistics.median(seconds) if seconds else 0.0
     note = ""
+    note_message: Message | None = None
     if format is None:
         v_lo, v_hi = params.vertical
         h_lo, h_hi = params.horizontal
@@ -109,8 +113,9 @@ def classify_format(
             # Geometric midpoint: 3 min vs 5 min are equally far apart at ~3.9 min.
             chosen_format = "vertical" if median <= math.sqrt(v_hi * h_lo) else "horizontal"
             note = f"median episode ({median / 60:.1f} min) falls between the vertical and horizontal bands"
+            note_message = Message("fmt.between_bands", (("minutes", median / 60),))
         if not seconds:
-            note = "no episodes"
+            note, note_message = "no episodes", Message("fmt.no_episodes")
     else:
         chosen_format = format
     lo, hi = params.band(chosen_format)
@@ -120,4 +125,4 @@ def classify_format(
         if e.seconds < lo or e.seconds > hi
     )
     over = tuple(e.number for e in runtime.episodes if e.seconds > params.nrta_ceiling_seconds)
-    return FormatResult(chosen_format, format is not None, median, (lo, hi), outside, over, note)
+    return FormatResult(chosen_format, format is not None, median, (lo, hi), outside, over, note, note_message)

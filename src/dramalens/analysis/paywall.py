@@ -4,7 +4,9 @@ With ``free_episodes = N`` episodes 1..N are free and the paywall falls after ep
 episode N's ending is what has to pull. The recommendation is the episode with the strongest
 ending in the search window (DESIGN.md: usually episodes 8-16), clipped to the script's
 length; ties go to the earlier episode (fewer free minutes to produce and give away). A chosen
-paywall episode that ends below the threshold gets a warning naming the missing cue kinds.
+paywall episode that ends below the threshold gets a warning naming the missing cue kinds:
+``warning`` in English (the JSON's text, as it has always read) and ``message``, the same
+sentence as a catalogue key and fields for a reader in either language.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError
+from ..i18n import Message
 from ..serial import json_field
 from .hooks import HookResult
 
@@ -36,6 +39,7 @@ class PaywallResult:
     threshold: float
     warning: str | None
     missing: tuple[str, ...] = ()
+    message: Message | None = field(default=None, metadata=json_field(omit=True))
 
     @property
     def paywall_episode(self) -> int | None:
@@ -87,27 +91,44 @@ def recommend_paywall(
     chosen: int | None = None
     chosen_strength: float | None = None
     warning: str | None = None
+    message: Message | None = None
     missing: tuple[str, ...] = ()
     if free_episodes is not None:
         chosen = free_episodes
         ep = by_number.get(free_episodes)
         if ep is None:
             warning = f"episode {free_episodes} is not in the script"
+            message = Message("pw.not_in_script", (("n", free_episodes),))
         else:
             chosen_strength = ep.ending_strength
             if chosen_strength < threshold:
                 missing = ep.missing
-                found = ", ".join(sorted({c.category for c in ep.ending_cues})) or "none"
+                found_ids = sorted({c.category for c in ep.ending_cues})
+                found = ", ".join(found_ids) or "none"
                 warning = (
                     f"paywall after episode {free_episodes} ends weakly ({chosen_strength:.2f} < {threshold:.2f}); "
                     f"cues found: {found}; missing: {', '.join(missing) or 'none'}"
                 )
-                if recommended is not None and recommended != free_episodes:
+                fields = (("n", free_episodes), ("strength", chosen_strength), ("threshold", threshold),
+                          ("found_keys", _cue_keys(found_ids)), ("missing_keys", _cue_keys(missing)))
+                message = Message("pw.weak_chosen", fields)
+                # Only a strictly stronger ending is worth naming: a tie is no better a paywall.
+                if recommended is not None and recommended != free_episodes and rec_strength is not None \
+                        and rec_strength > chosen_strength:
                     warning += f"; episode {recommended} ends stronger ({rec_strength:.2f})"
+                    message = Message("pw.weak_chosen_stronger", (*fields, ("better", recommended), ("better_strength", rec_strength)))
     elif recommended is not None and rec_strength is not None and win is not None and rec_strength < threshold:
         missing = by_number[recommended].missing
         warning = (
             f"no episode in {win[0]}-{win[1]} ends strongly: the best, episode {recommended}, scores "
             f"{rec_strength:.2f} < {threshold:.2f}; missing: {', '.join(missing) or 'none'}"
         )
-    return PaywallResult(win, recommended, rec_strength, candidates, chosen, chosen_strength, threshold, warning, missing)
+        message = Message("pw.weak_window", (("lo", win[0]), ("hi", win[1]), ("n", recommended), ("strength", rec_strength),
+                                             ("threshold", threshold), ("missing_keys", _cue_keys(missing))))
+    return PaywallResult(win, recommended, rec_strength, candidates, chosen, chosen_strength, threshold, warning, missing,
+                         message)
+
+
+def _cue_keys(categories: tuple[str, ...] | list[str]) -> str:
+    """Cue categories as the comma-separated label keys a ``*_keys`` message field takes."""
+    return ",".join(f"cue.{c}" for c in categories)

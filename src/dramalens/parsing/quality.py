@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from ..model import SPOKEN_TYPES, Element, ElementType, HeldLine, QualityReason, ReadQuality, Scene, Script
+from .fallbacks import fallback_params
 
 __all__ = ["WEIGHTS", "assess"]
 
@@ -189,7 +190,9 @@ def assess(
         by_why = Counter(fb_line[k] for k in fallback_lines)
         for why, count in by_why.most_common():
             where = [k for k in fallback_lines if fb_line[k] == why]
-            reasons.append(_reason("fallback", f"{count} lines classified by fallback: {why}", where, of_total(count), n=count, why=why))
+            # The reason's field is its catalogue key when the table knows it, so a page says it in its language.
+            reasons.append(_reason("fallback", f"{count} lines classified by fallback: {why}", where, of_total(count), n=count,
+                                   **fallback_params(why)))
 
     body_chars, spoken_chars = 0, 0
     speakers: set[str] = set()

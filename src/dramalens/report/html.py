@@ -420,7 +420,7 @@ def _reason(r: QualityReason, t: Translator) -> str:
     if not r.params:
         return str(r)
     where = t("quality.where", lines=", ".join(map(str, r.lines))) if r.lines else ""
-    return f"{t(f'quality.{r.code}', **dict(r.params))}{where} (-{r.penalty:.2f})"
+    return f"{t.say(f'quality.{r.code}', r.params)}{where} (-{r.penalty:.2f})"  # say: a why_key field is translated
 
 
 def _quality_note(q: ReadQuality, t: Translator) -> str:

@@ -18,7 +18,8 @@ from pathlib import PurePosixPath
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.engine import Engine
 
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError, DramalensError, InputError
+from ..i18n import Message, Param
 from ..parsing.archive import ZipLimits, open_zip, safe_member_path
 from ..parsing.source import decode_bytes
 from .jobs import enqueue, run_tx
@@ -29,13 +30,16 @@ __all__ = [
     "IntakeLimits",
     "Receipt",
     "SCRIPT_EXTENSIONS",
+    "SkippedMember",
     "SubmissionInput",
     "SubmissionMeta",
     "check_filename",
     "ensure_desk",
     "submit",
     "unpack_upload",
+    "skipped_for_error",
     "unreadable_reason",
+    "unreadable_why",
 ]
 
 SCRIPT_EXTENSIONS = (".txt", ".fountain", ".spmd", ".fdx", ".docx", ".md")
@@ -44,6 +48,9 @@ _MiB = 1024 * 1024
 #: A budget past a trillion yuan is a typo (and past 64 bits no database column holds it).
 MAX_BUDGET = 10**12
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Members that are archives themselves: named apart from other non-scripts, since the sender's
+#: fix differs (unpack it and send its scripts) and an inner zip is never opened (bomb nesting).
+ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +126,43 @@ class SubmissionInput:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedMember:
+    """A member of an upload that was not taken, and why: ``reason_key`` and ``params`` say it
+    in the reader's language (the receipt page), ``detail`` is the English sentence the JSON
+    receipt and the logs have always carried.
+
+    >>> s = SkippedMember("a.exe", "skip.not_script", "not a script file: .exe", (("kind", ".exe"),))
+    >>> str(s), s.message.render(__import__("dramalens.i18n").i18n.translator("zh"))
+    ('a.exe (not a script file: .exe)', '不是剧本文件（.exe）')
+    """
+
+    name: str
+    reason_key: str
+    detail: str
+    params: tuple[tuple[str, Param], ...] = ()
+
+    @property
+    def message(self) -> Message:
+        return Message(self.reason_key, self.params)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.detail})"
+
+
+def skipped_for_error(name: str, exc: DramalensError) -> SkippedMember:
+    """``name`` skipped because reading it raised ``exc`` (a whole file of a folder batch): the
+    error's own key when it has one, else its English sentence inside ``skip.refused``."""
+    if exc.key:
+        return SkippedMember(name, exc.key, exc.message, exc.params)
+    return SkippedMember(name, "skip.refused", exc.message, (("detail", exc.message),))
+
+
+@dataclass(frozen=True, slots=True)
 class Receipt:
     """What an upload became: the batch, the new submission ids (``accepted`` names them, in the
-    same order), the members skipped (``"name (why)"``) and the duplicates: (file, id of the
-    submission already holding the same content on this desk).
+    same order), the members skipped (:class:`SkippedMember`, each with its reason) and the
+    duplicates: (file, id of the submission already holding the same content on this desk).
+    ``to_dict`` writes a skipped member as ``"name (why)"`` in English, as API clients read it.
 
     >>> Receipt(3, (7,), accepted=("a.txt",), duplicates=(("b.txt", 5),)).to_dict()["duplicates"]
     [{'file': 'b.txt', 'submission_id': 5}]
@@ -130,17 +170,12 @@ class Receipt:
 
     batch_id: int
     submission_ids: tuple[int, ...]
-    skipped: tuple[str, ...] = field(default_factory=tuple)
+    skipped: tuple[SkippedMember, ...] = field(default_factory=tuple)
     accepted: tuple[str, ...] = field(default_factory=tuple)
     duplicates: tuple[tuple[str, int], ...] = field(default_factory=tuple)
 
-    def skipped_reasons(self) -> list[tuple[str, str]]:
-        """Each skipped member as (name, why)."""
-        return [(s[:-1].rsplit(" (", 1)[0], s[:-1].rsplit(" (", 1)[1]) if s.endswith(")") and " (" in s else (s, "")
-                for s in self.skipped]
-
     def to_dict(self) -> dict[str, object]:
-        return {"batch_id": self.batch_id, "submission_ids": list(self.submission_ids), "skipped": list(self.skipped),
+        return {"batch_id": self.batch_id, "submission_ids": list(self.submission_ids), "skipped": [str(s) for s in self.skipped],
                 "accepted": [{"file": f, "submission_id": i} for f, i in zip(self.accepted, self.submission_ids)],
                 "duplicates": [{"file": f, "submission_id": i} for f, i in self.duplicates]}
 
@@ -165,29 +200,40 @@ def _is_script(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in SCRIPT_EXTENSIONS
 
 
-def unreadable_reason(name: str, data: bytes) -> str | None:
-    """Why ``data`` cannot be a script named ``name`` (None when it can): empty, a text type that
-    is not text in any encoding we read (random bytes renamed .txt), a .docx without a zip header.
+def unreadable_why(name: str, data: bytes) -> tuple[str, str] | None:
+    """Why ``data`` cannot be a script named ``name`` as (catalogue key, English sentence), None
+    when it can: empty, a text type that is not text in any encoding we read (random bytes renamed
+    .txt), a .docx without a zip header.
 
     Checked at intake, so such a file is refused with its reason at once instead of being queued
     and failing three times in the workers.
 
-    >>> unreadable_reason("a.txt", "第1集".encode()) is None, unreadable_reason("a.txt", b"  ")
-    (True, 'the file is empty')
+    >>> unreadable_why("a.txt", "第1集".encode()) is None, unreadable_why("a.txt", b"  ")
+    (True, ('skip.empty', 'the file is empty'))
     """
     if not data.strip():
-        return "the file is empty"
+        return "skip.empty", "the file is empty"
     suffix = PurePosixPath(name).suffix.lower()
     if suffix == ".docx":
-        return None if data.startswith(b"PK\x03\x04") else "not a .docx (no zip header)"
+        return None if data.startswith(b"PK\x03\x04") else ("skip.not_docx", "not a .docx (no zip header)")
     if suffix in SCRIPT_EXTENSIONS:
         try:
             text = decode_bytes(data, name=name)[0]
         except InputError as exc:
-            return f"not text: {exc.message}"
+            return "skip.not_text", f"not text: {exc.message}"
         if _binary_share(text) > 0.05:
-            return "not text: it holds binary data (control characters)"
+            return "skip.binary", "not text: it holds binary data (control characters)"
     return None
+
+
+def unreadable_reason(name: str, data: bytes) -> str | None:
+    """The English sentence of :func:`unreadable_why` (None when ``data`` can be read).
+
+    >>> unreadable_reason("a.txt", b"  ")
+    'the file is empty'
+    """
+    why = unreadable_why(name, data)
+    return None if why is None else why[1]
 
 
 def _binary_share(text: str) -> float:
@@ -199,8 +245,9 @@ def _binary_share(text: str) -> float:
     return bad / len(sample)
 
 
-def unpack_upload(filename: str, data: bytes, limits: IntakeLimits = DEFAULT_INTAKE_LIMITS) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """The scripts in one upload as (name, bytes), and the names skipped (not scripts).
+def unpack_upload(filename: str, data: bytes,
+                  limits: IntakeLimits = DEFAULT_INTAKE_LIMITS) -> tuple[list[tuple[str, bytes]], list[SkippedMember]]:
+    """The scripts in one upload as (name, bytes), and the members skipped (not scripts) with why.
 
     A ``.zip`` is a batch; any other file is one script.
 
@@ -213,37 +260,42 @@ def unpack_upload(filename: str, data: bytes, limits: IntakeLimits = DEFAULT_INT
                          source=name, hint="split the batch into several zips")
     if not name.lower().endswith(".zip"):
         if not _is_script(name):
-            raise InputError(f"unsupported file type {PurePosixPath(name).suffix or '(none)'}", source=name,
-                             hint=f"send one of {', '.join(SCRIPT_EXTENSIONS)} or a .zip of them")
+            kind = PurePosixPath(name).suffix or "(none)"
+            raise InputError(f"unsupported file type {kind}", source=name,
+                             hint=f"send one of {', '.join(SCRIPT_EXTENSIONS)} or a .zip of them",
+                             key="err.unsupported_type", params=(("kind", kind), ("allowed", " ".join(SCRIPT_EXTENSIONS))))
         if len(data) > limits.max_file_bytes:
-            raise InputError(f"the script is {len(data):,} bytes, over the limit of {limits.max_file_bytes:,}", source=name)
-        reason = unreadable_reason(name, data)
-        if reason is not None:
-            raise InputError(f"{name} cannot be read as a script: {reason}", source=name,
-                             hint="send the script as text (.txt .fountain .fdx .md) or .docx")
+            raise InputError(f"the script is {len(data):,} bytes, over the limit of {limits.max_file_bytes:,}", source=name,
+                             key="err.script_too_big", params=(("size", len(data)), ("limit", limits.max_file_bytes)))
+        why = unreadable_why(name, data)
+        if why is not None:
+            raise InputError(f"{name} cannot be read as a script: {why[1]}", source=name,
+                             hint="send the script as text (.txt .fountain .fdx .md) or .docx",
+                             key="err.unreadable_script", params=(("name", name), ("reason_key", why[0])))
         return [(name, data)], []
     files: list[tuple[str, bytes]] = []
-    skipped: list[str] = []
+    skipped: list[SkippedMember] = []
     with open_zip(data, source=name, limits=limits.zip_limits(), what="zip batch") as zf:
         for member in zf.names():
             path = safe_member_path(member, source=name)  # checked again: never trust one layer
             if member.endswith("/") or path.parts[0] == "__MACOSX" or path.name.startswith("."):
                 continue
             if not _is_script(member):
-                kind = PurePosixPath(member).suffix.lower() or "(no extension)"
-                skipped.append(f"{member} (not a script file: {kind})")
+                kind = PurePosixPath(member).suffix.lower()
+                key = "skip.nested_archive" if kind in ARCHIVE_EXTENSIONS else "skip.not_script" if kind else "skip.no_extension"
+                skipped.append(SkippedMember(member, key, f"not a script file: {kind or '(no extension)'}", (("kind", kind),) if kind else ()))
                 continue
             if len(files) >= limits.max_files:
                 raise InputError(f"the batch has more than {limits.max_files:,} scripts", source=name,
                                  hint="split the batch into several zips")
             payload = zf.read(member)
-            reason = unreadable_reason(member, payload)
-            if reason is not None:
-                skipped.append(f"{member} ({reason})")
+            why = unreadable_why(member, payload)
+            if why is not None:
+                skipped.append(SkippedMember(member, why[0], why[1]))
                 continue
             files.append((path.as_posix(), payload))
     if not files:
-        raise InputError("the zip holds no readable script files" + (f"; skipped: {'; '.join(skipped)}"[:400] if skipped else ""),
+        raise InputError("the zip holds no readable script files" + (f"; skipped: {'; '.join(map(str, skipped))}"[:400] if skipped else ""),
                          source=name, hint=f"put {', '.join(SCRIPT_EXTENSIONS)} files in it")
     return files, skipped
 
@@ -280,7 +332,7 @@ def submit(
     desk_id: int,
     by: str,
     batch_name: str = "",
-    skipped: list[str] | tuple[str, ...] = (),
+    skipped: list[SkippedMember] | tuple[SkippedMember, ...] = (),
 ) -> Receipt:
     """Record ``files`` as submissions of one batch and queue each for analysis (one transaction).
 

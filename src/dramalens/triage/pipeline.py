@@ -31,7 +31,7 @@ from .intake import SubmissionInput
 from .result import Detected, TriageResult, Unread
 from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Score, Weights, evidence, score
 
-__all__ = ["PipelineFn", "analyse_submission", "compliance_flags", "detected_metadata", "features_from_analysis",
+__all__ = ["PipelineFn", "analyse_submission", "analysis_notes", "compliance_flags", "detected_metadata", "features_from_analysis",
            "gate_evidence", "pipeline_for", "report_in", "read_gate", "trope_label", "unreadable_gate"]
 
 #: Similar works kept with a result (and shown on the submission's page).
@@ -79,6 +79,9 @@ def analyse_submission(sub: SubmissionInput, *, weights: Weights = DEFAULT_WEIGH
         features = features_from_analysis(analysis, novelty=novel, similar=matches)
         gates = gates_for(script, analysis, matches)
         marks = score(features, weights)
+        # The format's and the paywall's notes go first among the craft evidence, so the coverage
+        # (which shows a dimension's first few) and the page say them in the reader's language.
+        marks = replace(marks, evidence=analysis_notes(analysis) + marks.evidence)
         if gates:  # shown first among the evidence, so the page says why it is not ranked
             marks = replace(marks, evidence=tuple(gate_evidence(g) for g in gates) + marks.evidence)
     else:  # what was misread is not scored: the evidence is why a person must read it
@@ -240,6 +243,22 @@ def features_from_analysis(analysis: Analysis, *, novelty: float | None = None,
         pacing_note=pacing_note,
         agency_note=agency_note,
     )
+
+
+def analysis_notes(analysis: Analysis) -> tuple[Evidence, ...]:
+    """The format's and the paywall's notes as craft evidence (each a catalogue key and fields).
+
+    >>> from dramalens import parse
+    >>> analysis_notes(analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你好。\\n")))
+    ()
+    """
+    pw = analysis.paywall
+    out = []
+    if analysis.format.note_message is not None:
+        out.append(evidence("craft", analysis.format.note_message))
+    if pw.message is not None:
+        out.append(evidence("craft", pw.message, episode=pw.paywall_episode))
+    return tuple(out)
 
 
 def compliance_flags(report: ComplianceReport | None) -> tuple[Flag, ...]:

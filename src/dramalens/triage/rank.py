@@ -105,8 +105,8 @@ def rank_paths(paths: Sequence[Path], *, db_url: str | None = None, weights: Wei
         prefix = f"{Path(path).name}/" if Path(path).is_dir() or Path(path).suffix.lower() == ".zip" else ""
         files += [(prefix + name, data) for name, data in got]
         # A member the intake skipped (not a script file) stays in the ranking, gated with why.
-        # The intake writes them "NAME (reason)"; the whole entry stays in the gate's text.
-        results += [(prefix + entry.partition(" (")[0], _refused(entry, weights)) for entry in skipped]
+        # The whole entry ("NAME (reason)", in English) stays in the gate's text.
+        results += [(prefix + entry.name, _refused(str(entry), weights)) for entry in skipped]
     catalog = open_catalog(db_url) if db_url else None
     for done, (name, data) in enumerate(files, 1):
         try:

@@ -19,7 +19,7 @@ from ..db import make_engine
 from ..errors import ConfigError, DramalensError, InputError
 from .catalogs import open_catalog
 from .distributed import DaskClient, run_dask
-from .intake import SCRIPT_EXTENSIONS, Receipt, SubmissionMeta, ensure_desk, submit, unpack_upload
+from .intake import SCRIPT_EXTENSIONS, Receipt, SkippedMember, SubmissionMeta, ensure_desk, skipped_for_error, submit, unpack_upload
 from .jobs import Claim, QueueStats, queue_stats, run_tx
 from .models import init_db
 from .pipeline import PipelineFn, analyse_submission
@@ -46,7 +46,7 @@ def _quiet(done: int, total: int) -> None:
     """The default progress callback: say nothing."""
 
 
-def read_scripts(path: Path, *, on_progress: Progress = _quiet) -> tuple[list[tuple[str, bytes]], list[str]]:
+def read_scripts(path: Path, *, on_progress: Progress = _quiet) -> tuple[list[tuple[str, bytes]], list[SkippedMember]]:
     """The scripts in ``path`` as (name, bytes) and the names skipped: one script, a .zip batch,
     or every script file (and .zip) directly inside a folder.
 
@@ -57,14 +57,14 @@ def read_scripts(path: Path, *, on_progress: Progress = _quiet) -> tuple[list[tu
     if not path.is_dir():
         return unpack_upload(path.name, path.read_bytes())
     files: list[tuple[str, bytes]] = []
-    skipped: list[str] = []
+    skipped: list[SkippedMember] = []
     candidates = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SCRIPT_EXTENSIONS)
     on_progress(0, len(candidates))
     for done, p in enumerate(candidates, 1):
         try:
             got, skip = unpack_upload(p.name, p.read_bytes())
         except DramalensError as exc:  # one unreadable file is skipped with its reason, as in a zip
-            got, skip = [], [f"{p.name} ({exc.message})"]
+            got, skip = [], [skipped_for_error(p.name, exc)]
         files += got
         skipped += skip
         on_progress(done, len(candidates))

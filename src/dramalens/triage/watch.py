@@ -221,7 +221,8 @@ class FolderWatcher:
         receipt = submit(self.engine, files, meta, desk_id=desk_id, by=self.by, batch_name=name, skipped=skipped)
         self._finish(name, sidecar, sha, receipt.batch_id, receipt.submission_ids, "submitted")
         log.info("watch: %s → batch %s (%d scripts)", name, receipt.batch_id, len(receipt.submission_ids))
-        return WatchOutcome(name, "submitted", receipt.batch_id, receipt.submission_ids, tuple(skipped))
+        # The watcher's outcome is a log line (English), so skipped members go in as "NAME (why)".
+        return WatchOutcome(name, "submitted", receipt.batch_id, receipt.submission_ids, tuple(map(str, skipped)))
 
     def _read(self, name: str, path: Path, sidecar: str | None, signature: list[int]) -> tuple[bytes, SubmissionMeta]:
         try:

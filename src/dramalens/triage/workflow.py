@@ -356,7 +356,7 @@ class QueueScreen:
 
     view: QueueView
     languages: tuple[str, ...]
-    reasons: dict[int, tuple[str, ...]]
+    reasons: dict[int, tuple[ReadableEvidence, ...]]  # a needs-human row's read-quality reasons, with their keys
     due: dict[int, tuple[str, bool]]
     templates: tuple[NoteTemplate, ...] = ()
 
@@ -375,7 +375,7 @@ def queue_screen(engine: Engine, user: User, query: QueueQuery = QueueQuery(),
         languages = tuple(sorted(str(x) for x in conn.execute(langs).scalars()))
         found = conn.execute(select(scores.c.submission_id, scores.c.evidence)
                              .where(scores.c.submission_id.in_(unread))).all() if unread else []
-    reasons = {int(r.submission_id): tuple(e.text for e in readable_evidence(json.loads(r.evidence))
+    reasons = {int(r.submission_id): tuple(e for e in readable_evidence(json.loads(r.evidence))
                                            if e.criterion == "read_quality")[:3] for r in found}
     today = today_start(at)
     due = {int(str(r["id"])): (day_text(float(str(r["due_at"]))), float(str(r["due_at"])) < today and r["status"] not in FINAL)
