@@ -247,31 +247,27 @@ def _short_decoding(data: bytes) -> tuple[str, str] | None:
     return None if best is None else (best[1], best[2])
 
 
-def _decodes(data: bytes, codec: str) -> bool:
-    try:
-        data.decode(codec)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "△▲"
+def _cjk_mark(ch: str) -> bool:
+    """CJK punctuation or a full-width form (。，「」、ＡＢ)."""
+    return "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
 def _best_ordinary(data: bytes) -> tuple[float, str, str] | None:
     """(share of ordinary characters, text, codec) of the candidate decoding that scores best."""
-    best: tuple[float, str, str] | None = None
-    utf8 = _decodes(data, "utf-8")  # valid UTF-8 with high bytes is UTF-8, whatever UTF-16 makes of it
+    decoded = []
     for codec in _SHORT_CANDIDATES:
         try:
-            text = data.decode(codec)
+            decoded.append((codec, data.decode(codec)))
         except UnicodeDecodeError:
             continue
+    utf8 = any(codec == "utf-8" for codec, _ in decoded)  # valid UTF-8 with high bytes is UTF-8, whatever UTF-16 makes of it
+    best: tuple[float, str, str] | None = None
+    for codec, text in decoded:
         # A control character is no ordinary text: a wrong decoding of UTF-16 is full of them.
-        ordinary = sum(1 for ch in text if (ch.isascii() and (ch.isprintable() or ch in "\n\r\t")) or ch in _COMMON_HAN or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+        ordinary = sum(1 for ch in text if (ch.isascii() and (ch.isprintable() or ch in "\n\r\t")) or ch in _COMMON_HAN or _cjk_mark(ch))
         score = ordinary / max(1, len(text))
-        if not utf8 and codec.startswith("utf-16") and len(text) >= 4 and all(_cjk(ch) for ch in text):
+        if (not utf8 and codec.startswith("utf-16") and len(text) >= 4
+                and all("\u4e00" <= ch <= "\u9fff" or _cjk_mark(ch) or ch in "△▲" for ch in text)):
             # Every code unit a Han character or CJK punctuation: 1 chance in ~300 for 5 random
             # units, while a GB18030 or Big5 decoding of these bytes has stray ASCII and controls.
             score += 1.0
