@@ -28,6 +28,7 @@ from .headings import (
     noise_kind,
     title_like,
 )
+from .noise import repeated_lines
 
 __all__ = ["SplitResult", "split_chapters", "split_notes"]
 
@@ -120,27 +121,22 @@ class _Splitter:
         return self._assemble()
 
     def _repeated_lines(self) -> None:
-        """A line that recurs, word for word, in many chapters is a site's footer or header
-        (``最新网址：…``, ``本书由…首发``), not story: at least 3 chapters and half of them."""
-        chapter = 0
-        seen: dict[str, set[int]] = {}
+        """A line that recurs, word for word, in many chapters is a site's footer or header, not
+        story (the rule is :func:`.noise.repeated_lines`, which the .epub reader applies too)."""
+        chapters: list[list[str]] = []
         where: dict[str, list[int]] = {}
         for i, s in enumerate(self.lines):
             head = self.heads.get(i)
             if head is not None:
-                chapter += head.level == "chapter"
+                if head.level == "chapter":
+                    chapters.append([])
                 continue
-            # Short speech (“嗯。”) and punctuation recur in any novel: only lines that say something.
-            if not chapter or not s or i in self.noise or len(s) < 6 or s[0] in "“「『\"'‘（(—…" or i in self.toc_lines:
-                continue
-            seen.setdefault(s, set()).add(chapter)
-            where.setdefault(s, []).append(i)
-        need = max(3, (chapter + 1) // 2)
-        for s, chapters in seen.items():
-            # A footer comes once a chapter; a line said again and again inside chapters is story.
-            if len(chapters) >= need and len(where[s]) * 2 <= len(chapters) * 3:
-                for i in where[s]:
-                    self.noise[i] = "repeated"
+            if chapters and s and i not in self.noise and i not in self.toc_lines:
+                chapters[-1].append(s)
+                where.setdefault(s, []).append(i)
+        for s in repeated_lines(chapters):
+            for i in where[s]:
+                self.noise[i] = "repeated"
 
     # -- deciding what the headings mean ---------------------------------------------------
 

@@ -17,16 +17,21 @@ from collections.abc import Sequence
 from ...model.novel import Removed
 from .headings import noise_kind
 
-__all__ = ["strip_noise"]
+__all__ = ["repeated_lines", "strip_noise"]
 
 # Short speech (“嗯。”) recurs in any novel: only a line that says something can be a footer.
 _MIN_REPEATED = 6
 _SPEECH_OPENERS = "“「『\"'‘（(—…"
 
 
-def _repeated(chapters: Sequence[Sequence[str]]) -> set[str]:
-    """Lines found in at least 3 chapters and half of them, about once a chapter (a line said
-    again and again inside chapters is story, not a footer)."""
+def repeated_lines(chapters: Sequence[Sequence[str]]) -> set[str]:
+    """Lines found word for word in at least 3 chapters and half of them, about once a chapter:
+    a site's header or footer (``最新网址：…``, ``本书由…首发``). A line said again and again
+    inside chapters is story, and short speech (“嗯。”) recurs in any novel, so neither counts.
+
+    >>> sorted(repeated_lines([["他走了。", "本书首发于某网"], ["她笑了。", "本书首发于某网"], ["本书首发于某网"]]))
+    ['本书首发于某网']
+    """
     seen: dict[str, set[int]] = {}
     times: dict[str, int] = {}
     for n, lines in enumerate(chapters):
@@ -42,7 +47,7 @@ def strip_noise(chapters: Sequence[Sequence[str]], first_lines: Sequence[int]) -
     """Each chapter's lines without the non-story ones, and what was removed by kind with up to
     3 examples and 10 line numbers (``first_lines[n]`` is the 1-based line of chapter n's first
     body line; the lines under a heading never include the heading)."""
-    footers = _repeated(chapters)
+    footers = repeated_lines(chapters)
     kept: list[list[str]] = []
     found: dict[str, list[tuple[str, int]]] = {}
     for lines, first in zip(chapters, first_lines, strict=True):
