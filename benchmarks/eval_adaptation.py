@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -39,14 +38,10 @@ from dramalens.adaptation.tension import story_breaks
 from dramalens.model.novel import Novel
 from dramalens.parsing.novel import read_novel
 
-# Some public texts put a site's prefix before each heading (``《》目录 第一回``, ``正文 第一回``):
-# cleaned here so the reader sees the headings the book has (a data fix, not a reader rule).
-_PREFIX = re.compile(r"^[ \t\u3000]*(?:《[^》]*》目录|正文)[ \t\u3000]*(?=第)", re.M)
-
-
 def load(path: Path) -> Novel:
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    return read_novel(_PREFIX.sub("", text))
+    """The novel as ``dramalens adapt`` reads it (the reader takes site prefixes such as
+    ``《》目录 第一回`` off the headings itself)."""
+    return read_novel(path)
 
 
 def real_cuts(rows: list[dict[str, str]]) -> list[tuple[float, float]]:

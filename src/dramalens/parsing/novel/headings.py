@@ -219,6 +219,10 @@ def en_number(text: str) -> int | None:
     return _roman(text)
 
 
+# What some sites print before every chapter heading of a copied book (the heading follows).
+_SITE_PREFIX = re.compile(r"^(?:《[^》]{0,30}》\s*目录|正文)[ \t\u3000]*(?=第)")
+
+
 def classify_heading(line: str) -> Heading | None:
     """The heading ``line`` (already cleaned) is, or None for text.
 
@@ -226,11 +230,16 @@ def classify_heading(line: str) -> Heading | None:
     (123, 12)
     >>> classify_heading("【第001章】").unit, classify_heading("楔子").kind, classify_heading("第三回合，他输了") is None
     ('章', 'prologue', True)
+    >>> classify_heading("《》目录 第二回　悟彻菩提真妙理").number, classify_heading("正文 第3章 归来").title
+    (2, '归来')
     """
     if not line or len(line) > 120:
         return None
     s = _unbracket(line)
     first = s[:1]
+    if first in "《正":  # 《西游记》目录 第一回 / 正文 第一回: a site's prefix on every heading
+        prefix = _SITE_PREFIX.match(s)
+        s, first = (s[prefix.end():], "第") if prefix else (s, first)
     if first == "第":
         return _zh_heading(s)
     if first in "卷上中下":
