@@ -53,9 +53,22 @@ def _normal(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _corpus() -> dict[str, str]:
-    import opencc
+def _read_folder(folder: Path, suffixes: tuple[str, ...]) -> list[str]:
+    """Every UTF-8 text file under ``folder`` (real scripts fetched for evaluation; never committed)."""
+    texts = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in suffixes:
+            try:
+                texts.append(path.read_bytes().decode("utf-8-sig"))
+            except UnicodeDecodeError:  # files in other encodings have no known original text
+                continue
+    return texts
 
+
+def _corpus(zh_dir: Path | None = None, en_dir: Path | None = None) -> dict[str, str]:
+    if zh_dir is not None or en_dir is not None:
+        return _converted(_read_folder(zh_dir, (".txt", ".md")) if zh_dir else [],
+                          _read_folder(en_dir, (".fountain", ".txt")) if en_dir else [])
     zh = [p.read_text(encoding="utf-8") for p in sorted((GOLDEN / "chinese").glob("*.txt"))]
     zh.append((ROOT / "src" / "dramalens" / "samples" / "zh" / "voice_witness.txt").read_text(encoding="utf-8"))
     for path in sorted((ROOT / "tests" / "novels").glob("zh_*.txt")):
@@ -65,6 +78,12 @@ def _corpus() -> dict[str, str]:
             continue
     en = [p.read_text(encoding="utf-8") for p in sorted((GOLDEN / "fountain").glob("*.fountain"))]
     en.append((ROOT / "src" / "dramalens" / "samples" / "en" / "the_night_shift_heir.fountain").read_text(encoding="utf-8"))
+    return _converted(zh, en)
+
+
+def _converted(zh: list[str], en: list[str]) -> dict[str, str]:
+    import opencc
+
     simplified = _normal("\n".join(zh))
     english = _normal("\n".join(en)).replace("'", "\u2019").replace("--", "\u2014").replace(" cafe", " caf\u00e9")
     return {"zh": simplified, "zh-hant": opencc.OpenCC("s2t").convert(simplified), "en": english}
@@ -83,15 +102,17 @@ def _can(ch: str, codec: str) -> bool:
     return True
 
 
-def generated() -> Iterator[tuple[str, int, bytes, str]]:
+def generated(zh_dir: Path | None = None, en_dir: Path | None = None, offsets: int = OFFSETS) -> Iterator[tuple[str, int, bytes, str]]:
     """(group, length, bytes, expected text) of every generated case."""
-    corpora = _corpus()
+    corpora = _corpus(zh_dir, en_dir)
     for label, (corpus, codec) in ENCODINGS.items():
+        if not corpora[corpus]:
+            continue
         source = _encodable(corpora[corpus], codec.replace("-sig", ""))
         for length in LENGTHS:
             span = max(1, len(source) - length)
-            for k in range(OFFSETS):
-                start = span * k // OFFSETS
+            for k in range(offsets):
+                start = span * k // offsets
                 text = source[start : start + length].strip() or source[:length]
                 data = text.encode(codec)
                 if label == "utf-16-be BOM":
@@ -143,10 +164,14 @@ DETECTORS: dict[str, Callable[[bytes], str | None]] = {
 }
 
 
-def measure(detectors: dict[str, Callable[[bytes], str | None]] = DETECTORS, *, detail: bool = False) -> dict[str, dict[str, tuple[int, int]]]:
-    """group → detector → (right, cases); prints the wrong cases' group and length with ``detail``."""
+def measure(detectors: dict[str, Callable[[bytes], str | None]] = DETECTORS, *, detail: bool = False,
+            zh_dir: Path | None = None, en_dir: Path | None = None, offsets: int = OFFSETS) -> dict[str, dict[str, tuple[int, int]]]:
+    """group → detector → (right, cases); prints the wrong cases' group and length with ``detail``.
+    With ``zh_dir``/``en_dir`` the windows are cut from those folders' texts instead of the
+    project's own (and the golden files are left out)."""
     out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for group, length, data, expected in [*golden(), *generated()]:
+    real = zh_dir is not None or en_dir is not None
+    for group, length, data, expected in [*([] if real else golden()), *generated(zh_dir, en_dir, offsets)]:
         for name, detect in detectors.items():
             got = detect(data)
             ok = got is not None and _normal(got) == expected
@@ -161,8 +186,11 @@ def measure(detectors: dict[str, Callable[[bytes], str | None]] = DETECTORS, *, 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--detail", action="store_true", help="list every wrong case on stderr")
+    ap.add_argument("--zh", type=Path, help="cut the Chinese windows from the UTF-8 texts under this folder (real scripts)")
+    ap.add_argument("--en", type=Path, help="cut the English windows from the UTF-8 texts under this folder")
+    ap.add_argument("--offsets", type=int, default=OFFSETS, help="windows per length (default %(default)s)")
     args = ap.parse_args(argv)
-    table = measure(detail=args.detail)
+    table = measure(detail=args.detail, zh_dir=args.zh, en_dir=args.en, offsets=args.offsets)
     names = list(DETECTORS)
     print(f"{'group':18}" + "".join(f"{n:>22}" for n in names))
     totals = {n: [0, 0] for n in names}

@@ -42,8 +42,34 @@ def test_each_override_is_still_needed(table):
 
 @pytest.mark.parametrize("codec, bom, named", [("utf-8", b"\xef\xbb\xbf", "utf-8-sig"), ("utf-16-le", b"\xff\xfe", "utf-16"),
                                                 ("utf-16-be", b"\xfe\xff", "utf-16")])
-@pytest.mark.parametrize("text", ["第1集", "第一章 开始\n　　他说：“你好。”\n"])
+@pytest.mark.parametrize("text", ["第1集", "第一章 开始\n　　他说：“你好。”\n", "△“抖音短"])
 def test_a_bom_names_the_encoding_even_in_a_short_input(codec, bom, named, text):
     from dramalens.parsing.source import decode_bytes
 
     assert decode_bytes(bom + text.encode(codec))[:2] == (text, named)
+
+
+@pytest.mark.parametrize("text", [
+    "he’s in the garage.", "Go on ahead. I’ll catch up.", "It’s not fair to her.",
+    "HARRY\n\tYou go along. I’ll find the car.",
+    "INT. DINER - NIGHT\n\nIt’s late. The cook doesn’t look up.\n\nJONAH\nI’ll take the check.\n",
+])
+def test_english_in_cp1252_is_not_read_as_cjk_glued_into_words(text):
+    """The curly apostrophe (0x92) and the letter after it make one Big5/GBK/Shift-JIS character
+    ("he’s" → "he抯"): such a decoding, CJK only inside Latin words, is cp1252."""
+    from dramalens.parsing.source import decode_bytes
+
+    assert decode_bytes(text.encode("cp1252"))[:2] == (text, "cp1252")
+
+
+@pytest.mark.parametrize("codec", ["gbk", "big5", "gb18030"])
+def test_chinese_with_english_words_keeps_its_cjk_encoding(codec):
+    """The cp1252 rule above leaves real CJK text alone, English names and all."""
+    from dramalens.parsing.source import decode_bytes
+
+    text = ("第3集\n△咖啡馆，夜。\nTom：你先走吧，我跟Lisa还有话要说。\nLisa：OK，明天见。\n"
+            "陈默站在门口，看着他们的背影，半天没有说话。\n") * 3
+    if codec == "big5":
+        text = ("第3集\n△咖啡館，夜。\nTom：你先走吧，我跟Lisa還有話要說。\nLisa：OK，明天見。\n"
+                "陳默站在門口，望向他們的背影，半天沒有說話。\n") * 3
+    assert decode_bytes(text.encode(codec))[0] == text
