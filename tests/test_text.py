@@ -135,6 +135,14 @@ def test_sentences():
     assert split_sentences("  \n") == []
 
 
+def test_sentences_do_not_end_after_a_title_or_an_initial():
+    assert split_sentences('"My dear Mr. Bennet," said his lady. Mrs. Long came.') == [
+        '"My dear Mr. Bennet," said his lady.', "Mrs. Long came."]
+    assert split_sentences("Dr. J. Watson left. Then came I. He stayed.") == ["Dr. J. Watson left.", "Then came I.", "He stayed."]
+    assert split_sentences("It is on the 1st. Go.") == ["It is on the 1st.", "Go."]
+    assert split_sentences("Call Mr.\nSmith answered.") == ["Call Mr.", "Smith answered."]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_sentences_keep_every_non_space_character(text):

@@ -1,9 +1,13 @@
 """Sentences of Chinese and English text.
 
 A sentence ends after a full stop, question or exclamation mark or semicolon, full-width or
-ASCII (``。！？；!?;``), at a line break, and after an ASCII period followed by whitespace
-(``Mr. Smith`` is cut too: a rule without an abbreviation list, which is what the analyses
-have always counted as units). Chinese needs no space after its marks.
+ASCII (``。！？；!?;``), at a line break, and after an ASCII period followed by whitespace.
+Chinese needs no space after its marks.
+
+``SENTENCE_BREAK`` is the raw rule (``Mr. Smith`` is cut after ``Mr.``: the units the plot
+skeleton has always counted). ``split_sentences``, whose sentences users read (an adaptation's
+hooks, cliffhangers and beats), does not end a sentence after an English title or initial:
+the real *Pride and Prejudice* opened its first episode on the hook "My dear Mr." before it.
 """
 
 from __future__ import annotations
@@ -22,10 +26,41 @@ CLAUSE_MARKS = "，,；;、"
 SENTENCE_BREAK = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=\.)\s+")
 
 
+#: Words that end in a period without ending the sentence (titles before a name, "St.", "vs."),
+#: compared lower-case; a single capital letter other than "I" (an initial, "J. Smith") counts
+#: too. Words that also end sentences ("no.", "etc.") are left out: a missed join is a long
+#: sentence cut in two, a wrong one two sentences shown as one hook.
+_ABBREVIATIONS = frozenset("mr mrs ms messrs dr st mt sr jr capt col lt sgt rev prof hon vs esq".split())
+_LAST_WORD = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]+)\.$")
+
+
 def split_sentences(text: str) -> list[str]:
     """The non-blank sentences of ``text``, each with its end mark, surrounding space removed.
 
     >>> split_sentences("她推门而入。你来了？\\nHe waits. She runs!")
     ['她推门而入。', '你来了？', 'He waits.', 'She runs!']
+    >>> split_sentences('"My dear Mr. Bennet," said his lady. J. R. Smith came.')
+    ['"My dear Mr. Bennet," said his lady.', 'J. R. Smith came.']
     """
-    return [s.strip() for s in SENTENCE_BREAK.split(text) if s and not s.isspace()]
+    out: list[str] = []
+    for line in text.split("\n"):  # a line break ends a sentence whatever precedes it
+        glue = False  # the last piece ended in an abbreviation: the next one continues it
+        for raw in SENTENCE_BREAK.split(line):
+            piece = raw.strip() if raw else ""
+            if not piece:
+                continue
+            if glue:
+                out[-1] = f"{out[-1]} {piece}"
+            else:
+                out.append(piece)
+            glue = _continues(piece)
+    return out
+
+
+def _continues(piece: str) -> bool:
+    """Whether ``piece`` ends in a title or an initial, so the sentence goes on after it."""
+    word = _LAST_WORD.search(piece)
+    if word is None:
+        return False
+    w = word.group(1)
+    return w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper() and w != "I")
