@@ -3,7 +3,9 @@ embedding cosines, and its background estimate."""
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
@@ -21,7 +23,10 @@ from dramalens.catalog.fusion import (
     standout,
     topic_score,
 )
-from dramalens.catalog.ranking import Scores
+from dramalens.catalog import Catalog, import_paths
+from dramalens.catalog.lexical import catalog_lexical
+from dramalens.catalog.probe import probe_work
+from dramalens.catalog.ranking import Scores, rank
 
 _cos = st.floats(0.0, 1.0)
 _bg = st.builds(Background, st.tuples(st.floats(0.0, 0.5), st.floats(0.001, 0.3)), st.tuples(st.floats(0.0, 0.5), st.floats(0.001, 0.3)))
@@ -120,3 +125,58 @@ def test_a_work_first_on_both_signals_is_first_in_the_combination(n: int, seed: 
     fused = _fused(lex, emb, power)
     assert int(np.argmax(fused)) == 0
     assert float(fused[0]) > float(np.max(fused[1:]))
+
+
+_PEOPLE = ["a nurse", "a widowed baker", "a young lawyer", "a street racer", "a shy violinist", "a fisherman's daughter",
+           "a disgraced surgeon", "a village teacher", "a pop idol", "a night-shift cabbie"]
+_WANTS = ["wins back the family restaurant", "exposes a corrupt mayor", "finds her missing twin", "pays off a loan shark",
+          "enters a national cooking contest", "clears her father's name", "escapes an arranged marriage", "rebuilds a burned theatre"]
+_TWISTS = ["with help from a rival", "before the winter flood", "while hiding a pregnancy", "after losing her memory",
+           "against her own brother", "with a stolen diary as proof", "on a northern island", "after a sailor drowned"]
+
+
+def test_the_catalog_ranks_a_planted_partner_as_its_decisive_signal_does(tmp_path: Path) -> None:
+    """Through the catalog's own ranking (real import, real lexical index): the partner shares
+    three distinctive words with the query (lighthouse, logbook, schooner), so the lexical signal
+    singles it out (cosine 0.15; the distractors, some sharing "northern island" or "sailor", reach
+    0.10); the embedding is planted to have nothing decisive (a bunched top ten around other works,
+    the partner at the background). The combination must rank the partner first, as its best
+    single signal does; with fixed shares (``STANDOUT_POWER = 0``, the second pass) a distractor
+    from the embedding's bunch came first (0.38 vs 0.25)."""
+
+    rows = [{"id": "keeper", "title": "", "language": "en",
+             "synopsis": "A lighthouse keeper on a northern island finds a drowned sailor's logbook naming the ship owner "
+                         "who scuttled his own schooner for the insurance, and rows to the mainland to expose him."},
+            {"id": "keeper2", "title": "", "language": "en",
+             "synopsis": "Years after her husband's schooner went down, a widow who tends a lighthouse reads his "
+                         "logbook, washed up on the rocks, and goes to court."}]
+    rows += [{"id": f"d{i:02d}", "title": "", "language": "en",
+              "synopsis": f"{_PEOPLE[i % 10].capitalize()} {_WANTS[(i * 3) % 8]} {_TWISTS[(i * 5) % 8]}, "
+                          f"and {_PEOPLE[(i + 4) % 10]} {_WANTS[(i + 1) % 8]} {_TWISTS[(i * 3 + 2) % 6]}."} for i in range(100)]
+    meta = tmp_path / "works.jsonl"
+    meta.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cat = Catalog(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    assert import_paths(cat, metadata=[meta]).imported == len(rows)
+    index, lexical = cat.index(), catalog_lexical(cat)
+    q = probe_work(cat, "keeper")
+    n = len(index)
+    rng = np.random.default_rng(3)
+    cosines = np.clip(rng.normal(0.05, 0.02, n), 0.0, 0.09)
+    bunched = [index.position[f"d{i:02d}"] for i in range(10)]
+    cosines[bunched] = np.linspace(0.17, 0.15, 10)
+    cosines[index.position["keeper2"]] = 0.06
+    cosines[index.position["keeper"]] = 1.0
+    # unit vectors with exactly these cosines to the query's: the query along axis 0, each work
+    # adding its own orthogonal axis
+    emb = np.zeros((n, n + 1), np.float32)
+    emb[:, 0] = cosines
+    emb[np.arange(n), np.arange(n) + 1] = np.sqrt(1.0 - cosines**2)
+    index.embeddings, index.has_embedding = emb, np.ones(n, bool)
+    q.embedding = emb[index.position["keeper"]].copy()
+
+    ranked = rank(index, q, k=5, ann=False, lexical=lexical)
+    by_lexical = max(ranked, key=lambda r: r.scores.lexical or 0.0)
+    by_embedding = max(ranked, key=lambda r: r.scores.embedding or 0.0)
+    assert index.ids[by_lexical.row] == "keeper2"  # the decisive signal
+    assert index.ids[by_embedding.row] == "d00"  # the planted, undecided one
+    assert index.ids[ranked[0].row] == "keeper2", [(index.ids[r.row], r.score) for r in ranked[:3]]
