@@ -40,7 +40,8 @@ and refused (grouped reasons) and what the accepted rows lost or got wrong (mark
 episodes, language, dates, plays).
 
 Runs in one process on one core (no pools): the whole ``all`` run over the sets listed in
-docs/catalog.md takes under a minute on the 2-core development machine; ``--limit`` caps it.
+docs/catalog.md takes about two minutes on the 2-core development machine (most of it the ROCStories
+sets and the fusion grid); ``--limit`` caps it.
 """
 
 from __future__ import annotations
