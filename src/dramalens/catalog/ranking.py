@@ -4,7 +4,7 @@ combination, computed cheaply for every row and in full for the best candidates.
 Every score is in 0..1: MinHash Jaccard, passage containment, ``text`` (the larger of
 Jaccard and √containment), lexical TF-IDF cosine, embedding cosine, trope overlap
 (confidence-weighted Jaccard), skeleton alignment, and ``topic``: the lexical and embedding
-cosines standardised against the query's own background and fused (:mod:`.fusion`). A
+cosines standardised against the query's own background and fused with shares calibrated per query (:mod:`.fusion`). A
 fingerprint one side lacks is None and drops out of the combination, whose remaining weights
 are renormalised.
 
@@ -28,7 +28,7 @@ import numpy as np
 
 from ..analysis.skeleton import SkeletonMatch, skeleton_similarity
 from ..analysis.tropes import TropeHit
-from .fusion import PRIOR, STATS_ROWS, Background, background, fused_z, topic_score
+from .fusion import PRIOR, STATS_ROWS, Background, background, fused_z, query_weights, topic_score
 from .boilerplate import Overlap, discounted
 from .minhash import MAX_DF, MIN_SHARED
 from .lexical import LexicalIndex
@@ -271,7 +271,7 @@ def rank(index: CatalogIndex, q: Probe, k: int, ann: bool | None = None, lexical
     for r, (j, c) in evidence.items():
         text[r] = text_score(j, c)
     bg = _background(index, q, lex, cos, empty, bool(ann_rows))
-    topic = _topic(index, lex, cos, bg)
+    topic = _topic(index, lex, cos, bg, _weights(index, q, lex, cos, empty))
     # The pre-score: the synopsis score (no skeleton), never below the text score.
     pre = np.maximum(np.nan_to_num(topic), text)
     if q.script:  # candidates only: a retelling in new words shares tropes, and its skeleton is scored below
@@ -286,8 +286,25 @@ def rank(index: CatalogIndex, q: Probe, k: int, ann: bool | None = None, lexical
         rows = np.fromiter(cands, dtype=np.int64)
         cos[rows] = index.embeddings[rows] @ q.embedding
         cos[empty] = 0.0
-        topic = _topic(index, lex, cos, bg)
+        topic = _topic(index, lex, cos, bg, _weights(index, q, lex, cos, empty))
     return _score_rows(index, q, np.array(sorted(cands), dtype=np.int64), jacc, cos, evidence, tropes, lex, topic)
+
+
+def _others(q: Probe, empty: np.ndarray) -> np.ndarray:
+    """The rows the query is compared against: every non-empty work but the query's own."""
+    valid = ~empty
+    if q.row is not None:
+        valid[q.row] = False
+    return valid
+
+
+def _weights(index: CatalogIndex, q: Probe, lex: np.ndarray | None, cos: np.ndarray | None, empty: np.ndarray) -> dict[str, float]:
+    """The query's fusion shares (:func:`.fusion.query_weights`), from its cosines with every
+    other non-empty work (all of them, not a sample: the standout is about the very top). With an
+    approximate embedding search the rows it did not return hold 0, below any top ten that matters."""
+    valid = _others(q, empty)
+    return query_weights(None if lex is None else lex[valid],
+                         None if cos is None else cos[valid & index.has_embedding])
 
 
 def _background(index: CatalogIndex, q: Probe, lex: np.ndarray | None, cos: np.ndarray | None, empty: np.ndarray,
@@ -295,10 +312,7 @@ def _background(index: CatalogIndex, q: Probe, lex: np.ndarray | None, cos: np.n
     """The query's background on each topical signal, from every other non-empty work (an
     evenly spaced sample of :data:`.fusion.STATS_ROWS` in a larger catalog). When the embedding
     search was approximate, the sample's cosines are computed exactly here."""
-    valid = ~empty
-    if q.row is not None:
-        valid[q.row] = False
-    rows = np.flatnonzero(valid)
+    rows = np.flatnonzero(_others(q, empty))
     if rows.size > STATS_ROWS:
         rows = rows[np.linspace(0, rows.size - 1, STATS_ROWS).astype(np.int64)]
     emb = None
@@ -308,9 +322,11 @@ def _background(index: CatalogIndex, q: Probe, lex: np.ndarray | None, cos: np.n
     return background(None if lex is None else lex[rows], emb)
 
 
-def _topic(index: CatalogIndex, lex: np.ndarray | None, cos: np.ndarray | None, bg: Background) -> np.ndarray:
-    """Every row's topic score (:mod:`.fusion`); NaN where neither topical signal exists."""
+def _topic(index: CatalogIndex, lex: np.ndarray | None, cos: np.ndarray | None, bg: Background,
+           weights: dict[str, float]) -> np.ndarray:
+    """Every row's topic score (:mod:`.fusion`) with the query's shares; NaN where neither
+    topical signal exists."""
     if lex is None and cos is None:
         return np.full(len(index), np.nan)
     emb = None if cos is None else np.where(index.has_embedding, cos, np.nan)
-    return topic_score(fused_z(lex, emb, bg))
+    return topic_score(fused_z(lex, emb, bg, weights))
