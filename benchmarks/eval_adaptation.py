@@ -127,6 +127,7 @@ def signal_auc(novel: Novel, reading: BookReading, rows: list[dict[str, str]]) -
 # The cue term stays at full weight: the issue's planner cuts on strong turns (the planted-turn
 # tests fail below 1 with a large story-break weight); only the story-break weights are chosen.
 GRID_CUE = (1.0,)
+GRID_CUE_FREE = (1.0, 0.5, 0.0)  # --free-cue: what the classics alone would choose
 GRID_CAST = (0.0, 0.5, 1.0, 2.0)
 GRID_LEXICAL = (0.0, 0.5, 1.0, 2.0)
 Key = tuple[float, float, float]
@@ -142,7 +143,8 @@ def evaluate(args: argparse.Namespace, rows: list[dict[str, str]]) -> list[dict[
     baselines, in one run; then, for each adaptation, the weights chosen on the others."""
     books: list[Book] = list(dict.fromkeys((r["book_file"], r["adaptation"]) for r in rows))
     default: Key = (CutParams().cue_weight, CutParams().break_weight, CutParams().lexical_weight)
-    grid: list[Key] = [(c, b, w) for c in GRID_CUE for b in GRID_CAST for w in GRID_LEXICAL]
+    cues = GRID_CUE_FREE if args.free_cue else GRID_CUE
+    grid: list[Key] = [(c, b, w) for c in cues for b in GRID_CAST for w in GRID_LEXICAL]
     table: dict[Book, dict[Key, dict[str, float]]] = {}
     info: dict[Book, dict[str, object]] = {}
     for book, adaptation in books:
@@ -196,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("dir", type=Path)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--free-cue", action="store_true",
+                    help="let the cue weight be chosen too (1, 0.5, 0), not only the story-break weights")
     ap.add_argument("--loo", action="store_true", help="accepted for old commands: every run is leave-one-book-out")
     args = ap.parse_args(argv)
     with open(args.dir / "episodes.csv", encoding="utf-8") as fh:
