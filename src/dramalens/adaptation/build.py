@@ -13,9 +13,10 @@ from ..errors import ConfigError, InputError
 from ..i18n import Message
 from ..model.novel import Novel
 from ..text import split_sentences
-from .characters import find_names
+from .breaks import lexical_breaks
+from .characters import NameIndex, find_names
 from .checks import plan_checks
-from .events import find_events, mentions
+from .events import Mentions, find_events, mentions
 from .outline import score_plan
 from .plan import AdaptationPlan, Beat, CharacterCluster, Cliffhanger, EpisodePlan, Hook, Paywall, Position
 from .planner import CutParams, plan_cuts
@@ -23,7 +24,7 @@ from .reading import Paragraph, read_paragraphs
 from .span import budget, choose_span, parse_span
 from .tension import agency_counts, book_shape, story_breaks
 
-__all__ = ["AdaptParams", "adapt"]
+__all__ = ["AdaptParams", "BookReading", "adapt", "read_book"]
 
 _BEATS_PER_EPISODE = 6
 _ZH_PLACE = re.compile(r"(?:来到|走进|回到|进了|到了|在)([\u4e00-\u9fff]{2,4}?)(?:里|中|内|外|前|上|门口)")
@@ -46,6 +47,31 @@ class AdaptParams:
     def __post_init__(self) -> None:
         if not 0 < self.keep <= 1:
             raise ConfigError(f"keep must be in (0, 1], got {self.keep!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class BookReading:
+    """What :func:`adapt` reads off the whole book before it plans: paragraphs, persons,
+    mentions and events. It depends on the book and the reading settings only, so one reading
+    serves every format, span and cut weighting (the evaluation plans a book many times)."""
+
+    paragraphs: tuple[Paragraph, ...]
+    names: NameIndex
+    found: Mentions
+    events: tuple[Beat, ...]
+    protagonist: str | None
+
+
+def read_book(novel: Novel, params: AdaptParams = AdaptParams()) -> BookReading:
+    """Read ``novel`` for planning (see :class:`BookReading`)."""
+    paragraphs = read_paragraphs(novel, params.runtime)
+    if not paragraphs:
+        raise InputError("the novel has no text to adapt", source=novel.source)
+    names = find_names("\n".join(c.text for c in novel.chapters), novel.language, min_count=params.min_mentions)
+    found = mentions(paragraphs, names.alias_map(), novel.language)
+    events = find_events(paragraphs, found, names.alias_map(), novel.language)
+    protagonist = found.counts[0][0] if found.counts else None
+    return BookReading(tuple(paragraphs), names, found, tuple(events), protagonist)
 
 
 def _first_sentence(text: str) -> str:
@@ -73,6 +99,7 @@ def adapt(
     free_episodes: int | None = None,
     span: str = "auto",
     params: AdaptParams = AdaptParams(),
+    reading: BookReading | None = None,
 ) -> AdaptationPlan:
     """Plan ``novel`` as episodes of ``format`` (see the module docstring and docs/adaptation.md).
 
@@ -80,19 +107,19 @@ def adapt(
     >>> n = Novel("t", "", "zh", "t.txt", "utf-8", tuple(Chapter(i, "", "林晚道：“走。”\\n原来他竟然是凶手？") for i in (1, 2, 3, 4)))
     >>> [e.chapters for e in adapt(n, episodes=2, span="all").episodes]
     [(1, 2), (3, 4)]
+
+    ``reading`` is :func:`read_book` of the same novel with the same ``params``, when the caller
+    plans one book several times; by default the book is read here.
     """
-    paragraphs = read_paragraphs(novel, params.runtime)
-    if not paragraphs:
-        raise InputError("the novel has no text to adapt", source=novel.source)
     language = novel.language
     plan_budget = budget(format, episodes, minutes)
     first_last = parse_span(span, len(novel.chapters))
-    names = find_names("\n".join(c.text for c in novel.chapters), language, min_count=params.min_mentions)
+    if reading is None:
+        reading = read_book(novel, params)
+    paragraphs, names, found, protagonist = list(reading.paragraphs), reading.names, reading.found, reading.protagonist
+    events = list(reading.events)
     alias_map = names.alias_map()
-    found = mentions(paragraphs, alias_map, language)
-    events = find_events(paragraphs, found, alias_map, language)
     counts = dict(found.counts)
-    protagonist = found.counts[0][0] if found.counts else None
     raw = [p.seconds for p in paragraphs]
     n_episodes = plan_budget.episodes
     if first_last is None:
@@ -110,7 +137,8 @@ def adapt(
     keep = n_episodes * plan_budget.target_s / raw_total if raw_total > 0 else params.keep
     seconds = [raw[i] * keep for i in inside]
     breaks = story_breaks(span_pars, [found.per_paragraph[i] for i in inside], protagonist)
-    cuts = plan_cuts(span_pars, seconds, n_episodes, plan_budget.band_s, plan_budget.target_s, params.cuts, breaks)
+    lexical = lexical_breaks(span_pars, language) if params.cuts.lexical_weight else None
+    cuts = plan_cuts(span_pars, seconds, n_episodes, plan_budget.band_s, plan_budget.target_s, params.cuts, breaks, lexical)
     bounds = [*cuts.starts, len(span_pars)]
     plans: list[EpisodePlan] = []
     for number, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1):
