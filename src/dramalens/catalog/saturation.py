@@ -31,16 +31,18 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
 from ..analysis.tracks import TRACK_SYNONYMS, canonical_track, track_label
 from ..errors import ConfigError
+from ..i18n import Message, Param, translator
+from ..serial import json_field
 from .store import Catalog
 
-__all__ = ["MIN_SUPPORT", "RULE", "WINDOW", "Saturation", "SaturationRow", "label", "saturation", "saturation_html"]
+__all__ = ["MIN_SUPPORT", "RULE", "WINDOW", "Saturation", "SaturationRow", "label", "label_note", "saturation", "saturation_html"]
 
 #: Default works a trope or track needs before it gets a label (``Settings.saturation_min_works``).
 MIN_SUPPORT = 5
@@ -81,6 +83,8 @@ class SaturationRow:
     reason: str = ""
     per_title_growth: float | None = None
     per_title_interval: tuple[float, float] | None = None
+    #: ``reason`` as a catalogue message (not in the JSON, which keeps the English ``reason``).
+    note: Message = field(default=Message(""), metadata=json_field(omit=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,31 +155,48 @@ def _growths(released: np.ndarray, plays: np.ndarray, recent: slice, before: sli
 def label(works: int, share: float, median_share: float, supply: Growth | None, per_title: Growth | None,
           min_works: int = MIN_SUPPORT) -> tuple[str, str]:
     """(status, reason) from the figures a row shows: works, share, the median share of its
-    kind, supply growth and plays-per-title growth with their intervals (module doc).
+    kind, supply growth and plays-per-title growth with their intervals (module doc); the
+    reason in English (:func:`label_note` says it as a catalogue message).
 
     >>> label(20, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))[0]
     'crowded'
     >>> label(20, 0.05, 0.1, (0.0, (-0.1, 0.1)), (0.05, (0.02, 0.1)))[0]
     'under-served'
-    >>> label(3, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))[0]
-    'too few works'
+    >>> label(3, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))
+    ('too few works', '3 works < 5')
     """
-    def pct(g: Growth) -> str:
-        return f"{g[0] * 100:+.1f}%/month [{g[1][0] * 100:+.0f}%, {g[1][1] * 100:+.0f}%]"
+    status, note = label_note(works, share, median_share, supply, per_title, min_works)
+    return status, note.render(translator("en"))
 
+
+def _pct(name: str, g: Growth) -> tuple[tuple[str, Param], ...]:
+    """A growth and its interval as percentage fields ``name``, ``name_lo``, ``name_hi``."""
+    return ((name, g[0] * 100), (f"{name}_lo", g[1][0] * 100), (f"{name}_hi", g[1][1] * 100))
+
+
+def label_note(works: int, share: float, median_share: float, supply: Growth | None, per_title: Growth | None,
+               min_works: int = MIN_SUPPORT) -> tuple[str, Message]:
+    """(status, why) as :func:`label`, the why as a catalogue message (``sat.why.*``), so the
+    desk's saturation page and the chart say it in their reader's language.
+
+    >>> status, why = label_note(20, 0.05, 0.1, (0.0, (-0.1, 0.1)), (0.05, (0.02, 0.1)))
+    >>> translator("zh").say(why.key, why.params)
+    '单部播放量每月 +5.0% [+2%, +10%]，确定在上升；占比 5.0% ≤ 中位数 10.0%'
+    """
+    shares = (("share", share), ("median", median_share))
     if works < min_works:
-        return "too few works", f"{works} works < {min_works}"
+        return "too few works", Message("sat.why.few_works", (("works", works), ("min", min_works)))
     if supply is None:
-        return "too few works", f"fewer than {min_works} releases in a {WINDOW}-month window"
+        return "too few works", Message("sat.why.few_releases", (("min", min_works), ("window", WINDOW)))
     if per_title is None:
         if supply[1][0] > 0 and share >= 1.5 * median_share:
-            return "crowded", f"supply {pct(supply)} surely growing, share {share:.1%} ≥ 1.5 × median {median_share:.1%}, no plays"
-        return "balanced", f"supply {pct(supply)}, no play data"
+            return "crowded", Message("sat.why.crowded_no_plays", _pct("s", supply) + shares)
+        return "balanced", Message("sat.why.balanced_no_plays", _pct("s", supply))
     if share >= median_share and supply[0] >= 0 and per_title[1][1] < 0:
-        return "crowded", f"supply {pct(supply)} while plays per title fall {pct(per_title)}, share {share:.1%} ≥ median {median_share:.1%}"
+        return "crowded", Message("sat.why.crowded", _pct("s", supply) + _pct("p", per_title) + shares)
     if share <= median_share and per_title[1][0] > 0:
-        return "under-served", f"plays per title rise {pct(per_title)}, share {share:.1%} ≤ median {median_share:.1%}"
-    return "balanced", f"plays per title {pct(per_title)}, supply {pct(supply)}, share {share:.1%} (median {median_share:.1%})"
+        return "under-served", Message("sat.why.under_served", _pct("p", per_title) + shares)
+    return "balanced", Message("sat.why.balanced", _pct("p", per_title) + _pct("s", supply) + shares)
 
 
 def _effective_plays(catalog: Catalog, rows: int, position: dict[str, int], released: list[date | None],
@@ -252,12 +273,13 @@ def saturation(catalog: Catalog, *, min_works: int = MIN_SUPPORT, as_of: date | 
         on = (plays[with_plays] > 0).sum(axis=0) if with_plays.size else np.zeros(len(months))
         ppw = tuple((_name(m), round(float(plays[with_plays, i].sum() / on[i]), 2)) for i, m in enumerate(months) if on[i] > 0)
         share = len(rows) / n_works
-        status, reason = label(len(rows), round(share, 4), round(medians[kind], 4), sg, tg, min_works)
+        status, note = label_note(len(rows), round(share, 4), round(medians[kind], 4), sg, tg, min_works)
+        reason = note.render(translator("en"))
         out.append(SaturationRow(kind, name, names[(kind, name)], len(rows), round(share, 4),
                                  tuple((_name(m), int(supply[i])) for i, m in enumerate(months)), ppw,
                                  None if sg is None else round(sg[0], 4), None if pg is None else round(pg[0], 4), status,
                                  None if sg is None else sg[1], None if pg is None else pg[1], reason,
-                                 None if tg is None else tg[0], None if tg is None else tg[1]))
+                                 None if tg is None else tg[0], None if tg is None else tg[1], note))
     out.sort(key=lambda r: (r.kind != "trope", -r.works, r.name))
     return Saturation(tuple(out), tuple(_name(m) for m in months), len(index), RULE, _name(last), min_works,
                       tuple((k, round(v, 4)) for k, v in medians.items()))

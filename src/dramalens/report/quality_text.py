@@ -59,6 +59,7 @@ def quality_lines(quality: ReadQuality, threshold: float = 0.5, lang: str = "en"
     shown = [r for r in quality.reasons if r.penalty > 0][:_SHOWN_REASONS]
     lines.extend(Text(f"  - {reason_text(r, t)}") for r in shown)
     if quality.score < threshold:
-        lines.append(Text.from_markup(f"[yellow]{escape(t('s.warning'))}[/yellow] "
-                                      + escape(t("s.quality.under", threshold=threshold))))
+        warning = t("s.warning")
+        gap = "" if warning.endswith("：") else " "  # a full-width colon carries its own space
+        lines.append(Text.from_markup(f"[yellow]{escape(warning)}[/yellow]{gap}" + escape(t("s.quality.under", threshold=threshold))))
     return lines
