@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -35,6 +36,7 @@ BLOB = "第一集 " + "阿梅推门进来看见老周坐在桌边两人都没有
 #: Four lines of a Chinese episode: far under the length a desk can judge (the too-short gate).
 SHORT = "第1集\n1-1 日 内 客厅\n人物：林晚、顾沉\n林晚：你终于来了？\n顾沉：我来拿回属于我的东西。\n"
 ENGLISH_WORDS = re.compile(r"[A-Za-z]{3,}")
+SRC = Path(__file__).resolve().parents[1] / "src" / "dramalens"
 
 
 def _plain(items) -> str:
@@ -183,3 +185,64 @@ def test_a_saturation_reason_is_the_same_label_in_both_languages(works, share, m
     assert label(works, share, median, supply, per_title) == (status, note.render(translator("en")))
     zh = note.render(translator("zh"))
     assert "{" not in zh and not ENGLISH_WORDS.findall(zh), zh
+
+
+# -- errors a reviewer reads on a page ----------------------------------------------------------------
+
+#: The modules whose errors reach the desk's pages (the error page says ``key`` in the reader's
+#: language), and the raises that never reach a page, each with why.
+PAGE_MODULES = [*(f"triage/{m}.py" for m in ("likeness", "reader", "ip_novels", "review", "desk", "catalogs", "listing",
+                                             "intake", "workflow", "coverage", "export", "auth", "passwords")),
+                *(f"web/{p.name}" for p in (SRC / "web").glob("*.py"))]
+NEVER_ON_A_PAGE = {
+    ("triage/intake.py", "IntakeLimits."): "settings, checked at start-up",
+    ("triage/intake.py", "the sender's name"): "the command line's --by; a page sends the signed-in name",
+    ("triage/auth.py", "a user name is"): "accounts are made with `dramalens users add`",
+    ("triage/auth.py", "no user "): "`dramalens users token`",
+    ("triage/auth.py", "user "): "`dramalens users add`",
+    ("triage/auth.py", "an API token is required"): "the JSON API (documented English)",
+    ("triage/auth.py", "the API token is not valid"): "the JSON API (documented English)",
+    ("triage/passwords.py", ""): "`dramalens users add` (the password rule)",
+    ("web/app.py", "workers and worker_processes"): "start-up arguments",
+    ("web/charts.py", "kind must be track or trope"): "a programming error, not an input",
+    ("web/routes_api.py", "the body must be"): "the JSON API (documented English)",
+}
+
+
+def _raises_without_key(path):
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and isinstance(node.exc.func, ast.Name) \
+                and node.exc.func.id.endswith(("Error", "Denied")) and not any(k.arg == "key" for k in node.exc.keywords):
+            first = node.exc.args[0] if node.exc.args else None
+            text = "".join(v.value for v in first.values if isinstance(v, ast.Constant)) if isinstance(first, ast.JoinedStr) \
+                else first.value if isinstance(first, ast.Constant) else ""
+            yield node.lineno, str(text)
+
+
+def test_every_error_a_page_can_show_has_a_catalogue_key():
+    missing = [f"{name}:{line} {text[:60]}" for name in PAGE_MODULES for line, text in _raises_without_key(SRC / name)
+               if not any(name == m and text.startswith(prefix) for m, prefix in NEVER_ON_A_PAGE)]
+    assert missing == []
+
+
+@pytest.mark.usefixtures("fast_hash")
+def test_the_error_page_speaks_chinese(tmp_path):
+    app = create_app(f"sqlite:///{tmp_path / 'e.sqlite'}", workers=0)
+    engine = app.state.desk.engine
+    user = add_user(engine, "ann", "password-a", desk="都市")
+    sid = submit(engine, [("short.txt", SHORT.encode())], SubmissionMeta(), desk_id=user.desk_id, by="ann").submission_ids[0]
+    with TestClient(app) as client:
+        login(client, "ann", "password-a")
+        client.cookies.set("dl_lang", "zh")
+        similar = client.get(f"/submissions/{sid}/similar?work=w1")
+        query = client.get("/queue?sort=bogus")
+        export = client.get("/export.csv?kind=bogus")
+        client.cookies.set("dl_lang", "en")
+        english = client.get(f"/submissions/{sid}/similar?work=w1").text
+    assert similar.status_code == 404 and "没有名为“w1”的相似作品" in similar.text and "请从投稿页面打开相似作品" in similar.text
+    assert "no similar work" not in similar.text and "open a similar work" not in similar.text
+    assert 400 <= query.status_code < 500 and "排序必须是" in query.text and "must be one of" not in query.text
+    assert 400 <= export.status_code < 500 and "必须是 queue, decisions 之一" in export.text
+    assert "no similar work &#39;w1&#39; for submission" in english and "open a similar work from the submission&#39;s page" in english
