@@ -246,3 +246,38 @@ def test_the_error_page_speaks_chinese(tmp_path):
     assert 400 <= query.status_code < 500 and "排序必须是" in query.text and "must be one of" not in query.text
     assert 400 <= export.status_code < 500 and "必须是 queue, decisions 之一" in export.text
     assert "no similar work &#39;w1&#39; for submission" in english and "open a similar work from the submission&#39;s page" in english
+
+
+def _saturation_result():
+    from dramalens.catalog.saturation import Saturation, SaturationRow
+
+    status, note = label_note(20, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))
+    crowded = SaturationRow("trope", "rebirth", "重生 / rebirth", 20, 0.3, (("2024-01", 3), ("2024-02", 5)), (), 0.1, -0.02,
+                            status, (0.05, 0.2), (-0.1, 0.0), note.render(translator("en")), -0.05, (-0.1, -0.01), note)
+    return Saturation((crowded,), ("2024-01", "2024-02"), 20, as_of="2024-02", median_share=(("trope", 0.1),))
+
+
+def test_the_saturation_chart_and_lines_in_chinese():
+    from dramalens.catalog.saturation import RULE, saturation_html, saturation_lines
+
+    result = _saturation_result()
+    zh = saturation_html(result, lang="zh")
+    assert "作品库饱和度" in zh and "重生" in zh and "rebirth" not in zh and "拥挤" in zh and "每月 +10.0%" in zh
+    assert "单部播放量每月 -5.0%" in zh and "套路占比中位数：10.0%" in zh and "规则——供给" in zh
+    for english in ("works;", "Rule:", "crowded", "%/mo", "plays per title", "median share"):
+        assert english not in zh
+    en = saturation_html(result)
+    assert "Catalog saturation" in en and "rebirth" in en and "%/mo [" in en and "crowded" in en
+    assert translator("en")("sat.report.rule") == f"Rule: {RULE}"  # the English rule is the code's own
+    (line,) = saturation_lines(result, "zh")
+    assert line.startswith("套路") and "20 部作品" in line and "拥挤" in line and "works" not in line
+    with pytest.raises(Exception, match="must be one of"):
+        saturation_lines(result, "fr")
+
+
+def test_the_saturation_page_names_a_trope_in_the_readers_language():
+    from dramalens.web.charts import growth_chart
+
+    result = _saturation_result()
+    assert growth_chart(result.rows, "trope", lang="zh").rows[0].label == "重生"
+    assert growth_chart(result.rows, "trope", lang="en").rows[0].label == "rebirth"

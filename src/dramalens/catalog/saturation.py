@@ -33,16 +33,17 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
 from ..analysis.tracks import TRACK_SYNONYMS, canonical_track, track_label
 from ..errors import ConfigError
-from ..i18n import Message, Param, translator
+from ..i18n import LANGUAGES, Message, Param, Translator, translator
 from ..serial import json_field
 from .store import Catalog
 
-__all__ = ["MIN_SUPPORT", "RULE", "WINDOW", "Saturation", "SaturationRow", "label", "label_note", "saturation", "saturation_html"]
+__all__ = ["MIN_SUPPORT", "RULE", "WINDOW", "Saturation", "SaturationRow", "label", "label_note", "row_label", "saturation", "saturation_html", "saturation_lines"]
 
 #: Default works a trope or track needs before it gets a label (``Settings.saturation_min_works``).
 MIN_SUPPORT = 5
@@ -288,53 +289,92 @@ def saturation(catalog: Catalog, *, min_works: int = MIN_SUPPORT, as_of: date | 
 _COLOURS = {"crowded": "#d9534f", "balanced": "#8a8f98", "under-served": "#2e8b57", "too few works": "#b0b0b0"}
 
 
-def _spark(values: list[float], width: int = 160, height: int = 28, colour: str = "#444") -> str:
+def _spark(values: list[float], t: Translator, width: int = 160, height: int = 28, colour: str = "#444") -> str:
     if not values or max(values) == 0:
-        return f'<svg width="{width}" height="{height}" role="img" aria-label="no data"></svg>'
+        return f'<svg width="{width}" height="{height}" role="img" aria-label="{html.escape(t("sat.report.no_data"))}"></svg>'
     top = max(values)
     step = width / max(len(values) - 1, 1)
     pts = " ".join(f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
     return f'<svg width="{width}" height="{height}" role="img"><polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{pts}"/></svg>'
 
 
-def _growth_cell(value: float | None, interval: tuple[float, float] | None) -> str:
+def _growth_cell(value: float | None, interval: tuple[float, float] | None, t: Translator) -> str:
     if value is None or interval is None:
         return "—"
-    return f"{value * 100:+.1f}%/mo [{interval[0] * 100:+.0f}%, {interval[1] * 100:+.0f}%]"
+    return html.escape(t("sat.report.growth", g=value * 100, lo=interval[0] * 100, hi=interval[1] * 100))
 
 
-def saturation_html(result: Saturation, *, title: str = "Catalog saturation") -> str:
-    """A self-contained HTML page: bars of works per trope/track coloured by label, the two
-    growth figures with their intervals and the reason for each label, and sparklines of
-    supply and plays per work over the months (inline SVG, no scripts)."""
+def row_label(row: SaturationRow, lang: str) -> str:
+    """A row's name in ``lang``: a track's label, or the side of a trope's "中文 / English"
+    label that matches the reader (the whole label when it has one side only).
+
+    >>> r = SaturationRow("trope", "rebirth", "重生 / rebirth", 3, 0.1, (), (), None, None, "too few works")
+    >>> row_label(r, "zh"), row_label(r, "en")
+    ('重生', 'rebirth')
+    """
+    if row.kind == "track" and row.name in TRACK_SYNONYMS:
+        return track_label(row.name, lang)
+    sides = (row.label or row.name).split(" / ")
+    return (sides[0] if lang == "zh" else sides[-1]) or row.name
+
+
+def saturation_html(result: Saturation, *, title: str | None = None, lang: str = "en") -> str:
+    """A self-contained HTML page, in ``lang`` ('zh' or 'en'): bars of works per trope/track
+    coloured by label, the two growth figures with their intervals and the reason for each
+    label, and sparklines of supply and plays per work over the months (inline SVG, no scripts)."""
+    if lang not in LANGUAGES:
+        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    t = translator(lang)
+    title = title or t("sat.report.title")
     span = ", ".join(result.periods[:1] + result.periods[-1:]) or "—"
-    medians = "; ".join(f"median share of a {k}: {v:.1%}" for k, v in result.median_share)
+    medians = t("list_semicolon").join(t.say("sat.report.median", (("kind_key", f"kind.{k}"), ("share", v)))
+                                       for k, v in result.median_share)
+    summary = t("sat.report.summary", works=result.works, span=span, as_of=result.as_of or "—", min=result.min_works,
+                medians=medians)
     parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<!doctype html><html lang='{t.lang}'><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
         "<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}.n{text-align:right}small{color:#666}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1><p>{result.works} works; months {html.escape(span)} (as of {html.escape(result.as_of or '—')}); "
-        f"at least {result.min_works} works before a label; {html.escape(medians)}.</p>",
-        f"<p><small>Rule: {html.escape(result.rule)}</small></p>",
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p>",
+        f"<p><small>{html.escape(t('sat.report.rule'))}</small></p>",
     ]
+    heads = ("works", "share", "", "supply_growth", "plays_growth", "per_title_growth", "status", "sat.report.releases",
+             "sat.report.plays_per_work")
     for kind in ("trope", "track"):
         rows = [r for r in result.rows if r.kind == kind]
         if not rows:
             continue
         top = max(r.works for r in rows)
-        parts.append(f"<h2>{'Tropes' if kind == 'trope' else 'Tracks'}</h2><table><tr><th>{kind}</th><th>works</th><th>share</th><th></th>"
-                     "<th>supply growth</th><th>plays growth</th><th>plays per title</th><th>status</th><th>releases / month</th><th>plays per work / month</th></tr>")
+        cols = "".join(f"<th>{html.escape(t(h)) if h else ''}</th>" for h in heads)
+        parts.append(f"<h2>{html.escape(t(f'sat.report.{kind}s'))}</h2><table><tr><th>{html.escape(t(f'kind.{kind}'))}</th>{cols}</tr>")
         for r in rows:
             colour = _COLOURS[r.status]
             bar = f'<svg width="160" height="14" role="img"><rect width="{160 * r.works / top:.1f}" height="14" fill="{colour}"/></svg>'
+            why = t.say(r.note.key, r.note.params, r.reason)
             parts.append(
-                f"<tr><td>{html.escape(r.label or r.name)}</td><td class='n'>{r.works}</td><td class='n'>{r.share:.1%}</td><td>{bar}</td>"
-                f"<td class='n'>{_growth_cell(r.supply_growth, r.supply_interval)}</td><td class='n'>{_growth_cell(r.plays_growth, r.plays_interval)}</td>"
-                f"<td class='n'>{_growth_cell(r.per_title_growth, r.per_title_interval)}</td>"
-                f"<td style='color:{colour}'>{r.status}<br><small>{html.escape(r.reason)}</small></td><td>{_spark([float(v) for _, v in r.supply])}</td>"
-                f"<td>{_spark([v for _, v in r.plays_per_work], colour='#1f6fb2')}</td></tr>"
+                f"<tr><td>{html.escape(row_label(r, t.lang))}</td><td class='n'>{r.works}</td><td class='n'>{r.share:.1%}</td><td>{bar}</td>"
+                f"<td class='n'>{_growth_cell(r.supply_growth, r.supply_interval, t)}</td><td class='n'>{_growth_cell(r.plays_growth, r.plays_interval, t)}</td>"
+                f"<td class='n'>{_growth_cell(r.per_title_growth, r.per_title_interval, t)}</td>"
+                f"<td style='color:{colour}'>{html.escape(t('sat.' + r.status))}<br><small>{html.escape(why)}</small></td>"
+                f"<td>{_spark([float(v) for _, v in r.supply], t)}</td>"
+                f"<td>{_spark([v for _, v in r.plays_per_work], t, colour='#1f6fb2')}</td></tr>"
             )
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def saturation_lines(result: Saturation, lang: str = "en", chart: Path | None = None) -> list[str]:
+    """What ``catalog saturation`` prints, in ``lang``: a line per row (kind, name, works,
+    label, why), then where the chart was written.
+
+    >>> saturation_lines(Saturation((), (), 0), "zh", Path("s.html"))
+    ['图表已写入 s.html']
+    """
+    if lang not in LANGUAGES:
+        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    t = translator(lang)
+    out = [f"{t('kind.' + r.kind):<6} {row_label(r, lang):<28} {t('sat.cli.row', works=r.works):>10}  "
+           f"{t('sat.' + r.status):<13} {t.say(r.note.key, r.note.params, r.reason)}" for r in result.rows]
+    return out + ([t("sat.cli.written", path=str(chart))] if chart is not None else [])

@@ -26,6 +26,7 @@ from ..catalog import (
     similar_to_work,
 )
 from ..catalog.distributed import mapper_for
+from ..catalog.saturation import saturation_lines
 from ..catalog.importer import EMBEDDERS
 from ..catalog.metadata import MAX_LINE_BYTES
 from ..catalog.tagger_catalog import TaggerReport, apply_tagger, tag_input, train_catalog_tagger
@@ -137,18 +138,16 @@ def saturation_cmd(
     html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML chart here."),
     min_works: Optional[int] = typer.Option(None, "--min-works", help="Works before a label (default: the setting saturation_min_works)."),
     as_json: bool = typer.Option(False, "--json"),
+    lang: str = typer.Option("en", "--lang", help="Language of the lines and the HTML chart: zh or en."),
 ) -> None:
     """Works, month-over-month supply and plays growth (90% intervals) by trope and track; crowded / under-served labels."""
     result = saturation(_open(db), min_works=current_settings().saturation_min_works if min_works is None else min_works)
     if html:
-        html.write_text(saturation_html(result), encoding="utf-8")
+        html.write_text(saturation_html(result, lang=lang), encoding="utf-8")
     if as_json:
         _dump(to_jsonable(result))
         return
-    for r in result.rows:
-        typer.echo(f"{r.kind:<6} {r.label or r.name:<28} {r.works:>6} works  {r.status:<13} {r.reason}")
-    if html:
-        typer.echo(f"chart written to {html}")
+    typer.echo("\n".join(saturation_lines(result, lang, html)))
 
 
 @catalog_app.command("dedupe")
