@@ -281,3 +281,13 @@ def test_the_saturation_page_names_a_trope_in_the_readers_language():
     result = _saturation_result()
     assert growth_chart(result.rows, "trope", lang="zh").rows[0].label == "重生"
     assert growth_chart(result.rows, "trope", lang="en").rows[0].label == "rebirth"
+
+
+def test_the_chapters_table_is_in_the_novels_language(capsys):
+    novel = Path(__file__).parent / "novels" / "zh_volumes.txt"
+    assert main(["chapters", str(novel)]) == 0
+    zh = capsys.readouterr().out
+    assert "共 7 章" in zh and "首句" in zh and "序章" in zh and "番外" in zh
+    assert "chapters" not in zh and "first line" not in zh and "prologue" not in zh
+    assert main(["chapters", str(novel), "--lang", "en"]) == 0
+    assert "7 chapters" in capsys.readouterr().out
