@@ -291,3 +291,26 @@ def test_the_chapters_table_is_in_the_novels_language(capsys):
     assert "chapters" not in zh and "first line" not in zh and "prologue" not in zh
     assert main(["chapters", str(novel), "--lang", "en"]) == 0
     assert "7 chapters" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("fast_hash")
+def test_the_coverage_heading_and_the_nav_use_the_readers_punctuation_and_words(tmp_path):
+    import io
+    import zipfile
+
+    app = create_app(f"sqlite:///{tmp_path / 'c.sqlite'}", workers=0)
+    engine = app.state.desk.engine
+    user = add_user(engine, "ann", "password-a", desk="都市")
+    sid = submit(engine, [("short.txt", SHORT.encode())], SubmissionMeta(), desk_id=user.desk_id, by="ann").submission_ids[0]
+    Worker(engine, pipeline=REAL_PIPELINE, poll=0.05).run_until_empty()
+    with TestClient(app) as client:
+        login(client, "ann", "password-a")
+        client.cookies.set("dl_lang", "zh")
+        page = client.get(f"/submissions/{sid}/coverage").text
+        docx = client.get(f"/submissions/{sid}/coverage.docx").content
+        client.cookies.set("dl_lang", "en")
+        english = client.get(f"/submissions/{sid}/coverage").text
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+    assert "审读报告：short" in page and "审读报告: " not in page and 'aria-label="主导航"' in page
+    assert "审读报告：short" in xml and "审读报告: " not in xml
+    assert "Coverage: short" in english and 'aria-label="main"' in english
