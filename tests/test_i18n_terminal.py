@@ -314,3 +314,22 @@ def test_the_coverage_heading_and_the_nav_use_the_readers_punctuation_and_words(
     assert "审读报告：short" in page and "审读报告: " not in page and 'aria-label="主导航"' in page
     assert "审读报告：short" in xml and "审读报告: " not in xml
     assert "Coverage: short" in english and 'aria-label="main"' in english
+
+
+@pytest.mark.usefixtures("fast_hash")
+@pytest.mark.parametrize("name, content, zh, english", [
+    ("junk.txt", bytes(range(256)) * 40, "无法解码文本", "cannot decode the text"),
+    ("empty.txt", b" \n", "是空的", "is empty"),
+    ("book.epub", b"PK\x03\x04not a zip", "不是有效的 .epub 文件：zip 压缩包已损坏", "the zip archive is damaged"),
+])
+def test_a_refused_novel_is_explained_in_chinese(tmp_path, name, content, zh, english):
+    from triage_support import csrf_of
+
+    app = create_app(f"sqlite:///{tmp_path / 'ip.sqlite'}", workers=0)
+    add_user(app.state.desk.engine, "ann", "password-a", desk="都市")
+    with TestClient(app) as client:
+        login(client, "ann", "password-a")
+        client.cookies.set("dl_lang", "zh")
+        sent = client.post("/ip", data={"csrf_token": csrf_of(client.get("/ip").text)}, files={"file": (name, content)},
+                           follow_redirects=False)
+    assert 400 <= sent.status_code < 500 and zh in sent.text and english not in sent.text
