@@ -333,3 +333,12 @@ def test_a_refused_novel_is_explained_in_chinese(tmp_path, name, content, zh, en
         sent = client.post("/ip", data={"csrf_token": csrf_of(client.get("/ip").text)}, files={"file": (name, content)},
                            follow_redirects=False)
     assert 400 <= sent.status_code < 500 and zh in sent.text and english not in sent.text
+
+
+def test_the_report_and_the_summary_name_the_source_format_in_chinese():
+    from dramalens.report.html import render_html
+
+    analysis = analyze(parse(SHORT))
+    zh, en = render_html(analysis, "zh"), render_html(analysis, "en")
+    assert "中文 · 中文剧本格式" in zh and "· chinese ·" not in zh and "Chinese · chinese" in en
+    assert "中文剧本格式" in _plain(summary(analysis, "s.txt", lang="zh"))

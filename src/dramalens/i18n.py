@@ -25,7 +25,7 @@ LANGUAGES = ("zh", "en")
 #: Keys whose tail is an id worth showing as it is when no label exists (a new plot function,
 #: a status added by a migration): ``fn.meet`` → ``meet`` rather than ``fn.meet``.
 ID_PREFIXES = ("status.", "fn.", "track.", "cue.", "agency.", "tier.", "sev.", "drive.", "shape.", "rule.", "gate.",
-               "action.", "outcome.", "sat.", "kind.", "audience.", "lang.", "role.")
+               "action.", "outcome.", "sat.", "kind.", "audience.", "lang.", "role.", "srcfmt.")
 
 #: One value a message's ``{field}`` can take.
 Param = str | int | float

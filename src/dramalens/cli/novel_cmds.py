@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 def _chapters_table(novel: Novel, name: str, t: Translator) -> Table:
     """Number, kind, volume, title, length and first line of each chapter."""
     unit = "nv.col.chars" if novel.language == "zh" else "nv.col.words"
-    fields: dict[str, Param] = dict(title=novel.title or name, author=novel.author or "", source=novel.source_format, encoding=novel.encoding,
+    fields: dict[str, Param] = dict(title=novel.title or name, author=novel.author or "", source=t(f"srcfmt.{novel.source_format}"), encoding=novel.encoding,
                   language=novel.language, n=len(novel.chapters), length=novel.length,
                   unit=t("unit.characters" if novel.language == "zh" else "unit.words"))
     table = Table(title=t("nv.title_by" if novel.author else "nv.title", **fields))

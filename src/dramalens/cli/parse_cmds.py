@@ -73,7 +73,7 @@ def parse_command(
 def _stats_table(script: Script, name: str, t: Translator) -> Table:
     """Per episode: scenes, speakers, dialogue and action (characters for zh, words for en), lines."""
     unit = "chars" if script.language == "zh" else "words"
-    table = Table(title=t("st.title", title=script.title or name, source=script.source_format, language=script.language,
+    table = Table(title=t("st.title", title=script.title or name, source=t(f"srcfmt.{script.source_format}"), language=script.language,
                           n=len(script.characters)))
     for col in ("episode", "scenes", "speakers", f"dialogue_{unit}", f"action_{unit}", "lines"):
         table.add_column(t(f"st.col.{col}"), justify="right")

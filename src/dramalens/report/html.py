@@ -460,7 +460,8 @@ def render_html(analysis: Analysis, lang: str | None = None) -> str:
     kpi_html = "".join(f'<div class="kpi"><b>{_e(v)}</b><span>{_e(t(k))}</span></div>' for k, v in kpis)
     said = [m.render(t) for m in a.notes] if a.notes else list(a.warnings)
     warn_html = ('<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in said[:50]) + "</ul>") if said else ""
-    meta = " · ".join(_e(x) for x in (a.language, a.source_format, a.source) if x)
+    named = (t(f"lang.{a.language}") if a.language else "", t(f"srcfmt.{a.source_format}") if a.source_format else "")
+    meta = " · ".join(_e(x) for x in (*named, a.source) if x)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="' + ("zh-CN" if t.lang == "zh" else "en") + '"><head><meta charset="utf-8">',

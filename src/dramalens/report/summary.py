@@ -106,7 +106,7 @@ def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float
     >>> a = analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？"))
     >>> str(summary(a, "s.txt", lang="en")[0]).startswith("[bold]s.txt[/bold] — chinese, zh, 1 episodes")
     True
-    >>> str(summary(a, "s.txt")[0]).startswith("[bold]s.txt[/bold] — chinese，zh，1 集")
+    >>> str(summary(a, "s.txt")[0]).startswith("[bold]s.txt[/bold] — 中文剧本格式，zh，1 集")
     True
     """
     if lang is not None and lang not in LANGUAGES:
@@ -117,7 +117,7 @@ def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float
     pages = t("s.pages", pages=rt.pages) if rt.pages is not None else ""
     how = t("s.chosen") if fmt.chosen else t("s.classified")
     items: list[RenderableType] = [
-        f"[bold]{analysis.title or name}[/bold] — " + t("s.head", source=analysis.source_format, language=analysis.language,
+        f"[bold]{analysis.title or name}[/bold] — " + t("s.head", source=t(f"srcfmt.{analysis.source_format}"), language=analysis.language,
                                                          episodes=analysis.episode_count, minutes=rt.total_minutes, pages=pages),
         t("s.format", format=t(fmt.format) if fmt.format else "—", how=how, median=_mmss(fmt.median_seconds),
           lo=_mmss(lo), hi=_mmss(hi), outside=len(fmt.outside)),
