@@ -342,3 +342,22 @@ def test_the_report_and_the_summary_name_the_source_format_in_chinese():
     zh, en = render_html(analysis, "zh"), render_html(analysis, "en")
     assert "中文 · 中文剧本格式" in zh and "· chinese ·" not in zh and "Chinese · chinese" in en
     assert "中文剧本格式" in _plain(summary(analysis, "s.txt", lang="zh"))
+
+
+def test_catalog_similar_and_novelty_speak_the_scripts_language(tmp_path, capsys):
+    from dramalens.catalog import Catalog, import_paths
+    from dramalens.synth import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(corpus, works=6, languages=("zh",), episodes=(3, 4), seed=5, plant_rate=0.0)
+    url = f"sqlite:///{tmp_path / 'cat.sqlite'}"
+    import_paths(Catalog(url), [corpus])
+    script = sorted(corpus.rglob("*.txt"))[0]
+    assert main(["catalog", "similar", str(script), "--db", url]) == 0
+    zh = capsys.readouterr().out
+    assert "作品编号" in zh and "综合得分" in zh and "evidence" not in zh and "skeleton" not in zh
+    assert main(["catalog", "novelty", str(script), "--db", url]) == 0
+    zh = capsys.readouterr().out
+    assert zh.startswith("新颖度 ") and "novelty" not in zh.splitlines()[0]
+    assert main(["catalog", "novelty", str(script), "--db", url, "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("novelty ")
