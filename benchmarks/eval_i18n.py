@@ -12,11 +12,14 @@ Every script under the folders (.txt, .md, .fountain, .docx) is parsed, analysed
 * **evidence**: every rubric evidence sentence rendered through the catalogue; the share of
   sentences with an English word of four letters or more outside what the script or a rule id
   supplies.
+* **read quality and gates** (the terminal's ``stats``/``analyze`` lines, the desk's gate
+  evidence and ``triage rank``): the lines with an English word of four letters or more.
 * **tracks** (scripts of both languages): the tracks the tagger detected, as written (the rows
   a desk's supply table and the saturation page had) and as canonical ids (the rows they have).
 
 Baseline, in the same run: the same analysis rendered the way the desk showed it before the
-catalogue (the report in English for every script, the evidence's stored English ``text``).
+catalogue (the report in English for every script, the evidence's stored English ``text``; the
+read-quality lines in English; a gate's label translated and its detail in English).
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from dramalens import analyze, parse
 from dramalens.analysis.tracks import canonical_track
 from dramalens.errors import DramalensError
 from dramalens.i18n import translator
+from dramalens.report import quality_lines
 from dramalens.report.html import render_html
-from dramalens.triage.pipeline import features_from_analysis
+from dramalens.triage.gates import gates_for
+from dramalens.triage.pipeline import features_from_analysis, gate_evidence, read_gate, unreadable_gate
 from dramalens.triage.scoring import score
 
 SUFFIXES = {".txt", ".md", ".fountain", ".docx", ".spmd"}
@@ -94,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     files = files[: args.limit] if args.limit else files
     zh = translator("zh")
     rows: list[tuple[str, float, float, int, int, int]] = []
+    said = {"quality": [0, 0, 0], "gates": [0, 0, 0]}  # lines, English before, English after
     tracks: dict[str, set[str]] = {}
     for path in files:
         try:
@@ -112,6 +118,16 @@ def main(argv: list[str] | None = None) -> int:
         english_before = sum(1 for e in evidence if WORD.search(e.text))
         english_after = sum(1 for e in evidence if WORD.search(re.sub(r"[a-z]+\.[a-z_.]+", "", zh.say(e.key, e.params, e.text))))
         rows.append((path.name, before, after, len(evidence), english_before, english_after))
+        q_before = [str(x) for x in quality_lines(script.quality, 0.5, "en")]
+        q_after = [str(x) for x in quality_lines(script.quality, 0.5, "zh")]
+        unread = read_gate(script, 0.5)
+        gates = ((unreadable_gate(unread),) if unread else ()) + gates_for(script, analysis)
+        g_before = [zh("ev.gate", gate=zh(f"gate.{g.code}"), detail=g.text) for g in gates]
+        g_after = [zh.say(e.key, e.params, e.text) for e in map(gate_evidence, gates)]
+        for kind, old, new in (("quality", q_before, q_after), ("gates", g_before, g_after)):
+            said[kind][0] += len(new)
+            said[kind][1] += sum(1 for x in old if WORD.search(x))
+            said[kind][2] += sum(1 for x in new if WORD.search(x))
         print(f"{path.name[:40]:40s} chrome Latin {before:6.1%} -> {after:6.1%}  evidence English {english_before}/{len(evidence)}"
               f" -> {english_after}/{len(evidence)}")
     if not rows:
@@ -124,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
           f"max after {max(r[2] for r in rows):.1%}")
     print(f"evidence sentences with an English word: baseline {sum(r[4] for r in rows)}/{ev}, catalogue (zh) "
           f"{sum(r[5] for r in rows)}/{ev}")
+    for kind, (lines, old, new) in said.items():
+        print(f"{kind} lines with an English word: baseline {old}/{lines}, catalogue (zh) {new}/{lines}")
     written = sorted(w for ws in tracks.values() for w in ws)
     print(f"tracks detected: {len(written)} as written ({', '.join(written)}) -> {len(tracks)} canonical; merged across "
           f"languages: {', '.join(f'{k} = ' + ' / '.join(sorted(v)) for k, v in sorted(tracks.items()) if len(v) > 1) or 'none'}")

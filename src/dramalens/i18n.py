@@ -25,7 +25,7 @@ LANGUAGES = ("zh", "en")
 #: Keys whose tail is an id worth showing as it is when no label exists (a new plot function,
 #: a status added by a migration): ``fn.meet`` → ``meet`` rather than ``fn.meet``.
 ID_PREFIXES = ("status.", "fn.", "track.", "cue.", "agency.", "tier.", "sev.", "drive.", "shape.", "rule.", "gate.",
-               "action.", "outcome.", "sat.", "kind.", "audience.", "lang.", "role.")
+               "action.", "outcome.", "sat.", "kind.", "audience.", "lang.", "role.", "srcfmt.")
 
 #: One value a message's ``{field}`` can take.
 Param = str | int | float
@@ -118,7 +118,8 @@ class Translator:
         JSON gives them back); ``fallback`` (the English text stored with it) when there is no
         key, as in rows written before messages had keys. A field named ``x_key`` holds a key
         itself: it is translated and filled in as ``x`` (a rule's label inside a flag's sentence);
-        one named ``x_keys`` holds comma-separated keys, each translated, joined with the
+        the key's own fields come from the other fields (and the key fields before it); one
+        named ``x_keys`` holds comma-separated keys, each translated, joined with the
         language's list separator (``list_none`` when there are none) and filled in as ``x``.
 
         >>> t = translator("zh")
@@ -133,17 +134,18 @@ class Translator:
         if not key or not isinstance(key, str):
             return "" if fallback is None else str(fallback)
         pairs = params.items() if isinstance(params, Mapping) else params
-        fields: dict[str, Param] = {}
-        for pair in pairs if isinstance(pairs, Iterable) else ():
-            if isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str):
-                name, value = pair
-                if name.endswith("_key"):
-                    fields[name[:-4]] = self(str(value))
-                elif name.endswith("_keys"):
-                    items = [self(k) for k in str(value).split(",") if k]
-                    fields[name[:-5]] = self("list_sep").join(items) if items else self("list_none")
-                else:
-                    fields[name] = value if isinstance(value, (str, int, float)) else str(value)
+        named = [p for p in (pairs if isinstance(pairs, Iterable) else ())
+                 if isinstance(p, (tuple, list)) and len(p) == 2 and isinstance(p[0], str)]
+        fields: dict[str, Param] = {name: value if isinstance(value, (str, int, float)) else str(value)
+                                    for name, value in named if not name.endswith(("_key", "_keys"))}
+        # Key fields in their order, each filled with the plain fields and the keys before it, so a
+        # sentence can hold another with fields of its own (a gate's label, then its detail).
+        for name, value in named:
+            if name.endswith("_key"):
+                fields[name[:-4]] = self(str(value), **fields)
+            elif name.endswith("_keys"):
+                items = [self(k) for k in str(value).split(",") if k]
+                fields[name[:-5]] = self("list_sep").join(items) if items else self("list_none")
         return self(key, **fields)
 
     def has(self, key: str) -> bool:

@@ -12,15 +12,16 @@ the library, and, given a catalog, how far the premise is from what the catalog 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..analysis.agency import agency_score
-from ..analysis.tropes import tag_tropes
+from ..analysis.tropes import load_vocabulary, tag_tropes
 from ..catalog.distributed import LocalMapper, Mapper, mapper_for
 from ..catalog.novelty import novelty_of_text
 from ..catalog.store import Catalog
 from ..errors import DramalensError
+from ..i18n import Translator, translator
 from ..parsing.novel import read_novel
 from ..serial import JSON, json_field, jsonable_dict
 from .characters import find_names
@@ -28,7 +29,7 @@ from .events import find_events, mentions
 from .reading import read_paragraphs
 from .tension import agency_counts
 
-__all__ = ["LibraryRanking", "NovelProfile", "RankedNovel", "library_files", "novel_profile", "rank_library", "rank_paths"]
+__all__ = ["LibraryRanking", "NovelProfile", "RankedNovel", "library_files", "novel_profile", "novel_reasons", "rank_library", "rank_paths", "ranking_language"]
 
 _PREMISE_CHARS = 1500
 _CAST_BAND = (4, 15)
@@ -148,9 +149,9 @@ def rank_library(
     conflict = dict(zip((p.path for p in ok), _percentiles([p.conflict_density for p in ok])))
     ranked: list[tuple[float, str, RankedNovel]] = []
     for p in profiles:
-        reasons: list[str] = []
         if p.error is not None:
-            ranked.append((-1.0, p.path, RankedNovel(0, 0.0, p, (), None, None, (f"unreadable: {p.error}",))))
+            broken = RankedNovel(0, 0.0, p, (), None, None, ())
+            ranked.append((-1.0, p.path, replace(broken, reasons=novel_reasons(broken, translator("en")))))
             continue
         lo, hi = _CAST_BAND
         parts = {
@@ -167,16 +168,57 @@ def rank_library(
             parts["novelty"] = novelty
         weights = {k: w for k, w in _WEIGHTS if k in parts}
         score = sum(parts[k] * w for k, w in weights.items()) / sum(weights.values())
-        reasons.append(f"conflict {p.conflict_density:.2f} a thousand units (above {parts['conflict']:.0%} of the library)")
-        reasons.append(f"lead {p.protagonist or 'none found'}: agency {p.protagonist_agency:+.2f}"
-                       + (" (drives events)" if p.protagonist_agency > 0 else " (undergoes events)" if p.protagonist_agency < 0 else ""))
-        reasons.append(f"cast of {p.cast_size}" + ("" if lo <= p.cast_size <= hi else f" (outside {lo}-{hi})"))
-        if p.tropes:
-            reasons.append("tropes: " + ", ".join(p.tropes))
-        if novelty is not None:
-            reasons.append(f"premise novelty {novelty:.2f} against the catalog" + (f"; nearest: {nearest}" if nearest else ""))
-        ranked.append((score, p.path, RankedNovel(0, score, p, tuple(parts.items()), novelty, nearest, tuple(reasons))))
+        placed = RankedNovel(0, score, p, tuple(parts.items()), novelty, nearest, ())
+        ranked.append((score, p.path, replace(placed, reasons=novel_reasons(placed, translator("en")))))
     ranked.sort(key=lambda t: (-t[0], t[1]))
     novels = tuple(RankedNovel(i, r.score, r.profile, r.parts, r.novelty, r.nearest, r.reasons)
                    for i, (_, _, r) in enumerate(ranked, start=1))
     return LibraryRanking(novels, _WEIGHTS)
+
+
+def _trope_labels(ids: Sequence[str], t: Translator) -> str:
+    """Trope ids as the vocabulary's Chinese labels for a Chinese reader; the ids in English
+    (the JSON contract's reasons name them so)."""
+    if t.lang != "zh":
+        return ", ".join(ids)
+    vocabulary = {v.id: v.label_zh for v in load_vocabulary().tropes}  # cached; ~40 entries
+    return t("list_sep").join(vocabulary.get(i) or i for i in ids)
+
+
+def novel_reasons(r: RankedNovel, t: Translator) -> tuple[str, ...]:
+    """Why a novel ranks where it does, said by ``t`` (the English ones are the JSON's
+    ``reasons``; the terminal table and pages say them in their reader's language).
+
+    >>> p = NovelProfile("a.txt", "A", "zh", 8, 9000, 1.5, "林晚", 0.4, 6, ("rebirth",), "")
+    >>> r = RankedNovel(1, 0.7, p, (("conflict", 0.75),), None, None, ())
+    >>> novel_reasons(r, translator("zh"))
+    ('冲突密度 每千字 1.50（高于书库中 75% 的小说）', '主角林晚：主动性 +0.40（推动事件）', '主要人物 6 个', '套路：重生')
+    >>> novel_reasons(r, translator("en"))[:2]
+    ('conflict 1.50 a thousand units (above 75% of the library)', 'lead 林晚: agency +0.40 (drives events)')
+    """
+    p = r.profile
+    if p.error is not None:  # the reader's own reason (English: novel read errors carry no key yet)
+        return (t("ar.unreadable", error=p.error),)
+    lo, hi = _CAST_BAND
+    per = "ar.per_k_chars" if p.language == "zh" else "ar.per_k_words"
+    lead = "ar.lead.active" if p.protagonist_agency > 0 else "ar.lead.passive" if p.protagonist_agency < 0 else "ar.lead.neutral"
+    name = (("name", p.protagonist),) if p.protagonist else (("name_key", "ar.no_lead"),)
+    out = [t.say("ar.conflict", (("density", p.conflict_density), ("per_key", per), ("pct", dict(r.parts).get("conflict", 0.0)))),
+           t.say(lead, (*name, ("agency", p.protagonist_agency))),
+           t("ar.cast", n=p.cast_size) if lo <= p.cast_size <= hi else t("ar.cast_outside", n=p.cast_size, lo=lo, hi=hi)]
+    if p.tropes:
+        out.append(t("ar.tropes", tropes=_trope_labels(p.tropes, t)))
+    if r.novelty is not None:
+        out.append(t("ar.novelty_nearest", novelty=r.novelty, nearest=r.nearest) if r.nearest else t("ar.novelty", novelty=r.novelty))
+    return tuple(out)
+
+
+def ranking_language(ranking: LibraryRanking) -> str:
+    """The language a ranking is shown in by default: the one most of its readable novels are
+    in ('zh' on a tie or for an empty library; English for any other language).
+
+    >>> ranking_language(LibraryRanking((), ()))
+    'zh'
+    """
+    langs = [r.profile.language for r in ranking.novels if r.profile.error is None]
+    return "en" if langs.count("en") > langs.count("zh") else "zh"

@@ -31,16 +31,19 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
 from ..analysis.tracks import TRACK_SYNONYMS, canonical_track, track_label
 from ..errors import ConfigError
+from ..i18n import LANGUAGES, Message, Param, Translator, translator
+from ..serial import json_field
 from .store import Catalog
 
-__all__ = ["MIN_SUPPORT", "RULE", "WINDOW", "Saturation", "SaturationRow", "label", "saturation", "saturation_html"]
+__all__ = ["MIN_SUPPORT", "RULE", "WINDOW", "Saturation", "SaturationRow", "label", "label_note", "row_label", "saturation", "saturation_html", "saturation_lines"]
 
 #: Default works a trope or track needs before it gets a label (``Settings.saturation_min_works``).
 MIN_SUPPORT = 5
@@ -81,6 +84,8 @@ class SaturationRow:
     reason: str = ""
     per_title_growth: float | None = None
     per_title_interval: tuple[float, float] | None = None
+    #: ``reason`` as a catalogue message (not in the JSON, which keeps the English ``reason``).
+    note: Message = field(default=Message(""), metadata=json_field(omit=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,31 +156,48 @@ def _growths(released: np.ndarray, plays: np.ndarray, recent: slice, before: sli
 def label(works: int, share: float, median_share: float, supply: Growth | None, per_title: Growth | None,
           min_works: int = MIN_SUPPORT) -> tuple[str, str]:
     """(status, reason) from the figures a row shows: works, share, the median share of its
-    kind, supply growth and plays-per-title growth with their intervals (module doc).
+    kind, supply growth and plays-per-title growth with their intervals (module doc); the
+    reason in English (:func:`label_note` says it as a catalogue message).
 
     >>> label(20, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))[0]
     'crowded'
     >>> label(20, 0.05, 0.1, (0.0, (-0.1, 0.1)), (0.05, (0.02, 0.1)))[0]
     'under-served'
-    >>> label(3, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))[0]
-    'too few works'
+    >>> label(3, 0.3, 0.1, (0.1, (0.05, 0.2)), (-0.05, (-0.1, -0.01)))
+    ('too few works', '3 works < 5')
     """
-    def pct(g: Growth) -> str:
-        return f"{g[0] * 100:+.1f}%/month [{g[1][0] * 100:+.0f}%, {g[1][1] * 100:+.0f}%]"
+    status, note = label_note(works, share, median_share, supply, per_title, min_works)
+    return status, note.render(translator("en"))
 
+
+def _pct(name: str, g: Growth) -> tuple[tuple[str, Param], ...]:
+    """A growth and its interval as percentage fields ``name``, ``name_lo``, ``name_hi``."""
+    return ((name, g[0] * 100), (f"{name}_lo", g[1][0] * 100), (f"{name}_hi", g[1][1] * 100))
+
+
+def label_note(works: int, share: float, median_share: float, supply: Growth | None, per_title: Growth | None,
+               min_works: int = MIN_SUPPORT) -> tuple[str, Message]:
+    """(status, why) as :func:`label`, the why as a catalogue message (``sat.why.*``), so the
+    desk's saturation page and the chart say it in their reader's language.
+
+    >>> status, why = label_note(20, 0.05, 0.1, (0.0, (-0.1, 0.1)), (0.05, (0.02, 0.1)))
+    >>> translator("zh").say(why.key, why.params)
+    '单部播放量每月 +5.0% [+2%, +10%]，确定在上升；占比 5.0% ≤ 中位数 10.0%'
+    """
+    shares = (("share", share), ("median", median_share))
     if works < min_works:
-        return "too few works", f"{works} works < {min_works}"
+        return "too few works", Message("sat.why.few_works", (("works", works), ("min", min_works)))
     if supply is None:
-        return "too few works", f"fewer than {min_works} releases in a {WINDOW}-month window"
+        return "too few works", Message("sat.why.few_releases", (("min", min_works), ("window", WINDOW)))
     if per_title is None:
         if supply[1][0] > 0 and share >= 1.5 * median_share:
-            return "crowded", f"supply {pct(supply)} surely growing, share {share:.1%} ≥ 1.5 × median {median_share:.1%}, no plays"
-        return "balanced", f"supply {pct(supply)}, no play data"
+            return "crowded", Message("sat.why.crowded_no_plays", _pct("s", supply) + shares)
+        return "balanced", Message("sat.why.balanced_no_plays", _pct("s", supply))
     if share >= median_share and supply[0] >= 0 and per_title[1][1] < 0:
-        return "crowded", f"supply {pct(supply)} while plays per title fall {pct(per_title)}, share {share:.1%} ≥ median {median_share:.1%}"
+        return "crowded", Message("sat.why.crowded", _pct("s", supply) + _pct("p", per_title) + shares)
     if share <= median_share and per_title[1][0] > 0:
-        return "under-served", f"plays per title rise {pct(per_title)}, share {share:.1%} ≤ median {median_share:.1%}"
-    return "balanced", f"plays per title {pct(per_title)}, supply {pct(supply)}, share {share:.1%} (median {median_share:.1%})"
+        return "under-served", Message("sat.why.under_served", _pct("p", per_title) + shares)
+    return "balanced", Message("sat.why.balanced", _pct("p", per_title) + _pct("s", supply) + shares)
 
 
 def _effective_plays(catalog: Catalog, rows: int, position: dict[str, int], released: list[date | None],
@@ -252,12 +274,13 @@ def saturation(catalog: Catalog, *, min_works: int = MIN_SUPPORT, as_of: date | 
         on = (plays[with_plays] > 0).sum(axis=0) if with_plays.size else np.zeros(len(months))
         ppw = tuple((_name(m), round(float(plays[with_plays, i].sum() / on[i]), 2)) for i, m in enumerate(months) if on[i] > 0)
         share = len(rows) / n_works
-        status, reason = label(len(rows), round(share, 4), round(medians[kind], 4), sg, tg, min_works)
+        status, note = label_note(len(rows), round(share, 4), round(medians[kind], 4), sg, tg, min_works)
+        reason = note.render(translator("en"))
         out.append(SaturationRow(kind, name, names[(kind, name)], len(rows), round(share, 4),
                                  tuple((_name(m), int(supply[i])) for i, m in enumerate(months)), ppw,
                                  None if sg is None else round(sg[0], 4), None if pg is None else round(pg[0], 4), status,
                                  None if sg is None else sg[1], None if pg is None else pg[1], reason,
-                                 None if tg is None else tg[0], None if tg is None else tg[1]))
+                                 None if tg is None else tg[0], None if tg is None else tg[1], note))
     out.sort(key=lambda r: (r.kind != "trope", -r.works, r.name))
     return Saturation(tuple(out), tuple(_name(m) for m in months), len(index), RULE, _name(last), min_works,
                       tuple((k, round(v, 4)) for k, v in medians.items()))
@@ -266,53 +289,92 @@ def saturation(catalog: Catalog, *, min_works: int = MIN_SUPPORT, as_of: date | 
 _COLOURS = {"crowded": "#d9534f", "balanced": "#8a8f98", "under-served": "#2e8b57", "too few works": "#b0b0b0"}
 
 
-def _spark(values: list[float], width: int = 160, height: int = 28, colour: str = "#444") -> str:
+def _spark(values: list[float], t: Translator, width: int = 160, height: int = 28, colour: str = "#444") -> str:
     if not values or max(values) == 0:
-        return f'<svg width="{width}" height="{height}" role="img" aria-label="no data"></svg>'
+        return f'<svg width="{width}" height="{height}" role="img" aria-label="{html.escape(t("sat.report.no_data"))}"></svg>'
     top = max(values)
     step = width / max(len(values) - 1, 1)
     pts = " ".join(f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
     return f'<svg width="{width}" height="{height}" role="img"><polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{pts}"/></svg>'
 
 
-def _growth_cell(value: float | None, interval: tuple[float, float] | None) -> str:
+def _growth_cell(value: float | None, interval: tuple[float, float] | None, t: Translator) -> str:
     if value is None or interval is None:
         return "—"
-    return f"{value * 100:+.1f}%/mo [{interval[0] * 100:+.0f}%, {interval[1] * 100:+.0f}%]"
+    return html.escape(t("sat.report.growth", g=value * 100, lo=interval[0] * 100, hi=interval[1] * 100))
 
 
-def saturation_html(result: Saturation, *, title: str = "Catalog saturation") -> str:
-    """A self-contained HTML page: bars of works per trope/track coloured by label, the two
-    growth figures with their intervals and the reason for each label, and sparklines of
-    supply and plays per work over the months (inline SVG, no scripts)."""
+def row_label(row: SaturationRow, lang: str) -> str:
+    """A row's name in ``lang``: a track's label, or the side of a trope's "中文 / English"
+    label that matches the reader (the whole label when it has one side only).
+
+    >>> r = SaturationRow("trope", "rebirth", "重生 / rebirth", 3, 0.1, (), (), None, None, "too few works")
+    >>> row_label(r, "zh"), row_label(r, "en")
+    ('重生', 'rebirth')
+    """
+    if row.kind == "track" and row.name in TRACK_SYNONYMS:
+        return track_label(row.name, lang)
+    sides = (row.label or row.name).split(" / ")
+    return (sides[0] if lang == "zh" else sides[-1]) or row.name
+
+
+def saturation_html(result: Saturation, *, title: str | None = None, lang: str = "en") -> str:
+    """A self-contained HTML page, in ``lang`` ('zh' or 'en'): bars of works per trope/track
+    coloured by label, the two growth figures with their intervals and the reason for each
+    label, and sparklines of supply and plays per work over the months (inline SVG, no scripts)."""
+    if lang not in LANGUAGES:
+        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    t = translator(lang)
+    title = title or t("sat.report.title")
     span = ", ".join(result.periods[:1] + result.periods[-1:]) or "—"
-    medians = "; ".join(f"median share of a {k}: {v:.1%}" for k, v in result.median_share)
+    medians = t("list_semicolon").join(t.say("sat.report.median", (("kind_key", f"kind.{k}"), ("share", v)))
+                                       for k, v in result.median_share)
+    summary = t("sat.report.summary", works=result.works, span=span, as_of=result.as_of or "—", min=result.min_works,
+                medians=medians)
     parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<!doctype html><html lang='{t.lang}'><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
         "<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}.n{text-align:right}small{color:#666}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1><p>{result.works} works; months {html.escape(span)} (as of {html.escape(result.as_of or '—')}); "
-        f"at least {result.min_works} works before a label; {html.escape(medians)}.</p>",
-        f"<p><small>Rule: {html.escape(result.rule)}</small></p>",
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(summary)}</p>",
+        f"<p><small>{html.escape(t('sat.report.rule'))}</small></p>",
     ]
+    heads = ("works", "share", "", "supply_growth", "plays_growth", "per_title_growth", "status", "sat.report.releases",
+             "sat.report.plays_per_work")
     for kind in ("trope", "track"):
         rows = [r for r in result.rows if r.kind == kind]
         if not rows:
             continue
         top = max(r.works for r in rows)
-        parts.append(f"<h2>{'Tropes' if kind == 'trope' else 'Tracks'}</h2><table><tr><th>{kind}</th><th>works</th><th>share</th><th></th>"
-                     "<th>supply growth</th><th>plays growth</th><th>plays per title</th><th>status</th><th>releases / month</th><th>plays per work / month</th></tr>")
+        cols = "".join(f"<th>{html.escape(t(h)) if h else ''}</th>" for h in heads)
+        parts.append(f"<h2>{html.escape(t(f'sat.report.{kind}s'))}</h2><table><tr><th>{html.escape(t(f'kind.{kind}'))}</th>{cols}</tr>")
         for r in rows:
             colour = _COLOURS[r.status]
             bar = f'<svg width="160" height="14" role="img"><rect width="{160 * r.works / top:.1f}" height="14" fill="{colour}"/></svg>'
+            why = t.say(r.note.key, r.note.params, r.reason)
             parts.append(
-                f"<tr><td>{html.escape(r.label or r.name)}</td><td class='n'>{r.works}</td><td class='n'>{r.share:.1%}</td><td>{bar}</td>"
-                f"<td class='n'>{_growth_cell(r.supply_growth, r.supply_interval)}</td><td class='n'>{_growth_cell(r.plays_growth, r.plays_interval)}</td>"
-                f"<td class='n'>{_growth_cell(r.per_title_growth, r.per_title_interval)}</td>"
-                f"<td style='color:{colour}'>{r.status}<br><small>{html.escape(r.reason)}</small></td><td>{_spark([float(v) for _, v in r.supply])}</td>"
-                f"<td>{_spark([v for _, v in r.plays_per_work], colour='#1f6fb2')}</td></tr>"
+                f"<tr><td>{html.escape(row_label(r, t.lang))}</td><td class='n'>{r.works}</td><td class='n'>{r.share:.1%}</td><td>{bar}</td>"
+                f"<td class='n'>{_growth_cell(r.supply_growth, r.supply_interval, t)}</td><td class='n'>{_growth_cell(r.plays_growth, r.plays_interval, t)}</td>"
+                f"<td class='n'>{_growth_cell(r.per_title_growth, r.per_title_interval, t)}</td>"
+                f"<td style='color:{colour}'>{html.escape(t('sat.' + r.status))}<br><small>{html.escape(why)}</small></td>"
+                f"<td>{_spark([float(v) for _, v in r.supply], t)}</td>"
+                f"<td>{_spark([v for _, v in r.plays_per_work], t, colour='#1f6fb2')}</td></tr>"
             )
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def saturation_lines(result: Saturation, lang: str = "en", chart: Path | None = None) -> list[str]:
+    """What ``catalog saturation`` prints, in ``lang``: a line per row (kind, name, works,
+    label, why), then where the chart was written.
+
+    >>> saturation_lines(Saturation((), (), 0), "zh", Path("s.html"))
+    ['图表已写入 s.html']
+    """
+    if lang not in LANGUAGES:
+        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    t = translator(lang)
+    out = [f"{t('kind.' + r.kind):<6} {row_label(r, lang):<28} {t('sat.cli.row', works=r.works):>10}  "
+           f"{t('sat.' + r.status):<13} {t.say(r.note.key, r.note.params, r.reason)}" for r in result.rows]
+    return out + ([t("sat.cli.written", path=str(chart))] if chart is not None else [])

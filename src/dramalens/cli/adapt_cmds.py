@@ -11,6 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ..adaptation import AdaptationPlan, LibraryRanking, adapt_file, rank_paths
+from ..adaptation.rank import novel_reasons, ranking_language
+from ..errors import ConfigError
+from ..i18n import LANGUAGES, Translator, language_or_default, translator
 from ..adaptation.files import write_plan_files
 from .context import current_settings
 
@@ -22,23 +25,25 @@ def register(app: typer.Typer) -> None:
     app.command("adapt")(adapt_command)
 
 
-def _table(plan: AdaptationPlan) -> Table:
-    table = Table(title=f"{plan.title or 'novel'}: {len(plan.episodes)} {plan.format} episodes from chapters "
-                        f"{plan.span[0]}-{plan.span[1]} of {plan.chapters}; paywall after episode {plan.paywall.episode}")
-    for column in ("#", "from", "to", "runtime s", "ending", "cliffhanger"):
-        table.add_column(column, justify="right" if column in ("#", "runtime s", "ending") else "left")
+def _table(plan: AdaptationPlan, t: Translator) -> Table:
+    table = Table(title=t("ap.table.title", title=plan.title or t("ap.untitled"), n=len(plan.episodes), format=t(plan.format),
+                          first=plan.span[0], last=plan.span[1], chapters=plan.chapters, paywall=plan.paywall.episode))
+    for key, right in (("#", True), ("ap.col.from", False), ("ap.col.to", False), ("ap.col.runtime", True),
+                       ("ap.col.ending", True), ("ap.col.cliffhanger", False)):
+        table.add_column(t(key) if key != "#" else key, justify="right" if right else "left")
     for e in plan.episodes:
         table.add_row(str(e.number), f"{e.start.chapter}.{e.start.paragraph}", f"{e.end.chapter}.{e.end.paragraph}",
                       f"{e.runtime_s:.0f}", f"{e.cliffhanger.strength:.2f}", e.cliffhanger.text[:40])
     return table
 
 
-def _rank_table(ranking: LibraryRanking) -> Table:
-    table = Table(title=f"Adaptation zone: {len(ranking.novels)} novels, best candidate first")
-    for column in ("#", "score", "novel", "lead", "why"):
-        table.add_column(column, justify="right" if column in ("#", "score") else "left")
+def _rank_table(ranking: LibraryRanking, t: Translator) -> Table:
+    table = Table(title=t("ar.table.title", n=len(ranking.novels)))
+    for key in ("#", "ar.col.score", "ar.col.novel", "ar.col.lead", "ar.col.why"):
+        table.add_column(t(key) if key != "#" else key, justify="right" if key in ("#", "ar.col.score") else "left")
     for r in ranking.novels:
-        table.add_row(str(r.rank), f"{r.score:.3f}", r.profile.title, r.profile.protagonist or "", "; ".join(r.reasons[:3]))
+        table.add_row(str(r.rank), f"{r.score:.3f}", r.profile.title, r.profile.protagonist or "",
+                      t("list_semicolon").join(novel_reasons(r, t)[:3]))
     return table
 
 
@@ -51,7 +56,8 @@ def adapt_command(
     span: str = typer.Option("auto", "--span", help="auto (fit the budget), all, or FIRST-LAST chapters."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
     html: Path | None = typer.Option(None, "--html", help="Write the plan as a self-contained HTML page."),
-    lang: str | None = typer.Option(None, "--lang", help="Language of the HTML page: zh or en (default: the novel's)."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the table and the HTML page: zh or en (default: the "
+                                    "novel's; rank: the language most of the library's novels are in)."),
     outline: Path | None = typer.Option(None, "--outline", help="Write the plan as a script outline (.fountain: Fountain; else 第N集)."),
     draft: Path | None = typer.Option(None, "--draft", help="Draft each episode through the LLM endpoint in the settings "
                                       "(DRAMALENS_LLM_URL) and write the script here; its measures go to stderr."),
@@ -60,8 +66,10 @@ def adapt_command(
 ) -> None:
     """Plan NOVEL as episodes (span, cuts, beats, hooks, cliffhangers, paywall, checks), or
     `adapt rank LIBRARY…`: score every novel of a library for adaptation, with the reasons."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     if novel[0] == "rank":
-        _show(rank_paths(novel[1:], catalog_url=catalog, dask=dask), as_json)
+        _show(rank_paths(novel[1:], catalog_url=catalog, dask=dask), as_json, lang)
         return
     settings = current_settings()
     plan = adapt_file(Path(novel[0]), format, episodes=episodes, minutes=minutes, free_episodes=free_episodes, span=span,
@@ -69,11 +77,13 @@ def adapt_command(
     for message in write_plan_files(plan, settings, html=html, outline=outline, draft=draft, lang=lang):
         print(f"dramalens: {message}", file=sys.stderr)
     if as_json or not (html or outline or draft):
-        _show(plan, as_json)
+        _show(plan, as_json, lang)
 
 
-def _show(result: AdaptationPlan | LibraryRanking, as_json: bool) -> None:
+def _show(result: AdaptationPlan | LibraryRanking, as_json: bool, lang: str | None) -> None:
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif isinstance(result, AdaptationPlan):
+        Console().print(_table(result, translator(lang or language_or_default(result.language))))
     else:
-        Console().print(_table(result) if isinstance(result, AdaptationPlan) else _rank_table(result))
+        Console().print(_rank_table(result, translator(lang or ranking_language(result))))

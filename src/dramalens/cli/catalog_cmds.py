@@ -26,18 +26,24 @@ from ..catalog import (
     similar_to_work,
 )
 from ..catalog.distributed import mapper_for
+from ..catalog.novelty import Novelty
+from ..catalog.saturation import saturation_lines
 from ..catalog.importer import EMBEDDERS
 from ..catalog.metadata import MAX_LINE_BYTES
 from ..catalog.tagger_catalog import TaggerReport, apply_tagger, tag_input, train_catalog_tagger
 from ..catalog.tagger_train import MIN_SUPPORT
-from ..serial import to_jsonable
+from ..errors import ConfigError
+from ..i18n import LANGUAGES, Translator, language_or_default, translator
+from ..model import Script
 from ..parsing import parse
 from ..serial import to_jsonable
+from ..triage.pipeline import trope_label
 from .context import current_settings
 from .progress import progress_bar
 
 catalog_app = typer.Typer(help="The catalog of works: import, similar, novelty, saturation, dedupe, list.", no_args_is_help=True)
 
+_LANG = typer.Option(None, "--lang", help="Language of the table: zh or en (default: the script's; English for a work id).")
 _DB = typer.Option(None, "--db", help="Database URL (default: DRAMALENS_DB, db_url in dramalens.toml, or sqlite:///dramalens.sqlite).")
 
 
@@ -89,26 +95,37 @@ def similar_cmd(
     k: int = typer.Option(10, "-k", help="How many similar works."),
     db: Optional[str] = _DB,
     as_json: bool = typer.Option(False, "--json"),
+    lang: Optional[str] = _LANG,
 ) -> None:
     """The works most similar to WORK, with a score per fingerprint and the evidence."""
     catalog = _open(db)
-    matches = similar_to_script(catalog, parse(work), k=k) if _is_script(catalog, work) else similar_to_work(catalog, work, k=k)
+    script = parse(work) if _is_script(catalog, work) else None
+    matches = similar_to_script(catalog, script, k=k) if script is not None else similar_to_work(catalog, work, k=k)
     if as_json:
         _dump([m.to_dict() for m in matches])
     else:
-        Console().print(_matches_table(matches))
+        Console().print(_matches_table(matches, _reader(lang, script)))
 
 
-def _matches_table(matches: list[Match]) -> Table:
-    table = Table("work", "title", "score", "text", "embedding", "tropes", "skeleton", "evidence")
+def _reader(lang: str | None, script: Script | None) -> Translator:
+    """``--lang`` if given, else the script's language (English for a work id)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return translator(lang or language_or_default(script.language if script is not None else None))
+
+
+def _matches_table(matches: list[Match], t: Translator) -> Table:
+    table = Table(*(t(key) for key in ("cat.col.work", "cat.col.title", "cat.col.score", "fp.text", "fp.embedding", "fp.tropes",
+                                       "fp.skeleton", "cat.col.evidence")))
 
     def fmt(v: float | None) -> str:
         return "—" if v is None else f"{v:.2f}"
 
     for m in matches:
-        ev = "; ".join(f"{p.lines_a[0]}-{p.lines_a[1]} ↔ {p.lines_b[0]}-{p.lines_b[1]}" for p in m.shared_passages[:2])
+        ev = t("list_semicolon").join(f"{p.lines_a[0]}-{p.lines_a[1]} ↔ {p.lines_b[0]}-{p.lines_b[1]}" for p in m.shared_passages[:2])
         s = m.scores
-        table.add_row(m.work_id, m.title, f"{m.score:.3f}", fmt(s.text), fmt(s.embedding), fmt(s.tropes), fmt(s.skeleton), ev or ", ".join(m.shared_tropes))
+        table.add_row(m.work_id, m.title, f"{m.score:.3f}", fmt(s.text), fmt(s.embedding), fmt(s.tropes), fmt(s.skeleton),
+                      ev or t("list_sep").join(trope_label(x, t.lang) for x in m.shared_tropes))
     return table
 
 
@@ -117,18 +134,27 @@ def novelty_cmd(
     file: str = typer.Argument(..., help="A script file (or a work id in the catalog)."),
     db: Optional[str] = _DB,
     as_json: bool = typer.Option(False, "--json"),
+    lang: Optional[str] = _LANG,
 ) -> None:
     """How novel a script is against the catalog, per fingerprint, with its percentile."""
     catalog = _open(db)
-    result = novelty_of_script(catalog, parse(file)) if _is_script(catalog, file) else novelty_of_work(catalog, file)
+    script = parse(file) if _is_script(catalog, file) else None
+    result = novelty_of_script(catalog, script) if script is not None else novelty_of_work(catalog, file)
     if as_json:
         _dump(result.to_dict())
         return
-    pct = "—" if result.percentile is None else f"{result.percentile:.0f}th percentile"
-    typer.echo(f"novelty {result.score:.3f} ({pct} of the catalog's own works)")
+    typer.echo("\n".join(_novelty_lines(result, _reader(lang, script))))
+
+
+def _novelty_lines(result: Novelty, t: Translator) -> list[str]:
+    """The score with its percentile, then a line per fingerprint (its figures as JSON)."""
+    head = t("cat.novelty_alone", score=result.score) if result.percentile is None else \
+        t("cat.novelty", score=result.score, p=result.percentile)
+    lines = [head]
     for name, part in result.parts.items():
         extra = {k: v for k, v in part.to_dict().items() if k != "novelty"}
-        typer.echo(f"  {name:<10} {part.novelty:.3f}  {json.dumps(extra, ensure_ascii=False)}")
+        lines.append(f"  {t('fp.' + name):<10} {part.novelty:.3f}  {json.dumps(extra, ensure_ascii=False)}")
+    return lines
 
 
 @catalog_app.command("saturation")
@@ -137,18 +163,16 @@ def saturation_cmd(
     html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML chart here."),
     min_works: Optional[int] = typer.Option(None, "--min-works", help="Works before a label (default: the setting saturation_min_works)."),
     as_json: bool = typer.Option(False, "--json"),
+    lang: str = typer.Option("en", "--lang", help="Language of the lines and the HTML chart: zh or en."),
 ) -> None:
     """Works, month-over-month supply and plays growth (90% intervals) by trope and track; crowded / under-served labels."""
     result = saturation(_open(db), min_works=current_settings().saturation_min_works if min_works is None else min_works)
     if html:
-        html.write_text(saturation_html(result), encoding="utf-8")
+        html.write_text(saturation_html(result, lang=lang), encoding="utf-8")
     if as_json:
         _dump(to_jsonable(result))
         return
-    for r in result.rows:
-        typer.echo(f"{r.kind:<6} {r.label or r.name:<28} {r.works:>6} works  {r.status:<13} {r.reason}")
-    if html:
-        typer.echo(f"chart written to {html}")
+    typer.echo("\n".join(saturation_lines(result, lang, html)))
 
 
 @catalog_app.command("dedupe")

@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import ConfigError
+from ..i18n import LANGUAGES, Param, Translator, language_or_default, translator
 from ..model.novel import Novel
 from ..parsing.novel import read_novel
 from .context import current_settings
@@ -24,19 +26,20 @@ def register(app: typer.Typer) -> None:
     app.command("chapters")(chapters_command)
 
 
-def _chapters_table(novel: Novel, name: str) -> Table:
+def _chapters_table(novel: Novel, name: str, t: Translator) -> Table:
     """Number, kind, volume, title, length and first line of each chapter."""
-    unit = "chars" if novel.language == "zh" else "words"
-    byline = f" by {novel.author}" if novel.author else ""
-    table = Table(title=f"{novel.title or name}{byline} — {novel.source_format}, {novel.encoding}, "
-                        f"{novel.language}, {len(novel.chapters)} chapters, {novel.length:,} {unit}")
-    for column in ("#", "kind", "volume", "title", unit, "first line"):
-        table.add_column(column, justify="right" if column in ("#", unit) else "left")
+    unit = "nv.col.chars" if novel.language == "zh" else "nv.col.words"
+    fields: dict[str, Param] = dict(title=novel.title or name, author=novel.author or "", source=t(f"srcfmt.{novel.source_format}"), encoding=novel.encoding,
+                  language=novel.language, n=len(novel.chapters), length=novel.length,
+                  unit=t("unit.characters" if novel.language == "zh" else "unit.words"))
+    table = Table(title=t("nv.title_by" if novel.author else "nv.title", **fields))
+    for key in ("#", "nv.col.kind", "nv.col.volume", "nv.col.title", unit, "nv.col.first"):
+        table.add_column(t(key) if key != "#" else key, justify="right" if key in ("#", unit) else "left")
     for c in novel.chapters:
         first = c.first_line
         if len(first) > _FIRST_LINE_WIDTH:
             first = first[: _FIRST_LINE_WIDTH - 1] + "…"
-        table.add_row(str(c.number), c.kind, c.volume or "", c.heading.replace("\n", " ") or c.title,
+        table.add_row(str(c.number), t(f"nv.kind.{c.kind}"), c.volume or "", c.heading.replace("\n", " ") or c.title,
                       f"{c.length(novel.language):,}", first)
     return table
 
@@ -46,13 +49,16 @@ def chapters_command(
     as_json: bool = typer.Option(False, "--json", help="Print the novel as JSON (chapters with their text) instead of a table."),
     encoding: str = typer.Option(None, "--encoding", help="Force the text encoding of a .txt (e.g. gb18030, big5, utf-16)."),
     max_bytes: int = typer.Option(None, "--max-bytes", help="Refuse files larger than this many bytes."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the table: zh or en (default: the novel's)."),
 ) -> None:
     """Split FILE into chapters: number, title, length and first line of each."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     limit = max_bytes if max_bytes is not None else current_settings().max_bytes
     novel = read_novel(file, encoding=encoding, max_bytes=limit)
     if as_json:
         sys.stdout.write(json.dumps(novel.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        Console().print(_chapters_table(novel, file.name))
+        Console().print(_chapters_table(novel, file.name, translator(lang or language_or_default(novel.language))))
     for warning in novel.warnings[:20]:
         print(f"dramalens: warning: {file}: {warning}", file=sys.stderr)

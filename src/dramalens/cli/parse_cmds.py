@@ -8,10 +8,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 
 from ..errors import ConfigError
+from ..i18n import LANGUAGES, Translator, language_or_default, translator
 from ..model import SPOKEN_TYPES, ElementType, Script
 from ..parsing import parse
 from ..report import quality_lines
@@ -69,12 +70,13 @@ def parse_command(
     _warn(file, script.warnings)
 
 
-def _stats_table(script: Script, name: str) -> Table:
+def _stats_table(script: Script, name: str, t: Translator) -> Table:
     """Per episode: scenes, speakers, dialogue and action (characters for zh, words for en), lines."""
     unit = "chars" if script.language == "zh" else "words"
-    table = Table(title=f"{script.title or name} — {script.source_format}, {script.language}, {len(script.characters)} characters")
-    for col in ("episode", "scenes", "speakers", f"dialogue {unit}", f"action {unit}", "lines"):
-        table.add_column(col, justify="right")
+    table = Table(title=t("st.title", title=script.title or name, source=t(f"srcfmt.{script.source_format}"), language=script.language,
+                          n=len(script.characters)))
+    for col in ("episode", "scenes", "speakers", f"dialogue_{unit}", f"action_{unit}", "lines"):
+        table.add_column(t(f"st.col.{col}"), justify="right")
     totals = [0, 0, 0, 0]
     for episode in script.episodes:
         speakers = {e.character for e in episode.elements if e.character}
@@ -84,8 +86,17 @@ def _stats_table(script: Script, name: str) -> Table:
         row = [len(episode.scenes), len(speakers), dialogue, action, lines]
         table.add_row(str(episode.number), *map(str, row))
         totals = [a + b for a, b in zip(totals, (row[0], row[2], row[3], row[4]))]
-    table.add_row("total", str(totals[0]), str(len(script.characters)), str(totals[1]), str(totals[2]), str(totals[3]), style="bold")
+    table.add_row(t("st.total"), str(totals[0]), str(len(script.characters)), str(totals[1]), str(totals[2]), str(totals[3]), style="bold")
     return table
+
+
+def stats_lines(script: Script, name: str, threshold: float, lang: str | None = None) -> list[RenderableType]:
+    """What ``stats`` prints: the per-episode table and the read-quality lines, in ``lang``
+    ('zh' or 'en'; by default the script's language)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    t = translator(lang or language_or_default(script.language))
+    return [_stats_table(script, name, t), *quality_lines(script.quality, threshold, t.lang)]
 
 
 def stats_command(
@@ -94,6 +105,8 @@ def stats_command(
     encoding: str = typer.Option(None, "--encoding", help="Force the text encoding."),
     max_bytes: int = typer.Option(None, "--max-bytes", help="Refuse files larger than this many bytes."),
     as_json: bool = typer.Option(False, "--json", help="Print the read quality (score, counts, reasons) as JSON."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the table and the read-quality lines: zh or en "
+                                    "(default: the script's language)."),
 ) -> None:
     """Episodes, scenes, characters and the amount of dialogue and action, per episode, and how
     well the file was read."""
@@ -102,5 +115,5 @@ def stats_command(
         sys.stdout.write(json.dumps({"file": str(file), "read_quality": to_jsonable(script.quality)}, ensure_ascii=False, indent=2) + "\n")
         return
     console = Console()
-    for item in (_stats_table(script, file.name), *quality_lines(script.quality, current_settings().read_quality_threshold)):
+    for item in stats_lines(script, file.name, current_settings().read_quality_threshold, lang):
         console.print(item)

@@ -16,7 +16,8 @@ from ..triage.auth import add_user, issue_token
 from ..triage.intake import SubmissionMeta
 from ..serial import to_jsonable
 from ..triage.pipeline import PipelineFn, pipeline_for
-from ..triage.rank import parse_weights, rank_paths
+from ..i18n import LANGUAGES
+from ..triage.rank import parse_weights, rank_paths, ranked_lines
 from ..triage.scoring import load_weights
 from ..triage.runs import drain_queue, open_desk, submit_path
 from ..triage.watch import FolderWatcher, ScanReport, watch_once
@@ -81,16 +82,18 @@ def rank_cmd(
     db: str = typer.Option(None, "--db", help="Catalog database to compare against (default: none; originality unscored)."),
     weights: str = typer.Option(None, "--weights", help="originality=0.45,craft=0.4,risk=0.15 (default: the settings' weights)."),
     as_json: bool = typer.Option(False, "--json", help="Print the ranked list as JSON."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the gates and reasons: zh or en (default: each script's language)."),
 ) -> None:
     """Analyse and rank scripts in one command, without the web app: gated scripts (not a micro drama, too short, unreadable, near-copy) last."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     chosen = parse_weights(weights, load_weights(path=current_settings().triage_settings))
     with progress_bar("ranking", counted=True) as advance:
         ranked = rank_paths(paths, db_url=db, weights=chosen, pipeline=_pipeline(), on_progress=advance)
     if as_json:
         typer.echo(json.dumps(to_jsonable([r.to_dict() for r in ranked]), ensure_ascii=False, indent=2))
         return
-    for i, r in enumerate(ranked, 1):
-        typer.echo(f"{i:>3}  {'gated' if r.score is None else f'{r.score:5.1f}':>5}  {r.file}" + "".join(f"\n       ⚑ {g}" for g in r.gates))
+    typer.echo("\n".join(ranked_lines(ranked, lang)))
 
 
 def _print_scan(report: ScanReport) -> None:

@@ -129,6 +129,11 @@ class SafeZip:
             raise InputError(f"the archive has no member {name!r}", source=self.source) from None
 
 
+def _what_key(what: str) -> str:
+    """The catalogue key naming what an archive should have been (``.epub file`` → ``archive.epub``)."""
+    return "archive." + what.split()[0].lstrip(".")
+
+
 def open_zip(data: bytes, *, source: str | None = None, limits: ZipLimits = DEFAULT_LIMITS, what: str = "zip archive") -> SafeZip:
     """Open ``data`` as a zip after checking it against ``limits``.
 
@@ -142,12 +147,14 @@ def open_zip(data: bytes, *, source: str | None = None, limits: ZipLimits = DEFA
     if not isinstance(limits, ZipLimits):
         raise TypeError(f"limits must be a ZipLimits, got {type(limits).__name__}")
     if not data.startswith(b"PK"):
-        raise InputError(f"not a {what}: it is not a zip archive", source=source, hint="check that the file is what its extension says")
+        raise InputError(f"not a {what}: it is not a zip archive", source=source, hint="check that the file is what its extension says",
+                         key="err.not_zip", params=(("what_key", _what_key(what)),))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-        raise InputError(f"not a {what}: the zip archive is damaged ({exc})", source=source, hint="re-export or re-download the file") from exc
+        raise InputError(f"not a {what}: the zip archive is damaged ({exc})", source=source, hint="re-export or re-download the file",
+                         key="err.zip_damaged", params=(("what_key", _what_key(what)), ("detail", str(exc)[:200]))) from exc
     for info in infos:
         info.filename = member_name(info)
     try:

@@ -181,6 +181,7 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "<inpu
         raise InputError(
             "cannot decode the text: it fits no known encoding",
             source=name,
+            key="err.undecodable",
             hint="is it a binary file? If it is text, name its encoding with --encoding (e.g. gb18030, big5, utf-16)",
         )
     text, codec = str(match), _codec_name(match)
@@ -315,6 +316,7 @@ def _finish(text: str, encoding: str, warnings: list[str], name: str) -> tuple[s
         raise InputError(
             "looks like a binary file, not a script",
             source=name,
+            key="err.binary",
             hint="give a .fountain, .fdx, .docx, .txt or .epub file",
         )
     if text.startswith("\ufeff"):
@@ -333,6 +335,6 @@ def read_source(path: str | os.PathLike[str], *, encoding: str | None = None, ma
     data = read_bytes(path, max_bytes=max_bytes)
     name = str(path)
     if not data.strip():
-        raise InputError("the file is empty", source=name, hint="give a file with a script in it")
+        raise InputError("the file is empty", source=name, hint="give a file with a script in it", key="err.empty_script")
     text, used, warnings = decode_bytes(data, encoding=encoding, name=name)
     return Source(name=name, text=text, encoding=used, raw=data, extension=Path(path).suffix.lower(), warnings=tuple(warnings))

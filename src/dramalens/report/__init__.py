@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..analysis import Analysis
 from .html import render_html, write_html
-from .summary import calibration_summary, quality_lines, summary
+from .quality_text import quality_lines
+from .summary import calibration_summary, summary
 from .tables import rows_to_csv, to_json, write_csv_tables
 
 __all__ = [

@@ -23,7 +23,8 @@ from ..analysis.skeleton import Skeleton
 from ..analysis.tracks import track_label
 from ..errors import ConfigError, InputError
 from ..i18n import LANGUAGES, Translator, translator
-from ..model import QualityReason, ReadQuality
+from ..model import ReadQuality
+from .quality_text import reason_text
 
 __all__ = ["render_html", "write_html"]
 
@@ -415,19 +416,11 @@ def _tropes_section(tropes: ScriptTropes, skeleton: Skeleton, t: Translator) -> 
             + (f'<p class="note">{t("r.roles", roles=roles)}</p>' if roles else "") + "</section>")
 
 
-def _reason(r: QualityReason, t: Translator) -> str:
-    """A read-quality reason in the reader's language (its English text when it has no fields)."""
-    if not r.params:
-        return str(r)
-    where = t("quality.where", lines=", ".join(map(str, r.lines))) if r.lines else ""
-    return f"{t.say(f'quality.{r.code}', r.params)}{where} (-{r.penalty:.2f})"  # say: a why_key field is translated
-
-
 def _quality_note(q: ReadQuality, t: Translator) -> str:
     """One line on how well the file was read, and the reasons that cost the most."""
     if not q.measured or not any(r.penalty > 0 for r in q.reasons):
         return ""
-    reasons = "".join(f"<li>{_e(_reason(r, t))}</li>" for r in q.reasons[:3] if r.penalty > 0)
+    reasons = "".join(f"<li>{_e(reason_text(r, t))}</li>" for r in q.reasons[:3] if r.penalty > 0)
     text = t("r.quality", score=q.score, strong=q.strong_lines, lines=q.lines, fallback=q.fallback_lines, held=q.held_lines)
     return f'<section id="read-quality"><p class="note">{_e(text)}</p><ul class="warnings">{reasons}</ul></section>'
 
@@ -467,7 +460,8 @@ def render_html(analysis: Analysis, lang: str | None = None) -> str:
     kpi_html = "".join(f'<div class="kpi"><b>{_e(v)}</b><span>{_e(t(k))}</span></div>' for k, v in kpis)
     said = [m.render(t) for m in a.notes] if a.notes else list(a.warnings)
     warn_html = ('<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in said[:50]) + "</ul>") if said else ""
-    meta = " · ".join(_e(x) for x in (a.language, a.source_format, a.source) if x)
+    named = (t(f"lang.{a.language}") if a.language else "", t(f"srcfmt.{a.source_format}") if a.source_format else "")
+    meta = " · ".join(_e(x) for x in (*named, a.source) if x)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="' + ("zh-CN" if t.lang == "zh" else "en") + '"><head><meta charset="utf-8">',

@@ -20,15 +20,14 @@ from ..analysis.calibrate import CalibrationResult
 from ..analysis.tracks import track_label
 from ..errors import ConfigError
 from ..i18n import LANGUAGES, Translator, translator
-from ..model import ReadQuality
+from .quality_text import quality_lines
 
-__all__ = ["calibration_summary", "quality_lines", "summary"]
+__all__ = ["calibration_summary", "summary"]
 
 # Short labels keep the episode table inside an 80-column terminal (English; Chinese labels are short).
 _SHORT = {"cliffhanger_mark": "mark", "interruption": "cut-off", "reversal": "twist", "question": "q"}
 _SHOWN_TROPES = 5
 _SHOWN_FUNCTIONS = 12
-_SHOWN_REASONS = 5
 
 
 def _mmss(seconds: float | None) -> str:
@@ -97,40 +96,17 @@ def _trope_lines(analysis: Analysis, t: Translator) -> list[RenderableType]:
     return lines
 
 
-def quality_lines(quality: ReadQuality, threshold: float = 0.5) -> list[RenderableType]:
-    """How well the file was read: the score, then each reason that cost something, with
-    example line numbers; a warning when the score is under ``threshold``.
-
-    >>> [str(x) for x in quality_lines(ReadQuality(0.3, lines=40, strong_lines=12, fallback_lines=28), 0.5)][:1]
-    ['read quality 0.30 (12/40 lines on strong evidence, 28 by fallback, 0 held back, 0 speakers, dialogue 0%)']
-    """
-    if not quality.measured:
-        return [Text("read quality: not measured (no source text)")]
-    colour = "red" if quality.score < threshold else "green" if quality.score >= 0.8 else "yellow"
-    head = Text.assemble(
-        ("read quality ", ""), (f"{quality.score:.2f}", colour),
-        f" ({quality.strong_lines}/{quality.lines} lines on strong evidence, {quality.fallback_lines} by fallback, "
-        f"{quality.held_lines} held back, {quality.speakers} speakers, dialogue {quality.dialogue_share:.0%})")
-    lines: list[RenderableType] = [head]
-    shown = [r for r in quality.reasons if r.penalty > 0][:_SHOWN_REASONS]
-    lines.extend(Text(f"  - {r}") for r in shown)
-    if quality.score < threshold:
-        lines.append(Text.from_markup(f"[yellow]warning:[/yellow] read quality under {threshold:.2f}: "
-                                      "a person should read this file before trusting these figures"))
-    return lines
-
-
 def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float = 0.5,
             lang: str | None = None) -> list[RenderableType]:
     """The lines and tables of the terminal summary, in order (``name`` titles an untitled
-    script), in ``lang`` ('zh' or 'en'; by default the script's language). The read-quality
-    lines stay in English (their reasons come from the parser in English).
+    script), in ``lang`` ('zh' or 'en'; by default the script's language), the read-quality
+    lines and their reasons too.
 
     >>> from dramalens import analyze, parse
     >>> a = analyze(parse("第1集\\n1-1 日 内 客厅\\n林晚：你终于来了？"))
     >>> str(summary(a, "s.txt", lang="en")[0]).startswith("[bold]s.txt[/bold] — chinese, zh, 1 episodes")
     True
-    >>> str(summary(a, "s.txt")[0]).startswith("[bold]s.txt[/bold] — chinese，zh，1 集")
+    >>> str(summary(a, "s.txt")[0]).startswith("[bold]s.txt[/bold] — 中文剧本格式，zh，1 集")
     True
     """
     if lang is not None and lang not in LANGUAGES:
@@ -141,13 +117,13 @@ def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float
     pages = t("s.pages", pages=rt.pages) if rt.pages is not None else ""
     how = t("s.chosen") if fmt.chosen else t("s.classified")
     items: list[RenderableType] = [
-        f"[bold]{analysis.title or name}[/bold] — " + t("s.head", source=analysis.source_format, language=analysis.language,
+        f"[bold]{analysis.title or name}[/bold] — " + t("s.head", source=t(f"srcfmt.{analysis.source_format}"), language=analysis.language,
                                                          episodes=analysis.episode_count, minutes=rt.total_minutes, pages=pages),
         t("s.format", format=t(fmt.format) if fmt.format else "—", how=how, median=_mmss(fmt.median_seconds),
           lo=_mmss(lo), hi=_mmss(hi), outside=len(fmt.outside)),
         t("s.hooks", hooks=hooks.hooks_per_minute, target=hooks.hook_target_per_minute, reversals=hooks.reversals_per_minute,
           rtarget=hooks.reversal_target_per_minute),
-        *quality_lines(analysis.read_quality, read_quality_threshold),
+        *quality_lines(analysis.read_quality, read_quality_threshold, t.lang),
         _episode_table(analysis, t),
     ]
     if pw.chosen is not None:

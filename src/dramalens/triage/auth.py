@@ -249,4 +249,4 @@ def end_session(engine: Engine, key: str, cookie: str | None) -> None:
 def check_csrf(expected: str | None, given: str | None) -> None:
     """PermissionDenied unless ``given`` equals the session's token (constant-time compare)."""
     if not expected or not given or not hmac.compare_digest(str(expected), str(given)):
-        raise PermissionDenied("the form's CSRF token is missing or wrong", hint="reload the page and submit again")
+        raise PermissionDenied("the form's CSRF token is missing or wrong", hint="reload the page and submit again", key="err.csrf")

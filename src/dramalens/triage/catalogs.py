@@ -106,7 +106,7 @@ def catalog_listing(db_url: str | None, *, limit: int = 50, offset: int = 0, q: 
     """
     q = q.strip()
     if len(q) > 100:
-        raise ConfigError("a catalog search is at most 100 characters")
+        raise ConfigError("a catalog search is at most 100 characters", key="err.search_too_long")
     with opened_catalog(db_url) as catalog:
         if catalog is None:
             return None

@@ -154,8 +154,8 @@ def coverage_docx(cov: Coverage, labels: Mapping[str, str]) -> bytes:
         return labels.get(key, key)
 
     doc = Document()
-    doc.add_heading(f"{t('coverage')}: {cov.title}", level=1)
-    doc.add_paragraph(f"{t('verdict')}: {t('verdict.' + cov.verdict)} · {t('score')} {cov.total:.1f}")
+    doc.add_heading(f"{t('coverage')}{t('colon')}{cov.title}", level=1)
+    doc.add_paragraph(f"{t('verdict')}{t('colon')}{t('verdict.' + cov.verdict)} · {t('score')} {cov.total:.1f}")
     doc.add_heading(t("logline"), level=2)
     doc.add_paragraph(cov.logline.text if cov.logline else "—")
     doc.add_heading(t("synopsis"), level=2)

@@ -345,7 +345,8 @@ def update_weights(engine: Engine, user: User, weights: Weights) -> None:
 
     for name, value in weights.to_dict().items():
         if value > MAX_WEIGHT:
-            raise InputError(f"weight {name} must be between 0 and {MAX_WEIGHT:,}, got {value:g}",
+            raise InputError(f"weight {name} must be between 0 and {MAX_WEIGHT:,}, got {value:g}", key="err.weight_range",
+                             params=(("name_key", name), ("max", MAX_WEIGHT), ("value", value)),
                              hint="weights are relative: 0.45 / 0.40 / 0.15 and 45 / 40 / 15 rank alike")
 
     def work(conn: Connection) -> None:
@@ -398,10 +399,12 @@ def bulk_decide(engine: Engine, user: User, ids: list[int], status: str, note: s
     >>> # bulk_decide(engine, reviewer, [3, 4, 9], "passed").applied
     """
     if not 1 <= len(ids) <= BULK_LIMIT:
-        raise InputError(f"a bulk decision names 1 to {BULK_LIMIT} submissions, got {len(ids)}",
+        raise InputError(f"a bulk decision names 1 to {BULK_LIMIT} submissions, got {len(ids)}", key="err.bulk_count",
+                         params=(("limit", BULK_LIMIT), ("n", len(ids))),
                          hint="tick the scripts to decide in the queue")
     if status not in REVIEW_STATUSES:
-        raise ConfigError(f"unknown status {status[:40]!r}; allowed: {', '.join(REVIEW_STATUSES)}")
+        raise ConfigError(f"unknown status {status[:40]!r}; allowed: {', '.join(REVIEW_STATUSES)}", key="err.unknown_status",
+                          params=(("status", status[:40]), ("allowed", ", ".join(REVIEW_STATUSES))))
     applied: list[int] = []
     refused: list[tuple[int, str]] = []
     for sid in dict.fromkeys(ids):
@@ -441,7 +444,8 @@ def receive_upload(engine: Engine, filename: str, data: bytes, meta: SubmissionM
     """
     files, skipped = unpack_upload(filename, data, limits)
     if user.desk_id is None:
-        raise InputError(f"user {user.name} belongs to no desk", hint="add the user to a desk before uploading")
+        raise InputError(f"user {user.name} belongs to no desk", hint="add the user to a desk before uploading",
+                         key="err.no_desk", params=(("name", user.name),))
     return submit(engine, files, meta, desk_id=user.desk_id, by=user.name, batch_name=filename, skipped=skipped)
 
 

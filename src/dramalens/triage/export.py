@@ -55,7 +55,8 @@ def export_csv(conn: Connection, user: User, *, kind: str = "queue") -> str:
     >>> # export_csv(conn, admin).splitlines()[0].startswith("id,title")
     """
     if kind not in ("queue", "decisions"):
-        raise ConfigError(f"kind must be queue or decisions, got {kind!r}")
+        raise ConfigError(f"kind must be queue or decisions, got {kind!r}", key="err.bad_choice",
+                          params=(("name_key", "kind"), ("allowed", "queue, decisions"), ("got", kind[:40])))
     out = io.StringIO()
     writer = csv.writer(out)
     visible = true() if user.is_admin else submissions.c.desk_id == user.desk_id

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from ..analysis import Analysis
 from ..catalog import Match
 from ..errors import ConfigError
+from ..i18n import Param, translator
 from ..model import Script
 from ..text.counts import speech_units
 
-__all__ = ["DEFAULT_GATE_PARAMS", "GATES", "Gate", "GateParams", "gates_for"]
+__all__ = ["DEFAULT_GATE_PARAMS", "GATES", "Gate", "GateParams", "gate", "gates_for"]
 
 #: Every gate's code, in the order they are checked.
 GATES = ("unreadable", "too_short", "not_micro_drama", "near_copy")
@@ -60,14 +61,33 @@ DEFAULT_GATE_PARAMS = GateParams()
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """A reason not to rank a submission, with its evidence (a sentence, a catalog work)."""
+    """A reason not to rank a submission, with its evidence (a sentence, a catalog work).
+
+    ``text`` is the English sentence (JSON, ``triage rank``); ``key`` and ``params`` say the same
+    in the message catalogue (``gate.why.*``), so a page or a terminal says it in its reader's
+    language ('' for a gate made without one: its English text is shown).
+    """
 
     code: str
     text: str
     work_id: str | None = None
+    key: str = ""
+    params: tuple[tuple[str, Param], ...] = ()
 
     def __str__(self) -> str:
         return f"{self.code}: {self.text}"
+
+
+def gate(code: str, key: str, *params: tuple[str, Param], work_id: str | None = None, english: str | None = None) -> Gate:
+    """A :class:`Gate` saying catalogue ``key`` with ``params``; its English ``text`` is the
+    catalogue's English unless ``english`` gives the contract's own sentence.
+
+    >>> g = gate("too_short", "gate.why.too_short", ("units", 12), ("unit_key", "unit.words"), ("min", 300))
+    >>> g.text, translator("zh").say(g.key, g.params)
+    ('12 words of text, fewer than 300: too short to judge', '正文只有 12 个词，不足 300，无从判断')
+    """
+    english = translator("en").say(key, params) if english is None else english
+    return Gate(code, english, work_id, key, params)
 
 
 _BAD = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -87,21 +107,19 @@ def gates_for(script: Script, analysis: Analysis, similar: Sequence[Match] = (),
     text = script.text or ""
     bad = len(_BAD.findall(text))
     if not text.strip() or bad > params.max_bad_chars * max(len(text), 1):
-        out.append(Gate("unreadable", f"{bad} of {len(text)} characters could not be decoded: route to a human"))
+        out.append(gate("unreadable", "gate.why.undecodable", ("bad", bad), ("total", len(text))))
     units = speech_units(text, "zh" if script.language == "zh" else "en")
     if units < params.min_units:
-        unit = "characters" if script.language == "zh" else "words"
-        out.append(Gate("too_short", f"{units} {unit} of text, fewer than {params.min_units}: too short to judge"))
+        unit = "unit.characters" if script.language == "zh" else "unit.words"
+        out.append(gate("too_short", "gate.why.too_short", ("units", units), ("unit_key", unit), ("min", params.min_units)))
     minutes = [e.minutes for e in analysis.runtime.episodes]
     if len(minutes) == 1 and minutes[0] > params.max_single_episode_minutes:
-        out.append(Gate("not_micro_drama", f"one episode of {minutes[0]:.0f} min (micro dramas: episodes up to ~15 min): "
-                                           "a feature-length script"))
+        out.append(gate("not_micro_drama", "gate.why.long_episode", ("minutes", minutes[0])))
     elif len(minutes) > 1 and statistics.median(minutes) > params.max_median_episode_minutes:
-        out.append(Gate("not_micro_drama", f"median episode {statistics.median(minutes):.0f} min, far outside both "
-                                           "formats' bands (vertical 1-3 min, horizontal 5-20 min)"))
+        out.append(gate("not_micro_drama", "gate.why.long_median", ("minutes", statistics.median(minutes))))
     for m in similar:
         if m.scores.text >= params.near_copy:
-            out.append(Gate("near_copy", f"shares text with {m.title or m.work_id} (text score {m.scores.text:.2f}, "
-                                         f"{len(m.shared_passages)} shared passages shown)", m.work_id))
+            out.append(gate("near_copy", "gate.why.near_copy", ("title", m.title or m.work_id), ("score", m.scores.text),
+                            ("n", len(m.shared_passages)), work_id=m.work_id))
             break
     return tuple(out)

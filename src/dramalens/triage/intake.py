@@ -98,13 +98,16 @@ class SubmissionMeta:
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
-            raise ConfigError(f"format must be one of vertical, horizontal (or empty), got {self.format!r}")
+            raise ConfigError(f"format must be one of vertical, horizontal (or empty), got {self.format!r}", key="err.bad_choice",
+                              params=(("name_key", "format"), ("allowed", "vertical, horizontal"), ("got", self.format[:40])))
         if self.episodes is not None and not (1 <= self.episodes <= 2000):
-            raise ConfigError(f"episodes must be between 1 and 2000, got {self.episodes}")
+            raise ConfigError(f"episodes must be between 1 and 2000, got {self.episodes}", key="err.episodes_range",
+                              params=(("got", str(self.episodes)[:40]),))
         if self.budget is not None and not 0 <= self.budget <= MAX_BUDGET:
-            raise ConfigError(f"budget must be between 0 and {MAX_BUDGET:,} yuan, got {str(self.budget)[:40]}")
+            raise ConfigError(f"budget must be between 0 and {MAX_BUDGET:,} yuan, got {str(self.budget)[:40]}", key="err.budget_range",
+                              params=(("max", MAX_BUDGET), ("got", str(self.budget)[:40])))
         if len(self.title) > 300 or len(self.track) > 60 or len(self.synopsis) > 20_000:
-            raise ConfigError("title ≤ 300, track ≤ 60 and synopsis ≤ 20,000 characters")
+            raise ConfigError("title ≤ 300, track ≤ 60 and synopsis ≤ 20,000 characters", key="err.meta_lengths")
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -187,12 +190,12 @@ def check_filename(name: str) -> str:
     '第1部.txt'
     """
     if not isinstance(name, str) or not name.strip():
-        raise InputError("the upload has no file name", hint="send the file with its name")
+        raise InputError("the upload has no file name", hint="send the file with its name", key="err.no_filename")
     if _CONTROL.search(name) or "/" in name or "\\" in name or name in (".", ".."):
-        raise InputError(f"file name {name!r} is not a plain file name", source=name,
+        raise InputError(f"file name {name!r} is not a plain file name", source=name, key="err.bad_filename", params=(("name", name[:100]),),
                          hint="send the file without a path in its name")
     if len(name) > 255:
-        raise InputError("file name longer than 255 characters", source=name[:60])
+        raise InputError("file name longer than 255 characters", source=name[:60], key="err.long_filename")
     return unicodedata.normalize("NFC", name)
 
 
@@ -257,6 +260,7 @@ def unpack_upload(filename: str, data: bytes,
     name = check_filename(filename)
     if len(data) > limits.max_upload_bytes:
         raise InputError(f"the upload is {len(data):,} bytes, over the limit of {limits.max_upload_bytes:,}",
+                         key="err.too_big", params=(("limit", limits.max_upload_bytes),),
                          source=name, hint="split the batch into several zips")
     if not name.lower().endswith(".zip"):
         if not _is_script(name):
@@ -287,6 +291,7 @@ def unpack_upload(filename: str, data: bytes,
                 continue
             if len(files) >= limits.max_files:
                 raise InputError(f"the batch has more than {limits.max_files:,} scripts", source=name,
+                                 key="err.too_many_files", params=(("max", limits.max_files),),
                                  hint="split the batch into several zips")
             payload = zf.read(member)
             why = unreadable_why(member, payload)
@@ -296,7 +301,8 @@ def unpack_upload(filename: str, data: bytes,
             files.append((path.as_posix(), payload))
     if not files:
         raise InputError("the zip holds no readable script files" + (f"; skipped: {'; '.join(map(str, skipped))}"[:400] if skipped else ""),
-                         source=name, hint=f"put {', '.join(SCRIPT_EXTENSIONS)} files in it")
+                         source=name, hint=f"put {', '.join(SCRIPT_EXTENSIONS)} files in it", key="err.zip_empty",
+                         params=(("allowed", " ".join(SCRIPT_EXTENSIONS)),))
     return files, skipped
 
 
@@ -341,7 +347,7 @@ def submit(
     >>> # submit(engine, [("a.txt", b"...")], SubmissionMeta(track="都市"), desk_id=1, by="ann")
     """
     if not files:
-        raise InputError("nothing to submit", hint="give at least one script")
+        raise InputError("nothing to submit", hint="give at least one script", key="err.nothing_to_submit")
     if not by or len(by) > 100:
         raise ConfigError("the sender's name must be 1-100 characters")
 

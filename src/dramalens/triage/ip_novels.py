@@ -37,7 +37,7 @@ def hold_novel(engine: Engine, owner: str, name: str, data: bytes) -> str:
     'n.txt'
     """
     if not data:
-        raise InputError("the uploaded novel is empty", source=name, hint="choose a .txt or .epub file")
+        raise InputError("the uploaded novel is empty", source=name, hint="choose a .txt or .epub file", key="err.novel_empty")
     read_novel(data)  # refuses with the reader's own reason; nothing is stored then
     token = secrets.token_urlsafe(16)
     with engine.begin() as c:
@@ -53,5 +53,5 @@ def held_novel(engine: Engine, owner: str, token: str) -> tuple[str, bytes]:
         row = c.execute(select(ip_novels.c.name, ip_novels.c.content).where(
             ip_novels.c.token == token, ip_novels.c.owner == owner)).first()
     if row is None:
-        raise NotFoundError("this novel is no longer held: upload it again", source=token)
+        raise NotFoundError("this novel is no longer held: upload it again", source=token, key="err.novel_gone")
     return str(row.name), bytes(row.content)

@@ -104,6 +104,7 @@ def similar_work(engine: Engine, db_url: str | None, submission_id: int, user: U
     matches = [m for m in json.loads(stored or "[]") if isinstance(m, dict) and m.get("work_id") == work_id]
     if not matches:
         raise NotFoundError(f"no similar work {work_id[:100]!r} for submission {submission_id}",
+                            key="err.no_similar", params=(("work", work_id[:100]), ("id", submission_id)),
                             hint="open a similar work from the submission's page")
     match = matches[0]
     ours = None

@@ -105,22 +105,29 @@ class QueueQuery:
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
-            raise ConfigError(f"sort must be one of {', '.join(SORTS)}, got {self.sort!r}")
+            raise ConfigError(f"sort must be one of {', '.join(SORTS)}, got {self.sort!r}", key="err.bad_choice",
+                              params=(("name_key", "sort"), ("allowed", ", ".join(SORTS)), ("got", self.sort[:40])))
         if self.direction not in ("asc", "desc"):
-            raise ConfigError(f"direction must be asc or desc, got {self.direction!r}")
+            raise ConfigError(f"direction must be asc or desc, got {self.direction!r}", key="err.bad_choice",
+                              params=(("name_key", "direction"), ("allowed", "asc, desc"), ("got", self.direction[:40])))
         if self.status and self.status not in REVIEW_STATUSES:
-            raise ConfigError(f"status must be one of {', '.join(REVIEW_STATUSES)}, got {self.status!r}")
+            raise ConfigError(f"status must be one of {', '.join(REVIEW_STATUSES)}, got {self.status!r}", key="err.bad_choice",
+                              params=(("name_key", "status"), ("allowed", ", ".join(REVIEW_STATUSES)), ("got", self.status[:40])))
         if self.state and self.state not in STATES:
-            raise ConfigError(f"state must be one of {', '.join(STATES)}, got {self.state!r}")
+            raise ConfigError(f"state must be one of {', '.join(STATES)}, got {self.state!r}", key="err.bad_choice",
+                              params=(("name_key", "field.state"), ("allowed", ", ".join(STATES)), ("got", self.state[:40])))
         if self.format not in ("", "vertical", "horizontal"):
-            raise ConfigError(f"format must be vertical or horizontal, got {self.format!r}")
+            raise ConfigError(f"format must be vertical or horizontal, got {self.format!r}", key="err.bad_choice",
+                              params=(("name_key", "format"), ("allowed", "vertical, horizontal"), ("got", self.format[:40])))
         if not (1 <= self.page <= MAX_PAGE) or not (1 <= self.per_page <= 500):
-            raise ConfigError(f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and 500")
+            raise ConfigError(f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and 500", key="err.page_range",
+                              params=(("max", MAX_PAGE),))
         if self.batch is not None and not (1 <= self.batch <= MAX_DB_INT):
-            raise ConfigError(f"batch must be a batch id between 1 and {MAX_DB_INT}")
+            raise ConfigError(f"batch must be a batch id between 1 and {MAX_DB_INT}", key="err.batch_range", params=(("max", MAX_DB_INT),))
         for name in ("track", "trope", "q", "language"):
             if len(getattr(self, name)) > 100:
-                raise ConfigError(f"{name} is at most 100 characters")
+                raise ConfigError(f"{name} is at most 100 characters", key="err.field_too_long",
+                                  params=(("name_key", "search" if name == "q" else name),))
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

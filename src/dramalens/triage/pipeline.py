@@ -26,7 +26,7 @@ from ..parsing import parse_bytes
 from ..report.html import render_html
 from ..settings import DEFAULT_READ_QUALITY_THRESHOLD
 from .catalogs import CatalogRef
-from .gates import Gate, gates_for
+from .gates import Gate, gate, gates_for
 from .intake import SubmissionInput
 from .result import Detected, TriageResult, Unread
 from .scoring import DEFAULT_WEIGHTS, Evidence, Features, Flag, Score, Weights, evidence, score
@@ -140,23 +140,32 @@ def pipeline_for(compliance_rules: str | Path | None = None,
 
 
 def gate_evidence(gate: Gate) -> Evidence:
-    """A gate as evidence: its label in the reader's language, then its (English) detail.
+    """A gate as evidence: its label and its detail in the reader's language (a gate made
+    without a catalogue key keeps its English detail).
 
+    >>> from dramalens.triage.gates import gate
+    >>> g = gate("too_short", "gate.why.too_short", ("units", 120), ("unit_key", "unit.characters"), ("min", 300))
+    >>> translator("zh").say(*(lambda e: (e.key, e.params))(gate_evidence(g)))
+    '篇幅过短：正文只有 120 字，不足 300，无从判断'
     >>> translator("zh").say(*(lambda e: (e.key, e.params))(gate_evidence(Gate("too_short", "12 words"))))
     '篇幅过短：12 words'
     """
-    return evidence("gate", Message("ev.gate", (("gate_key", f"gate.{gate.code}"), ("detail", gate.text))), work=gate.work_id)
+    said = (*gate.params, ("detail_key", gate.key)) if gate.key else (("detail", gate.text),)
+    return evidence("gate", Message("ev.gate", (("gate_key", f"gate.{gate.code}"), *said)), work=gate.work_id)
 
 
 def unreadable_gate(unread: Unread) -> Gate:
-    """The ``unreadable`` gate for a script read under the desk's quality threshold, with the
-    first read-quality reasons as its evidence.
+    """The ``unreadable`` gate for a script read under the desk's quality threshold: its English
+    text names the first read-quality reasons; its catalogue sentence says that they follow
+    (the desk and ``triage rank`` list them, each in the reader's language).
 
-    >>> str(unreadable_gate(Unread(0.3, 0.5, ("no line breaks",))))
-    'unreadable: read quality 0.30 under 0.50: no line breaks'
+    >>> g = unreadable_gate(Unread(0.3, 0.5, ("no line breaks",)))
+    >>> str(g), translator("zh").say(g.key, g.params)
+    ('unreadable: read quality 0.30 under 0.50: no line breaks', '读取质量 0.30，低于阈值 0.50，需人工通读（原因见下）')
     """
     why = "; ".join(unread.reasons[:3]) or "see the read-quality reasons"
-    return Gate("unreadable", f"read quality {unread.quality:.2f} under {unread.threshold:.2f}: {why}")
+    return gate("unreadable", "gate.why.read_quality", ("quality", unread.quality), ("threshold", unread.threshold),
+                english=f"read quality {unread.quality:.2f} under {unread.threshold:.2f}: {why}")
 
 
 def read_gate(script: Script, threshold: float) -> Unread | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ConfigError, DramalensError
+from ..i18n import language_or_default, translator
 from .catalogs import open_catalog
 from .gates import Gate
 from .intake import SubmissionInput
@@ -22,7 +23,7 @@ from .result import TriageResult
 from .runs import read_scripts
 from .scoring import DEFAULT_WEIGHTS, Score, Weights, rescore
 
-__all__ = ["RankedScript", "order", "parse_weights", "rank_paths"]
+__all__ = ["RankedScript", "order", "parse_weights", "rank_paths", "ranked_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +124,29 @@ def _refused(reason: str, weights: Weights) -> TriageResult:
     """The result of a file that could not be read at all: no marks, the ``unreadable`` gate."""
     gate = Gate("unreadable", f"{reason}: route to a human")
     return TriageResult(Score(0.0, None, 0.0, 0.0, weights, (gate_evidence(gate),)), gates=(gate,))
+
+
+def ranked_lines(ranked: Sequence[RankedScript], lang: str | None = None) -> list[str]:
+    """What ``triage rank`` prints: a line per script (place, score or "gated", file), then each
+    gate and, for a script that could not be read, its read-quality reasons; said in ``lang``
+    ('zh' or 'en'; by default each script's own language).
+
+    >>> from dramalens.triage.scoring import Features, score
+    >>> from dramalens.triage.gates import gate
+    >>> g = gate("too_short", "gate.why.too_short", ("units", 40), ("unit_key", "unit.characters"), ("min", 300))
+    >>> r = RankedScript("a.txt", None, (g,), TriageResult(score(Features()), language="zh"))
+    >>> ranked_lines([r])
+    ['  1    不排名  a.txt', '       ⚑ 篇幅过短：正文只有 40 字，不足 300，无从判断']
+    >>> ranked_lines([r], "en")[1]
+    '       ⚑ too short: 40 characters of text, fewer than 300: too short to judge'
+    """
+    out = []
+    for i, r in enumerate(ranked, 1):
+        t = translator(lang or language_or_default(r.result.language))
+        out.append(f"{i:>3}  {t('rank.gated') if r.score is None else f'{r.score:5.1f}':>5}  {r.file}")
+        for g in r.gates:
+            e = gate_evidence(g)
+            out.append(f"       ⚑ {t.say(e.key, e.params, e.text)}")
+        if r.result.unread is not None:  # why a person must read it, each reason in the reader's language
+            out.extend(f"         - {t.say(e.key, e.params, e.text)}" for e in r.result.score.evidence if e.criterion == "read_quality")
+    return out

@@ -63,7 +63,7 @@ def script_view(engine: Engine, submission_id: int, user: User) -> ScriptView:
         row = get_visible(conn, submission_id, user)
         data = conn.execute(select(contents.c.content).where(contents.c.submission_id == submission_id)).scalar()
     if data is None:
-        raise NotFoundError(f"submission {submission_id} has no stored text")
+        raise NotFoundError(f"submission {submission_id} has no stored text", key="err.no_text", params=(("id", submission_id),))
     script = parse_bytes(bytes(data), source=str(row.filename), extension=PurePosixPath(str(row.filename)).suffix.lower())
     episodes = tuple(
         ReaderEpisode(ep.number, ep.title, ep.line or (ep.scenes[0].line if ep.scenes else 0),

@@ -85,11 +85,13 @@ def decide(engine: Engine, submission_id: int, user: User, to_status: str, expec
     >>> # decide(engine, 7, reviewer, "consider", expected_version=1)
     """
     if to_status not in REVIEW_STATUSES:
-        raise ConfigError(f"unknown status {to_status!r}; allowed: {', '.join(REVIEW_STATUSES)}")
+        raise ConfigError(f"unknown status {to_status!r}; allowed: {', '.join(REVIEW_STATUSES)}", key="err.unknown_status",
+                          params=(("status", to_status[:40]), ("allowed", ", ".join(REVIEW_STATUSES))))
     if len(note) > 10_000:
-        raise ConfigError("a note holds at most 10,000 characters")
+        raise ConfigError("a note holds at most 10,000 characters", key="err.note_too_long")
     if not 0 <= expected_version <= MAX_DB_INT:
-        raise ConfigError(f"version must be between 0 and {MAX_DB_INT}", hint="send the version the page showed")
+        raise ConfigError(f"version must be between 0 and {MAX_DB_INT}", hint="send the version the page showed",
+                          key="err.bad_version", params=(("max", MAX_DB_INT),))
 
     def work(conn: Connection) -> tuple[str, Row[Any] | None]:
         row = get_visible(conn, submission_id, user)
@@ -137,7 +139,7 @@ def add_note(engine: Engine, submission_id: int, user: User, text: str) -> None:
     """Attach a note (1-10,000 characters); it is audited too."""
     text = text.strip()
     if not text or len(text) > 10_000:
-        raise ConfigError("a note must hold 1-10,000 characters")
+        raise ConfigError("a note must hold 1-10,000 characters", key="err.note_length")
 
     def work(conn: Connection) -> None:
         get_visible(conn, submission_id, user)
@@ -161,6 +163,7 @@ def assign(engine: Engine, submission_id: int, user: User, assignee_name: str) -
         on_desk = target is not None and target.desk_id == row.desk_id
         if target is None or not (on_desk or (user.is_admin and target.is_admin)):
             raise ConfigError(f"{assignee_name[:100]!r} is not a reviewer of this submission's desk",
+                              key="err.not_desk_reviewer", params=(("name", assignee_name[:100]),),
                               hint="pick a reviewer of the desk")
         exists = conn.execute(select(assignments.c.id).where(assignments.c.submission_id == submission_id,
                                                              assignments.c.user_id == target.id)).first()

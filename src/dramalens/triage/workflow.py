@@ -81,7 +81,8 @@ def due_from_text(text: str) -> float | None:
     except ValueError:
         day = None
     if day is None or not 2000 <= day.year <= 2100:
-        raise ConfigError(f"a due date is a day between 2000-01-01 and 2100-12-31 written YYYY-MM-DD, got {text[:40]!r}")
+        raise ConfigError(f"a due date is a day between 2000-01-01 and 2100-12-31 written YYYY-MM-DD, got {text[:40]!r}",
+                          key="err.due_date", params=(("got", text[:40]),))
     return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
 
 
@@ -145,17 +146,19 @@ def list_templates(engine: Engine, user: User) -> tuple[NoteTemplate, ...]:
 def add_template(engine: Engine, user: User, desk_name: str, name: str, text: str) -> NoteTemplate:
     """A new template on desk ``desk_name`` (admins only); a name already on that desk is refused."""
     if not user.is_admin:
-        raise PermissionDenied("only admins may define note templates")
+        raise PermissionDenied("only admins may define note templates", key="err.admins_templates")
     name, text, desk_name = name.strip(), text.strip(), desk_name.strip()
     if not 1 <= len(name) <= 100 or not 1 <= len(text) <= 10_000:
-        raise ConfigError("a template needs a name of 1-100 characters and a text of 1-10,000")
+        raise ConfigError("a template needs a name of 1-100 characters and a text of 1-10,000", key="err.template_lengths")
 
     def work(conn: Connection) -> NoteTemplate:
         desk_id = conn.execute(select(desks.c.id).where(desks.c.name == desk_name[:100])).scalar()
         if desk_id is None:
-            raise ConfigError(f"no desk {desk_name[:100]!r}", hint="pick one of the desks listed")
+            raise ConfigError(f"no desk {desk_name[:100]!r}", hint="pick one of the desks listed", key="err.no_desk_named",
+                              params=(("desk", desk_name[:100]),))
         if len(_templates(conn, int(desk_id))) >= MAX_TEMPLATES:
-            raise InputError(f"a desk keeps at most {MAX_TEMPLATES} templates", hint="delete one first")
+            raise InputError(f"a desk keeps at most {MAX_TEMPLATES} templates", hint="delete one first", key="err.too_many_templates",
+                             params=(("max", MAX_TEMPLATES),))
         tid = conn.execute(insert(note_templates).values(desk_id=desk_id, name=name, text=text, created_at=now())
                            .returning(note_templates.c.id)).scalar_one()
         return NoteTemplate(int(tid), int(desk_id), desk_name, name, text)
@@ -163,29 +166,31 @@ def add_template(engine: Engine, user: User, desk_name: str, name: str, text: st
     try:
         return run_tx(engine, work)
     except IntegrityError:
-        raise ConfigError(f"desk {desk_name[:100]!r} already has a template named {name!r}") from None
+        raise ConfigError(f"desk {desk_name[:100]!r} already has a template named {name!r}", key="err.template_exists",
+                          params=(("desk", desk_name[:100]), ("name", name))) from None
 
 
 def delete_template(engine: Engine, user: User, template_id: int) -> None:
     """Remove a template (admins only); decisions already made keep their notes."""
     if not user.is_admin:
-        raise PermissionDenied("only admins may delete note templates")
+        raise PermissionDenied("only admins may delete note templates", key="err.admins_delete_templates")
     if not 1 <= template_id <= MAX_DB_INT:  # past 64 bits the driver raises OverflowError
-        raise NotFoundError(f"no note template {str(template_id)[:40]}")
+        raise NotFoundError(f"no note template {str(template_id)[:40]}", key="err.no_template", params=(("id", str(template_id)[:40]),))
     with engine.begin() as conn:
         if conn.execute(delete(note_templates).where(note_templates.c.id == template_id)).rowcount != 1:
-            raise NotFoundError(f"no note template {template_id}")
+            raise NotFoundError(f"no note template {template_id}", key="err.no_template", params=(("id", template_id),))
 
 
 def _template_text(conn: Connection, user: User, template_id: int, desk_id: int) -> str:
     """The text of template ``template_id`` if it belongs to desk ``desk_id``; NotFoundError else
     (a template of another desk is not there for this script)."""
     if not 1 <= template_id <= MAX_DB_INT:
-        raise NotFoundError(f"no note template {str(template_id)[:40]}")
+        raise NotFoundError(f"no note template {str(template_id)[:40]}", key="err.no_template", params=(("id", str(template_id)[:40]),))
     row = conn.execute(select(note_templates.c.text, note_templates.c.desk_id)
                        .where(note_templates.c.id == template_id)).first()
     if row is None or row.desk_id != desk_id or not user.can_see(row.desk_id):
-        raise NotFoundError(f"no note template {template_id} on this desk", hint="pick one of the listed templates")
+        raise NotFoundError(f"no note template {template_id} on this desk", hint="pick one of the listed templates",
+                            key="err.no_template_here", params=(("id", template_id),))
     return str(row.text)
 
 
@@ -259,7 +264,8 @@ class MemberMeta:
     def __post_init__(self) -> None:
         if self.language and self.language not in DECLARABLE_LANGUAGES:
             raise ConfigError(f"language must be one of {', '.join(DECLARABLE_LANGUAGES)} (or empty), "
-                              f"got {self.language[:20]!r}")
+                              f"got {self.language[:20]!r}", key="err.bad_choice",
+                              params=(("name_key", "language"), ("allowed", ", ".join(DECLARABLE_LANGUAGES)), ("got", self.language[:20])))
 
 
 def update_member_meta(engine: Engine, user: User, batch_id: int, items: Mapping[int, MemberMeta]) -> int:
@@ -268,14 +274,16 @@ def update_member_meta(engine: Engine, user: User, batch_id: int, items: Mapping
     (else NotFoundError, nothing changed); an empty title keeps the current one, an empty
     language the identified one. Returns how many submissions changed."""
     if not 1 <= len(items) <= MAX_MEMBERS:
-        raise InputError(f"the per-file table names 1 to {MAX_MEMBERS} files, got {len(items)}")
+        raise InputError(f"the per-file table names 1 to {MAX_MEMBERS} files, got {len(items)}", key="err.members_count",
+                         params=(("max", MAX_MEMBERS), ("n", len(items))))
 
     def work(conn: Connection) -> int:
         changed = 0
         for sid, member in items.items():
             row = get_visible(conn, sid, user)
             if row.batch_id != batch_id:
-                raise NotFoundError(f"no submission {sid} in batch {batch_id}", hint="reload the receipt")
+                raise NotFoundError(f"no submission {sid} in batch {batch_id}", hint="reload the receipt", key="err.not_in_batch",
+                                    params=(("id", sid), ("batch", batch_id)))
             meta = member.meta
             values: dict[str, object] = {"format": meta.format, "episodes": meta.episodes, "track": meta.track,
                                          "declared_language": member.language}

@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..analysis.tracks import TRACK_IDS, track_label
+from ..catalog.saturation import row_label
 from ..db import make_engine
 from ..errors import ConfigError
 from ..settings import Settings, load_settings
@@ -55,6 +56,7 @@ def templates() -> Jinja2Templates:
     found.env.globals["trope_label"] = trope_label
     found.env.globals["track_label"] = track_label
     found.env.globals["track_ids"] = TRACK_IDS
+    found.env.globals["row_label"] = row_label  # a saturation row named in the page's language
     return found
 
 

@@ -12,8 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..analysis.tracks import TRACK_SYNONYMS, track_label
 from ..catalog import SaturationRow
+from ..catalog.saturation import row_label
 from ..errors import ConfigError
 
 __all__ = ["CLIP", "STATUS_COLOURS", "Bar", "ChartRow", "GrowthChart", "growth_chart"]
@@ -98,7 +98,7 @@ def growth_chart(rows: Sequence[SaturationRow], kind: str, *, limit: int = 40, l
     scale = (PLOT_W / 2) / CLIP
     out = []
     for i, r in enumerate(mine):
-        label = track_label(r.name, lang) if kind == "track" and r.name in TRACK_SYNONYMS else r.label or r.name or "?"
+        label = row_label(r, lang) or "?"
         out.append(ChartRow(label, r.status, STATUS_COLOURS.get(r.status, STATUS_COLOURS["balanced"]),
                             r.works, TOP + i * ROW_H, _bar(r.supply_growth, zero_x, scale),
                             _bar(r.plays_growth, zero_x, scale)))

@@ -107,7 +107,7 @@ async def admin_viewer(request: Request) -> Viewer:
     """The session's user if an admin; PermissionDenied for a reviewer."""
     v = await viewer(request)
     if not v.user.is_admin:
-        raise PermissionDenied("only admins may open this page")
+        raise PermissionDenied("only admins may open this page", key="err.admins_only")
     return v
 
 

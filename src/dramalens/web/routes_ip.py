@@ -33,7 +33,8 @@ def _int(value: str | None, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+        raise ConfigError(f"{name} must be a whole number, got {value!r}", key="err.not_whole",
+                          params=(("name_key", name.replace(" ", "_")), ("got", value[:40]))) from None
 
 
 def _plan(request: Request, v: Viewer, token: str) -> tuple[str, AdaptationPlan, dict[str, str]]:
@@ -56,7 +57,7 @@ async def ip_upload(request: Request, file: UploadFile | None = File(None), csrf
                     v: Viewer = Depends(viewer)) -> Response:
     check_form(v, csrf_token)  # before anything else: a forged post learns nothing, not even a 422
     if file is None:
-        raise InputError("no novel was uploaded", hint="choose a .txt or .epub file")
+        raise InputError("no novel was uploaded", hint="choose a .txt or .epub file", key="err.no_novel")
     data = await read_upload(file, state(request).limits.max_upload_bytes)
     token = hold_novel(state(request).engine, v.user.name, file.filename or "novel.txt", data)
     return RedirectResponse(f"/ip/{token}", status_code=303)

@@ -99,18 +99,21 @@ def read_epub(data: bytes, *, source: str = "<input>") -> Novel:
     """
     with open_zip(data, source=source, limits=EPUB_LIMITS, what=".epub file") as zf:
         if not zf.has("META-INF/container.xml"):
-            raise InputError("not an EPUB: META-INF/container.xml is missing", source=source, hint=_HINT)
+            raise InputError("not an EPUB: META-INF/container.xml is missing", source=source, hint=_HINT, key="err.epub_container")
         container = parse_xml(zf.read("META-INF/container.xml"), member="META-INF/container.xml", source=source, error=InputError, hint=_HINT)
         opf_path = next((el.get("full-path") for el in container.iter() if _local(el.tag) == "rootfile" and el.get("full-path")), None)
         if not opf_path:
-            raise InputError("not an EPUB: container.xml names no package document (OPF)", source=source, hint=_HINT)
+            raise InputError("not an EPUB: container.xml names no package document (OPF)", source=source, hint=_HINT,
+                             key="err.epub_no_opf")
         opf_path = unquote(opf_path)
         if not zf.has(opf_path):
-            raise InputError(f"not an EPUB: the package document {opf_path!r} is missing", source=source, hint=_HINT)
+            raise InputError(f"not an EPUB: the package document {opf_path!r} is missing", source=source, hint=_HINT,
+                             key="err.epub_opf_missing", params=(("path", opf_path[:200]),))
         try:
             return _Book(zf, opf_path, source).novel()
         except RecursionError as exc:
-            raise InputError("the book's table of contents or markup is nested too deeply to read", source=source, hint=_HINT) from exc
+            raise InputError("the book's table of contents or markup is nested too deeply to read", source=source, hint=_HINT,
+                             key="err.epub_too_deep") from exc
 
 
 class _Book:
@@ -136,7 +139,8 @@ class _Book:
             elif tag == "itemref" and idref and (el.get("linear") or "yes").lower() != "no":
                 self.spine.append(idref)
         if not self.spine:
-            raise InputError(f"the package document {opf_path!r} lists no documents in its spine", source=source, hint=_HINT)
+            raise InputError(f"the package document {opf_path!r} lists no documents in its spine", source=source, hint=_HINT,
+                             key="err.epub_empty_spine", params=(("path", opf_path[:200]),))
 
     def novel(self) -> Novel:
         targets = self._toc()

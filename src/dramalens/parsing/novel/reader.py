@@ -45,7 +45,7 @@ def read_novel(
     if not isinstance(path_or_bytes, str):
         raise ConfigError(f"read_novel takes a path, bytes or text, got {type(path_or_bytes).__name__}")
     if not path_or_bytes.strip():
-        raise InputError("the novel is empty", source="<text>", hint="give a file with a novel in it")
+        raise InputError("the novel is empty", source="<text>", hint="give a file with a novel in it", key="err.empty_novel")
     return novel_from_text(path_or_bytes, source="<text>", encoding="")
 
 
@@ -64,7 +64,7 @@ def _from_bytes(data: bytes, name: str, suffix: str, encoding: str | None, max_b
     if max_bytes is not None and len(data) > max_bytes:
         raise InputError(f"the input is {len(data):,} bytes, over the limit of {max_bytes:,}", source=name, hint="raise --max-bytes")
     if not data.strip():
-        raise InputError("the file is empty", source=name, hint="give a file with a novel in it")
+        raise InputError("the file is empty", source=name, hint="give a file with a novel in it", key="err.empty_novel")
     if suffix == ".epub" or data[:4] == b"PK\x03\x04":
         return read_epub(data, source=name)
     text, used, notes = decode_bytes(data, encoding=encoding, name=name)
