@@ -35,6 +35,7 @@ import psutil
 
 from dramalens.catalog import Catalog, import_paths
 from dramalens.catalog.distributed import LocalMapper, mapper_for
+from dramalens.catalog.lexical import catalog_lexical
 from dramalens.errors import DramalensError
 from dramalens.parsing import parse
 from dramalens.synth import generate_corpus
@@ -122,11 +123,12 @@ def real_works(scripts: Path, out: Path, works: int, kb: int, seed: int) -> int:
     return works
 
 
-FIELDS = ("work", "content_hash", "minhash", "passages", "passage_lines", "shingles", "text", "tropes", "skeleton", "embedding")
+FIELDS = ("work", "content_hash", "minhash", "passages", "passage_lines", "shingles", "text", "tropes", "skeleton", "lexical", "embedding")
 
 
 def catalog_contents(db: Path) -> dict[str, tuple[object, ...]]:
-    """Everything stored per work (metadata, text, fingerprints, embedding), to compare runs."""
+    """Everything stored per work (metadata, text, fingerprints, lexical counts, embedding) and
+    the lexical index built from it, to compare runs."""
     cat = Catalog(f"sqlite:///{db}")
     try:
         index = cat.index()
@@ -134,7 +136,9 @@ def catalog_contents(db: Path) -> dict[str, tuple[object, ...]]:
         for w in cat.ids():
             r = cat.get(w)
             emb = index.embeddings[index.position[w]].tobytes()
-            out[w] = (r.work, r.content_hash, r.minhash, r.passages, r.passage_lines, r.shingles, r.text, r.tropes, r.skeleton, emb)
+            out[w] = (r.work, r.content_hash, r.minhash, r.passages, r.passage_lines, r.shingles, r.text, r.tropes, r.skeleton, r.lexical, emb)
+        lexical = catalog_lexical(cat)
+        out["<lexical index>"] = () if lexical is None else (lexical.ids, lexical.indptr.tobytes(), lexical.indices.tobytes(), lexical.data.tobytes(), lexical.idf.tobytes())
         return out
     finally:
         cat.close()
@@ -203,7 +207,7 @@ def main() -> None:
     for name, c in contents.items():  # say where a run differs, if it does
         fields = sorted({f for w in first for f, (x, y) in enumerate(zip(first[w], c.get(w, ()))) if x != y})
         if fields or c.keys() != first.keys():
-            print(f"  {name}: differs in fields {[FIELDS[f] for f in fields]}, works {len(c)} vs {len(first)}")
+            print(f"  {name}: differs in fields {[FIELDS[f] if f < len(FIELDS) else f for f in fields]}, works {len(c)} vs {len(first)}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The import's per-work step: script bytes → parsed script → document → fingerprints.
+"""The import's per-work step: script bytes → parsed script → document → fingerprints and
+lexical counts.
 
 This is what runs in the workers (the local process pool or Dask, :mod:`.distributed`), one
 chunk of works per call, so parsing and fingerprinting use every core and the importer's
@@ -18,6 +19,7 @@ from ..errors import DramalensError
 from ..parsing import parse_bytes
 from .documents import script_document, text_language
 from .fingerprint import content_hash, fingerprint_batch
+from .lexical import lexical_row, lexical_text, pack_row
 from .records import Document, Work, WorkRecord
 
 __all__ = ["ImportTask", "Prepared", "prepare_batch", "task_document"]
@@ -92,5 +94,7 @@ def prepare_batch(tasks: list[ImportTask], seed: int = 1) -> list[Prepared]:
         todo.append((len(out), doc))
         out.append(None)
     for (i, doc), record in zip(todo, fingerprint_batch([d for _i, d in todo], seed)):
-        out[i] = Prepared(doc.work.id, record)
+        # The lexical counts here too, so the importer's process counts nothing after the import.
+        counts = lexical_row(lexical_text(record.work.title, record.work.synopsis, record.text), record.work.language)
+        out[i] = Prepared(doc.work.id, replace(record, lexical=pack_row(counts)))
     return [p for p in out if p is not None]

@@ -8,7 +8,7 @@ embedding) or JSON (tropes, skeleton); queries load them into one in-memory
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -83,6 +83,7 @@ works = Table(
     Column("skeleton", Text),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("lexical", LargeBinary),
 )
 
 plays = Table(
@@ -438,6 +439,34 @@ class Catalog:
                 langs.append(r[4])
         return ids, texts, langs
 
+    def lexical_counts(self) -> Iterator[tuple[str, bytes | None]]:
+        """(id, stored lexical counts or None) of every work, by id, read as they are used."""
+        with self.engine.connect() as conn:
+            yield from ((r[0], r[1]) for r in conn.execute(select(works.c.id, works.c.lexical).order_by(works.c.id)))
+
+    def texts_without_lexical(self, chars: int, limit: int = BATCH) -> tuple[list[str], list[str], list[str]]:
+        """:meth:`texts_for_lexical` of up to ``limit`` works with no lexical counts stored
+        (works stored before the counts were kept), by id."""
+        ids: list[str] = []
+        texts: list[str] = []
+        langs: list[str] = []
+        with self.engine.connect() as conn:
+            q = (select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, chars), works.c.language)
+                 .where(works.c.lexical.is_(None)).order_by(works.c.id).limit(limit))
+            for r in conn.execute(q):
+                ids.append(r[0])
+                texts.append("\n".join(x for x in (r[1], r[2], r[3] or "") if x))
+                langs.append(r[4])
+        return ids, texts, langs
+
+    def set_lexical(self, pairs: list[tuple[str, bytes]]) -> None:
+        """Store the lexical counts of the given works (the content and its hash stay)."""
+        with self.engine.begin() as conn:
+            for start in range(0, len(pairs), BATCH):
+                rows = [{"b_id": i, "lexical": data} for i, data in pairs[start : start + BATCH]]
+                conn.execute(update(works).where(works.c.id == bindparam("b_id")).values(lexical=bindparam("lexical")), rows)
+        self.invalidate()
+
     def texts_for_tagger(self, chars: int) -> list[tuple[str, str, str, tuple[str, ...], tuple[TropeHit, ...]]]:
         """(id, title + synopsis + the first ``chars`` characters of the script, language, tags,
         stored tropes) of every work, by id: what the trope tagger learns from and retags."""
@@ -527,6 +556,7 @@ def _row(rec: WorkRecord, now: datetime) -> dict[str, object]:
         "passage_lines": rec.passage_lines,
         "tropes": json.dumps([_trope_json(t) for t in rec.tropes], ensure_ascii=False),
         "skeleton": json.dumps(_skeleton_json(rec.skeleton), ensure_ascii=False) if rec.skeleton is not None else None,
+        "lexical": rec.lexical,
         "updated_at": now,
     }
 
@@ -540,5 +570,5 @@ def _record(row: RowMapping, play_rows: tuple[tuple[date, int], ...]) -> WorkRec
     return WorkRecord(
         work=work, content_hash=row["content_hash"], minhash=row["minhash"], passages=row["passages"],
         passage_lines=row["passage_lines"], shingles=row["shingles"], text=row["text"],
-        tropes=_tropes(row["tropes"]), skeleton=_skeleton(row["skeleton"]),
+        tropes=_tropes(row["tropes"]), skeleton=_skeleton(row["skeleton"]), lexical=row["lexical"],
     )
