@@ -459,8 +459,8 @@ class Catalog:
                 langs.append(r[4])
         return ids, texts, langs
 
-    def set_lexical(self, pairs: list[tuple[str, bytes]]) -> None:
-        """Store the lexical counts of the given works (the content and its hash stay)."""
+    def set_lexical(self, pairs: list[tuple[str, bytes | None]]) -> None:
+        """Store the lexical counts of the given works (None: count them again at the next refresh)."""
         with self.engine.begin() as conn:
             for start in range(0, len(pairs), BATCH):
                 rows = [{"b_id": i, "lexical": data} for i, data in pairs[start : start + BATCH]]
