@@ -185,3 +185,15 @@ def test_sentence_breaks_found_by_their_characters_are_the_rules_own(text):
     from dramalens.analysis import skeleton
 
     assert skeleton._breaks(text) == [(m.start(), m.end()) for m in skeleton._SPLIT.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abcsik'- ", min_size=1, max_size=6), min_size=1, max_size=12),
+       st.text(alphabet="abcsikABCSIK'’-. \n1" + ODD + "\u212aΣσς", min_size=1, max_size=60))
+def test_cue_scan_over_lower_case_text_gives_the_ignorecase_spans(cues, text):
+    text = text * (1000 // len(text) + 1)  # long enough for the lower-case scan
+    cues = [c.lower() for c in cues]
+    for language in ("en", "zh"):
+        pattern = tropes._cue_regex(cues, language)
+        fast = [(m.span(), m.group(0).lower()) for m in tropes.cue_matches(pattern, text)]
+        assert fast == [(m.span(), m.group(0).lower()) for m in pattern.finditer(text)]

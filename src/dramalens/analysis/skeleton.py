@@ -24,7 +24,7 @@ from ..errors import ConfigError
 from ..model import Script
 from ..text import to_simplified
 from ..text.sentences import SENTENCE_BREAK
-from .tropes import cue_alternation
+from .tropes import cue_alternation, cue_matches
 
 __all__ = [
     "FUNCTIONS",
@@ -278,7 +278,7 @@ def _breaks(text: str) -> list[tuple[int, int]]:
     """The spans of ``_SPLIT.finditer(text)``: an empty one after each of 。！？!?；;, a run of
     newlines, and the whitespace after a period (newlines included) unless a newline follows it.
 
-    >>> _breaks("她来了。\n\nHe waits.  Go")
+    >>> _breaks("她来了。\\n\\nHe waits.  Go")
     [(4, 4), (4, 6), (15, 17)]
     """
     if not _FAST_BREAKS:  # pragma: no cover - the sentence rule changed
@@ -330,7 +330,7 @@ def _functions_by_unit(text: str, language: str) -> list[tuple[int, list[str]]]:
     if not _UNIT_SAFE[language]:  # pragma: no cover - a cue vocabulary with punctuation in it
         units = (u for u in _SPLIT.split(text) if u and u.strip())
         return [(i, f) for i, u in enumerate(units, start=1) if (f := _unit_functions(u, language))]
-    hits = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+    hits = [(m.start(), m.group(0)) for m in cue_matches(pattern, text)]
     if not hits:
         return []
     out: list[tuple[int, list[str]]] = []

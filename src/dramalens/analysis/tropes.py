@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -40,6 +40,7 @@ __all__ = [
     "TropeDef",
     "TropeHit",
     "TropeVocabulary",
+    "cue_matches",
     "infer_track",
     "load_vocabulary",
     "script_tropes",
@@ -194,6 +195,40 @@ def cue_alternation(cues: Iterable[str]) -> str:
     return f"(?=[{first}])(?:" + "|".join(re.escape(ch) + body(child) for ch, child in sorted(tree.items()) if ch) + ")"
 
 
+# The characters IGNORECASE matches to an ASCII letter that ``str.lower`` does not turn into
+# that letter (İ ı ſ; the Kelvin sign lowers to k and matches k alike), found by trying every
+# code point against every ASCII character.
+_ODD_FOLDS = re.compile("[\u0130\u0131\u017f]")
+
+
+@lru_cache(maxsize=64)
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``pattern`` without IGNORECASE, when its text is ASCII (’ aside) and has no upper case."""
+    body = pattern.pattern.replace("’", "")
+    if not pattern.flags & re.IGNORECASE or not body.isascii() or any(c.isupper() for c in body):
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+def cue_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a cue pattern: the same spans, and the same cues up to case.
+
+    For English cues (ASCII) on a long text, the pattern without IGNORECASE runs over the
+    lower-cased text, ~2.5× faster: where lower-casing keeps every character one character and
+    the text holds none of :data:`_ODD_FOLDS`, a character matches a lower-case ASCII one
+    under IGNORECASE exactly when its lower case is that one.
+
+    >>> [m.span() for m in cue_matches(_cue_regex(["wolf"], "en"), "The WOLF howls. " * 100)][:2]
+    [(4, 8), (20, 24)]
+    """
+    twin = _case_sensitive(pattern) if len(text) >= 1000 else None
+    if twin is not None:
+        low = text.lower()
+        if len(low) == len(text) and _ODD_FOLDS.search(text) is None:
+            return twin.finditer(low)
+    return pattern.finditer(text)
+
+
 def _cue_regex(cues: Iterable[str], language: str) -> re.Pattern[str]:
     body = cue_alternation(cues)
     if language == "zh":
@@ -343,7 +378,7 @@ def _count_cues(pattern: re.Pattern[str], cues: Mapping[str, object], text: str)
     {'alpha': 1, 'wolf': 1}
     """
     counts: dict[str, int] = {}
-    for m in pattern.finditer(text):
+    for m in cue_matches(pattern, text):
         word = m.group(0).lower()
         if word not in cues:
             word = word[:-2] if word[:-2] in cues else word[:-1]
