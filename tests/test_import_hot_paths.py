@@ -182,9 +182,9 @@ def test_stored_counts_round_trip_for_empty_and_full_rows():
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="。！？!?；;.\n \t\r\x0b\x0c\x1c\u3000\u2028\u0085ab", max_size=30))
 def test_sentence_breaks_found_by_their_characters_are_the_rules_own(text):
-    from dramalens.analysis import skeleton
+    from dramalens.text.sentences import SENTENCE_BREAK, sentence_breaks
 
-    assert skeleton._breaks(text) == [(m.start(), m.end()) for m in skeleton._SPLIT.finditer(text)]
+    assert sentence_breaks(text) == [(m.start(), m.end()) for m in SENTENCE_BREAK.finditer(text)]
 
 
 @settings(max_examples=300, deadline=None)

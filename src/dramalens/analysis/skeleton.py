@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ..errors import ConfigError
 from ..model import Script
 from ..text import to_simplified
-from ..text.sentences import SENTENCE_BREAK
+from ..text.sentences import SENTENCE_BREAK, sentence_breaks
 from .tropes import cue_alternation, cue_matches
 
 __all__ = [
@@ -265,47 +265,6 @@ def _collapse(steps: list[SkeletonStep]) -> list[SkeletonStep]:
 
 
 _SPLIT = SENTENCE_BREAK  # one sentence rule with the rest of dramalens (text/sentences.py)
-# The breaks of that rule found from its characters: its lookbehinds make the engine stop at
-# every position of the text (~5 ms a 190 KB script), a class of six marks lets it skip.
-# Used only while the rule is the one this is written for; else the rule itself.
-_FAST_BREAKS = _SPLIT.pattern == r"(?<=[。！？!?；;])|\n+|(?<=\.)\s+"
-_BREAK_CHARS = re.compile(r"[。！？!?；;.\n]")
-_NEWLINES = re.compile(r"\n+")
-_SPACES = re.compile(r"\s+")
-
-
-def _breaks(text: str) -> list[tuple[int, int]]:
-    """The spans of ``_SPLIT.finditer(text)``: an empty one after each of 。！？!?；;, a run of
-    newlines, and the whitespace after a period (newlines included) unless a newline follows it.
-
-    >>> _breaks("她来了。\\n\\nHe waits.  Go")
-    [(4, 4), (4, 6), (15, 17)]
-    """
-    if not _FAST_BREAKS:  # pragma: no cover - the sentence rule changed
-        return [(m.start(), m.end()) for m in _SPLIT.finditer(text)]
-    out: list[tuple[int, int]] = []
-    pos = 0  # where the rule's scan stands: characters before it are inside a break already
-    n = len(text)
-    for m in _BREAK_CHARS.finditer(text):
-        i = m.start()
-        if i < pos:
-            continue
-        c = text[i]
-        if c == "\n":
-            pos = _NEWLINES.match(text, i).end()  # type: ignore[union-attr]  # text[i] is a newline
-            out.append((i, pos))
-        elif c == ".":
-            if i + 1 < n and text[i + 1] != "\n":  # a newline after it is a break of its own
-                spaces = _SPACES.match(text, i + 1)
-                if spaces:
-                    pos = spaces.end()
-                    out.append((i + 1, pos))
-        else:
-            pos = i + 1
-            out.append((pos, pos))
-    return out
-
-
 # A cue match never crosses a unit boundary when no cue holds sentence punctuation, a period
 # or a newline, or starts with whitespace (the only other separator is whitespace after a period).
 _UNIT_SAFE = {
@@ -337,7 +296,7 @@ def _functions_by_unit(text: str, language: str) -> list[tuple[int, list[str]]]:
     index = 0
     prev = 0
     h = 0
-    bounds = _breaks(text)
+    bounds = sentence_breaks(text)
     bounds.append((len(text), len(text)))
     for sep_start, sep_end in bounds:
         start, end = prev, sep_start
