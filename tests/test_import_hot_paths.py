@@ -149,7 +149,7 @@ def test_a_catalog_stored_before_reads_its_blob_then_moves_the_counts_into_the_r
     ids = cat.ids()
     rows = [unpack_row(cat.get(w).lexical) for w in ids]
     # As a catalog from before: no counts in the rows, every work's counts in one blob.
-    cat.set_lexical([(w, None) for w in ids])
+    cat.set_work_blobs("lexical", [(w, None) for w in ids])
     cat.set_model("lexical", _legacy_blob(ids, rows), {"works": len(ids), "buckets": BUCKETS})
     assert all(cat.get(w).lexical is None for w in ids)
     assert _index_arrays(cat) == current
@@ -164,7 +164,7 @@ def test_a_work_without_counts_is_left_out_of_the_index_until_the_refresh(tmp_pa
     cat = Catalog("sqlite://")
     import_paths(cat, [_folder(tmp_path)])
     current = _index_arrays(cat)
-    cat.set_lexical([("en0", None)])
+    cat.set_work_blobs("lexical", [("en0", None)])
     assert "en0" not in catalog_lexical(cat).ids
     assert refresh_lexical(cat) == 1
     assert _index_arrays(cat) == current
@@ -197,3 +197,44 @@ def test_cue_scan_over_lower_case_text_gives_the_ignorecase_spans(cues, text):
         pattern = tropes._cue_regex(cues, language)
         fast = [(m.span(), m.group(0).lower()) for m in tropes.cue_matches(pattern, text)]
         assert fast == [(m.span(), m.group(0).lower()) for m in pattern.finditer(text)]
+
+
+# ------------------------------------------------------------------ embedding features
+def test_the_embedder_fitted_from_stored_features_is_the_one_fitted_from_the_texts(tmp_path):
+    """The import's workers keep each work's hashed features; the refit reads them a block at a
+    time instead of the texts: the same model and the same vectors, bit for bit."""
+    from dramalens.catalog.embed import HashedTfidfEmbedder, catalog_embedder, refresh_embeddings
+
+    cat = Catalog("sqlite://")
+    import_paths(cat, [_folder(tmp_path)])
+    ids, texts, langs, _has = cat.texts_for_embedding()
+    reference = HashedTfidfEmbedder()
+    vectors = reference.fit_embed(texts, langs)
+    index = cat.index()
+    assert all(cat.get(w).features for w in ids)
+    assert np.array_equal(np.stack([index.embeddings[index.position[w]] for w in ids]), vectors)
+    fitted = catalog_embedder(cat)
+    assert fitted.to_bytes() == reference.to_bytes()
+    # A catalog stored before the features were kept: counted from the texts, then the same.
+    cat.set_work_blobs("features", [(w, None) for w in ids])
+    assert refresh_embeddings(cat, refit=True) == len(ids)
+    index = cat.index()
+    assert np.array_equal(np.stack([index.embeddings[index.position[w]] for w in ids]), vectors)
+    assert all(cat.get(w).features for w in ids)
+
+
+def test_fitting_and_embedding_block_by_block_equals_all_at_once():
+    from dramalens.catalog import embed
+
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(400)]
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(1, 30)))) for _ in range(2 * embed._BLOCK + 300)]
+    e = embed.HashedTfidfEmbedder(dim=16, buckets=1 << 12)
+    rows = e._rows(texts, ["en"] * len(texts))
+    whole = e.fit_embed(texts, ["en"] * len(texts))
+    blocks = [rows[s : s + embed._BLOCK] for s in range(0, len(rows), embed._BLOCK)]
+    f = embed.HashedTfidfEmbedder(dim=16, buckets=1 << 12)
+    f._fit_blocks(len(rows), lambda: iter(blocks))
+    assert f.to_bytes() == e.to_bytes()
+    assert np.array_equal(np.concatenate([f._project(b) for b in blocks]), whole)
+    assert [embed._unpack_features(e.features(t, "en"))[2] for t in texts[:5]] == [r[2] for r in rows[:5]]

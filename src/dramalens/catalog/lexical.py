@@ -225,10 +225,10 @@ def refresh_lexical(catalog: Catalog) -> int:
     """
     counted = 0
     while True:
-        ids, texts, langs = catalog.texts_without_lexical(LEXICAL_CHARS)
+        ids, texts, langs = catalog.texts_missing("lexical", LEXICAL_CHARS)
         if not ids:
             break
-        catalog.set_lexical([(w, pack_row(lexical_row(t, lang))) for w, t, lang in zip(ids, texts, langs)])
+        catalog.set_work_blobs("lexical", [(w, pack_row(lexical_row(t, lang))) for w, t, lang in zip(ids, texts, langs)])
         counted += len(ids)
     works = catalog.count()
     stored = catalog.get_model("lexical")
@@ -256,7 +256,7 @@ def catalog_lexical(catalog: Catalog) -> LexicalIndex | None:
             return _build(list(old), [row for _key, row in old.values()])
         ids: list[str] = []
         rows: list[LexicalRow] = []
-        for work_id, packed in catalog.lexical_counts():
+        for work_id, packed in catalog.work_blobs("lexical"):
             if packed is not None:  # not counted yet: not in the index, as before a refresh
                 ids.append(work_id)
                 rows.append(unpack_row(packed))

@@ -18,11 +18,16 @@ from pathlib import Path
 from ..errors import DramalensError
 from ..parsing import parse_bytes
 from .documents import script_document, text_language
+from .embed import HashedTfidfEmbedder
 from .fingerprint import content_hash, fingerprint_batch
 from .lexical import lexical_row, lexical_text, pack_row
 from .records import Document, Work, WorkRecord
+from .store import embedding_text
 
 __all__ = ["ImportTask", "Prepared", "prepare_batch", "task_document"]
+
+#: Computes the default embedder's features (only its hashing: nothing fitted is used).
+_EMBEDDER = HashedTfidfEmbedder()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +99,10 @@ def prepare_batch(tasks: list[ImportTask], seed: int = 1) -> list[Prepared]:
         todo.append((len(out), doc))
         out.append(None)
     for (i, doc), record in zip(todo, fingerprint_batch([d for _i, d in todo], seed)):
-        # The lexical counts here too, so the importer's process counts nothing after the import.
-        counts = lexical_row(lexical_text(record.work.title, record.work.synopsis, record.text), record.work.language)
-        out[i] = Prepared(doc.work.id, replace(record, lexical=pack_row(counts)))
+        # The lexical counts and embedding features here too: the importer's process then
+        # reads neither the texts nor counts anything after the import.
+        w = record.work
+        counts = lexical_row(lexical_text(w.title, w.synopsis, record.text), w.language)
+        features = _EMBEDDER.features(embedding_text(w.title, w.synopsis, record.text), w.language)
+        out[i] = Prepared(doc.work.id, replace(record, lexical=pack_row(counts), features=features))
     return [p for p in out if p is not None]
