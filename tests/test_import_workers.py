@@ -73,7 +73,7 @@ def _contents(cat: Catalog) -> dict[str, tuple[object, ...]]:
     for w in cat.ids():
         r = cat.get(w)
         out[w] = (r.work, r.content_hash, r.minhash, r.passages, r.passage_lines, r.shingles, r.text, r.tropes,
-                  r.skeleton, r.lexical, index.embeddings[index.position[w]].tobytes())
+                  r.skeleton, r.lexical, r.features, index.embeddings[index.position[w]].tobytes())
     lexical = cat.get_model("lexical")
     out["<lexical>"] = (lexical[0] if lexical else None,)
     lx = catalog_lexical(cat)  # the index built from the counts the workers stored
@@ -91,7 +91,7 @@ def here(folder):
     cat = Catalog("sqlite://")
     report = import_paths(cat, [folder], mapper=LocalMapper(processes=1))
     assert report.imported == 12 and [e.work_id for e in report.errors] == ["broken"]
-    assert all(cat.get(w).lexical for w in cat.ids())  # counted in the workers, with the fingerprints
+    assert all(cat.get(w).lexical and cat.get(w).features for w in cat.ids())  # computed in the workers, with the fingerprints
     return _contents(cat), report
 
 
