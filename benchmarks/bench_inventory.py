@@ -15,7 +15,8 @@ parses and fingerprints, the importer writing in batches), and on a Dask LocalCl
 workers × 1 thread) with ``--dask``. Reported per run: seconds (the import, and the whole call
 with the embedding and lexical refresh), works/s, the projection to 40,000 works at that rate,
 the peak RSS of the importer alone and of the importer plus every process under it (sampled
-every 50 ms), and whether every run stored the same catalog. The development machine's 2 cores
+every 50 ms), and whether every run stored the same catalog (every field, the lexical counts
+and embedding features the workers computed, and the lexical index). The development machine's 2 cores
 are shared, so wall time depends on the load; the CPU seconds of the whole process tree do not,
 and give the rate on 2 free cores: the parallel phase's CPU time / 2 plus the single-process
 refresh after it. Bounded: ``--works`` works only.
@@ -35,6 +36,7 @@ import psutil
 
 from dramalens.catalog import Catalog, import_paths
 from dramalens.catalog.distributed import LocalMapper, mapper_for
+from dramalens.catalog.lexical import catalog_lexical
 from dramalens.errors import DramalensError
 from dramalens.parsing import parse
 from dramalens.synth import generate_corpus
@@ -122,11 +124,12 @@ def real_works(scripts: Path, out: Path, works: int, kb: int, seed: int) -> int:
     return works
 
 
-FIELDS = ("work", "content_hash", "minhash", "passages", "passage_lines", "shingles", "text", "tropes", "skeleton", "embedding")
+FIELDS = ("work", "content_hash", "minhash", "passages", "passage_lines", "shingles", "text", "tropes", "skeleton", "lexical", "features", "embedding")
 
 
 def catalog_contents(db: Path) -> dict[str, tuple[object, ...]]:
-    """Everything stored per work (metadata, text, fingerprints, embedding), to compare runs."""
+    """Everything stored per work (metadata, text, fingerprints, lexical counts, embedding
+    features and vector) and the lexical index built from it, to compare runs."""
     cat = Catalog(f"sqlite:///{db}")
     try:
         index = cat.index()
@@ -134,7 +137,9 @@ def catalog_contents(db: Path) -> dict[str, tuple[object, ...]]:
         for w in cat.ids():
             r = cat.get(w)
             emb = index.embeddings[index.position[w]].tobytes()
-            out[w] = (r.work, r.content_hash, r.minhash, r.passages, r.passage_lines, r.shingles, r.text, r.tropes, r.skeleton, emb)
+            out[w] = (r.work, r.content_hash, r.minhash, r.passages, r.passage_lines, r.shingles, r.text, r.tropes, r.skeleton, r.lexical, r.features, emb)
+        lexical = catalog_lexical(cat)
+        out["<lexical index>"] = () if lexical is None else (lexical.ids, lexical.indptr.tobytes(), lexical.indices.tobytes(), lexical.data.tobytes(), lexical.idf.tobytes())
         return out
     finally:
         cat.close()
@@ -203,7 +208,7 @@ def main() -> None:
     for name, c in contents.items():  # say where a run differs, if it does
         fields = sorted({f for w in first for f, (x, y) in enumerate(zip(first[w], c.get(w, ()))) if x != y})
         if fields or c.keys() != first.keys():
-            print(f"  {name}: differs in fields {[FIELDS[f] for f in fields]}, works {len(c)} vs {len(first)}")
+            print(f"  {name}: differs in fields {[FIELDS[f] if f < len(FIELDS) else f for f in fields]}, works {len(c)} vs {len(first)}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ def test_migrations_create_tables_and_their_own_version_table(tmp_path):
     names = set(inspect(cat.engine).get_table_names())
     assert {"catalog_works", "catalog_plays", "catalog_import_runs", "catalog_import_done", "catalog_models", "alembic_version_catalog"} <= names
     with cat.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version_catalog")).scalar_one() == "catalog_0001"
+        assert conn.execute(text("select version_num from alembic_version_catalog")).scalar_one() == "catalog_0002"
         assert conn.execute(text("pragma journal_mode")).scalar_one() == "wal"
 
 

@@ -1,5 +1,6 @@
-"""Importing in the workers (catalog/prepare.py, catalog/distributed.py): scripts parsed and
-fingerprinted in this process, in a pool of processes and on Dask give the same catalog."""
+"""Importing in the workers (catalog/prepare.py, catalog/distributed.py): scripts parsed,
+fingerprinted and counted (lexical terms) in this process, in a pool of processes and on Dask
+give the same catalog."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 import dramalens.catalog.distributed as distributed
 from dramalens.catalog import Catalog, import_paths
 from dramalens.catalog.distributed import LocalMapper
+from dramalens.catalog.lexical import catalog_lexical
 from dramalens.catalog.prepare import ImportTask, prepare_batch
 from dramalens.catalog.records import Work
 
@@ -71,9 +73,11 @@ def _contents(cat: Catalog) -> dict[str, tuple[object, ...]]:
     for w in cat.ids():
         r = cat.get(w)
         out[w] = (r.work, r.content_hash, r.minhash, r.passages, r.passage_lines, r.shingles, r.text, r.tropes,
-                  r.skeleton, index.embeddings[index.position[w]].tobytes())
+                  r.skeleton, r.lexical, r.features, index.embeddings[index.position[w]].tobytes())
     lexical = cat.get_model("lexical")
     out["<lexical>"] = (lexical[0] if lexical else None,)
+    lx = catalog_lexical(cat)  # the index built from the counts the workers stored
+    out["<lexical index>"] = (lx.ids, lx.indptr.tobytes(), lx.indices.tobytes(), lx.data.tobytes(), lx.idf.tobytes())
     return out
 
 
@@ -87,6 +91,7 @@ def here(folder):
     cat = Catalog("sqlite://")
     report = import_paths(cat, [folder], mapper=LocalMapper(processes=1))
     assert report.imported == 12 and [e.work_id for e in report.errors] == ["broken"]
+    assert all(cat.get(w).lexical and cat.get(w).features for w in cat.ids())  # computed in the workers, with the fingerprints
     return _contents(cat), report
 
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from ..errors import ConfigError
 from ..model import Script
 from ..text import to_simplified
-from ..text.sentences import SENTENCE_BREAK
-from .tropes import cue_alternation
+from ..text.sentences import SENTENCE_BREAK, sentence_breaks
+from .tropes import cue_alternation, cue_matches
 
 __all__ = [
     "FUNCTIONS",
@@ -265,8 +265,6 @@ def _collapse(steps: list[SkeletonStep]) -> list[SkeletonStep]:
 
 
 _SPLIT = SENTENCE_BREAK  # one sentence rule with the rest of dramalens (text/sentences.py)
-
-
 # A cue match never crosses a unit boundary when no cue holds sentence punctuation, a period
 # or a newline, or starts with whitespace (the only other separator is whitespace after a period).
 _UNIT_SAFE = {
@@ -291,14 +289,14 @@ def _functions_by_unit(text: str, language: str) -> list[tuple[int, list[str]]]:
     if not _UNIT_SAFE[language]:  # pragma: no cover - a cue vocabulary with punctuation in it
         units = (u for u in _SPLIT.split(text) if u and u.strip())
         return [(i, f) for i, u in enumerate(units, start=1) if (f := _unit_functions(u, language))]
-    hits = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+    hits = [(m.start(), m.group(0)) for m in cue_matches(pattern, text)]
     if not hits:
         return []
     out: list[tuple[int, list[str]]] = []
     index = 0
     prev = 0
     h = 0
-    bounds = [(m.start(), m.end()) for m in _SPLIT.finditer(text)]
+    bounds = sentence_breaks(text)
     bounds.append((len(text), len(text)))
     for sep_start, sep_end in bounds:
         start, end = prev, sep_start

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -40,6 +40,7 @@ __all__ = [
     "TropeDef",
     "TropeHit",
     "TropeVocabulary",
+    "cue_matches",
     "infer_track",
     "load_vocabulary",
     "script_tropes",
@@ -163,7 +164,7 @@ def cue_alternation(cues: Iterable[str]) -> str:
     alternation.
 
     >>> cue_alternation(["ab", "abc", "b"])
-    '(?:ab(?:c)?|b)'
+    '(?=[ab])(?:ab(?:c)?|b)'
     >>> re.findall(cue_alternation(["离婚", "离婚协议"]), "签了离婚协议就离婚")
     ['离婚协议', '离婚']
     """
@@ -184,7 +185,48 @@ def cue_alternation(cues: Iterable[str]) -> str:
         group = alternatives[0] if len(alternatives) == 1 and "" not in node else "(?:" + "|".join(alternatives) + ")"
         return group + "?" if "" in node else group
 
-    return "(?:" + "|".join(re.escape(ch) + body(child) for ch, child in sorted(tree.items()) if ch) + ")" if tree else "(?!x)x"
+    if not tree:
+        return "(?!x)x"
+    # The lookahead on the cues' first characters lets the engine pass over a position in one
+    # set test: without it, under IGNORECASE, it enters every branch of the tree at every
+    # position (a 190 KB script's cue scan took ~5× as long). Under IGNORECASE the set and the
+    # branches' literals fold case alike, so the matches are the same.
+    first = "".join(re.escape(ch) for ch in sorted(tree) if ch)
+    return f"(?=[{first}])(?:" + "|".join(re.escape(ch) + body(child) for ch, child in sorted(tree.items()) if ch) + ")"
+
+
+# The characters IGNORECASE matches to an ASCII letter that ``str.lower`` does not turn into
+# that letter (İ ı ſ; the Kelvin sign lowers to k and matches k alike), found by trying every
+# code point against every ASCII character.
+_ODD_FOLDS = re.compile("[\u0130\u0131\u017f]")
+
+
+@lru_cache(maxsize=64)
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``pattern`` without IGNORECASE, when its text is ASCII (’ aside) and has no upper case."""
+    body = pattern.pattern.replace("’", "")
+    if not pattern.flags & re.IGNORECASE or not body.isascii() or any(c.isupper() for c in body):
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+def cue_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a cue pattern: the same spans, and the same cues up to case.
+
+    For English cues (ASCII) on a long text, the pattern without IGNORECASE runs over the
+    lower-cased text, 1.6-2.7× faster: where lower-casing keeps every character one character and
+    the text holds none of :data:`_ODD_FOLDS`, a character matches a lower-case ASCII one
+    under IGNORECASE exactly when its lower case is that one.
+
+    >>> [m.span() for m in cue_matches(_cue_regex(["wolf"], "en"), "The WOLF howls. " * 100)][:2]
+    [(4, 8), (20, 24)]
+    """
+    twin = _case_sensitive(pattern) if len(text) >= 1000 else None
+    if twin is not None:
+        low = text.lower()
+        if len(low) == len(text) and _ODD_FOLDS.search(text) is None:
+            return twin.finditer(low)
+    return pattern.finditer(text)
 
 
 def _cue_regex(cues: Iterable[str], language: str) -> re.Pattern[str]:
@@ -266,7 +308,19 @@ def load_vocabulary(path: str | Path | None = None, *, extend: bool = False) -> 
 
 
 def _units(text: str, language: str) -> int:
-    return count_han(text) if language == "zh" else len(_WORD.findall(text))
+    global _RECENT_UNITS
+    recent = _RECENT_UNITS
+    if recent is not None and recent[0] is text and recent[1] == language:  # tag_tropes then infer_track
+        return recent[2]
+    units = count_han(text) if language == "zh" else len(_WORD.findall(text))
+    if len(text) >= 10_000:
+        _RECENT_UNITS = (text, language, units)
+    return units
+
+
+# The last large text measured (held by reference, so ``is`` cannot see a new text): a
+# whole script is tagged and then given its track, and both count its units.
+_RECENT_UNITS: tuple[str, str, int] | None = None
 
 
 def _gain(count: int, span: float) -> float:
@@ -324,7 +378,7 @@ def _count_cues(pattern: re.Pattern[str], cues: Mapping[str, object], text: str)
     {'alpha': 1, 'wolf': 1}
     """
     counts: dict[str, int] = {}
-    for m in pattern.finditer(text):
+    for m in cue_matches(pattern, text):
         word = m.group(0).lower()
         if word not in cues:
             word = word[:-2] if word[:-2] in cues else word[:-1]

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 import zlib
 from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -27,7 +28,7 @@ from ..errors import ConfigError, StoreError
 from ..text.han import HAN_CLASS
 from ..text.segment import dictionary_words
 from .shingles import keep_table, mix64
-from .store import Catalog
+from .store import EMBED_CHARS, Catalog
 from ..text.convert import to_simplified
 
 __all__ = ["Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "catalog_embedder", "load_embedder", "refresh_embeddings"]
@@ -110,6 +111,15 @@ def _token_crcs(tokens: list[str]) -> np.ndarray:
 
 #: One text's hashed features: bucket numbers (int32), their counts (float32), its length in tokens.
 _Row = tuple[np.ndarray, np.ndarray, int]
+#: Rows per dense block when fitting and embedding (a 1,024 × 16,384 float32 block is 64 MB).
+_BLOCK = 1024
+
+
+def _unpack_features(data: bytes) -> _Row:
+    """The row :meth:`HashedTfidfEmbedder.features` stored."""
+    n = (len(data) - 8) // 8
+    length = int(np.frombuffer(data, "<i8", 1)[0])
+    return np.frombuffer(data, "<i4", n, 8).astype(np.int32), np.frombuffer(data, "<f4", n, 8 + 4 * n).astype(np.float32), length
 
 
 class HashedTfidfEmbedder:
@@ -199,15 +209,34 @@ class HashedTfidfEmbedder:
         self._fit_rows(rows)
         return self._project(rows)
 
+    def features(self, text: str, language: str) -> bytes:
+        """A text's hashed features as a catalog work keeps them (:func:`refresh_embeddings`
+        fits from them): its length in tokens (int64), its int32 buckets, their float32 counts.
+
+        >>> e = HashedTfidfEmbedder(); r = _unpack_features(e.features("cat sat mat", "en")); r[2], r[0].size
+        (3, 3)
+        """
+        cols, counts, length = self._hashed(text, language)
+        return np.int64(length).tobytes() + cols.astype("<i4").tobytes() + counts.astype("<f4").tobytes()
+
+    def keeps_features(self) -> bool:
+        """Whether works' stored features (computed with the defaults) are this embedder's own."""
+        return (self.buckets, self.max_chars, self.words) == (1 << 14, EMBED_CHARS, False)
+
     def _fit_rows(self, rows: list[_Row]) -> None:
-        n = len(rows)
+        self._fit_blocks(len(rows), lambda: (rows[s : s + _BLOCK] for s in range(0, len(rows), _BLOCK)))
+
+    def _fit_blocks(self, n: int, blocks: Callable[[], Iterable[list[_Row]]]) -> None:
+        """Fit on ``n`` rows that ``blocks()`` yields in blocks of :data:`_BLOCK` (the last one
+        shorter), reading them three times: held one block at a time, the same fit as all at once."""
         if n == 0:
             raise ConfigError("cannot fit an embedder on an empty catalog")
         df = np.zeros(self.buckets, np.float64)
         total = 0
-        for cols, _tf, length in rows:
-            df[cols] += 1
-            total += length
+        for block in blocks():
+            for cols, _tf, length in block:
+                df[cols] += 1
+                total += length
         self.avg_len = max(total / n, 1.0)
         self.idf = (np.log((n + 1) / (df + 1)) + 1).astype(np.float32)
         rank = max(1, min(self.dim, n))
@@ -215,11 +244,13 @@ class HashedTfidfEmbedder:
         # 40,000 works never need a 40,000 × buckets dense matrix at once.
         rng = np.random.default_rng(self.seed)
         omega = rng.standard_normal((self.buckets, rank + 10)).astype(np.float32)
-        y = np.concatenate([self._dense(rows[s : s + 1024], self.idf) @ omega for s in range(0, n, 1024)])
+        y = np.concatenate([self._dense(block, self.idf) @ omega for block in blocks()])
         q, _ = np.linalg.qr(y)
         bt = np.zeros((self.buckets, q.shape[1]), np.float32)
-        for s in range(0, n, 1024):
-            bt += self._dense(rows[s : s + 1024], self.idf).T @ q[s : s + 1024]
+        s = 0
+        for block in blocks():
+            bt += self._dense(block, self.idf).T @ q[s : s + len(block)]
+            s += len(block)
         # The right singular vectors of B = bt.T from the small (k × k) Gram matrix: much
         # cheaper than an SVD of the k × buckets matrix itself.
         evals, evecs = np.linalg.eigh((bt.T @ bt).astype(np.float64))
@@ -242,7 +273,7 @@ class HashedTfidfEmbedder:
             raise StoreError("the embedder is not fitted yet", hint="run `dramalens catalog import` first")
         if not rows:
             return np.zeros((0, self.dim), np.float32)
-        out = np.concatenate([self._dense(rows[s : s + 1024], self.idf) @ self.components for s in range(0, len(rows), 1024)])
+        out = np.concatenate([self._dense(rows[s : s + _BLOCK], self.idf) @ self.components for s in range(0, len(rows), _BLOCK)])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out.astype(np.float32)
@@ -349,13 +380,18 @@ def refresh_embeddings(catalog: Catalog, embedder: Embedder | None = None, *, re
     >>> refresh_embeddings(Catalog("sqlite://"))
     0
     """
-    ids, texts, langs, has = catalog.texts_for_embedding()
-    if not ids:
+    works = catalog.count()
+    if not works:
         return 0
     stored = catalog.get_model("embedder")
     fitted_on = _int(stored[1].get("works", 0)) if stored else 0
     if refit is None:
-        refit = stored is None or embedder is not None or len(ids) > 1.25 * fitted_on or len(ids) < 0.8 * fitted_on
+        refit = stored is None or embedder is not None or works > 1.25 * fitted_on or works < 0.8 * fitted_on
+    if (refit or stored is None) and isinstance(embedder or HashedTfidfEmbedder(), HashedTfidfEmbedder):
+        chosen = embedder if isinstance(embedder, HashedTfidfEmbedder) else HashedTfidfEmbedder()
+        if chosen.keeps_features():
+            return _refit_from_features(catalog, chosen, works)
+    ids, texts, langs, has = catalog.texts_for_embedding()
     if refit or stored is None:
         embedder = embedder or HashedTfidfEmbedder()
         if isinstance(embedder, HashedTfidfEmbedder):
@@ -372,6 +408,35 @@ def refresh_embeddings(catalog: Catalog, embedder: Embedder | None = None, *, re
     vectors = embedder.embed([texts[i] for i in todo], [langs[i] for i in todo])
     catalog.set_embeddings([(ids[i], vectors[k]) for k, i in enumerate(todo)])
     return len(todo)
+
+
+def _refit_from_features(catalog: Catalog, embedder: HashedTfidfEmbedder, works: int) -> int:
+    """Fit ``embedder`` on the features each work keeps (counted by the import's workers; works
+    stored before get theirs here, a batch at a time) and embed every work, reading the features
+    a block at a time: the texts are not read and the rows never all held at once."""
+    while True:
+        ids, texts, langs = catalog.texts_missing("features", EMBED_CHARS)
+        if not ids:
+            break
+        catalog.set_work_blobs("features", [(w, embedder.features(t, lang)) for w, t, lang in zip(ids, texts, langs)])
+
+    def blocks() -> Iterator[tuple[list[str], list[_Row]]]:
+        ids: list[str] = []
+        rows: list[_Row] = []
+        for work_id, data in catalog.work_blobs("features"):
+            ids.append(work_id)
+            rows.append(_unpack_features(data or b""))  # every work has its features by now
+            if len(rows) == _BLOCK:
+                yield ids, rows
+                ids, rows = [], []
+        if rows:
+            yield ids, rows
+
+    embedder._fit_blocks(works, lambda: (rows for _ids, rows in blocks()))
+    catalog.set_model("embedder", embedder.to_bytes(), {"name": embedder.name, "dim": embedder.dim, "works": works})
+    for ids, rows in blocks():
+        catalog.set_embeddings(list(zip(ids, embedder._project(rows))))
+    return works
 
 
 def catalog_embedder(catalog: Catalog) -> Embedder | None:

@@ -13,9 +13,11 @@ Features (hashed into 2**20 buckets, so no vocabulary has to be stored):
   character n-grams a few ms, and they are what the baseline uses (measured in docs).
 
 Weights: sublinear tf (1 + ln tf) × smoothed idf (ln((n+1)/(df+1)) + 1) fitted on the catalog,
-rows L2-normalised, so a dot product is a cosine. The raw counts are stored per work (the
-``lexical`` model of the catalog) and the idf is recomputed from them when the index loads, so
-adding works never needs the old texts again.
+rows L2-normalised, so a dot product is a cosine. The raw counts are stored in each work's row
+(counted by the import's workers, :mod:`.prepare`) and the idf is recomputed from them when the
+index loads, so adding works never needs the old texts again and nothing is counted after the
+import in the importing process. Catalogs stored before kept every work's counts in one blob
+(the ``lexical`` model); they are read as they are until the next refresh moves the counts.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ..text.convert import to_simplified
 from ..text.han import HAN_CLASS, class_ranges
 from .store import Catalog
 
-__all__ = ["BUCKETS", "LexicalIndex", "LexicalRow", "catalog_lexical", "lexical_row", "refresh_lexical"]
+__all__ = ["BUCKETS", "LexicalIndex", "LexicalRow", "catalog_lexical", "lexical_row", "lexical_text", "pack_row", "refresh_lexical", "unpack_row"]
 
 #: Hash buckets: 2**20 keeps collisions rare for a catalog's vocabulary of words and bigrams.
 BUCKETS = 1 << 20
@@ -122,6 +124,31 @@ def lexical_row(text: str, language: str) -> LexicalRow:
     return LexicalRow(cols[order], counts[order])
 
 
+def lexical_text(title: str, synopsis: str, text: str | None) -> str:
+    """What a catalog work's counts are made from: its title, synopsis and the start of its
+    script (the same characters as :meth:`~.store.Catalog.texts_for_lexical` reads back).
+
+    >>> lexical_text("Rain", "", "INT. HOUSE")
+    'Rain\\nINT. HOUSE'
+    """
+    return "\n".join(x for x in (title, synopsis, (text or "")[:LEXICAL_CHARS]) if x)
+
+
+def pack_row(row: LexicalRow) -> bytes:
+    """A row as stored with its work: the int32 buckets, then the float32 counts.
+
+    >>> r = lexical_row("The heir, the maid.", "en"); unpack_row(pack_row(r)).counts.tolist() == r.counts.tolist()
+    True
+    """
+    return row.cols.astype("<i4").tobytes() + row.counts.astype("<f4").tobytes()
+
+
+def unpack_row(data: bytes) -> LexicalRow:
+    """The row :func:`pack_row` stored."""
+    n = len(data) // 8
+    return LexicalRow(np.frombuffer(data, "<i4", n).astype(np.int32), np.frombuffer(data, "<f4", n, 4 * n).astype(np.float32))
+
+
 @dataclass(frozen=True, slots=True)
 class LexicalIndex:
     """Every work's TF-IDF vector as one CSR matrix (rows in ``ids`` order) and the idf."""
@@ -176,15 +203,6 @@ def _build(ids: list[str], rows: list[LexicalRow]) -> LexicalIndex:
     return LexicalIndex(tuple(ids), indptr, indices.astype(np.int32), data, owner, idf)
 
 
-def _pack(ids: list[str], keys: list[int], rows: list[LexicalRow]) -> bytes:
-    buf = io.BytesIO()
-    sizes = np.array([r.cols.size for r in rows], np.int64)
-    np.savez(buf, ids=np.array(ids, dtype=str), keys=np.array(keys, np.int64), sizes=sizes,
-             cols=np.concatenate([r.cols for r in rows]) if rows else np.zeros(0, np.int32),
-             counts=np.concatenate([r.counts for r in rows]) if rows else np.zeros(0, np.float32))
-    return buf.getvalue()
-
-
 def _unpack(data: bytes) -> dict[str, tuple[int, LexicalRow]]:
     with np.load(io.BytesIO(data)) as z:
         ids = [str(i) for i in z["ids"]]
@@ -198,27 +216,24 @@ def _unpack(data: bytes) -> dict[str, tuple[int, LexicalRow]]:
 
 
 def refresh_lexical(catalog: Catalog) -> int:
-    """Count the terms of every work whose text changed since the last refresh and store the
-    counts with the catalog. Returns how many works were (re)counted.
+    """Count the terms of every work stored without counts (works stored before the counts
+    were kept per work, or fingerprinted outside an import), a batch at a time, and mark the
+    catalog's lexical index as read from the works' rows. Returns how many works were counted.
 
     >>> refresh_lexical(Catalog("sqlite://"))
     0
     """
-    ids, texts, langs = catalog.texts_for_lexical(LEXICAL_CHARS)
-    stored = catalog.get_model("lexical")
-    old = _unpack(stored[0]) if stored is not None and stored[0] else {}
-    keys = [zlib.crc32(f"{lang}\x00{t}".encode("utf-8")) for t, lang in zip(texts, langs)]
-    rows: list[LexicalRow] = []
     counted = 0
-    for wid, text, lang, key in zip(ids, texts, langs, keys):
-        kept = old.get(wid)
-        if kept is not None and kept[0] == key:
-            rows.append(kept[1])
-        else:
-            rows.append(lexical_row(text, lang))
-            counted += 1
-    if counted or len(old) != len(ids):
-        catalog.set_model("lexical", _pack(ids, keys, rows), {"works": len(ids), "buckets": BUCKETS})
+    while True:
+        ids, texts, langs = catalog.texts_missing("lexical", LEXICAL_CHARS)
+        if not ids:
+            break
+        catalog.set_work_blobs("lexical", [(w, pack_row(lexical_row(t, lang))) for w, t, lang in zip(ids, texts, langs)])
+        counted += len(ids)
+    works = catalog.count()
+    stored = catalog.get_model("lexical")
+    if counted or stored is None or stored[0] is not None or stored[1].get("works") != works:
+        catalog.set_model("lexical", None, {"works": works, "buckets": BUCKETS, "per_work": True})
     return counted
 
 
@@ -229,13 +244,22 @@ def catalog_lexical(catalog: Catalog) -> LexicalIndex | None:
     True
     """
     stored = catalog.get_model("lexical")
-    if stored is None or not stored[0]:
+    if stored is None:
         return None
-    data = stored[0]
+    data, meta = stored
+    if not data and not meta.get("per_work"):
+        return None
 
     def make() -> LexicalIndex:
-        rows = _unpack(data)
-        ids = list(rows)
-        return _build(ids, [rows[i][1] for i in ids])
+        if data:  # a catalog refreshed before the counts were kept per work: its one blob
+            old = _unpack(data)
+            return _build(list(old), [row for _key, row in old.values()])
+        ids: list[str] = []
+        rows: list[LexicalRow] = []
+        for work_id, packed in catalog.work_blobs("lexical"):
+            if packed is not None:  # not counted yet: not in the index, as before a refresh
+                ids.append(work_id)
+                rows.append(unpack_row(packed))
+        return _build(ids, rows)
 
     return catalog.cached("lexical", LexicalIndex, make)

@@ -1,4 +1,5 @@
-"""The import's per-work step: script bytes → parsed script → document → fingerprints.
+"""The import's per-work step: script bytes → parsed script → document → fingerprints and
+lexical counts.
 
 This is what runs in the workers (the local process pool or Dask, :mod:`.distributed`), one
 chunk of works per call, so parsing and fingerprinting use every core and the importer's
@@ -17,10 +18,16 @@ from pathlib import Path
 from ..errors import DramalensError
 from ..parsing import parse_bytes
 from .documents import script_document, text_language
+from .embed import HashedTfidfEmbedder
 from .fingerprint import content_hash, fingerprint_batch
+from .lexical import lexical_row, lexical_text, pack_row
 from .records import Document, Work, WorkRecord
+from .store import embedding_text
 
 __all__ = ["ImportTask", "Prepared", "prepare_batch", "task_document"]
+
+#: Computes the default embedder's features (only its hashing: nothing fitted is used).
+_EMBEDDER = HashedTfidfEmbedder()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,5 +99,10 @@ def prepare_batch(tasks: list[ImportTask], seed: int = 1) -> list[Prepared]:
         todo.append((len(out), doc))
         out.append(None)
     for (i, doc), record in zip(todo, fingerprint_batch([d for _i, d in todo], seed)):
-        out[i] = Prepared(doc.work.id, record)
+        # The lexical counts and embedding features here too: the importer's process then
+        # reads neither the texts nor counts anything after the import.
+        w = record.work
+        counts = lexical_row(lexical_text(w.title, w.synopsis, record.text), w.language)
+        features = _EMBEDDER.features(embedding_text(w.title, w.synopsis, record.text), w.language)
+        out[i] = Prepared(doc.work.id, replace(record, lexical=pack_row(counts), features=features))
     return [p for p in out if p is not None]

@@ -67,6 +67,10 @@ class WorkRecord:
     uint32 signature as bytes; ``passages`` the sorted uint32 passage prints and
     ``passage_lines`` the first line each print occurs on (int32). ``tropes`` carry no cues and
     ``skeleton`` no steps: the catalog compares trope sets and function sequences only.
+    ``lexical`` is the work's hashed term counts for the lexical signal (sorted int32 buckets,
+    then their float32 counts: :func:`.lexical.pack_row`), None where not counted yet;
+    ``features`` likewise the default embedder's hashed features
+    (:meth:`.embed.HashedTfidfEmbedder.features`).
     """
 
     work: Work
@@ -78,6 +82,8 @@ class WorkRecord:
     text: str | None = None
     tropes: tuple[TropeHit, ...] = ()
     skeleton: Skeleton | None = None
+    lexical: bytes | None = None
+    features: bytes | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready metadata and fingerprint summary (no bytes)."""

@@ -8,7 +8,7 @@ embedding) or JSON (tropes, skeleton); queries load them into one in-memory
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -47,7 +47,7 @@ from .minhash import MAX_DF
 from .records import Work, WorkRecord
 from .vectors import VectorIndex
 
-__all__ = ["BATCH", "EMBED_CHARS", "Catalog", "CatalogIndex", "ImportRun", "embedding_text", "metadata"]
+__all__ = ["BATCH", "EMBED_CHARS", "WORK_BLOBS", "Catalog", "CatalogIndex", "ImportRun", "embedding_text", "metadata"]
 
 #: Rows per executemany batch and per import transaction.
 BATCH = 500
@@ -83,7 +83,19 @@ works = Table(
     Column("skeleton", Text),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("lexical", LargeBinary),
+    Column("features", LargeBinary),
 )
+#: Per-work blobs the import's workers compute beside the fingerprints and refreshes fill in for
+#: works stored before: lexical term counts (:mod:`.lexical`) and the default embedder's hashed
+#: features (:mod:`.embed`).
+WORK_BLOBS = ("lexical", "features")
+
+
+def _blob_field(field: str) -> str:
+    if field not in WORK_BLOBS:
+        raise ConfigError(f"unknown per-work field {field!r}; allowed: {', '.join(WORK_BLOBS)}")
+    return field
 
 plays = Table(
     "catalog_plays",
@@ -438,6 +450,39 @@ class Catalog:
                 langs.append(r[4])
         return ids, texts, langs
 
+    def work_blobs(self, field: str) -> Iterator[tuple[str, bytes | None]]:
+        """(id, the work's ``field`` of :data:`WORK_BLOBS` or None) of every work, by id, read
+        as they are used (not all held at once)."""
+        column = works.c[_blob_field(field)]
+        with self.engine.connect() as conn:
+            yield from ((r[0], r[1]) for r in conn.execute(select(works.c.id, column).order_by(works.c.id)))
+
+    def texts_missing(self, field: str, chars: int, limit: int = BATCH) -> tuple[list[str], list[str], list[str]]:
+        """(ids, texts, languages) of up to ``limit`` works without their ``field`` of
+        :data:`WORK_BLOBS` (stored before it was kept), by id: the text is title + synopsis + the
+        first ``chars`` characters of the script, as :meth:`texts_for_lexical` reads it."""
+        ids: list[str] = []
+        texts: list[str] = []
+        langs: list[str] = []
+        with self.engine.connect() as conn:
+            q = (select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, chars), works.c.language)
+                 .where(works.c[_blob_field(field)].is_(None)).order_by(works.c.id).limit(limit))
+            for r in conn.execute(q):
+                ids.append(r[0])
+                texts.append("\n".join(x for x in (r[1], r[2], r[3] or "") if x))
+                langs.append(r[4])
+        return ids, texts, langs
+
+    def set_work_blobs(self, field: str, pairs: list[tuple[str, bytes | None]]) -> None:
+        """Store the ``field`` of :data:`WORK_BLOBS` of the given works (None: compute it again
+        at the next refresh); the content and its hash stay."""
+        column = _blob_field(field)
+        with self.engine.begin() as conn:
+            for start in range(0, len(pairs), BATCH):
+                rows = [{"b_id": i, "blob": data} for i, data in pairs[start : start + BATCH]]
+                conn.execute(update(works).where(works.c.id == bindparam("b_id")).values({column: bindparam("blob")}), rows)
+        self.invalidate()
+
     def texts_for_tagger(self, chars: int) -> list[tuple[str, str, str, tuple[str, ...], tuple[TropeHit, ...]]]:
         """(id, title + synopsis + the first ``chars`` characters of the script, language, tags,
         stored tropes) of every work, by id: what the trope tagger learns from and retags."""
@@ -527,6 +572,8 @@ def _row(rec: WorkRecord, now: datetime) -> dict[str, object]:
         "passage_lines": rec.passage_lines,
         "tropes": json.dumps([_trope_json(t) for t in rec.tropes], ensure_ascii=False),
         "skeleton": json.dumps(_skeleton_json(rec.skeleton), ensure_ascii=False) if rec.skeleton is not None else None,
+        "lexical": rec.lexical,
+        "features": rec.features,
         "updated_at": now,
     }
 
@@ -540,5 +587,6 @@ def _record(row: RowMapping, play_rows: tuple[tuple[date, int], ...]) -> WorkRec
     return WorkRecord(
         work=work, content_hash=row["content_hash"], minhash=row["minhash"], passages=row["passages"],
         passage_lines=row["passage_lines"], shingles=row["shingles"], text=row["text"],
-        tropes=_tropes(row["tropes"]), skeleton=_skeleton(row["skeleton"]),
+        tropes=_tropes(row["tropes"]), skeleton=_skeleton(row["skeleton"]), lexical=row["lexical"],
+        features=row["features"],
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,11 +112,15 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int | None = None) ->
     return data
 
 
+# Control characters other than \t \n \v \f \r and ESC, and the replacement character.
+_BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]")
+
+
 def _is_binary(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v\x1b") or ch == "\ufffd")
+    bad = len(_BINARY_CHARS.findall(sample))  # a regex: a character loop in Python cost ~3 ms a script
     return bad / len(sample) > 0.05
 
 

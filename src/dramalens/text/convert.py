@@ -156,9 +156,23 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("霸道總裁愛上我"), to_simplified("霸道总裁")
     ('霸道总裁爱上我', '霸道总裁')
     """
+    global _RECENT
+    recent = _RECENT
+    if recent is not None and recent[0] is text:  # the same (large) text again: see _RECENT
+        return recent[1]
     if not text or not needs_conversion(text):
         return text
-    return _converter("t2s").convert(text)
+    out = _converter("t2s").convert(text)
+    if len(text) >= _RECENT_MIN:
+        _RECENT = (text, out)
+    return out
+
+
+# The last large text converted and its result. Fingerprinting a script converts its whole
+# text for tropes, track and skeleton in turn (~5 ms each for a 190 KB script); the same
+# string object gets the stored result. Held by reference, so ``is`` cannot see a new text.
+_RECENT: tuple[str, str] | None = None
+_RECENT_MIN = 10_000
 
 
 def to_traditional(text: str) -> str:

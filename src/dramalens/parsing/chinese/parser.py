@@ -16,10 +16,10 @@ import re
 
 from ...model import ElementType as T
 from ...model import Script
-from ...text.normalise import WIDTH_TABLE, unify_newlines
+from ...text.normalise import fold_width, unify_newlines
 from ...text.numerals import parse_numeral
 from .fields import comma_head, ext_kind, has_content, heading_fields, split_names, unquote
-from .lexicon import MATCH_TABLE, NARRATORS
+from .lexicon import NARRATORS, fold_match
 from .patterns import (
     ACTION_LABELS,
     ACTION_MARK,
@@ -88,7 +88,7 @@ class _Parser(Structure):
 
     # -- lines -------------------------------------------------------------------------------
     def line(self, lineno: int, line: str) -> None:
-        m_line = line.translate(MATCH_TABLE)
+        m_line = fold_match(line)
         if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
             self.b.hold(lineno, "page number")
             return
@@ -306,7 +306,7 @@ class _Parser(Structure):
             return True
         names = split_names(inner)
         if (not scene.cast and names and len(names) <= 12 and not SENTENCE.search(inner_m.replace("，", "、"))
-                and all(self.plausible(n.translate(MATCH_TABLE)) or n.startswith("若干") for n in names)):
+                and all(self.plausible(fold_match(n)) or n.startswith("若干") for n in names)):
             self.add_cast(names)
             self.b.read_line(lineno)
             return True
@@ -492,7 +492,7 @@ class _Parser(Structure):
             rest = []
             for part in PAREN_PARTS.split(group):
                 part = part.strip(" ：:")
-                part_m = part.translate(MATCH_TABLE)
+                part_m = fold_match(part)
                 found = ext_kind(part_m) if part else None
                 voiced = NAME_SUFFIX.match(part_m) if part and found is None else None
                 if found is not None:
@@ -531,7 +531,7 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     if not isinstance(text, str):
         raise TypeError(f"parse_chinese needs str, got {type(text).__name__}")
     source_text = unify_newlines(text)
-    text = source_text.translate(WIDTH_TABLE)
+    text = fold_width(source_text)
     parser = _Parser(text, source, encoding)
     parser.elsewhere = speakers_elsewhere(text.split("\n"), parser.plausible)
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
@@ -560,7 +560,7 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
             parser.comment = "*/" not in (line[2:] if line.startswith("/*") and not parser.comment else line)
             parser.notes.add(lineno)
             if parser.front:  # before the first episode: front matter, not an episode of its own
-                parser.front_lines.append((lineno, line, line.translate(MATCH_TABLE)))
+                parser.front_lines.append((lineno, line, fold_match(line)))
                 continue
             parser.end_speech()
             parser.emit(T.NOTE, line, lineno)

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 
-from .lexicon import MATCH_TABLE, PRONOUNS, ROLE_ENDINGS
+from .lexicon import PRONOUNS, ROLE_ENDINGS, fold_match
 from .patterns import SPEAKER
 
 __all__ = ["action_speaker", "group_speaker", "speakers_elsewhere", "tone_speaker"]
@@ -46,7 +46,7 @@ def speakers_elsewhere(lines: Iterable[str], plausible: Callable[[str], bool]) -
             colon = line.find(":", 0, 40)
         if colon < 0:
             continue
-        m = SPEAKER.match(line[: colon + 1].translate(MATCH_TABLE))
+        m = SPEAKER.match(fold_match(line[: colon + 1]))
         if m is not None:
             name = m.group(1).replace(" ", "")
             if 2 <= len(name) <= 4:

@@ -18,11 +18,11 @@ from .lexicon import (
     CLAUSE_WORDS,
     END_WORDS,
     HEADER_KEYS,
-    MATCH_TABLE,
     NOT_SPEAKERS,
     PRONOUNS,
     ROLE_ENDINGS,
     TITLE_KEYS,
+    fold_match,
 )
 from .patterns import (
     ACTION_LINES,
@@ -177,10 +177,10 @@ class Structure:
                 or not _CAST_JOIN.search(m_line) or SENTENCE.search(m_line.replace("，", "、"))):
             return False
         names = split_names(_CAST_JOIN.sub("、", line))
-        if len(names) < 2 or not all(self.plausible(n.translate(MATCH_TABLE)) for n in names):
+        if len(names) < 2 or not all(self.plausible(fold_match(n)) for n in names):
             return False
         speakers = self.known | self.elsewhere  # 白雪公主 for the 白雪 who speaks
-        if not any(n.translate(MATCH_TABLE).startswith(k) for n in names for k in speakers if len(k) >= 2):
+        if not any(fold_match(n).startswith(k) for n in names for k in speakers if len(k) >= 2):
             return False
         self.add_cast(names)
         return True
@@ -192,7 +192,7 @@ class Structure:
             return False
         if inner_m.startswith(("众", "大家", "全体", "所有人")) or _MOVES.search(inner_m):
             return True  # a group, or someone entering or leaving: stage movement is never a tone
-        speaker = self.speech[0].translate(MATCH_TABLE)
+        speaker = fold_match(self.speech[0])
         names = [k for k in self.known | self.elsewhere if len(k) >= 2]
         lead = [k for k in names if inner_m.startswith(k)]
         if any(not speaker.startswith(k) for k in lead):
@@ -211,7 +211,7 @@ class Structure:
 
     def know(self, names: Iterable[str]) -> None:
         for name in names:
-            self.known.add(name.translate(MATCH_TABLE))
+            self.known.add(fold_match(name))
             self.b.note_character(name)
 
     def open_head_flashback(self, lineno: int, m_line: str) -> None:
@@ -379,7 +379,7 @@ class Structure:
             if len(raw) > 15 or SENTENCE.search(raw):
                 return self.scene_head(lineno, line, m_line)  # 第三场戏…: prose, not a marker
         # 第四集 4-1 日 外 天台: the episode's first scene head written on the marker's line.
-        title_m = title.translate(MATCH_TABLE)
+        title_m = fold_match(title)
         head = raw if title and (SCENE_NUM.match(title_m) or SCENE_WORD.match(title_m)) else ""
         if head:
             title = ""
@@ -426,7 +426,7 @@ class Structure:
         self.pending_cast = ()
         self.marker = (lineno, line)
         episode = self.b.start_episode(number, title, lineno)
-        if head and not self.scene_head(lineno, head, head.translate(MATCH_TABLE)):
+        if head and not self.scene_head(lineno, head, fold_match(head)):
             episode.title = head
         return True
 
@@ -533,7 +533,7 @@ class Structure:
         self.b.start_scene(heading=line, line=scene_line or lineno, number=number, int_ext=ie, time=time, location=loc, cast=names)
         self.know(cast)
         self.b.add(Element(T.HEADING, line, lineno))
-        self.open_head_flashback(lineno, line.translate(MATCH_TABLE))
+        self.open_head_flashback(lineno, fold_match(line))
         return True
 
     def place_head_ok(self, m_line: str) -> bool:

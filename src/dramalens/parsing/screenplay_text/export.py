@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import islice
 
 from ..headings import is_time_of_day
 from .lines import (
@@ -104,7 +105,7 @@ def _clean(
             if pending_more is None:
                 out.append(("", 0, n))
             continue
-        if MORE.match(s):
+        if s[0] == "(" and MORE.match(s):  # the cheap test first: every line gets here
             held[n] = "page furniture"
             pending_more = last_cue
             while out and out[-1][0] == "":
@@ -136,7 +137,7 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     # The action column: where most lines with lowercase letters start.
     # The action column: the leftmost column where a fair share of the prose lines start (prose
     # also fills dialogue, and a stray title-page line may stand further left).
-    lower = Counter(ind for s, ind, _ in rows if len(s) > 20 and any(c.islower() for c in s))
+    lower = Counter(ind for s, ind, _ in rows if len(s) > 20 and any(map(str.islower, s)))
     if lower:
         top = max(lower.values())
         action_col = min(c for c, k in lower.items() if k * 12 >= top or k >= 50)
@@ -352,7 +353,7 @@ def _dual(rows: list[tuple[str, int, int]], i: int, dual: tuple[str, str, int], 
 
 def _title_page(rows: list[tuple[str, int, int]], w: FountainLines) -> None:
     """A centred title page (title, ``written by``, author) before the first heading → Fountain keys."""
-    first = [k for k, (s, _, _) in enumerate(rows) if s][:12]
+    first = list(islice((k for k, (s, _, _) in enumerate(rows) if s), 12))  # not a list of every row
     credit = next((k for k in first if CREDIT.match(rows[k][0])), None)
     if credit is None or any(HEADING.match(rows[k][0]) for k in first if k < credit):
         return
