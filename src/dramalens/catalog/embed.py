@@ -261,8 +261,10 @@ class HashedTfidfEmbedder:
         return np.int64(length).tobytes() + cols.astype("<i4").tobytes() + counts.astype("<f4").tobytes()
 
     def keeps_features(self) -> bool:
-        """Whether works' stored features (computed with the defaults) are this embedder's own."""
-        return (self.buckets, self.max_chars, self.words) == (1 << 14, EMBED_CHARS, False)
+        """Whether works' stored features (computed with the defaults) are this embedder's own.
+        Stored features carry no version: raising :data:`ZH_FEATURES` needs a catalog migration
+        that clears the ``features`` column, so that the next refresh counts them again."""
+        return (self.buckets, self.max_chars, self.words, self.zh_features) == (1 << 14, EMBED_CHARS, False, ZH_FEATURES)
 
     def _fit_rows(self, rows: list[_Row]) -> None:
         self._fit_blocks(len(rows), lambda: (rows[s : s + _BLOCK] for s in range(0, len(rows), _BLOCK)))
