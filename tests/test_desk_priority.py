@@ -149,7 +149,7 @@ def test_lower_priority_reaches_threads_started_before_it(tmp_path):
 
 
 def test_web_niceness_setting_is_checked_and_create_app_refuses_out_of_range():
-    assert load_settings(env={}, toml_path=False).web_niceness == DEFAULT_WEB_NICENESS == 10
+    assert load_settings(env={}, toml_path=False).web_niceness == DEFAULT_WEB_NICENESS == 5
     assert load_settings(env={"DRAMALENS_WEB_NICENESS": "0"}, toml_path=False).web_niceness == 0
     for bad in ("20", "-1", "ten", "2.5"):
         with pytest.raises(ConfigError, match="DRAMALENS_WEB_NICENESS"):

@@ -51,8 +51,10 @@ MAX_MAX_BYTES = 4 * 1024**3
 DEFAULT_READ_QUALITY_THRESHOLD = 0.5
 #: Similar works scoring under this are not listed on a submission's page (a 0.14 "match" is noise).
 DEFAULT_SIMILAR_THRESHOLD = 0.3
-#: The web process's niceness above its analysis workers' (``Settings.web_niceness``).
-DEFAULT_WEB_NICENESS = 10
+#: The web process's niceness above its analysis workers' (``Settings.web_niceness``): on a core
+#: both want, Linux gives a worker 3/4 of it (weights 1024:335); 10 (10:1) left reviewers' pages
+#: seconds long whenever the host was short of CPU.
+DEFAULT_WEB_NICENESS = 5
 #: The TOML file of default triage weights, relative to the working directory.
 DEFAULT_TRIAGE_SETTINGS = Path("triage.toml")
 #: The settings file looked for in the working directory, and the variable that names another.
@@ -97,8 +99,8 @@ class Settings:
     #: How far ``serve`` and ``demo`` lower the web process's CPU priority (its niceness, 0-19)
     #: once they have started their analysis worker processes, which keep the priority they were
     #: started with (``DRAMALENS_WEB_NICENESS``; 0 leaves it). On 2 cores, 50 reviewers reading
-    #: back to back kept the web process busy and took a fifth of the analysis pace; below the
-    #: workers, the pages wait for the batch instead (docs/script-desk.md, *Under load*).
+    #: back to back kept the web process busy and took a fifth or more of the analysis pace; below
+    #: the workers, the pages yield to the batch instead (docs/script-desk.md, *Under load*).
     web_niceness: int = DEFAULT_WEB_NICENESS
     #: The settings file that was read, if any (for messages; not itself a setting).
     config_file: Path | None = None
