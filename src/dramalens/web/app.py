@@ -67,7 +67,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                                     weights_file=desk.weights_file)
         desk.pool.start()
         # After the spawn, so the workers keep the priority the server was started with and
-        # reviewers' pages take only the CPU the analysis leaves (Settings.web_niceness).
+        # reviewers' pages yield a core both want to the analysis (Settings.web_niceness).
         lower_priority(desk.web_niceness)
     if desk.workers:
         desk.worker = Worker(desk.engine, pipeline=desk.pipeline, threads=desk.workers, poll=desk.worker_poll,
