@@ -1,10 +1,16 @@
 """Load benchmark of the script desk: the queue page under concurrent readers while a batch is
 analysed, against the same run without readers (loopback only, bounded in time and count).
 
-One web process (uvicorn, as ``dramalens serve`` runs it: no analysis threads inside) and
-``--worker-processes`` queue workers (default 1) over one SQLite file holding ``--rows``
-analysed submissions and a batch of ``--batch`` generated scripts waiting for analysis. Each
-reader logs in as its own reviewer of the desk (``--readers`` accounts), as on a real desk.
+The desk as ``dramalens serve --workers N`` starts it (``--launch serve``, the default: the
+command line itself, its access log to a file, its ``--worker-processes`` analysis processes
+spawned by the web process, which then lowers its own priority by ``Settings.web_niceness``,
+``DRAMALENS_WEB_NICENESS`` in the environment; in a session of its own, so that on Linux the
+server and this client are two scheduling groups, as a server and remote browsers are;
+``--shared-session``: one group), or ``--launch separate``: a bare web process
+and worker processes started side by side at the same priority (how this benchmark ran before
+the niceness setting; no access log). One SQLite file holds ``--rows`` analysed submissions and
+a batch of ``--batch`` generated scripts waiting for analysis. Each reader logs in as its own
+reviewer of the desk (``--readers`` accounts), as on a real desk.
 
 Phases, each ``--seconds`` long, in one run:
 
@@ -25,6 +31,7 @@ sides).
 
     PYTHONPATH=src python benchmarks/bench_desk_load.py                  # 50 readers, 20 s phases
     PYTHONPATH=src python benchmarks/bench_desk_load.py --readers 10 --seconds 10
+    DRAMALENS_WEB_NICENESS=0 PYTHONPATH=src python benchmarks/bench_desk_load.py   # serve, no yielding
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -88,6 +96,58 @@ def _free_port() -> int:
 def _spawn(code: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _serve(db_url: str, port: int, workers: int, log: Path, own_session: bool) -> subprocess.Popen[bytes]:
+    """``dramalens serve`` itself, its output (one access-log line a request) to ``log``.
+
+    ``own_session``: in a session of its own, as a service or a terminal of its own runs it.
+    Linux's autogroup scheduling (or a service's cgroup) then shares the CPU between the server
+    (web and workers together) and the readers' client as two groups; a niceness counts only
+    against the threads of its own group. In the client's session, the client's 0.1-0.2 of a
+    core competes inside the server's group, which remote browsers never do.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", "dramalens", "serve", "--db", db_url, "--port", str(port),
+                                 "--workers", str(workers)], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=own_session)
+
+
+def _autogroup() -> str:
+    """Whether the kernel groups CPU time by session (``/proc/sys/kernel/sched_autogroup_enabled``)."""
+    try:
+        return {"1": "on", "0": "off"}.get(Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip(), "?")
+    except OSError:
+        return "absent"
+
+
+def _spawned_workers(parent: int, count: int, wait: float = 30.0) -> list[int]:
+    """The ids of the analysis processes ``parent`` spawned (multiprocessing's ``spawn_main``)."""
+    deadline = time.time() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmdline = (entry / "cmdline").read_bytes()
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == parent and b"spawn_main" in cmdline:
+                found.append(int(entry.name))
+        if len(found) >= count or time.time() > deadline:
+            return sorted(found)
+        time.sleep(0.2)
+
+
+def _niceness(pid: int) -> int | None:
+    """The niceness of process ``pid``'s main thread (Linux /proc; None elsewhere)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _done(db_url: str) -> int:
@@ -210,6 +270,10 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=2000, help="analysed submissions already on the desk")
     ap.add_argument("--batch", type=int, default=2000, help="scripts waiting for analysis (enough for every phase)")
     ap.add_argument("--worker-processes", type=int, default=1)
+    ap.add_argument("--launch", choices=("serve", "separate"), default="serve",
+                    help="serve: the desk as `dramalens serve --workers N` runs it; separate: bare web and worker processes")
+    ap.add_argument("--shared-session", action="store_true",
+                    help="serve: run the server in this client's session (one scheduling group with the readers)")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--think", type=float, default=1.0, help="mean pause of a reader between clicks in phase 3")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
@@ -217,6 +281,8 @@ def main() -> None:
     if not (1 <= args.readers <= 200 and 1 <= args.seconds <= 120 and args.rows <= 50_000 and args.batch <= 5_000
             and 0 < args.think <= 30 and 1 <= args.worker_processes <= 8):
         ap.error("bounded: readers 1-200, seconds 1-120, rows <= 50,000, batch <= 5,000, think 0-30 s, 1-8 workers")
+    # A terminated benchmark still stops its server (in a session of its own, nothing else would).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     folder = Path(tempfile.mkdtemp(prefix="dl-load-"))
     db_url = f"sqlite:///{folder / 'load.sqlite'}"
     t0 = time.perf_counter()
@@ -224,13 +290,20 @@ def main() -> None:
     print(f"prepared {args.rows} analysed rows + a batch of {args.batch} in {time.perf_counter() - t0:.1f} s; "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}", flush=True)
     port = _free_port()
-    web = _spawn("import uvicorn; from dramalens.web.app import create_app, server_config; "
-                 f"uvicorn.Server(server_config(create_app({db_url!r}), '127.0.0.1', {port}, log_level='warning')).run()")
-    workers = [_spawn(f"from dramalens.triage.worker import run_worker; run_worker({db_url!r}, poll=0.2)")
-               for _ in range(args.worker_processes)]
-    figures: dict[str, object] = {"readers": args.readers, "seconds": args.seconds, "rows": args.rows,
-                                  "worker_processes": args.worker_processes, "cores": os.cpu_count(),
-                                  "load_average_start": round(os.getloadavg()[0], 2)}
+    workers: list[subprocess.Popen[bytes]] = []
+    if args.launch == "serve":
+        web = _serve(db_url, port, args.worker_processes, folder / "serve.log", not args.shared_session)
+    else:
+        web = _spawn("import uvicorn; from dramalens.web.app import create_app, server_config; "
+                     f"uvicorn.Server(server_config(create_app({db_url!r}), '127.0.0.1', {port}, log_level='warning')).run()")
+        workers = [_spawn(f"from dramalens.triage.worker import run_worker; run_worker({db_url!r}, poll=0.2)")
+                   for _ in range(args.worker_processes)]
+    worker_pids: tuple[int, ...] = tuple(p.pid for p in workers)
+    figures: dict[str, object] = {"launch": args.launch, "server_session": "shared" if args.shared_session or
+                                  args.launch == "separate" else "own", "autogroup": _autogroup(),
+                                  "readers": args.readers, "seconds": args.seconds,
+                                  "rows": args.rows, "worker_processes": args.worker_processes,
+                                  "cores": os.cpu_count(), "load_average_start": round(os.getloadavg()[0], 2)}
     try:
         deadline = time.time() + 60
         while True:
@@ -239,14 +312,22 @@ def main() -> None:
                 break
             except OSError:
                 if time.time() > deadline or web.poll() is not None:
-                    raise SystemExit(f"the web process did not start: {web.stderr.read().decode()[-2000:] if web.stderr else ''}")
+                    log = web.stderr.read().decode() if web.stderr else (folder / "serve.log").read_text()
+                    raise SystemExit(f"the web process did not start: {log[-2000:]}")
                 time.sleep(0.2)
+        if args.launch == "serve":
+            worker_pids = tuple(_spawned_workers(web.pid, args.worker_processes))
+            if len(worker_pids) != args.worker_processes:
+                raise SystemExit(f"serve started {len(worker_pids)} worker processes, not {args.worker_processes}")
+        figures["niceness"] = {"web": _niceness(web.pid), "workers": [_niceness(pid) for pid in worker_pids]}
+        print(f"launch {args.launch}, server session {figures['server_session']}, autogroup {figures['autogroup']}: "
+              f"niceness {json.dumps(figures['niceness'])}", flush=True)
         names = ["reader", *(f"reader{i:03d}" for i in range(1, args.readers))]
         cookies = [_login(port, name) for name in names]
         time.sleep(3)  # the workers warm up (imports, catalog) before throughput is counted
 
         def run(label: str, readers: int, seconds: float, think: float = 0.0) -> dict[str, object]:
-            out = _phase(db_url, port, cookies, readers, seconds, think, web.pid, tuple(p.pid for p in workers))
+            out = _phase(db_url, port, cookies, readers, seconds, think, web.pid, worker_pids)
             print(f"{label}:", json.dumps(out, ensure_ascii=False), flush=True)
             figures[label] = out
             return out

@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_READ_QUALITY_THRESHOLD",
     "DEFAULT_SIMILAR_THRESHOLD",
     "DEFAULT_TRIAGE_SETTINGS",
+    "DEFAULT_WEB_NICENESS",
     "MAX_MAX_BYTES",
     "Settings",
     "load_settings",
@@ -50,6 +51,10 @@ MAX_MAX_BYTES = 4 * 1024**3
 DEFAULT_READ_QUALITY_THRESHOLD = 0.5
 #: Similar works scoring under this are not listed on a submission's page (a 0.14 "match" is noise).
 DEFAULT_SIMILAR_THRESHOLD = 0.3
+#: The web process's niceness above its analysis workers' (``Settings.web_niceness``): on a core
+#: both want, Linux gives a worker 3/4 of it (weights 1024:335); 10 (10:1) left reviewers' pages
+#: seconds long whenever the host was short of CPU.
+DEFAULT_WEB_NICENESS = 5
 #: The TOML file of default triage weights, relative to the working directory.
 DEFAULT_TRIAGE_SETTINGS = Path("triage.toml")
 #: The settings file looked for in the working directory, and the variable that names another.
@@ -91,6 +96,12 @@ class Settings:
     #: Works a trope or track needs before ``catalog saturation`` labels it, and releases each
     #: growth window needs (``DRAMALENS_SATURATION_MIN_WORKS``, a whole number from 1).
     saturation_min_works: int = 5
+    #: How far ``serve`` and ``demo`` lower the web process's CPU priority (its niceness, 0-19)
+    #: once they have started their analysis worker processes, which keep the priority they were
+    #: started with (``DRAMALENS_WEB_NICENESS``; 0 leaves it). On 2 cores, 50 reviewers reading
+    #: back to back kept the web process busy and took a fifth or more of the analysis pace; below
+    #: the workers, the pages yield to the batch instead (docs/script-desk.md, *Under load*).
+    web_niceness: int = DEFAULT_WEB_NICENESS
     #: The settings file that was read, if any (for messages; not itself a setting).
     config_file: Path | None = None
 
@@ -173,6 +184,15 @@ def _min_works(value: object) -> int:
     return n
 
 
+def _niceness(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(value)
+    n = int(value)
+    if not 0 <= n <= 19:  # Linux niceness runs 0..19 above normal; lower needs privileges
+        raise ValueError(value)
+    return n
+
+
 def _secret(value: object) -> str | None:
     if not isinstance(value, str):
         raise ValueError(value)
@@ -246,6 +266,8 @@ _SPECS: dict[str, _Spec] = {
     "similar_threshold": _Spec("DRAMALENS_SIMILAR_THRESHOLD", "--similar-threshold",
                                "a number from 0 to 1 (0 lists every similar work found)", _unit_float),
     "saturation_min_works": _Spec("DRAMALENS_SATURATION_MIN_WORKS", "--min-works", "a whole number from 1", _min_works),
+    "web_niceness": _Spec("DRAMALENS_WEB_NICENESS", "--web-niceness", "a whole number from 0 to 19 (0: the web "
+                          "process keeps its workers' priority)", _niceness),
 }
 
 _Origin = Literal["toml", "env", "flag"]

@@ -27,7 +27,9 @@ def _serve(site: DemoSite, host: str, port: int, console: Console) -> None:
     from ..web.app import create_app, server_config
 
     # Processes, not threads, and one core left to the pages: they stay fast while the batch runs.
-    app = create_app(site.db_url, worker_processes=default_worker_processes(), settings=current_settings())
+    settings = current_settings()  # web_niceness: the pages yield the CPU to the analysis
+    app = create_app(site.db_url, worker_processes=default_worker_processes(), settings=settings,
+                     web_niceness=settings.web_niceness)
     console.print(f"[bold]script desk: http://{host}:{port}/[/bold]  log in as {site.user} / {site.password}"
                   f"  (password also in {site.folder / 'admin-password.txt'})", highlight=False)
     uvicorn.Server(server_config(app, host, port, log_level="warning")).run()

@@ -150,7 +150,7 @@ def serve_cmd(
     separate = not in_process and url not in ("sqlite://", "sqlite:///:memory:")  # memory: one process only
     workers = default_worker_processes() if workers is None else workers
     app = create_app(db, workers=0 if separate else workers, worker_processes=workers if separate else 0, watch=watch,
-                     settings=settings)
+                     settings=settings, web_niceness=settings.web_niceness)
     uvicorn.Server(server_config(app, host, port, log_level="info")).run()
 
 

@@ -17,6 +17,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -30,7 +31,7 @@ from .models import contents, init_db, submissions
 from .pipeline import PipelineFn, analyse_submission
 from .scoring import Weights, load_weights
 
-__all__ = ["Worker", "WorkerProcesses", "WorkerStats", "close_if_finished", "default_worker_processes", "failure_detail", "load_submission", "record_failure", "run_worker"]
+__all__ = ["Worker", "WorkerProcesses", "WorkerStats", "close_if_finished", "default_worker_processes", "failure_detail", "load_submission", "lower_priority", "record_failure", "run_worker"]
 
 log = logging.getLogger("dramalens.triage.worker")
 
@@ -258,6 +259,34 @@ def default_worker_processes(cores: int | None = None) -> int:
     """
     found = cores if cores is not None else (os.cpu_count() or 2)
     return max(1, found - 1)
+
+
+def lower_priority(increment: int) -> int:
+    """Raise this process's niceness by ``increment`` (capped at 19), every thread of it; return
+    the niceness now. What ``serve`` and ``demo`` do to the web process once its worker processes
+    are started: they keep the priority they were started with, so the scheduler gives a core
+    both want to the analysis first and to reviewers' page requests after it. Lowering one's own
+    priority needs no privileges; raising it back would, which is why the workers are started
+    first. A no-op (returning 0) where the platform has no ``setpriority`` (Windows).
+
+    >>> # lower_priority(10) -> 10 for a process started at niceness 0
+    """
+    if not hasattr(os, "setpriority"):
+        return 0
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if increment <= 0:
+        return current
+    target = min(19, current + increment)
+    # On Linux a niceness belongs to a thread, not to the process: setpriority(…, 0, …) would
+    # lower only the calling thread, so every thread listed under /proc is lowered by its id.
+    tasks = Path("/proc/self/task")
+    ids = [int(t.name) for t in tasks.iterdir()] if tasks.is_dir() else [0]
+    for tid in ids:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, target)
+        except ProcessLookupError:  # a thread that ended meanwhile
+            pass
+    return target
 
 
 class WorkerProcesses:

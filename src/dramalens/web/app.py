@@ -32,7 +32,7 @@ from ..triage.intake import DEFAULT_INTAKE_LIMITS, IntakeLimits
 from ..triage.models import init_db, now
 from ..triage.pipeline import PipelineFn, pipeline_for, trope_label
 from ..triage.watch import FolderWatcher
-from ..triage.worker import Worker, WorkerProcesses
+from ..triage.worker import Worker, WorkerProcesses, lower_priority
 from . import routes_admin, routes_api, routes_auth, routes_ip, routes_pages, routes_workflow
 from .deps import DeskState
 from .errors import install_error_handlers
@@ -68,6 +68,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         desk.pool = WorkerProcesses(str(desk.db_url), desk.worker_processes, pipeline=desk.pipeline,
                                     weights_file=desk.weights_file)
         desk.pool.start()
+        # After the spawn, so the workers keep the priority the server was started with and
+        # reviewers' pages yield a core both want to the analysis (Settings.web_niceness).
+        lower_priority(desk.web_niceness)
     if desk.workers:
         desk.worker = Worker(desk.engine, pipeline=desk.pipeline, threads=desk.workers, poll=desk.worker_poll,
                              catalog=open_catalog(desk.db_url), name="serve", weights_file=desk.weights_file)
@@ -97,6 +100,7 @@ def create_app(
     watch: str | Path | None = None,
     clock: Callable[[], float] | None = None,
     settings: Settings | None = None,
+    web_niceness: int = 0,
 ) -> FastAPI:
     """The web application over the database at ``db_url`` (migrated on creation).
 
@@ -108,12 +112,17 @@ def create_app(
     function giving epoch seconds, used by the login throttle (tests inject a fake one).
     ``settings``: the :class:`~dramalens.settings.Settings` (default: loaded here, this factory
     being an entry point like the command line); ``db_url`` and ``secure_cookies`` override it.
+    ``web_niceness``: how far the process serving the app lowers its CPU priority once its
+    ``worker_processes`` are started (``serve`` and ``demo`` pass ``Settings.web_niceness``; 0,
+    the default, leaves a process that embeds the app, such as a test, as it was).
 
     >>> create_app("sqlite://").title
     'dramalens script desk'
     """
     if not (0 <= workers <= 64 and 0 <= worker_processes <= 64):
         raise ConfigError(f"workers and worker_processes must be between 0 and 64, got {workers}, {worker_processes}")
+    if not 0 <= web_niceness <= 19:
+        raise ConfigError(f"web_niceness must be between 0 and 19, got {web_niceness}")
     settings = settings or load_settings()
     db_url = db_url or settings.db_url
     engine = init_db(make_engine(db_url))
@@ -125,7 +134,7 @@ def create_app(
         secure_cookies=settings.secure_cookies if secure_cookies is None else secure_cookies, clock=clock or now,
         weights_file=settings.triage_settings, pipeline=pipeline or pipeline_for(settings.compliance_rules, settings.read_quality_threshold),
         workers=workers, worker_processes=worker_processes, worker_poll=worker_poll, watcher=watcher,
-        similar_threshold=settings.similar_threshold)
+        similar_threshold=settings.similar_threshold, web_niceness=web_niceness)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(Guard)
     install_error_handlers(app)

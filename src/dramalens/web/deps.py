@@ -55,6 +55,8 @@ class DeskState:
     worker: Worker | None = None
     worker_processes: int = 0
     pool: WorkerProcesses | None = None
+    #: Niceness the web process adds to itself once its worker processes run (Settings.web_niceness).
+    web_niceness: int = 0
     #: Similar works under this combined score are not listed (Settings.similar_threshold).
     similar_threshold: float = 0.0
     pages: PageCache = field(default_factory=PageCache)
