@@ -204,6 +204,7 @@ NEVER_ON_A_PAGE = {
     ("triage/auth.py", "the API token is not valid"): "the JSON API (documented English)",
     ("triage/passwords.py", ""): "`dramalens users add` (the password rule)",
     ("web/app.py", "workers and worker_processes"): "start-up arguments",
+    ("web/app.py", "web_niceness"): "start-up arguments (settings)",
     ("web/charts.py", "kind must be track or trope"): "a programming error, not an input",
     ("web/routes_api.py", "the body must be"): "the JSON API (documented English)",
 }
