@@ -159,3 +159,24 @@ def test_complete_writes_the_json_columns_once(engine):
     assert json.loads(row.weights) == Weights().to_dict() and json.loads(row.similar) == []
     assert json.loads(row.evidence)[0] == {"criterion": "craft", "text": "fake score of s0.txt", "episode": None,
                                           "line": None, "work": None, "key": "", "params": []}
+
+
+def test_a_script_counted_done_is_listed_with_its_score_even_if_it_finished_mid_request(engine, monkeypatch):
+    """The queue view reads the batch's counts before its page: a script that finishes between
+    the two reads is then at worst listed scored and not yet counted, never counted done and
+    listed unscored (PostgreSQL's READ COMMITTED gives each statement its own snapshot; CI saw it)."""
+    ann = add_user(engine, "ann", "password-a", desk="都市")
+    receipt = _upload(engine, ann, 2)
+    worker = Worker(engine, pipeline=_detected, poll=0.05)
+    assert worker.process_one("first")
+    real_list = desk.list_queue
+
+    def list_then_finish(conn, user, query):
+        page = real_list(conn, user, query)
+        worker.process_one("second")  # the other script finishes while the request runs
+        return page
+
+    monkeypatch.setattr(desk, "list_queue", list_then_finish)
+    view = desk.queue_view(engine, ann, QueueQuery(batch=receipt.batch_id))
+    scored = sum(1 for row in view.page.rows if row["score"] is not None)
+    assert view.progress is not None and view.progress.stats.done <= scored

@@ -250,7 +250,11 @@ def queue_view(engine: Engine, user: User, query: QueueQuery = QueueQuery(),
     """
     apply_current_weights(engine, weights_file)
     with engine.connect() as conn:
-        return QueueView(list_queue(conn, user, query), batch_progress(conn, user, query.batch))
+        # Progress first: on PostgreSQL each statement sees the rows committed when it starts, so
+        # a page read after the counts shows at least every script they count as done (read the
+        # other way, a script finishing in between was counted done and listed unscored).
+        progress = batch_progress(conn, user, query.batch)
+        return QueueView(list_queue(conn, user, query), progress)
 
 
 def apply_current_weights(engine: Engine, weights_file: str | os.PathLike[str] | None = None) -> int:
