@@ -279,13 +279,21 @@ def lower_priority(increment: int) -> int:
     target = min(19, current + increment)
     # On Linux a niceness belongs to a thread, not to the process: setpriority(…, 0, …) would
     # lower only the calling thread, so every thread listed under /proc is lowered by its id.
+    # A thread started meanwhile by one not yet lowered keeps its creator's niceness, so the list
+    # is read again until a pass finds no new thread (bounded: a process starting threads without
+    # end would otherwise keep this loop going).
     tasks = Path("/proc/self/task")
-    ids = [int(t.name) for t in tasks.iterdir()] if tasks.is_dir() else [0]
-    for tid in ids:
-        try:
-            os.setpriority(os.PRIO_PROCESS, tid, target)
-        except ProcessLookupError:  # a thread that ended meanwhile
-            pass
+    done: set[int] = set()
+    for _ in range(10):
+        ids = {int(t.name) for t in tasks.iterdir()} if tasks.is_dir() else {0}
+        if ids <= done:
+            break
+        for tid in ids - done:
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, target)
+            except ProcessLookupError:  # a thread that ended meanwhile
+                pass
+        done |= ids
     return target
 
 
