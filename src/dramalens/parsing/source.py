@@ -16,6 +16,7 @@ from charset_normalizer import CharsetMatch, from_bytes
 
 from ..errors import InputError
 from ..settings import DEFAULT_MAX_BYTES
+from ..text.han import CJK
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -152,20 +153,9 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "<inpu
             ) from exc
         return _finish(text, encoding, warnings, name)
 
-    if data.startswith(codecs.BOM_UTF8):
-        # A UTF-8 BOM is taken at its word: charset-normalizer read one of 96 such samples (5
-        # characters of Chinese) as cp1251.
-        try:
-            return _finish(data[3:].decode("utf-8"), "utf-8-sig", warnings, name)
-        except UnicodeDecodeError:
-            pass  # not UTF-8 after all: detect
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF32_LE) and len(data) % 2 == 0:
-        # A UTF-16 BOM too: charset-normalizer refused 5 characters of a real script behind one
-        # (△“抖音短: "fits no known encoding").
-        try:
-            return _finish(data.decode("utf-16"), "utf-16", warnings, name)
-        except UnicodeDecodeError:
-            pass  # not UTF-16 after all: detect
+    marked = _by_bom(data)
+    if marked is not None:
+        return _finish(marked[0], marked[1], warnings, name)
     wide = _utf16_by_zeros(data)
     if wide is not None:
         return _finish(wide[0], wide[1], warnings, name)
@@ -199,6 +189,24 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "<inpu
     return _finish(text, codec, warnings, name)
 
 
+def _by_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) of ``data`` when it opens with a UTF-8 or UTF-16 BOM and decodes strictly
+    after it; None otherwise (then it is detected). A BOM is taken at its word: charset-normalizer
+    read one of 96 UTF-8 samples behind one (5 characters of Chinese) as cp1251, and refused 5
+    characters of a real script behind a UTF-16 one (△“抖音短: "fits no known encoding"). A UTF-32
+    LE BOM starts with UTF-16 LE's and is left to detection."""
+    if data.startswith(codecs.BOM_UTF8):
+        codec = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF32_LE):
+        codec = "utf-16"
+    else:
+        return None
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError:  # not that encoding after all
+        return None
+
+
 def _latin_glued(text: str) -> bool:
     """Whether a multi-byte decoding of mostly-English bytes glued its few CJK characters into
     Latin words: cp1252's curly apostrophe (0x92) and the letter after it are one Big5, GBK or
@@ -206,7 +214,7 @@ def _latin_glued(text: str) -> bool:
     its characters in runs, next to letters only at a run's edge. Measured on windows of real
     English screenplays in cp1252 (benchmarks/bench_encoding.py --en): 17/480 read as Big5-HKSCS,
     GB18030 or cp932 before this rule."""
-    wide = [i for i, ch in enumerate(text) if 0x3000 <= ord(ch) <= 0xD7FF or 0xF900 <= ord(ch) <= 0xFAFF or ord(ch) >= 0x20000]
+    wide = [m.start() for m in CJK.finditer(text)]
     letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     if not wide or letters < 4 * len(wide):
         return False
