@@ -116,13 +116,21 @@ def test_triage_rank_prints_gates_and_reasons_in_chinese(tmp_path, capsys):
     assert data[0]["gates"][0].startswith("unreadable: read quality 0.00 under 0.50: ")
 
 
-@pytest.mark.usefixtures("fast_hash")
-def test_the_submission_page_says_a_gate_in_chinese(tmp_path):
-    app = create_app(f"sqlite:///{tmp_path / 'g.sqlite'}", workers=0)
+def _desk_with_short_script(db, *, analysed):
+    """A desk app on SQLite file ``db`` with reviewer ann and SHORT submitted (and analysed with
+    the real pipeline when ``analysed``): the submission's id."""
+    app = create_app(f"sqlite:///{db}", workers=0)
     engine = app.state.desk.engine
     user = add_user(engine, "ann", "password-a", desk="都市")
     sid = submit(engine, [("short.txt", SHORT.encode())], SubmissionMeta(), desk_id=user.desk_id, by="ann").submission_ids[0]
-    Worker(engine, pipeline=REAL_PIPELINE, poll=0.05).run_until_empty()
+    if analysed:
+        Worker(engine, pipeline=REAL_PIPELINE, poll=0.05).run_until_empty()
+    return app, sid
+
+
+@pytest.mark.usefixtures("fast_hash")
+def test_the_submission_page_says_a_gate_in_chinese(tmp_path):
+    app, sid = _desk_with_short_script(tmp_path / "g.sqlite", analysed=True)
     with TestClient(app) as client:
         login(client, "ann", "password-a")
         client.cookies.set("dl_lang", "zh")
@@ -230,10 +238,7 @@ def test_every_error_a_page_can_show_has_a_catalogue_key():
 
 @pytest.mark.usefixtures("fast_hash")
 def test_the_error_page_speaks_chinese(tmp_path):
-    app = create_app(f"sqlite:///{tmp_path / 'e.sqlite'}", workers=0)
-    engine = app.state.desk.engine
-    user = add_user(engine, "ann", "password-a", desk="都市")
-    sid = submit(engine, [("short.txt", SHORT.encode())], SubmissionMeta(), desk_id=user.desk_id, by="ann").submission_ids[0]
+    app, sid = _desk_with_short_script(tmp_path / "e.sqlite", analysed=False)
     with TestClient(app) as client:
         login(client, "ann", "password-a")
         client.cookies.set("dl_lang", "zh")
@@ -299,11 +304,7 @@ def test_the_coverage_heading_and_the_nav_use_the_readers_punctuation_and_words(
     import io
     import zipfile
 
-    app = create_app(f"sqlite:///{tmp_path / 'c.sqlite'}", workers=0)
-    engine = app.state.desk.engine
-    user = add_user(engine, "ann", "password-a", desk="都市")
-    sid = submit(engine, [("short.txt", SHORT.encode())], SubmissionMeta(), desk_id=user.desk_id, by="ann").submission_ids[0]
-    Worker(engine, pipeline=REAL_PIPELINE, poll=0.05).run_until_empty()
+    app, sid = _desk_with_short_script(tmp_path / "c.sqlite", analysed=True)
     with TestClient(app) as client:
         login(client, "ann", "password-a")
         client.cookies.set("dl_lang", "zh")
