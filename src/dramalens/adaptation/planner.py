@@ -117,10 +117,9 @@ def plan_cuts(
     chapter_end = np.array([b == n or (b > 0 and paragraphs[b].chapter != paragraphs[b - 1].chapter) for b in cands])
     w = params.cue_weight
     ending = np.array([w * paragraphs[b - 1].ending if b > 0 else 0.0 for b in cands]) + params.chapter_bonus * chapter_end
-    if breaks is not None and params.break_weight:
-        ending = ending + params.break_weight * np.array([breaks[b - 1] if 0 < b < n else 0.0 for b in cands])
-    if lexical is not None and params.lexical_weight:
-        ending = ending + params.lexical_weight * np.array([lexical[b - 1] if 0 < b < n else 0.0 for b in cands])
+    for strength, weight in ((breaks, params.break_weight), (lexical, params.lexical_weight)):
+        if strength is not None and weight:  # a story break at an inner cut: after its last paragraph
+            ending = ending + weight * np.array([strength[b - 1] if 0 < b < n else 0.0 for b in cands])
     opening = np.array([w * params.opening_weight * paragraphs[b].opening if b < n else 0.0 for b in cands])
     held = True
     for widen in (1.0, 1.5, 2.5, 5.0, math.inf):

@@ -81,7 +81,7 @@ def split_sentences(text: str) -> list[str]:
     for line in text.split("\n"):  # a line break ends a sentence whatever precedes it
         glue = False  # the last piece ended in an abbreviation: the next one continues it
         for raw in SENTENCE_BREAK.split(line):
-            piece = raw.strip() if raw else ""
+            piece = raw.strip()
             if not piece:
                 continue
             if glue:
