@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..text.counts import WORD
 from ..text.han import HAN_RUN
 from .reading import Paragraph
 
-__all__ = ["chapter_ends", "depth_scores", "lexical_breaks", "percentile_ranks"]
+__all__ = ["chapter_ends", "cosine", "depth_scores", "lexical_breaks", "percentile_ranks"]
 
 _CAP = 4000  # characters read from each end of a chapter
 _MIN_WORD = 4  # English words shorter than this are mostly function words
@@ -59,7 +59,13 @@ def _chapter_text(paragraphs: Sequence[Paragraph]) -> dict[int, str]:
     return out
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine of two sparse vectors (term → weight); 0 when either is empty. The change of cast
+    (``tension.story_breaks``) and of vocabulary (below) both compare chapters with it.
+
+    >>> cosine({"a": 1.0, "b": 1.0}, {"a": 2.0}), cosine({}, {"a": 1.0})
+    (0.7071067811865475, 0.0)
+    """
     na = math.sqrt(sum(v * v for v in a.values()))
     nb = math.sqrt(sum(v * v for v in b.values()))
     if not na or not nb:
@@ -137,7 +143,7 @@ def lexical_breaks(paragraphs: Sequence[Paragraph], language: str) -> list[float
         df.update(bag.keys())
     n = len(chapters)
     vectors = {c: {t: v * math.log(n / df[t]) for t, v in bag.items() if df[t] < n} for c, bag in bags.items()}
-    similarity = [_cosine(vectors[paragraphs[i].chapter], vectors[paragraphs[i + 1].chapter]) for i in ends]
+    similarity = [cosine(vectors[paragraphs[i].chapter], vectors[paragraphs[i + 1].chapter]) for i in ends]
     for i, rank in zip(ends, percentile_ranks(depth_scores(similarity))):
         out[i] = rank
     return out

@@ -4,7 +4,6 @@ person's agency on the scripts' scale (``agency_score``: (acts − undergoes)/(a
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 
 from ..analysis.agency import agency_score
 from ..analysis.arc import smooth
+from .breaks import cosine
 from .plan import Arc, Beat
 from .reading import Paragraph
 
@@ -114,13 +114,6 @@ def story_breaks(paragraphs: Sequence[Paragraph], persons: Sequence[Sequence[str
     for i in range(len(paragraphs) - 1):
         here, there = paragraphs[i].chapter, paragraphs[i + 1].chapter
         if here != there:
-            out[i] = 1.0 - _cosine(cast.get(here, Counter()), cast.get(there, Counter()))
+            a, b = cast.get(here, Counter()), cast.get(there, Counter())
+            out[i] = 0.0 if not a and not b else 1.0 - cosine(a, b)  # nobody on either side: no change of cast
     return out
-
-
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    if not na or not nb:
-        return 1.0 if not na and not nb else 0.0
-    return sum(a[k] * b[k] for k in a.keys() & b.keys()) / (na * nb)
