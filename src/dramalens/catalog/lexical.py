@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from ..text.convert import to_simplified
 from ..text.han import HAN_CLASS, class_ranges
-from .store import Catalog
+from .store import Catalog, work_text
 
 __all__ = ["BUCKETS", "LexicalIndex", "LexicalRow", "catalog_lexical", "lexical_row", "lexical_text", "pack_row", "refresh_lexical", "unpack_row"]
 
@@ -126,12 +126,12 @@ def lexical_row(text: str, language: str) -> LexicalRow:
 
 def lexical_text(title: str, synopsis: str, text: str | None) -> str:
     """What a catalog work's counts are made from: its title, synopsis and the start of its
-    script (the same characters as :meth:`~.store.Catalog.texts_for_lexical` reads back).
+    script (the same characters as :meth:`~.store.Catalog.texts_missing` reads back).
 
     >>> lexical_text("Rain", "", "INT. HOUSE")
     'Rain\\nINT. HOUSE'
     """
-    return "\n".join(x for x in (title, synopsis, (text or "")[:LEXICAL_CHARS]) if x)
+    return work_text(title, synopsis, text, LEXICAL_CHARS)
 
 
 def pack_row(row: LexicalRow) -> bytes:

@@ -47,7 +47,7 @@ from .minhash import MAX_DF
 from .records import Work, WorkRecord
 from .vectors import VectorIndex
 
-__all__ = ["BATCH", "EMBED_CHARS", "WORK_BLOBS", "Catalog", "CatalogIndex", "ImportRun", "embedding_text", "metadata"]
+__all__ = ["BATCH", "EMBED_CHARS", "WORK_BLOBS", "Catalog", "CatalogIndex", "ImportRun", "embedding_text", "metadata", "work_text"]
 
 #: Rows per executemany batch and per import transaction.
 BATCH = 500
@@ -437,19 +437,6 @@ class Catalog:
             position={w: i for i, w in enumerate(ids)},
         )
 
-    def texts_for_lexical(self, chars: int) -> tuple[list[str], list[str], list[str]]:
-        """(ids, texts, languages) of every work: title + synopsis + the first ``chars`` characters of the script."""
-        ids: list[str] = []
-        texts: list[str] = []
-        langs: list[str] = []
-        with self.engine.connect() as conn:
-            q = select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, chars), works.c.language).order_by(works.c.id)
-            for r in conn.execute(q):
-                ids.append(r[0])
-                texts.append("\n".join(x for x in (r[1], r[2], r[3] or "") if x))
-                langs.append(r[4])
-        return ids, texts, langs
-
     def work_blobs(self, field: str) -> Iterator[tuple[str, bytes | None]]:
         """(id, the work's ``field`` of :data:`WORK_BLOBS` or None) of every work, by id, read
         as they are used (not all held at once)."""
@@ -459,8 +446,8 @@ class Catalog:
 
     def texts_missing(self, field: str, chars: int, limit: int = BATCH) -> tuple[list[str], list[str], list[str]]:
         """(ids, texts, languages) of up to ``limit`` works without their ``field`` of
-        :data:`WORK_BLOBS` (stored before it was kept), by id: the text is title + synopsis + the
-        first ``chars`` characters of the script, as :meth:`texts_for_lexical` reads it."""
+        :data:`WORK_BLOBS` (stored before it was kept), by id: the text is :func:`work_text` with
+        the first ``chars`` characters of the script, as the import's workers made it."""
         ids: list[str] = []
         texts: list[str] = []
         langs: list[str] = []
@@ -469,7 +456,7 @@ class Catalog:
                  .where(works.c[_blob_field(field)].is_(None)).order_by(works.c.id).limit(limit))
             for r in conn.execute(q):
                 ids.append(r[0])
-                texts.append("\n".join(x for x in (r[1], r[2], r[3] or "") if x))
+                texts.append(work_text(r[1], r[2], r[3], chars))
                 langs.append(r[4])
         return ids, texts, langs
 
@@ -506,13 +493,23 @@ class Catalog:
         langs: list[str] = []
         has: list[bool] = []
         with self.engine.connect() as conn:
-            q = select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, 4000), works.c.language, works.c.embedding.is_not(None)).order_by(works.c.id)
+            q = select(works.c.id, works.c.title, works.c.synopsis, func.substr(works.c.text, 1, EMBED_CHARS), works.c.language, works.c.embedding.is_not(None)).order_by(works.c.id)
             for r in conn.execute(q):
                 ids.append(r[0])
                 texts.append(embedding_text(r[1], r[2], r[3]))
                 langs.append(r[4])
                 has.append(bool(r[5]))
         return ids, texts, langs, has
+
+
+def work_text(title: str, synopsis: str, text: str | None, chars: int) -> str:
+    """A work's title, synopsis and the first ``chars`` characters of its script, the empty ones
+    left out: what its lexical counts and its embedding are made from (with their own lengths).
+
+    >>> work_text("Rain", "", "INT. HOUSE", 3)
+    'Rain\\nINT'
+    """
+    return "\n".join(x for x in (title, synopsis, (text or "")[:chars]) if x)
 
 
 def embedding_text(title: str, synopsis: str, text: str | None) -> str:
@@ -522,7 +519,7 @@ def embedding_text(title: str, synopsis: str, text: str | None) -> str:
     >>> embedding_text("Rain", "", "INT. HOUSE")
     'Rain\\nINT. HOUSE'
     """
-    return "\n".join(x for x in (title, synopsis, (text or "")[:EMBED_CHARS]) if x)
+    return work_text(title, synopsis, text, EMBED_CHARS)
 
 
 # -- rows ↔ records --------------------------------------------------------------------------
