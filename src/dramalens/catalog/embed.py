@@ -459,11 +459,7 @@ def _refit_from_features(catalog: Catalog, embedder: HashedTfidfEmbedder, works:
     """Fit ``embedder`` on the features each work keeps (counted by the import's workers; works
     stored before get theirs here, a batch at a time) and embed every work, reading the features
     a block at a time: the texts are not read and the rows never all held at once."""
-    while True:
-        ids, texts, langs = catalog.texts_missing("features", EMBED_CHARS)
-        if not ids:
-            break
-        catalog.set_work_blobs("features", [(w, embedder.features(t, lang)) for w, t, lang in zip(ids, texts, langs)])
+    catalog.fill_work_blobs("features", EMBED_CHARS, embedder.features)
 
     def blocks() -> Iterator[tuple[list[str], list[_Row]]]:
         ids: list[str] = []

@@ -223,13 +223,7 @@ def refresh_lexical(catalog: Catalog) -> int:
     >>> refresh_lexical(Catalog("sqlite://"))
     0
     """
-    counted = 0
-    while True:
-        ids, texts, langs = catalog.texts_missing("lexical", LEXICAL_CHARS)
-        if not ids:
-            break
-        catalog.set_work_blobs("lexical", [(w, pack_row(lexical_row(t, lang))) for w, t, lang in zip(ids, texts, langs)])
-        counted += len(ids)
+    counted = catalog.fill_work_blobs("lexical", LEXICAL_CHARS, lambda text, language: pack_row(lexical_row(text, language)))
     works = catalog.count()
     stored = catalog.get_model("lexical")
     if counted or stored is None or stored[0] is not None or stored[1].get("works") != works:

@@ -460,6 +460,17 @@ class Catalog:
                 langs.append(r[4])
         return ids, texts, langs
 
+    def fill_work_blobs(self, field: str, chars: int, compute: Callable[[str, str], bytes]) -> int:
+        """Give every work stored without its ``field`` of :data:`WORK_BLOBS` one, ``compute(text,
+        language)`` over :meth:`texts_missing`'s text, a batch at a time; returns how many."""
+        filled = 0
+        while True:
+            ids, texts, langs = self.texts_missing(field, chars)
+            if not ids:
+                return filled
+            self.set_work_blobs(field, [(w, compute(t, lang)) for w, t, lang in zip(ids, texts, langs)])
+            filled += len(ids)
+
     def set_work_blobs(self, field: str, pairs: list[tuple[str, bytes | None]]) -> None:
         """Store the ``field`` of :data:`WORK_BLOBS` of the given works (None: compute it again
         at the next refresh); the content and its hash stay."""
