@@ -18,7 +18,10 @@ from types import MappingProxyType
 
 from babel.messages.pofile import read_po
 
-__all__ = ["LANGUAGES", "Message", "Param", "Translator", "catalogue", "labels", "language_or_default", "translator"]
+from .errors import ConfigError
+
+__all__ = ["LANGUAGES", "Message", "Param", "Translator", "catalogue", "check_language", "labels", "language_or_default", "reader",
+           "translator"]
 
 LANGUAGES = ("zh", "en")
 
@@ -163,6 +166,28 @@ def translator(lang: str) -> Translator:
     '待审队列'
     """
     return _TRANSLATORS[language_or_default(lang)]
+
+
+def check_language(lang: str | None, what: str = "lang") -> str | None:
+    """``lang`` when it is None (the default: the text's own language) or one of
+    :data:`LANGUAGES`; otherwise one clear error naming the option ``what``.
+
+    >>> check_language("zh"), check_language(None)
+    ('zh', None)
+    """
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError(f"{what} must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return lang
+
+
+def reader(lang: str | None, text_language: str | None, what: str = "lang") -> Translator:
+    """The :class:`Translator` a reader asked for with ``lang`` (checked, see
+    :func:`check_language`), else that of the text's own language (English when it is neither).
+
+    >>> reader(None, "zh").lang, reader("en", "zh").lang, reader(None, "ja").lang
+    ('zh', 'en', 'en')
+    """
+    return translator(check_language(lang, what) or language_or_default(text_language))
 
 
 def labels(lang: str) -> dict[str, str]:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from html import escape
 from importlib import resources
 
-from ..errors import ConfigError
-from ..i18n import LANGUAGES, Translator, translator
+from ..i18n import Translator, reader
 from .plan import AdaptationPlan, Check
 
 __all__ = ["plan_html"]
@@ -109,9 +108,7 @@ def plan_html(plan: AdaptationPlan, lang: str | None = None) -> str:
     >>> "episode plan" in plan_html(AdaptationPlan("夜", "vertical", 0, (1, 0), (), (), Paywall(0, ""), (), ()), "en")
     True
     """
-    if lang is not None and lang not in LANGUAGES:
-        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    t = translator(lang or (plan.language if plan.language in LANGUAGES else "en"))
+    t = reader(lang, plan.language)
     zh = t.lang == "zh"
     css = resources.files("dramalens.report").joinpath("report.css").read_text("utf-8")
     title = plan.title or t("ap.untitled")

@@ -39,7 +39,7 @@ import numpy as np
 
 from ..analysis.tracks import TRACK_SYNONYMS, canonical_track, track_label
 from ..errors import ConfigError
-from ..i18n import LANGUAGES, Message, Param, Translator, translator
+from ..i18n import Message, Param, Translator, reader, translator
 from ..serial import json_field
 from .store import Catalog
 
@@ -322,9 +322,7 @@ def saturation_html(result: Saturation, *, title: str | None = None, lang: str =
     """A self-contained HTML page, in ``lang`` ('zh' or 'en'): bars of works per trope/track
     coloured by label, the two growth figures with their intervals and the reason for each
     label, and sparklines of supply and plays per work over the months (inline SVG, no scripts)."""
-    if lang not in LANGUAGES:
-        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    t = translator(lang)
+    t = reader(lang, None)
     title = title or t("sat.report.title")
     span = ", ".join(result.periods[:1] + result.periods[-1:]) or "—"
     medians = t("list_semicolon").join(t.say("sat.report.median", (("kind_key", f"kind.{k}"), ("share", v)))
@@ -372,9 +370,7 @@ def saturation_lines(result: Saturation, lang: str = "en", chart: Path | None = 
     >>> saturation_lines(Saturation((), (), 0), "zh", Path("s.html"))
     ['图表已写入 s.html']
     """
-    if lang not in LANGUAGES:
-        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    t = translator(lang)
+    t = reader(lang, None, "--lang")
     out = [f"{t('kind.' + r.kind):<6} {row_label(r, lang):<28} {t('sat.cli.row', works=r.works):>10}  "
            f"{t('sat.' + r.status):<13} {t.say(r.note.key, r.note.params, r.reason)}" for r in result.rows]
     return out + ([t("sat.cli.written", path=str(chart))] if chart is not None else [])

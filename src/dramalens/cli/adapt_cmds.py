@@ -12,8 +12,7 @@ from rich.table import Table
 
 from ..adaptation import AdaptationPlan, LibraryRanking, adapt_file, rank_paths
 from ..adaptation.rank import novel_reasons, ranking_language
-from ..errors import ConfigError
-from ..i18n import LANGUAGES, Translator, language_or_default, translator
+from ..i18n import Translator, check_language, reader, translator
 from ..adaptation.files import write_plan_files
 from .context import current_settings
 
@@ -66,8 +65,7 @@ def adapt_command(
 ) -> None:
     """Plan NOVEL as episodes (span, cuts, beats, hooks, cliffhangers, paywall, checks), or
     `adapt rank LIBRARY…`: score every novel of a library for adaptation, with the reasons."""
-    if lang is not None and lang not in LANGUAGES:
-        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    check_language(lang, "--lang")
     if novel[0] == "rank":
         _show(rank_paths(novel[1:], catalog_url=catalog, dask=dask), as_json, lang)
         return
@@ -84,6 +82,6 @@ def _show(result: AdaptationPlan | LibraryRanking, as_json: bool, lang: str | No
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif isinstance(result, AdaptationPlan):
-        Console().print(_table(result, translator(lang or language_or_default(result.language))))
+        Console().print(_table(result, reader(lang, result.language)))
     else:
         Console().print(_rank_table(result, translator(lang or ranking_language(result))))

@@ -32,8 +32,7 @@ from ..catalog.importer import EMBEDDERS
 from ..catalog.metadata import MAX_LINE_BYTES
 from ..catalog.tagger_catalog import TaggerReport, apply_tagger, tag_input, train_catalog_tagger
 from ..catalog.tagger_train import MIN_SUPPORT
-from ..errors import ConfigError
-from ..i18n import LANGUAGES, Translator, language_or_default, translator
+from ..i18n import Translator, reader
 from ..model import Script
 from ..parsing import parse
 from ..serial import to_jsonable
@@ -109,9 +108,7 @@ def similar_cmd(
 
 def _reader(lang: str | None, script: Script | None) -> Translator:
     """``--lang`` if given, else the script's language (English for a work id)."""
-    if lang is not None and lang not in LANGUAGES:
-        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    return translator(lang or language_or_default(script.language if script is not None else None))
+    return reader(lang, script.language if script is not None else None, "--lang")
 
 
 def _matches_table(matches: list[Match], t: Translator) -> Table:

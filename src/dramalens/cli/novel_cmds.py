@@ -10,8 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import ConfigError
-from ..i18n import LANGUAGES, Param, Translator, language_or_default, translator
+from ..i18n import Param, Translator, check_language, reader
 from ..model.novel import Novel
 from ..parsing.novel import read_novel
 from .context import current_settings
@@ -52,13 +51,12 @@ def chapters_command(
     lang: str | None = typer.Option(None, "--lang", help="Language of the table: zh or en (default: the novel's)."),
 ) -> None:
     """Split FILE into chapters: number, title, length and first line of each."""
-    if lang is not None and lang not in LANGUAGES:
-        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    check_language(lang, "--lang")
     limit = max_bytes if max_bytes is not None else current_settings().max_bytes
     novel = read_novel(file, encoding=encoding, max_bytes=limit)
     if as_json:
         sys.stdout.write(json.dumps(novel.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        Console().print(_chapters_table(novel, file.name, translator(lang or language_or_default(novel.language))))
+        Console().print(_chapters_table(novel, file.name, reader(lang, novel.language)))
     for warning in novel.warnings[:20]:
         print(f"dramalens: warning: {file}: {warning}", file=sys.stderr)

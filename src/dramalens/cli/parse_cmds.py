@@ -12,7 +12,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 
 from ..errors import ConfigError
-from ..i18n import LANGUAGES, Translator, language_or_default, translator
+from ..i18n import Translator, reader
 from ..model import SPOKEN_TYPES, ElementType, Script
 from ..parsing import parse
 from ..report import quality_lines
@@ -93,9 +93,7 @@ def _stats_table(script: Script, name: str, t: Translator) -> Table:
 def stats_lines(script: Script, name: str, threshold: float, lang: str | None = None) -> list[RenderableType]:
     """What ``stats`` prints: the per-episode table and the read-quality lines, in ``lang``
     ('zh' or 'en'; by default the script's language)."""
-    if lang is not None and lang not in LANGUAGES:
-        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    t = translator(lang or language_or_default(script.language))
+    t = reader(lang, script.language)
     return [_stats_table(script, name, t), *quality_lines(script.quality, threshold, t.lang)]
 
 

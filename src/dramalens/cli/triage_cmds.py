@@ -16,7 +16,7 @@ from ..triage.auth import add_user, issue_token
 from ..triage.intake import SubmissionMeta
 from ..serial import to_jsonable
 from ..triage.pipeline import PipelineFn, pipeline_for
-from ..i18n import LANGUAGES
+from ..i18n import check_language
 from ..triage.rank import parse_weights, rank_paths, ranked_lines
 from ..triage.scoring import load_weights
 from ..triage.runs import drain_queue, open_desk, submit_path
@@ -85,8 +85,7 @@ def rank_cmd(
     lang: str | None = typer.Option(None, "--lang", help="Language of the gates and reasons: zh or en (default: each script's language)."),
 ) -> None:
     """Analyse and rank scripts in one command, without the web app: gated scripts (not a micro drama, too short, unreadable, near-copy) last."""
-    if lang is not None and lang not in LANGUAGES:
-        raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    check_language(lang, "--lang")
     chosen = parse_weights(weights, load_weights(path=current_settings().triage_settings))
     with progress_bar("ranking", counted=True) as advance:
         ranked = rank_paths(paths, db_url=db, weights=chosen, pipeline=_pipeline(), on_progress=advance)

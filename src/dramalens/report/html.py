@@ -22,7 +22,7 @@ from ..analysis.tropes import ScriptTropes
 from ..analysis.skeleton import Skeleton
 from ..analysis.tracks import track_label
 from ..errors import ConfigError, InputError
-from ..i18n import LANGUAGES, Translator, translator
+from ..i18n import Translator, reader
 from ..model import ReadQuality
 from .quality_text import reason_text
 
@@ -440,10 +440,8 @@ def render_html(analysis: Analysis, lang: str | None = None) -> str:
     """
     if not isinstance(analysis, Analysis):
         raise ConfigError(f"render_html() needs an Analysis (from dramalens.analyze), got {type(analysis).__name__}")
-    if lang is not None and lang not in LANGUAGES:
-        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     a = analysis
-    t = translator(lang or (a.language if a.language in LANGUAGES else "en"))
+    t = reader(lang, a.language)
     title = a.title or t("r.untitled")
     css = resources.files("dramalens.report").joinpath("report.css").read_text("utf-8")
     paywall = a.paywall.chosen or a.paywall.recommended

@@ -18,8 +18,7 @@ from rich.text import Text
 from ..analysis import Analysis
 from ..analysis.calibrate import CalibrationResult
 from ..analysis.tracks import track_label
-from ..errors import ConfigError
-from ..i18n import LANGUAGES, Translator, translator
+from ..i18n import Translator, reader
 from .quality_text import quality_lines
 
 __all__ = ["calibration_summary", "summary"]
@@ -109,9 +108,7 @@ def summary(analysis: Analysis, name: str = "", *, read_quality_threshold: float
     >>> str(summary(a, "s.txt")[0]).startswith("[bold]s.txt[/bold] — 中文剧本格式，zh，1 集")
     True
     """
-    if lang is not None and lang not in LANGUAGES:
-        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    t = translator(lang or (analysis.language if analysis.language in LANGUAGES else "en"))
+    t = reader(lang, analysis.language)
     rt, fmt, hooks, pw = analysis.runtime, analysis.format, analysis.hooks, analysis.paywall
     lo, hi = fmt.band
     pages = t("s.pages", pages=rt.pages) if rt.pages is not None else ""
