@@ -363,3 +363,12 @@ def test_catalog_similar_and_novelty_speak_the_scripts_language(tmp_path, capsys
     assert zh.startswith("新颖度 ") and "novelty" not in zh.splitlines()[0]
     assert main(["catalog", "novelty", str(script), "--db", url, "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("novelty ")
+
+
+@pytest.mark.parametrize("command", [["stats"], ["chapters"], ["adapt"], ["triage", "rank"]])
+def test_every_lang_option_refuses_an_unknown_language_with_one_message(command, tmp_path, capsys):
+    path = tmp_path / "blob.txt"
+    path.write_text(BLOB, encoding="utf-8")
+    assert main([*command, str(path), "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert "must be one of zh, en, got 'fr'" in err and "Traceback" not in err
