@@ -12,6 +12,7 @@ import re
 import zlib
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -241,3 +242,45 @@ def test_fitting_and_embedding_block_by_block_equals_all_at_once():
     assert f.to_bytes() == e.to_bytes()
     assert np.array_equal(np.concatenate([f._project(b) for b in blocks]), whole)
     assert [embed._unpack_features(e.features(t, "en"))[2] for t in texts[:5]] == [r[2] for r in rows[:5]]
+
+
+# ------------------------------------------------------------------ blob versions
+@pytest.mark.parametrize("field", ["lexical", "features"])
+def test_blobs_counted_by_another_version_are_all_counted_again(tmp_path, field):
+    """A catalog whose per-work counts came from another version of the counting code is counted
+    again whole at the next refresh, never left half old and half new."""
+    from dramalens.catalog import blobs, embed, lexical
+
+    cat = Catalog("sqlite://")
+    import_paths(cat, [_folder(tmp_path)])
+    ids = cat.ids()
+    good = {w: getattr(cat.get(w), field) for w in ids}
+    assert cat.get_model(blobs.VERSIONS_MODEL)[1] == {"lexical": 1, "features": 1}
+    # As if an older version had counted the first work differently and recorded version 0.
+    cat.set_work_blobs(field, [(ids[0], b"stale")])
+    versions = cat.get_model(blobs.VERSIONS_MODEL)[1]
+    cat.set_model(blobs.VERSIONS_MODEL, None, {**versions, field: 0})
+    refresh = (lambda: lexical.refresh_lexical(cat)) if field == "lexical" else (lambda: embed.refresh_embeddings(cat, refit=True))
+    assert refresh() == len(ids)
+    assert {w: getattr(cat.get(w), field) for w in ids} == good
+    assert cat.get_model(blobs.VERSIONS_MODEL)[1][field] == 1
+    # The same version: nothing is counted again, and a stale blob would stay (the version is the promise).
+    cat.set_work_blobs(field, [(ids[0], None)])
+    before = len(ids) if field == "features" else 1
+    assert refresh() == before
+
+
+def test_a_refreshed_catalog_that_records_no_version_was_counted_by_the_first(tmp_path):
+    from dramalens.catalog import blobs, lexical
+
+    cat = Catalog("sqlite://")
+    import_paths(cat, [_folder(tmp_path)])
+    cat.set_model(blobs.VERSIONS_MODEL, None, {})  # as a catalog refreshed before versions were kept
+    assert lexical.refresh_lexical(cat) == 0  # version 1 is today's: nothing to count
+    original = lexical.LEXICAL_VERSION
+    try:
+        lexical.LEXICAL_VERSION = 2
+        assert lexical.refresh_lexical(cat) == len(cat.ids())
+        assert cat.get_model(blobs.VERSIONS_MODEL)[1]["lexical"] == 2
+    finally:
+        lexical.LEXICAL_VERSION = original

@@ -29,10 +29,11 @@ from ..errors import ConfigError, StoreError
 from ..text.han import HAN_CLASS
 from ..text.segment import dictionary_words
 from .shingles import keep_table, mix64
+from .blobs import refill_work_blobs
 from .store import EMBED_CHARS, Catalog
 from ..text.convert import to_simplified
 
-__all__ = ["ZH_FEATURES", "ZH_FUNCTION_CHARS", "Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "catalog_embedder", "load_embedder", "refresh_embeddings"]
+__all__ = ["FEATURES_VERSION", "ZH_FEATURES", "ZH_FUNCTION_CHARS", "Embedder", "HashedTfidfEmbedder", "MiniLMEmbedder", "catalog_embedder", "load_embedder", "refresh_embeddings"]
 
 _ZH_KEEP = re.compile(rf"[^{HAN_CLASS}a-z0-9]+")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -94,6 +95,10 @@ ZH_FUNCTION_CHARS = ("的了着过之所者" "吗呢吧啊乎焉矣也哉耶兮"
 #: bigrams only (embedders stored before version 1); 1, unigrams and bigrams without
 #: :data:`ZH_FUNCTION_CHARS`. A stored embedder keeps the features it was fitted with.
 ZH_FEATURES = 1
+#: Version of :meth:`HashedTfidfEmbedder.features` with the defaults, recorded with the
+#: catalog's stored features (:mod:`.blobs`): raise it with :data:`ZH_FEATURES`, or whenever a
+#: change hashes a text differently, and the next refit counts every work again.
+FEATURES_VERSION = 1
 
 
 @lru_cache(maxsize=1)
@@ -262,8 +267,7 @@ class HashedTfidfEmbedder:
 
     def keeps_features(self) -> bool:
         """Whether works' stored features (computed with the defaults) are this embedder's own.
-        Stored features carry no version: raising :data:`ZH_FEATURES` needs a catalog migration
-        that clears the ``features`` column, so that the next refresh counts them again."""
+        Works' stored features are those of :data:`FEATURES_VERSION` (:mod:`.blobs`)."""
         return (self.buckets, self.max_chars, self.words, self.zh_features) == (1 << 14, EMBED_CHARS, False, ZH_FEATURES)
 
     def _fit_rows(self, rows: list[_Row]) -> None:
@@ -459,7 +463,7 @@ def _refit_from_features(catalog: Catalog, embedder: HashedTfidfEmbedder, works:
     """Fit ``embedder`` on the features each work keeps (counted by the import's workers; works
     stored before get theirs here, a batch at a time) and embed every work, reading the features
     a block at a time: the texts are not read and the rows never all held at once."""
-    catalog.fill_work_blobs("features", EMBED_CHARS, embedder.features)
+    refill_work_blobs(catalog, "features", FEATURES_VERSION, EMBED_CHARS, embedder.features, fitted="embedder")
 
     def blocks() -> Iterator[tuple[list[str], list[_Row]]]:
         ids: list[str] = []

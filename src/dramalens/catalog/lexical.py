@@ -34,14 +34,18 @@ import numpy.typing as npt
 
 from ..text.convert import to_simplified
 from ..text.han import HAN_CLASS, class_ranges
+from .blobs import refill_work_blobs
 from .store import Catalog, work_text
 
-__all__ = ["BUCKETS", "LexicalIndex", "LexicalRow", "catalog_lexical", "lexical_row", "lexical_text", "pack_row", "refresh_lexical", "unpack_row"]
+__all__ = ["BUCKETS", "LEXICAL_VERSION", "LexicalIndex", "LexicalRow", "catalog_lexical", "lexical_row", "lexical_text", "pack_row", "refresh_lexical", "unpack_row"]
 
 #: Hash buckets: 2**20 keeps collisions rare for a catalog's vocabulary of words and bigrams.
 BUCKETS = 1 << 20
 #: Characters of each text the lexical vector is made from (title, synopsis, script start).
 LEXICAL_CHARS = 20_000
+#: Version of :func:`lexical_row`'s counting, recorded with the catalog's counts
+#: (:mod:`.blobs`): raise it whenever a change counts a text differently.
+LEXICAL_VERSION = 1
 
 # Words of two characters or more ("a", "i" carry nothing), as scikit-learn's default tokens.
 _EN_WORD = re.compile(r"\b\w\w+\b")
@@ -223,7 +227,8 @@ def refresh_lexical(catalog: Catalog) -> int:
     >>> refresh_lexical(Catalog("sqlite://"))
     0
     """
-    counted = catalog.fill_work_blobs("lexical", LEXICAL_CHARS, lambda text, language: pack_row(lexical_row(text, language)))
+    counted = refill_work_blobs(catalog, "lexical", LEXICAL_VERSION, LEXICAL_CHARS, lambda text, language: pack_row(lexical_row(text, language)),
+                                fitted="lexical")
     works = catalog.count()
     stored = catalog.get_model("lexical")
     if counted or stored is None or stored[0] is not None or stored[1].get("works") != works:
