@@ -32,7 +32,7 @@ above its background, is kept within the first :data:`GUARD_RANK` places of the 
 weighted mean can bury it when the other signal has nothing to say but is trusted anyway: on the
 classical ↔ modern Chinese tales the embedding's top ten were at the level pure noise reaches in
 700 works (z ≈ 3), their runner-up gaps still gave it most of the weight, and two tales the lexical
-signal had ranked first (z 3.5 and 4.2) fell to 14th and 12th. The fused order's own first choice
+signal had ranked first (z 3.5 and 4.2) fell to 15th and 9th. The fused order's own first choice
 is never moved (the guard acts from the second place down), so hit@1 cannot change. It is the same
 rule as "the combined score is never below the text score" in :mod:`.ranking`, for the topical
 signals: verbatim reuse is not diluted by topical difference, and decisive wording is not diluted
