@@ -24,7 +24,9 @@ the TF-IDF baseline, per measure, with 95% paired bootstrap intervals over the q
 and the standout power, :mod:`dramalens.catalog.fusion`) leave-one-source-out over the retrieval
 sets it ran: for each source, the pair chosen on the other sources (smallest shortfall below the
 best single signal, then the mean of hit@1, hit@5 and MRR), scored on the held-out one, beside
-the best single signal (``fusion_cv``).
+the best single signal (``fusion_cv``); and shows the fusion's strongest-evidence guard at depths
+0 (off), 1, 2, 3, 5 on every set beside the TF-IDF hit@5, with the depth the other sources would
+choose for each held-out one (``guard_cv``).
 
 ``tags``: platform tags are mapped to trope ids (benchmarks/catalog_tag_map.toml); micro/macro F1
 and per-trope precision/recall of dramalens' tagger (text only, the platform tags are withheld),
@@ -470,6 +472,7 @@ def cmd_retrieval(args) -> dict:
     margins, margin_data = margins_table(mats, docs, baseline)
     if "dramalens lexical" in mats and "dramalens embedding" in mats:
         FUSION_INPUTS[name] = (Path(args.dir).name, docs, mats["dramalens lexical"], mats["dramalens embedding"])
+        FUSION_BASELINE[name] = results[0][1]
     out = {"set": name, "documents": len(docs), "queries": results[0][1]["queries"], "results": dict(results), "notes": notes, "margins": margin_data,
            "dramalens_import_s": info["import_s"], "dramalens_query_s": info["query_s"], "total_s": round(time.perf_counter() - t0, 1)}
     text = (f"### {name} ({len(docs)} documents, {out['queries']} queries)\n\n" + _table(results, ["hit@1", "hit@5", "MRR", "tied", "seconds"])
@@ -775,16 +778,20 @@ def cmd_import_check(args) -> dict:
 # ------------------------------------------------------------------------ fusion, cross-validated
 #: Per retrieval set run in this process: (source folder, docs, lexical matrix, embedding matrix).
 FUSION_INPUTS: dict[str, tuple[str, list[Doc], np.ndarray, np.ndarray]] = {}
+#: Per retrieval set: the TF-IDF baseline's figures in the same run.
+FUSION_BASELINE: dict[str, dict] = {}
 SHARES = tuple(round(x, 2) for x in np.arange(0.0, 1.0001, 0.1))
 #: Standout powers scanned beside the share (0: fixed shares, the fusion of the second pass).
 POWERS = (0.0, 0.5, 1.0, 2.0)
+#: Depths of the strongest-evidence guard shown (0: no guard; dramalens.catalog.fusion.GUARD_RANK).
+GUARDS = (0, 1, 2, 3, 5)
 
 
-def _fused_matrix(docs: list[Doc], lex: np.ndarray, emb: np.ndarray, share: float, power: float) -> np.ndarray:
-    """The catalog's topic fusion (dramalens.catalog.fusion) with another lexical share and
-    standout power, per query over the harness's own score matrices: background and standout
-    from the query's other documents."""
-    from dramalens.catalog.fusion import background, fused_z, query_weights
+def _fused_matrix(docs: list[Doc], lex: np.ndarray, emb: np.ndarray, share: float, power: float, guard: int | None = None) -> np.ndarray:
+    """The catalog's topic fusion (dramalens.catalog.fusion) with another lexical share, standout
+    power and guard depth (default: the shipped one), per query over the harness's own score
+    matrices: background, standout and strongest observation from the query's other documents."""
+    from dramalens.catalog.fusion import background, fused_z, guarded, query_weights
 
     out = np.full(lex.shape, -np.inf)
     for i, d in enumerate(docs):
@@ -794,7 +801,8 @@ def _fused_matrix(docs: list[Doc], lex: np.ndarray, emb: np.ndarray, share: floa
         ok[i] = False
         li, ei = np.clip(lex[i, ok], 0, 1), np.clip(emb[i, ok], 0, 1)
         bg = background(li.astype(np.float32), ei.astype(np.float32))
-        out[i, ok] = fused_z(li, ei, bg, query_weights(li, ei, {"lexical": share, "embedding": 1.0 - share}, power))
+        z = fused_z(li, ei, bg, query_weights(li, ei, {"lexical": share, "embedding": 1.0 - share}, power))
+        out[i, ok] = guarded(z, li, ei, bg, depth=guard)
     return out
 
 
@@ -849,6 +857,57 @@ def fusion_cv(args) -> dict:
             "| held-out set | rule | share / power chosen on the other sources | fusion hit@1 / hit@5 / MRR | best single signal | margin |\n"
             "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
     _emit(text, {"fusion_cv": out, "chosen_on_all": on_all}, args)
+    guard_cv(args)
+    return out
+
+
+def guard_cv(args) -> dict:
+    """The strongest-evidence guard (dramalens.catalog.fusion.guarded) at each depth of
+    :data:`GUARDS`, with the shipped share and power, on every set beside the TF-IDF baseline; then
+    the depth the other sources would choose for each held-out source (the goal rule of
+    :func:`fusion_cv`: smallest shortfall below the best single signal, then the mean of hit@1,
+    hit@5, MRR; ties to the shallower guard, the lesser intervention), scored on it. The depth is
+    a design rule, not fitted: the table shows whether the sets tell the depths apart at all."""
+    from dramalens.catalog.fusion import GUARD_RANK, STANDOUT_POWER, TOPIC_WEIGHTS
+
+    share = TOPIC_WEIGHTS["lexical"]
+    table: dict[tuple[str, int], np.ndarray] = {}
+    best: dict[str, np.ndarray] = {}
+    for name, (_src, docs, lex, emb) in FUSION_INPUTS.items():
+        best[name] = np.maximum([evaluate(lex, docs)[m] for m in METRICS], [evaluate(emb, docs)[m] for m in METRICS])
+        for depth in GUARDS:
+            r = evaluate(_fused_matrix(docs, lex, emb, share, STANDOUT_POWER, depth), docs)
+            table[(name, depth)] = np.array([r[m] for m in METRICS])
+
+    def goal(names: list[str], depth: int) -> tuple[float, float, int]:
+        worst = min(float((table[(n, depth)] - best[n]).min()) for n in names)
+        return round(worst, 6), round(float(np.mean([table[(n, depth)].mean() for n in names])), 6), -depth
+
+    def cell(n: str, depth: int) -> str:
+        v, tf = table[(n, depth)], FUSION_BASELINE.get(n, {}).get("hit@5")
+        flag = " (< TF-IDF)" if tf is not None and v[1] < tf - 1e-9 else ""
+        return " / ".join(f"{x:.3f}" for x in v) + flag
+
+    names = list(FUSION_INPUTS)
+    rows = [f"| {n} | " + " | ".join(cell(n, d) for d in GUARDS) + f" | {FUSION_BASELINE.get(n, {}).get('hit@5', float('nan')):.3f} |" for n in names]
+    sources = sorted({src for src, *_ in FUSION_INPUTS.values()})
+    held_rows, out = [], {}
+    for held in sources:
+        test = [n for n, v in FUSION_INPUTS.items() if v[0] == held]
+        train = [n for n, v in FUSION_INPUTS.items() if v[0] != held]
+        if not train:
+            continue
+        depth = max(GUARDS, key=lambda d: goal(train, d))
+        for n in test:
+            out[n] = {"depth": depth, "held_out": table[(n, depth)].tolist(), "shipped": table[(n, GUARD_RANK)].tolist()}
+            held_rows.append(f"| {n} | {depth} | {cell(n, depth)} | {cell(n, GUARD_RANK)} |")
+    text = ("### topic fusion: the strongest-evidence guard, by depth\n\n"
+            f"Shipped: depth {GUARD_RANK} (share {share:.2f}, power {STANDOUT_POWER:g}); 0 is no guard. hit@1 / hit@5 / MRR; "
+            "\"(< TF-IDF)\" marks a hit@5 below the baseline's.\n\n"
+            "| set | " + " | ".join(f"depth {d}" for d in GUARDS) + " | TF-IDF hit@5 |\n|---|" + "---|" * (len(GUARDS) + 1) + "\n"
+            + "\n".join(rows) + "\n\n| held-out set | depth chosen on the other sources | held out | shipped depth |\n|---|---|---|---|\n"
+            + "\n".join(held_rows) + "\n")
+    _emit(text, {"guard_cv": out}, args)
     return out
 
 

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +20,13 @@ from dramalens.catalog.fusion import (
     Background,
     background,
     fused_z,
+    guarded,
     query_weights,
     standout,
+    strongest,
     topic_score,
 )
+from dramalens.catalog import fusion
 from dramalens.catalog import Catalog, import_paths
 from dramalens.catalog.lexical import catalog_lexical
 from dramalens.catalog.probe import probe_work
@@ -180,3 +184,85 @@ def test_the_catalog_ranks_a_planted_partner_as_its_decisive_signal_does(tmp_pat
     assert index.ids[by_lexical.row] == "keeper2"  # the decisive signal
     assert index.ids[by_embedding.row] == "d00"  # the planted, undecided one
     assert index.ids[ranked[0].row] == "keeper2", [(index.ids[r.row], r.score) for r in ranked[:3]]
+
+
+# ------------------------------------------------------- the strongest evidence stays in sight
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(2, 40), seed=st.integers(0, 10_000), depth=st.sampled_from([0, 1, 2, 3, 5]))
+def test_the_guard_lifts_only_the_strongest_work_and_keeps_every_other_order(n: int, seed: int, depth: int) -> None:
+    rng = np.random.default_rng(seed)
+    lex = rng.random(n) * 0.3
+    emb = rng.random(n) * 0.3
+    fused = fused_z(lex, emb, PRIOR, {"lexical": 0.3, "embedding": 0.7})
+    out = guarded(fused, lex, emb, PRIOR, depth=depth)
+    target = strongest(lex, emb, PRIOR)
+    assert target is not None
+    others = np.arange(n) != target
+    assert np.array_equal(out[others], fused[others])  # nobody else's value moves
+    place = int(np.count_nonzero(out[others] > out[target])) + 1
+    before = int(np.count_nonzero(fused[others] > fused[target])) + 1
+    if depth == 0 or before <= depth:
+        assert np.array_equal(out, fused)
+    else:
+        assert place <= depth and out[target] >= fused[target]
+    if depth >= 2:  # the fusion's own first choice keeps the first place: hit@1 cannot change
+        assert int(np.argmax(out)) == int(np.argmax(fused)) or out[target] == fused[target]
+
+
+def test_strongest_reads_both_signals_on_the_fusions_own_scale() -> None:
+    bg = Background((0.02, 0.01), (0.05, 0.05))
+    assert strongest([0.10, 0.02], [0.05, 0.30], bg) == 0  # lexical z 8 against embedding z 5
+    assert strongest([0.04, 0.02], [0.05, 0.30], bg) == 1  # lexical z 2 against embedding z 5
+    assert strongest([np.nan, 0.05], [0.9, np.nan], bg, valid=np.array([False, True])) == 1  # the query's own row left out
+    assert strongest(None, None, bg) is None
+
+
+def test_the_catalog_keeps_the_strongest_signals_first_choice_in_sight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the catalog's own ranking: the lexical signal finds the partner (three shared
+    distinctive words: cosine 0.146, its runner-up 0.099; z about 7, the query's strongest
+    observation), the embedding, planted, is confident about something else: one distractor at
+    0.22 (z about 5) over nine bunched at 0.17-0.15 (standout 0.7), the partner at its background
+    (0.05). The standout then gives the embedding four fifths of the weight, and without the guard
+    the partner is 7th, out of the top 5 (``GUARD_RANK = 0``). With it, the partner is 2nd and the
+    fusion's own first choice keeps the first place. When the embedding's pick is the stronger
+    observation (0.26, z about 7.5, above the lexical peak) the guard has nothing to do."""
+    rows = [{"id": "keeper", "title": "", "language": "en",
+             "synopsis": "A lighthouse keeper on a northern island finds a drowned sailor's logbook naming the ship owner "
+                         "who scuttled his own schooner for the insurance, and rows to the mainland to expose him."},
+            {"id": "keeper2", "title": "", "language": "en",
+             "synopsis": "Years after her husband's schooner went down, a widow who tends a lighthouse reads his "
+                         "logbook, washed up on the rocks, and goes to court."}]
+    rows += [{"id": f"d{i:02d}", "title": "", "language": "en",
+              "synopsis": f"{_PEOPLE[i % 10].capitalize()} {_WANTS[(i * 3) % 8]} {_TWISTS[(i * 5) % 8]}, "
+                          f"and {_PEOPLE[(i + 4) % 10]} {_WANTS[(i + 1) % 8]} {_TWISTS[(i * 3 + 2) % 6]}."} for i in range(100)]
+    meta = tmp_path / "works.jsonl"
+    meta.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cat = Catalog(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    assert import_paths(cat, metadata=[meta]).imported == len(rows)
+    index, lexical = cat.index(), catalog_lexical(cat)
+    q = probe_work(cat, "keeper")
+    n = len(index)
+
+    def plant(peak: float) -> None:
+        cosines = np.clip(np.random.default_rng(3).normal(0.05, 0.02, n), 0.0, 0.09)
+        cosines[[index.position[f"d{i:02d}"] for i in range(10)]] = [peak, *np.linspace(0.17, 0.15, 9)]
+        cosines[index.position["keeper2"]] = 0.05
+        cosines[index.position["keeper"]] = 1.0
+        emb = np.zeros((n, n + 1), np.float32)  # unit vectors with exactly these cosines to the query's
+        emb[:, 0] = cosines
+        emb[np.arange(n), np.arange(n) + 1] = np.sqrt(1.0 - cosines**2)
+        index.embeddings, index.has_embedding = emb, np.ones(n, bool)
+        q.embedding = emb[index.position["keeper"]].copy()
+
+    def places(guard: int) -> list[str]:
+        monkeypatch.setattr(fusion, "GUARD_RANK", guard)
+        return [index.ids[r.row] for r in rank(index, q, k=10, ann=False, lexical=lexical)]
+
+    plant(0.22)
+    unguarded, kept = places(0), places(2)
+    assert max(rank(index, q, k=10, ann=False, lexical=lexical), key=lambda r: r.scores.lexical or 0.0).row == index.position["keeper2"]
+    assert unguarded.index("keeper2") + 1 > 5, unguarded[:8]  # the failure the guard is for
+    assert kept.index("keeper2") + 1 == 2 and kept[0] == unguarded[0], kept[:3]
+    assert [w for w in kept if w != "keeper2"] == [w for w in unguarded if w != "keeper2"]  # nobody else moves
+    plant(0.26)
+    assert places(2) == places(0)  # the embedding's pick is the strongest observation and already first
