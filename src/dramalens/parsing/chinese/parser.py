@@ -21,13 +21,18 @@ from ...text.numerals import parse_numeral
 from .fields import comma_head, ext_kind, has_content, heading_fields, split_names, unquote
 from .lexicon import NARRATORS, fold_match
 from .patterns import (
+    ACTION_FIRST,
     ACTION_LABELS,
     ACTION_MARK,
     BACK_MATTER,
+    BACK_MATTER_FIRST,
     BAD_CHARS,
+    BARE_MARK_FIRST,
     BARE_VO,
     BODY_HEAD,
+    BRACKET_FIRST,
     CAST,
+    CAST_FIRST,
     CLIFF,
     CUE,
     END_MARK,
@@ -41,14 +46,18 @@ from .patterns import (
     LEAD_PAREN,
     NAME_CHARS,
     NAME_SUFFIX,
+    NAME_SUFFIX_LAST,
     NESTED,
     NO_COLON,
     ONE_MARK,
     OUTLINE_HEAD,
     PAGE_LINE,
+    PAREN_FIRST,
     PAREN_PARTS,
     PLACE_LINE,
+    RULE_FIRST,
     RULE_LINE,
+    SPACES,
     SECTION_WORDS,
     SENTENCE,
     SPEAKER,
@@ -58,15 +67,17 @@ from .patterns import (
     SUBTITLE,
     TERMINAL,
     TIME_LINE,
+    TRAIL_LAST,
     TRAIL_MARKS,
     TRANSITION_TO,
     TRANSITION_WORD,
+    VOICE_FIRST,
     VOICE_PREFIX,
     WHOLE_BRACKET,
     WHOLE_PAREN,
 )
 from .layout import LEGEND, NUMBERED, split_damaged
-from .stage import FOOTNOTE, INTERLUDE, LINK, TITLE_AGAIN
+from .stage import FOOTNOTE, FOOTNOTE_FIRST, INTERLUDE, LINK, TITLE_AGAIN
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
 from .structure import Structure
 
@@ -81,6 +92,8 @@ _MD_BOLD = re.compile(r"^\*\*(.+?)\*\*")
 _NOT_ENTERING = frozenset("一坐躺蹲跪倒放低停趴摔拿写留扔按咽脱卸吞剩落爬跳递送戴穿关")
 # A first-character guard, so the page-number rule costs nothing on ordinary lines.
 _PAGE_FIRST = frozenset("0123456789-—–~～第Pp")
+# CUE matches a name alone (at most 12 characters) or one with a bracket last, then only space.
+_CUE_LAST = frozenset("）)" + SPACES)
 
 
 class _Parser(Structure):
@@ -88,7 +101,7 @@ class _Parser(Structure):
 
     # -- lines -------------------------------------------------------------------------------
     def line(self, lineno: int, line: str) -> None:
-        m_line = fold_match(line)
+        m_line = fold_match(line) if self.folds else line
         if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
             self.b.hold(lineno, "page number")
             return
@@ -108,7 +121,7 @@ class _Parser(Structure):
         if self.structure(lineno, line, m_line):
             self.back, self.resume = False, None
             return
-        if not self.front and BACK_MATTER.match(m_line):
+        if not self.front and m_line[0] in BACK_MATTER_FIRST and BACK_MATTER.match(m_line):
             self.back = True  # 结语 / 后记 after the script: the writer's remarks, not story
         if self.back:
             self.end_speech()
@@ -138,7 +151,7 @@ class _Parser(Structure):
             self.end_speech()
             self.emit(T.ACTION, line, lineno, fallback="undecodable characters")
             return
-        if RULE_LINE.match(m_line):  # ———— / ****: layout, not content
+        if m_line[0] in RULE_FIRST and RULE_LINE.match(m_line):  # ———— / ****: layout, not content
             self.b.hold(lineno, "rule line")
             return
         when = TIME_LINE.match(m_line) if m_line[0] in "时内外室" else None
@@ -166,7 +179,7 @@ class _Parser(Structure):
         if self.cast_under_head(line, m_line):
             self.b.read_line(lineno)
             return
-        cast = CAST.match(m_line)
+        cast = CAST.match(m_line) if m_line[0] in CAST_FIRST else None
         if cast:
             names = split_names(line[cast.start(1):])
             self.end_speech()
@@ -176,14 +189,14 @@ class _Parser(Structure):
             self.cast_list = not names
             return
         # Marks at the end of a line (…他笑了。【卡点】) come after what the line says.
-        trail = TRAIL_MARKS.search(m_line)
+        trail = TRAIL_MARKS.search(m_line) if m_line[-1] in TRAIL_LAST else None
         if trail and trail.start() > 0:
             self.body(lineno, line[: trail.start()].rstrip(), m_line[: trail.start()].rstrip())
             self.end_speech()
             for mark in ONE_MARK.finditer(m_line, trail.start()):
                 self.mark(lineno, line[mark.start(1): mark.end(1)].strip(), mark.group(1).strip())
             return
-        action = ACTION_MARK.match(line)
+        action = ACTION_MARK.match(line) if line[0] in ACTION_FIRST else None
         if action:
             self.direction(line[action.end():])
             self.end_speech()
@@ -197,14 +210,15 @@ class _Parser(Structure):
             else:
                 self.b.hold(lineno, "an action mark with nothing after it")
             return
-        whole = WHOLE_BRACKET.match(m_line)
+        bracketed = m_line[0] in BRACKET_FIRST
+        whole = WHOLE_BRACKET.match(m_line) if bracketed else None
         if whole and self.bracket_head(lineno, line[1:-1].strip(), whole.group(1).strip()):
             return
         if whole:
             self.end_speech()
             self.mark(lineno, line[1:-1].strip(), whole.group(1).strip())
             return
-        lead = LEAD_BRACKET.match(m_line)
+        lead = LEAD_BRACKET.match(m_line) if bracketed else None
         if lead:
             kind = self.classify_mark(lead.group(1).strip())
             if lead.group(1).strip() in ACTION_LABELS:  # 【动作】林晚转身: the label says action
@@ -220,7 +234,8 @@ class _Parser(Structure):
                 self.mark(lineno, line[1: lead.end(1)].strip(), lead.group(1).strip())
                 self.body(lineno, rest, rest_m)
                 return
-        if FOOTNOTE.match(line) or TITLE_AGAIN.match(m_line):  # ＊初载于… / …剧本: the printer's, not the play's
+        # ＊初载于… / …剧本: the printer's, not the play's (TITLE_AGAIN ends in 剧本).
+        if (line[0] in FOOTNOTE_FIRST and FOOTNOTE.match(line)) or (m_line[-1] == "本" and TITLE_AGAIN.match(m_line)):
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
@@ -228,7 +243,7 @@ class _Parser(Structure):
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
-        paren = WHOLE_PAREN.match(m_line)
+        paren = WHOLE_PAREN.match(m_line) if m_line[0] in PAREN_FIRST else None
         if paren and LINK.search(m_line):  # （以下参见：https://…）: a reference for the crew
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
@@ -252,12 +267,13 @@ class _Parser(Structure):
             self.end_speech()
             self.mark(lineno, line, m_line, bare=True)
             return
-        numbered = NUMBERED.match(m_line)
+        numbered = NUMBERED.match(m_line) if m_line[0].isdecimal() else None  # (\d is isdecimal)
         if numbered:  # 4、 小李（低声）：… — the number is the writer's count, not the speaker
             line, m_line = line[numbered.end():], m_line[numbered.end():]
         if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
             return
-        toned = NO_COLON.match(m_line)
+        # NO_COLON's bracket comes after one to six characters of name.
+        toned = NO_COLON.match(m_line) if "（" in m_line[1:7] or "(" in m_line[1:7] else None
         if toned and toned.group(1) in self.known and not any(c.isdigit() for c in toned.group(2)):
             k = toned.end(2) + 1  # 江河（调侃）你怎么…: a known name and its tone, the colon left out
             if self.dialogue(lineno, line[:k] + "：" + line[k:], m_line[:k] + "：" + m_line[k:]):
@@ -357,7 +373,7 @@ class _Parser(Structure):
     def speaker_line(self, lineno: int, line: str, m_line: str) -> bool:
         """A known name alone on its line (``林晚`` or ``林晚（冷笑）``), screenplay style: the
         lines after it are its speech. Unknown names never count: ``走廊`` stays action."""
-        m = CUE.match(m_line)
+        m = CUE.match(m_line) if len(m_line) <= 12 or m_line[-1] in _CUE_LAST else None
         if not m:
             return False
         name_m = m.group(1)
@@ -380,6 +396,8 @@ class _Parser(Structure):
     def classify_mark(self, inner_m: str, *, bare: bool = False) -> tuple[T, str] | None:
         """What a bracketed mark is (a note when nothing more specific); for an unbracketed
         (``bare``) line, only the unmistakable forms count and anything else is None."""
+        if bare and inner_m[:1] not in BARE_MARK_FIRST:  # no bare form can start so: most lines
+            return None
         if FLASH_END.match(inner_m) and (not bare or len(inner_m) <= 10):
             return T.FLASHBACK_END, inner_m
         sub = SUBTITLE.match(inner_m)
@@ -423,6 +441,8 @@ class _Parser(Structure):
         self.emit(type_, inner, lineno)
 
     def dialogue(self, lineno: int, line: str, m_line: str) -> bool:
+        if "：" not in m_line and ":" not in m_line:  # each speaker pattern needs a colon
+            return False
         m = (SPEAKER_WIDE if "【" in m_line or "[" in m_line else SPEAKER).match(m_line) or SPEAKER_INNER.match(m_line)
         if not m:
             return False
@@ -433,11 +453,14 @@ class _Parser(Structure):
         text = line[m.start(4):].strip()
         text_m = m.group(4).strip()
         kind, ext = T.DIALOGUE, None
-        groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
-        bracket = line[m.start(2): m.end(2)].strip()
-        if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
-            groups = [bracket[1:-1].strip()]
-        if name_m.upper() in BARE_VO or SUBTITLED_VO.match(name_m):  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
+        groups: list[str] = []
+        if m.start(2) < m.end(2):  # (most cues have no bracket)
+            groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
+            bracket = line[m.start(2): m.end(2)].strip()
+            if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
+                groups = [bracket[1:-1].strip()]
+        voiced_first = name_m[:1] in VOICE_FIRST
+        if name_m.upper() in BARE_VO or (voiced_first and SUBTITLED_VO.match(name_m)):  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
             self.end_speech()
             for group in groups:  # the voice described: 低沉男声
                 self.emit(T.PARENTHETICAL, group.strip(" ：:"), lineno, None)
@@ -446,13 +469,13 @@ class _Parser(Structure):
                 self.emit(T.VOICE_OVER, text, lineno, None, name)
             self.b.read_line(lineno)
             return True
-        prefix = VOICE_PREFIX.match(name_m)
+        prefix = VOICE_PREFIX.match(name_m) if voiced_first else None
         if prefix and self.plausible(prefix.group(1)):  # VO系统：the voice of 系统
             cut = len(name_m) - len(prefix.group(1))
             kind, ext, name, name_m = T.VOICE_OVER, name[:cut], name[cut:], prefix.group(1)
         if m.group(3):  # 名（表情）OS：
             kind, ext = ext_kind(m.group(3)) or T.VOICE_OVER, line[m.start(3): m.end(3)]
-        suffix = NAME_SUFFIX.match(name_m) if kind is T.DIALOGUE else None
+        suffix = NAME_SUFFIX.match(name_m) if kind is T.DIALOGUE and name_m[-1:] in NAME_SUFFIX_LAST else None
         if suffix and suffix.group(2).islower() and suffix.group(1).isascii():
             suffix = None  # Chaos： is a name, not Cha + os
         if suffix:  # 林晚OS： / 小舟os：
@@ -460,7 +483,9 @@ class _Parser(Structure):
             kind, ext = ext_kind(suffix.group(2)) or T.VOICE_OVER, name[cut:]
             name, name_m = name[:cut], name_m[:cut]
         tone = ""
-        glued = tone_speaker(name_m, self.plausible, self.known | self.elsewhere) if name_m not in self.elsewhere else None
+        # (tone_speaker reads only four- and five-character prefixes: no union of names for others)
+        glued = (tone_speaker(name_m, self.plausible, self.known | self.elsewhere)
+                 if len(name_m) in (4, 5) and name_m not in self.elsewhere else None)
         if glued is not None:  # 阿城冷声：
             tone, name, name_m = name[glued:], name[:glued], name_m[:glued]
         elif not self.plausible(name_m):
@@ -482,7 +507,7 @@ class _Parser(Structure):
             kind, ext = T.VOICE_OVER, name
         if tone:
             groups.insert(0, tone)
-        lead = LEAD_PAREN.match(text_m)
+        lead = LEAD_PAREN.match(text_m) if text_m[:1] in PAREN_FIRST else None
         if lead:  # 林晚：（冷笑）你也配？
             groups.append(text[lead.start(1): lead.end(1)])
             text = text[lead.start(2):].strip()
@@ -492,9 +517,9 @@ class _Parser(Structure):
             rest = []
             for part in PAREN_PARTS.split(group):
                 part = part.strip(" ：:")
-                part_m = fold_match(part)
+                part_m = fold_match(part) if self.folds else part
                 found = ext_kind(part_m) if part else None
-                voiced = NAME_SUFFIX.match(part_m) if part and found is None else None
+                voiced = NAME_SUFFIX.match(part_m) if part and found is None and part_m[-1] in NAME_SUFFIX_LAST else None
                 if found is not None:
                     kind, ext = found, part
                 elif voiced is not None and ext_kind(voiced.group(2)) is not None:  # （震惊OS）

@@ -22,12 +22,13 @@ import re
 from collections import Counter
 from collections.abc import Collection
 
-__all__ = ["FOOTNOTE", "INTERLUDE", "LINK", "TITLE_AGAIN", "entering", "leaving", "role_nouns", "self_named", "stage_marked"]
+__all__ = ["FOOTNOTE", "FOOTNOTE_FIRST", "INTERLUDE", "LINK", "TITLE_AGAIN", "entering", "leaving", "role_nouns", "self_named", "stage_marked"]
 
 # 第一幕幕前 / 第二幕幕间: a piece played before the curtain, often printed after the play.
 INTERLUDE = re.compile(r"^第\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*幕\s*幕?(?:前|间)$")
 # ＊初载于…: a footnote under the text (the full-width star is folded to * before matching).
 FOOTNOTE = re.compile(r"^[*＊](?![*＊\s])")
+FOOTNOTE_FIRST = frozenset("*＊")  # the characters FOOTNOTE can match first (a cheap test)
 
 # 白雪公主的故事剧本 between two scenes: the title said again, not something that happens.
 TITLE_AGAIN = re.compile(r"^[^，,。！!？?：:（(）)]{1,18}剧本$")

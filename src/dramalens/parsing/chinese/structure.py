@@ -22,6 +22,7 @@ from .lexicon import (
     PRONOUNS,
     ROLE_ENDINGS,
     TITLE_KEYS,
+    FOLDED,
     fold_match,
 )
 from .patterns import (
@@ -30,6 +31,7 @@ from .patterns import (
     BIO_NAME,
     CAST,
     EPISODE,
+    EPISODE_FIRST,
     FULL_STOP,
     HAS_LETTER,
     HEADER_LINE,
@@ -79,6 +81,9 @@ class Structure:
 
     def __init__(self, text: str, source: str | None, encoding: str | None):
         self.b = ScriptBuilder(source_format="chinese", source=source, encoding=encoding)
+        # Whether any line needs fold_match: text without a traditional character the rules
+        # fold is its own matching form (the lines are pieces of it).
+        self.folds = FOLDED.search(text) is not None
         # A writer who marks action with △ leaves untagged lines to speech: they continue
         # the dialogue above them. Without △, untagged lines are action.
         self.triangles = ACTION_LINES.search(text) is not None
@@ -357,7 +362,7 @@ class Structure:
         return False
 
     def structure(self, lineno: int, line: str, m_line: str) -> bool:
-        m = EPISODE.match(m_line)
+        m = EPISODE.match(m_line) if m_line[:1] in EPISODE_FIRST else None
         if m is None:
             return self.scene_head(lineno, line, m_line)
         number = parse_numeral(m.group(1) or m.group(3))
@@ -482,7 +487,7 @@ class Structure:
                 rest_m = m.group(3) if m else m_line
                 place = PLACE_LINE.match(m_line) if m_line[0] in "景地背" else None
                 scene, loose = self.b.current_scene, self.loose_time
-                after_time = bool(loose and scene is not None and scene.elements and scene.elements[-1] is loose[0])
+                after_time = bool(place and loose and scene is not None and scene.elements and scene.elements[-1] is loose[0])
                 if place and (after_time or not SENTENCE.search(place.group(1))) and self.place_head_ok(m_line):
                     rest_m = place.group(1)  # 景：客厅 — a scene even with no time in it
                     ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
