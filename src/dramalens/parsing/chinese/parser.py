@@ -101,7 +101,7 @@ class _Parser(Structure):
 
     # -- lines -------------------------------------------------------------------------------
     def line(self, lineno: int, line: str) -> None:
-        m_line = fold_match(line) if self.folds else line
+        m_line = fold_match(line) if lineno in self.fold_lines else line
         if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
             self.b.hold(lineno, "page number")
             return
@@ -517,7 +517,7 @@ class _Parser(Structure):
             rest = []
             for part in PAREN_PARTS.split(group):
                 part = part.strip(" ：:")
-                part_m = fold_match(part) if self.folds else part
+                part_m = fold_match(part) if lineno in self.fold_lines else part
                 found = ext_kind(part_m) if part else None
                 voiced = NAME_SUFFIX.match(part_m) if part and found is None and part_m[-1] in NAME_SUFFIX_LAST else None
                 if found is not None:

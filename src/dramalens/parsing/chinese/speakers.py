@@ -40,17 +40,23 @@ def speakers_elsewhere(lines: Iterable[str], plausible: Callable[[str], bool]) -
     """Names that speak with a bare ``名：`` or ``名（…）：`` at least twice in the file: the
     rest of the script vouches for them when an action line starts with one."""
     counts: Counter[str] = Counter()
+    # The same cue (林晚：, 林晚（冷笑）：) starts many lines: each is read once.
+    read: dict[str, str | None] = {}
     for line in lines:
         colon = line.find("：", 0, 40)
         if colon < 0:
             colon = line.find(":", 0, 40)
         if colon < 0:
             continue
-        m = SPEAKER.match(fold_match(line[: colon + 1]))
-        if m is not None:
-            name = m.group(1).replace(" ", "")
-            if 2 <= len(name) <= 4:
-                counts[name] += 1
+        cue = line[: colon + 1]
+        if cue in read:
+            name = read[cue]
+        else:
+            m = SPEAKER.match(fold_match(cue))
+            name = m.group(1).replace(" ", "") if m is not None else None
+            read[cue] = name
+        if name is not None and 2 <= len(name) <= 4:
+            counts[name] += 1
     return frozenset(name for name, n in counts.items() if n >= 2 and plausible(name))
 
 

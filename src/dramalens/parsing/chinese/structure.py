@@ -81,9 +81,14 @@ class Structure:
 
     def __init__(self, text: str, source: str | None, encoding: str | None):
         self.b = ScriptBuilder(source_format="chinese", source=source, encoding=encoding)
-        # Whether any line needs fold_match: text without a traditional character the rules
-        # fold is its own matching form (the lines are pieces of it).
-        self.folds = FOLDED.search(text) is not None
+        # The lines (numbers) that need fold_match: every other line is its own matching form,
+        # and so is every piece of it the parser reads (all taken from that line).
+        self.fold_lines: set[int] = set()
+        newlines, at = 1, 0
+        for found in FOLDED.finditer(text):
+            newlines += text.count("\n", at, found.start())
+            at = found.start()
+            self.fold_lines.add(newlines)
         # A writer who marks action with △ leaves untagged lines to speech: they continue
         # the dialogue above them. Without △, untagged lines are action.
         self.triangles = ACTION_LINES.search(text) is not None
