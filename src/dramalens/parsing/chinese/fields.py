@@ -3,6 +3,8 @@ cast lists, voice marks, quotes and brackets."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...model import Episode
 from ...model import ElementType as T
 from .lexicon import IE, INNER_KEYS, TIMES, VO_KEYS
@@ -134,6 +136,7 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+@lru_cache(maxsize=4096)  # the same few tones (冷笑, OS) come back on every page
 def ext_kind(part: str) -> T | None:
     """The voice a cue's bracketed part marks, or None.
 

@@ -55,6 +55,7 @@ from .patterns import (
     PAREN_FIRST,
     PAREN_PARTS,
     PLACE_LINE,
+    QUOTES,
     RULE_FIRST,
     RULE_LINE,
     SPACES,
@@ -79,7 +80,7 @@ from .patterns import (
 from .layout import LEGEND, NUMBERED, split_damaged
 from .stage import FOOTNOTE, FOOTNOTE_FIRST, INTERLUDE, LINK, TITLE_AGAIN
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
-from .structure import Structure
+from .structure import FRAME_FIRST, Structure, bare_head
 
 __all__ = ["parse_chinese"]
 
@@ -118,7 +119,7 @@ class _Parser(Structure):
             self.end_speech()  # 附录 / 结语 after the script: a 第一幕 there (numbers going back) is not a new act
             self.emit(T.NOTE, line, lineno)
             return
-        if self.structure(lineno, line, m_line):
+        if (m_line[0] in FRAME_FIRST or bare_head(m_line)) and self.structure(lineno, line, m_line):
             self.back, self.resume = False, None
             return
         if not self.front and m_line[0] in BACK_MATTER_FIRST and BACK_MATTER.match(m_line):
@@ -146,7 +147,7 @@ class _Parser(Structure):
         self.body(lineno, line, m_line)
 
     def body(self, lineno: int, line: str, m_line: str) -> None:
-        if BAD_CHARS.search(line):
+        if self.bad_chars and BAD_CHARS.search(line):
             self.b.warn(lineno, "line holds control or undecodable characters; taken as action")
             self.end_speech()
             self.emit(T.ACTION, line, lineno, fallback="undecodable characters")
@@ -176,7 +177,7 @@ class _Parser(Structure):
         if self.cast_list and self.cast_name_line(line, m_line):
             self.b.read_line(lineno)
             return
-        if self.cast_under_head(line, m_line):
+        if len(m_line) <= 30 and self.cast_under_head(line, m_line):  # (it reads no longer line)
             self.b.read_line(lineno)
             return
         cast = CAST.match(m_line) if m_line[0] in CAST_FIRST else None
@@ -263,7 +264,7 @@ class _Parser(Structure):
                 self.end_speech()  # (众躲在床后。) under a speech: what others do, not how it is said
                 self.emit(T.ACTION, inner, lineno)
             return
-        if self.classify_mark(m_line, bare=True) is not None:
+        if m_line[0] in BARE_MARK_FIRST and self.classify_mark(m_line, bare=True) is not None:
             self.end_speech()
             self.mark(lineno, line, m_line, bare=True)
             return
@@ -488,7 +489,7 @@ class _Parser(Structure):
                  if len(name_m) in (4, 5) and name_m not in self.elsewhere else None)
         if glued is not None:  # 阿城冷声：
             tone, name, name_m = name[glued:], name[:glued], name_m[:glued]
-        elif not self.plausible(name_m):
+        elif not ((name_m in self.known and 0 < len(name_m) <= 12) or self.plausible(name_m)):  # (plausible's first test)
             group = group_speaker(name_m, self.known, self.plausible)
             around = None
             if group is None and (text or suffix):
@@ -511,7 +512,8 @@ class _Parser(Structure):
         if lead:  # 林晚：（冷笑）你也配？
             groups.append(text[lead.start(1): lead.end(1)])
             text = text[lead.start(2):].strip()
-        text = unquote(text)
+        if text[:1] in QUOTES:  # (unquote leaves any other text as it is)
+            text = unquote(text)
         notes: list[str] = []
         for group in groups:
             rest = []
