@@ -28,6 +28,7 @@ def unwrap(title: str) -> str:
     return title
 
 
+@lru_cache(maxsize=8192)  # heads repeat their words (日, 内, 客厅): each is read once
 def time_ie(token: str) -> tuple[str | None, str | None] | None:
     """(time, int_ext) when ``token`` is a time word, 内/外 word or one of each glued (日内, 内日).
 
@@ -64,6 +65,7 @@ def comma_head(rest_m: str) -> bool:
     return any(h and h[0] for h in hits) and any(h and h[1] for h in hits)
 
 
+@lru_cache(maxsize=2048)  # a script comes back to its places: the same head text, read once
 def heading_fields(rest_m: str, rest: str) -> tuple[str | None, str | None, str | None, tuple[str, ...], bool]:
     """Split a heading's text (after its number) into int_ext, time, location, cast and a flag
     saying whether any time/内外 word was found (which makes a doubtful line a heading).
