@@ -33,14 +33,10 @@ from .patterns import (
     BRACKET_FIRST,
     CAST,
     CAST_FIRST,
-    CLIFF,
     CUE,
     END_MARK,
     EPISODE,
     ENTRANCE,
-    FLASH_BARE,
-    FLASH_END,
-    FLASH_START,
     JOINED,
     LEAD_BRACKET,
     LEAD_PAREN,
@@ -70,7 +66,6 @@ from .patterns import (
     TIME_LINE,
     TRAIL_LAST,
     TRAIL_MARKS,
-    TRANSITION_TO,
     TRANSITION_WORD,
     VOICE_FIRST,
     VOICE_PREFIX,
@@ -78,6 +73,7 @@ from .patterns import (
     WHOLE_PAREN,
 )
 from .layout import LEGEND, NUMBERED, split_damaged
+from .marks import classify_mark
 from .stage import FOOTNOTE, FOOTNOTE_FIRST, INTERLUDE, LINK, TITLE_AGAIN
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
 from .structure import FRAME_FIRST, Structure, bare_head
@@ -203,7 +199,7 @@ class _Parser(Structure):
             self.end_speech()
             text = line[action.end():].strip()
             whole = WHOLE_BRACKET.match(m_line[action.end():].strip())
-            kind = self.classify_mark(whole.group(1).strip()) if whole else None
+            kind = classify_mark(whole.group(1).strip()) if whole else None
             if whole and kind is not None and kind[0] is not T.NOTE:  # ▲【闪回】: the mark, not action
                 self.mark(lineno, text[1:-1].strip(), whole.group(1).strip())
             elif text:
@@ -221,7 +217,7 @@ class _Parser(Structure):
             return
         lead = LEAD_BRACKET.match(m_line) if bracketed else None
         if lead:
-            kind = self.classify_mark(lead.group(1).strip())
+            kind = classify_mark(lead.group(1).strip())
             if lead.group(1).strip() in ACTION_LABELS:  # 【动作】林晚转身: the label says action
                 self.end_speech()
                 self.emit(T.ACTION, line[lead.start(2):], lineno)
@@ -251,7 +247,7 @@ class _Parser(Structure):
             return
         if paren:
             inner, inner_m = line[1:-1].strip(), paren.group(1).strip()
-            kind = self.classify_mark(inner_m)
+            kind = classify_mark(inner_m)
             if len(inner_m) <= 20 and self.entrance(inner_m):  # （皇后、魔镜上）: who enters or leaves
                 self.end_speech()
                 self.emit(T.ACTION, inner, lineno)
@@ -264,7 +260,7 @@ class _Parser(Structure):
                 self.end_speech()  # (众躲在床后。) under a speech: what others do, not how it is said
                 self.emit(T.ACTION, inner, lineno)
             return
-        if m_line[0] in BARE_MARK_FIRST and self.classify_mark(m_line, bare=True) is not None:
+        if m_line[0] in BARE_MARK_FIRST and classify_mark(m_line, bare=True) is not None:
             self.end_speech()
             self.mark(lineno, line, m_line, bare=True)
             return
@@ -394,28 +390,8 @@ class _Parser(Structure):
             return True
         return any(m_line.startswith(name) for name in self.known if len(name) >= 2)
 
-    def classify_mark(self, inner_m: str, *, bare: bool = False) -> tuple[T, str] | None:
-        """What a bracketed mark is (a note when nothing more specific); for an unbracketed
-        (``bare``) line, only the unmistakable forms count and anything else is None."""
-        if bare and inner_m[:1] not in BARE_MARK_FIRST:  # no bare form can start so: most lines
-            return None
-        if FLASH_END.match(inner_m) and (not bare or len(inner_m) <= 10):
-            return T.FLASHBACK_END, inner_m
-        sub = SUBTITLE.match(inner_m)
-        if sub and (not bare or sub.group(1)):
-            return T.SUBTITLE, (sub.group(1) or "").strip()
-        if TRANSITION_WORD.match(inner_m) or TRANSITION_TO.match(inner_m):
-            return T.TRANSITION, inner_m
-        if bare:
-            return (T.FLASHBACK_START, inner_m) if FLASH_BARE.match(inner_m) else None
-        if FLASH_START.match(inner_m):
-            return T.FLASHBACK_START, inner_m
-        if CLIFF.search(inner_m):
-            return T.CLIFFHANGER_MARK, inner_m
-        return T.NOTE, inner_m
-
     def mark(self, lineno: int, inner: str, inner_m: str, *, bare: bool = False) -> None:
-        kind = self.classify_mark(inner_m, bare=bare)
+        kind = classify_mark(inner_m, bare=bare)
         if kind is None:
             self.emit(T.ACTION, inner, lineno)
             return
@@ -490,12 +466,12 @@ class _Parser(Structure):
         if glued is not None:  # 阿城冷声：
             tone, name, name_m = name[glued:], name[:glued], name_m[:glued]
         elif not ((name_m in self.known and 0 < len(name_m) <= 12) or self.plausible(name_m)):  # (plausible's first test)
-            group = group_speaker(name_m, self.known, self.plausible)
+            joined = group_speaker(name_m, self.known, self.plausible)
             around = None
-            if group is None and (text or suffix):
+            if joined is None and (text or suffix):
                 around = action_speaker(name_m, self.known | self.elsewhere)
-            if group:
-                name = name_m = group  # 林晚&顾沉 and 林晚、顾沉 are one pair
+            if joined:
+                name = name_m = joined  # 林晚&顾沉 and 林晚、顾沉 are one pair
             elif around is not None:  # 雯雯猛地转过身：… — speech introduced by an action
                 start, end = around
                 tone = (name[:start] if start else name[end:]).strip("，, ")
