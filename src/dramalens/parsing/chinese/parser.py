@@ -34,8 +34,10 @@ from .patterns import (
     CAST,
     CAST_FIRST,
     CUE,
+    END_LAST,
     END_MARK,
     EPISODE,
+    HEAD_HINT,
     ENTRANCE,
     JOINED,
     LEAD_BRACKET,
@@ -72,11 +74,11 @@ from .patterns import (
     WHOLE_BRACKET,
     WHOLE_PAREN,
 )
-from .layout import LEGEND, NUMBERED, split_damaged
+from .layout import DAMAGED, LEGEND, NUMBERED, split_damaged
 from .marks import classify_mark
 from .stage import FOOTNOTE, FOOTNOTE_FIRST, INTERLUDE, LINK, TITLE_AGAIN
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
-from .structure import FRAME_FIRST, Structure, bare_head
+from .structure import FRAME_FIRST, NOT_BARE, Structure
 
 __all__ = ["parse_chinese"]
 
@@ -115,7 +117,12 @@ class _Parser(Structure):
             self.end_speech()  # 附录 / 结语 after the script: a 第一幕 there (numbers going back) is not a new act
             self.emit(T.NOTE, line, lineno)
             return
-        if (m_line[0] in FRAME_FIRST or bare_head(m_line)) and self.structure(lineno, line, m_line):
+        first = m_line[0]
+        # A line starting otherwise than any head form is framing only as a bare short head
+        # (客厅 日 内), what the last branch of scene_head asks first: else structure() is False.
+        if ((first in FRAME_FIRST or (len(m_line) <= 30 and first not in NOT_BARE and "：" not in m_line
+                                       and ":" not in m_line and HEAD_HINT.search(m_line)))
+                and self.structure(lineno, line, m_line)):
             self.back, self.resume = False, None
             return
         if not self.front and m_line[0] in BACK_MATTER_FIRST and BACK_MATTER.match(m_line):
@@ -173,7 +180,9 @@ class _Parser(Structure):
         if self.cast_list and self.cast_name_line(line, m_line):
             self.b.read_line(lineno)
             return
-        if len(m_line) <= 30 and self.cast_under_head(line, m_line):  # (it reads no longer line)
+        # (cast_under_head reads no longer line, nor one in a scene with a cast or four elements)
+        if (len(m_line) <= 30 and scene is not None and not scene.cast and len(scene.elements) <= 3
+                and self.cast_under_head(line, m_line)):
             self.b.read_line(lineno)
             return
         cast = CAST.match(m_line) if m_line[0] in CAST_FIRST else None
@@ -236,7 +245,8 @@ class _Parser(Structure):
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
-        if len(m_line) <= 24 and END_MARK.match(m_line.strip("（）()【】[]-—*=~～ ")):  # 本集完 /（未完待续）/ ——第1集完——
+        core = m_line.strip("（）()【】[]-—*=~～ ") if len(m_line) <= 24 else ""
+        if core[-1:] in END_LAST and END_MARK.match(core):  # 本集完 /（未完待续）/ ——第1集完——
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
@@ -568,7 +578,7 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
             parser.end_speech()
             parser.emit(T.NOTE, line, lineno)
             continue
-        pieces = split_damaged(line)
+        pieces = split_damaged(line) if len(line) >= DAMAGED else (line,)  # (a shorter line is whole)
         if len(pieces) > 1:
             parser.b.warn(lineno, f"line holds {len(pieces)} lines run together (layout damage); read as that many lines")
         for piece in pieces:

@@ -83,6 +83,7 @@ __all__ = [
     "BARE_MARK_FIRST",
     "BRACKET_FIRST",
     "CAST_FIRST",
+    "END_LAST",
     "EPISODE_FIRST",
     "NAME_SUFFIX_LAST",
     "PAREN_FIRST",
@@ -221,3 +222,4 @@ VOICE_FIRST = frozenset("OVov字")  # VOICE_PREFIX, SUBTITLED_VO
 # (ſ is the long s that matches s when case is ignored).
 TRAIL_LAST = frozenset(")]】）" + SPACES)
 NAME_SUFFIX_LAST = frozenset(".OSosſ声心白音")
+END_LAST = frozenset("Dd完束终结续")  # END_MARK ends with an end word (完, 剧终, END …)

@@ -61,20 +61,13 @@ _WORD_FIRST = frozenset("【[场第")
 _SINGLE_FIRST = frozenset(_DIGITS + "（(")
 #: The first characters of every marker and numbered head (EPISODE, SCENE_NUM, SCENE_WORD,
 #: SCENE_SINGLE, 景/地点/背景): a line starting otherwise is framing only as a bare short head
-#: (客厅 日 内), see :func:`bare_head`, so :meth:`Structure.structure` need not read the rest.
+#: (客厅 日 内, the last branch of :meth:`Structure.scene_head`): 30 characters at most, none
+#: of :data:`NOT_BARE` first, a HEAD_HINT word and no colon. The parser tests that first.
 FRAME_FIRST = EPISODE_FIRST | _NUM_FIRST | _WORD_FIRST | _SINGLE_FIRST | frozenset("景地背")
-_NOT_BARE = frozenset("△▲※◆●■【[（(")
+NOT_BARE = frozenset("△▲※◆●■【[（(")
 
 
-def bare_head(m_line: str) -> bool:
-    """Could ``m_line``, starting with none of :data:`FRAME_FIRST`, be a bare head? What the last
-    branch of :meth:`Structure.scene_head` asks first: short, no mark first, a time or place
-    word, no colon. False means :meth:`Structure.structure` returns False and changes nothing."""
-    return (len(m_line) <= 30 and m_line[:1] not in _NOT_BARE and "：" not in m_line and ":" not in m_line
-            and HEAD_HINT.search(m_line) is not None)
-
-
-__all__ = ["FRAME_FIRST", "Structure", "bare_head"]
+__all__ = ["FRAME_FIRST", "NOT_BARE", "Structure"]
 
 # 片段一： / 镜头3： — a numbered beat or shot, never a speaker.
 _NUMBERED_LABEL = re.compile(r"^(?:片段|镜头|分镜|画面|场面|段落|桥段)[0-9一二三四五六七八九十]+$")
@@ -521,7 +514,7 @@ class Structure:
                         loc = line[len(line) - len(rest_m):].strip()  # 背景：~~旧~~音乐室 — the place as written
                     loc = loc.rstrip("。.") if loc else loc  # 地点：同前幕。
                     return self.open_scene(lineno, line, None, ie, time, loc, cast, None, scene_line=start)
-                if len(rest_m) > 30 or rest_m[0] in _NOT_BARE:
+                if len(rest_m) > 30 or rest_m[0] in NOT_BARE:
                     return False
                 if not HEAD_HINT.search(rest_m) or (not m and ("：" in rest_m or ":" in rest_m)):
                     return False
