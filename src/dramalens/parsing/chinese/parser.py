@@ -546,17 +546,23 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     source_text = unify_newlines(text)
     text = fold_width(source_text)
     parser = _Parser(text, source, encoding)
-    parser.elsewhere = speakers_elsewhere(text.split("\n"), parser.plausible)
+    text_lines = text.split("\n")
+    parser.elsewhere = speakers_elsewhere(text_lines, parser.plausible)
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
     last = 0
     blank = False
     source_lines = source_text.split("\n")
-    for lineno, raw in enumerate(text.split("\n"), start=1):
+    for lineno, raw in enumerate(text_lines, start=1):
         raw = raw.lstrip("\u200b\ufeff")
         line = raw.strip()
         if markdown and line:  # drafts pasted from a chat assistant: ## 第1集 / **林晚**：
             # ~~struck~~ words stay (no text is dropped), only the marks go.
-            line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).replace("~~", "").strip()
+            # (A stripped line holds no newline: each mark can only open it, so look there first.)
+            if line[0] == "#":
+                line = _MD_HEAD.sub("", line)
+            if line.startswith("**"):
+                line = _MD_BOLD.sub(r"\1", line)
+            line = line.replace("~~", "").strip()
         if not line:
             if raw.strip() or source_lines[lineno - 1].strip():
                 parser.b.hold(lineno, "markup or invisible characters only")  # ** / ~~ / a lone BOM
