@@ -150,15 +150,18 @@ class _Parser(Structure):
         self.body(lineno, line, m_line)
 
     def body(self, lineno: int, line: str, m_line: str) -> None:
+        # The first character, read once for every guard below. (The fold leaves the marks
+        # △ ＊ alone, so line and m_line agree on those.)
+        first = m_line[0]
         if self.bad_chars and BAD_CHARS.search(line):
             self.b.warn(lineno, "line holds control or undecodable characters; taken as action")
             self.end_speech()
             self.emit(T.ACTION, line, lineno, fallback="undecodable characters")
             return
-        if m_line[0] in RULE_FIRST and RULE_LINE.match(m_line):  # ———— / ****: layout, not content
+        if first in RULE_FIRST and RULE_LINE.match(m_line):  # ———— / ****: layout, not content
             self.b.hold(lineno, "rule line")
             return
-        when = TIME_LINE.match(m_line) if m_line[0] in "时内外室" else None
+        when = TIME_LINE.match(m_line) if first in "时内外室" else None
         if when:
             ie, time, _, _, found = heading_fields(when.group(1), line[when.start(1):])
             scene = self.b.current_scene
@@ -166,12 +169,12 @@ class _Parser(Structure):
                 scene.time, scene.int_ext = scene.time or time, scene.int_ext or ie
                 self.b.read_line(lineno)
                 return
-            if found or m_line[0] == "时":  # 时间：夜 then 地点：客厅 — action unless a place line follows
+            if found or first == "时":  # 时间：夜 then 地点：客厅 — action unless a place line follows
                 self.end_speech()
                 self.emit(T.ACTION, line, lineno)
                 self.loose_time = (self.b.scene.elements[-1], time, ie)
                 return
-        place = PLACE_LINE.match(m_line) if m_line[0] in "地背" else None
+        place = PLACE_LINE.match(m_line) if first in "地背" else None
         scene = self.b.current_scene
         if place and scene is not None and scene.location is None and self.fresh_scene():
             scene.location = line[place.start(1):].strip()  # 【场次 1】 / 时间：日 / 地点：宴会厅: one head
@@ -185,7 +188,7 @@ class _Parser(Structure):
                 and self.cast_under_head(line, m_line)):
             self.b.read_line(lineno)
             return
-        cast = CAST.match(m_line) if m_line[0] in CAST_FIRST else None
+        cast = CAST.match(m_line) if first in CAST_FIRST else None
         if cast:
             names = split_names(line[cast.start(1):])
             self.end_speech()
@@ -202,7 +205,7 @@ class _Parser(Structure):
             for mark in ONE_MARK.finditer(m_line, trail.start()):
                 self.mark(lineno, line[mark.start(1): mark.end(1)].strip(), mark.group(1).strip())
             return
-        action = ACTION_MARK.match(line) if line[0] in ACTION_FIRST else None
+        action = ACTION_MARK.match(line) if first in ACTION_FIRST else None
         if action:
             self.direction(line[action.end():])
             self.end_speech()
@@ -216,7 +219,7 @@ class _Parser(Structure):
             else:
                 self.b.hold(lineno, "an action mark with nothing after it")
             return
-        bracketed = m_line[0] in BRACKET_FIRST
+        bracketed = first in BRACKET_FIRST
         whole = WHOLE_BRACKET.match(m_line) if bracketed else None
         if whole and self.bracket_head(lineno, line[1:-1].strip(), whole.group(1).strip()):
             return
@@ -241,7 +244,7 @@ class _Parser(Structure):
                 self.body(lineno, rest, rest_m)
                 return
         # ＊初载于… / …剧本: the printer's, not the play's (TITLE_AGAIN ends in 剧本).
-        if (line[0] in FOOTNOTE_FIRST and FOOTNOTE.match(line)) or (m_line[-1] == "本" and TITLE_AGAIN.match(m_line)):
+        if (first in FOOTNOTE_FIRST and FOOTNOTE.match(line)) or (m_line[-1] == "本" and TITLE_AGAIN.match(m_line)):
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
@@ -250,7 +253,7 @@ class _Parser(Structure):
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
-        paren = WHOLE_PAREN.match(m_line) if m_line[0] in PAREN_FIRST else None
+        paren = WHOLE_PAREN.match(m_line) if first in PAREN_FIRST else None
         if paren and LINK.search(m_line):  # （以下参见：https://…）: a reference for the crew
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
@@ -270,11 +273,11 @@ class _Parser(Structure):
                 self.end_speech()  # (众躲在床后。) under a speech: what others do, not how it is said
                 self.emit(T.ACTION, inner, lineno)
             return
-        if m_line[0] in BARE_MARK_FIRST and classify_mark(m_line, bare=True) is not None:
+        if first in BARE_MARK_FIRST and classify_mark(m_line, bare=True) is not None:
             self.end_speech()
             self.mark(lineno, line, m_line, bare=True)
             return
-        numbered = NUMBERED.match(m_line) if m_line[0].isdecimal() else None  # (\d is isdecimal)
+        numbered = NUMBERED.match(m_line) if first.isdecimal() else None  # (\d is isdecimal)
         if numbered:  # 4、 小李（低声）：… — the number is the writer's count, not the speaker
             line, m_line = line[numbered.end():], m_line[numbered.end():]
         if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
