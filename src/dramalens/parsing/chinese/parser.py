@@ -101,7 +101,8 @@ class _Parser(Structure):
     # -- lines -------------------------------------------------------------------------------
     def line(self, lineno: int, line: str) -> None:
         m_line = fold_match(line) if lineno in self.fold_lines else line
-        if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
+        first = m_line[0]
+        if first in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
             self.b.hold(lineno, "page number")
             return
         if (self.back or self.interludes) and self.stage_marks and INTERLUDE.match(m_line):
@@ -117,7 +118,6 @@ class _Parser(Structure):
             self.end_speech()  # 附录 / 结语 after the script: a 第一幕 there (numbers going back) is not a new act
             self.emit(T.NOTE, line, lineno)
             return
-        first = m_line[0]
         # A line starting otherwise than any head form is framing only as a bare short head
         # (客厅 日 内), what the last branch of scene_head asks first: else structure() is False.
         if ((first in FRAME_FIRST or (len(m_line) <= 30 and first not in NOT_BARE and "：" not in m_line
@@ -125,7 +125,7 @@ class _Parser(Structure):
                 and self.structure(lineno, line, m_line)):
             self.back, self.resume = False, None
             return
-        if not self.front and m_line[0] in BACK_MATTER_FIRST and BACK_MATTER.match(m_line):
+        if not self.front and first in BACK_MATTER_FIRST and BACK_MATTER.match(m_line):
             self.back = True  # 结语 / 后记 after the script: the writer's remarks, not story
         if self.back:
             self.end_speech()
@@ -444,9 +444,10 @@ class _Parser(Structure):
         text_m = m.group(4).strip()
         kind, ext = T.DIALOGUE, None
         groups: list[str] = []
-        if m.start(2) < m.end(2):  # (most cues have no bracket)
-            groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
-            bracket = line[m.start(2): m.end(2)].strip()
+        tone_at, tone_end = m.span(2)
+        if tone_at < tone_end:  # (most cues have no bracket)
+            groups = [g.group(1) for g in ONE_MARK.finditer(line, tone_at, tone_end)]
+            bracket = line[tone_at:tone_end].strip()
             if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
                 groups = [bracket[1:-1].strip()]
         voiced_first = name_m[:1] in VOICE_FIRST

@@ -146,8 +146,10 @@ class Structure:
         if self.pending_cast:
             self.apply_cast(self.pending_cast)
             self.pending_cast = ()
-        self.b.add(Element(type, text, line, character, extension),
-                   evidence="fallback" if fallback else "strong", why=fallback)
+        if fallback:
+            self.b.add(Element(type, text, line, character, extension), evidence="fallback", why=fallback)
+        else:  # (the builder's defaults: strong evidence, no why)
+            self.b.add(Element(type, text, line, character, extension))
 
     def add_cast(self, names: tuple[str, ...]) -> None:
         self.know(names)
