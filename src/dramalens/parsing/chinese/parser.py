@@ -8,6 +8,11 @@ subtitle/transition/flashback lines, dialogue (``角色（冷笑）：台词``) 
 Nothing raises: a line no rule claims is action. Matching is done on a copy of each line
 where a few traditional characters are folded to simplified (1:1, so positions agree) and
 full-width digits/letters are ASCII; the element text keeps the writer's characters.
+
+Speed (a catalog import reads tens of thousands of scripts): a rule's regex is tried only when
+the line's first (or last) character is one the regex can match there, the guards in
+:mod:`.patterns` (tests/test_chinese_guards.py reads each off its regex), so the outcome is
+that of trying every rule in turn.
 """
 
 from __future__ import annotations
@@ -21,58 +26,12 @@ from ...text.numerals import parse_numeral
 from .fields import comma_head, ext_kind, has_content, heading_fields, split_names, unquote
 from .lexicon import NARRATORS, fold_match
 from .patterns import (
-    ACTION_FIRST,
-    ACTION_LABELS,
-    ACTION_MARK,
-    BACK_MATTER,
-    BACK_MATTER_FIRST,
-    BAD_CHARS,
-    BARE_MARK_FIRST,
-    BARE_VO,
-    BODY_HEAD,
-    BRACKET_FIRST,
-    CAST,
-    CAST_FIRST,
-    CUE,
-    END_LAST,
-    END_MARK,
-    EPISODE,
-    HEAD_HINT,
-    ENTRANCE,
-    JOINED,
-    LEAD_BRACKET,
-    LEAD_PAREN,
-    NAME_CHARS,
-    NAME_SUFFIX,
-    NAME_SUFFIX_LAST,
-    NESTED,
-    NO_COLON,
-    ONE_MARK,
-    OUTLINE_HEAD,
-    PAGE_LINE,
-    PAREN_FIRST,
-    PAREN_PARTS,
-    PLACE_LINE,
-    QUOTES,
-    RULE_FIRST,
-    RULE_LINE,
-    SPACES,
-    SECTION_WORDS,
-    SENTENCE,
-    SPEAKER,
-    SPEAKER_INNER,
-    SPEAKER_WIDE,
-    SUBTITLED_VO,
-    SUBTITLE,
-    TERMINAL,
-    TIME_LINE,
-    TRAIL_LAST,
-    TRAIL_MARKS,
-    TRANSITION_WORD,
-    VOICE_FIRST,
-    VOICE_PREFIX,
-    WHOLE_BRACKET,
-    WHOLE_PAREN,
+    ACTION_FIRST, ACTION_LABELS, ACTION_MARK, BACK_MATTER, BACK_MATTER_FIRST, BAD_CHARS, BARE_MARK_FIRST,
+    BARE_VO, BODY_HEAD, BRACKET_FIRST, CAST, CAST_FIRST, CUE, END_LAST, END_MARK, EPISODE, HEAD_HINT, ENTRANCE,
+    JOINED, LEAD_BRACKET, LEAD_PAREN, NAME_CHARS, NAME_SUFFIX, NAME_SUFFIX_LAST, NESTED, NO_COLON, ONE_MARK,
+    OUTLINE_HEAD, PAGE_LINE, PAREN_FIRST, PAREN_PARTS, PLACE_LINE, QUOTES, RULE_FIRST, RULE_LINE, SPACES,
+    SECTION_WORDS, SENTENCE, SPEAKER, SPEAKER_INNER, SPEAKER_WIDE, SUBTITLED_VO, SUBTITLE, TERMINAL, TIME_LINE,
+    TRAIL_LAST, TRAIL_MARKS, TRANSITION_WORD, VOICE_FIRST, VOICE_PREFIX, WHOLE_BRACKET, WHOLE_PAREN,
 )
 from .layout import DAMAGED, LEGEND, NUMBERED, split_damaged
 from .marks import classify_mark
