@@ -405,7 +405,7 @@ class _Parser(Structure):
         groups: list[str] = []
         tone_at, tone_end = m.span(2)
         if tone_at < tone_end:  # (most cues have no bracket)
-            groups = [g.group(1) for g in ONE_MARK.finditer(line, tone_at, tone_end)]
+            groups = ONE_MARK.findall(line, tone_at, tone_end)  # (its one group: each mark's inside)
             bracket = line[tone_at:tone_end].strip()
             if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
                 groups = [bracket[1:-1].strip()]
