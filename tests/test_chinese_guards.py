@@ -310,3 +310,13 @@ def test_plausible_refuses_a_known_name_doing_something_as_the_loop_did(name_m, 
                       for k in names)
     if not by_loop:  # the loop refused it: so must plausible (whatever its other tests say)
         assert parser.plausible(name_m, strict=True) is False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("卖菜的取电 \t（）()：:，\u3000\u2028x")), max_size=14), max_size=5))
+def test_role_cue_prescan_never_misses_a_cue(lines):
+    text = "\n".join(lines)
+    if stage._ROLE_CUE.search(text):
+        assert stage._ROLE_END.search(text)
+    if stage._DIRECTION.search(text):
+        assert "〔" in text

@@ -38,6 +38,9 @@ LINK = re.compile(r"https?://|www\.", re.I)
 
 _DIRECTION = re.compile(r"^[ \t]*〔", re.M)
 _ROLE_CUE = re.compile(r"^[ \t]*([\u4e00-\u9fff]{1,6}的)\s*(?:[（(][^）)]{0,60}[）)])?\s*[：:]", re.M)
+# What must follow the 的 of a role cue: most scripts have none, and this scan (from the
+# literal 的) is quicker than trying _ROLE_CUE at every line start.
+_ROLE_END = re.compile(r"的[\s（(：:]")
 _CLAUSES = re.compile(r"[，,。；;！!？?、]")
 _ENTER = re.compile(r"^(?:再|又|复|也|急|缓缓|慢慢)?(?:上|入|进|走进|走上|跑上|跑进)")
 _LEAVE = re.compile(r"^(?:再|又|也|急|缓缓|慢慢)?(?:下|出去|走出|跑下|退下)(?:$|[。，])")
@@ -56,6 +59,8 @@ def stage_marked(text: str, minimum: int = 3) -> bool:
 def role_nouns(text: str) -> frozenset[str]:
     """Speakers named by a role ending in 的 (卖菜的, 取电灯费的) that speak at least twice:
     the 的 would otherwise mark the prefix as a clause, not a name."""
+    if _ROLE_END.search(text) is None:
+        return frozenset()
     counts = Counter(m.group(1) for m in _ROLE_CUE.finditer(text))
     return frozenset(name for name, n in counts.items() if n >= 2 and len(name) >= 2)
 
