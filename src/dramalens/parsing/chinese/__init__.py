@@ -3,7 +3,8 @@
 
 Modules: :mod:`.lexicon` (the conventions' words), :mod:`.patterns` (what each kind of line
 looks like), :mod:`.fields` (scene-head fields, cast lists, voice marks), :mod:`.structure`
-(title page, episodes, scene heads) and :mod:`.parser` (the lines inside a scene).
+(title page, episodes, scene heads), :mod:`.marks` (what a bracketed mark is) and
+:mod:`.parser` (the lines inside a scene).
 
 >>> parse_chinese("第1集\\n1-1 日 内 客厅\\n林晚：你来了？").episodes[0].scenes[0].location
 '客厅'

@@ -3,6 +3,8 @@ cast lists, voice marks, quotes and brackets."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...model import Episode
 from ...model import ElementType as T
 from .lexicon import IE, INNER_KEYS, TIMES, VO_KEYS
@@ -26,6 +28,7 @@ def unwrap(title: str) -> str:
     return title
 
 
+@lru_cache(maxsize=8192)  # heads repeat their words (日, 内, 客厅): each is read once
 def time_ie(token: str) -> tuple[str | None, str | None] | None:
     """(time, int_ext) when ``token`` is a time word, 内/外 word or one of each glued (日内, 内日).
 
@@ -62,6 +65,7 @@ def comma_head(rest_m: str) -> bool:
     return any(h and h[0] for h in hits) and any(h and h[1] for h in hits)
 
 
+@lru_cache(maxsize=2048)  # a script comes back to its places: the same head text, read once
 def heading_fields(rest_m: str, rest: str) -> tuple[str | None, str | None, str | None, tuple[str, ...], bool]:
     """Split a heading's text (after its number) into int_ext, time, location, cast and a flag
     saying whether any time/内外 word was found (which makes a doubtful line a heading).
@@ -134,6 +138,7 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+@lru_cache(maxsize=4096)  # the same few tones (冷笑, OS) come back on every page
 def ext_kind(part: str) -> T | None:
     """The voice a cue's bracketed part marks, or None.
 

@@ -15,10 +15,10 @@ import re
 
 from ...text.numerals import CN_NUM
 
-__all__ = ["LEGEND", "NUMBERED", "split_damaged"]
+__all__ = ["DAMAGED", "LEGEND", "NUMBERED", "split_damaged"]
 
 # A line this long that holds line-start shapes inside it is several lines run together.
-_DAMAGED = 80
+DAMAGED = 80
 _CUT = re.compile(
     # before an episode marker (第二集 / 第 3 集), unless a letter of a word like 集团 follows
     rf"(?=第\s*(?:\d{{1,4}}|{CN_NUM}{{1,8}})\s*集(?!团|合|中|市|体|结|会|资|装|训|成|锦))"
@@ -46,7 +46,7 @@ def split_damaged(line: str) -> list[str]:
     >>> split_damaged("林晚推开门。")
     ['林晚推开门。']
     """
-    if len(line) < _DAMAGED:
+    if len(line) < DAMAGED:
         return [line]
     pieces = [p.strip() for p in _CUT.split(line)]
     pieces = [p for p in pieces if p]

@@ -25,6 +25,7 @@ __all__ = [
     "TIMES",
     "TITLE_KEYS",
     "VO_KEYS",
+    "FOLDED",
     "fold_match",
 ]
 
@@ -38,6 +39,9 @@ MATCH_TABLE = str.maketrans(
 )
 #: ``text.translate(MATCH_TABLE)``, the same string, without a dictionary lookup per character.
 fold_match = translator(MATCH_TABLE)
+#: Any character :data:`MATCH_TABLE` changes (屏 幕 淡 map to themselves): a line without
+#: one is its own matching form, so the parser folds only the few lines that hold one.
+FOLDED = re.compile("[" + "".join(re.escape(chr(k)) for k, v in sorted(MATCH_TABLE.items()) if k != v) + "]")
 # Time words → the model's normalised names; 内/外 → INT/EXT.
 TIMES = {
     **dict.fromkeys(("日", "白", "白天", "白日", "日间", "昼", "中午", "正午", "午", "午后", "下午", "晌午", "日景"), "DAY"),

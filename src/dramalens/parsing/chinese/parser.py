@@ -8,6 +8,11 @@ subtitle/transition/flashback lines, dialogue (``角色（冷笑）：台词``) 
 Nothing raises: a line no rule claims is action. Matching is done on a copy of each line
 where a few traditional characters are folded to simplified (1:1, so positions agree) and
 full-width digits/letters are ASCII; the element text keeps the writer's characters.
+
+Speed (a catalog import reads tens of thousands of scripts): a rule's regex is tried only when
+the line's first (or last) character is one the regex can match there, the guards in
+:mod:`.patterns` (tests/test_chinese_guards.py reads each off its regex), so the outcome is
+that of trying every rule in turn.
 """
 
 from __future__ import annotations
@@ -21,54 +26,18 @@ from ...text.numerals import parse_numeral
 from .fields import comma_head, ext_kind, has_content, heading_fields, split_names, unquote
 from .lexicon import NARRATORS, fold_match
 from .patterns import (
-    ACTION_LABELS,
-    ACTION_MARK,
-    BACK_MATTER,
-    BAD_CHARS,
-    BARE_VO,
-    BODY_HEAD,
-    CAST,
-    CLIFF,
-    CUE,
-    END_MARK,
-    EPISODE,
-    ENTRANCE,
-    FLASH_BARE,
-    FLASH_END,
-    FLASH_START,
-    JOINED,
-    LEAD_BRACKET,
-    LEAD_PAREN,
-    NAME_CHARS,
-    NAME_SUFFIX,
-    NESTED,
-    NO_COLON,
-    ONE_MARK,
-    OUTLINE_HEAD,
-    PAGE_LINE,
-    PAREN_PARTS,
-    PLACE_LINE,
-    RULE_LINE,
-    SECTION_WORDS,
-    SENTENCE,
-    SPEAKER,
-    SPEAKER_INNER,
-    SPEAKER_WIDE,
-    SUBTITLED_VO,
-    SUBTITLE,
-    TERMINAL,
-    TIME_LINE,
-    TRAIL_MARKS,
-    TRANSITION_TO,
-    TRANSITION_WORD,
-    VOICE_PREFIX,
-    WHOLE_BRACKET,
-    WHOLE_PAREN,
+    ACTION_FIRST, ACTION_LABELS, ACTION_MARK, BACK_MATTER, BACK_MATTER_FIRST, BAD_CHARS, BARE_MARK_FIRST,
+    BARE_VO, BODY_HEAD, BRACKET_FIRST, CAST, CAST_FIRST, CUE, END_LAST, END_MARK, EPISODE, HEAD_HINT, ENTRANCE,
+    JOINED, LEAD_BRACKET, LEAD_PAREN, NAME_CHARS, NAME_SUFFIX, NAME_SUFFIX_LAST, NESTED, NO_COLON, ONE_MARK,
+    OUTLINE_HEAD, PAGE_LINE, PAREN_FIRST, PAREN_PARTS, PLACE_LINE, QUOTES, RULE_FIRST, RULE_LINE, SPACES,
+    SECTION_WORDS, SENTENCE, SPEAKER, SPEAKER_INNER, SPEAKER_WIDE, SUBTITLED_VO, SUBTITLE, TERMINAL, TIME_LINE,
+    TRAIL_LAST, TRAIL_MARKS, TRANSITION_WORD, VOICE_FIRST, VOICE_PREFIX, WHOLE_BRACKET, WHOLE_PAREN,
 )
-from .layout import LEGEND, NUMBERED, split_damaged
-from .stage import FOOTNOTE, INTERLUDE, LINK, TITLE_AGAIN
+from .layout import DAMAGED, LEGEND, NUMBERED, split_damaged
+from .marks import classify_mark
+from .stage import FOOTNOTE, FOOTNOTE_FIRST, INTERLUDE, LINK, TITLE_AGAIN
 from .speakers import action_speaker, group_speaker, speakers_elsewhere, tone_speaker
-from .structure import Structure
+from .structure import FRAME_FIRST, NOT_BARE, Structure
 
 __all__ = ["parse_chinese"]
 
@@ -81,6 +50,8 @@ _MD_BOLD = re.compile(r"^\*\*(.+?)\*\*")
 _NOT_ENTERING = frozenset("一坐躺蹲跪倒放低停趴摔拿写留扔按咽脱卸吞剩落爬跳递送戴穿关")
 # A first-character guard, so the page-number rule costs nothing on ordinary lines.
 _PAGE_FIRST = frozenset("0123456789-—–~～第Pp")
+# CUE matches a name alone (at most 12 characters) or one with a bracket last, then only space.
+_CUE_LAST = frozenset("）)" + SPACES)
 
 
 class _Parser(Structure):
@@ -88,8 +59,9 @@ class _Parser(Structure):
 
     # -- lines -------------------------------------------------------------------------------
     def line(self, lineno: int, line: str) -> None:
-        m_line = fold_match(line)
-        if m_line[0] in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
+        m_line = fold_match(line) if lineno in self.fold_lines else line
+        first = m_line[0]
+        if first in _PAGE_FIRST and PAGE_LINE.match(m_line):  # page numbers fall mid-speech: skipped, speech goes on
             self.b.hold(lineno, "page number")
             return
         if (self.back or self.interludes) and self.stage_marks and INTERLUDE.match(m_line):
@@ -105,10 +77,14 @@ class _Parser(Structure):
             self.end_speech()  # 附录 / 结语 after the script: a 第一幕 there (numbers going back) is not a new act
             self.emit(T.NOTE, line, lineno)
             return
-        if self.structure(lineno, line, m_line):
+        # A line starting otherwise than any head form is framing only as a bare short head
+        # (客厅 日 内), what the last branch of scene_head asks first: else structure() is False.
+        if ((first in FRAME_FIRST or (len(m_line) <= 30 and first not in NOT_BARE and "：" not in m_line
+                                       and ":" not in m_line and HEAD_HINT.search(m_line)))
+                and self.structure(lineno, line, m_line)):
             self.back, self.resume = False, None
             return
-        if not self.front and BACK_MATTER.match(m_line):
+        if not self.front and first in BACK_MATTER_FIRST and BACK_MATTER.match(m_line):
             self.back = True  # 结语 / 后记 after the script: the writer's remarks, not story
         if self.back:
             self.end_speech()
@@ -133,15 +109,18 @@ class _Parser(Structure):
         self.body(lineno, line, m_line)
 
     def body(self, lineno: int, line: str, m_line: str) -> None:
-        if BAD_CHARS.search(line):
+        # The first character, read once for every guard below. (The fold leaves the marks
+        # △ ＊ alone, so line and m_line agree on those.)
+        first = m_line[0]
+        if self.bad_chars and BAD_CHARS.search(line):
             self.b.warn(lineno, "line holds control or undecodable characters; taken as action")
             self.end_speech()
             self.emit(T.ACTION, line, lineno, fallback="undecodable characters")
             return
-        if RULE_LINE.match(m_line):  # ———— / ****: layout, not content
+        if first in RULE_FIRST and RULE_LINE.match(m_line):  # ———— / ****: layout, not content
             self.b.hold(lineno, "rule line")
             return
-        when = TIME_LINE.match(m_line) if m_line[0] in "时内外室" else None
+        when = TIME_LINE.match(m_line) if first in "时内外室" else None
         if when:
             ie, time, _, _, found = heading_fields(when.group(1), line[when.start(1):])
             scene = self.b.current_scene
@@ -149,12 +128,12 @@ class _Parser(Structure):
                 scene.time, scene.int_ext = scene.time or time, scene.int_ext or ie
                 self.b.read_line(lineno)
                 return
-            if found or m_line[0] == "时":  # 时间：夜 then 地点：客厅 — action unless a place line follows
+            if found or first == "时":  # 时间：夜 then 地点：客厅 — action unless a place line follows
                 self.end_speech()
                 self.emit(T.ACTION, line, lineno)
                 self.loose_time = (self.b.scene.elements[-1], time, ie)
                 return
-        place = PLACE_LINE.match(m_line) if m_line[0] in "地背" else None
+        place = PLACE_LINE.match(m_line) if first in "地背" else None
         scene = self.b.current_scene
         if place and scene is not None and scene.location is None and self.fresh_scene():
             scene.location = line[place.start(1):].strip()  # 【场次 1】 / 时间：日 / 地点：宴会厅: one head
@@ -163,10 +142,12 @@ class _Parser(Structure):
         if self.cast_list and self.cast_name_line(line, m_line):
             self.b.read_line(lineno)
             return
-        if self.cast_under_head(line, m_line):
+        # (cast_under_head reads no longer line, nor one in a scene with a cast or four elements)
+        if (len(m_line) <= 30 and scene is not None and not scene.cast and len(scene.elements) <= 3
+                and self.cast_under_head(line, m_line)):
             self.b.read_line(lineno)
             return
-        cast = CAST.match(m_line)
+        cast = CAST.match(m_line) if first in CAST_FIRST else None
         if cast:
             names = split_names(line[cast.start(1):])
             self.end_speech()
@@ -176,20 +157,20 @@ class _Parser(Structure):
             self.cast_list = not names
             return
         # Marks at the end of a line (…他笑了。【卡点】) come after what the line says.
-        trail = TRAIL_MARKS.search(m_line)
+        trail = TRAIL_MARKS.search(m_line) if m_line[-1] in TRAIL_LAST else None
         if trail and trail.start() > 0:
             self.body(lineno, line[: trail.start()].rstrip(), m_line[: trail.start()].rstrip())
             self.end_speech()
             for mark in ONE_MARK.finditer(m_line, trail.start()):
                 self.mark(lineno, line[mark.start(1): mark.end(1)].strip(), mark.group(1).strip())
             return
-        action = ACTION_MARK.match(line)
+        action = ACTION_MARK.match(line) if first in ACTION_FIRST else None
         if action:
             self.direction(line[action.end():])
             self.end_speech()
             text = line[action.end():].strip()
             whole = WHOLE_BRACKET.match(m_line[action.end():].strip())
-            kind = self.classify_mark(whole.group(1).strip()) if whole else None
+            kind = classify_mark(whole.group(1).strip()) if whole else None
             if whole and kind is not None and kind[0] is not T.NOTE:  # ▲【闪回】: the mark, not action
                 self.mark(lineno, text[1:-1].strip(), whole.group(1).strip())
             elif text:
@@ -197,16 +178,17 @@ class _Parser(Structure):
             else:
                 self.b.hold(lineno, "an action mark with nothing after it")
             return
-        whole = WHOLE_BRACKET.match(m_line)
+        bracketed = first in BRACKET_FIRST
+        whole = WHOLE_BRACKET.match(m_line) if bracketed else None
         if whole and self.bracket_head(lineno, line[1:-1].strip(), whole.group(1).strip()):
             return
         if whole:
             self.end_speech()
             self.mark(lineno, line[1:-1].strip(), whole.group(1).strip())
             return
-        lead = LEAD_BRACKET.match(m_line)
+        lead = LEAD_BRACKET.match(m_line) if bracketed else None
         if lead:
-            kind = self.classify_mark(lead.group(1).strip())
+            kind = classify_mark(lead.group(1).strip())
             if lead.group(1).strip() in ACTION_LABELS:  # 【动作】林晚转身: the label says action
                 self.end_speech()
                 self.emit(T.ACTION, line[lead.start(2):], lineno)
@@ -220,22 +202,24 @@ class _Parser(Structure):
                 self.mark(lineno, line[1: lead.end(1)].strip(), lead.group(1).strip())
                 self.body(lineno, rest, rest_m)
                 return
-        if FOOTNOTE.match(line) or TITLE_AGAIN.match(m_line):  # ＊初载于… / …剧本: the printer's, not the play's
+        # ＊初载于… / …剧本: the printer's, not the play's (TITLE_AGAIN ends in 剧本).
+        if (first in FOOTNOTE_FIRST and FOOTNOTE.match(line)) or (m_line[-1] == "本" and TITLE_AGAIN.match(m_line)):
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
-        if len(m_line) <= 24 and END_MARK.match(m_line.strip("（）()【】[]-—*=~～ ")):  # 本集完 /（未完待续）/ ——第1集完——
+        core = m_line.strip("（）()【】[]-—*=~～ ") if len(m_line) <= 24 else ""
+        if core[-1:] in END_LAST and END_MARK.match(core):  # 本集完 /（未完待续）/ ——第1集完——
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
-        paren = WHOLE_PAREN.match(m_line)
+        paren = WHOLE_PAREN.match(m_line) if first in PAREN_FIRST else None
         if paren and LINK.search(m_line):  # （以下参见：https://…）: a reference for the crew
             self.end_speech()
             self.emit(T.NOTE, line, lineno)
             return
         if paren:
             inner, inner_m = line[1:-1].strip(), paren.group(1).strip()
-            kind = self.classify_mark(inner_m)
+            kind = classify_mark(inner_m)
             if len(inner_m) <= 20 and self.entrance(inner_m):  # （皇后、魔镜上）: who enters or leaves
                 self.end_speech()
                 self.emit(T.ACTION, inner, lineno)
@@ -248,16 +232,17 @@ class _Parser(Structure):
                 self.end_speech()  # (众躲在床后。) under a speech: what others do, not how it is said
                 self.emit(T.ACTION, inner, lineno)
             return
-        if self.classify_mark(m_line, bare=True) is not None:
+        if first in BARE_MARK_FIRST and classify_mark(m_line, bare=True) is not None:
             self.end_speech()
             self.mark(lineno, line, m_line, bare=True)
             return
-        numbered = NUMBERED.match(m_line)
+        numbered = NUMBERED.match(m_line) if first.isdecimal() else None  # (\d is isdecimal)
         if numbered:  # 4、 小李（低声）：… — the number is the writer's count, not the speaker
             line, m_line = line[numbered.end():], m_line[numbered.end():]
         if self.dialogue(lineno, line, m_line) or self.speaker_line(lineno, line, m_line):
             return
-        toned = NO_COLON.match(m_line)
+        # NO_COLON's bracket comes after one to six characters of name.
+        toned = NO_COLON.match(m_line) if "（" in m_line[1:7] or "(" in m_line[1:7] else None
         if toned and toned.group(1) in self.known and not any(c.isdigit() for c in toned.group(2)):
             k = toned.end(2) + 1  # 江河（调侃）你怎么…: a known name and its tone, the colon left out
             if self.dialogue(lineno, line[:k] + "：" + line[k:], m_line[:k] + "：" + m_line[k:]):
@@ -357,7 +342,7 @@ class _Parser(Structure):
     def speaker_line(self, lineno: int, line: str, m_line: str) -> bool:
         """A known name alone on its line (``林晚`` or ``林晚（冷笑）``), screenplay style: the
         lines after it are its speech. Unknown names never count: ``走廊`` stays action."""
-        m = CUE.match(m_line)
+        m = CUE.match(m_line) if len(m_line) <= 12 or m_line[-1] in _CUE_LAST else None
         if not m:
             return False
         name_m = m.group(1)
@@ -377,26 +362,8 @@ class _Parser(Structure):
             return True
         return any(m_line.startswith(name) for name in self.known if len(name) >= 2)
 
-    def classify_mark(self, inner_m: str, *, bare: bool = False) -> tuple[T, str] | None:
-        """What a bracketed mark is (a note when nothing more specific); for an unbracketed
-        (``bare``) line, only the unmistakable forms count and anything else is None."""
-        if FLASH_END.match(inner_m) and (not bare or len(inner_m) <= 10):
-            return T.FLASHBACK_END, inner_m
-        sub = SUBTITLE.match(inner_m)
-        if sub and (not bare or sub.group(1)):
-            return T.SUBTITLE, (sub.group(1) or "").strip()
-        if TRANSITION_WORD.match(inner_m) or TRANSITION_TO.match(inner_m):
-            return T.TRANSITION, inner_m
-        if bare:
-            return (T.FLASHBACK_START, inner_m) if FLASH_BARE.match(inner_m) else None
-        if FLASH_START.match(inner_m):
-            return T.FLASHBACK_START, inner_m
-        if CLIFF.search(inner_m):
-            return T.CLIFFHANGER_MARK, inner_m
-        return T.NOTE, inner_m
-
     def mark(self, lineno: int, inner: str, inner_m: str, *, bare: bool = False) -> None:
-        kind = self.classify_mark(inner_m, bare=bare)
+        kind = classify_mark(inner_m, bare=bare)
         if kind is None:
             self.emit(T.ACTION, inner, lineno)
             return
@@ -423,6 +390,8 @@ class _Parser(Structure):
         self.emit(type_, inner, lineno)
 
     def dialogue(self, lineno: int, line: str, m_line: str) -> bool:
+        if "：" not in m_line and ":" not in m_line:  # each speaker pattern needs a colon
+            return False
         m = (SPEAKER_WIDE if "【" in m_line or "[" in m_line else SPEAKER).match(m_line) or SPEAKER_INNER.match(m_line)
         if not m:
             return False
@@ -433,11 +402,15 @@ class _Parser(Structure):
         text = line[m.start(4):].strip()
         text_m = m.group(4).strip()
         kind, ext = T.DIALOGUE, None
-        groups = [g.group(1) for g in ONE_MARK.finditer(line, m.start(2), m.end(2))]
-        bracket = line[m.start(2): m.end(2)].strip()
-        if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
-            groups = [bracket[1:-1].strip()]
-        if name_m.upper() in BARE_VO or SUBTITLED_VO.match(name_m):  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
+        groups: list[str] = []
+        tone_at, tone_end = m.span(2)
+        if tone_at < tone_end:  # (most cues have no bracket)
+            groups = ONE_MARK.findall(line, tone_at, tone_end)  # (its one group: each mark's inside)
+            bracket = line[tone_at:tone_end].strip()
+            if NESTED.search(bracket):  # 段坤（用力戳在他胸膛上（特写））：the whole bracket is the tone
+                groups = [bracket[1:-1].strip()]
+        voiced_first = name_m[:1] in VOICE_FIRST
+        if name_m.upper() in BARE_VO or (voiced_first and SUBTITLED_VO.match(name_m)):  # OS：… / VO（低沉男声）：… with no speaker: an unseen voice
             self.end_speech()
             for group in groups:  # the voice described: 低沉男声
                 self.emit(T.PARENTHETICAL, group.strip(" ：:"), lineno, None)
@@ -446,13 +419,13 @@ class _Parser(Structure):
                 self.emit(T.VOICE_OVER, text, lineno, None, name)
             self.b.read_line(lineno)
             return True
-        prefix = VOICE_PREFIX.match(name_m)
+        prefix = VOICE_PREFIX.match(name_m) if voiced_first else None
         if prefix and self.plausible(prefix.group(1)):  # VO系统：the voice of 系统
             cut = len(name_m) - len(prefix.group(1))
             kind, ext, name, name_m = T.VOICE_OVER, name[:cut], name[cut:], prefix.group(1)
         if m.group(3):  # 名（表情）OS：
             kind, ext = ext_kind(m.group(3)) or T.VOICE_OVER, line[m.start(3): m.end(3)]
-        suffix = NAME_SUFFIX.match(name_m) if kind is T.DIALOGUE else None
+        suffix = NAME_SUFFIX.match(name_m) if kind is T.DIALOGUE and name_m[-1:] in NAME_SUFFIX_LAST else None
         if suffix and suffix.group(2).islower() and suffix.group(1).isascii():
             suffix = None  # Chaos： is a name, not Cha + os
         if suffix:  # 林晚OS： / 小舟os：
@@ -460,16 +433,18 @@ class _Parser(Structure):
             kind, ext = ext_kind(suffix.group(2)) or T.VOICE_OVER, name[cut:]
             name, name_m = name[:cut], name_m[:cut]
         tone = ""
-        glued = tone_speaker(name_m, self.plausible, self.known | self.elsewhere) if name_m not in self.elsewhere else None
+        # (tone_speaker reads only four- and five-character prefixes: no union of names for others)
+        glued = (tone_speaker(name_m, self.plausible, self.known | self.elsewhere)
+                 if len(name_m) in (4, 5) and name_m not in self.elsewhere else None)
         if glued is not None:  # 阿城冷声：
             tone, name, name_m = name[glued:], name[:glued], name_m[:glued]
-        elif not self.plausible(name_m):
-            group = group_speaker(name_m, self.known, self.plausible)
+        elif not ((name_m in self.known and 0 < len(name_m) <= 12) or self.plausible(name_m)):  # (plausible's first test)
+            joined = group_speaker(name_m, self.known, self.plausible)
             around = None
-            if group is None and (text or suffix):
+            if joined is None and (text or suffix):
                 around = action_speaker(name_m, self.known | self.elsewhere)
-            if group:
-                name = name_m = group  # 林晚&顾沉 and 林晚、顾沉 are one pair
+            if joined:
+                name = name_m = joined  # 林晚&顾沉 and 林晚、顾沉 are one pair
             elif around is not None:  # 雯雯猛地转过身：… — speech introduced by an action
                 start, end = around
                 tone = (name[:start] if start else name[end:]).strip("，, ")
@@ -482,19 +457,20 @@ class _Parser(Structure):
             kind, ext = T.VOICE_OVER, name
         if tone:
             groups.insert(0, tone)
-        lead = LEAD_PAREN.match(text_m)
+        lead = LEAD_PAREN.match(text_m) if text_m[:1] in PAREN_FIRST else None
         if lead:  # 林晚：（冷笑）你也配？
             groups.append(text[lead.start(1): lead.end(1)])
             text = text[lead.start(2):].strip()
-        text = unquote(text)
+        if text[:1] in QUOTES:  # (unquote leaves any other text as it is)
+            text = unquote(text)
         notes: list[str] = []
         for group in groups:
             rest = []
             for part in PAREN_PARTS.split(group):
                 part = part.strip(" ：:")
-                part_m = fold_match(part)
+                part_m = fold_match(part) if lineno in self.fold_lines else part
                 found = ext_kind(part_m) if part else None
-                voiced = NAME_SUFFIX.match(part_m) if part and found is None else None
+                voiced = NAME_SUFFIX.match(part_m) if part and found is None and part_m[-1] in NAME_SUFFIX_LAST else None
                 if found is not None:
                     kind, ext = found, part
                 elif voiced is not None and ext_kind(voiced.group(2)) is not None:  # （震惊OS）
@@ -533,17 +509,23 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
     source_text = unify_newlines(text)
     text = fold_width(source_text)
     parser = _Parser(text, source, encoding)
-    parser.elsewhere = speakers_elsewhere(text.split("\n"), parser.plausible)
+    text_lines = text.split("\n")
+    parser.elsewhere = speakers_elsewhere(text_lines, parser.plausible)
     markdown = "**" in text or (("\n#" in text or text.startswith("#")) and _MD_HEAD.search(text) is not None)
     last = 0
     blank = False
     source_lines = source_text.split("\n")
-    for lineno, raw in enumerate(text.split("\n"), start=1):
+    for lineno, raw in enumerate(text_lines, start=1):
         raw = raw.lstrip("\u200b\ufeff")
         line = raw.strip()
         if markdown and line:  # drafts pasted from a chat assistant: ## 第1集 / **林晚**：
             # ~~struck~~ words stay (no text is dropped), only the marks go.
-            line = _MD_BOLD.sub(r"\1", _MD_HEAD.sub("", line)).replace("~~", "").strip()
+            # (A stripped line holds no newline: each mark can only open it, so look there first.)
+            if line[0] == "#":
+                line = _MD_HEAD.sub("", line)
+            if line.startswith("**"):
+                line = _MD_BOLD.sub(r"\1", line)
+            line = line.replace("~~", "").strip()
         if not line:
             if raw.strip() or source_lines[lineno - 1].strip():
                 parser.b.hold(lineno, "markup or invisible characters only")  # ** / ~~ / a lone BOM
@@ -565,7 +547,7 @@ def parse_chinese(text: str, *, source: str | None = None, encoding: str | None 
             parser.end_speech()
             parser.emit(T.NOTE, line, lineno)
             continue
-        pieces = split_damaged(line)
+        pieces = split_damaged(line) if len(line) >= DAMAGED else (line,)  # (a shorter line is whole)
         if len(pieces) > 1:
             parser.b.warn(lineno, f"line holds {len(pieces)} lines run together (layout damage); read as that many lines")
         for piece in pieces:

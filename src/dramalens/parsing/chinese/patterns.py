@@ -77,6 +77,20 @@ __all__ = [
     "VOICE_PREFIX",
     "WHOLE_BRACKET",
     "WHOLE_PAREN",
+    # first/last-character guards (see below)
+    "ACTION_FIRST",
+    "BACK_MATTER_FIRST",
+    "BARE_MARK_FIRST",
+    "BRACKET_FIRST",
+    "CAST_FIRST",
+    "END_LAST",
+    "EPISODE_FIRST",
+    "NAME_SUFFIX_LAST",
+    "PAREN_FIRST",
+    "RULE_FIRST",
+    "SPACES",
+    "TRAIL_LAST",
+    "VOICE_FIRST",
 ]
 
 EPISODE = re.compile(
@@ -185,3 +199,27 @@ END_MARK = re.compile(
 PARTS = frozenset({"上", "下", "中", "上集", "下集", "上半", "下半", "上篇", "下篇", "前篇", "后篇"})
 OPEN_CLOSE = {"【": "】", "[": "]", "（": "）", "(": ")", "《": "》", "「": "」"}
 HEAD_TOKEN = re.compile(r"[^\s/／|｜,，、:：;；()（）【】\[\]]+")
+
+# -- guards -------------------------------------------------------------------------------
+# The characters a rule's match can begin (or end) with, so the parser tries a line against a
+# rule only when the rule could match it: a set test costs a tenth of a failing regex call,
+# and most lines fail most rules. tests/test_chinese_guards.py derives each set from the
+# regex itself and checks the set holds it, so a pattern edited without its guard fails there.
+#: What ``\s`` matches (str.isspace), for the rules that allow leading or trailing space.
+SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+          "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+EPISODE_FIRST = frozenset("【[(（第Ee" + SPACES)
+BACK_MATTER_FIRST = frozenset("【[结后附创写作编")
+RULE_FIRST = frozenset("-—=*~～_#·.。…※＝－")
+CAST_FIRST = frozenset("【[出登主人角")
+ACTION_FIRST = frozenset("△▲※◆●■〔")
+BRACKET_FIRST = frozenset("【[")  # WHOLE_BRACKET, LEAD_BRACKET
+PAREN_FIRST = frozenset("（(")  # WHOLE_PAREN, LEAD_PAREN
+# FLASH_END, SUBTITLE, TRANSITION_WORD, TRANSITION_TO and FLASH_BARE: a bare mark line.
+BARE_MARK_FIRST = frozenset("回插结闪人字屏片画花角身切叠幕淡渐硬落转闭黑镜-–—~～CFcf" + SPACES)
+VOICE_FIRST = frozenset("OVov字")  # VOICE_PREFIX, SUBTITLED_VO
+# TRAIL_MARKS ends in a closing bracket, then only space; NAME_SUFFIX in a voice mark
+# (ſ is the long s that matches s when case is ignored).
+TRAIL_LAST = frozenset(")]】）" + SPACES)
+NAME_SUFFIX_LAST = frozenset(".OSosſ声心白音")
+END_LAST = frozenset("Dd完束终结续")  # END_MARK ends with an end word (完, 剧终, END …)

@@ -40,17 +40,23 @@ def speakers_elsewhere(lines: Iterable[str], plausible: Callable[[str], bool]) -
     """Names that speak with a bare ``名：`` or ``名（…）：`` at least twice in the file: the
     rest of the script vouches for them when an action line starts with one."""
     counts: Counter[str] = Counter()
+    # The same cue (林晚：, 林晚（冷笑）：) starts many lines: each is read once.
+    read: dict[str, str | None] = {}
     for line in lines:
         colon = line.find("：", 0, 40)
         if colon < 0:
             colon = line.find(":", 0, 40)
         if colon < 0:
             continue
-        m = SPEAKER.match(fold_match(line[: colon + 1]))
-        if m is not None:
-            name = m.group(1).replace(" ", "")
-            if 2 <= len(name) <= 4:
-                counts[name] += 1
+        cue = line[: colon + 1]
+        if cue in read:
+            name = read[cue]
+        else:
+            m = SPEAKER.match(fold_match(cue))
+            name = m.group(1).replace(" ", "") if m is not None else None
+            read[cue] = name
+        if name is not None and 2 <= len(name) <= 4:
+            counts[name] += 1
     return frozenset(name for name, n in counts.items() if n >= 2 and plausible(name))
 
 
@@ -99,19 +105,17 @@ def action_speaker(name_m: str, names: Collection[str]) -> tuple[int, int] | Non
     None when the line does not read as speech introduced by an action (see the module)."""
     if len(name_m) > 40 or name_m[0] in PRONOUNS or _READING.search(name_m):
         return None
-    best = ""
-    for name in names:
-        if len(name) >= 2 and len(name) > len(best) and name_m.startswith(name) and len(name_m) > len(name):
-            best = name
+    # The longest known name that starts the prefix (shorter than it): two names of one
+    # length that both start it are the same name, so trying the prefix's own heads, longest
+    # first, finds what a pass over every name would.
+    best = next((name_m[:k] for k in range(len(name_m) - 1, 1, -1) if name_m[:k] in names), "")
     if best:
         rest = name_m[len(best):]
         last = _CLAUSE.split(rest)[-1]
         if rest[0] not in "的之等和与跟同及" and last and len(last) <= 10 and "的" not in last:
             return 0, len(best)
-    best = ""
-    for name in names:  # 女1在排练时女1：
-        if len(name) >= 2 and len(name) > len(best) and name_m.endswith(name) and len(name_m) - len(name) >= 2:
-            best = name
+    # 女1在排练时女1：the longest known name that ends it, two characters or more before it.
+    best = next((name_m[-k:] for k in range(len(name_m) - 2, 1, -1) if name_m[-k:] in names), "")
     if best and name_m[len(name_m) - len(best) - 1] not in "的之和与跟同及给对向":
         return len(name_m) - len(best), len(name_m)
     return None

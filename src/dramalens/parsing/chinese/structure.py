@@ -22,14 +22,17 @@ from .lexicon import (
     PRONOUNS,
     ROLE_ENDINGS,
     TITLE_KEYS,
+    FOLDED,
     fold_match,
 )
 from .patterns import (
     ACTION_LINES,
     ACTION_MARK,
+    BAD_CHARS,
     BIO_NAME,
     CAST,
     EPISODE,
+    EPISODE_FIRST,
     FULL_STOP,
     HAS_LETTER,
     HEADER_LINE,
@@ -56,9 +59,15 @@ _DIGITS = "0123456789"
 _NUM_FIRST = frozenset(_DIGITS + "【[场第")
 _WORD_FIRST = frozenset("【[场第")
 _SINGLE_FIRST = frozenset(_DIGITS + "（(")
+#: The first characters of every marker and numbered head (EPISODE, SCENE_NUM, SCENE_WORD,
+#: SCENE_SINGLE, 景/地点/背景): a line starting otherwise is framing only as a bare short head
+#: (客厅 日 内, the last branch of :meth:`Structure.scene_head`): 30 characters at most, none
+#: of :data:`NOT_BARE` first, a HEAD_HINT word and no colon. The parser tests that first.
+FRAME_FIRST = EPISODE_FIRST | _NUM_FIRST | _WORD_FIRST | _SINGLE_FIRST | frozenset("景地背")
+NOT_BARE = frozenset("△▲※◆●■【[（(")
 
 
-__all__ = ["Structure"]
+__all__ = ["FRAME_FIRST", "NOT_BARE", "Structure"]
 
 # 片段一： / 镜头3： — a numbered beat or shot, never a speaker.
 _NUMBERED_LABEL = re.compile(r"^(?:片段|镜头|分镜|画面|场面|段落|桥段)[0-9一二三四五六七八九十]+$")
@@ -79,6 +88,15 @@ class Structure:
 
     def __init__(self, text: str, source: str | None, encoding: str | None):
         self.b = ScriptBuilder(source_format="chinese", source=source, encoding=encoding)
+        # The lines (numbers) that need fold_match: every other line is its own matching form,
+        # and so is every piece of it the parser reads (all taken from that line).
+        self.bad_chars = BAD_CHARS.search(text) is not None  # no line holds one when the text does not
+        self.fold_lines: set[int] = set()
+        newlines, at = 1, 0
+        for found in FOLDED.finditer(text):
+            newlines += text.count("\n", at, found.start())
+            at = found.start()
+            self.fold_lines.add(newlines)
         # A writer who marks action with △ leaves untagged lines to speech: they continue
         # the dialogue above them. Without △, untagged lines are action.
         self.triangles = ACTION_LINES.search(text) is not None
@@ -128,8 +146,10 @@ class Structure:
         if self.pending_cast:
             self.apply_cast(self.pending_cast)
             self.pending_cast = ()
-        self.b.add(Element(type, text, line, character, extension),
-                   evidence="fallback" if fallback else "strong", why=fallback)
+        if fallback:
+            self.b.add(Element(type, text, line, character, extension), evidence="fallback", why=fallback)
+        else:  # (the builder's defaults: strong evidence, no why)
+            self.b.add(Element(type, text, line, character, extension))
 
     def add_cast(self, names: tuple[str, ...]) -> None:
         self.know(names)
@@ -347,8 +367,10 @@ class Structure:
             return False
         if len(name_m) >= 2 and name_m.endswith("道"):  # 笑道 / 冷冷道: narration, not a cue
             return False
-        for known in self.known:  # 林晚看他：… is 林晚 doing something; 林晚妈妈 is someone else
-            if len(known) >= 2 and name_m.startswith(known) and not name_m[len(known):].endswith(ROLE_ENDINGS):
+        # 林晚看他：… is 林晚 doing something; 林晚妈妈 is someone else. (Each head of the name
+        # looked up, rather than each known name tried against it: the same test, fewer steps.)
+        for k in range(2, len(name_m) + 1):
+            if name_m[:k] in self.known and not name_m[k:].endswith(ROLE_ENDINGS):
                 return False
         if len(name_m) <= 4 or (len(name_m) <= 7 and name_m.endswith(ROLE_ENDINGS)):
             return True
@@ -357,7 +379,7 @@ class Structure:
         return False
 
     def structure(self, lineno: int, line: str, m_line: str) -> bool:
-        m = EPISODE.match(m_line)
+        m = EPISODE.match(m_line) if m_line[:1] in EPISODE_FIRST else None
         if m is None:
             return self.scene_head(lineno, line, m_line)
         number = parse_numeral(m.group(1) or m.group(3))
@@ -482,7 +504,7 @@ class Structure:
                 rest_m = m.group(3) if m else m_line
                 place = PLACE_LINE.match(m_line) if m_line[0] in "景地背" else None
                 scene, loose = self.b.current_scene, self.loose_time
-                after_time = bool(loose and scene is not None and scene.elements and scene.elements[-1] is loose[0])
+                after_time = bool(place and loose and scene is not None and scene.elements and scene.elements[-1] is loose[0])
                 if place and (after_time or not SENTENCE.search(place.group(1))) and self.place_head_ok(m_line):
                     rest_m = place.group(1)  # 景：客厅 — a scene even with no time in it
                     ie, time, loc, cast, found = heading_fields(rest_m, line[len(line) - len(rest_m):])
@@ -494,7 +516,7 @@ class Structure:
                         loc = line[len(line) - len(rest_m):].strip()  # 背景：~~旧~~音乐室 — the place as written
                     loc = loc.rstrip("。.") if loc else loc  # 地点：同前幕。
                     return self.open_scene(lineno, line, None, ie, time, loc, cast, None, scene_line=start)
-                if len(rest_m) > 30 or rest_m[0] in "△▲※◆●■【[（(":
+                if len(rest_m) > 30 or rest_m[0] in NOT_BARE:
                     return False
                 if not HEAD_HINT.search(rest_m) or (not m and ("：" in rest_m or ":" in rest_m)):
                     return False
