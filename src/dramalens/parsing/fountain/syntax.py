@@ -10,10 +10,13 @@ import re
 
 from ...text.han import CJK_CLASS
 
-__all__ = ["HEADING", "TITLE_KEY", "read_cue", "starts_title_page"]
+__all__ = ["HEADING", "HEADING_FIRST", "TITLE_KEY", "read_cue", "starts_title_page"]
 
 #: A scene heading's opening (``INT.``, ``EXT``, ``EST``, ``INT./EXT``, ``I/E``), any case.
 HEADING = re.compile(r"^(?:int\.?\s*/\s*ext|ext\.?\s*/\s*int|int|ext|est|i/e|e/i)[.\s]", re.I)
+#: Every first character a :data:`HEADING` match can have (and an export heading's, which starts
+#: with INT/EXT too): I or E in either case, and the İ and ı that Python's re folds into i.
+HEADING_FIRST = frozenset("IEie\u0130\u0131")
 #: A title-page ``Key: value`` line.
 TITLE_KEY = re.compile(r"^(\w[\w .'\-]{0,39}):(.*)$")
 _KNOWN_KEYS = frozenset(

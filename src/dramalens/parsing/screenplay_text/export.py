@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from itertools import islice
 
 from ..headings import is_time_of_day
@@ -18,18 +19,20 @@ from .lines import (
     DRAFT,
     EXTENSIONS,
     FURNITURE,
+    FURNITURE_STARTS,
     HEADING,
     MORE,
     PAGE_NUMBER_TAIL,
     REVISION_HEADER,
     REVISION_TAIL,
     TRANSITION,
+    TRANSITION_ENDS,
     dual_cues,
     is_cue,
     is_heading,
     strip_scene_numbers,
 )
-from .writer import FountainLines, copy_title_page, cue_line, write_heading, write_marker
+from .writer import HEADING_STARTS, MARKER_START, FountainLines, copy_title_page, cue_line, write_heading, write_marker
 
 __all__ = ["format_export", "undouble"]
 
@@ -84,35 +87,56 @@ def _clean(
     """
     held = {} if held is None else held
     out: list[tuple[str, int, int]] = []
+    append = out.append
     last_cue: str | None = None
     pending_more: str | None = None
-    for k, raw in enumerate(lines):
-        n = k + 1
-        line = raw.replace("\f", "").expandtabs(8).rstrip()
-        if numbers is not None:
-            n = numbers[k]
-        # The cheap end-of-line tests first: the regexes would scan every indented line.
-        paged = PAGE_NUMBER_TAIL.search(line) if line.endswith(".") and line[-2:-1].isdigit() else None
-        if paged:
-            line = line[: paged.start()]
-            if REVISION_HEADER.search(line) or not line.strip():
-                held[n] = "page furniture"
-                continue  # a page number alone, or a header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
-        if line.endswith("*"):
-            line = REVISION_TAIL.sub("", line)
-        s = line.strip()
-        if not s:
+    # Form feeds out and tabs expanded for the whole text in one pass: expandtabs restarts its
+    # columns at every line break, so this is what the same calls line by line would give.
+    joined = "\n".join(lines)
+    if "\f" in joined:
+        joined = joined.replace("\f", "")
+    if "\t" in joined:
+        joined = joined.expandtabs(8)
+    prepared = joined.split("\n")
+    if len(prepared) != len(lines):  # a line holding a line break: line by line after all
+        prepared = [raw.replace("\f", "").expandtabs(8) for raw in lines]
+    for k, line in enumerate(prepared):
+        n = k + 1 if numbers is None else numbers[k]
+        line = line.rstrip()
+        if not line:
             if pending_more is None:
-                out.append(("", 0, n))
+                append(("", 0, n))
             continue
-        if s[0] == "(" and MORE.match(s):  # the cheap test first: every line gets here
+        end = line[-1]
+        if end == "*" or (end == "." and line[-2:-1].isdigit()):
+            # The cheap end-of-line tests first: the regexes would scan every indented line.
+            paged = PAGE_NUMBER_TAIL.search(line) if end == "." else None
+            if paged:
+                line = line[: paged.start()]
+                if REVISION_HEADER.search(line) or not line.strip():
+                    held[n] = "page furniture"
+                    continue  # a page number alone, or a header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
+            if line.endswith("*"):
+                line = REVISION_TAIL.sub("", line)
+            s = line.strip()
+            if not s:
+                if pending_more is None:
+                    append(("", 0, n))
+                continue
+            indent = len(line) - len(line.lstrip())
+        else:
+            s = line.lstrip()  # the line ends in a non-space: no strip needed on the right
+            indent = len(line) - len(s)
+        c = s[0]
+        if c == "(" and MORE.match(s):  # the cheap test first: every line gets here
             held[n] = "page furniture"
             pending_more = last_cue
             while out and out[-1][0] == "":
                 out.pop()
             continue
-        indent = len(line) - len(line.lstrip())
-        if FURNITURE.match(s) or (indent >= 30 and REVISION_HEADER.search(s)):
+        if ((c in FURNITURE_STARTS or c.isdecimal()) and FURNITURE.match(s)) or (
+            indent >= 30 and REVISION_HEADER.search(s)
+        ):
             held[n] = "page furniture"
             continue
         if pending_more is not None:
@@ -122,10 +146,10 @@ def _clean(
                 held[n] = "page furniture"
                 continue  # the repeated cue at the page top: the speech goes on
             pending_more = None
-            out.append(("", 0, n))
+            append(("", 0, n))
         if indent >= 12 and is_cue(s):
             last_cue = _cue_name(s)
-        out.append((s, indent, n))
+        append((s, indent, n))
     return out
 
 
@@ -148,9 +172,9 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     texts = [r[0] for r in rows]
     # Some exports put an empty line between every cue and its speech: read that only when the
     # file does it more often than not, so a centred title over a paragraph stays what it is.
-    gap_cues = sum(1 for k in range(len(rows) - 2) if _gap_cue(rows, k, cue_min))
-    placed = [k for k in range(len(rows) - 1) if _cue_at(rows, k, action_col, cue_min, "none")]
-    gaps = gap_cues > len(placed)
+    kinds, gapped = _cue_kinds(rows, action_col, cue_min)
+    placed = [k for k, kind in enumerate(kinds) if kind]
+    gaps = sum(gapped) > len(placed)
     # Names the file gives as cues where the layout leaves no doubt: some exports flatten a
     # cue now and then onto the action column, where only its name (or extension) tells it.
     known = {_cue_name(rows[k][0]) for k in placed}
@@ -170,12 +194,15 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             i += 1
             continue
         nxt = rows[i + 1] if i + 1 < total else ("", 0, n)
-        used = write_marker(s, n, w, texts, i)
+        # Each test below is guarded by a cheaper one it implies (a prefix, a first character,
+        # a length, a wide gap): most rows are plain speech or action and fail them all.
+        used = write_marker(s, n, w, texts, i) if MARKER_START.match(s) else 0
         if used:
             i += used
             state = "none"
             continue
-        if _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(c.isalpha() for c in nxt[0]):
+        c = s[0]
+        if len(s) <= 9 and _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(c.isalpha() for c in nxt[0]):
             # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
             after = rows[i + 2] if i + 2 < total else ("", 0, n)
             if after[0] and is_time_of_day(after[0]):
@@ -186,22 +213,23 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             state = "none"
             i += 2
             continue
-        if write_heading(s, n, w):
+        if (c in HEADING_STARTS or s[1:2].isdigit()) and write_heading(s, n, w):
             state = "none"
             i += 1
             continue
-        if TRANSITION.match(s) or (s.endswith(":") and s == s.upper() and ind >= cue_min + 10):
+        if ("A" <= c <= "Z" and s[-1] in TRANSITION_ENDS and TRANSITION.match(s)) or (s[-1] == ":" and s == s.upper() and ind >= cue_min + 10):
             w.paragraph([f"> {s}"], n)
             state = "none"
             i += 1
             continue
-        dual = dual_cues(s, ind)
+        dual = dual_cues(s, ind) if "   " in s else None
         if dual is not None and nxt[0]:
             i = _dual(rows, i, dual, w)
             state = "none"
             continue
-        first = i + 1 if _cue_at(rows, i, action_col, cue_min, state) else 0
-        if not first and gaps and state != "speech" and _gap_cue(rows, i, cue_min):
+        kind = kinds[i]
+        first = i + 1 if kind == _CUE or (kind == _CUE_OUTSIDE_SPEECH and state not in ("speech", "paren")) else 0
+        if not first and gaps and state != "speech" and gapped[i]:
             first = i + 2
         if not first and state == "none" and ind == action_col and _flat_cue(rows, i, known):
             first = i + 1
@@ -259,28 +287,45 @@ def _speech_line(row: tuple[str, int, int]) -> bool:
     return not (s == s.upper() and is_cue(s) and not s.startswith("("))
 
 
-def _cue_at(rows: list[tuple[str, int, int]], i: int, action_col: int, cue_min: int, state: str) -> bool:
-    """Whether row ``i`` is a cue with its speech on the next row (no empty line between).
+_CUE = 1  # a cue whatever came before it
+_CUE_OUTSIDE_SPEECH = 2  # a cue unless a speech is running
+
+
+def _cue_kinds(rows: list[tuple[str, int, int]], action_col: int, cue_min: int) -> tuple[list[int], list[bool]]:
+    """For every row: whether it is a cue with its speech on the next row (no empty line between;
+    0, :data:`_CUE` or :data:`_CUE_OUTSIDE_SPEECH`), and whether it is a centred cue with one
+    empty line and then its speech further left (even at column 0).
 
     A cue is known by what follows it, a speech or a parenthetical, not by one column: it may be
     centred (its start or its middle past ``cue_min``, so long names starting further left
     count) with the speech anywhere from the action column to its left, or, after an empty line
-    or action, stand right of the action column over a speech indented as far.
+    or action, stand right of the action column over a speech indented as far. Worked out once
+    for the whole file: the layout pass and the writing pass both ask.
     """
-    s, ind, _ = rows[i]
-    if i + 1 >= len(rows) or ind <= action_col or not is_cue(s):
-        return False
-    nxt = rows[i + 1]
-    if not _speech_line(nxt) or nxt[1] < action_col:
-        return False
-    if ind >= cue_min or (ind >= action_col + 6 and ind + len(s) // 2 >= cue_min + 2):
-        return nxt[1] < ind or nxt[0].startswith("(")
-    if state in ("speech", "paren"):
-        return False
-    return action_col < nxt[1] <= ind + 2 or nxt[0].startswith("(")
+    total = len(rows)
+    kinds = [0] * total
+    gapped = [False] * total
+    for i in range(total - 1):
+        s, ind, _ = rows[i]
+        # Both kinds stand right of the action column (cue_min is past it): most rows leave here.
+        if ind <= action_col or not is_cue(s):
+            continue
+        nxt = rows[i + 1]
+        if nxt[1] >= action_col and _speech_line(nxt):
+            if ind >= cue_min or (ind >= action_col + 6 and ind + len(s) // 2 >= cue_min + 2):
+                if nxt[1] < ind or nxt[0].startswith("("):
+                    kinds[i] = _CUE
+            elif action_col < nxt[1] <= ind + 2 or nxt[0].startswith("("):
+                kinds[i] = _CUE_OUTSIDE_SPEECH
+        if ind >= cue_min and i + 2 < total and not nxt[0]:
+            after = rows[i + 2]
+            gapped[i] = after[1] < ind and _speech_line(after)
+    return kinds, gapped
 
 
+@lru_cache(maxsize=4096)
 def _cue_name(s: str) -> str:
+    # Asked for every cue line, and a script cues the same few names again and again.
     m = CUE.match(s)
     return m.group("name").strip() if m else s
 
@@ -296,15 +341,6 @@ def _flat_cue(rows: list[tuple[str, int, int]], i: int, known: set[str]) -> bool
         return False
     ext = re.sub(r"[\s.'’()]", "", m.group("ext") or "").upper()
     return m.group("name").strip() in known or ext in EXTENSIONS
-
-
-def _gap_cue(rows: list[tuple[str, int, int]], i: int, cue_min: int) -> bool:
-    """A centred cue, one empty line, then its speech further left (even at column 0)."""
-    s, ind, _ = rows[i]
-    if i + 2 >= len(rows) or ind < cue_min or rows[i + 1][0] or not is_cue(s):
-        return False
-    nxt = rows[i + 2]
-    return _speech_line(nxt) and nxt[1] < ind
 
 
 def _is_cue_line(text: str) -> bool:

@@ -23,7 +23,7 @@ from .lines import (
     strip_scene_numbers,
 )
 
-__all__ = ["FountainLines", "copy_title_page", "cue_line", "write_heading", "write_marker"]
+__all__ = ["HEADING_STARTS", "MARKER_START", "FountainLines", "copy_title_page", "cue_line", "write_heading", "write_marker"]
 
 
 class FountainLines:
@@ -61,8 +61,9 @@ def cue_line(cue: str) -> str:
     return cue if read_cue(cue, True) is not None else "@" + cue
 
 
-# What every marker below starts with (after an optional bracket), any case.
-_MARKER_START = re.compile(
+#: What every marker :func:`write_marker` writes starts with (after an optional bracket), any
+#: case: callers with many lines test it first and spare most of them the call.
+MARKER_START = re.compile(
     r"^[\[(]?\s*(?:EP|SCENE|SUPER|TITLE|ON|TEXT|CAPTION|CHYRON|SUBTITLE|FLASH|BEGIN|END|BACK|CLIFF|HOOK|INTERCUT)",
     re.I,
 )
@@ -74,7 +75,7 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
     >>> w = FountainLines(); write_marker("EPISODE 2: The Deal", 5, w, [], 0), w.out, w.numbers
     (1, ['# Episode 2: The Deal', ''], [5, 5])
     """
-    if not _MARKER_START.match(s):  # one test for the many lines that start no marker
+    if not MARKER_START.match(s):  # one test for the many lines that start no marker
         return 0
     m = EPISODE.match(s)
     if m:
@@ -122,7 +123,9 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
 
 
 
-_HEADING_STARTS = frozenset("0123456789IEie.")
+#: The first characters of a line :func:`write_heading` can take (a scene number, I/E, ``.``);
+#: else only a line whose second character is a digit (``A12``).
+HEADING_STARTS = frozenset("0123456789IEie.")
 
 
 def write_heading(s: str, n: int, w: FountainLines) -> bool:
@@ -131,7 +134,7 @@ def write_heading(s: str, n: int, w: FountainLines) -> bool:
     >>> w = FountainLines(); write_heading("12  INT. HOUSE - DAY  12", 3, w), w.out
     (True, ['INT. HOUSE - DAY #12#', ''])
     """
-    if s[:1] not in _HEADING_STARTS and not s[1:2].isdigit():  # a scene number (A12), I/E, or "."
+    if s[:1] not in HEADING_STARTS and not s[1:2].isdigit():  # a scene number (A12), I/E, or "."
         return False
     if s.startswith(".") and len(s) > 1 and s[1] not in ". " and s == s.upper() and any(c.isalpha() for c in s):
         # Fountain's forced heading (``.SNIPER SCOPE POV``) means a heading in every layout;
