@@ -32,7 +32,7 @@ from .lines import (
     is_heading,
     strip_scene_numbers,
 )
-from .writer import HEADING_STARTS, MARKER_START, FountainLines, copy_title_page, cue_line, write_heading, write_marker
+from .writer import HEADING_STARTS, MARKER_FIRST, MARKER_START, FountainLines, copy_title_page, cue_line, write_heading, write_marker
 
 __all__ = ["format_export", "undouble"]
 
@@ -181,12 +181,15 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     state = "none"  # none | action | speech | paren
     floor = action_col + 4  # speech lines stand at or right of this column
     total = len(rows)
+    out = w.out  # the hot loop below appends to w's lists directly (w.line, w.blank inlined)
+    nums = w.numbers
     i = 0
     while i < total:
         s, ind, n = rows[i]
         if not s:
-            if state in ("action", "speech", "paren"):
-                w.blank(n)
+            if state != "none" and out and out[-1] != "":
+                out.append("")
+                nums.append(n)
             state = "none"
             i += 1
             continue
@@ -194,15 +197,15 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             i += 1
             continue
         nxt = rows[i + 1] if i + 1 < total else ("", 0, n)
-        # Each test below is guarded by a cheaper one it implies (a prefix, a first character,
-        # a length, a wide gap): most rows are plain speech or action and fail them all.
-        used = write_marker(s, n, w, texts, i) if MARKER_START.match(s) else 0
+        # Each test below is guarded by a cheaper one it implies (a first character, a length, a
+        # wide gap): most rows are plain speech or action and fail them all.
+        c = s[0]
+        used = write_marker(s, n, w, texts, i) if c in MARKER_FIRST and MARKER_START.match(s) else 0
         if used:
             i += used
             state = "none"
             continue
-        c = s[0]
-        if len(s) <= 9 and _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(c.isalpha() for c in nxt[0]):
+        if len(s) <= 9 and _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(ch.isalpha() for ch in nxt[0]):
             # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
             after = rows[i + 2] if i + 2 < total else ("", 0, n)
             if after[0] and is_time_of_day(after[0]):
@@ -217,7 +220,9 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             state = "none"
             i += 1
             continue
-        if ("A" <= c <= "Z" and s[-1] in TRANSITION_ENDS and TRANSITION.match(s)) or (s[-1] == ":" and s == s.upper() and ind >= cue_min + 10):
+        if ("A" <= c <= "Z" and s[-1] in TRANSITION_ENDS and TRANSITION.match(s)) or (
+            s[-1] == ":" and s == s.upper() and ind >= cue_min + 10
+        ):
             w.paragraph([f"> {s}"], n)
             state = "none"
             i += 1
@@ -228,11 +233,14 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             state = "none"
             continue
         kind = kinds[i]
-        first = i + 1 if kind == _CUE or (kind == _CUE_OUTSIDE_SPEECH and state not in ("speech", "paren")) else 0
-        if not first and gaps and state != "speech" and gapped[i]:
-            first = i + 2
-        if not first and state == "none" and ind == action_col and _flat_cue(rows, i, known):
+        if kind == _CUE or (kind == _CUE_OUTSIDE_SPEECH and state != "speech" and state != "paren"):
             first = i + 1
+        elif gaps and state != "speech" and gapped[i]:
+            first = i + 2
+        elif state == "none" and ind == action_col and _flat_cue(rows, i, known):
+            first = i + 1
+        else:
+            first = 0
         if first:
             w.blank(n)
             w.line(cue_line(s), n)
@@ -244,17 +252,21 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
                 floor = min(floor, rows[first + 1][1])  # the speech under a parenthetical
             i = first
             continue
-        if state in ("speech", "paren") and ind >= floor:
-            if state == "paren" or (s.startswith("(") and not s.startswith("((")):
+        if (state == "speech" or state == "paren") and ind >= floor:
+            if state == "paren" or (c == "(" and not s.startswith("((")):
                 if state == "paren":
-                    w.out[-1] += " " + s
+                    out[-1] += " " + s
                 else:
-                    w.line(s, n)
+                    out.append(s)
+                    nums.append(n)
                 state = "speech" if ")" in s else "paren"
-            elif w.out[-1] and not w.out[-1].startswith("(") and w.numbers[-1] != n and not _is_cue_line(w.out[-1]):
-                w.out[-1] += " " + s  # a wrapped dialogue line
             else:
-                w.line(s, n)
+                last = out[-1]
+                if last and last[0] != "(" and nums[-1] != n and not _is_cue_line(last):
+                    out[-1] = last + " " + s  # a wrapped dialogue line
+                else:
+                    out.append(s)
+                    nums.append(n)
             i += 1
             continue
         if ind >= cue_min and s == s.upper() and len(s) < 40 and not nxt[0]:
@@ -263,7 +275,7 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             i += 1
             continue
         if state == "action":
-            w.out[-1] += " " + s  # a wrapped action line
+            out[-1] += " " + s  # a wrapped action line
         else:
             w.blank(n)
             caps = is_cue(s)
