@@ -13,7 +13,7 @@ __all__ = [
     "CLIFFHANGER", "COLON", "COLON_CUE", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
     "FLASH_START", "FURNITURE", "FURNITURE_STARTS", "HEADING", "HEADING_FIRST", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
     "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SHOT", "SUBTITLE", "TRANSITION", "TRANSITION_ENDS",
-    "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot",
+    "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_rule", "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot",
     "strip_scene_numbers",
 ]
 
@@ -117,12 +117,38 @@ _WIDE_GAP = re.compile(r"\s{3,}")
 _NUMBER_NAME = re.compile(r"[\d\s.#/-]+[A-Z]?")
 
 
-@lru_cache(maxsize=8192)
+# An ASCII lower-case letter before the first bracket: upper() would change the name part.
+_LOWER_HEAD = re.compile(r"[^(a-z]*[a-z]")
+
+
 def is_cue(s: str) -> bool:
     """Whether the stripped line ``s`` reads as a character cue (caps name, optional extensions).
 
+    The same answer as :func:`cue_rule`, with the tests that turn most lines away first
+    (asked of nearly every line of an export, often more than once).
+
     >>> is_cue("MARY (V.O.)"), is_cue("He waits."), is_cue("CUT TO:"), is_cue("McGINTY (cont'd)")
     (True, False, False, True)
+    """
+    # The rule's own reasons, cheaply: over 48 characters; a first character CUE cannot start
+    # with (the McGINTY fix keeps the first one); a lower-case letter in the name part and no "Mc".
+    if not s or len(s) > 48:
+        return False
+    c = s[0]
+    if not ("A" <= c <= "Z" or "0" <= c <= "9"):
+        return False
+    if "Mc" not in s and _LOWER_HEAD.match(s):
+        return False
+    return cue_rule(s)
+
+
+@lru_cache(maxsize=8192)
+def cue_rule(s: str) -> bool:
+    """The cue rule in full (:func:`is_cue` asks it once its quick tests have not decided); cached
+    per line text, as scripts repeat their cues.
+
+    >>> cue_rule("MARY (V.O.)"), cue_rule("He waits.")
+    (True, False)
     """
     head = s.split("(", 1)[0]
     if not s or head != head.upper() or len(s) > 48:  # most lines leave here, at a lower-case letter
