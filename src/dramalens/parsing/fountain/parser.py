@@ -29,7 +29,7 @@ from ...text import strip_emphasis
 from ...text.normalise import unify_newlines
 from ..builder import ScriptBuilder
 from ..headings import parse_episode_marker, parse_heading
-from .syntax import HEADING, TITLE_KEY, read_cue, starts_title_page
+from .syntax import HEADING, HEADING_FIRST, TITLE_KEY, read_cue, starts_title_page
 
 __all__ = ["parse_fountain"]
 
@@ -317,25 +317,30 @@ class _Parser:
                 self._flush_notes()
                 return
         first = block[0]
-        s = first.strip()
         start = 0
-        cue = _dialogue_cue(first, len(block) > 1)
-        if cue is not None:
-            self._dialogue(cue, block, numbers)
-            self._flush_notes()
-            return
-        if not first.startswith("!"):
-            if _FORCED_HEADING.match(s) or HEADING.match(s):
+        if first[0] != "!":  # a block's first line is never empty
+            s = first.strip()
+            c = s[0]
+            # What _dialogue_cue decides, with the heading test made once for both questions.
+            heading = c in HEADING_FIRST and HEADING.match(s) is not None
+            has_next = len(block) > 1
+            if c == "@" or (has_next and not heading):
+                cue = read_cue(first, has_next)
+                if cue is not None:
+                    self._dialogue(cue, block, numbers)
+                    if self.pending_notes:
+                        self._flush_notes()
+                    return
+            if heading or (c == "." and _FORCED_HEADING.match(s)):
                 self._heading(s, numbers[0])
                 start = 1
-            elif (
-                len(block) == 1 and s.endswith("TO:") and s == s.upper() and first == first.rstrip() and s[0] not in "=#~>"
-            ):
+            elif not has_next and s.endswith("TO:") and s == s.upper() and first == first.rstrip() and c not in "=#~>":
                 self._add(_element(_T.TRANSITION, s, numbers[0]))
                 start = 1
         self._lines(block, numbers, start)
         self.last_dialogue_group = None
-        self._flush_notes()
+        if self.pending_notes:
+            self._flush_notes()
 
     def _title_page(self, block: list[str], numbers: list[int]) -> bool:
         if not starts_title_page(block[0], block):

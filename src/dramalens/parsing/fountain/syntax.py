@@ -7,10 +7,11 @@ Fountain writer (which must write what the parser reads back).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...text.han import CJK_CLASS
 
-__all__ = ["HEADING", "HEADING_FIRST", "TITLE_KEY", "read_cue", "starts_title_page"]
+__all__ = ["HEADING", "HEADING_FIRST", "TITLE_KEY", "cue_rule", "read_cue", "starts_title_page"]
 
 #: A scene heading's opening (``INT.``, ``EXT``, ``EST``, ``INT./EXT``, ``I/E``), any case.
 HEADING = re.compile(r"^(?:int\.?\s*/\s*ext|ext\.?\s*/\s*int|int|ext|est|i/e|e/i)[.\s]", re.I)
@@ -53,6 +54,11 @@ def starts_title_page(line: str, block: list[str] | None = None) -> bool:
     return all(TITLE_KEY.match(b) or b[:1] in (" ", "\t") for b in block)
 
 
+# An ASCII lower-case letter with no @, ( or （ before it: the name part of an unforced line
+# is not upper case, so the line is no cue (most paragraphs of a script start so).
+_LOWER_BEFORE_NAME_END = re.compile(r"[^@(（a-z]*[a-z]")
+
+
 def read_cue(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | None:
     """``(cue text, name, extension, dual)`` when ``line`` is a character cue, else None.
 
@@ -63,6 +69,19 @@ def read_cue(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | N
     ("STEEL (V.O.) (CONT'D)", 'STEEL', "V.O. CONT'D", False)
     >>> read_cue("林晚", True)[1], read_cue("他转身离开了房间。", True)
     ('林晚', None)
+    """
+    if _LOWER_BEFORE_NAME_END.match(line):  # the rule's own first refusal, without its work
+        return None
+    return cue_rule(line, has_next)
+
+
+@lru_cache(maxsize=4096)
+def cue_rule(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | None:
+    """:func:`read_cue`'s rule in full, cached: a script repeats its cues, and the plain-text
+    reader asks about each cue it writes before the parser reads it back.
+
+    >>> cue_rule("BOB", True), cue_rule("BOB", False)
+    (('BOB', 'BOB', None, False), None)
     """
     s = line.strip()
     forced = s.startswith("@")
