@@ -29,7 +29,7 @@ from ...text import strip_emphasis
 from ...text.normalise import unify_newlines
 from ..builder import ScriptBuilder
 from ..headings import parse_episode_marker, parse_heading
-from .syntax import HEADING, HEADING_FIRST, TITLE_KEY, read_cue, starts_title_page
+from .syntax import HEADING, HEADING_FIRST, HEADING_SECOND, TITLE_KEY, read_cue, starts_title_page
 
 __all__ = ["parse_fountain"]
 
@@ -322,7 +322,7 @@ class _Parser:
             s = first.strip()
             c = s[0]
             # What _dialogue_cue decides, with the heading test made once for both questions.
-            heading = c in HEADING_FIRST and HEADING.match(s) is not None
+            heading = c in HEADING_FIRST and s[1:2] in HEADING_SECOND and HEADING.match(s) is not None
             has_next = len(block) > 1
             if c == "@" or (has_next and not heading):
                 cue = read_cue(first, has_next)

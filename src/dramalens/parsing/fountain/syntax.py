@@ -11,13 +11,15 @@ from functools import lru_cache
 
 from ...text.han import CJK_CLASS
 
-__all__ = ["HEADING", "HEADING_FIRST", "TITLE_KEY", "cue_rule", "read_cue", "starts_title_page"]
+__all__ = ["HEADING", "HEADING_FIRST", "HEADING_SECOND", "TITLE_KEY", "cue_rule", "read_cue", "starts_title_page"]
 
 #: A scene heading's opening (``INT.``, ``EXT``, ``EST``, ``INT./EXT``, ``I/E``), any case.
 HEADING = re.compile(r"^(?:int\.?\s*/\s*ext|ext\.?\s*/\s*int|int|ext|est|i/e|e/i)[.\s]", re.I)
 #: Every first character a :data:`HEADING` match can have (and an export heading's, which starts
 #: with INT/EXT too): I or E in either case, and the İ and ı that Python's re folds into i.
 HEADING_FIRST = frozenset("IEie\u0130\u0131")
+#: Every second character of such a match: N, X, S or ``/`` in either case (and the ſ folded into s).
+HEADING_SECOND = frozenset("nNxXsS/\u017f")
 #: A title-page ``Key: value`` line.
 TITLE_KEY = re.compile(r"^(\w[\w .'\-]{0,39}):(.*)$")
 _KNOWN_KEYS = frozenset(

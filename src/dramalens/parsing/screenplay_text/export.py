@@ -89,6 +89,7 @@ def _clean(
     out: list[tuple[str, int, int]] = []
     append = out.append
     last_cue: str | None = None
+    scanned = 0  # rows of out before this one were looked at for last_cue
     pending_more: str | None = None
     # Form feeds out and tabs expanded for the whole text in one pass: expandtabs restarts its
     # columns at every line break, so this is what the same calls line by line would give.
@@ -130,9 +131,17 @@ def _clean(
         c = s[0]
         if c == "(" and MORE.match(s):  # the cheap test first: every line gets here
             held[n] = "page furniture"
+            # The last cue kept so far (indented 12 or more), looked for only here, from the
+            # end back to the rows already looked at: the rows between are nearly all speech.
+            for j in range(len(out) - 1, scanned - 1, -1):
+                cs, ci, _ = out[j]
+                if ci >= 12 and is_cue(cs):
+                    last_cue = _cue_name(cs)
+                    break
             pending_more = last_cue
             while out and out[-1][0] == "":
-                out.pop()
+                out.pop()  # empty rows only: never a cue, so what was looked at stays looked at
+            scanned = len(out)
             continue
         if ((c in FURNITURE_STARTS or c.isdecimal()) and FURNITURE.match(s)) or (
             indent >= 30 and REVISION_HEADER.search(s)
@@ -147,8 +156,6 @@ def _clean(
                 continue  # the repeated cue at the page top: the speech goes on
             pending_more = None
             append(("", 0, n))
-        if indent >= 12 and is_cue(s):
-            last_cue = _cue_name(s)
         append((s, indent, n))
     return out
 
@@ -157,7 +164,9 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     skip = 0 if numbers is not None else copy_title_page(lines, w)
     if skip:
         w.line("", skip)
-    rows = [("", 0, r[2]) if r[2] <= skip else r for r in _clean(lines, numbers, w.held)]
+    rows = _clean(lines, numbers, w.held)
+    if skip:
+        rows = [("", 0, r[2]) if r[2] <= skip else r for r in rows]
     # The action column: where most lines with lowercase letters start.
     # The action column: the leftmost column where a fair share of the prose lines start (prose
     # also fills dialogue, and a stray title-page line may stand further left).
@@ -262,7 +271,7 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
                 state = "speech" if ")" in s else "paren"
             else:
                 last = out[-1]
-                if last and last[0] != "(" and nums[-1] != n and not _is_cue_line(last):
+                if last and last[0] != "(" and nums[-1] != n and last[0] != "@" and not is_cue(last):
                     out[-1] = last + " " + s  # a wrapped dialogue line
                 else:
                     out.append(s)
@@ -317,10 +326,10 @@ def _cue_kinds(rows: list[tuple[str, int, int]], action_col: int, cue_min: int) 
     total = len(rows)
     kinds = [0] * total
     gapped = [False] * total
-    for i in range(total - 1):
+    # Both kinds stand right of the action column (cue_min is past it): most rows leave here.
+    for i in [k for k in range(total - 1) if rows[k][1] > action_col]:
         s, ind, _ = rows[i]
-        # Both kinds stand right of the action column (cue_min is past it): most rows leave here.
-        if ind <= action_col or not is_cue(s):
+        if not is_cue(s):
             continue
         nxt = rows[i + 1]
         if nxt[1] >= action_col and _speech_line(nxt):
@@ -353,10 +362,6 @@ def _flat_cue(rows: list[tuple[str, int, int]], i: int, known: set[str]) -> bool
         return False
     ext = re.sub(r"[\s.'’()]", "", m.group("ext") or "").upper()
     return m.group("name").strip() in known or ext in EXTENSIONS
-
-
-def _is_cue_line(text: str) -> bool:
-    return text.startswith("@") or is_cue(text)
 
 
 def _dual(rows: list[tuple[str, int, int]], i: int, dual: tuple[str, str, int], w: FountainLines) -> int:

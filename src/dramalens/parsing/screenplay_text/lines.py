@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..fountain.syntax import HEADING, HEADING_FIRST
+from ..fountain.syntax import HEADING, HEADING_FIRST, HEADING_SECOND
 from ..headings import is_time_of_day
 
 __all__ = [
     "CLIFFHANGER", "COLON", "COLON_CUE", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
-    "FLASH_START", "FURNITURE", "FURNITURE_STARTS", "HEADING", "HEADING_FIRST", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
+    "FLASH_START", "FURNITURE", "FURNITURE_STARTS", "HEADING", "HEADING_FIRST", "HEADING_SECOND", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
     "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SHOT", "SUBTITLE", "TRANSITION", "TRANSITION_ENDS",
     "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_rule", "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot",
     "strip_scene_numbers",
@@ -201,9 +201,9 @@ def is_heading(s: str) -> bool:
     >>> is_heading("INTERIOR - KITCHEN"), is_heading("EXT     JUNGLE"), is_heading("INTERCUT WITH:")
     (True, True, False)
     """
-    # Both patterns start with I or E (HEADING in any case, and re folds i into İ and ı): the
-    # many lines that start otherwise skip both.
-    return s[:1] in HEADING_FIRST and bool(HEADING.match(s) or EXPORT_HEADING.match(s))
+    # Both patterns start with I or E and then N, X, S or / (HEADING in any case, and re folds
+    # i into İ and ı, s into ſ): the many lines that start otherwise skip both.
+    return s[:1] in HEADING_FIRST and s[1:2] in HEADING_SECOND and bool(HEADING.match(s) or EXPORT_HEADING.match(s))
 
 
 def strip_scene_numbers(s: str) -> tuple[str, str | None]:

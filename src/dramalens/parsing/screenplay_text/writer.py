@@ -144,6 +144,11 @@ def write_heading(s: str, n: int, w: FountainLines) -> bool:
         # exports leave ``.he will come.`` (an ellipsis cut short) too, so only in capitals.
         w.paragraph([s], n)
         return True
+    c = s[0]
+    if not (c.isdecimal() or ("A" <= c <= "Z" and s[1:2].isdecimal())) and not is_heading(s):
+        # No scene number can lead (strip_scene_numbers and numbered_shot both need one) and
+        # no heading follows: what the three calls below would say, for most lines at once.
+        return False
     rest, number = strip_scene_numbers(s)
     if number is None and not is_heading(rest):
         if numbered_shot(s):
