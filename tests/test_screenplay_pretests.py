@@ -30,7 +30,7 @@ from dramalens.parsing.screenplay_text.lines import (
     strip_scene_numbers,
 )
 from dramalens.parsing.screenplay_text.lines import cue_rule as screen_cue_rule
-from dramalens.parsing.screenplay_text.writer import HEADING_STARTS, MARKER_FIRST, MARKER_START, FountainLines, write_heading
+from dramalens.parsing.screenplay_text.writer import MARKER_FIRST, MARKER_SECOND, MARKER_START, FountainLines, write_heading
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -77,6 +77,7 @@ def test_headings_start_with_their_first_two_characters(s: str) -> None:
 def test_transitions_start_and_end_as_the_pre_test_says(s: str) -> None:
     if s and TRANSITION.match(s):
         assert "A" <= s[0] <= "Z" and s[-1] in TRANSITION_ENDS
+        assert "A" <= s[1:2] <= "Z" or s[1:2] == " "
 
 
 @_SETTINGS
@@ -86,6 +87,7 @@ def test_transitions_start_and_end_as_the_pre_test_says(s: str) -> None:
 def test_markers_start_with_one_of_their_first_characters(s: str) -> None:
     if MARKER_START.match(s):
         assert s[0] in MARKER_FIRST
+        assert s[0] in "[(" or s[1:2] in MARKER_SECOND
 
 
 @_SETTINGS
@@ -133,8 +135,9 @@ def test_write_heading_guards_refuse_only_what_it_refuses(s: str) -> None:
     w = FountainLines()
     wrote = write_heading(s, 1, w)
     if wrote:
-        # The guard callers put in front of write_heading lets every such line through.
-        assert s[:1] in HEADING_STARTS or s[1:2].isdigit()
+        # The guard the export reader puts in front of write_heading lets every such line through.
+        c, c2 = s[0], s[1:2]
+        assert c == "." or c.isdecimal() or c2.isdecimal() or (c in HEADING_FIRST and c2 in HEADING_SECOND)
 
 
 @_SETTINGS

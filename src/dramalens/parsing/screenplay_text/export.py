@@ -21,6 +21,8 @@ from .lines import (
     FURNITURE,
     FURNITURE_STARTS,
     HEADING,
+    HEADING_FIRST,
+    HEADING_SECOND,
     MORE,
     PAGE_NUMBER_TAIL,
     REVISION_HEADER,
@@ -32,7 +34,7 @@ from .lines import (
     is_heading,
     strip_scene_numbers,
 )
-from .writer import HEADING_STARTS, MARKER_FIRST, MARKER_START, FountainLines, copy_title_page, cue_line, write_heading, write_marker
+from .writer import MARKER_FIRST, MARKER_SECOND, MARKER_START, FountainLines, copy_title_page, cue_line, write_heading, write_marker
 
 __all__ = ["format_export", "undouble"]
 
@@ -205,31 +207,37 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
         if s == "\x00":  # consumed by the title page
             i += 1
             continue
-        nxt = rows[i + 1] if i + 1 < total else ("", 0, n)
-        # Each test below is guarded by a cheaper one it implies (a first character, a length, a
+        # Each test below is guarded by a cheaper one it implies (first characters, a length, a
         # wide gap): most rows are plain speech or action and fail them all.
         c = s[0]
-        used = write_marker(s, n, w, texts, i) if c in MARKER_FIRST and MARKER_START.match(s) else 0
-        if used:
-            i += used
-            state = "none"
-            continue
-        if len(s) <= 9 and _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(ch.isalpha() for ch in nxt[0]):
-            # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
-            after = rows[i + 2] if i + 2 < total else ("", 0, n)
-            if after[0] and is_time_of_day(after[0]):
-                w.paragraph([f"{s} {nxt[0]} - {after[0]}"], n)  # and the time on the line after
-                i += 1
-            else:
-                w.paragraph([f"{s} {nxt[0]}"], n)
-            state = "none"
-            i += 2
-            continue
-        if (c in HEADING_STARTS or s[1:2].isdigit()) and write_heading(s, n, w):
+        c2 = s[1:2]
+        if c in MARKER_FIRST and (c == "[" or c == "(" or c2 in MARKER_SECOND) and MARKER_START.match(s):
+            used = write_marker(s, n, w, texts, i)
+            if used:
+                i += used
+                state = "none"
+                continue
+        if len(s) <= 9 and _BARE_IE.match(s):
+            nxt = rows[i + 1] if i + 1 < total else ("", 0, n)
+            if nxt[0] and nxt[0] == nxt[0].upper() and any(ch.isalpha() for ch in nxt[0]):
+                # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
+                after = rows[i + 2] if i + 2 < total else ("", 0, n)
+                if after[0] and is_time_of_day(after[0]):
+                    w.paragraph([f"{s} {nxt[0]} - {after[0]}"], n)  # and the time on the line after
+                    i += 1
+                else:
+                    w.paragraph([f"{s} {nxt[0]}"], n)
+                state = "none"
+                i += 2
+                continue
+        # write_heading takes a forced heading, a numbered line or a heading, nothing else.
+        if (
+            c == "." or c.isdecimal() or c2.isdecimal() or (c in HEADING_FIRST and c2 in HEADING_SECOND)
+        ) and write_heading(s, n, w):
             state = "none"
             i += 1
             continue
-        if ("A" <= c <= "Z" and s[-1] in TRANSITION_ENDS and TRANSITION.match(s)) or (
+        if ("A" <= c <= "Z" and ("A" <= c2 <= "Z" or c2 == " ") and s[-1] in TRANSITION_ENDS and TRANSITION.match(s)) or (
             s[-1] == ":" and s == s.upper() and ind >= cue_min + 10
         ):
             w.paragraph([f"> {s}"], n)
@@ -237,7 +245,7 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             i += 1
             continue
         dual = dual_cues(s, ind) if "   " in s else None
-        if dual is not None and nxt[0]:
+        if dual is not None and i + 1 < total and rows[i + 1][0]:
             i = _dual(rows, i, dual, w)
             state = "none"
             continue
@@ -278,7 +286,7 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
                     nums.append(n)
             i += 1
             continue
-        if ind >= cue_min and s == s.upper() and len(s) < 40 and not nxt[0]:
+        if ind >= cue_min and s == s.upper() and len(s) < 40 and not (i + 1 < total and rows[i + 1][0]):
             w.paragraph([f"> {s} <"], n)  # centred: THE END
             state = "none"
             i += 1

@@ -23,7 +23,7 @@ from .lines import (
     strip_scene_numbers,
 )
 
-__all__ = ["HEADING_STARTS", "MARKER_FIRST", "MARKER_START", "FountainLines", "copy_title_page", "cue_line", "write_heading", "write_marker"]
+__all__ = ["HEADING_STARTS", "MARKER_FIRST", "MARKER_SECOND", "MARKER_START", "FountainLines", "copy_title_page", "cue_line", "write_heading", "write_marker"]
 
 
 class FountainLines:
@@ -70,6 +70,8 @@ MARKER_START = re.compile(
 #: Every first character a :data:`MARKER_START` match can have in a stripped line: a bracket, or
 #: the first letter of a marker word in either case (with the ſ, İ and ı that re folds into s and i).
 MARKER_FIRST = frozenset("[(BCEFHIOSTbcefhiost\u0130\u0131\u017f")
+#: Every second character of such a match when the first is no bracket: a marker word's second letter.
+MARKER_SECOND = frozenset("ACEHILNOPUacehilnopu\u0130\u0131")
 
 
 def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> int:
