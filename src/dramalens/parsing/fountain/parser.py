@@ -476,6 +476,15 @@ class _Parser:
         group_start = len(elements)
         append = elements.append
         append(_element(_EL_CHARACTER, text, numbers[0], name, extension, dual))
+        if len(block) == 2:
+            # The common speech: one line of dialogue under the cue (a second line of a block
+            # is never empty: a two-space line needs text after it).
+            s = block[1].strip()
+            c = s[:1]
+            if c and c != "~" and not ((c == "(" or c == "（") and len(s) >= 2 and s[-1] in ")）"):
+                append(_element(_EL_DIALOGUE, s, numbers[1], name, None, dual))
+                self.last_dialogue_group = range(group_start, group_start + 2)
+                return
         speech: list[str] = []
         speech_line = 0
         after_paren = False  # the previous line was a parenthetical

@@ -103,8 +103,7 @@ def _clean(
     prepared = joined.split("\n")
     if len(prepared) != len(lines):  # a line holding a line break: line by line after all
         prepared = [raw.replace("\f", "").expandtabs(8) for raw in lines]
-    for k, line in enumerate(prepared):
-        n = k + 1 if numbers is None else numbers[k]
+    for line, n in zip(prepared, range(1, len(prepared) + 1) if numbers is None else numbers):
         line = line.rstrip()
         if not line:
             if pending_more is None:
@@ -337,9 +336,16 @@ def _cue_kinds(rows: list[tuple[str, int, int]], action_col: int, cue_min: int) 
     # Both kinds stand right of the action column (cue_min is past it): most rows leave here.
     for i in [k for k in range(total - 1) if rows[k][1] > action_col]:
         s, ind, _ = rows[i]
+        nxt = rows[i + 1]
+        # What the row after must be for either kind (text right of the action column, or an
+        # empty row under a centred line): the last line of every speech leaves here.
+        if nxt[0]:
+            if nxt[1] < action_col:
+                continue
+        elif ind < cue_min or i + 2 >= total:
+            continue
         if not is_cue(s):
             continue
-        nxt = rows[i + 1]
         if nxt[1] >= action_col and _speech_line(nxt):
             if ind >= cue_min or (ind >= action_col + 6 and ind + len(s) // 2 >= cue_min + 2):
                 if nxt[1] < ind or nxt[0].startswith("("):
