@@ -21,6 +21,7 @@ from dramalens.parsing.screenplay_text.lines import (
     FURNITURE,
     FURNITURE_STARTS,
     GLUED_NUMBER,
+    REVISION_HEADER,
     SCENE_NUMBERS,
     TRANSITION,
     TRANSITION_ENDS,
@@ -155,3 +156,13 @@ def test_write_heading_early_refusal_is_what_the_full_path_says(s: str) -> None:
     if not (c.isdecimal() or ("A" <= c <= "Z" and s[1:2].isdecimal())) and not is_heading(s):
         rest, number = strip_scene_numbers(s)
         assert number is None and not is_heading(rest) and not numbered_shot(s)
+
+
+@_SETTINGS
+@given(_matching(REVISION_HEADER) | _TEXT)
+@example("THE LONG NIGHT - Pink Rev. 11/20/26")
+@example("DRAFT 3.2")
+def test_revision_headers_hold_rev_or_draft(s: str) -> None:
+    if REVISION_HEADER.search(s):
+        low = s.lower()
+        assert "rev" in low or "draft" in low

@@ -145,7 +145,7 @@ def _clean(
             scanned = len(out)
             continue
         if ((c in FURNITURE_STARTS or c.isdecimal()) and FURNITURE.match(s)) or (
-            indent >= 30 and REVISION_HEADER.search(s)
+            indent >= 30 and _may_be_revision_header(s) and REVISION_HEADER.search(s)
         ):
             held[n] = "page furniture"
             continue
@@ -302,6 +302,13 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
                 w.fallback[n] = "indented text with no cue above it, taken as action"
             state = "action"
         i += 1
+
+
+def _may_be_revision_header(s: str) -> bool:
+    """Whether ``s`` holds REV or DRAFT in some case, which every REVISION_HEADER match does (its
+    letters fold to no other character): the words are found without the pattern's scan."""
+    low = s.lower()
+    return "rev" in low or "draft" in low
 
 
 _BARE_IE = re.compile(r"^(?:INT|EXT|INT\./EXT|INT/EXT|I/E|EST)\.?$")
