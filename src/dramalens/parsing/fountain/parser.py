@@ -253,7 +253,12 @@ class _Parser:
         if back is not None:
             # Map the rewritten text's line numbers back onto the source file's.
             last = len(back)
-            numbers = [back[k - 1] if 0 < k <= last else k for k in numbers]
+            n = len(numbers)
+            if n and numbers[-1] == n:
+                # No note swallowed a line break (numbers is 1..n): the map is back itself.
+                numbers = list(back[:n]) + list(range(last + 1, n + 1))
+            else:
+                numbers = [back[k - 1] if 0 < k <= last else k for k in numbers]
             if notes:
                 notes = {i: [(t, back[k - 1] if 0 < k <= last else k) for t, k in v] for i, v in notes.items()}
         if notes:
