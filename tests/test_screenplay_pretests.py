@@ -31,7 +31,13 @@ from dramalens.parsing.screenplay_text.lines import (
     strip_scene_numbers,
 )
 from dramalens.parsing.screenplay_text.lines import cue_rule as screen_cue_rule
-from dramalens.parsing.screenplay_text.writer import MARKER_FIRST, MARKER_SECOND, MARKER_START, FountainLines, write_heading
+from dramalens.parsing.screenplay_text.writer import (
+    MARKER_FIRST,
+    MARKER_SECOND,
+    MARKER_START,
+    FountainLines,
+    write_heading,
+)
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -34,7 +34,16 @@ from .lines import (
     is_heading,
     strip_scene_numbers,
 )
-from .writer import MARKER_FIRST, MARKER_SECOND, MARKER_START, FountainLines, copy_title_page, cue_line, write_heading, write_marker
+from .writer import (
+    MARKER_FIRST,
+    MARKER_SECOND,
+    MARKER_START,
+    FountainLines,
+    copy_title_page,
+    cue_line,
+    write_heading,
+    write_marker,
+)
 
 __all__ = ["format_export", "undouble"]
 
@@ -236,7 +245,9 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
             state = "none"
             i += 1
             continue
-        if ("A" <= c <= "Z" and ("A" <= c2 <= "Z" or c2 == " ") and s[-1] in TRANSITION_ENDS and TRANSITION.match(s)) or (
+        if (
+            "A" <= c <= "Z" and ("A" <= c2 <= "Z" or c2 == " ") and s[-1] in TRANSITION_ENDS and TRANSITION.match(s)
+        ) or (
             s[-1] == ":" and s == s.upper() and ind >= cue_min + 10
         ):
             w.paragraph([f"> {s}"], n)

@@ -11,10 +11,10 @@ from ..headings import is_time_of_day
 
 __all__ = [
     "CLIFFHANGER", "COLON", "COLON_CUE", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
-    "FLASH_START", "FURNITURE", "FURNITURE_STARTS", "HEADING", "HEADING_FIRST", "HEADING_SECOND", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
-    "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SHOT", "SUBTITLE", "TRANSITION", "TRANSITION_ENDS",
-    "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_rule", "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot",
-    "strip_scene_numbers",
+    "FLASH_START", "FURNITURE", "FURNITURE_STARTS", "HEADING", "HEADING_FIRST", "HEADING_SECOND", "MARKER_LINE", "MORE",
+    "NOT_CUES", "NUMBER_WORDS", "OMITTED", "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS",
+    "SHOT", "SUBTITLE", "TRANSITION", "TRANSITION_ENDS", "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_rule",
+    "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot", "strip_scene_numbers",
 ]
 
 # Names may carry digits, ``/`` and ``#`` (``GUARD #2``, ``ANCHOR/CHANNEL 9``); extensions are in

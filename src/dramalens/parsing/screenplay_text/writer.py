@@ -23,7 +23,10 @@ from .lines import (
     strip_scene_numbers,
 )
 
-__all__ = ["HEADING_STARTS", "MARKER_FIRST", "MARKER_SECOND", "MARKER_START", "FountainLines", "copy_title_page", "cue_line", "write_heading", "write_marker"]
+__all__ = [
+    "HEADING_STARTS", "MARKER_FIRST", "MARKER_SECOND", "MARKER_START", "FountainLines", "copy_title_page", "cue_line",
+    "write_heading", "write_marker",
+]
 
 
 class FountainLines:
