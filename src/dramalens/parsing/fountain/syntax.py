@@ -72,7 +72,9 @@ def read_cue(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | N
     >>> read_cue("林晚", True)[1], read_cue("他转身离开了房间。", True)
     ('林晚', None)
     """
-    if _LOWER_BEFORE_NAME_END.match(line):  # the rule's own first refusal, without its work
+    # The rule's own first refusal, without its work: a second character in a-z after anything
+    # but @ or a bracket ("He …") at once, else the pattern.
+    if ("a" <= line[1:2] <= "z" and line[:1] not in ("@", "(", "（")) or _LOWER_BEFORE_NAME_END.match(line):
         return None
     return cue_rule(line, has_next)
 

@@ -137,7 +137,7 @@ def is_cue(s: str) -> bool:
     c = s[0]
     if not ("A" <= c <= "Z" or "0" <= c <= "9"):
         return False
-    if "Mc" not in s and _LOWER_HEAD.match(s):
+    if "Mc" not in s and ("a" <= s[1:2] <= "z" or _LOWER_HEAD.match(s)):  # "He …", "You …" at once
         return False
     return cue_rule(s)
 
