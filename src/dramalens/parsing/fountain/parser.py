@@ -29,11 +29,24 @@ from ...text import strip_emphasis
 from ...text.normalise import unify_newlines
 from ..builder import ScriptBuilder
 from ..headings import parse_episode_marker, parse_heading
-from .syntax import HEADING, TITLE_KEY, read_cue, starts_title_page
+from .syntax import HEADING, HEADING_FIRST, HEADING_SECOND, TITLE_KEY, read_cue, starts_title_page
 
 __all__ = ["parse_fountain"]
 
-_T = ElementType
+# The element types the loops below use, looked up once: ElementType.X goes through the enum's
+# metaclass, several times slower than a module global, and the loops ask per line.
+_EL_ACTION = ElementType.ACTION
+_EL_CENTERED = ElementType.CENTERED
+_EL_CHARACTER = ElementType.CHARACTER
+_EL_DIALOGUE = ElementType.DIALOGUE
+_EL_HEADING = ElementType.HEADING
+_EL_LYRICS = ElementType.LYRICS
+_EL_NOTE = ElementType.NOTE
+_EL_PAGE_BREAK = ElementType.PAGE_BREAK
+_EL_PARENTHETICAL = ElementType.PARENTHETICAL
+_EL_SECTION = ElementType.SECTION
+_EL_SYNOPSIS = ElementType.SYNOPSIS
+_EL_TRANSITION = ElementType.TRANSITION
 
 _FORCED_HEADING = re.compile(r"^\.(?=[^.\s])")
 # fountain.io: scene numbers are alphanumerics, dashes and periods between two #.
@@ -240,9 +253,63 @@ class _Parser:
         if back is not None:
             # Map the rewritten text's line numbers back onto the source file's.
             last = len(back)
-            numbers = [back[k - 1] if 0 < k <= last else k for k in numbers]
+            n = len(numbers)
+            if n and numbers[-1] == n:
+                # No note swallowed a line break (numbers is 1..n): the map is back itself.
+                numbers = list(back[:n]) + list(range(last + 1, n + 1))
+            else:
+                numbers = [back[k - 1] if 0 < k <= last else k for k in numbers]
             if notes:
                 notes = {i: [(t, back[k - 1] if 0 < k <= last else k) for t, k in v] for i, v in notes.items()}
+        if notes:
+            self._blocks_with_notes(lines, numbers, notes)
+        else:
+            self._blocks(lines, numbers)
+        self._flush_notes()
+        if not self.structured:
+            # Plain text with no heading and no cue comes here as the fallback format: its
+            # action was placed because nothing else matched, and read quality should say so.
+            for _, _, e in self.b.script.iter_elements():
+                if e.type is _EL_ACTION:
+                    self.b.mark_fallback(e.line, "no scene heading or cue anywhere: taken as action")
+        title = None
+        for key, value in self.b.script.title_page:
+            if key.lower() == "title":
+                title = " ".join(strip_emphasis(v).strip() for v in value.split("\n") if v.strip())
+                break
+        return self.b.build(text=unify_newlines(source_text), title=title)
+
+    def _blocks(self, lines: list[str], numbers: list[int]) -> None:
+        """Emit the paragraphs of text with no notes: each a slice of the lines (what
+        :meth:`_blocks_with_notes` gives, without building it line by line)."""
+        n = len(lines)
+        start = -1  # the open paragraph's first line, -1 when none is open
+        spaced = False  # the open paragraph holds a two-space line
+        for i, line in enumerate(lines):
+            if line and not line.isspace():
+                if start < 0:
+                    start = i
+                continue
+            if start < 0:
+                continue
+            # Two or more spaces inside dialogue keep it going (fountain.io's way of writing an
+            # empty line into a speech).
+            if len(line) >= 2 and i + 1 < n and lines[i + 1].strip() and _dialogue_cue(lines[start], True) is not None:
+                spaced = True
+                continue
+            self._emit_slice(lines, numbers, start, i, spaced)
+            start = -1
+            spaced = False
+        if start >= 0:
+            self._emit_slice(lines, numbers, start, n, spaced)
+
+    def _emit_slice(self, lines: list[str], numbers: list[int], start: int, end: int, spaced: bool) -> None:
+        block = lines[start:end]
+        if spaced:  # the two-space lines kept inside a speech are its empty lines
+            block = [x if not x.isspace() else "" for x in block]
+        self._emit_block(block, numbers[start:end])
+
+    def _blocks_with_notes(self, lines: list[str], numbers: list[int], notes: dict[int, list[tuple[str, int]]]) -> None:
         block: list[str] = []
         block_lines: list[int] = []
         n = len(lines)
@@ -277,19 +344,6 @@ class _Parser:
                 block_lines = []
         if block:
             self._emit_block(block, block_lines)
-        self._flush_notes()
-        if not self.structured:
-            # Plain text with no heading and no cue comes here as the fallback format: its
-            # action was placed because nothing else matched, and read quality should say so.
-            for _, _, e in self.b.script.iter_elements():
-                if e.type is _T.ACTION:
-                    self.b.mark_fallback(e.line, "no scene heading or cue anywhere: taken as action")
-        title = None
-        for key, value in self.b.script.title_page:
-            if key.lower() == "title":
-                title = " ".join(strip_emphasis(v).strip() for v in value.split("\n") if v.strip())
-                break
-        return self.b.build(text=unify_newlines(source_text), title=title)
 
     def _flush_notes(self) -> None:
         if not self.pending_notes:
@@ -317,25 +371,30 @@ class _Parser:
                 self._flush_notes()
                 return
         first = block[0]
-        s = first.strip()
         start = 0
-        cue = _dialogue_cue(first, len(block) > 1)
-        if cue is not None:
-            self._dialogue(cue, block, numbers)
-            self._flush_notes()
-            return
-        if not first.startswith("!"):
-            if _FORCED_HEADING.match(s) or HEADING.match(s):
+        if first[0] != "!":  # a block's first line is never empty
+            s = first.strip()
+            c = s[0]
+            # What _dialogue_cue decides, with the heading test made once for both questions.
+            heading = c in HEADING_FIRST and s[1:2] in HEADING_SECOND and HEADING.match(s) is not None
+            has_next = len(block) > 1
+            if c == "@" or (has_next and not heading):
+                cue = read_cue(first, has_next)
+                if cue is not None:
+                    self._dialogue(cue, block, numbers)
+                    if self.pending_notes:
+                        self._flush_notes()
+                    return
+            if heading or (c == "." and _FORCED_HEADING.match(s)):
                 self._heading(s, numbers[0])
                 start = 1
-            elif (
-                len(block) == 1 and s.endswith("TO:") and s == s.upper() and first == first.rstrip() and s[0] not in "=#~>"
-            ):
-                self._add(_element(_T.TRANSITION, s, numbers[0]))
+            elif not has_next and s.endswith("TO:") and s == s.upper() and first == first.rstrip() and c not in "=#~>":
+                self._add(_element(_EL_TRANSITION, s, numbers[0]))
                 start = 1
         self._lines(block, numbers, start)
         self.last_dialogue_group = None
-        self._flush_notes()
+        if self.pending_notes:
+            self._flush_notes()
 
     def _title_page(self, block: list[str], numbers: list[int]) -> bool:
         if not starts_title_page(block[0], block):
@@ -370,7 +429,7 @@ class _Parser:
         self._elements = self.b.start_scene(
             heading=text, line=line, number=number, int_ext=int_ext, time=time, location=location
         ).elements
-        self._add(_element(_T.HEADING, text, line))
+        self._add(_element(_EL_HEADING, text, line))
         self.last_dialogue_group = None
 
     def _lines(self, block: list[str], numbers: list[int], start: int) -> None:
@@ -393,9 +452,9 @@ class _Parser:
                 action.append(line.rstrip())
                 continue
             if action:
-                self._add(_element(_T.ACTION, "\n".join(action), action_line))
+                self._add(_element(_EL_ACTION, "\n".join(action), action_line))
                 action = []
-            if element.type is _T.SECTION and element.level == 1:
+            if element.type is _EL_SECTION and element.level == 1:
                 marker = parse_episode_marker(strip_emphasis(element.text))
                 if marker is not None:
                     self._flush_notes()
@@ -404,7 +463,7 @@ class _Parser:
                     continue
             self._add(element)
         if action:
-            self._add(_element(_T.ACTION, "\n".join(action), action_line))
+            self._add(_element(_EL_ACTION, "\n".join(action), action_line))
 
     # -- dialogue --------------------------------------------------------------------------
     def _dialogue(self, cue: tuple[str, str, str | None, bool], block: list[str], numbers: list[int]) -> None:
@@ -421,7 +480,16 @@ class _Parser:
                 elements[idx] = _element(e.type, e.text, e.line, e.character, e.extension, True, e.level)
         group_start = len(elements)
         append = elements.append
-        append(_element(_T.CHARACTER, text, numbers[0], name, extension, dual))
+        append(_element(_EL_CHARACTER, text, numbers[0], name, extension, dual))
+        if len(block) == 2:
+            # The common speech: one line of dialogue under the cue (a second line of a block
+            # is never empty: a two-space line needs text after it).
+            s = block[1].strip()
+            c = s[:1]
+            if c and c != "~" and not ((c == "(" or c == "（") and len(s) >= 2 and s[-1] in ")）"):
+                append(_element(_EL_DIALOGUE, s, numbers[1], name, None, dual))
+                self.last_dialogue_group = range(group_start, group_start + 2)
+                return
         speech: list[str] = []
         speech_line = 0
         after_paren = False  # the previous line was a parenthetical
@@ -438,23 +506,23 @@ class _Parser:
                 # fountain.io: a parenthetical follows a cue or dialogue, so a second one in a
                 # row opens the dialogue, brackets and all (fountain-tools reads it so too).
                 if (c == "(" or c == "（") and len(s) >= 2 and s[-1] in ")）" and not after_paren:
-                    kind = _T.PARENTHETICAL
+                    kind = _EL_PARENTHETICAL
                     s = s[1:-1].strip()
                 elif c == "~":
-                    kind = _T.LYRICS
+                    kind = _EL_LYRICS
                     s = s[1:].strip()
-            after_paren = kind is _T.PARENTHETICAL
+            after_paren = kind is _EL_PARENTHETICAL
             if kind is None:
                 if not speech:
                     speech_line = numbers[k]
                 speech.append(s)
                 continue
             if speech:
-                append(_element(_T.DIALOGUE, "\n".join(speech), speech_line, name, None, dual))
+                append(_element(_EL_DIALOGUE, "\n".join(speech), speech_line, name, None, dual))
                 speech = []
             append(_element(kind, s, numbers[k], name, None, dual))
         if speech:
-            append(_element(_T.DIALOGUE, "\n".join(speech), speech_line, name, None, dual))
+            append(_element(_EL_DIALOGUE, "\n".join(speech), speech_line, name, None, dual))
         self.last_dialogue_group = range(group_start, len(elements))
 
 
@@ -480,21 +548,21 @@ def _one_line_element(s: str, line: int) -> Element | None:
     c = s[0]
     if c == "=":
         if _PAGE_BREAK.match(s):
-            return _element(_T.PAGE_BREAK, "", line)
-        return _element(_T.SYNOPSIS, s[1:].strip(), line)
+            return _element(_EL_PAGE_BREAK, "", line)
+        return _element(_EL_SYNOPSIS, s[1:].strip(), line)
     if c == "#":
         level = len(s) - len(s.lstrip("#"))
-        return _element(_T.SECTION, s[level:].strip(), line, level=level)
+        return _element(_EL_SECTION, s[level:].strip(), line, level=level)
     if c == "~":
-        return _element(_T.LYRICS, s[1:].strip(), line)
+        return _element(_EL_LYRICS, s[1:].strip(), line)
     if s.endswith("<") and len(s) >= 2:
-        return _element(_T.CENTERED, s[1:-1].strip(), line)
-    return _element(_T.TRANSITION, s[1:].strip(), line)
+        return _element(_EL_CENTERED, s[1:-1].strip(), line)
+    return _element(_EL_TRANSITION, s[1:].strip(), line)
 
 
 def _note_element(note: str, line: int) -> Element:
     m = _EXTRA_TYPE.match(note)
     if m is None:
-        return _element(_T.NOTE, note, line)
+        return _element(_EL_NOTE, note, line)
     character = (m.group(2) or "").strip() or None
     return _element(ElementType(m.group(1)), m.group(3), line, character)

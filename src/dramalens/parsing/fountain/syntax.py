@@ -7,13 +7,19 @@ Fountain writer (which must write what the parser reads back).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...text.han import CJK_CLASS
 
-__all__ = ["HEADING", "TITLE_KEY", "read_cue", "starts_title_page"]
+__all__ = ["HEADING", "HEADING_FIRST", "HEADING_SECOND", "TITLE_KEY", "cue_rule", "read_cue", "starts_title_page"]
 
 #: A scene heading's opening (``INT.``, ``EXT``, ``EST``, ``INT./EXT``, ``I/E``), any case.
 HEADING = re.compile(r"^(?:int\.?\s*/\s*ext|ext\.?\s*/\s*int|int|ext|est|i/e|e/i)[.\s]", re.I)
+#: Every first character a :data:`HEADING` match can have (and an export heading's, which starts
+#: with INT/EXT too): I or E in either case, and the İ and ı that Python's re folds into i.
+HEADING_FIRST = frozenset("IEie\u0130\u0131")
+#: Every second character of such a match: N, X, S or ``/`` in either case (and the ſ folded into s).
+HEADING_SECOND = frozenset("nNxXsS/\u017f")
 #: A title-page ``Key: value`` line.
 TITLE_KEY = re.compile(r"^(\w[\w .'\-]{0,39}):(.*)$")
 _KNOWN_KEYS = frozenset(
@@ -50,6 +56,11 @@ def starts_title_page(line: str, block: list[str] | None = None) -> bool:
     return all(TITLE_KEY.match(b) or b[:1] in (" ", "\t") for b in block)
 
 
+# An ASCII lower-case letter with no @, ( or （ before it: the name part of an unforced line
+# is not upper case, so the line is no cue (most paragraphs of a script start so).
+_LOWER_BEFORE_NAME_END = re.compile(r"[^@(（a-z]*[a-z]")
+
+
 def read_cue(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | None:
     """``(cue text, name, extension, dual)`` when ``line`` is a character cue, else None.
 
@@ -60,6 +71,21 @@ def read_cue(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | N
     ("STEEL (V.O.) (CONT'D)", 'STEEL', "V.O. CONT'D", False)
     >>> read_cue("林晚", True)[1], read_cue("他转身离开了房间。", True)
     ('林晚', None)
+    """
+    # The rule's own first refusal, without its work: a second character in a-z after anything
+    # but @ or a bracket ("He …") at once, else the pattern.
+    if ("a" <= line[1:2] <= "z" and line[:1] not in ("@", "(", "（")) or _LOWER_BEFORE_NAME_END.match(line):
+        return None
+    return cue_rule(line, has_next)
+
+
+@lru_cache(maxsize=4096)
+def cue_rule(line: str, has_next: bool) -> tuple[str, str, str | None, bool] | None:
+    """:func:`read_cue`'s rule in full, cached: a script repeats its cues, and the plain-text
+    reader asks about each cue it writes before the parser reads it back.
+
+    >>> cue_rule("BOB", True), cue_rule("BOB", False)
+    (('BOB', 'BOB', None, False), None)
     """
     s = line.strip()
     forced = s.startswith("@")

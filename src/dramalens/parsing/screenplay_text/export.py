@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from itertools import islice
 
 from ..headings import is_time_of_day
@@ -18,18 +19,31 @@ from .lines import (
     DRAFT,
     EXTENSIONS,
     FURNITURE,
+    FURNITURE_STARTS,
     HEADING,
+    HEADING_FIRST,
+    HEADING_SECOND,
     MORE,
     PAGE_NUMBER_TAIL,
     REVISION_HEADER,
     REVISION_TAIL,
     TRANSITION,
+    TRANSITION_ENDS,
     dual_cues,
     is_cue,
     is_heading,
     strip_scene_numbers,
 )
-from .writer import FountainLines, copy_title_page, cue_line, write_heading, write_marker
+from .writer import (
+    MARKER_FIRST,
+    MARKER_SECOND,
+    MARKER_START,
+    FountainLines,
+    copy_title_page,
+    cue_line,
+    write_heading,
+    write_marker,
+)
 
 __all__ = ["format_export", "undouble"]
 
@@ -84,35 +98,64 @@ def _clean(
     """
     held = {} if held is None else held
     out: list[tuple[str, int, int]] = []
+    append = out.append
     last_cue: str | None = None
+    scanned = 0  # rows of out before this one were looked at for last_cue
     pending_more: str | None = None
-    for k, raw in enumerate(lines):
-        n = k + 1
-        line = raw.replace("\f", "").expandtabs(8).rstrip()
-        if numbers is not None:
-            n = numbers[k]
-        # The cheap end-of-line tests first: the regexes would scan every indented line.
-        paged = PAGE_NUMBER_TAIL.search(line) if line.endswith(".") and line[-2:-1].isdigit() else None
-        if paged:
-            line = line[: paged.start()]
-            if REVISION_HEADER.search(line) or not line.strip():
-                held[n] = "page furniture"
-                continue  # a page number alone, or a header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
-        if line.endswith("*"):
-            line = REVISION_TAIL.sub("", line)
-        s = line.strip()
-        if not s:
+    # Form feeds out and tabs expanded for the whole text in one pass: expandtabs restarts its
+    # columns at every line break, so this is what the same calls line by line would give.
+    joined = "\n".join(lines)
+    if "\f" in joined:
+        joined = joined.replace("\f", "")
+    if "\t" in joined:
+        joined = joined.expandtabs(8)
+    prepared = joined.split("\n")
+    if len(prepared) != len(lines):  # a line holding a line break: line by line after all
+        prepared = [raw.replace("\f", "").expandtabs(8) for raw in lines]
+    for line, n in zip(prepared, range(1, len(prepared) + 1) if numbers is None else numbers):
+        line = line.rstrip()
+        if not line:
             if pending_more is None:
-                out.append(("", 0, n))
+                append(("", 0, n))
             continue
-        if s[0] == "(" and MORE.match(s):  # the cheap test first: every line gets here
+        end = line[-1]
+        if end == "*" or (end == "." and line[-2:-1].isdigit()):
+            # The cheap end-of-line tests first: the regexes would scan every indented line.
+            paged = PAGE_NUMBER_TAIL.search(line) if end == "." else None
+            if paged:
+                line = line[: paged.start()]
+                if REVISION_HEADER.search(line) or not line.strip():
+                    held[n] = "page furniture"
+                    continue  # a page number alone, or a header: "THE LONG NIGHT - Pink Rev. 11/20/26      23."
+            if line.endswith("*"):
+                line = REVISION_TAIL.sub("", line)
+            s = line.strip()
+            if not s:
+                if pending_more is None:
+                    append(("", 0, n))
+                continue
+            indent = len(line) - len(line.lstrip())
+        else:
+            s = line.lstrip()  # the line ends in a non-space: no strip needed on the right
+            indent = len(line) - len(s)
+        c = s[0]
+        if c == "(" and MORE.match(s):  # the cheap test first: every line gets here
             held[n] = "page furniture"
+            # The last cue kept so far (indented 12 or more), looked for only here, from the
+            # end back to the rows already looked at: the rows between are nearly all speech.
+            for j in range(len(out) - 1, scanned - 1, -1):
+                cs, ci, _ = out[j]
+                if ci >= 12 and is_cue(cs):
+                    last_cue = _cue_name(cs)
+                    break
             pending_more = last_cue
             while out and out[-1][0] == "":
-                out.pop()
+                out.pop()  # empty rows only: never a cue, so what was looked at stays looked at
+            scanned = len(out)
             continue
-        indent = len(line) - len(line.lstrip())
-        if FURNITURE.match(s) or (indent >= 30 and REVISION_HEADER.search(s)):
+        if ((c in FURNITURE_STARTS or c.isdecimal()) and FURNITURE.match(s)) or (
+            indent >= 30 and _may_be_revision_header(s) and REVISION_HEADER.search(s)
+        ):
             held[n] = "page furniture"
             continue
         if pending_more is not None:
@@ -122,10 +165,8 @@ def _clean(
                 held[n] = "page furniture"
                 continue  # the repeated cue at the page top: the speech goes on
             pending_more = None
-            out.append(("", 0, n))
-        if indent >= 12 and is_cue(s):
-            last_cue = _cue_name(s)
-        out.append((s, indent, n))
+            append(("", 0, n))
+        append((s, indent, n))
     return out
 
 
@@ -133,7 +174,9 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     skip = 0 if numbers is not None else copy_title_page(lines, w)
     if skip:
         w.line("", skip)
-    rows = [("", 0, r[2]) if r[2] <= skip else r for r in _clean(lines, numbers, w.held)]
+    rows = _clean(lines, numbers, w.held)
+    if skip:
+        rows = [("", 0, r[2]) if r[2] <= skip else r for r in rows]
     # The action column: where most lines with lowercase letters start.
     # The action column: the leftmost column where a fair share of the prose lines start (prose
     # also fills dialogue, and a stray title-page line may stand further left).
@@ -148,63 +191,83 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
     texts = [r[0] for r in rows]
     # Some exports put an empty line between every cue and its speech: read that only when the
     # file does it more often than not, so a centred title over a paragraph stays what it is.
-    gap_cues = sum(1 for k in range(len(rows) - 2) if _gap_cue(rows, k, cue_min))
-    placed = [k for k in range(len(rows) - 1) if _cue_at(rows, k, action_col, cue_min, "none")]
-    gaps = gap_cues > len(placed)
+    kinds, gapped = _cue_kinds(rows, action_col, cue_min)
+    placed = [k for k, kind in enumerate(kinds) if kind]
+    gaps = sum(gapped) > len(placed)
     # Names the file gives as cues where the layout leaves no doubt: some exports flatten a
     # cue now and then onto the action column, where only its name (or extension) tells it.
     known = {_cue_name(rows[k][0]) for k in placed}
     state = "none"  # none | action | speech | paren
     floor = action_col + 4  # speech lines stand at or right of this column
     total = len(rows)
+    out = w.out  # the hot loop below appends to w's lists directly (w.line, w.blank inlined)
+    nums = w.numbers
     i = 0
     while i < total:
         s, ind, n = rows[i]
         if not s:
-            if state in ("action", "speech", "paren"):
-                w.blank(n)
+            if state != "none" and out and out[-1] != "":
+                out.append("")
+                nums.append(n)
             state = "none"
             i += 1
             continue
         if s == "\x00":  # consumed by the title page
             i += 1
             continue
-        nxt = rows[i + 1] if i + 1 < total else ("", 0, n)
-        used = write_marker(s, n, w, texts, i)
-        if used:
-            i += used
-            state = "none"
-            continue
-        if _BARE_IE.match(s) and nxt[0] and nxt[0] == nxt[0].upper() and any(c.isalpha() for c in nxt[0]):
-            # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
-            after = rows[i + 2] if i + 2 < total else ("", 0, n)
-            if after[0] and is_time_of_day(after[0]):
-                w.paragraph([f"{s} {nxt[0]} - {after[0]}"], n)  # and the time on the line after
-                i += 1
-            else:
-                w.paragraph([f"{s} {nxt[0]}"], n)
-            state = "none"
-            i += 2
-            continue
-        if write_heading(s, n, w):
+        # Each test below is guarded by a cheaper one it implies (first characters, a length, a
+        # wide gap): most rows are plain speech or action and fail them all.
+        c = s[0]
+        c2 = s[1:2]
+        if c in MARKER_FIRST and (c == "[" or c == "(" or c2 in MARKER_SECOND) and MARKER_START.match(s):
+            used = write_marker(s, n, w, texts, i)
+            if used:
+                i += used
+                state = "none"
+                continue
+        if len(s) <= 9 and _BARE_IE.match(s):
+            nxt = rows[i + 1] if i + 1 < total else ("", 0, n)
+            if nxt[0] and nxt[0] == nxt[0].upper() and any(ch.isalpha() for ch in nxt[0]):
+                # ``EXT`` alone with the place on the next line (a two-column PDF turned into text).
+                after = rows[i + 2] if i + 2 < total else ("", 0, n)
+                if after[0] and is_time_of_day(after[0]):
+                    w.paragraph([f"{s} {nxt[0]} - {after[0]}"], n)  # and the time on the line after
+                    i += 1
+                else:
+                    w.paragraph([f"{s} {nxt[0]}"], n)
+                state = "none"
+                i += 2
+                continue
+        # write_heading takes a forced heading, a numbered line or a heading, nothing else.
+        if (
+            c == "." or c.isdecimal() or c2.isdecimal() or (c in HEADING_FIRST and c2 in HEADING_SECOND)
+        ) and write_heading(s, n, w):
             state = "none"
             i += 1
             continue
-        if TRANSITION.match(s) or (s.endswith(":") and s == s.upper() and ind >= cue_min + 10):
+        if (
+            "A" <= c <= "Z" and ("A" <= c2 <= "Z" or c2 == " ") and s[-1] in TRANSITION_ENDS and TRANSITION.match(s)
+        ) or (
+            s[-1] == ":" and s == s.upper() and ind >= cue_min + 10
+        ):
             w.paragraph([f"> {s}"], n)
             state = "none"
             i += 1
             continue
-        dual = dual_cues(s, ind)
-        if dual is not None and nxt[0]:
+        dual = dual_cues(s, ind) if "   " in s else None
+        if dual is not None and i + 1 < total and rows[i + 1][0]:
             i = _dual(rows, i, dual, w)
             state = "none"
             continue
-        first = i + 1 if _cue_at(rows, i, action_col, cue_min, state) else 0
-        if not first and gaps and state != "speech" and _gap_cue(rows, i, cue_min):
-            first = i + 2
-        if not first and state == "none" and ind == action_col and _flat_cue(rows, i, known):
+        kind = kinds[i]
+        if kind == _CUE or (kind == _CUE_OUTSIDE_SPEECH and state != "speech" and state != "paren"):
             first = i + 1
+        elif gaps and state != "speech" and gapped[i]:
+            first = i + 2
+        elif state == "none" and ind == action_col and _flat_cue(rows, i, known):
+            first = i + 1
+        else:
+            first = 0
         if first:
             w.blank(n)
             w.line(cue_line(s), n)
@@ -216,26 +279,30 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
                 floor = min(floor, rows[first + 1][1])  # the speech under a parenthetical
             i = first
             continue
-        if state in ("speech", "paren") and ind >= floor:
-            if state == "paren" or (s.startswith("(") and not s.startswith("((")):
+        if (state == "speech" or state == "paren") and ind >= floor:
+            if state == "paren" or (c == "(" and not s.startswith("((")):
                 if state == "paren":
-                    w.out[-1] += " " + s
+                    out[-1] += " " + s
                 else:
-                    w.line(s, n)
+                    out.append(s)
+                    nums.append(n)
                 state = "speech" if ")" in s else "paren"
-            elif w.out[-1] and not w.out[-1].startswith("(") and w.numbers[-1] != n and not _is_cue_line(w.out[-1]):
-                w.out[-1] += " " + s  # a wrapped dialogue line
             else:
-                w.line(s, n)
+                last = out[-1]
+                if last and last[0] != "(" and nums[-1] != n and last[0] != "@" and not is_cue(last):
+                    out[-1] = last + " " + s  # a wrapped dialogue line
+                else:
+                    out.append(s)
+                    nums.append(n)
             i += 1
             continue
-        if ind >= cue_min and s == s.upper() and len(s) < 40 and not nxt[0]:
+        if ind >= cue_min and s == s.upper() and len(s) < 40 and not (i + 1 < total and rows[i + 1][0]):
             w.paragraph([f"> {s} <"], n)  # centred: THE END
             state = "none"
             i += 1
             continue
         if state == "action":
-            w.out[-1] += " " + s  # a wrapped action line
+            out[-1] += " " + s  # a wrapped action line
         else:
             w.blank(n)
             caps = is_cue(s)
@@ -246,6 +313,13 @@ def _formatted(lines: list[str], w: FountainLines, numbers: list[int] | None = N
                 w.fallback[n] = "indented text with no cue above it, taken as action"
             state = "action"
         i += 1
+
+
+def _may_be_revision_header(s: str) -> bool:
+    """Whether ``s`` holds REV or DRAFT in some case, which every REVISION_HEADER match does (its
+    letters fold to no other character): the words are found without the pattern's scan."""
+    low = s.lower()
+    return "rev" in low or "draft" in low
 
 
 _BARE_IE = re.compile(r"^(?:INT|EXT|INT\./EXT|INT/EXT|I/E|EST)\.?$")
@@ -259,28 +333,52 @@ def _speech_line(row: tuple[str, int, int]) -> bool:
     return not (s == s.upper() and is_cue(s) and not s.startswith("("))
 
 
-def _cue_at(rows: list[tuple[str, int, int]], i: int, action_col: int, cue_min: int, state: str) -> bool:
-    """Whether row ``i`` is a cue with its speech on the next row (no empty line between).
+_CUE = 1  # a cue whatever came before it
+_CUE_OUTSIDE_SPEECH = 2  # a cue unless a speech is running
+
+
+def _cue_kinds(rows: list[tuple[str, int, int]], action_col: int, cue_min: int) -> tuple[list[int], list[bool]]:
+    """For every row: whether it is a cue with its speech on the next row (no empty line between;
+    0, :data:`_CUE` or :data:`_CUE_OUTSIDE_SPEECH`), and whether it is a centred cue with one
+    empty line and then its speech further left (even at column 0).
 
     A cue is known by what follows it, a speech or a parenthetical, not by one column: it may be
     centred (its start or its middle past ``cue_min``, so long names starting further left
     count) with the speech anywhere from the action column to its left, or, after an empty line
-    or action, stand right of the action column over a speech indented as far.
+    or action, stand right of the action column over a speech indented as far. Worked out once
+    for the whole file: the layout pass and the writing pass both ask.
     """
-    s, ind, _ = rows[i]
-    if i + 1 >= len(rows) or ind <= action_col or not is_cue(s):
-        return False
-    nxt = rows[i + 1]
-    if not _speech_line(nxt) or nxt[1] < action_col:
-        return False
-    if ind >= cue_min or (ind >= action_col + 6 and ind + len(s) // 2 >= cue_min + 2):
-        return nxt[1] < ind or nxt[0].startswith("(")
-    if state in ("speech", "paren"):
-        return False
-    return action_col < nxt[1] <= ind + 2 or nxt[0].startswith("(")
+    total = len(rows)
+    kinds = [0] * total
+    gapped = [False] * total
+    # Both kinds stand right of the action column (cue_min is past it): most rows leave here.
+    for i in [k for k in range(total - 1) if rows[k][1] > action_col]:
+        s, ind, _ = rows[i]
+        nxt = rows[i + 1]
+        # What the row after must be for either kind (text right of the action column, or an
+        # empty row under a centred line): the last line of every speech leaves here.
+        if nxt[0]:
+            if nxt[1] < action_col:
+                continue
+        elif ind < cue_min or i + 2 >= total:
+            continue
+        if not is_cue(s):
+            continue
+        if nxt[1] >= action_col and _speech_line(nxt):
+            if ind >= cue_min or (ind >= action_col + 6 and ind + len(s) // 2 >= cue_min + 2):
+                if nxt[1] < ind or nxt[0].startswith("("):
+                    kinds[i] = _CUE
+            elif action_col < nxt[1] <= ind + 2 or nxt[0].startswith("("):
+                kinds[i] = _CUE_OUTSIDE_SPEECH
+        if ind >= cue_min and i + 2 < total and not nxt[0]:
+            after = rows[i + 2]
+            gapped[i] = after[1] < ind and _speech_line(after)
+    return kinds, gapped
 
 
+@lru_cache(maxsize=4096)
 def _cue_name(s: str) -> str:
+    # Asked for every cue line, and a script cues the same few names again and again.
     m = CUE.match(s)
     return m.group("name").strip() if m else s
 
@@ -296,19 +394,6 @@ def _flat_cue(rows: list[tuple[str, int, int]], i: int, known: set[str]) -> bool
         return False
     ext = re.sub(r"[\s.'’()]", "", m.group("ext") or "").upper()
     return m.group("name").strip() in known or ext in EXTENSIONS
-
-
-def _gap_cue(rows: list[tuple[str, int, int]], i: int, cue_min: int) -> bool:
-    """A centred cue, one empty line, then its speech further left (even at column 0)."""
-    s, ind, _ = rows[i]
-    if i + 2 >= len(rows) or ind < cue_min or rows[i + 1][0] or not is_cue(s):
-        return False
-    nxt = rows[i + 2]
-    return _speech_line(nxt) and nxt[1] < ind
-
-
-def _is_cue_line(text: str) -> bool:
-    return text.startswith("@") or is_cue(text)
 
 
 def _dual(rows: list[tuple[str, int, int]], i: int, dual: tuple[str, str, int], w: FountainLines) -> int:

@@ -29,6 +29,7 @@ from .lines import (
     FLASH_END,
     FLASH_START,
     FURNITURE,
+    FURNITURE_STARTS,
     HEADING,
     MARKER_LINE,
     MORE,
@@ -149,11 +150,14 @@ def _export_evidence(lines: list[str]) -> bool:
     indented = flush = furniture = deep = nonblank = 0
     prev_blank = True
     last = len(lines) - 1
+    core = [x.strip() for x in lines]  # each line is also looked at as the next line
     for i, line in enumerate(lines):
-        s = REVISION_TAIL.sub("", line.strip())
+        s = core[i]
         if not s:
             prev_blank = True
             continue
+        if s[-1] == "*":  # REVISION_TAIL needs a star at the end (and leaves the line non-empty)
+            s = REVISION_TAIL.sub("", s)
         nonblank += 1
         indent = len(line) - len(line.lstrip())
         if indent >= 8:
@@ -161,17 +165,24 @@ def _export_evidence(lines: list[str]) -> bool:
         was_blank, prev_blank = prev_blank, False
         if i == last:
             break
-        nxt = lines[i + 1]
-        if not nxt.strip() and i + 2 <= last and indent >= 12:
-            nxt = lines[i + 2]  # a cue, an empty line, then the speech
-        nxt_indent = len(nxt) - len(nxt.lstrip())
-        if indent >= 12 and nxt.strip() and nxt_indent < indent and (is_cue(s) or dual_cues(s, indent)):
+        k = i + 1
+        if not core[k] and i + 2 <= last and indent >= 12:
+            k = i + 2  # a cue, an empty line, then the speech
+        nxt = lines[k]
+        nxt_s = core[k]
+        nxt_indent = len(nxt) - len(nxt.lstrip()) if nxt_s else 0
+        c = s[0]
+        if indent >= 12 and nxt_s and nxt_indent < indent and (is_cue(s) or dual_cues(s, indent)):
             indented += 1
-        elif indent == 0 and was_blank and nxt.strip() and nxt_indent == 0 and is_cue(s):
+        elif indent == 0 and was_blank and nxt_s and nxt_indent == 0 and is_cue(s):
             flush += 1
-        elif MORE.match(s) or s.upper() in ("(CONTINUED)", "CONTINUED:", "CONTINUED") or FURNITURE.match(s):
+        elif (
+            (c == "(" and MORE.match(s))
+            or (len(s) <= 11 and s.upper() in ("(CONTINUED)", "CONTINUED:", "CONTINUED"))  # upper() never shortens
+            or ((c in FURNITURE_STARTS or c.isdecimal()) and FURNITURE.match(s))
+        ):
             furniture += 1
-        elif s[0].isdigit() and strip_scene_numbers(s)[1] is not None:
+        elif c.isdigit() and strip_scene_numbers(s)[1] is not None:
             furniture += 1
     if indented <= flush * 2:
         return False

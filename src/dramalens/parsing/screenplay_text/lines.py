@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..fountain.syntax import HEADING
+from ..fountain.syntax import HEADING, HEADING_FIRST, HEADING_SECOND
 from ..headings import is_time_of_day
 
 __all__ = [
     "CLIFFHANGER", "COLON", "COLON_CUE", "COLON_LABELS", "CREDIT", "CUE", "DRAFT", "EPISODE", "EXTENSIONS", "FLASH_END",
-    "FLASH_START", "FURNITURE", "HEADING", "MARKER_LINE", "MORE", "NOT_CUES", "NUMBER_WORDS", "OMITTED",
-    "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS", "SHOT", "SUBTITLE", "TRANSITION",
-    "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot",
-    "strip_scene_numbers",
+    "FLASH_START", "FURNITURE", "FURNITURE_STARTS", "HEADING", "HEADING_FIRST", "HEADING_SECOND", "MARKER_LINE", "MORE",
+    "NOT_CUES", "NUMBER_WORDS", "OMITTED", "PAGE_NUMBER_TAIL", "REVISION_HEADER", "REVISION_TAIL", "SCENE", "SCENE_NUMBERS",
+    "SHOT", "SUBTITLE", "TRANSITION", "TRANSITION_ENDS", "EXPORT_HEADING", "GLUED_NUMBER", "colon_name_ok", "cue_rule",
+    "cue_text", "dual_cues", "is_cue", "is_heading", "numbered_shot", "strip_scene_numbers",
 ]
 
 # Names may carry digits, ``/`` and ``#`` (``GUARD #2``, ``ANCHOR/CHANNEL 9``); extensions are in
@@ -38,6 +38,9 @@ FURNITURE = re.compile(
     r"^(?:\d{1,3}[A-Z]?\s+)?(?:\(?\s*CONTINUED\s*\)?\s*:?\s*(?:\(\d+\))?|\(?CONT(?:'|’)?D\)?:?|\*+|\d{1,3}\.?|"
     r"(?:PAGE|Page)\s+\d+(?:\s+of\s+\d+)?)(?:\s+\d{1,3}[A-Z]?)?\s*\*?$"
 )
+#: What a stripped line that :data:`FURNITURE` matches can start with, besides a decimal digit
+#: (``str.isdecimal``, the ``\d`` of a str pattern): one test that spares most lines the regex.
+FURNITURE_STARTS = frozenset("(C*P")
 REVISION_HEADER = re.compile(r"\b(?:REVISION|REVISED|REV|DRAFT)\b.*\d+[/.-]\d+", re.I)
 MORE = re.compile(r"^\((?:MORE|more)\)$")
 PAGE_NUMBER_TAIL = re.compile(r"\s{4,}\d{1,3}\.\s*$")
@@ -50,6 +53,9 @@ TRANSITION = re.compile(
     r"^(?:(?:[A-Z]+ )*(?:CUT|DISSOLVE|FADE|WIPE|SMASH|MATCH|JUMP)(?: [A-Z]+)* TO(?: BLACK)?[:.]"
     r"|FADE (?:IN|OUT)[:.]?|FADE TO BLACK\.?|CUT TO BLACK\.?|INTERCUT WITH:?|BACK TO:|[A-Z ]+ TO:)$"
 )
+#: The last character of any line :data:`TRANSITION` matches (``TO:``, ``TO BLACK.``, ``FADE IN``,
+#: ``FADE OUT``, ``INTERCUT WITH``); its first is a capital A-Z.
+TRANSITION_ENDS = frozenset(":.NTKH")
 NUMBER_WORDS = {
     w: k + 1
     for k, w in enumerate(
@@ -111,12 +117,38 @@ _WIDE_GAP = re.compile(r"\s{3,}")
 _NUMBER_NAME = re.compile(r"[\d\s.#/-]+[A-Z]?")
 
 
-@lru_cache(maxsize=8192)
+# An ASCII lower-case letter before the first bracket: upper() would change the name part.
+_LOWER_HEAD = re.compile(r"[^(a-z]*[a-z]")
+
+
 def is_cue(s: str) -> bool:
     """Whether the stripped line ``s`` reads as a character cue (caps name, optional extensions).
 
+    The same answer as :func:`cue_rule`, with the tests that turn most lines away first
+    (asked of nearly every line of an export, often more than once).
+
     >>> is_cue("MARY (V.O.)"), is_cue("He waits."), is_cue("CUT TO:"), is_cue("McGINTY (cont'd)")
     (True, False, False, True)
+    """
+    # The rule's own reasons, cheaply: over 48 characters; a first character CUE cannot start
+    # with (the McGINTY fix keeps the first one); a lower-case letter in the name part and no "Mc".
+    if not s or len(s) > 48:
+        return False
+    c = s[0]
+    if not ("A" <= c <= "Z" or "0" <= c <= "9"):
+        return False
+    if "Mc" not in s and ("a" <= s[1:2] <= "z" or _LOWER_HEAD.match(s)):  # "He …", "You …" at once
+        return False
+    return cue_rule(s)
+
+
+@lru_cache(maxsize=8192)
+def cue_rule(s: str) -> bool:
+    """The cue rule in full (:func:`is_cue` asks it once its quick tests have not decided); cached
+    per line text, as scripts repeat their cues.
+
+    >>> cue_rule("MARY (V.O.)"), cue_rule("He waits.")
+    (True, False)
     """
     head = s.split("(", 1)[0]
     if not s or head != head.upper() or len(s) > 48:  # most lines leave here, at a lower-case letter
@@ -169,7 +201,9 @@ def is_heading(s: str) -> bool:
     >>> is_heading("INTERIOR - KITCHEN"), is_heading("EXT     JUNGLE"), is_heading("INTERCUT WITH:")
     (True, True, False)
     """
-    return bool(HEADING.match(s) or EXPORT_HEADING.match(s))
+    # Both patterns start with I or E and then N, X, S or / (HEADING in any case, and re folds
+    # i into İ and ı, s into ſ): the many lines that start otherwise skip both.
+    return s[:1] in HEADING_FIRST and s[1:2] in HEADING_SECOND and bool(HEADING.match(s) or EXPORT_HEADING.match(s))
 
 
 def strip_scene_numbers(s: str) -> tuple[str, str | None]:
@@ -183,18 +217,21 @@ def strip_scene_numbers(s: str) -> tuple[str, str | None]:
     >>> strip_scene_numbers("4EXT. FIELD - DAY"), strip_scene_numbers("12  ANGLE ON NICK  12")
     (('EXT. FIELD - DAY', '4'), ('12  ANGLE ON NICK  12', None))
     """
-    m = SCENE_NUMBERS.match(s)
-    if m and m.group("rest"):
-        rest = m.group("rest").strip()
-        if is_heading(rest) or OMITTED.match(rest):
-            return rest, m.group("n")
-        if m.group("m") and _numbered_scene(rest):
-            return rest, m.group("n")
-    g = GLUED_NUMBER.match(s)
-    if g:
-        rest = g.group("rest")
-        tail = re.match(r"^(?P<rest>.*?)\s+(?P<m>[A-Z]?\d{1,4}[A-Z]{0,2})\.?$", rest)
-        return (tail.group("rest") if tail else rest), g.group("n")
+    c = s[:1]
+    # A number starts with a digit (``\d``: str.isdecimal), or a capital and a digit (``A12``).
+    if c.isdecimal() or ("A" <= c <= "Z" and s[1:2].isdecimal()):
+        m = SCENE_NUMBERS.match(s)
+        if m and m.group("rest"):
+            rest = m.group("rest").strip()
+            if is_heading(rest) or OMITTED.match(rest):
+                return rest, m.group("n")
+            if m.group("m") and _numbered_scene(rest):
+                return rest, m.group("n")
+        g = GLUED_NUMBER.match(s) if c.isdecimal() else None
+        if g:
+            rest = g.group("rest")
+            tail = re.match(r"^(?P<rest>.*?)\s+(?P<m>[A-Z]?\d{1,4}[A-Z]{0,2})\.?$", rest)
+            return (tail.group("rest") if tail else rest), g.group("n")
     if not is_heading(s):
         return s, None
     m2 = re.match(r"^(?P<rest>.*?)\s+(?P<m>[A-Z]?\d{1,4}[A-Z]{0,2})\.?$", s)

@@ -23,7 +23,10 @@ from .lines import (
     strip_scene_numbers,
 )
 
-__all__ = ["FountainLines", "copy_title_page", "cue_line", "write_heading", "write_marker"]
+__all__ = [
+    "HEADING_STARTS", "MARKER_FIRST", "MARKER_SECOND", "MARKER_START", "FountainLines", "copy_title_page", "cue_line",
+    "write_heading", "write_marker",
+]
 
 
 class FountainLines:
@@ -61,11 +64,17 @@ def cue_line(cue: str) -> str:
     return cue if read_cue(cue, True) is not None else "@" + cue
 
 
-# What every marker below starts with (after an optional bracket), any case.
-_MARKER_START = re.compile(
+#: What every marker :func:`write_marker` writes starts with (after an optional bracket), any
+#: case: callers with many lines test it first and spare most of them the call.
+MARKER_START = re.compile(
     r"^[\[(]?\s*(?:EP|SCENE|SUPER|TITLE|ON|TEXT|CAPTION|CHYRON|SUBTITLE|FLASH|BEGIN|END|BACK|CLIFF|HOOK|INTERCUT)",
     re.I,
 )
+#: Every first character a :data:`MARKER_START` match can have in a stripped line: a bracket, or
+#: the first letter of a marker word in either case (with the ſ, İ and ı that re folds into s and i).
+MARKER_FIRST = frozenset("[(BCEFHIOSTbcefhiost\u0130\u0131\u017f")
+#: Every second character of such a match when the first is no bracket: a marker word's second letter.
+MARKER_SECOND = frozenset("ACEHILNOPUacehilnopu\u0130\u0131")
 
 
 def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> int:
@@ -74,7 +83,7 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
     >>> w = FountainLines(); write_marker("EPISODE 2: The Deal", 5, w, [], 0), w.out, w.numbers
     (1, ['# Episode 2: The Deal', ''], [5, 5])
     """
-    if not _MARKER_START.match(s):  # one test for the many lines that start no marker
+    if not MARKER_START.match(s):  # one test for the many lines that start no marker
         return 0
     m = EPISODE.match(s)
     if m:
@@ -122,7 +131,9 @@ def write_marker(s: str, n: int, w: FountainLines, lines: list[str], i: int) -> 
 
 
 
-_HEADING_STARTS = frozenset("0123456789IEie.")
+#: The first characters of a line :func:`write_heading` can take (a scene number, I/E, ``.``);
+#: else only a line whose second character is a digit (``A12``).
+HEADING_STARTS = frozenset("0123456789IEie.")
 
 
 def write_heading(s: str, n: int, w: FountainLines) -> bool:
@@ -131,13 +142,18 @@ def write_heading(s: str, n: int, w: FountainLines) -> bool:
     >>> w = FountainLines(); write_heading("12  INT. HOUSE - DAY  12", 3, w), w.out
     (True, ['INT. HOUSE - DAY #12#', ''])
     """
-    if s[:1] not in _HEADING_STARTS and not s[1:2].isdigit():  # a scene number (A12), I/E, or "."
+    if s[:1] not in HEADING_STARTS and not s[1:2].isdigit():  # a scene number (A12), I/E, or "."
         return False
     if s.startswith(".") and len(s) > 1 and s[1] not in ". " and s == s.upper() and any(c.isalpha() for c in s):
         # Fountain's forced heading (``.SNIPER SCOPE POV``) means a heading in every layout;
         # exports leave ``.he will come.`` (an ellipsis cut short) too, so only in capitals.
         w.paragraph([s], n)
         return True
+    c = s[0]
+    if not (c.isdecimal() or ("A" <= c <= "Z" and s[1:2].isdecimal())) and not is_heading(s):
+        # No scene number can lead (strip_scene_numbers and numbered_shot both need one) and
+        # no heading follows: what the three calls below would say, for most lines at once.
+        return False
     rest, number = strip_scene_numbers(s)
     if number is None and not is_heading(rest):
         if numbered_shot(s):
