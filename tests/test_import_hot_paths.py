@@ -284,3 +284,35 @@ def test_a_refreshed_catalog_that_records_no_version_was_counted_by_the_first(tm
         assert cat.get_model(blobs.VERSIONS_MODEL)[1]["lexical"] == 2
     finally:
         lexical.LEXICAL_VERSION = original
+
+
+# ------------------------------------------------------------------ the collector
+def test_a_chunk_runs_with_the_collector_off_and_leaves_it_as_it_found_it():
+    import gc
+
+    from dramalens.catalog import prepare
+    from dramalens.catalog.records import Work
+
+    seen = []
+    original = prepare.task_document
+
+    def spy(task):
+        seen.append(gc.isenabled())
+        if task.work.id == "boom":
+            raise RuntimeError("a bug in a parser")
+        return original(task)
+
+    prepare.task_document = spy
+    try:
+        assert gc.isenabled()
+        prepare.prepare_batch([prepare.ImportTask(Work("a", "A", "en", synopsis="x y z"))])
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(RuntimeError):
+            prepare.prepare_batch([prepare.ImportTask(Work("boom", "B", "en", synopsis="x"))])
+        assert gc.isenabled()  # back on after a failure too
+        gc.disable()
+        prepare.prepare_batch([prepare.ImportTask(Work("c", "C", "en", synopsis="x"))])
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+        prepare.task_document = original
