@@ -24,7 +24,7 @@ from ..text.convert import to_simplified
 from ..text.han import HAN_CLASS
 from ..text.normalise import fold_width
 
-__all__ = ["MASK", "Shingled", "keep_table", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
+__all__ = ["MASK", "Shingled", "keep_table", "mask_names", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
 
 #: What a masked name becomes: a rare Han character, so "林晚" and "苏晴" shingle the same.
 MASK = "囗"
@@ -212,11 +212,9 @@ def _zh_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np
         m = speaker(line)  # anchored at the start: the same as sub(..., count=1)
         append(line[m.end() :] if m else line)
     text = "\n".join(parts)
-    if any("\n" in name for name in masked):
+    if any("\n" in name or MASK in name for name in masked):
         return _zh_units_per_line(conv_lines, masked)
-    for name in masked:  # a name never spans lines, so one replace over the text = per line
-        if name in text:
-            text = text.replace(name, MASK)
+    text = mask_names(text, masked)  # a name never spans lines: once over the text = per line
     codes = np.frombuffer(text.lower().encode("utf-32-le"), dtype="<u4")
     keep = keep_table()[codes]
     if len(parts) > 1:
@@ -234,6 +232,74 @@ def _zh_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np
             codes = codes[~repeat]
             line_of = line_of[~repeat]
     return codes.astype(np.uint64), line_of
+
+
+def mask_names(text: str, names: tuple[str, ...]) -> str:
+    """``text`` with each of ``names`` replaced by :data:`MASK`, as replacing them one after
+    the other in the given order (``text.replace(name, MASK)``) does, where no name holds MASK.
+
+    One regex scan finds every occurrence of every name (overlapping ones too) instead of two
+    scans of the whole text a name (~10 ms a script with 130 names); the replacements are then
+    replayed on those occurrences: a name's occurrence in the text its predecessors left is an
+    occurrence in the original that none of their replacements touched (no name holds MASK, so
+    a replacement makes no new one), and ``str.replace`` takes them leftmost first, never two
+    overlapping.
+
+    >>> mask_names("林晚晴和林晚", ("林晚晴", "林晚"))
+    '囗和囗'
+    >>> mask_names("ABCD", ("ABC", "CD")), mask_names("XABC", ("ABC", "XAB"))
+    ('囗D', 'X囗')
+    """
+    if not names or not text:
+        return text
+    if MASK in "".join(names):
+        raise ValueError("a name holds the mask character")
+    pattern, prefixes = _names_pattern(names)
+    found: dict[str, list[int]] = {}
+    search = pattern.search
+    m = search(text)
+    while m is not None:
+        start = m.start()
+        for name in prefixes[m.group()]:  # every name matching here is a prefix of the longest
+            found.setdefault(name, []).append(start)
+        m = search(text, start + 1)
+    if not found:
+        return text
+    taken = bytearray(len(text) + 1)
+    spans: list[tuple[int, int]] = []
+    for name in names:  # the order the names are replaced in
+        starts = found.get(name)
+        if not starts:
+            continue
+        size = len(name)
+        free = 0  # str.replace resumes after the occurrence it replaced
+        for start in starts:
+            end = start + size
+            if start < free or 1 in taken[start:end]:
+                continue
+            taken[start:end] = b"\x01" * size
+            spans.append((start, end))
+            free = end
+    spans.sort()
+    pieces: list[str] = []
+    prev = 0
+    for start, end in spans:
+        pieces.append(text[prev:start])
+        pieces.append(MASK)
+        prev = end
+    pieces.append(text[prev:])
+    return "".join(pieces)
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """A regex matching the longest of ``names`` at a position, and for each name the names that
+    are prefixes of it (itself included), which match wherever it does."""
+    distinct = sorted(set(names), key=lambda n: (-len(n), n))
+    pattern = re.compile("|".join(re.escape(n) for n in distinct))
+    known = set(distinct)
+    prefixes = {n: tuple(n[:i] for i in range(len(n), 0, -1) if n[:i] in known) for n in distinct}
+    return pattern, prefixes
 
 
 def _zh_units_per_line(conv_lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
