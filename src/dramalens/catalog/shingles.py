@@ -238,12 +238,14 @@ def mask_names(text: str, names: tuple[str, ...]) -> str:
     """``text`` with each of ``names`` replaced by :data:`MASK`, as replacing them one after
     the other in the given order (``text.replace(name, MASK)``) does, where no name holds MASK.
 
-    One regex scan finds every occurrence of every name (overlapping ones too) instead of two
-    scans of the whole text a name (~10 ms a script with 130 names); the replacements are then
-    replayed on those occurrences: a name's occurrence in the text its predecessors left is an
-    occurrence in the original that none of their replacements touched (no name holds MASK, so
-    a replacement makes no new one), and ``str.replace`` takes them leftmost first, never two
-    overlapping.
+    Two scans of the whole text a name cost ~10 ms a script with 130 names. Here a name no
+    other name can overlap (none holds it, it holds none, no end of it begins another) is
+    replaced with all such names by one regex substitution: at a position at most one of them
+    matches, and nothing another name does touches its occurrences (no name holds MASK, so a
+    replacement makes no new occurrence). The names that can overlap are replayed: one regex
+    scan finds each one's occurrences in the text, and an occurrence survives the names
+    replaced before it when none of their replacements touched it; ``str.replace`` takes the
+    survivors leftmost first, never two overlapping.
 
     >>> mask_names("林晚晴和林晚", ("林晚晴", "林晚"))
     '囗和囗'
@@ -254,7 +256,11 @@ def mask_names(text: str, names: tuple[str, ...]) -> str:
         return text
     if MASK in "".join(names):
         raise ValueError("a name holds the mask character")
-    pattern, prefixes = _names_pattern(names)
+    alone, tied, pattern, prefixes = _name_groups(names)
+    if alone is not None:
+        text = alone.sub(MASK, text)
+    if pattern is None:
+        return text
     found: dict[str, list[int]] = {}
     search = pattern.search
     m = search(text)
@@ -267,7 +273,7 @@ def mask_names(text: str, names: tuple[str, ...]) -> str:
         return text
     taken = bytearray(len(text) + 1)
     spans: list[tuple[int, int]] = []
-    for name in names:  # the order the names are replaced in
+    for name in tied:  # the order the names are replaced in
         starts = found.get(name)
         if not starts:
             continue
@@ -291,15 +297,42 @@ def mask_names(text: str, names: tuple[str, ...]) -> str:
     return "".join(pieces)
 
 
+_NameGroups = tuple["re.Pattern[str] | None", tuple[str, ...], "re.Pattern[str] | None", dict[str, tuple[str, ...]]]
+
+
 @lru_cache(maxsize=256)
-def _names_pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
-    """A regex matching the longest of ``names`` at a position, and for each name the names that
-    are prefixes of it (itself included), which match wherever it does."""
+def _name_groups(names: tuple[str, ...]) -> _NameGroups:
+    """(a regex of the names no other name can overlap, the other names in their order, a regex
+    matching the longest of those at a position, and for each of them the ones that are
+    prefixes of it, itself included: they match wherever it does)."""
     distinct = sorted(set(names), key=lambda n: (-len(n), n))
-    pattern = re.compile("|".join(re.escape(n) for n in distinct))
-    known = set(distinct)
-    prefixes = {n: tuple(n[:i] for i in range(len(n), 0, -1) if n[:i] in known) for n in distinct}
-    return pattern, prefixes
+    holders: dict[str, set[str]] = {}  # substring -> the names holding it
+    heads: dict[str, set[str]] = {}  # proper prefix -> the names beginning with it
+    for name in distinct:
+        size = len(name)
+        for i in range(size):
+            for j in range(i + 1, size + 1):
+                holders.setdefault(name[i:j], set()).add(name)
+            if i:
+                heads.setdefault(name[:i], set()).add(name)
+    overlapping: set[str] = set()
+    for name in distinct:
+        others = holders[name] - {name}  # the names holding this one
+        for i in range(1, len(name)):  # the names an end of this one begins (itself aside)
+            others |= heads.get(name[i:], set()) - {name}
+        if others:
+            overlapping |= others
+            overlapping.add(name)
+    alone = [n for n in distinct if n not in overlapping]
+    tied = [n for n in distinct if n in overlapping]
+    known = set(tied)
+    prefixes = {n: tuple(n[:i] for i in range(len(n), 0, -1) if n[:i] in known) for n in tied}
+    return (
+        re.compile("|".join(map(re.escape, alone))) if alone else None,
+        tuple(n for n in names if n in known),
+        re.compile("|".join(map(re.escape, tied))) if tied else None,
+        prefixes,
+    )
 
 
 def _zh_units_per_line(conv_lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
