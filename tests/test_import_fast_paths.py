@@ -8,10 +8,18 @@ The plain rules are written out here as references.
 
 from __future__ import annotations
 
+import re
+import zlib
+from collections import Counter
+
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dramalens.catalog.lexical import BUCKETS, LEXICAL_CHARS, lexical_row
 from dramalens.catalog.shingles import MASK, mask_names
+from dramalens.text import to_simplified
+from dramalens.text.han import HAN_CLASS
 
 # Names built from few characters, so that they overlap, nest and repeat in the text.
 NAME_CHARS = "林晚晴苏ab"
@@ -29,3 +37,40 @@ def _replace_one_by_one(text: str, names: tuple[str, ...]) -> str:
 def test_masking_names_in_one_scan_equals_replacing_them_one_after_the_other(names, text):
     for order in (sorted(names, key=lambda n: (-len(n), n)), names):  # the shingler's order, and any
         assert mask_names(text, tuple(order)) == _replace_one_by_one(text, tuple(order))
+
+
+# ------------------------------------------------------------------------- lexical counts
+
+
+def _counted_token_by_token(text: str, language: str) -> tuple[list[int], list[float]]:
+    """lexical_row's rule, token by token: crc32 buckets of the words and word bigrams (en), or
+    of the Han characters, their adjacent pairs and the Latin words (zh)."""
+    text = text[:LEXICAL_CHARS].lower()
+    if language == "zh":
+        text = to_simplified(text)
+        tokens = [run[i : i + n] for run in re.findall(f"[{HAN_CLASS}]+", text) for n in (1, 2) for i in range(len(run) - n + 1)]
+        tokens += re.findall(r"[a-z0-9]+", text)
+    else:
+        words = re.findall(r"\b\w\w+\b", text)
+        tokens = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    counted = Counter(zlib.crc32(t.encode("utf-8")) & (BUCKETS - 1) for t in tokens)
+    cols = sorted(counted)
+    return cols, [float(counted[c]) for c in cols]
+
+
+LEXICAL_ALPHABET = "林晚重生復仇a Bé1\n，。\U00020000\U0002a6d6\u3400\uf900\u9fff\u4dbf's"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=LEXICAL_ALPHABET, max_size=60), st.sampled_from(["zh", "en"]))
+def test_lexical_counts_computed_at_once_equal_counting_token_by_token(text, language):
+    row = lexical_row(text, language)
+    assert row.cols.dtype == np.int32 and row.counts.dtype == np.float32
+    assert (row.cols.tolist(), row.counts.tolist()) == _counted_token_by_token(text, language)
+
+
+def test_lexical_counts_of_a_long_text_equal_counting_token_by_token():
+    text = ("林晚推門而入，看見滿屋的人。Anna's wolf-pack howls at the CEO, 𠀋雨 again and again. " * 400)
+    for language in ("zh", "en"):
+        row = lexical_row(text, language)
+        assert (row.cols.tolist(), row.counts.tolist()) == _counted_token_by_token(text, language)
