@@ -16,10 +16,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dramalens.analysis import skeleton
+from dramalens.analysis.skeleton import FUNCTION_CUES
 from dramalens.catalog.lexical import BUCKETS, LEXICAL_CHARS, lexical_row
 from dramalens.catalog.shingles import MASK, mask_names
 from dramalens.text import to_simplified
 from dramalens.text.han import HAN_CLASS
+from dramalens.text.sentences import SENTENCE_BREAK, sentence_unit_ends
 
 # Names built from few characters, so that they overlap, nest and repeat in the text.
 NAME_CHARS = "林晚晴苏ab"
@@ -74,3 +77,42 @@ def test_lexical_counts_of_a_long_text_equal_counting_token_by_token():
     for language in ("zh", "en"):
         row = lexical_row(text, language)
         assert (row.cols.tolist(), row.counts.tolist()) == _counted_token_by_token(text, language)
+
+
+# ------------------------------------------------------------------------- sentence units
+
+
+def _unit_ends_from_the_rule(text: str) -> list[int]:
+    """Where each non-blank piece of SENTENCE_BREAK.split(text) ends."""
+    out, prev = [], 0
+    for m in SENTENCE_BREAK.finditer(text):
+        if text[prev : m.start()].strip():
+            out.append(m.start())
+        prev = m.end()
+    if text[prev:].strip():
+        out.append(len(text))
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="。！？!?；;.\n \t\r\x0b\x0c\x1c\u3000\u2028\u0085\u00a0ab林\U00020000", max_size=40))
+def test_sentence_units_found_with_arrays_are_the_rules_pieces(text):
+    assert sentence_unit_ends(text).tolist() == _unit_ends_from_the_rule(text)
+    assert [piece for piece in SENTENCE_BREAK.split(text) if piece and piece.strip()] == [
+        piece for piece in SENTENCE_BREAK.split(text) if piece and not piece.isspace()
+    ]
+
+
+# ------------------------------------------------------------------------- skeleton units
+
+SK_CUES = {lang: sorted({cue for cues in FUNCTION_CUES.values() for cue in cues[i]})[:40] for i, lang in enumerate(("zh", "en"))}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["zh", "en"]), st.data())
+def test_skeleton_units_from_one_scan_equal_scanning_each_sentence(language, data):
+    pieces = data.draw(st.lists(st.one_of(st.sampled_from(SK_CUES[language]), st.sampled_from(["。", ". ", ".", "\n", "\n\n", " ", "！", "x", "她", "B超", "Mr."])), max_size=30))
+    text = "".join(pieces)
+    units = [u for u in SENTENCE_BREAK.split(text) if u and u.strip()]
+    expected = [(i, f) for i, u in enumerate(units, start=1) if (f := skeleton._unit_functions(u, language))]
+    assert skeleton._functions_by_unit(text, language) == expected
