@@ -16,12 +16,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dramalens.analysis import skeleton
+from dramalens.analysis import skeleton, tropes
 from dramalens.analysis.skeleton import FUNCTION_CUES
 from dramalens.catalog.lexical import BUCKETS, LEXICAL_CHARS, lexical_row
 from dramalens.catalog import shingles
 from dramalens.catalog.shingles import MASK, mask_names
-from dramalens.text import to_simplified
+from dramalens.text import count_han, to_simplified
 from dramalens.text.han import HAN_CLASS
 from dramalens.text.sentences import SENTENCE_BREAK, sentence_unit_ends
 
@@ -143,3 +143,15 @@ def test_the_structure_rule_over_a_whole_text_finds_the_lines_it_finds_alone(lin
     found = shingles.structure_lines("\n".join(lines), len(lines))
     expected = [bool(shingles._STRUCTURE_EN.match(line)) for line in lines]
     assert (found.tolist() if found is not None else [False] * len(lines)) == expected
+
+
+# ------------------------------------------------------------------------- trope units
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="林晚a Z09_é，\n\U00020000\u3400\uf900々〇\u212a", min_size=1, max_size=40))
+def test_unit_counts_of_long_texts_equal_the_regex_counts(text):
+    long = text * (10_000 // len(text) + 1)
+    assert tropes._units(long, "zh") == count_han(long)
+    assert tropes._units(long, "en") == len(re.findall("[A-Za-z0-9]+", long))
+    assert tropes._units(long[1:], "en") == len(re.findall("[A-Za-z0-9]+", long[1:]))  # another object
