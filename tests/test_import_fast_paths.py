@@ -21,7 +21,7 @@ from dramalens.analysis.skeleton import FUNCTION_CUES
 from dramalens.catalog.lexical import BUCKETS, LEXICAL_CHARS, lexical_row
 from dramalens.catalog import shingles
 from dramalens.catalog.shingles import MASK, mask_names
-from dramalens.text import count_han, to_simplified
+from dramalens.text import count_han, fold_width, to_simplified
 from dramalens.text.han import HAN_CLASS
 from dramalens.text.sentences import SENTENCE_BREAK, sentence_unit_ends
 
@@ -155,3 +155,14 @@ def test_unit_counts_of_long_texts_equal_the_regex_counts(text):
     assert tropes._units(long, "zh") == count_han(long)
     assert tropes._units(long, "en") == len(re.findall("[A-Za-z0-9]+", long))
     assert tropes._units(long[1:], "en") == len(re.findall("[A-Za-z0-9]+", long[1:]))  # another object
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="林晚蘇晴ＡＢab２ \n\t\u200b", max_size=5), max_size=8))
+def test_chinese_names_prepared_at_once_equal_one_by_one(names):
+    expected = set()
+    for name in names:
+        name = name.strip()
+        if len(name) >= 2:
+            expected.add(fold_width(to_simplified(name)))
+    assert shingles._prepare_names(names, "zh") == tuple(sorted(expected, key=lambda n: (-len(n), n)))

@@ -16,11 +16,12 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 
 from ..errors import ConfigError
-from ..text.convert import to_simplified
+from ..text.convert import needs_conversion, to_simplified
 from ..text.han import HAN_CLASS
 from ..text.normalise import fold_width
 
@@ -108,14 +109,18 @@ def normalize_line(line: str, language: str, names: tuple[str, ...] = ()) -> str
 
 def _prepare_names(names: Iterable[str], language: str) -> tuple[str, ...]:
     out: set[str] = set()
-    for name in names or ():
-        name = (name or "").strip()
-        if not name:
-            continue
-        if language == "zh":
-            if len(name) >= 2:  # one-character "names" would mask ordinary words
-                out.add(fold_width(to_simplified(name)))
+    stripped = [name for name in ((name or "").strip() for name in names or ()) if name]
+    if language == "zh":
+        kept = [name for name in stripped if len(name) >= 2]  # one-character "names" would mask ordinary words
+        joined = "\n".join(kept)
+        if kept and "\n" not in "".join(kept) and not needs_conversion(joined):
+            # OpenCC would change none of them, and width folding maps each character alone
+            # (never to a newline): one call for all the names instead of two a name.
+            out.update(fold_width(joined).split("\n"))
         else:
+            out.update(fold_width(to_simplified(name)) for name in kept)
+    else:
+        for name in stripped:
             out.update(w for w in _WORD.findall(fold_width(name).lower()) if len(w) > 1)
     # Longest first (a name inside a longer one is masked after it), then by the name itself:
     # set order follows the per-process string hash, and two names of one length that overlap
@@ -180,7 +185,8 @@ def _en_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np
     for w in set(tokens).difference(ids):
         ids[w] = zlib.crc32(w.encode("utf-8")) + 1
     ids["\n"] = 0  # word ids are crc32 + 1, never 0
-    codes = np.fromiter(map(ids.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    # itemgetter looks all the tokens up in one call (a tuple back when there are two or more)
+    codes = np.array(itemgetter(*tokens)(ids) if len(tokens) > 1 else [ids[t] for t in tokens], dtype=np.uint64)
     newline = codes == 0
     line_of = np.cumsum(newline, dtype=np.int32)  # 0-based line of each token
     keep = ~newline
