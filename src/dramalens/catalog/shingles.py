@@ -376,20 +376,20 @@ def _name_groups(names: tuple[str, ...]) -> _NameGroups:
     matching the longest of those at a position, and for each of them the ones that are
     prefixes of it, itself included: they match wherever it does)."""
     distinct = sorted(set(names), key=lambda n: (-len(n), n))
-    holders: dict[str, set[str]] = {}  # substring -> the names holding it
-    heads: dict[str, set[str]] = {}  # proper prefix -> the names beginning with it
+    chars = set("".join(distinct))
+    sep = next(c for c in map(chr, range(0x110000)) if c not in chars)
+    joined = sep + sep.join(distinct) + sep  # each name once, none spanning a separator
+    heads: dict[str, list[str]] = {}  # proper prefix -> the names beginning with it
     for name in distinct:
-        size = len(name)
-        for i in range(size):
-            for j in range(i + 1, size + 1):
-                holders.setdefault(name[i:j], set()).add(name)
-            if i:
-                heads.setdefault(name[:i], set()).add(name)
+        for i in range(1, len(name)):
+            heads.setdefault(name[:i], []).append(name)
     overlapping: set[str] = set()
     for name in distinct:
-        others = holders[name] - {name}  # the names holding this one
+        others: set[str] = set()
+        if joined.count(name) > 1:  # another name holds it
+            others.update(n for n in distinct if len(n) > len(name) and name in n)
         for i in range(1, len(name)):  # the names an end of this one begins (itself aside)
-            others |= heads.get(name[i:], set()) - {name}
+            others.update(n for n in heads.get(name[i:], ()) if n != name)
         if others:
             overlapping |= others
             overlapping.add(name)
