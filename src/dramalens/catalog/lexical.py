@@ -136,7 +136,7 @@ _WORD_CRCS_MAX = 500_000
 def _memo_word(word: str) -> tuple[int, int, int, int]:
     data = word.encode("utf-8")
     crc = zlib.crc32(data)
-    ones = int(_apply(_zero_lanes(len(data)), np.array([0xFFFFFFFF], dtype=np.int64))[0])
+    ones = _ones_pushed(len(data))
     row = _WORD_CRCS[word] = (crc, zlib.crc32(data + b" ") ^ 0xFFFFFFFF, crc ^ 0xFFFFFFFF ^ ones, len(data))
     return row
 
@@ -168,6 +168,12 @@ def _word_buckets(words: list[str]) -> npt.NDArray[np.int64]:
         pushed[at] = _apply(_zero_lanes(n), after_space[at])
     pairs = table[second, 2] ^ pushed ^ 0xFFFFFFFF
     return np.concatenate((table[ids, 0], pairs)) & (BUCKETS - 1)
+
+
+@lru_cache(maxsize=512)
+def _ones_pushed(n: int) -> int:
+    """The register 0xFFFFFFFF (the CRC's start) after ``n`` zero bytes."""
+    return int(_apply(_zero_lanes(n), np.array([0xFFFFFFFF], dtype=np.int64))[0])
 
 
 def _apply(lanes: npt.NDArray[np.int64], reg: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

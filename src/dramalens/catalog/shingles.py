@@ -193,12 +193,15 @@ def _en_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np
     structure = structure_lines(folded, len(lines))
     if structure is not None:
         keep &= ~structure[line_of]
-    if masked:
+    names = set(masked)
+    known = [ids[w] for w in names if w in ids]  # every token here is in the table: a name not in it is absent
+    if known:
         mask_id = ids.setdefault(MASK, zlib.crc32(MASK.encode("utf-8")) + 1)
-        names = set(masked)
-        name_ids = np.array([ids[w] for w in names if w in ids], dtype=np.uint64)
-        # ids may collide: a candidate is masked only when its token is a name
-        for i in np.flatnonzero(np.isin(codes, name_ids) & keep).tolist():
+        name_ids = np.sort(np.array(known, dtype=np.uint64))
+        # a token whose id is a name's (np.isin's first call imports numpy.ma: 0.1 s a process);
+        # ids may collide, so a candidate is masked only when its token is a name
+        at = np.minimum(np.searchsorted(name_ids, codes), name_ids.size - 1)
+        for i in np.flatnonzero((name_ids[at] == codes) & keep).tolist():
             if tokens[i] in names:
                 codes[i] = mask_id
     line_of += 1
