@@ -119,7 +119,8 @@ def lexical_row(text: str, language: str) -> LexicalRow:
         buckets = _han_buckets(text)
         latin = _LATIN.findall(text)
         if latin:
-            buckets = np.concatenate((buckets, np.fromiter(map(_bucket, latin), dtype=np.int64, count=len(latin))))
+            table, ids = _word_table(latin)
+            buckets = np.concatenate((buckets, table[ids, 0] & (BUCKETS - 1)))
     else:
         buckets = _word_buckets(_EN_WORD.findall(text))
     cols, counts = np.unique(buckets, return_counts=True)  # each bucket once, sorted, its count
@@ -151,14 +152,7 @@ def _word_buckets(words: list[str]) -> npt.NDArray[np.int64]:
     """
     if not words:
         return np.zeros(0, dtype=np.int64)
-    memo = _WORD_CRCS
-    if len(memo) >= _WORD_CRCS_MAX:
-        memo.clear()
-    distinct = list(dict.fromkeys(words))
-    index = {word: i for i, word in enumerate(distinct)}
-    rows = [memo.get(word) or _memo_word(word) for word in distinct]
-    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    ids = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+    table, ids = _word_table(words)
     first, second = ids[:-1], ids[1:]
     after_space = table[first, 1]
     size = table[second, 3]
@@ -168,6 +162,18 @@ def _word_buckets(words: list[str]) -> npt.NDArray[np.int64]:
         pushed[at] = _apply(_zero_lanes(n), after_space[at])
     pairs = table[second, 2] ^ pushed ^ 0xFFFFFFFF
     return np.concatenate((table[ids, 0], pairs)) & (BUCKETS - 1)
+
+
+def _word_table(words: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The :data:`_WORD_CRCS` rows of the distinct ``words`` (one a row) and each word's row."""
+    memo = _WORD_CRCS
+    if len(memo) >= _WORD_CRCS_MAX:
+        memo.clear()
+    distinct = list(dict.fromkeys(words))
+    index = {word: i for i, word in enumerate(distinct)}
+    rows = [memo.get(word) or _memo_word(word) for word in distinct]
+    ids = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+    return np.array(rows, dtype=np.int64).reshape(-1, 4), ids
 
 
 @lru_cache(maxsize=512)
