@@ -27,6 +27,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -153,15 +154,17 @@ def _word_buckets(words: list[str]) -> npt.NDArray[np.int64]:
     if not words:
         return np.zeros(0, dtype=np.int64)
     table, ids = _word_table(words)
+    words_crc: npt.NDArray[np.int64] = table[ids, 0]
+    if ids.size < 2:
+        return words_crc & (BUCKETS - 1)
     first, second = ids[:-1], ids[1:]
-    after_space = table[first, 1]
-    size = table[second, 3]
-    pushed = np.zeros(first.size, dtype=np.int64)
-    for n in np.unique(size).tolist():
-        at = size == n
-        pushed[at] = _apply(_zero_lanes(n), after_space[at])
+    reg = table[first, 1]
+    sizes, which = np.unique(table[second, 3], return_inverse=True)
+    lanes = np.stack([_zero_lanes(n) for n in sizes.tolist()])  # the zero-byte map of each length
+    which = which.ravel()
+    pushed = lanes[which, 0, reg & 0xFF] ^ lanes[which, 1, (reg >> 8) & 0xFF] ^ lanes[which, 2, (reg >> 16) & 0xFF] ^ lanes[which, 3, (reg >> 24) & 0xFF]
     pairs = table[second, 2] ^ pushed ^ 0xFFFFFFFF
-    return np.concatenate((table[ids, 0], pairs)) & (BUCKETS - 1)
+    return np.concatenate((words_crc, pairs)) & (BUCKETS - 1)
 
 
 def _word_table(words: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -173,7 +176,7 @@ def _word_table(words: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np
     index = {word: i for i, word in enumerate(distinct)}
     rows = [memo.get(word) or _memo_word(word) for word in distinct]
     ids = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
-    return np.array(rows, dtype=np.int64).reshape(-1, 4), ids
+    return np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows)).reshape(-1, 4), ids
 
 
 @lru_cache(maxsize=512)
