@@ -122,32 +122,6 @@ def test_skeleton_units_from_one_scan_equal_scanning_each_sentence(language, dat
     assert skeleton._functions_by_unit(text, language) == expected
 
 
-# ------------------------------------------------------------------------- English shingle units
-
-EN_PIECES = ["INT", "EXT", "I/E", "INT./EXT", ".", " ", "\t", "\r", "\x0b", "\u3000", "#", "===", "[[", "title", "Draft Date",
-             "notes", ":", "CUT TO:", "TO:", "FADE IN", "FADE OUT", "Anna", "anna's", "bob", "Bob's", "the", "k", "\u212a",
-             "\u0130", "\u017f", "ΣΑΣ", "２", "ｂｏｂ", "'", "囗", "x"]
-EN_LINE = st.lists(st.sampled_from(EN_PIECES), max_size=8).map("".join)
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(EN_LINE, max_size=12), st.lists(st.sampled_from(["anna", "bob", "k", "the", "x"]), max_size=3))
-def test_english_units_over_the_whole_text_equal_line_by_line(lines, names):
-    masked = tuple(sorted(set(names)))
-    fast_codes, fast_lines = shingles._en_units(lines, masked)
-    codes, unit_lines = shingles._en_units_per_line(lines, masked)
-    assert fast_codes.tolist() == codes.tolist() and fast_lines.tolist() == unit_lines.tolist()
-    assert fast_codes.dtype == codes.dtype and fast_lines.dtype == unit_lines.dtype
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(EN_LINE, min_size=1, max_size=12))
-def test_the_structure_rule_over_a_whole_text_finds_the_lines_it_finds_alone(lines):
-    found = shingles.structure_lines("\n".join(lines), len(lines))
-    expected = [bool(shingles._STRUCTURE_EN.match(line)) for line in lines]
-    assert (found.tolist() if found is not None else [False] * len(lines)) == expected
-
-
 # ------------------------------------------------------------------------- trope units
 
 

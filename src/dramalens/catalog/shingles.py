@@ -16,7 +16,6 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 
 import numpy as np
 
@@ -25,7 +24,7 @@ from ..text.convert import needs_conversion, to_simplified
 from ..text.han import HAN_CLASS
 from ..text.normalise import fold_width
 
-__all__ = ["MASK", "Shingled", "keep_table", "mask_names", "mix64", "normalize_line", "structure_lines", "shingle_lines", "shingle_lines_multi", "shingle_text"]
+__all__ = ["MASK", "Shingled", "keep_table", "mask_names", "mix64", "normalize_line", "shingle_lines", "shingle_lines_multi", "shingle_text"]
 
 #: What a masked name becomes: a rare Han character, so "林晚" and "苏晴" shingle the same.
 MASK = "囗"
@@ -44,14 +43,6 @@ _STRUCTURE_EN = re.compile(
     re.I,
 )
 _MASK_RUN = re.compile(MASK + "{2,}")
-# _STRUCTURE_EN over a whole text after a newline put in front, line by line: the same rule
-# with its whitespace kept within a line (a line holds no newline, so there its ``\s`` never met
-# one), anchored on the newline before the line (the engine jumps from newline to newline).
-_STRUCTURE_EN_LINES = re.compile(
-    r"\n[^\S\n]*(?:(?:INT|EXT|EST|INT\.?/EXT|I/E)(?:[^\S\n]|\.)|#|={3,}|\[\[|(?:title|credit|author|authors|source|draft date|contact|notes?)[^\S\n]*:|[A-Z](?:[A-Z]|[^\S\n])+TO:[^\S\n]*$|FADE (?:IN|OUT))",
-    re.I | re.M,
-)
-_WORD_OR_NEWLINE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\n")
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -165,67 +156,7 @@ _WORD_IDS_MAX = 500_000
 
 def _en_units(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Word ids (uint64) of the normalised English text and the 1-based line of each word: the
-    words :func:`normalize_line` keeps, without joining and splitting them again.
-
-    Computed over the whole text at once (the same as line by line, :func:`_en_units_per_line`):
-    width folding and lower-casing map characters alone (lower-casing's one rule with context,
-    the final sigma, sees a line's end in either, and yields no ASCII letter), the word pattern
-    never crosses a line, and structure lines are found by a twin of the structure rule that
-    cannot cross one either. Newlines come out of the word scan as tokens of id 0, so the
-    line of every word is a cumulative count.
-    """
-    joined = "\n".join(lines)
-    folded = fold_width(joined)
-    if len(lines) < 2 or folded.count("\n") != len(lines) - 1:
-        return _en_units_per_line(lines, masked)  # a line held a newline: the plain rule is exact
-    tokens = _WORD_OR_NEWLINE.findall(folded.lower())
-    ids = _WORD_IDS
-    if len(ids) >= _WORD_IDS_MAX:
-        ids.clear()
-    for w in set(tokens).difference(ids):
-        ids[w] = zlib.crc32(w.encode("utf-8")) + 1
-    ids["\n"] = 0  # word ids are crc32 + 1, never 0
-    # itemgetter looks all the tokens up in one call (a tuple back when there are two or more)
-    codes = np.array(itemgetter(*tokens)(ids) if len(tokens) > 1 else [ids[t] for t in tokens], dtype=np.uint64)
-    newline = codes == 0
-    line_of = np.cumsum(newline, dtype=np.int32)  # 0-based line of each token
-    keep = ~newline
-    structure = structure_lines(folded, len(lines))
-    if structure is not None:
-        keep &= ~structure[line_of]
-    names = set(masked)
-    known = [ids[w] for w in names if w in ids]  # every token here is in the table: a name not in it is absent
-    if known:
-        mask_id = ids.setdefault(MASK, zlib.crc32(MASK.encode("utf-8")) + 1)
-        name_ids = np.sort(np.array(known, dtype=np.uint64))
-        # a token whose id is a name's (np.isin's first call imports numpy.ma: 0.1 s a process);
-        # ids may collide, so a candidate is masked only when its token is a name
-        at = np.minimum(np.searchsorted(name_ids, codes), name_ids.size - 1)
-        for i in np.flatnonzero((name_ids[at] == codes) & keep).tolist():
-            if tokens[i] in names:
-                codes[i] = mask_id
-    line_of += 1
-    return codes[keep], line_of[keep]
-
-
-def structure_lines(text: str, count: int) -> np.ndarray | None:
-    """Which of the ``count`` lines of ``text`` the English structure rule matches (bool per
-    line), or None when none does.
-
-    >>> structure_lines("INT. HOUSE\\nShe waits.\\nCUT TO:", 3).tolist()
-    [True, False, True]
-    """
-    heads = [m.start() for m in _STRUCTURE_EN_LINES.finditer("\n" + text)]  # where each line starts
-    if not heads:
-        return None
-    breaks = np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), dtype="<u4") == 10)
-    found = np.zeros(count, dtype=bool)
-    found[np.searchsorted(breaks, heads)] = True
-    return found
-
-
-def _en_units_per_line(lines: list[str], masked: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_en_units` line by line: the words :func:`normalize_line` keeps."""
+    words :func:`normalize_line` keeps, without joining and splitting them again."""
     tokens: list[str] = []
     per_line: list[int] = []
     structure = _STRUCTURE_EN.match
