@@ -57,8 +57,8 @@ class LexicalRow:
     counts: npt.NDArray[np.float32]
 
 
-def _bucket(token: str) -> int:
-    return zlib.crc32(token.encode("utf-8")) & (BUCKETS - 1)
+# A token's bucket is the crc32 of its UTF-8 masked to BUCKETS; the counters below compute it
+# for many tokens at once.
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +96,7 @@ def _utf8_crc32(chars: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.int6
 def _han_buckets(text: str) -> npt.NDArray[np.int64]:
     """The bucket of every Han character of ``text`` and of each pair of adjacent ones (the
     unigrams and bigrams of every run of :data:`_ZH_RUN`), in no particular order: the crc32 of
-    its UTF-8 as for any token (:func:`_bucket`), computed with NumPy for all of them at once."""
+    its UTF-8 as for any token, computed with NumPy for all of them at once."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
     han = _han_table()[codes]
     pairs = np.flatnonzero(han[:-1] & han[1:])
@@ -144,8 +144,8 @@ def _memo_word(word: str) -> tuple[int, int, int, int]:
 
 
 def _word_buckets(words: list[str]) -> npt.NDArray[np.int64]:
-    """The bucket of every word and of each pair of adjacent words ``f"{a} {b}"`` (:func:`_bucket`
-    of each), with one crc32 per distinct word and array operations for the pairs.
+    """The bucket of every word and of each pair of adjacent words ``f"{a} {b}"``, with one crc32
+    per distinct word and array operations for the pairs.
 
     A CRC register is linear over XOR: feeding bytes from register ``r`` leaves what feeding them
     from zero leaves, XOR what feeding as many zero bytes from ``r`` leaves. So the register after
