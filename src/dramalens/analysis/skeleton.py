@@ -20,10 +20,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..errors import ConfigError
 from ..model import Script
 from ..text import to_simplified
-from ..text.sentences import SENTENCE_BREAK, sentence_breaks
+from ..text.sentences import SENTENCE_BREAK, sentence_unit_ends
 from .tropes import cue_alternation, cue_matches
 
 __all__ = [
@@ -292,32 +294,29 @@ def _functions_by_unit(text: str, language: str) -> list[tuple[int, list[str]]]:
     hits = [(m.start(), m.group(0)) for m in cue_matches(pattern, text)]
     if not hits:
         return []
+    # A hit belongs to the first non-blank unit ending after it (what consuming the hits unit
+    # by unit, in order, did); hits past the last one are in no unit.
+    ends = sentence_unit_ends(text)
+    units = np.searchsorted(ends, np.fromiter((pos for pos, _cue in hits), dtype=np.int64, count=len(hits)), side="right").tolist()
     out: list[tuple[int, list[str]]] = []
-    index = 0
-    prev = 0
-    h = 0
-    bounds = sentence_breaks(text)
-    bounds.append((len(text), len(text)))
-    for sep_start, sep_end in bounds:
-        start, end = prev, sep_start
-        prev = sep_end
-        if end > start and not text[start:end].isspace():  # ``u and u.strip()`` of re.split
-            index += 1
-            first: dict[str, int] = {}
-            counts: dict[str, int] = {}
-            while h < len(hits) and hits[h][0] < end:
-                pos, cue = hits[h]
-                h += 1
-                function = cue_to_function[cue.lower()]
-                if function in counts:
-                    counts[function] += 1
-                else:
-                    counts[function] = 1
-                    first[function] = pos
-            if counts:
-                out.append((index, _top_functions(counts, first)))
-        if h >= len(hits):
+    current = -1
+    first: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for (pos, cue), unit in zip(hits, units):
+        if unit >= ends.size:
             break
+        if unit != current:
+            if counts:
+                out.append((current + 1, _top_functions(counts, first)))
+            current, first, counts = unit, {}, {}
+        function = cue_to_function[cue.lower()]
+        if function in counts:
+            counts[function] += 1
+        else:
+            counts[function] = 1
+            first[function] = pos
+    if counts:
+        out.append((current + 1, _top_functions(counts, first)))
     return out
 
 

@@ -43,13 +43,11 @@ def content_lines(script: Script) -> tuple[str, ...]:
     >>> content_lines(parse_text("第1集\\n1-1 日 内 客厅\\n△林晚推门而入。\\n林晚（冷笑）：你来了。"))
     ('1-1 日 内 客厅', '林晚推门而入。', '你来了。')
     """
-    out: list[str] = []
-    for _, _, element in script.iter_elements():
-        if element.type in CONTENT_TYPES:
-            # An element may span lines (an FDX paragraph with a break); each is a line here,
-            # so the stored text splits back into exactly these lines.
-            out.extend(line for line in element.text.split("\n") if line.strip())
-    return tuple(out)
+    # An element may span lines (an FDX paragraph with a break); each is a line here, so the
+    # stored text splits back into exactly these lines. Splitting the elements' texts joined by
+    # newlines gives each element's lines in turn, with one split for the whole script.
+    texts = [e.text for episode in script.episodes for scene in episode.scenes for e in scene.elements if e.type in CONTENT_TYPES]
+    return tuple(line for line in "\n".join(texts).split("\n") if line.strip())
 
 
 def text_language(text: str) -> str:

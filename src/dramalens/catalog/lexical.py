@@ -25,9 +25,9 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -61,14 +61,8 @@ class LexicalRow:
     counts: npt.NDArray[np.float32]
 
 
-def _bucket(token: str) -> int:
-    return zlib.crc32(token.encode("utf-8")) & (BUCKETS - 1)
-
-
-# Buckets of Han characters and character pairs, keyed by code point (a pair: first << 21 |
-# second), memoised across texts: a catalog's texts share most of them.
-_HAN_BUCKETS: dict[int, int] = {}
-_HAN_BUCKETS_MAX = 2_000_000
+# A token's bucket is the crc32 of its UTF-8 masked to BUCKETS; the counters below compute it
+# for many tokens at once.
 
 
 @lru_cache(maxsize=1)
@@ -79,27 +73,39 @@ def _han_table() -> npt.NDArray[np.bool_]:
     return table
 
 
-def _han_counts(text: str) -> Counter[int]:
-    """Bucket counts of the Han characters of ``text`` and of each pair of adjacent ones (the
-    unigrams and bigrams of every run of :data:`_ZH_RUN`), counted with NumPy: each distinct
-    character or pair is hashed once, and its bucket is the crc32 of its UTF-8 as for any token."""
+@lru_cache(maxsize=1)
+def _crc_table() -> npt.NDArray[np.int64]:
+    """zlib's CRC-32 byte table (the reflected polynomial 0xEDB88320)."""
+    table = np.arange(256, dtype=np.int64)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> 1) ^ 0xEDB88320, table >> 1)
+    return table
+
+
+def _utf8_crc32(chars: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.int64]:
+    """``zlib.crc32`` of the UTF-8 of each string ``chr(chars[0][i]) + chr(chars[1][i]) + …``,
+    for code points of three or four UTF-8 bytes (U+0800 and above), computed for all strings at
+    once: the table-driven CRC a byte at a time, each byte an array operation."""
+    table = _crc_table()
+    reg = np.full(chars[0].size, 0xFFFFFFFF, dtype=np.int64)
+    for c in chars:
+        four = c >= 0x10000
+        if four.any():
+            reg = np.where(four, table[(reg ^ (0xF0 | (c >> 18))) & 0xFF] ^ (reg >> 8), reg)
+        for byte in (np.where(four, 0x80 | ((c >> 12) & 0x3F), 0xE0 | (c >> 12)), 0x80 | ((c >> 6) & 0x3F), 0x80 | (c & 0x3F)):
+            reg = table[(reg ^ byte) & 0xFF] ^ (reg >> 8)
+    return reg ^ 0xFFFFFFFF
+
+
+def _han_buckets(text: str) -> npt.NDArray[np.int64]:
+    """The bucket of every Han character of ``text`` and of each pair of adjacent ones (the
+    unigrams and bigrams of every run of :data:`_ZH_RUN`), in no particular order: the crc32 of
+    its UTF-8 as for any token, computed with NumPy for all of them at once."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
     han = _han_table()[codes]
-    pairs = han[:-1] & han[1:]
-    keys = np.concatenate((codes[han], (codes[:-1][pairs] << 21) | codes[1:][pairs]))
-    if not keys.size:
-        return Counter()
-    distinct, counts = np.unique(keys, return_counts=True)
-    cache = _HAN_BUCKETS
-    if len(cache) >= _HAN_BUCKETS_MAX:
-        cache.clear()
-    for key in distinct.tolist():
-        if key not in cache:
-            cache[key] = _bucket(chr(key) if key < 0x110000 else chr(key >> 21) + chr(key & 0x1FFFFF))
-    buckets = np.fromiter(map(cache.__getitem__, distinct.tolist()), dtype=np.int64, count=distinct.size)
-    cols, inverse = np.unique(buckets, return_inverse=True)
-    summed = np.bincount(inverse.ravel(), weights=counts, minlength=cols.size)
-    return Counter(dict(zip(cols.tolist(), summed.astype(np.int64).tolist())))
+    pairs = np.flatnonzero(han[:-1] & han[1:])
+    crcs = np.concatenate((_utf8_crc32((codes[han],)), _utf8_crc32((codes[pairs], codes[pairs + 1]))))
+    return crcs & (BUCKETS - 1)
 
 
 def lexical_row(text: str, language: str) -> LexicalRow:
@@ -115,17 +121,91 @@ def lexical_row(text: str, language: str) -> LexicalRow:
     text = text[:LEXICAL_CHARS].lower()
     if language == "zh":
         text = to_simplified(text)
-        counted = _han_counts(text)
-        counted.update(_bucket(t) for t in _LATIN.findall(text))
+        buckets = _han_buckets(text)
+        latin = _LATIN.findall(text)
+        if latin:
+            table, ids = _word_table(latin)
+            buckets = np.concatenate((buckets, table[ids, 0] & (BUCKETS - 1)))
     else:
-        words = _EN_WORD.findall(text)
-        counted = Counter(_bucket(t) for t in words + [f"{a} {b}" for a, b in zip(words, words[1:])])
-    if not counted:
-        return LexicalRow(np.zeros(0, np.int32), np.zeros(0, np.float32))
-    cols = np.fromiter(counted.keys(), dtype=np.int32, count=len(counted))
-    counts = np.fromiter(counted.values(), dtype=np.float32, count=len(counted))
-    order = np.argsort(cols)
-    return LexicalRow(cols[order], counts[order])
+        buckets = _word_buckets(_EN_WORD.findall(text))
+    cols, counts = np.unique(buckets, return_counts=True)  # each bucket once, sorted, its count
+    return LexicalRow(cols.astype(np.int32), counts.astype(np.float32))
+
+
+# Per word (memoised across texts, which share most of their words): the crc32 of the word,
+# the CRC register after the word and a space, the register the word alone leaves from zero,
+# and the word's length in UTF-8 bytes.
+_WORD_CRCS: dict[str, tuple[int, int, int, int]] = {}
+_WORD_CRCS_MAX = 500_000
+
+
+def _memo_word(word: str) -> tuple[int, int, int, int]:
+    data = word.encode("utf-8")
+    crc = zlib.crc32(data)
+    ones = _ones_pushed(len(data))
+    row = _WORD_CRCS[word] = (crc, zlib.crc32(data + b" ") ^ 0xFFFFFFFF, crc ^ 0xFFFFFFFF ^ ones, len(data))
+    return row
+
+
+def _word_buckets(words: list[str]) -> npt.NDArray[np.int64]:
+    """The bucket of every word and of each pair of adjacent words ``f"{a} {b}"``, with one crc32
+    per distinct word and array operations for the pairs.
+
+    A CRC register is linear over XOR: feeding bytes from register ``r`` leaves what feeding them
+    from zero leaves, XOR what feeding as many zero bytes from ``r`` leaves. So the register after
+    "a b" is b's register from zero XOR the register after "a " pushed through len(b) zero bytes.
+    """
+    if not words:
+        return np.zeros(0, dtype=np.int64)
+    table, ids = _word_table(words)
+    words_crc: npt.NDArray[np.int64] = table[ids, 0]
+    if ids.size < 2:
+        return words_crc & (BUCKETS - 1)
+    first, second = ids[:-1], ids[1:]
+    reg = table[first, 1]
+    sizes, which = np.unique(table[second, 3], return_inverse=True)
+    lanes = np.stack([_zero_lanes(n) for n in sizes.tolist()])  # the zero-byte map of each length
+    which = which.ravel()
+    pushed = lanes[which, 0, reg & 0xFF] ^ lanes[which, 1, (reg >> 8) & 0xFF] ^ lanes[which, 2, (reg >> 16) & 0xFF] ^ lanes[which, 3, (reg >> 24) & 0xFF]
+    pairs = table[second, 2] ^ pushed ^ 0xFFFFFFFF
+    return np.concatenate((words_crc, pairs)) & (BUCKETS - 1)
+
+
+def _word_table(words: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The :data:`_WORD_CRCS` rows of the distinct ``words`` (one a row) and each word's row."""
+    memo = _WORD_CRCS
+    if len(memo) >= _WORD_CRCS_MAX:
+        memo.clear()
+    distinct = list(dict.fromkeys(words))
+    index = {word: i for i, word in enumerate(distinct)}
+    rows = [memo.get(word) or _memo_word(word) for word in distinct]
+    ids = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+    return np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows)).reshape(-1, 4), ids
+
+
+@lru_cache(maxsize=512)
+def _ones_pushed(n: int) -> int:
+    """The register 0xFFFFFFFF (the CRC's start) after ``n`` zero bytes."""
+    return int(_apply(_zero_lanes(n), np.array([0xFFFFFFFF], dtype=np.int64))[0])
+
+
+def _apply(lanes: npt.NDArray[np.int64], reg: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The linear map of ``lanes`` (four 256-entry tables, one a register byte) on registers."""
+    out: npt.NDArray[np.int64] = lanes[0][reg & 0xFF] ^ lanes[1][(reg >> 8) & 0xFF] ^ lanes[2][(reg >> 16) & 0xFF] ^ lanes[3][(reg >> 24) & 0xFF]
+    return out
+
+
+@lru_cache(maxsize=512)
+def _zero_lanes(n: int) -> npt.NDArray[np.int64]:
+    """The CRC register map of feeding ``n`` zero bytes, as tables for :func:`_apply` (the map
+    is linear over XOR); n zero bytes are n // 2 twice, and one more when n is odd."""
+    if n == 0:
+        return np.arange(256, dtype=np.int64)[None, :] << np.array([[0], [8], [16], [24]], dtype=np.int64)
+    lanes = _zero_lanes(n // 2)
+    lanes = _apply(lanes, lanes)
+    if n % 2:
+        lanes = _crc_table()[lanes & 0xFF] ^ (lanes >> 8)
+    return lanes
 
 
 def lexical_text(title: str, synopsis: str, text: str | None) -> str:

@@ -214,7 +214,12 @@ def passage_prints(shingled: Shingled, rate: int = 8) -> PassagePrints:
     if not isinstance(rate, int) or rate < 1:
         raise ConfigError(f"rate must be a whole number ≥ 1, got {rate!r}")
     ids = shingled.ids
-    keep = np.flatnonzero((mix64(ids.astype(np.uint64)) % np.uint64(rate)) == 0) if rate > 1 else np.arange(ids.size)
+    if rate == 1:
+        keep = np.arange(ids.size)
+    elif rate & (rate - 1) == 0:  # a power of two (the rates used): the low bits, no division
+        keep = np.flatnonzero((mix64(ids) & np.uint64(rate - 1)) == 0)
+    else:
+        keep = np.flatnonzero((mix64(ids) % np.uint64(rate)) == 0)
     uniq, first = np.unique(ids[keep], return_index=True)
     return PassagePrints(uniq.astype(np.uint32), shingled.lines[keep][first].astype(np.int32))
 
