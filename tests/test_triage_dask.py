@@ -277,3 +277,19 @@ def test_cli_warns_about_sqlite_with_a_remote_scheduler(client, tmp_path, capsys
     assert "done 0, failed 0" in out
     warned = [line for line in err.splitlines() if "warning" in line.lower()]
     assert len(warned) == 1 and "SQLite" in warned[0] and "PostgreSQL" in warned[0]  # once, on one line
+
+
+def test_a_batch_watches_its_own_clients_futures_not_the_default_clients(client, tmp_path, monkeypatch):
+    """Dask's as_completed watches futures on the default client's event loop unless told
+    otherwise; the default client is another one when a run made its own since (a CLI
+    `--dask local` closing), and the batch then waited for ever on futures long done."""
+    import distributed.client as dask_client_module
+
+    def elsewhere():
+        raise AssertionError("the batch asked for the default client")
+
+    monkeypatch.setattr(dask_client_module, "default_client", elsewhere)
+    engine = new_engine(tmp_path)
+    ids = _fill(engine, 3)
+    stats = run_dask(engine, client, pipeline=fake_pipeline_for_tests)
+    assert stats.done == len(ids) and sorted(_results(engine)) == sorted(ids)

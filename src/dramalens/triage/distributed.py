@@ -79,6 +79,11 @@ class DaskClient(Protocol):
 
     def scheduler_info(self) -> dict[str, object]: ...
 
+    @property
+    def loop(self) -> object:
+        """The event loop the client's futures report on."""
+        ...
+
 
 def _analyse_on_worker(pipeline: PipelineFn, sub: SubmissionInput, weights: Weights,
                        db_url: str | None) -> tuple[str, TriageResult | str]:
@@ -217,7 +222,7 @@ class _Leases:
                     log.debug("heartbeat failed", exc_info=True)
 
 
-def _as_completed() -> Callable[[], _Pending]:
+def _as_completed() -> Callable[..., _Pending]:
     """Dask's ``as_completed``, imported here because Dask is an optional extra
     (``pip install 'dramalens[dask]'``): only a Dask run needs it."""
     try:
@@ -291,7 +296,10 @@ def run_dask(
         if on_progress is not None:
             on_progress(claim, ok)
 
-    pending = as_completed()
+    # On this client's own event loop: without one, as_completed watches the futures on the
+    # default client's, which is another client's when one was made since (a CLI run's own
+    # cluster, closing) and then never reports them: the batch waited forever.
+    pending = as_completed(loop=client.loop)
     with _Leases(engine, lease) as leases:
 
         def fill() -> None:
