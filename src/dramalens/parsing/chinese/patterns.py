@@ -194,7 +194,7 @@ JOINED = re.compile(r"[、&＆]")
 PAREN_PARTS = re.compile(r"[，,、/;；]")
 FLASH_BARE = re.compile(r"^(?:闪回|回忆)(?:开始)?(?:[:：].{0,30})?[。.]?$")
 END_MARK = re.compile(
-    rf"^(?:第\s*(?:\d{{1,4}}|{CN_NUM}{{1,8}})\s*集\s*)?(?:{'|'.join(sorted(END_WORDS, key=len, reverse=True))})$"
+    rf"^(?:第\s*(?:\d{{1,4}}|{CN_NUM}{{1,8}})\s*集\s*)?(?:{'|'.join(sorted(END_WORDS, key=lambda w: (-len(w), w)))})$"
 )
 PARTS = frozenset({"上", "下", "中", "上集", "下集", "上半", "下半", "上篇", "下篇", "前篇", "后篇"})
 OPEN_CLOSE = {"【": "】", "[": "]", "（": "）", "(": ")", "《": "》", "「": "」"}
