@@ -139,15 +139,10 @@ _TWISTS = ["with help from a rival", "before the winter flood", "while hiding a 
            "against her own brother", "with a stolen diary as proof", "on a northern island", "after a sailor drowned"]
 
 
-def test_the_catalog_ranks_a_planted_partner_as_its_decisive_signal_does(tmp_path: Path) -> None:
-    """Through the catalog's own ranking (real import, real lexical index): the partner shares
-    three distinctive words with the query (lighthouse, logbook, schooner), so the lexical signal
-    singles it out (cosine 0.15; the distractors, some sharing "northern island" or "sailor", reach
-    0.10); the embedding is planted to have nothing decisive (a bunched top ten around other works,
-    the partner at the background). The combination must rank the partner first, as its best
-    single signal does; with fixed shares (``STANDOUT_POWER = 0``, the second pass) a distractor
-    from the embedding's bunch came first (0.38 vs 0.25)."""
-
+def _lighthouse_catalog(tmp_path: Path):
+    """A catalog of a lighthouse-keeper story, its retelling ("keeper2") and 100 distractors
+    made of the same stock phrases; the catalog, its index and lexical index, the probe of
+    "keeper" and the number of works."""
     rows = [{"id": "keeper", "title": "", "language": "en",
              "synopsis": "A lighthouse keeper on a northern island finds a drowned sailor's logbook naming the ship owner "
                          "who scuttled his own schooner for the insurance, and rows to the mainland to expose him."},
@@ -164,6 +159,19 @@ def test_the_catalog_ranks_a_planted_partner_as_its_decisive_signal_does(tmp_pat
     index, lexical = cat.index(), catalog_lexical(cat)
     q = probe_work(cat, "keeper")
     n = len(index)
+    return cat, index, lexical, q, n
+
+
+def test_the_catalog_ranks_a_planted_partner_as_its_decisive_signal_does(tmp_path: Path) -> None:
+    """Through the catalog's own ranking (real import, real lexical index): the partner shares
+    three distinctive words with the query (lighthouse, logbook, schooner), so the lexical signal
+    singles it out (cosine 0.15; the distractors, some sharing "northern island" or "sailor", reach
+    0.10); the embedding is planted to have nothing decisive (a bunched top ten around other works,
+    the partner at the background). The combination must rank the partner first, as its best
+    single signal does; with fixed shares (``STANDOUT_POWER = 0``, the second pass) a distractor
+    from the embedding's bunch came first (0.38 vs 0.25)."""
+
+    cat, index, lexical, q, n = _lighthouse_catalog(tmp_path)
     rng = np.random.default_rng(3)
     cosines = np.clip(rng.normal(0.05, 0.02, n), 0.0, 0.09)
     bunched = [index.position[f"d{i:02d}"] for i in range(10)]
@@ -226,22 +234,7 @@ def test_the_catalog_keeps_the_strongest_signals_first_choice_in_sight(tmp_path:
     the partner is 7th, out of the top 5 (``GUARD_RANK = 0``). With it, the partner is 2nd and the
     fusion's own first choice keeps the first place. When the embedding's pick is the stronger
     observation (0.26, z about 7.5, above the lexical peak) the guard has nothing to do."""
-    rows = [{"id": "keeper", "title": "", "language": "en",
-             "synopsis": "A lighthouse keeper on a northern island finds a drowned sailor's logbook naming the ship owner "
-                         "who scuttled his own schooner for the insurance, and rows to the mainland to expose him."},
-            {"id": "keeper2", "title": "", "language": "en",
-             "synopsis": "Years after her husband's schooner went down, a widow who tends a lighthouse reads his "
-                         "logbook, washed up on the rocks, and goes to court."}]
-    rows += [{"id": f"d{i:02d}", "title": "", "language": "en",
-              "synopsis": f"{_PEOPLE[i % 10].capitalize()} {_WANTS[(i * 3) % 8]} {_TWISTS[(i * 5) % 8]}, "
-                          f"and {_PEOPLE[(i + 4) % 10]} {_WANTS[(i + 1) % 8]} {_TWISTS[(i * 3 + 2) % 6]}."} for i in range(100)]
-    meta = tmp_path / "works.jsonl"
-    meta.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    cat = Catalog(f"sqlite:///{tmp_path / 'c.sqlite'}")
-    assert import_paths(cat, metadata=[meta]).imported == len(rows)
-    index, lexical = cat.index(), catalog_lexical(cat)
-    q = probe_work(cat, "keeper")
-    n = len(index)
+    cat, index, lexical, q, n = _lighthouse_catalog(tmp_path)
 
     def plant(peak: float) -> None:
         cosines = np.clip(np.random.default_rng(3).normal(0.05, 0.02, n), 0.0, 0.09)

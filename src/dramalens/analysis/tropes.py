@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from ..errors import ConfigError, InputError
 from ..text import count_han, to_simplified
-from ..text.han import HAN_CLASS, class_ranges
+from ..text.han import han_table
 from ..model import Script
 from ..serial import json_field, pairs_to_dict
 
@@ -349,22 +349,13 @@ def _count_units(text: str, language: str) -> int:
     1-2 ms)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     if language == "zh":
-        return int(np.count_nonzero(_han_table()[codes]))
+        return int(np.count_nonzero(han_table()[codes]))
     word = _ASCII_WORD[np.minimum(codes, 128)]
     return int(np.count_nonzero(word[1:] & ~word[:-1])) + int(word[:1].sum())
 
 
 _ASCII_WORD = np.zeros(129, dtype=bool)  # what _WORD matches, by code point (128: all above)
 _ASCII_WORD[[ord(c) for c in string.ascii_letters + string.digits]] = True
-
-
-@lru_cache(maxsize=1)
-def _han_table() -> npt.NDArray[np.bool_]:
-    """:data:`~dramalens.text.han.HAN_CLASS` by code point."""
-    table = np.zeros(0x110000, dtype=bool)
-    for lo, hi in class_ranges(HAN_CLASS):
-        table[lo : hi + 1] = True
-    return table
 
 
 # The last large text measured (held by reference, so ``is`` cannot see a new text): a

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..text.convert import to_simplified
-from ..text.han import HAN_CLASS, class_ranges
+from ..text.han import HAN_CLASS, han_table
 from .blobs import refill_work_blobs
 from .store import Catalog, work_text
 
@@ -66,14 +66,6 @@ class LexicalRow:
 
 
 @lru_cache(maxsize=1)
-def _han_table() -> npt.NDArray[np.bool_]:
-    table = np.zeros(0x110000, dtype=bool)
-    for lo, hi in class_ranges(HAN_CLASS):
-        table[lo : hi + 1] = True
-    return table
-
-
-@lru_cache(maxsize=1)
 def _crc_table() -> npt.NDArray[np.int64]:
     """zlib's CRC-32 byte table (the reflected polynomial 0xEDB88320)."""
     table = np.arange(256, dtype=np.int64)
@@ -102,7 +94,7 @@ def _han_buckets(text: str) -> npt.NDArray[np.int64]:
     unigrams and bigrams of every run of :data:`_ZH_RUN`), in no particular order: the crc32 of
     its UTF-8 as for any token, computed with NumPy for all of them at once."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
-    han = _han_table()[codes]
+    han = han_table()[codes]
     pairs = np.flatnonzero(han[:-1] & han[1:])
     crcs = np.concatenate((_utf8_crc32((codes[han],)), _utf8_crc32((codes[pairs], codes[pairs + 1]))))
     return crcs & (BUCKETS - 1)

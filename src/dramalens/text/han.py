@@ -14,6 +14,10 @@ compiled patterns are for searching.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 __all__ = [
     "CJK",
@@ -25,6 +29,7 @@ __all__ = [
     "KANA_CLASS",
     "class_ranges",
     "count_han",
+    "han_table",
     "has_han",
     "is_han",
 ]
@@ -89,3 +94,17 @@ def class_ranges(char_class: str) -> list[tuple[int, int]]:
     if len(char_class) % 3 or any(char_class[i] != "-" for i in range(1, len(char_class), 3)):
         raise ValueError(f"expected a class of a-b ranges, got {char_class!r}")
     return [(ord(char_class[i]), ord(char_class[i + 2])) for i in range(0, len(char_class), 3)]
+
+
+@lru_cache(maxsize=1)
+def han_table() -> npt.NDArray[np.bool_]:
+    """Whether each code point is in :data:`HAN_CLASS`, as a boolean array over all of Unicode
+    (1.1 MB, built once): the vectorised counters look a whole text's code points up at once.
+
+    >>> t = han_table(); bool(t[ord("婚")]), bool(t[ord("a")])
+    (True, False)
+    """
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in class_ranges(HAN_CLASS):
+        table[lo : hi + 1] = True
+    return table
