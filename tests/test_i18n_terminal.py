@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -128,12 +129,19 @@ def _desk_with_short_script(db, *, analysed):
     return app, sid
 
 
-@pytest.mark.usefixtures("fast_hash")
-def test_the_submission_page_says_a_gate_in_chinese(tmp_path):
-    app, sid = _desk_with_short_script(tmp_path / "g.sqlite", analysed=True)
+@contextmanager
+def _ann_reading_chinese(app):
+    """A client of ``app`` logged in as ann, with Chinese chosen as the reader's language."""
     with TestClient(app) as client:
         login(client, "ann", "password-a")
         client.cookies.set("dl_lang", "zh")
+        yield client
+
+
+@pytest.mark.usefixtures("fast_hash")
+def test_the_submission_page_says_a_gate_in_chinese(tmp_path):
+    app, sid = _desk_with_short_script(tmp_path / "g.sqlite", analysed=True)
+    with _ann_reading_chinese(app) as client:
         zh = client.get(f"/submissions/{sid}").text
         client.cookies.set("dl_lang", "en")
         en = client.get(f"/submissions/{sid}").text
@@ -239,9 +247,7 @@ def test_every_error_a_page_can_show_has_a_catalogue_key():
 @pytest.mark.usefixtures("fast_hash")
 def test_the_error_page_speaks_chinese(tmp_path):
     app, sid = _desk_with_short_script(tmp_path / "e.sqlite", analysed=False)
-    with TestClient(app) as client:
-        login(client, "ann", "password-a")
-        client.cookies.set("dl_lang", "zh")
+    with _ann_reading_chinese(app) as client:
         similar = client.get(f"/submissions/{sid}/similar?work=w1")
         query = client.get("/queue?sort=bogus")
         export = client.get("/export.csv?kind=bogus")
@@ -305,9 +311,7 @@ def test_the_coverage_heading_and_the_nav_use_the_readers_punctuation_and_words(
     import zipfile
 
     app, sid = _desk_with_short_script(tmp_path / "c.sqlite", analysed=True)
-    with TestClient(app) as client:
-        login(client, "ann", "password-a")
-        client.cookies.set("dl_lang", "zh")
+    with _ann_reading_chinese(app) as client:
         page = client.get(f"/submissions/{sid}/coverage").text
         docx = client.get(f"/submissions/{sid}/coverage.docx").content
         client.cookies.set("dl_lang", "en")
@@ -329,9 +333,7 @@ def test_a_refused_novel_is_explained_in_chinese(tmp_path, name, content, zh, en
 
     app = create_app(f"sqlite:///{tmp_path / 'ip.sqlite'}", workers=0)
     add_user(app.state.desk.engine, "ann", "password-a", desk="都市")
-    with TestClient(app) as client:
-        login(client, "ann", "password-a")
-        client.cookies.set("dl_lang", "zh")
+    with _ann_reading_chinese(app) as client:
         sent = client.post("/ip", data={"csrf_token": csrf_of(client.get("/ip").text)}, files={"file": (name, content)},
                            follow_redirects=False)
     assert 400 <= sent.status_code < 500 and zh in sent.text and english not in sent.text
