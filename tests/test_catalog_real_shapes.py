@@ -131,3 +131,17 @@ def test_lexical_rows_zh_use_character_ngrams_after_t2s() -> None:
     simplified, traditional = lexical_row("总裁离婚", "zh"), lexical_row("總裁離婚", "zh")
     assert simplified.cols.tolist() == traditional.cols.tolist()
     assert int(simplified.counts.sum()) == 4 + 3
+
+
+def test_a_broken_unicode_escape_is_one_row_error_and_the_other_rows_are_kept(tmp_path):
+    """JSON's "\\udcff" escape decodes to a lone surrogate that no encoder can write: the import
+    used to stop with a UnicodeEncodeError traceback. Now the row is refused with its column named."""
+    meta = tmp_path / "m.jsonl"
+    meta.write_text('{"id": "bad", "title": "t", "synopsis": "重生复仇\\udcff 的故事"}\n'
+                    '{"id": "tagged", "title": "t", "synopsis": "A maid marries the heir.", "tags": ["ok", "x\\ud800"]}\n'
+                    '{"id": "good", "title": "Rain", "synopsis": "A maid marries the heir."}\n', encoding="utf-8")
+    cat = Catalog("sqlite://")
+    report = import_paths(cat, metadata=[meta])
+    assert report.imported == 1 and cat.ids() == ["good"]
+    assert [(e.line, e.message.split(" holds")[0]) for e in report.errors] == [(1, "'synopsis'"), (2, "'tags'")]
+    assert all("unpaired UTF-16 surrogate" in e.message and "fix it in the export" in e.message for e in report.errors)

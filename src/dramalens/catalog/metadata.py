@@ -358,6 +358,19 @@ def _tags(tags: object) -> tuple[str, ...]:
     return ()
 
 
+#: A lone UTF-16 surrogate: JSON's "\\udcff" escape decodes to one, and no encoder can write it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unpaired_surrogate(row: RawRow) -> str | None:
+    """The first column whose name or value (or one of its list items) holds a lone surrogate."""
+    for key, value in row.items():
+        items = value if isinstance(value, list) else [value]
+        if _SURROGATE.search(str(key)) or any(isinstance(v, str) and _SURROGATE.search(v) for v in items):
+            return repr(key)
+    return None
+
+
 def clean_row(row: RawRow, source: str, line: int) -> MetadataRow | RowError:
     """One raw metadata row cleaned into a :class:`MetadataRow`, or what is wrong with it.
 
@@ -366,6 +379,10 @@ def clean_row(row: RawRow, source: str, line: int) -> MetadataRow | RowError:
     >>> print(clean_row({"id": "w1", "episodes": "sixty"}, "m.csv", 3))
     m.csv:3: episodes must be a whole number, got 'sixty' (id w1)
     """
+    broken = _unpaired_surrogate(row)
+    if broken is not None:
+        return RowError(source, line, f"{broken} holds an unpaired UTF-16 surrogate (a broken \\u escape), which is not text; "
+                                      "fix it in the export")
     raw_id = row.get("id")
     work_id = str(raw_id).strip() if raw_id is not None else ""
     if not work_id or not _ID.match(work_id):
